@@ -1,0 +1,14 @@
+//! The clientdesk domain: entities, value types, roles and permissions, policies.
+//!
+//! Pure by design: no database, no HTTP, no I/O and no clock. Time is always passed in, so every
+//! rule here can be unit tested as a plain function.
+
+pub mod error;
+pub mod ids;
+pub mod principal;
+pub mod roles;
+pub mod settings;
+pub mod throttle;
+pub mod user;
+
+pub use error::DomainError;

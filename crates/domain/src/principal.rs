@@ -1,0 +1,150 @@
+//! Who is calling, and the policies that depend only on that.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{CompanyId, TenantId, UserId};
+use crate::roles::{Permission, RoleSet};
+use crate::user::StaffRole;
+
+/// How the caller proved who it is (the JWT `amr` claim, RFC 8176 names where they exist).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    /// Password.
+    Pwd,
+    /// A TOTP code from an authenticator app.
+    Otp,
+    /// A single-use recovery code, in place of the TOTP code.
+    Recovery,
+    /// An API token of an integration script.
+    ApiToken,
+}
+
+impl AuthMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pwd => "pwd",
+            Self::Otp => "otp",
+            Self::Recovery => "recovery",
+            Self::ApiToken => "api_token",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalKind {
+    Staff(StaffRole),
+    Portal,
+}
+
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: UserId,
+    pub tenant_id: TenantId,
+    pub kind: PrincipalKind,
+    pub amr: Vec<AuthMethod>,
+    /// A read-only API token: may read, never change.
+    pub read_only: bool,
+}
+
+/// Why a policy said no. The HTTP layer answers 403 with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denied(pub &'static str);
+
+impl Principal {
+    pub fn is_staff(&self) -> bool {
+        matches!(self.kind, PrincipalKind::Staff(_))
+    }
+
+    /// Whether the caller proved a second factor when it signed in.
+    pub fn has_second_factor(&self) -> bool {
+        self.amr.iter().any(|m| matches!(m, AuthMethod::Otp | AuthMethod::Recovery))
+    }
+
+    /// Staff of any role may read the provider-side resources of their tenant.
+    pub fn require_staff(&self) -> Result<(), Denied> {
+        if self.is_staff() {
+            Ok(())
+        } else {
+            Err(Denied("only the provider's staff may do this"))
+        }
+    }
+
+    /// Changing companies, users and roles, and reading the audit log, is for provider admins.
+    pub fn require_provider_admin(&self) -> Result<(), Denied> {
+        self.require_writable()?;
+        match self.kind {
+            PrincipalKind::Staff(StaffRole::ProviderAdmin) => Ok(()),
+            _ => Err(Denied("only a provider admin may do this")),
+        }
+    }
+
+    pub fn require_writable(&self) -> Result<(), Denied> {
+        if self.read_only {
+            Err(Denied("this API token is read-only"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// API tokens outlive sessions, so creating one needs a full sign-in with a second factor,
+    /// and a token cannot mint further tokens.
+    pub fn require_fresh_mfa_session(&self) -> Result<(), Denied> {
+        if self.amr.contains(&AuthMethod::ApiToken) {
+            return Err(Denied("an API token cannot manage API tokens"));
+        }
+        if !self.has_second_factor() {
+            return Err(Denied("sign in with your password and an authenticator code first"));
+        }
+        Ok(())
+    }
+}
+
+/// A portal user's roles in one company, as loaded for a request.
+#[derive(Debug, Clone)]
+pub struct CompanyAccess {
+    pub company_id: CompanyId,
+    pub roles: RoleSet,
+}
+
+impl CompanyAccess {
+    pub fn require(&self, permission: Permission) -> Result<(), Denied> {
+        if self.roles.grants(permission) {
+            Ok(())
+        } else {
+            Err(Denied("your roles in this company do not allow this"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(kind: PrincipalKind, amr: &[AuthMethod], read_only: bool) -> Principal {
+        Principal { user_id: UserId(1), tenant_id: TenantId(1), kind, amr: amr.to_vec(), read_only }
+    }
+
+    #[test]
+    fn provider_policies() {
+        use AuthMethod::*;
+        let admin = principal(PrincipalKind::Staff(StaffRole::ProviderAdmin), &[Pwd, Otp], false);
+        let tech = principal(PrincipalKind::Staff(StaffRole::Technician), &[Pwd, Otp], false);
+        let portal = principal(PrincipalKind::Portal, &[Pwd, Otp], false);
+        let admin_ro = principal(PrincipalKind::Staff(StaffRole::ProviderAdmin), &[ApiToken], true);
+        // (who, require_staff, require_provider_admin, require_fresh_mfa_session)
+        let table = [
+            (&admin, true, true, true),
+            (&tech, true, false, true),
+            (&portal, false, false, true),
+            (&admin_ro, true, false, false),
+        ];
+        for (p, staff, admin, mfa) in table {
+            assert_eq!(p.require_staff().is_ok(), staff, "{p:?}");
+            assert_eq!(p.require_provider_admin().is_ok(), admin, "{p:?}");
+            assert_eq!(p.require_fresh_mfa_session().is_ok(), mfa, "{p:?}");
+        }
+        let password_only = principal(PrincipalKind::Portal, &[Pwd], false);
+        assert!(password_only.require_fresh_mfa_session().is_err());
+    }
+}

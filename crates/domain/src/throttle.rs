@@ -1,0 +1,79 @@
+//! Sign-in throttling: how long to wait after repeated failures.
+//!
+//! Failed passwords and codes count together. The first few failures are free (people mistype);
+//! after that each failure doubles the wait, up to a cap. There is never a permanent lock, so an
+//! attacker cannot lock the owner out for good, and failures older than the window are forgotten.
+
+use chrono::{DateTime, Duration, Utc};
+
+/// Limits for one kind of key (an account, or a client address).
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottlePolicy {
+    /// Failures allowed before any delay.
+    pub free_failures: i32,
+    /// The wait after the first failure past the free ones; doubles with each further failure.
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// Failures older than this (since the last one) are forgotten.
+    pub window: Duration,
+}
+
+impl ThrottlePolicy {
+    pub const ACCOUNT: ThrottlePolicy = ThrottlePolicy {
+        free_failures: 5,
+        base_delay: Duration::seconds(2),
+        max_delay: Duration::minutes(15),
+        window: Duration::hours(1),
+    };
+
+    /// Client addresses get more room: offices share one address behind NAT.
+    pub const ADDRESS: ThrottlePolicy = ThrottlePolicy {
+        free_failures: 30,
+        base_delay: Duration::seconds(2),
+        max_delay: Duration::minutes(15),
+        window: Duration::hours(1),
+    };
+
+    /// The failure count to carry forward when a new failure arrives at `now`.
+    pub fn failures_after(&self, previous: i32, last_failure: Option<DateTime<Utc>>, now: DateTime<Utc>) -> i32 {
+        match last_failure {
+            Some(last) if now - last < self.window => previous.saturating_add(1),
+            _ => 1,
+        }
+    }
+
+    /// Until when the key is blocked after `failures` failures, the last at `now`.
+    pub fn blocked_until(&self, failures: i32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let over = failures - self.free_failures;
+        if over <= 0 {
+            return None;
+        }
+        let factor = 1i64 << (over - 1).min(20);
+        let delay = (self.base_delay * factor as i32).min(self.max_delay);
+        Some(now + delay)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delay_grows_and_is_capped() {
+        let p = ThrottlePolicy::ACCOUNT;
+        let now = Utc::now();
+        assert_eq!(p.blocked_until(5, now), None);
+        assert_eq!(p.blocked_until(6, now), Some(now + Duration::seconds(2)));
+        assert_eq!(p.blocked_until(7, now), Some(now + Duration::seconds(4)));
+        assert_eq!(p.blocked_until(60, now), Some(now + Duration::minutes(15)));
+    }
+
+    #[test]
+    fn old_failures_are_forgotten() {
+        let p = ThrottlePolicy::ACCOUNT;
+        let now = Utc::now();
+        assert_eq!(p.failures_after(9, Some(now - Duration::minutes(5)), now), 10);
+        assert_eq!(p.failures_after(9, Some(now - Duration::hours(2)), now), 1);
+        assert_eq!(p.failures_after(0, None, now), 1);
+    }
+}
