@@ -1,1 +1,38 @@
+//! Storage for clientdesk: the diesel schema, row <-> domain conversions and the queries, grouped
+//! by aggregate, on SQLite and PostgreSQL from one code base.
 
+pub mod audit;
+pub mod companies;
+pub mod db;
+pub mod error;
+pub mod schema;
+pub mod tenants;
+pub mod throttle;
+pub mod tokens;
+pub mod users;
+
+pub use db::{write_tx, Backend, Db, DbConnection};
+pub use error::{Error, Result};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+pub(crate) fn utc(naive: NaiveDateTime) -> DateTime<Utc> {
+    naive.and_utc()
+}
+
+/// One page of a keyset-paginated list: the rows, and the id to continue after if there are more.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_after: Option<i64>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from `limit + 1` fetched rows: the extra row only says that more follow.
+    pub(crate) fn from_rows(mut rows: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i64) -> Self {
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next_after = if more { rows.last().map(&id_of) } else { None };
+        Self { items: rows, next_after }
+    }
+}

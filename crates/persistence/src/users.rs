@@ -1,0 +1,301 @@
+//! Users (staff and portal), their memberships and recovery codes.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use clientdesk_domain::entities::{Membership, User};
+use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
+use clientdesk_domain::roles::RoleSet;
+use clientdesk_domain::user::{Language, StaffRole};
+use diesel::prelude::*;
+
+use crate::schema::{memberships, recovery_codes, users};
+use crate::{utc, DbConnection, Page, Result};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: i64,
+    tenant_id: i64,
+    email: String,
+    name: String,
+    phone: Option<String>,
+    language: String,
+    staff_role: Option<String>,
+    password_hash: Option<String>,
+    disabled: bool,
+    auth_version: i64,
+    totp_secret: Option<String>,
+    totp_pending_secret: Option<String>,
+    totp_last_step: Option<i64>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
+        User {
+            id: UserId(row.id),
+            tenant_id: TenantId(row.tenant_id),
+            email: row.email,
+            name: row.name,
+            phone: row.phone,
+            language: Language::parse(&row.language).unwrap_or_default(),
+            staff_role: row.staff_role.as_deref().and_then(|r| StaffRole::parse(r).ok()),
+            password_hash: row.password_hash,
+            disabled: row.disabled,
+            auth_version: row.auth_version,
+            totp_secret: row.totp_secret,
+            totp_pending_secret: row.totp_pending_secret,
+            totp_last_step: row.totp_last_step,
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+        }
+    }
+}
+
+pub struct NewUser<'a> {
+    pub tenant_id: TenantId,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub phone: Option<&'a str>,
+    pub language: Language,
+    pub staff_role: Option<StaffRole>,
+    pub password_hash: Option<&'a str>,
+}
+
+pub fn create(conn: &mut DbConnection, new: &NewUser<'_>, now: DateTime<Utc>) -> Result<User> {
+    // MultiBackend cannot return a whole row, so take the id and read the row back.
+    let id: i64 = diesel::insert_into(users::table)
+        .values((
+            users::tenant_id.eq(new.tenant_id.0),
+            users::email.eq(new.email),
+            users::name.eq(new.name),
+            users::phone.eq(new.phone),
+            users::language.eq(new.language.as_str()),
+            users::staff_role.eq(new.staff_role.map(StaffRole::as_str)),
+            users::password_hash.eq(new.password_hash),
+            users::created_at.eq(now.naive_utc()),
+            users::updated_at.eq(now.naive_utc()),
+        ))
+        .returning(users::id)
+        .get_result(conn)?;
+    get(conn, new.tenant_id, UserId(id))
+}
+
+pub fn get(conn: &mut DbConnection, tenant: TenantId, id: UserId) -> Result<User> {
+    Ok(users::table
+        .filter(users::id.eq(id.0))
+        .filter(users::tenant_id.eq(tenant.0))
+        .select(UserRow::as_select())
+        .first::<UserRow>(conn)?
+        .into())
+}
+
+pub fn find_by_email(conn: &mut DbConnection, tenant: TenantId, email: &str) -> Result<User> {
+    Ok(users::table
+        .filter(users::tenant_id.eq(tenant.0))
+        .filter(users::email.eq(email))
+        .select(UserRow::as_select())
+        .first::<UserRow>(conn)?
+        .into())
+}
+
+/// Portal users (no staff) of `tenant`, optionally only the members of `company`.
+pub fn list_portal(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    company: Option<CompanyId>,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Page<User>> {
+    let mut q = users::table.filter(users::tenant_id.eq(tenant.0)).filter(users::staff_role.is_null()).into_boxed();
+    if let Some(company) = company {
+        let members = memberships::table.filter(memberships::company_id.eq(company.0)).select(memberships::user_id);
+        q = q.filter(users::id.eq_any(members));
+    }
+    if let Some(after) = after {
+        q = q.filter(users::id.gt(after));
+    }
+    let rows: Vec<UserRow> = q.order(users::id).limit(limit + 1).select(UserRow::as_select()).load(conn)?;
+    Ok(Page::from_rows(rows.into_iter().map(User::from).collect(), limit, |u| u.id.0))
+}
+
+pub fn update_profile(
+    conn: &mut DbConnection,
+    user: UserId,
+    name: &str,
+    phone: Option<&str>,
+    language: Language,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    diesel::update(users::table.find(user.0))
+        .set((
+            users::name.eq(name),
+            users::phone.eq(phone),
+            users::language.eq(language.as_str()),
+            users::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Raises the auth version, so every access token issued before now is refused.
+pub fn bump_auth_version(conn: &mut DbConnection, user: UserId, now: DateTime<Utc>) -> Result<()> {
+    diesel::update(users::table.find(user.0))
+        .set((users::auth_version.eq(users::auth_version + 1), users::updated_at.eq(now.naive_utc())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Stores a new password hash. `invalidate` also ends the user's sessions (a password change);
+/// a silent rehash at sign-in keeps them.
+pub fn set_password_hash(
+    conn: &mut DbConnection,
+    user: UserId,
+    hash: &str,
+    invalidate: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    diesel::update(users::table.find(user.0)).set(users::password_hash.eq(hash)).execute(conn)?;
+    if invalidate {
+        bump_auth_version(conn, user, now)?;
+    }
+    Ok(())
+}
+
+pub fn set_disabled(conn: &mut DbConnection, user: UserId, disabled: bool, now: DateTime<Utc>) -> Result<()> {
+    diesel::update(users::table.find(user.0)).set(users::disabled.eq(disabled)).execute(conn)?;
+    bump_auth_version(conn, user, now)
+}
+
+pub fn set_pending_totp(conn: &mut DbConnection, user: UserId, secret: Option<&str>) -> Result<()> {
+    diesel::update(users::table.find(user.0)).set(users::totp_pending_secret.eq(secret)).execute(conn)?;
+    Ok(())
+}
+
+/// Makes `secret` the user's TOTP secret (or removes it), with `step` as the last used step.
+pub fn set_totp(
+    conn: &mut DbConnection,
+    user: UserId,
+    secret: Option<&str>,
+    step: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    diesel::update(users::table.find(user.0))
+        .set((
+            users::totp_secret.eq(secret),
+            users::totp_pending_secret.eq(None::<String>),
+            users::totp_last_step.eq(step),
+        ))
+        .execute(conn)?;
+    bump_auth_version(conn, user, now)
+}
+
+/// Records `step` as used, only if it is later than the last used one. Returns whether it was:
+/// of two parallel submissions of one code exactly one wins.
+pub fn claim_totp_step(conn: &mut DbConnection, user: UserId, step: i64) -> Result<bool> {
+    let updated = diesel::update(
+        users::table
+            .filter(users::id.eq(user.0))
+            .filter(users::totp_last_step.is_null().or(users::totp_last_step.lt(step))),
+    )
+    .set(users::totp_last_step.eq(step))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+// Memberships
+
+pub fn memberships_of(conn: &mut DbConnection, user: UserId) -> Result<Vec<Membership>> {
+    let rows: Vec<(i64, String)> = memberships::table
+        .filter(memberships::user_id.eq(user.0))
+        .order(memberships::company_id)
+        .select((memberships::company_id, memberships::roles))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(company, roles)| Membership {
+            user_id: user,
+            company_id: CompanyId(company),
+            roles: RoleSet::from_stored(&roles),
+        })
+        .collect())
+}
+
+/// Sets the user's roles in a company, creating the membership if needed.
+pub fn upsert_membership(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    user: UserId,
+    company: CompanyId,
+    roles: &RoleSet,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let updated = diesel::update(
+        memberships::table.filter(memberships::user_id.eq(user.0)).filter(memberships::company_id.eq(company.0)),
+    )
+    .set(memberships::roles.eq(roles.to_stored()))
+    .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(memberships::table)
+            .values((
+                memberships::tenant_id.eq(tenant.0),
+                memberships::user_id.eq(user.0),
+                memberships::company_id.eq(company.0),
+                memberships::roles.eq(roles.to_stored()),
+                memberships::created_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+    }
+    bump_auth_version(conn, user, now)
+}
+
+/// Removes the user from a company; returns whether there was a membership.
+pub fn delete_membership(
+    conn: &mut DbConnection,
+    user: UserId,
+    company: CompanyId,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let deleted = diesel::delete(
+        memberships::table.filter(memberships::user_id.eq(user.0)).filter(memberships::company_id.eq(company.0)),
+    )
+    .execute(conn)?;
+    if deleted > 0 {
+        bump_auth_version(conn, user, now)?;
+    }
+    Ok(deleted > 0)
+}
+
+// Recovery codes
+
+pub fn replace_recovery_codes(conn: &mut DbConnection, user: UserId, hashes: &[String]) -> Result<()> {
+    diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(user.0))).execute(conn)?;
+    // One statement per code: MultiBackend has no batch insert (SQLite spells it differently).
+    for hash in hashes {
+        diesel::insert_into(recovery_codes::table)
+            .values((recovery_codes::user_id.eq(user.0), recovery_codes::code_hash.eq(hash)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Spends the unused recovery code with this hash; returns whether there was one.
+pub fn use_recovery_code(conn: &mut DbConnection, user: UserId, hash: &str, now: DateTime<Utc>) -> Result<bool> {
+    let updated = diesel::update(
+        recovery_codes::table
+            .filter(recovery_codes::user_id.eq(user.0))
+            .filter(recovery_codes::code_hash.eq(hash))
+            .filter(recovery_codes::used_at.is_null()),
+    )
+    .set(recovery_codes::used_at.eq(now.naive_utc()))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn remaining_recovery_codes(conn: &mut DbConnection, user: UserId) -> Result<i64> {
+    Ok(recovery_codes::table
+        .filter(recovery_codes::user_id.eq(user.0))
+        .filter(recovery_codes::used_at.is_null())
+        .count()
+        .get_result(conn)?)
+}

@@ -1,0 +1,10 @@
+DROP TABLE audit_events;
+DROP TABLE signin_throttles;
+DROP TABLE password_tokens;
+DROP TABLE api_tokens;
+DROP TABLE refresh_tokens;
+DROP TABLE recovery_codes;
+DROP TABLE memberships;
+DROP TABLE users;
+DROP TABLE companies;
+DROP TABLE tenants;
