@@ -1,1 +1,99 @@
+//! The clientdesk HTTP API: actix-web routes, the authenticated-principal extractor,
+//! problem+json errors, the OpenAPI document and Swagger UI.
 
+pub mod auth;
+pub mod errors;
+pub mod extract;
+pub mod metrics;
+pub mod openapi;
+pub mod paging;
+pub mod routes;
+pub mod state;
+
+use actix_cors::Cors;
+use actix_web::dev::Service;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::web;
+use serde::{Deserialize, Deserializer};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use state::{AppState, HttpSettings};
+
+/// Reads a field that may be absent (`None`), `null` (`Some(None)`) or a value.
+pub(crate) fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Registers every route, the extractor configuration and Swagger UI.
+pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg: &mut web::ServiceConfig| {
+        let json_limit = state.settings.json_limit;
+        cfg.app_data(web::Data::new(state))
+            .app_data(web::JsonConfig::default().limit(json_limit).error_handler(errors::json_error))
+            .app_data(web::QueryConfig::default().error_handler(errors::query_error))
+            .app_data(web::PathConfig::default().error_handler(errors::path_error))
+            .configure(routes::auth::routes)
+            .configure(routes::me::routes)
+            .configure(routes::companies::routes)
+            .configure(routes::users::routes)
+            .configure(routes::health::routes)
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()));
+    }
+}
+
+/// CORS for the configured origins only; none means same-origin only.
+pub fn cors(settings: &HttpSettings) -> Cors {
+    settings
+        .cors_origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers(["authorization", "content-type", "if-match", "idempotency-key"])
+        .expose_headers(["etag", "retry-after", "ratelimit", "ratelimit-policy", "x-request-id"])
+        .max_age(3600)
+}
+
+/// Answers unknown routes and methods with problems instead of empty bodies.
+pub async fn not_found(req: actix_web::HttpRequest) -> errors::ApiError {
+    let _ = req;
+    errors::ApiError::NotFound
+}
+
+/// Gives every request an id (taken from `X-Request-Id` when sent), logs it with the outcome,
+/// returns it in the response, and counts the response for `/metrics`.
+pub fn request_id<S, B>(
+    req: actix_web::dev::ServiceRequest,
+    srv: &S,
+) -> impl std::future::Future<Output = Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>> + use<S, B>
+where
+    S: Service<actix_web::dev::ServiceRequest, Response = actix_web::dev::ServiceResponse<B>, Error = actix_web::Error>,
+{
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
+    let (method, path) = (req.method().clone(), req.path().to_owned());
+    let started = std::time::Instant::now();
+    let fut = srv.call(req);
+    async move {
+        let mut res = fut.await?;
+        let status = res.status().as_u16();
+        if let Some(metrics) = metrics {
+            metrics.record_response(status);
+        }
+        tracing::info!(request_id = %id, %method, %path, status, elapsed_ms = started.elapsed().as_millis() as u64, "request");
+        if let Ok(value) = HeaderValue::from_str(&id) {
+            res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+        }
+        Ok(res)
+    }
+}

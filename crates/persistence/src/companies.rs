@@ -11,7 +11,7 @@ use crate::{utc, DbConnection, Error, Page, Result};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = companies)]
-struct CompanyRow {
+pub(crate) struct CompanyRow {
     id: i64,
     tenant_id: i64,
     name: String,

@@ -9,6 +9,7 @@ use std::time::Duration;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
+use diesel::result::QueryResult;
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
@@ -142,32 +143,39 @@ impl Db {
     }
 }
 
-/// Runs `f` in a write transaction. On SQLite it begins IMMEDIATE, taking the write lock at the
-/// start so that concurrent writers queue on `busy_timeout` instead of failing when a reader
-/// upgrades.
+/// Runs `f` in a write transaction, committed if `f` succeeds. On SQLite it begins IMMEDIATE,
+/// taking the write lock at the start so that concurrent writers queue on `busy_timeout` instead
+/// of failing when a reader upgrades.
 pub fn write_tx<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> std::result::Result<T, E>,
 ) -> std::result::Result<T, E>
 where
-    E: From<diesel::result::Error>,
+    E: From<Error>,
 {
-    match conn {
-        DbConnection::Pg(_) => conn.transaction(f),
-        DbConnection::Sqlite(sqlite) => {
-            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
-            let outcome = f(conn);
-            let DbConnection::Sqlite(sqlite) = conn else { unreachable!("the variant cannot change inside f") };
-            match outcome {
-                Ok(value) => {
-                    AnsiTransactionManager::commit_transaction(sqlite)?;
-                    Ok(value)
-                }
-                Err(err) => {
-                    AnsiTransactionManager::rollback_transaction(sqlite)?;
-                    Err(err)
-                }
-            }
+    fn begin(conn: &mut DbConnection) -> QueryResult<()> {
+        match conn {
+            DbConnection::Pg(pg) => AnsiTransactionManager::begin_transaction_sql(pg, "BEGIN"),
+            DbConnection::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE"),
+        }
+    }
+    fn end(conn: &mut DbConnection, commit: bool) -> QueryResult<()> {
+        match (conn, commit) {
+            (DbConnection::Pg(pg), true) => AnsiTransactionManager::commit_transaction(pg),
+            (DbConnection::Pg(pg), false) => AnsiTransactionManager::rollback_transaction(pg),
+            (DbConnection::Sqlite(sqlite), true) => AnsiTransactionManager::commit_transaction(sqlite),
+            (DbConnection::Sqlite(sqlite), false) => AnsiTransactionManager::rollback_transaction(sqlite),
+        }
+    }
+    begin(conn).map_err(Error::from)?;
+    match f(conn) {
+        Ok(value) => {
+            end(conn, true).map_err(Error::from)?;
+            Ok(value)
+        }
+        Err(err) => {
+            end(conn, false).map_err(Error::from)?;
+            Err(err)
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod companies;
 pub mod db;
 pub mod error;
 pub mod schema;
+pub mod session;
 pub mod tenants;
 pub mod throttle;
 pub mod tokens;

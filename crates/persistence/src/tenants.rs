@@ -9,7 +9,7 @@ use crate::{utc, DbConnection, Error, Result};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = tenants)]
-struct TenantRow {
+pub(crate) struct TenantRow {
     id: i64,
     slug: String,
     name: String,

@@ -12,7 +12,7 @@ use crate::{utc, DbConnection, Page, Result};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: i64,
     tenant_id: i64,
     email: String,

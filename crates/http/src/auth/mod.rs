@@ -1,0 +1,6 @@
+//! The cryptography of signing in: password hashing, TOTP, JWTs and random secrets.
+
+pub mod jwt;
+pub mod password;
+pub mod secrets;
+pub mod totp;

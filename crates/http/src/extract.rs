@@ -1,0 +1,147 @@
+//! The authenticated caller, extracted from the `Authorization: Bearer` header: an access token
+//! (JWT) or an API token. Either way the user is loaded from the database on every request, so a
+//! disabled user, a disabled company portal or a token issued before a password, 2FA or role
+//! change is refused at once.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{http::Method, FromRequest, HttpRequest};
+use chrono::{Duration, Utc};
+use clientdesk_domain::entities::{Company, Tenant, User};
+use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
+use clientdesk_domain::principal::{AuthMethod, CompanyAccess, Principal, PrincipalKind};
+use clientdesk_domain::roles::RoleSet;
+use clientdesk_domain::settings::{self, PortalSettings};
+use clientdesk_persistence::{session, tokens};
+
+use crate::auth::secrets::{fingerprint, API_TOKEN_PREFIX};
+use crate::errors::ApiError;
+use crate::state::AppState;
+
+/// One of the caller's companies, with its roles there and the settings in force.
+#[derive(Debug, Clone)]
+pub struct MemberCompany {
+    pub company: Company,
+    pub roles: RoleSet,
+    pub settings: PortalSettings,
+}
+
+pub struct Auth {
+    pub principal: Principal,
+    pub user: User,
+    pub tenant: Tenant,
+    /// Portal users only: the companies whose portal is enabled.
+    pub companies: Vec<MemberCompany>,
+}
+
+impl Auth {
+    /// The caller's access to a company, or 404 when it is not one of them.
+    pub fn company(&self, id: CompanyId) -> Result<(&MemberCompany, CompanyAccess), ApiError> {
+        let member = self.companies.iter().find(|m| m.company.id == id).ok_or(ApiError::NotFound)?;
+        Ok((member, CompanyAccess { company_id: id, roles: member.roles.clone() }))
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+enum Credential {
+    Access { user: UserId, tenant: TenantId, amr: Vec<AuthMethod>, ver: i64 },
+    ApiToken(String),
+}
+
+impl FromRequest for Auth {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<actix_web::web::Data<AppState>>().expect("AppState is registered").clone();
+        let token = bearer(req);
+        let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
+        Box::pin(async move {
+            let token =
+                token.ok_or(ApiError::Unauthorized("Send an access token as Authorization: Bearer <token>."))?;
+            let credential = if token.starts_with(API_TOKEN_PREFIX) {
+                Credential::ApiToken(fingerprint(&token))
+            } else {
+                let claims = state
+                    .keys
+                    .verify_access(&token)
+                    .map_err(|_| ApiError::Unauthorized("The access token is invalid or expired."))?;
+                let user = claims
+                    .sub
+                    .parse()
+                    .map(UserId)
+                    .map_err(|_| ApiError::Unauthorized("The access token is invalid or expired."))?;
+                let amr = claims
+                    .amr
+                    .iter()
+                    .filter_map(|m| serde_json::from_value(serde_json::Value::String(m.clone())).ok())
+                    .collect();
+                Credential::Access { user, tenant: TenantId(claims.tid), amr, ver: claims.ver }
+            };
+            let auth = state.run(move |conn| load(conn, credential)).await?;
+            if auth.principal.read_only && writes {
+                return Err(ApiError::Forbidden("This API token is read-only.").into());
+            }
+            Ok(auth)
+        })
+    }
+}
+
+fn load(conn: &mut clientdesk_persistence::DbConnection, credential: Credential) -> Result<Auth, ApiError> {
+    let now = Utc::now();
+    let revoked = || ApiError::Unauthorized("The token is no longer valid. Sign in again.");
+    let (user_id, amr, read_only, expected) = match credential {
+        Credential::Access { user, tenant, amr, ver } => (user, amr, false, Some((tenant, ver))),
+        Credential::ApiToken(hash) => {
+            let token = tokens::find_api_token(conn, &hash).map_err(|_| revoked())?;
+            if token.revoked_at.is_some() || token.expires_at <= now {
+                return Err(revoked());
+            }
+            // Record use at most once a minute, so reads do not turn into writes.
+            if token.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
+                tokens::touch_api_token(conn, token.id, now)?;
+            }
+            (token.user_id, vec![AuthMethod::ApiToken], token.read_only, None)
+        }
+    };
+    let session = match session::load(conn, user_id) {
+        Err(clientdesk_persistence::Error::NotFound) => return Err(revoked()),
+        other => other?,
+    };
+    if let Some((tenant, ver)) = expected {
+        if session.tenant.id != tenant || session.user.auth_version != ver {
+            return Err(revoked());
+        }
+    }
+    if session.user.disabled {
+        return Err(ApiError::Unauthorized("This account is disabled."));
+    }
+    let kind = match session.user.staff_role {
+        Some(role) => PrincipalKind::Staff(role),
+        None => PrincipalKind::Portal,
+    };
+    let companies: Vec<MemberCompany> = session
+        .memberships
+        .into_iter()
+        .map(|(company, roles)| {
+            let settings = settings::resolve(&session.tenant.portal_defaults, &company.portal_overrides);
+            MemberCompany { company, roles, settings }
+        })
+        .filter(|m| m.settings.portal_enabled)
+        .collect();
+    if kind == PrincipalKind::Portal && companies.is_empty() {
+        return Err(ApiError::Forbidden("The portal is disabled for every company you belong to."));
+    }
+    Ok(Auth {
+        principal: Principal { user_id, tenant_id: session.tenant.id, kind, amr, read_only },
+        user: session.user,
+        tenant: session.tenant,
+        companies,
+    })
+}

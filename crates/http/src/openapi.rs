@@ -1,0 +1,57 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes::{auth, companies, health, me, users};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "clientdesk API",
+        description = "The customer-portal back end of an MSP. Sign in with `POST /api/v1/auth/login`, then \
+            `POST /api/v1/auth/mfa/verify` with a TOTP code, and use the access token as `Authorization: Bearer`. \
+            Errors are RFC 9457 problem documents."
+    ),
+    paths(
+        auth::login, auth::verify_mfa, auth::start_enrolment, auth::confirm_enrolment, auth::refresh, auth::logout,
+        auth::set_password,
+        me::get_me, me::update_me, me::change_password, me::list_api_tokens, me::create_api_token, me::revoke_api_token,
+        companies::list_companies, companies::create_company, companies::get_company, companies::update_company,
+        companies::get_settings, companies::put_settings, companies::get_tenant_settings, companies::put_tenant_settings,
+        users::list_users, users::create_user, users::get_user, users::put_membership, users::delete_membership,
+        users::disable_user, users::enable_user, users::list_audit_events,
+        health::live, health::ready, health::metrics,
+    ),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "auth", description = "Signing in, second factor, tokens"),
+        (name = "me", description = "The signed-in user"),
+        (name = "provider", description = "The provider's staff: companies, portal users, audit log"),
+        (name = "health", description = "Liveness, readiness, metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("An access token from sign-in, or an API token (cdk_...)."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document as committed in `openapi/openapi.json`.
+pub fn document_json() -> String {
+    ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serialises")
+}

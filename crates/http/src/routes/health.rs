@@ -1,0 +1,35 @@
+//! Liveness, readiness and metrics.
+
+use actix_web::{get, web, HttpResponse};
+
+use crate::errors::{ApiError, ApiResult, Problem};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(live).service(ready).service(metrics);
+}
+
+/// The process is up.
+#[utoipa::path(tag = "health", operation_id = "live", responses((status = 200, description = "Alive", body = Object, example = json!({"status": "ok"}))))]
+#[get("/health/live")]
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+}
+
+/// The database answers.
+#[utoipa::path(tag = "health", operation_id = "ready", responses(
+    (status = 200, description = "Ready", body = Object, example = json!({"status": "ok"})),
+    (status = 503, description = "Database unreachable", body = Problem)))]
+#[get("/health/ready")]
+pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let db = state.db.clone();
+    web::block(move || db.ping()).await?.map_err(|e| ApiError::Unavailable(e.to_string()))?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ok"})))
+}
+
+/// Prometheus metrics (text exposition format).
+#[utoipa::path(tag = "health", operation_id = "metrics", responses((status = 200, description = "Metrics", content_type = "text/plain", body = String)))]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render())
+}

@@ -1,0 +1,363 @@
+//! The signed-in user: profile, companies with roles, permissions and sections; password; API
+//! tokens.
+
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::{Duration, Utc};
+use clientdesk_domain::ids::ApiTokenId;
+use clientdesk_domain::settings::sections;
+use clientdesk_domain::user::{parse_name, parse_phone, Email, Language, NewPassword};
+use clientdesk_persistence::{audit, tokens, users, write_tx};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::auth::secrets;
+use crate::errors::{ApiError, ApiResult, Problem};
+use crate::extract::Auth;
+use crate::routes::auth::Client;
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(get_me)
+        .service(update_me)
+        .service(change_password)
+        .service(list_api_tokens)
+        .service(create_api_token)
+        .service(revoke_api_token);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeCompany {
+    pub id: i64,
+    pub name: String,
+    pub parent_company_id: Option<i64>,
+    #[schema(example = json!(["portal_user_plus"]))]
+    pub roles: Vec<String>,
+    #[schema(example = json!(["tickets_read_own", "tickets_read_all", "tickets_create"]))]
+    pub permissions: Vec<String>,
+    /// The tiles a front end shows for this company: what the roles allow and the company's
+    /// portal settings switch on.
+    #[schema(example = json!(["tickets", "contacts", "knowledge_base", "self_service"]))]
+    pub sections: Vec<String>,
+    pub time_zone: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 12, "email": "pat.plus@demo.example", "name": "Pat Plus", "phone": null, "language": "en",
+    "kind": "portal", "staff_role": null, "two_factor_enabled": true, "auth_methods": ["pwd", "otp"],
+    "companies": [{"id": 1, "name": "Contoso Ltd", "parent_company_id": null, "roles": ["portal_user_plus"],
+        "permissions": ["tickets_read_own", "tickets_read_all"], "sections": ["tickets", "contacts"], "time_zone": "Europe/Zurich"}]
+}))]
+pub struct Me {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub language: String,
+    /// `staff` or `portal`.
+    pub kind: String,
+    pub staff_role: Option<String>,
+    pub two_factor_enabled: bool,
+    /// How this session was proved (`pwd`, `otp`, `recovery`, `api_token`).
+    pub auth_methods: Vec<String>,
+    /// Portal users: each company with the portal on, with roles, permissions and sections.
+    pub companies: Vec<MeCompany>,
+}
+
+fn me_of(auth: &Auth) -> Me {
+    Me {
+        id: auth.user.id.0,
+        email: auth.user.email.clone(),
+        name: auth.user.name.clone(),
+        phone: auth.user.phone.clone(),
+        language: auth.user.language.as_str().to_owned(),
+        kind: if auth.principal.is_staff() { "staff" } else { "portal" }.to_owned(),
+        staff_role: auth.user.staff_role.map(|r| r.as_str().to_owned()),
+        two_factor_enabled: auth.user.has_totp(),
+        auth_methods: auth.principal.amr.iter().map(|m| m.as_str().to_owned()).collect(),
+        companies: auth
+            .companies
+            .iter()
+            .map(|m| MeCompany {
+                id: m.company.id.0,
+                name: m.company.name.clone(),
+                parent_company_id: m.company.parent_company_id.map(|c| c.0),
+                roles: m.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+                permissions: m.roles.permissions().iter().map(|p| p.as_str().to_owned()).collect(),
+                sections: sections(&m.roles, &m.settings).iter().map(|s| s.as_str().to_owned()).collect(),
+                time_zone: m.settings.time_zone.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Who am I: profile, and per company the roles, permissions and sections to draw a menu from.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "getMe",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in user", body = Me),
+        (status = 401, description = "Missing, invalid, expired or revoked token", body = Problem),
+        (status = 403, description = "Portal disabled for every company of the user", body = Problem),
+    )
+)]
+#[get("/api/v1/me")]
+pub async fn get_me(auth: Auth) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(me_of(&auth)))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Pat Plus", "phone": "+41 44 123 45 67", "language": "de"}))]
+pub struct UpdateMe {
+    #[validate(length(max = 200))]
+    pub name: Option<String>,
+    /// A phone number; `null` removes it.
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    /// One of en, fr, de, es, it.
+    pub language: Option<String>,
+}
+
+/// Change my name, phone or language.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "updateMe",
+    security(("bearer" = [])),
+    request_body = UpdateMe,
+    responses(
+        (status = 200, description = "The updated user", body = Me),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Read-only API token", body = Problem),
+        (status = 422, description = "Invalid name, phone or language", body = Problem),
+    )
+)]
+#[patch("/api/v1/me")]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    mut auth: Auth,
+    body: web::Json<UpdateMe>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let body = body.into_inner();
+    let name = match &body.name {
+        Some(n) => parse_name("name", n)?,
+        None => auth.user.name.clone(),
+    };
+    let phone = match &body.phone {
+        Some(Some(p)) => Some(parse_phone(p)?),
+        Some(None) => None,
+        None => auth.user.phone.clone(),
+    };
+    let language = match &body.language {
+        Some(l) => Language::parse(l)?,
+        None => auth.user.language,
+    };
+    let user = auth.user.id;
+    let (n, p) = (name.clone(), phone.clone());
+    state.run(move |conn| Ok(users::update_profile(conn, user, &n, p.as_deref(), language, Utc::now())?)).await?;
+    auth.user.name = name;
+    auth.user.phone = phone;
+    auth.user.language = language;
+    Ok(HttpResponse::Ok().json(me_of(&auth)))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "my old passphrase", "new_password": "a brand new passphrase"}))]
+pub struct ChangePassword {
+    #[validate(length(min = 1, max = 1024))]
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Change my password. Every session and access token of the user ends; sign in again.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "changePassword",
+    security(("bearer" = [])),
+    request_body = ChangePassword,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Wrong current password, or an API token", body = Problem),
+        (status = 422, description = "New password refused by the policy", body = Problem),
+    )
+)]
+#[post("/api/v1/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    body: web::Json<ChangePassword>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    auth.principal.require_writable()?;
+    let body = body.into_inner();
+    let email = Email::parse(&auth.user.email).ok();
+    NewPassword::parse(&body.new_password, email.as_ref()).map_err(|e| ApiError::invalid("new_password", e.message))?;
+    let hasher = state.hasher.clone();
+    let stored = auth.user.password_hash.clone();
+    let hash = web::block(move || {
+        if hasher.verify(&body.current_password, stored.as_deref()) {
+            hasher.hash(&body.new_password).map(Some)
+        } else {
+            Ok(None)
+        }
+    })
+    .await?
+    .map_err(ApiError::Internal)?
+    .ok_or(ApiError::Forbidden("The current password is wrong."))?;
+    let client = Client::of(&req);
+    let (user, tenant) = (auth.user.id, auth.tenant.id);
+    state
+        .run(move |conn| {
+            let now = Utc::now();
+            write_tx(conn, |conn| {
+                users::set_password_hash(conn, user, &hash, true, now)?;
+                tokens::revoke_all_refresh(conn, user, now)?;
+                audit::record(conn, &client.event(Some(tenant), Some(user), "password_changed"), now)?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 3, "name": "nightly export", "read_only": true,
+    "created_at": "2026-11-23T10:00:00Z", "expires_at": "2027-02-21T10:00:00Z", "revoked_at": null, "last_used_at": null}))]
+pub struct ApiTokenView {
+    pub id: i64,
+    pub name: String,
+    pub read_only: bool,
+    pub created_at: chrono::DateTime<Utc>,
+    pub expires_at: chrono::DateTime<Utc>,
+    pub revoked_at: Option<chrono::DateTime<Utc>>,
+    pub last_used_at: Option<chrono::DateTime<Utc>>,
+}
+
+impl From<tokens::ApiToken> for ApiTokenView {
+    fn from(t: tokens::ApiToken) -> Self {
+        Self {
+            id: t.id.0,
+            name: t.name,
+            read_only: t.read_only,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            revoked_at: t.revoked_at,
+            last_used_at: t.last_used_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "nightly export", "read_only": true, "expires_in_days": 90}))]
+pub struct CreateApiToken {
+    #[validate(length(min = 1, max = 100))]
+    pub name: String,
+    pub read_only: bool,
+    /// 1 to 365 days.
+    #[validate(range(min = 1, max = 365))]
+    pub expires_in_days: i64,
+}
+
+/// A new API token; `token` is shown this once and never again.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiToken {
+    #[serde(flatten)]
+    pub token_info: ApiTokenView,
+    #[schema(example = "cdk_q8v0Wc5xXk3lY0r1b2Kc9hQmW7v6n5s4t3u2w1x0yZA")]
+    pub token: String,
+}
+
+/// My API tokens (without their secrets).
+#[utoipa::path(tag = "me", operation_id = "listApiTokens", security(("bearer" = [])),
+    responses((status = 200, description = "The tokens", body = [ApiTokenView]), (status = 401, description = "Not signed in", body = Problem)))]
+#[get("/api/v1/me/api-tokens")]
+pub async fn list_api_tokens(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
+    let user = auth.user.id;
+    let list = state.run(move |conn| Ok(tokens::list_api_tokens(conn, user)?)).await?;
+    Ok(HttpResponse::Ok().json(list.into_iter().map(ApiTokenView::from).collect::<Vec<_>>()))
+}
+
+/// Create an API token for an integration script. Needs a session signed in with a second factor.
+#[utoipa::path(tag = "me", operation_id = "createApiToken", security(("bearer" = [])), request_body = CreateApiToken,
+    responses(
+        (status = 201, description = "Created; the secret is in `token`", body = CreatedApiToken),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Session without a second factor, or an API token", body = Problem),
+        (status = 422, description = "Invalid input", body = Problem)))]
+#[post("/api/v1/me/api-tokens")]
+pub async fn create_api_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    body: web::Json<CreateApiToken>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    auth.principal.require_fresh_mfa_session()?;
+    let client = Client::of(&req);
+    let (user, tenant) = (auth.user.id, auth.tenant.id);
+    let secret = secrets::new_api_token();
+    let hash = secrets::fingerprint(&secret);
+    let created = state
+        .run(move |conn| {
+            let now = Utc::now();
+            write_tx(conn, |conn| {
+                let t = tokens::insert_api_token(
+                    conn,
+                    tenant,
+                    user,
+                    body.name.trim(),
+                    &hash,
+                    body.read_only,
+                    now,
+                    now + Duration::days(body.expires_in_days),
+                )?;
+                let mut event = client.event(Some(tenant), Some(user), "api_token_created");
+                event.target = Some(format!("api_token:{}", t.id));
+                audit::record(conn, &event, now)?;
+                Ok::<_, ApiError>(t)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(CreatedApiToken { token_info: created.into(), token: secret }))
+}
+
+/// Revoke one of my API tokens.
+#[utoipa::path(tag = "me", operation_id = "revokeApiToken", security(("bearer" = [])),
+    params(("token_id" = i64, Path, description = "The token's id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 404, description = "No such live token of mine", body = Problem)))]
+#[delete("/api/v1/me/api-tokens/{token_id}")]
+pub async fn revoke_api_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_writable()?;
+    let id = ApiTokenId(path.into_inner());
+    let client = Client::of(&req);
+    let (user, tenant) = (auth.user.id, auth.tenant.id);
+    state
+        .run(move |conn| {
+            let now = Utc::now();
+            if !tokens::revoke_api_token(conn, user, id, now)? {
+                return Err(ApiError::NotFound);
+            }
+            let mut event = client.event(Some(tenant), Some(user), "api_token_revoked");
+            event.target = Some(format!("api_token:{id}"));
+            audit::record(conn, &event, now)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,59 @@
+use std::sync::Arc;
+
+use actix_web::web;
+use clientdesk_persistence::{Db, DbConnection};
+
+use crate::auth::jwt::Keys;
+use crate::auth::password::PasswordHasherConfig;
+use crate::errors::{ApiError, ApiResult};
+use crate::metrics::Metrics;
+
+/// Settings of the HTTP layer, filled in by the server from its configuration.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Shown in authenticator apps as the account's issuer, and the JWT `iss`.
+    pub issuer: String,
+    pub refresh_ttl: chrono::Duration,
+    /// Largest accepted JSON body, in bytes.
+    pub json_limit: usize,
+    /// Origins allowed to call the API from a browser.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            issuer: "clientdesk".into(),
+            refresh_ttl: chrono::Duration::days(30),
+            json_limit: 64 * 1024,
+            cors_origins: Vec::new(),
+        }
+    }
+}
+
+/// What every handler shares. Cheap to clone; holds no per-user state (that is in the database).
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub keys: Arc<Keys>,
+    pub hasher: Arc<PasswordHasherConfig>,
+    pub settings: Arc<HttpSettings>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// Runs `f` with a pooled connection on the blocking pool: database work never runs on an
+    /// actix worker thread.
+    pub async fn run<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+    {
+        let db = self.db.clone();
+        web::block(move || {
+            let mut conn = db.conn().map_err(ApiError::from)?;
+            f(&mut conn)
+        })
+        .await?
+    }
+}
