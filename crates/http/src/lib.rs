@@ -59,9 +59,8 @@ pub fn cors(settings: &HttpSettings) -> Cors {
 }
 
 /// Answers unknown routes and methods with problems instead of empty bodies.
-pub async fn not_found(req: actix_web::HttpRequest) -> errors::ApiError {
-    let _ = req;
-    errors::ApiError::NotFound
+pub async fn not_found() -> actix_web::HttpResponse {
+    actix_web::ResponseError::error_response(&errors::ApiError::NotFound)
 }
 
 /// Gives every request an id (taken from `X-Request-Id` when sent), logs it with the outcome,

@@ -1,1 +1,136 @@
-fn main() {}
+//! The `clientdesk` command: serve, migrate, openapi, bootstrap, demo, token.
+
+use anyhow::Context;
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use clientdesk_http::auth::password::PasswordHasherConfig;
+use clientdesk_persistence::{tenants, users, Db};
+use clientdesk_server::config::Config;
+use clientdesk_server::seed;
+use clientdesk_server::startup::{self, Application};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "clientdesk", version, about = "The customer-portal back end of an MSP")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the API.
+    Serve {
+        /// Load the demo tenant first (and print how to sign in).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Create a tenant and its first provider admin; prints a one-time set-password token.
+    Bootstrap {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        tenant_name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long, default_value = "Provider Admin")]
+        admin_name: String,
+    },
+    /// Load the demo tenant and print how to sign in.
+    Demo,
+    /// Print an access token for a user of the demo tenant (for benchmarks and scripts on a
+    /// laptop; it needs the signing key, so it is an operator's tool).
+    Token {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = seed::DEMO_TENANT)]
+        tenant: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt().with_env_filter(EnvFilter::try_from_env("CLIENTDESK_LOG").unwrap_or_else(|_| EnvFilter::new("info"))).with_writer(std::io::stderr).init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Openapi => {
+            println!("{}", clientdesk_http::openapi::document_json());
+            Ok(())
+        }
+        Command::Migrate => {
+            let config = Config::load()?;
+            let db = Db::connect(&config.database_url, 1)?;
+            let applied = db.migrate()?;
+            println!("applied {} migration(s): {applied:?}", applied.len());
+            Ok(())
+        }
+        Command::Bootstrap { tenant, tenant_name, admin_email, admin_name } => {
+            let config = Config::load()?;
+            let db = Db::connect(&config.database_url, 1)?;
+            db.migrate()?;
+            let done = seed::bootstrap(&db, &tenant, &tenant_name, &admin_email, &admin_name)?;
+            println!("Created tenant {tenant:?} (id {}) and provider admin {admin_email}.", done.tenant_id);
+            println!("Set the admin's password within 24 hours (one-time token):");
+            println!("  curl -X POST http://{}/api/v1/auth/password -H 'content-type: application/json' \\", config.listen);
+            println!("    -d '{{\"token\": \"{}\", \"password\": \"<a long passphrase>\"}}'", done.set_password_token);
+            println!("The first sign-in then enrols an authenticator app (2FA is required for staff by default).");
+            Ok(())
+        }
+        Command::Demo => {
+            let config = Config::load()?;
+            let state = startup::state(&config)?;
+            print_demo(&state.db, &state.hasher, &config)
+        }
+        Command::Token { email, tenant } => {
+            let config = Config::load()?;
+            let state = startup::state(&config)?;
+            let mut conn = state.db.conn()?;
+            let tenant = tenants::find_by_slug(&mut conn, &tenant).context("no such tenant")?;
+            let user = users::find_by_email(&mut conn, tenant.id, &email.to_lowercase()).context("no such user")?;
+            let token = state.keys.issue_access(user.id.0, tenant.id.0, user.staff_role.is_some(), vec!["pwd".into(), "otp".into()], user.auth_version, Utc::now());
+            println!("{token}");
+            Ok(())
+        }
+        Command::Serve { demo } => {
+            let config = Config::load()?;
+            actix_web::rt::System::new().block_on(async move {
+                let app = Application::build(&config)?;
+                if demo {
+                    print_demo(&app.state().db, &app.state().hasher, &config)?;
+                }
+                let port = app.port();
+                let host = config.listen.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h).to_owned();
+                tracing::info!(database = %redact(&config.database_url), "clientdesk listening on http://{host}:{port}");
+                eprintln!("\nclientdesk is listening on http://{host}:{port} — Swagger UI: http://{host}:{port}/docs/\n");
+                app.run_until_stopped().await?;
+                Ok(())
+            })
+        }
+    }
+}
+
+/// The database URL without its password, for logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://***@{}", &url[..scheme], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}
+
+fn print_demo(db: &Db, hasher: &PasswordHasherConfig, config: &Config) -> anyhow::Result<()> {
+    let demo = seed::demo(db, hasher)?;
+    let verb = if demo.created { "Loaded" } else { "Found" };
+    println!("{verb} the demo tenant {:?}. Every demo user's password is {:?}.", seed::DEMO_TENANT, seed::DEMO_PASSWORD);
+    println!("Sign in with POST /api/v1/auth/login {{\"tenant\": \"demo\", \"email\": ..., \"password\": ...}}, then");
+    println!("POST /api/v1/auth/mfa/verify with the mfa_token and the current code of the user's TOTP secret");
+    println!("(add the secret to an authenticator app, or: oathtool --totp -b <secret>).\n");
+    println!("{:<32} {:<40} TOTP secret", "e-mail", "roles");
+    for user in demo.users {
+        println!("{:<32} {:<40} {}", user.email, user.what, user.totp_secret.as_deref().unwrap_or("(none: 2FA optional)"));
+    }
+    println!("\nSwagger UI: http://{}/docs/", config.listen);
+    Ok(())
+}

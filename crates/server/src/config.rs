@@ -1,0 +1,135 @@
+//! Configuration from `CLIENTDESK_*` environment variables over an optional TOML file
+//! (`CLIENTDESK_CONFIG`, default `./clientdesk.toml` when present). With nothing configured the
+//! server uses `./data/clientdesk.db`, listens on 127.0.0.1:8080 and keeps a generated signing
+//! key in `./data`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clientdesk_http::auth::jwt::SigningKey;
+use clientdesk_http::auth::password::HashCost;
+use clientdesk_http::HttpSettings;
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    jwt_secret: Option<String>,
+    cors_origins: Option<Vec<String>>,
+    pool_size: Option<u32>,
+    workers: Option<usize>,
+    argon2_memory_kib: Option<u32>,
+    argon2_iterations: Option<u32>,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub listen: String,
+    pub data_dir: PathBuf,
+    pub signing_keys: Vec<SigningKey>,
+    pub hash_cost: HashCost,
+    pub http: HttpSettings,
+    pub pool_size: u32,
+    /// actix worker threads; `None` means one per core.
+    pub workers: Option<usize>,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(format!("CLIENTDESK_{name}")).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn env_parse<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
+    env(name).map(|v| v.parse::<T>().map_err(|_| anyhow::anyhow!("CLIENTDESK_{name}: cannot parse {v:?}"))).transpose()
+}
+
+impl Config {
+    pub fn load() -> anyhow::Result<Self> {
+        let path = env("CONFIG").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("clientdesk.toml"));
+        let file: FileConfig = if path.exists() {
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?
+        } else {
+            FileConfig::default()
+        };
+        let data_dir = env("DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = env("DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| data_dir.join("clientdesk.db").to_string_lossy().into_owned());
+        let secret = env("JWT_SECRET").or(file.jwt_secret);
+        let signing_keys = vec![match secret {
+            Some(hex) => key_from_hex(&hex).context("CLIENTDESK_JWT_SECRET")?,
+            None => stored_key(&data_dir)?,
+        }];
+        let default_cost = HashCost::default();
+        let hash_cost = HashCost {
+            memory_kib: env_parse("ARGON2_MEMORY_KIB")?.or(file.argon2_memory_kib).unwrap_or(default_cost.memory_kib),
+            iterations: env_parse("ARGON2_ITERATIONS")?.or(file.argon2_iterations).unwrap_or(default_cost.iterations),
+            parallelism: 1,
+        };
+        let cors_origins = env("CORS_ORIGINS")
+            .map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+            .or(file.cors_origins)
+            .unwrap_or_default();
+        let cores = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
+        Ok(Self {
+            database_url,
+            listen: env("LISTEN").or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data_dir,
+            signing_keys,
+            hash_cost,
+            http: HttpSettings { cors_origins, ..HttpSettings::default() },
+            pool_size: env_parse("POOL_SIZE")?.or(file.pool_size).unwrap_or(cores * 4),
+            workers: env_parse("WORKERS")?.or(file.workers),
+        })
+    }
+
+    /// A configuration for tests: port 0, a fresh random key, and a cheap password hash so the
+    /// suite is not dominated by argon2 (the cost itself is tested by the rehash test).
+    pub fn for_tests(database_url: &str) -> Self {
+        Self {
+            database_url: database_url.to_owned(),
+            listen: "127.0.0.1:0".into(),
+            data_dir: std::env::temp_dir(),
+            signing_keys: vec![SigningKey { kid: "test".into(), secret: random_bytes() }],
+            hash_cost: HashCost { memory_kib: 1024, iterations: 1, parallelism: 1 },
+            http: HttpSettings::default(),
+            pool_size: 8,
+            workers: Some(2),
+        }
+    }
+}
+
+fn random_bytes() -> Vec<u8> {
+    use rand::RngCore;
+    let mut secret = vec![0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    secret
+}
+
+fn key_from_hex(hex_secret: &str) -> anyhow::Result<SigningKey> {
+    let secret = hex::decode(hex_secret.trim()).context("the signing key must be hex")?;
+    if secret.len() < SigningKey::MIN_BYTES {
+        bail!("the signing key must be at least 256 bits (64 hex characters)");
+    }
+    // The kid names the key without revealing it: the first bytes of its SHA-256.
+    let kid = clientdesk_http::auth::secrets::fingerprint(hex_secret.trim())[..12].to_owned();
+    Ok(SigningKey { kid, secret })
+}
+
+/// The signing key kept in `data_dir/signing-key`, created on first use.
+fn stored_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
+    let path = data_dir.join("signing-key");
+    if !path.exists() {
+        std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+        std::fs::write(&path, hex::encode(random_bytes())).with_context(|| format!("writing {}", path.display()))?;
+        tracing::warn!(path = %path.display(), "no CLIENTDESK_JWT_SECRET set: created a signing key in the data directory; \
+            set CLIENTDESK_JWT_SECRET (the same on every server process) in production");
+    } else if std::env::var("CLIENTDESK_JWT_SECRET").is_err() {
+        tracing::warn!(path = %path.display(), "no CLIENTDESK_JWT_SECRET set: using the signing key kept in the data directory");
+    }
+    key_from_hex(&std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?)
+}

@@ -1,0 +1,164 @@
+//! `clientdesk bootstrap` (a tenant and its first provider admin) and `clientdesk demo` (a demo
+//! tenant with users in every role).
+
+use anyhow::{bail, Context};
+use chrono::{Duration, Utc};
+use clientdesk_domain::ids::{CompanyId, TenantId};
+use clientdesk_domain::roles::RoleSet;
+use clientdesk_domain::settings::{PortalSettings, PortalSettingsOverride, TwoFactorPolicy};
+use clientdesk_domain::user::{Email, Language, StaffRole};
+use clientdesk_http::auth::{password::PasswordHasherConfig, secrets, totp};
+use clientdesk_persistence::companies::{self, CompanyFields};
+use clientdesk_persistence::{tenants, tokens, users, write_tx, Db, DbConnection};
+
+pub struct Bootstrapped {
+    pub tenant_id: TenantId,
+    pub set_password_token: String,
+}
+
+/// Creates a tenant and its first provider admin, who sets a password with the returned
+/// one-time token (valid 24 hours).
+pub fn bootstrap(db: &Db, slug: &str, name: &str, admin_email: &str, admin_name: &str) -> anyhow::Result<Bootstrapped> {
+    let email = Email::parse(admin_email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let token = secrets::random_token(32);
+    let mut conn = db.conn()?;
+    let tenant_id = write_tx(&mut conn, |conn| -> anyhow::Result<TenantId> {
+        let now = Utc::now();
+        if tenants::find_by_slug(conn, slug).is_ok() {
+            bail!("a tenant {slug:?} exists already");
+        }
+        let tenant = tenants::create(conn, slug, name, &PortalSettings::default(), now)?;
+        let admin = users::create(
+            conn,
+            &users::NewUser {
+                tenant_id: tenant.id,
+                email: email.as_str(),
+                name: admin_name,
+                phone: None,
+                language: Language::En,
+                staff_role: Some(StaffRole::ProviderAdmin),
+                password_hash: None,
+            },
+            now,
+        )?;
+        tokens::insert_password_token(conn, admin.id, &secrets::fingerprint(&token), now, now + Duration::hours(24))?;
+        Ok(tenant.id)
+    })?;
+    Ok(Bootstrapped { tenant_id, set_password_token: token })
+}
+
+pub const DEMO_TENANT: &str = "demo";
+pub const DEMO_PASSWORD: &str = "demo-portal-2026";
+
+pub struct DemoUser {
+    pub email: String,
+    pub name: String,
+    pub what: String,
+    pub totp_secret: Option<String>,
+}
+
+pub struct Demo {
+    pub users: Vec<DemoUser>,
+    pub created: bool,
+}
+
+struct Spec {
+    email: &'static str,
+    name: &'static str,
+    staff: Option<StaffRole>,
+    memberships: &'static [(usize, &'static [&'static str])],
+    totp: bool,
+}
+
+const SPECS: &[Spec] = &[
+    Spec { email: "admin@demo.example", name: "Ada Admin", staff: Some(StaffRole::ProviderAdmin), memberships: &[], totp: true },
+    Spec { email: "tech@demo.example", name: "Tom Tech", staff: Some(StaffRole::Technician), memberships: &[], totp: true },
+    Spec { email: "pat.user@demo.example", name: "Pat User", staff: None, memberships: &[(0, &["portal_user"])], totp: true },
+    Spec { email: "pat.plus@demo.example", name: "Pat Plus", staff: None, memberships: &[(0, &["portal_user_plus"])], totp: true },
+    Spec { email: "ann.approver@demo.example", name: "Ann Approver", staff: None, memberships: &[(0, &["customer_approver"])], totp: true },
+    Spec { email: "max.changes@demo.example", name: "Max Changes", staff: None, memberships: &[(0, &["change_manager"])], totp: true },
+    Spec { email: "chris.controller@demo.example", name: "Chris Controller", staff: None, memberships: &[(0, &["controller"])], totp: true },
+    Spec { email: "paula.admin@demo.example", name: "Paula Admin", staff: None, memberships: &[(0, &["portal_admin", "portal_user_plus"])], totp: true },
+    Spec { email: "sam.sub@demo.example", name: "Sam Subsidiary", staff: None, memberships: &[(1, &["portal_user"])], totp: true },
+    Spec {
+        email: "morgan.multi@demo.example",
+        name: "Morgan Multi",
+        staff: None,
+        memberships: &[(0, &["portal_user"]), (2, &["customer_approver"])],
+        totp: true,
+    },
+    Spec { email: "fred.fabrikam@demo.example", name: "Fred Fabrikam", staff: None, memberships: &[(2, &["portal_user"])], totp: false },
+];
+
+/// Loads the demo tenant (once; later calls report the existing users and their secrets).
+pub fn demo(db: &Db, hasher: &PasswordHasherConfig) -> anyhow::Result<Demo> {
+    let mut conn = db.conn()?;
+    if let Ok(tenant) = tenants::find_by_slug(&mut conn, DEMO_TENANT) {
+        return Ok(Demo { users: describe(&mut conn, tenant.id)?, created: false });
+    }
+    let hash = hasher.hash(DEMO_PASSWORD).map_err(anyhow::Error::msg)?;
+    let tenant_id = write_tx(&mut conn, |conn| -> anyhow::Result<TenantId> {
+        let now = Utc::now();
+        let tenant = tenants::create(conn, DEMO_TENANT, "Demo MSP", &PortalSettings::default(), now)?;
+        let company = |conn: &mut DbConnection, name: &str, parent: Option<CompanyId>, overrides: PortalSettingsOverride| {
+            companies::create(
+                conn,
+                tenant.id,
+                &CompanyFields {
+                    name: name.into(),
+                    parent_company_id: parent,
+                    territory: Some("EMEA".into()),
+                    classification: Some("managed".into()),
+                    portal_overrides: overrides,
+                },
+                now,
+            )
+        };
+        let contoso = company(conn, "Contoso Ltd", None, PortalSettingsOverride { time_zone: Some("Europe/Zurich".into()), subsidiary_tickets_visible: Some(true), ..Default::default() })?;
+        let sub = company(conn, "Contoso Deutschland GmbH", Some(contoso.id), PortalSettingsOverride { time_zone: Some("Europe/Berlin".into()), ..Default::default() })?;
+        let fabrikam = company(conn, "Fabrikam Inc", None, PortalSettingsOverride {
+            two_factor: Some(TwoFactorPolicy::Optional),
+            knowledge_base_enabled: Some(false),
+            time_zone: Some("America/New_York".into()),
+            ..Default::default()
+        })?;
+        let company_ids = [contoso.id, sub.id, fabrikam.id];
+        for spec in SPECS {
+            let user = users::create(
+                conn,
+                &users::NewUser {
+                    tenant_id: tenant.id,
+                    email: spec.email,
+                    name: spec.name,
+                    phone: None,
+                    language: Language::En,
+                    staff_role: spec.staff,
+                    password_hash: Some(&hash),
+                },
+                now,
+            )?;
+            for (index, roles) in spec.memberships {
+                let roles = RoleSet::parse_all(roles).map_err(|e| anyhow::anyhow!("{e}"))?;
+                users::upsert_membership(conn, tenant.id, user.id, company_ids[*index], &roles, now)?;
+            }
+            if spec.totp {
+                users::set_totp(conn, user.id, Some(&totp::new_secret()), None, now)?;
+            }
+        }
+        Ok(tenant.id)
+    })?;
+    Ok(Demo { users: describe(&mut conn, tenant_id)?, created: true })
+}
+
+fn describe(conn: &mut DbConnection, tenant: TenantId) -> anyhow::Result<Vec<DemoUser>> {
+    let mut out = Vec::new();
+    for spec in SPECS {
+        let user = users::find_by_email(conn, tenant, spec.email).context("demo user")?;
+        let what = match spec.staff {
+            Some(role) => format!("staff, {}", role.as_str()),
+            None => spec.memberships.iter().map(|(i, roles)| format!("{}: {}", ["Contoso", "Contoso DE", "Fabrikam"][*i], roles.join("+"))).collect::<Vec<_>>().join("; "),
+        };
+        out.push(DemoUser { email: user.email, name: user.name, what, totp_secret: user.totp_secret });
+    }
+    Ok(out)
+}

@@ -1,0 +1,73 @@
+//! Builds the application: database, migrations, shared state, HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::{middleware, web, App, HttpServer};
+use anyhow::Context;
+use clientdesk_http::auth::jwt::Keys;
+use clientdesk_http::auth::password::PasswordHasherConfig;
+use clientdesk_http::metrics::Metrics;
+use clientdesk_http::AppState;
+use clientdesk_persistence::Db;
+
+use crate::config::Config;
+
+pub struct Application {
+    port: u16,
+    server: actix_web::dev::Server,
+    state: AppState,
+}
+
+/// The shared state for a configuration, with the database migrated.
+pub fn state(config: &Config) -> anyhow::Result<AppState> {
+    let db = Db::connect(&config.database_url, config.pool_size).context("opening the database")?;
+    let applied = db.migrate().context("migrating the database")?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "applied migrations");
+    }
+    let keys = Keys::new(&config.signing_keys, &config.http.issuer, "clientdesk-api").map_err(anyhow::Error::msg)?;
+    let hasher = PasswordHasherConfig::new(config.hash_cost).map_err(anyhow::Error::msg)?;
+    Ok(AppState {
+        db,
+        keys: Arc::new(keys),
+        hasher: Arc::new(hasher),
+        settings: Arc::new(config.http.clone()),
+        metrics: Arc::new(Metrics::default()),
+    })
+}
+
+impl Application {
+    /// Binds the listen address (port 0 picks a free port) and prepares the server.
+    pub fn build(config: &Config) -> anyhow::Result<Self> {
+        let state = state(config)?;
+        let listener = TcpListener::bind(&config.listen).with_context(|| format!("binding {}", config.listen))?;
+        let port = listener.local_addr()?.port();
+        let app_state = state.clone();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(clientdesk_http::cors(&app_state.settings))
+                .wrap(middleware::Compress::default())
+                .wrap_fn(clientdesk_http::request_id)
+                .configure(clientdesk_http::configure(app_state.clone()))
+                .default_service(web::to(clientdesk_http::not_found))
+        })
+        .listen(listener)?;
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        Ok(Self { port, server: server.run(), state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
