@@ -1,2 +1,8 @@
-#[test]
-fn placeholder() {}
+//! Black-box tests of the clientdesk API: each starts the real server on a random port against a
+//! fresh database (see harness.rs) and runs on SQLite and on PostgreSQL.
+mod auth;
+mod harness;
+mod http;
+mod migrations;
+mod pg;
+mod provider;

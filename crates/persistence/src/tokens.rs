@@ -21,6 +21,7 @@ pub struct RefreshToken {
     pub revoked: bool,
 }
 
+#[allow(clippy::too_many_arguments)] // one argument per column of the row
 pub fn insert_refresh(
     conn: &mut DbConnection,
     tenant: TenantId,
@@ -149,6 +150,7 @@ impl From<ApiTokenRow> for ApiToken {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // one argument per column of the row
 pub fn insert_api_token(
     conn: &mut DbConnection,
     tenant: TenantId,

@@ -53,7 +53,10 @@ enum Command {
 }
 
 fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt().with_env_filter(EnvFilter::try_from_env("CLIENTDESK_LOG").unwrap_or_else(|_| EnvFilter::new("info"))).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("CLIENTDESK_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     match cli.command {
         Command::Openapi => {
@@ -74,7 +77,10 @@ fn main() -> anyhow::Result<()> {
             let done = seed::bootstrap(&db, &tenant, &tenant_name, &admin_email, &admin_name)?;
             println!("Created tenant {tenant:?} (id {}) and provider admin {admin_email}.", done.tenant_id);
             println!("Set the admin's password within 24 hours (one-time token):");
-            println!("  curl -X POST http://{}/api/v1/auth/password -H 'content-type: application/json' \\", config.listen);
+            println!(
+                "  curl -X POST http://{}/api/v1/auth/password -H 'content-type: application/json' \\",
+                config.listen
+            );
             println!("    -d '{{\"token\": \"{}\", \"password\": \"<a long passphrase>\"}}'", done.set_password_token);
             println!("The first sign-in then enrols an authenticator app (2FA is required for staff by default).");
             Ok(())
@@ -90,7 +96,14 @@ fn main() -> anyhow::Result<()> {
             let mut conn = state.db.conn()?;
             let tenant = tenants::find_by_slug(&mut conn, &tenant).context("no such tenant")?;
             let user = users::find_by_email(&mut conn, tenant.id, &email.to_lowercase()).context("no such user")?;
-            let token = state.keys.issue_access(user.id.0, tenant.id.0, user.staff_role.is_some(), vec!["pwd".into(), "otp".into()], user.auth_version, Utc::now());
+            let token = state.keys.issue_access(
+                user.id.0,
+                tenant.id.0,
+                user.staff_role.is_some(),
+                vec!["pwd".into(), "otp".into()],
+                user.auth_version,
+                Utc::now(),
+            );
             println!("{token}");
             Ok(())
         }
@@ -123,13 +136,22 @@ fn redact(url: &str) -> String {
 fn print_demo(db: &Db, hasher: &PasswordHasherConfig, config: &Config) -> anyhow::Result<()> {
     let demo = seed::demo(db, hasher)?;
     let verb = if demo.created { "Loaded" } else { "Found" };
-    println!("{verb} the demo tenant {:?}. Every demo user's password is {:?}.", seed::DEMO_TENANT, seed::DEMO_PASSWORD);
+    println!(
+        "{verb} the demo tenant {:?}. Every demo user's password is {:?}.",
+        seed::DEMO_TENANT,
+        seed::DEMO_PASSWORD
+    );
     println!("Sign in with POST /api/v1/auth/login {{\"tenant\": \"demo\", \"email\": ..., \"password\": ...}}, then");
     println!("POST /api/v1/auth/mfa/verify with the mfa_token and the current code of the user's TOTP secret");
     println!("(add the secret to an authenticator app, or: oathtool --totp -b <secret>).\n");
     println!("{:<32} {:<40} TOTP secret", "e-mail", "roles");
     for user in demo.users {
-        println!("{:<32} {:<40} {}", user.email, user.what, user.totp_secret.as_deref().unwrap_or("(none: 2FA optional)"));
+        println!(
+            "{:<32} {:<40} {}",
+            user.email,
+            user.what,
+            user.totp_secret.as_deref().unwrap_or("(none: 2FA optional)")
+        );
     }
     println!("\nSwagger UI: http://{}/docs/", config.listen);
     Ok(())

@@ -71,15 +71,69 @@ struct Spec {
 }
 
 const SPECS: &[Spec] = &[
-    Spec { email: "admin@demo.example", name: "Ada Admin", staff: Some(StaffRole::ProviderAdmin), memberships: &[], totp: true },
-    Spec { email: "tech@demo.example", name: "Tom Tech", staff: Some(StaffRole::Technician), memberships: &[], totp: true },
-    Spec { email: "pat.user@demo.example", name: "Pat User", staff: None, memberships: &[(0, &["portal_user"])], totp: true },
-    Spec { email: "pat.plus@demo.example", name: "Pat Plus", staff: None, memberships: &[(0, &["portal_user_plus"])], totp: true },
-    Spec { email: "ann.approver@demo.example", name: "Ann Approver", staff: None, memberships: &[(0, &["customer_approver"])], totp: true },
-    Spec { email: "max.changes@demo.example", name: "Max Changes", staff: None, memberships: &[(0, &["change_manager"])], totp: true },
-    Spec { email: "chris.controller@demo.example", name: "Chris Controller", staff: None, memberships: &[(0, &["controller"])], totp: true },
-    Spec { email: "paula.admin@demo.example", name: "Paula Admin", staff: None, memberships: &[(0, &["portal_admin", "portal_user_plus"])], totp: true },
-    Spec { email: "sam.sub@demo.example", name: "Sam Subsidiary", staff: None, memberships: &[(1, &["portal_user"])], totp: true },
+    Spec {
+        email: "admin@demo.example",
+        name: "Ada Admin",
+        staff: Some(StaffRole::ProviderAdmin),
+        memberships: &[],
+        totp: true,
+    },
+    Spec {
+        email: "tech@demo.example",
+        name: "Tom Tech",
+        staff: Some(StaffRole::Technician),
+        memberships: &[],
+        totp: true,
+    },
+    Spec {
+        email: "pat.user@demo.example",
+        name: "Pat User",
+        staff: None,
+        memberships: &[(0, &["portal_user"])],
+        totp: true,
+    },
+    Spec {
+        email: "pat.plus@demo.example",
+        name: "Pat Plus",
+        staff: None,
+        memberships: &[(0, &["portal_user_plus"])],
+        totp: true,
+    },
+    Spec {
+        email: "ann.approver@demo.example",
+        name: "Ann Approver",
+        staff: None,
+        memberships: &[(0, &["customer_approver"])],
+        totp: true,
+    },
+    Spec {
+        email: "max.changes@demo.example",
+        name: "Max Changes",
+        staff: None,
+        memberships: &[(0, &["change_manager"])],
+        totp: true,
+    },
+    Spec {
+        email: "chris.controller@demo.example",
+        name: "Chris Controller",
+        staff: None,
+        memberships: &[(0, &["controller"])],
+        totp: true,
+    },
+    Spec {
+        email: "paula.admin@demo.example",
+        name: "Paula Admin",
+        staff: None,
+        memberships: &[(0, &["portal_admin", "portal_user_plus"])],
+        totp: true,
+    },
+    Spec {
+        email: "sam.sub@demo.example",
+        name: "Sam Subsidiary",
+        staff: None,
+        memberships: &[(1, &["portal_user"])],
+        totp: true,
+    },
     Spec {
         email: "morgan.multi@demo.example",
         name: "Morgan Multi",
@@ -87,7 +141,13 @@ const SPECS: &[Spec] = &[
         memberships: &[(0, &["portal_user"]), (2, &["customer_approver"])],
         totp: true,
     },
-    Spec { email: "fred.fabrikam@demo.example", name: "Fred Fabrikam", staff: None, memberships: &[(2, &["portal_user"])], totp: false },
+    Spec {
+        email: "fred.fabrikam@demo.example",
+        name: "Fred Fabrikam",
+        staff: None,
+        memberships: &[(2, &["portal_user"])],
+        totp: false,
+    },
 ];
 
 /// Loads the demo tenant (once; later calls report the existing users and their secrets).
@@ -100,28 +160,48 @@ pub fn demo(db: &Db, hasher: &PasswordHasherConfig) -> anyhow::Result<Demo> {
     let tenant_id = write_tx(&mut conn, |conn| -> anyhow::Result<TenantId> {
         let now = Utc::now();
         let tenant = tenants::create(conn, DEMO_TENANT, "Demo MSP", &PortalSettings::default(), now)?;
-        let company = |conn: &mut DbConnection, name: &str, parent: Option<CompanyId>, overrides: PortalSettingsOverride| {
-            companies::create(
-                conn,
-                tenant.id,
-                &CompanyFields {
-                    name: name.into(),
-                    parent_company_id: parent,
-                    territory: Some("EMEA".into()),
-                    classification: Some("managed".into()),
-                    portal_overrides: overrides,
-                },
-                now,
-            )
-        };
-        let contoso = company(conn, "Contoso Ltd", None, PortalSettingsOverride { time_zone: Some("Europe/Zurich".into()), subsidiary_tickets_visible: Some(true), ..Default::default() })?;
-        let sub = company(conn, "Contoso Deutschland GmbH", Some(contoso.id), PortalSettingsOverride { time_zone: Some("Europe/Berlin".into()), ..Default::default() })?;
-        let fabrikam = company(conn, "Fabrikam Inc", None, PortalSettingsOverride {
-            two_factor: Some(TwoFactorPolicy::Optional),
-            knowledge_base_enabled: Some(false),
-            time_zone: Some("America/New_York".into()),
-            ..Default::default()
-        })?;
+        let company =
+            |conn: &mut DbConnection, name: &str, parent: Option<CompanyId>, overrides: PortalSettingsOverride| {
+                companies::create(
+                    conn,
+                    tenant.id,
+                    &CompanyFields {
+                        name: name.into(),
+                        parent_company_id: parent,
+                        territory: Some("EMEA".into()),
+                        classification: Some("managed".into()),
+                        portal_overrides: overrides,
+                    },
+                    now,
+                )
+            };
+        let contoso = company(
+            conn,
+            "Contoso Ltd",
+            None,
+            PortalSettingsOverride {
+                time_zone: Some("Europe/Zurich".into()),
+                subsidiary_tickets_visible: Some(true),
+                ..Default::default()
+            },
+        )?;
+        let sub = company(
+            conn,
+            "Contoso Deutschland GmbH",
+            Some(contoso.id),
+            PortalSettingsOverride { time_zone: Some("Europe/Berlin".into()), ..Default::default() },
+        )?;
+        let fabrikam = company(
+            conn,
+            "Fabrikam Inc",
+            None,
+            PortalSettingsOverride {
+                two_factor: Some(TwoFactorPolicy::Optional),
+                knowledge_base_enabled: Some(false),
+                time_zone: Some("America/New_York".into()),
+                ..Default::default()
+            },
+        )?;
         let company_ids = [contoso.id, sub.id, fabrikam.id];
         for spec in SPECS {
             let user = users::create(
@@ -156,7 +236,12 @@ fn describe(conn: &mut DbConnection, tenant: TenantId) -> anyhow::Result<Vec<Dem
         let user = users::find_by_email(conn, tenant, spec.email).context("demo user")?;
         let what = match spec.staff {
             Some(role) => format!("staff, {}", role.as_str()),
-            None => spec.memberships.iter().map(|(i, roles)| format!("{}: {}", ["Contoso", "Contoso DE", "Fabrikam"][*i], roles.join("+"))).collect::<Vec<_>>().join("; "),
+            None => spec
+                .memberships
+                .iter()
+                .map(|(i, roles)| format!("{}: {}", ["Contoso", "Contoso DE", "Fabrikam"][*i], roles.join("+")))
+                .collect::<Vec<_>>()
+                .join("; "),
         };
         out.push(DemoUser { email: user.email, name: user.name, what, totp_secret: user.totp_secret });
     }

@@ -382,8 +382,9 @@ pub async fn login(
         (state.clone(), client.clone(), key.clone(), email.clone(), body.tenant.trim().to_owned());
     let found = state
         .run(move |conn| {
-            check_throttle(conn, &k, &c, now).map_err(|err| throttled(&st, conn, &c, None, err))?;
             let tenant = tenants::find_by_slug(conn, &slug).ok();
+            check_throttle(conn, &k, &c, now)
+                .map_err(|err| throttled(&st, conn, &c, tenant.as_ref().map(|t| t.id), err))?;
             let user = match (&tenant, Email::parse(&e)) {
                 (Some(t), Ok(email)) => users::find_by_email(conn, t.id, email.as_str()).ok(),
                 _ => None,

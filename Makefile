@@ -1,0 +1,22 @@
+SHELL := /bin/bash
+
+.PHONY: run test lint openapi bench
+
+run:
+	cargo run --release --bin clientdesk -- serve --demo
+
+# The output is kept in target/test-output.log: CI checks there that the PostgreSQL tests ran.
+test:
+	@mkdir -p target
+	cargo test --workspace 2>&1 | tee target/test-output.log; exit $${PIPESTATUS[0]}
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+openapi:
+	cargo run --bin clientdesk -- openapi > openapi/openapi.json.tmp
+	mv openapi/openapi.json.tmp openapi/openapi.json
+
+bench:
+	bash bench/run.sh

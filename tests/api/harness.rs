@@ -1,0 +1,191 @@
+//! `TestApp`: the real server on a random port against its own fresh database (a SQLite file or
+//! a PostgreSQL database cloned from a migrated template), loaded with the demo tenant, driven
+//! over HTTP with reqwest. The database is removed when the app is dropped.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use clientdesk_http::AppState;
+use clientdesk_server::config::Config;
+use clientdesk_server::seed::{self, DemoUser};
+use clientdesk_server::startup::Application;
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::{json, Value};
+use totp_rs::{Algorithm, Secret, TOTP};
+
+use crate::pg;
+
+pub const PASSWORD: &str = seed::DEMO_PASSWORD;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub users: Vec<DemoUser>,
+    database: Database,
+    /// Last TOTP step used per user, so each sign-in uses a fresh code like a person would.
+    steps: Mutex<HashMap<String, u64>>,
+}
+
+enum Database {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        match &self.database {
+            Database::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Database::Postgres(url) => pg::drop_database(url),
+        }
+    }
+}
+
+/// Runs a test body on one backend.
+#[macro_export]
+macro_rules! on_both {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::harness::TestApp::spawn($crate::harness::Backend::Sqlite).await;
+                ($body)(app).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = $crate::harness::TestApp::spawn($crate::harness::Backend::Postgres).await;
+                ($body)(app).await;
+            }
+        }
+    };
+}
+
+static SQLITE_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        let (url, database) = match backend {
+            Backend::Sqlite => {
+                let n = SQLITE_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let path = std::env::temp_dir().join(format!("clientdesk-test-{}-{n}.db", std::process::id()));
+                (path.to_string_lossy().into_owned(), Database::Sqlite(path))
+            }
+            Backend::Postgres => {
+                let url = tokio::task::spawn_blocking(pg::fresh_database_url).await.expect("pg database");
+                (url.clone(), Database::Postgres(url))
+            }
+        };
+        let config = Config::for_tests(&url);
+        let app = Application::build(&config).expect("the server starts");
+        let port = app.port();
+        let state = app.state().clone();
+        tokio::spawn(app.run_until_stopped());
+        let (db, hasher) = (state.db.clone(), state.hasher.clone());
+        let demo =
+            tokio::task::spawn_blocking(move || seed::demo(&db, &hasher)).await.unwrap().expect("demo data loads");
+        Self {
+            base: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::new(),
+            state,
+            users: demo.users,
+            database,
+            steps: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let builder = self.client.request(method, self.url(path));
+        match token {
+            Some(t) => builder.bearer_auth(t),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.request(Method::GET, path, Some(token)).send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        self.request(Method::POST, path, token).json(&body).send().await.unwrap()
+    }
+
+    pub async fn send(&self, method: Method, path: &str, token: &str, body: Value) -> Response {
+        self.request(method, path, Some(token)).json(&body).send().await.unwrap()
+    }
+
+    pub fn secret(&self, email: &str) -> String {
+        self.users.iter().find(|u| u.email == email).and_then(|u| u.totp_secret.clone()).expect("demo user with TOTP")
+    }
+
+    /// The next unused code of `secret`, as an authenticator app shows it now (one step of drift
+    /// either way is accepted, so up to three sign-ins fit in one 30-second step).
+    pub fn code_for(&self, key: &str, secret: &str) -> String {
+        let now = chrono::Utc::now().timestamp() as u64 / 30;
+        let mut steps = self.steps.lock().unwrap();
+        let step = steps.get(key).map_or(now - 1, |last| (last + 1).max(now - 1));
+        assert!(step <= now + 1, "too many sign-ins of {key} within one TOTP step");
+        steps.insert(key.to_owned(), step);
+        totp_code(secret, step)
+    }
+
+    pub fn code(&self, email: &str) -> String {
+        let secret = self.secret(email);
+        self.code_for(email, &secret)
+    }
+
+    pub async fn password_step(&self, email: &str, password: &str) -> Response {
+        self.post("/api/v1/auth/login", None, json!({"tenant": "demo", "email": email, "password": password})).await
+    }
+
+    /// Signs a demo user in with password and TOTP; returns the token pair.
+    pub async fn sign_in(&self, email: &str) -> Value {
+        let res = self.password_step(email, PASSWORD).await;
+        assert_eq!(res.status(), 200, "password step of {email}");
+        let body: Value = res.json().await.unwrap();
+        if body["status"] == "authenticated" {
+            return body;
+        }
+        assert_eq!(body["status"], "mfa_required", "{body}");
+        let code = self.code(email);
+        let res =
+            self.post("/api/v1/auth/mfa/verify", None, json!({"mfa_token": body["mfa_token"], "code": code})).await;
+        assert_eq!(res.status(), 200, "code step of {email}");
+        res.json().await.unwrap()
+    }
+
+    pub async fn token(&self, email: &str) -> String {
+        self.sign_in(email).await["access_token"].as_str().unwrap().to_owned()
+    }
+}
+
+pub fn totp_code(secret: &str, step: u64) -> String {
+    let bytes = Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
+    TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, None, "t".into()).unwrap().generate(step * 30)
+}
+
+/// Asserts a problem+json answer with this status; returns its body.
+pub async fn problem(res: Response, status: u16) -> Value {
+    assert_eq!(res.status(), status, "expected {status}");
+    let content_type = res.headers().get("content-type").unwrap().to_str().unwrap().to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert!(body["title"].is_string() && body["detail"].is_string() && body["type"].is_string());
+    body
+}

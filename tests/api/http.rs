@@ -1,0 +1,74 @@
+//! The HTTP contract: problems for bad requests, health, metrics, the OpenAPI document.
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::harness::{problem, TestApp};
+use crate::on_both;
+
+on_both!(bad_requests_get_problems, |app: TestApp| async move {
+    problem(app.request(Method::GET, "/api/v1/nothing-here", None).send().await.unwrap(), 404).await;
+    let res = app
+        .request(Method::POST, "/api/v1/auth/login", None)
+        .header("content-type", "text/plain")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 415).await;
+    let res = app
+        .request(Method::POST, "/api/v1/auth/login", None)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 400).await;
+    let big = format!("{{\"tenant\":\"demo\",\"email\":\"a@b.c\",\"password\":\"{}\"}}", "x".repeat(70 * 1024));
+    let res = app
+        .request(Method::POST, "/api/v1/auth/login", None)
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    problem(res, 413).await;
+    let res = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            serde_json::json!({"tenant": "demo", "email": "a@b.c", "password": "x", "extra": 1}),
+        )
+        .await;
+    problem(res, 422).await;
+    let res = app.request(Method::GET, "/health/live", None).header("x-request-id", "abc-123").send().await.unwrap();
+    assert_eq!(res.headers()["x-request-id"], "abc-123");
+});
+
+on_both!(health_and_metrics, |app: TestApp| async move {
+    assert_eq!(app.request(Method::GET, "/health/live", None).send().await.unwrap().status(), 200);
+    assert_eq!(app.request(Method::GET, "/health/ready", None).send().await.unwrap().status(), 200);
+    let _ = app.password_step("pat.user@demo.example", "wrong password").await;
+    let text = app.request(Method::GET, "/metrics", None).send().await.unwrap().text().await.unwrap();
+    assert!(text.contains("clientdesk_signins_total{outcome=\"failed\"} 1"), "{text}");
+    assert!(text.contains("clientdesk_http_responses_total{class=\"4xx\"}"));
+    assert_eq!(app.request(Method::GET, "/docs/", None).send().await.unwrap().status(), 200);
+});
+
+on_both!(served_contract_matches_the_committed_file, |app: TestApp| async move {
+    let served: Value = app.request(Method::GET, "/openapi.json", None).send().await.unwrap().json().await.unwrap();
+    let committed: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(served == committed, "openapi/openapi.json is stale: run `make openapi` and commit it");
+    for (path, item) in served["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            assert!(op["operationId"].is_string(), "{method} {path} has an operation id");
+            let responses = op["responses"].as_object().unwrap();
+            if path.starts_with("/api/v1/") && path != "/api/v1/auth/logout" {
+                assert!(responses.keys().any(|s| s.starts_with('4')), "{method} {path} documents its errors");
+            }
+        }
+    }
+});
