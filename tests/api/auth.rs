@@ -271,3 +271,42 @@ on_both!(api_tokens_for_scripts, |app: TestApp| async move {
     problem(app.get("/api/v1/me", &secret).await, 401).await;
     problem(app.get("/api/v1/me", "cdk_not-a-real-token").await, 401).await;
 });
+
+on_both!(signed_in_users_enrol_and_disable_where_policy_allows, |app: TestApp| async move {
+    let email = "fred.fabrikam@demo.example";
+    let fred = app.token(email).await;
+    let start: Value = app.post("/api/v1/me/2fa/enrollment", Some(&fred), json!({})).await.json().await.unwrap();
+    let secret = start["secret"].as_str().unwrap().to_owned();
+    let code = app.code_for(email, &secret);
+    let res = app.post("/api/v1/me/2fa/enrollment/confirm", Some(&fred), json!({"code": code})).await;
+    assert_eq!(res.status(), 200);
+    let done: Value = res.json().await.unwrap();
+    let fresh = done["access_token"].as_str().unwrap().to_owned();
+    problem(app.get("/api/v1/me", &fred).await, 401).await;
+    // Re-enrolling now needs a current code.
+    problem(app.post("/api/v1/me/2fa/enrollment", Some(&fresh), json!({})).await, 403).await;
+    problem(app.post("/api/v1/me/2fa/enrollment", Some(&fresh), json!({"code": "000000"})).await, 403).await;
+    // Fabrikam leaves 2FA optional: it can be switched off with a fresh code.
+    problem(
+        app.request(Method::DELETE, "/api/v1/me/2fa", Some(&fresh))
+            .json(&json!({"code": "000000"}))
+            .send()
+            .await
+            .unwrap(),
+        403,
+    )
+    .await;
+    let code = app.code_for(email, &secret);
+    let res =
+        app.request(Method::DELETE, "/api/v1/me/2fa", Some(&fresh)).json(&json!({"code": code})).send().await.unwrap();
+    assert_eq!(res.status(), 204);
+    let body: Value = app.password_step(email, PASSWORD).await.json().await.unwrap();
+    assert_eq!(body["status"], "authenticated");
+
+    // Contoso requires 2FA: its users cannot switch it off.
+    let pat = app.token("pat.plus@demo.example").await;
+    let code = app.code("pat.plus@demo.example");
+    let res =
+        app.request(Method::DELETE, "/api/v1/me/2fa", Some(&pat)).json(&json!({"code": code})).send().await.unwrap();
+    problem(res, 403).await;
+});

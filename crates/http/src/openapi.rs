@@ -17,6 +17,7 @@ use crate::routes::{auth, companies, health, me, users};
         auth::login, auth::verify_mfa, auth::start_enrolment, auth::confirm_enrolment, auth::refresh, auth::logout,
         auth::set_password,
         me::get_me, me::update_me, me::change_password, me::list_api_tokens, me::create_api_token, me::revoke_api_token,
+        me::start_reenrolment, me::confirm_reenrolment, me::disable_two_factor,
         companies::list_companies, companies::create_company, companies::get_company, companies::update_company,
         companies::get_settings, companies::put_settings, companies::get_tenant_settings, companies::put_tenant_settings,
         users::list_users, users::create_user, users::get_user, users::put_membership, users::delete_membership,

@@ -235,7 +235,7 @@ fn throttled(
 
 /// Whether policy asks this user for a second factor: staff follow the tenant's default; a portal
 /// user must have one if any of its companies (with the portal on) requires it.
-fn two_factor_required(session: &Session) -> bool {
+pub fn two_factor_required(session: &Session) -> bool {
     if session.user.staff_role.is_some() {
         return session.tenant.portal_defaults.two_factor == TwoFactorPolicy::Required;
     }
@@ -303,7 +303,7 @@ fn issue_in_family(
     Ok(TokenPair { access_token: access, refresh_token, token_type: "Bearer", expires_in: ACCESS_TTL.num_seconds() })
 }
 
-fn signed_in(
+pub fn signed_in(
     state: &AppState,
     conn: &mut DbConnection,
     session: &Session,
@@ -711,4 +711,31 @@ pub async fn set_password(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Checks a fresh TOTP code of a signed-in user (for changes to the second factor): throttled
+/// and counted like a sign-in code, and accepted once.
+pub fn check_fresh_code(
+    state: &AppState,
+    conn: &mut DbConnection,
+    session: &Session,
+    client: &Client,
+    code: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let key = account_key(&session.tenant.slug, &session.user.email);
+    check_throttle(conn, &key, client, now).map_err(|e| throttled(state, conn, client, Some(session.tenant.id), e))?;
+    let secret =
+        session.user.totp_secret.as_deref().ok_or_else(|| ApiError::Conflict("No second factor is set up.".into()))?;
+    let claimed = match totp::matching_step(secret, code, unix_now(now)) {
+        Some(step) => users::claim_totp_step(conn, session.user.id, step)?,
+        None => false,
+    };
+    if !claimed {
+        let mut event = client.event(Some(session.tenant.id), Some(session.user.id), "signin_failed");
+        event.factor = Some("otp");
+        record_failure(conn, &key, client, event, now)?;
+        return Err(ApiError::Forbidden("The code is wrong, expired or already used."));
+    }
+    Ok(())
 }

@@ -14,8 +14,10 @@ use validator::Validate;
 use crate::auth::secrets;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
-use crate::routes::auth::Client;
+use crate::routes::auth::{self as signin, Client, EnrolmentDone, EnrolmentStart};
 use crate::state::AppState;
+use clientdesk_domain::principal::AuthMethod;
+use clientdesk_persistence::session;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(get_me)
@@ -23,7 +25,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(change_password)
         .service(list_api_tokens)
         .service(create_api_token)
-        .service(revoke_api_token);
+        .service(revoke_api_token)
+        .service(start_reenrolment)
+        .service(confirm_reenrolment)
+        .service(disable_two_factor);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -357,6 +362,131 @@ pub async fn revoke_api_token(
             event.target = Some(format!("api_token:{id}"));
             audit::record(conn, &event, now)?;
             Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "123456"}))]
+pub struct FreshCode {
+    /// The current code of the authenticator app (omit when no second factor is set up yet).
+    #[validate(length(min = 1, max = 16))]
+    pub code: Option<String>,
+}
+
+/// Start (re-)enrolling an authenticator app. With a second factor already set up, a fresh code
+/// of it is required; the old one keeps working until the new one is confirmed.
+#[utoipa::path(tag = "me", operation_id = "startReenrolment", security(("bearer" = [])), request_body = FreshCode,
+    responses(
+        (status = 200, description = "Scan this, then confirm with a first code", body = EnrolmentStart),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Missing or wrong code, or an API token", body = Problem),
+        (status = 429, description = "Too many wrong codes", body = Problem)))]
+#[post("/api/v1/me/2fa/enrollment")]
+pub async fn start_reenrolment(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    body: web::Json<FreshCode>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    if auth.principal.amr.contains(&AuthMethod::ApiToken) {
+        return Err(ApiError::Forbidden("An API token cannot change the second factor."));
+    }
+    let (client, st, user) = (Client::of(&req), state.clone(), auth.user.id);
+    let start = state
+        .run(move |conn| {
+            let now = Utc::now();
+            let session = session::load(conn, user)?;
+            if session.user.has_totp() {
+                let code = body
+                    .code
+                    .as_deref()
+                    .ok_or(ApiError::Forbidden("Send a current code of your authenticator app."))?;
+                signin::check_fresh_code(&st, conn, &session, &client, code, now)?;
+            }
+            signin::begin_enrolment(&st, conn, &session)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(start))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "123456"}))]
+pub struct NewCode {
+    /// A code of the newly scanned secret.
+    #[validate(length(min = 1, max = 16))]
+    pub code: String,
+}
+
+/// Confirm the new authenticator with its first code. Every other session ends; the answer
+/// carries new tokens and ten new recovery codes.
+#[utoipa::path(tag = "me", operation_id = "confirmReenrolment", security(("bearer" = [])), request_body = NewCode,
+    responses(
+        (status = 200, description = "Enrolled", body = EnrolmentDone),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 409, description = "Enrolment was not started", body = Problem),
+        (status = 422, description = "The code does not match the new secret", body = Problem)))]
+#[post("/api/v1/me/2fa/enrollment/confirm")]
+pub async fn confirm_reenrolment(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    body: web::Json<NewCode>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    auth.principal.require_writable()?;
+    let (client, st, user) = (Client::of(&req), state.clone(), auth.user.id);
+    let done = state
+        .run(move |conn| {
+            let now = Utc::now();
+            let session = session::load(conn, user)?;
+            let recovery_codes = signin::finish_enrolment(conn, &session, &body.code, &client, now)?;
+            let session = session::load(conn, user)?;
+            let tokens =
+                signin::signed_in(&st, conn, &session, &client, &[AuthMethod::Pwd, AuthMethod::Otp], "otp", now)?;
+            Ok(EnrolmentDone { tokens, recovery_codes })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(done))
+}
+
+/// Switch two-factor sign-in off, with a fresh code; refused while any of the user's companies
+/// (or, for staff, the tenant) requires it. Every session ends.
+#[utoipa::path(tag = "me", operation_id = "disableTwoFactor", security(("bearer" = [])), request_body = NewCode,
+    responses(
+        (status = 204, description = "Switched off"),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Policy requires 2FA, or the code is wrong", body = Problem),
+        (status = 409, description = "No second factor is set up", body = Problem)))]
+#[delete("/api/v1/me/2fa")]
+pub async fn disable_two_factor(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    body: web::Json<NewCode>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    auth.principal.require_fresh_mfa_session()?;
+    let (client, st, user) = (Client::of(&req), state.clone(), auth.user.id);
+    state
+        .run(move |conn| {
+            let now = Utc::now();
+            let session = session::load(conn, user)?;
+            if signin::two_factor_required(&session) {
+                return Err(ApiError::Forbidden("Your company requires two-factor sign-in."));
+            }
+            signin::check_fresh_code(&st, conn, &session, &client, &body.code, now)?;
+            write_tx(conn, |conn| {
+                users::set_totp(conn, user, None, None, now)?;
+                users::replace_recovery_codes(conn, user, &[])?;
+                tokens::revoke_all_refresh(conn, user, now)?;
+                audit::record(conn, &client.event(Some(session.tenant.id), Some(user), "mfa_disabled"), now)?;
+                Ok(())
+            })
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
