@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .PHONY: run test lint openapi bench
 
 run:
-	cargo run --release --bin clientdesk -- serve --demo
+	cargo run --release -p clientdesk-server --bin clientdesk -- serve --demo
 
 # The output is kept in target/test-output.log: CI checks there that the PostgreSQL tests ran.
 test:
@@ -15,7 +15,7 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 
 openapi:
-	cargo run --bin clientdesk -- openapi > openapi/openapi.json.tmp
+	cargo run -p clientdesk-server --bin clientdesk -- openapi > openapi/openapi.json.tmp
 	mv openapi/openapi.json.tmp openapi/openapi.json
 
 bench:

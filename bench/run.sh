@@ -8,7 +8,7 @@ PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 EMAIL=${BENCH_EMAIL:-pat.plus@demo.example}
 DURATION=${BENCH_DURATION:-20s}
 
-cargo build --release --bin clientdesk
+cargo build --release -p clientdesk-server --bin clientdesk
 BIN=$PWD/target/release/clientdesk
 
 if ! command -v wrk >/dev/null 2>&1; then

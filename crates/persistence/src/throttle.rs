@@ -15,32 +15,41 @@ pub fn blocked_until(conn: &mut DbConnection, key: &str, now: DateTime<Utc>) -> 
 }
 
 /// Counts a failure for `key` under `policy`; returns until when the key is now blocked.
-/// Call inside a write transaction: read and write must not interleave with another process.
+/// Call inside a write transaction. Concurrent failures of one key must not lose counts: the row
+/// is created if missing (an upsert, spelled per backend) and then read under a row lock on
+/// PostgreSQL (SQLite's IMMEDIATE transaction already serialises writers).
 pub fn record_failure(
     conn: &mut DbConnection,
     key: &str,
     policy: &ThrottlePolicy,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>> {
-    let previous: Option<(i32, NaiveDateTime)> = signin_throttles::table
-        .find(key)
-        .select((signin_throttles::failures, signin_throttles::last_failure_at))
-        .first(conn)
-        .optional()?;
-    let failures = policy.failures_after(previous.map_or(0, |p| p.0), previous.map(|p| utc(p.1)), now);
-    let blocked = policy.blocked_until(failures, now);
-    let values = (
-        signin_throttles::failures.eq(failures),
+    let fresh = (
+        signin_throttles::throttle_key.eq(key),
+        signin_throttles::failures.eq(0),
         signin_throttles::last_failure_at.eq(now.naive_utc()),
-        signin_throttles::blocked_until.eq(blocked.map(|b| b.naive_utc())),
     );
-    if previous.is_some() {
-        diesel::update(signin_throttles::table.find(key)).set(values).execute(conn)?;
-    } else {
-        diesel::insert_into(signin_throttles::table)
-            .values((signin_throttles::throttle_key.eq(key), values))
-            .execute(conn)?;
-    }
+    let current =
+        signin_throttles::table.find(key).select((signin_throttles::failures, signin_throttles::last_failure_at));
+    let (previous, last): (i32, NaiveDateTime) = match conn {
+        DbConnection::Pg(pg) => {
+            diesel::insert_into(signin_throttles::table).values(fresh).on_conflict_do_nothing().execute(pg)?;
+            current.for_update().first(pg)?
+        }
+        DbConnection::Sqlite(sqlite) => {
+            diesel::insert_into(signin_throttles::table).values(fresh).on_conflict_do_nothing().execute(sqlite)?;
+            current.first(sqlite)?
+        }
+    };
+    let failures = policy.failures_after(previous, (previous > 0).then(|| utc(last)), now);
+    let blocked = policy.blocked_until(failures, now);
+    diesel::update(signin_throttles::table.find(key))
+        .set((
+            signin_throttles::failures.eq(failures),
+            signin_throttles::last_failure_at.eq(now.naive_utc()),
+            signin_throttles::blocked_until.eq(blocked.map(|b| b.naive_utc())),
+        ))
+        .execute(conn)?;
     Ok(blocked)
 }
 
