@@ -310,3 +310,33 @@ on_both!(signed_in_users_enrol_and_disable_where_policy_allows, |app: TestApp| a
         app.request(Method::DELETE, "/api/v1/me/2fa", Some(&pat)).json(&json!({"code": code})).send().await.unwrap();
     problem(res, 403).await;
 });
+
+on_both!(hashes_are_upgraded_at_sign_in_when_the_cost_rises, |app: TestApp| async move {
+    use clientdesk_http::auth::password::{HashCost, PasswordHasherConfig};
+    let email = "pat.user@demo.example";
+    let db = app.state.db.clone();
+    let weaker = PasswordHasherConfig::new(HashCost { memory_kib: 512, iterations: 1, parallelism: 1 }).unwrap();
+    let stored = |db: clientdesk_persistence::Db| {
+        let mut conn = db.conn().unwrap();
+        let tenant = clientdesk_persistence::tenants::find_by_slug(&mut conn, "demo").unwrap();
+        clientdesk_persistence::users::find_by_email(&mut conn, tenant.id, email).unwrap()
+    };
+    let user = tokio::task::spawn_blocking({
+        let db = db.clone();
+        move || {
+            let user = stored(db.clone());
+            let hash = weaker.hash(PASSWORD).unwrap();
+            let mut conn = db.conn().unwrap();
+            clientdesk_persistence::users::set_password_hash(&mut conn, user.id, &hash, false, Utc::now()).unwrap();
+            stored(db)
+        }
+    })
+    .await
+    .unwrap();
+    assert!(user.password_hash.as_deref().unwrap().contains("m=512"));
+    app.sign_in(email).await;
+    let after = tokio::task::spawn_blocking(move || stored(db)).await.unwrap();
+    let hash = after.password_hash.unwrap();
+    assert!(hash.contains("m=1024,t=1,p=1"), "rehashed with the configured cost: {hash}");
+    assert!(app.state.hasher.verify(PASSWORD, Some(&hash)));
+});
