@@ -8,6 +8,10 @@ use crate::on_both;
 
 on_both!(bad_requests_get_problems, |app: TestApp| async move {
     problem(app.request(Method::GET, "/api/v1/nothing-here", None).send().await.unwrap(), 404).await;
+    let res = app.request(Method::DELETE, "/api/v1/companies/7", None).send().await.unwrap();
+    assert_eq!(res.headers()["allow"], "GET, PATCH");
+    problem(res, 405).await;
+    problem(app.request(Method::PUT, "/api/v1/auth/login", None).send().await.unwrap(), 405).await;
     let res = app
         .request(Method::POST, "/api/v1/auth/login", None)
         .header("content-type", "text/plain")

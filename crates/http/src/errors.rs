@@ -47,6 +47,8 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("not found")]
     NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("precondition failed")]
@@ -76,6 +78,7 @@ impl ApiError {
             Self::Unauthorized(_) => ("unauthorized", "Authentication required"),
             Self::Forbidden(_) => ("forbidden", "Not allowed"),
             Self::NotFound => ("not-found", "Not found"),
+            Self::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
             Self::Conflict(_) => ("conflict", "Conflict"),
             Self::PreconditionFailed => ("precondition-failed", "Precondition failed"),
             Self::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
@@ -94,6 +97,7 @@ impl ApiError {
             }
             Self::Unauthorized(d) | Self::Forbidden(d) => (*d).to_owned(),
             Self::NotFound => "The resource does not exist or is not visible to you.".into(),
+            Self::MethodNotAllowed => "This resource does not answer that method; see the Allow header.".into(),
             Self::PreconditionFailed => "The resource changed since you read it (If-Match does not match).".into(),
             Self::Invalid(_) => "One or more fields are invalid.".into(),
             Self::TooManyRequests { retry_after_secs, .. } => {
@@ -126,6 +130,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

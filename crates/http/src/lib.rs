@@ -58,9 +58,43 @@ pub fn cors(settings: &HttpSettings) -> Cors {
         .max_age(3600)
 }
 
-/// Answers unknown routes and methods with problems instead of empty bodies.
-pub async fn not_found() -> actix_web::HttpResponse {
-    actix_web::ResponseError::error_response(&errors::ApiError::NotFound)
+/// Answers what no route took with a problem: 405 with `Allow` when the path exists under other
+/// methods (known from the OpenAPI document, so the two cannot disagree), 404 otherwise.
+pub async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    static ROUTES: std::sync::OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> = std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        openapi::ApiDoc::openapi()
+            .paths
+            .paths
+            .into_iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ];
+                let allowed = methods.into_iter().filter(|(_, present)| *present).map(|(m, _)| m).collect();
+                (path.split('/').map(str::to_owned).collect(), allowed)
+            })
+            .collect()
+    });
+    let segments: Vec<&str> = req.path().split('/').collect();
+    let allowed = routes.iter().find(|(template, _)| {
+        template.len() == segments.len()
+            && template.iter().zip(&segments).all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()))
+    });
+    match allowed {
+        Some((_, methods)) => {
+            let mut res = actix_web::ResponseError::error_response(&errors::ApiError::MethodNotAllowed);
+            if let Ok(value) = HeaderValue::from_str(&methods.join(", ")) {
+                res.headers_mut().insert(actix_web::http::header::ALLOW, value);
+            }
+            res
+        }
+        None => actix_web::ResponseError::error_response(&errors::ApiError::NotFound),
+    }
 }
 
 /// Gives every request an id (taken from `X-Request-Id` when sent), logs it with the outcome,
