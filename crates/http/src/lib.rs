@@ -123,7 +123,14 @@ where
         if let Some(metrics) = metrics {
             metrics.record_response(status);
         }
-        tracing::info!(request_id = %id, %method, %path, status, elapsed_ms = started.elapsed().as_millis() as u64, "request");
+        // Successes are logged at debug: at info, one line per request costs about 10% of the
+        // throughput of a cheap endpoint (measured on GET /api/v1/me). Refusals stay at info.
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        if status < 400 {
+            tracing::debug!(request_id = %id, %method, %path, status, elapsed_ms, "request");
+        } else {
+            tracing::info!(request_id = %id, %method, %path, status, elapsed_ms, "request");
+        }
         if let Ok(value) = HeaderValue::from_str(&id) {
             res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
         }
