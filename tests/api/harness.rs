@@ -28,6 +28,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     pub users: Vec<DemoUser>,
+    config: Config,
     database: Database,
     /// Last TOTP step used per user, so each sign-in uses a fresh code like a person would.
     steps: Mutex<HashMap<String, u64>>,
@@ -100,9 +101,19 @@ impl TestApp {
             client: reqwest::Client::new(),
             state,
             users: demo.users,
+            config,
             database,
             steps: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Starts a second server process-alike (its own pool, state and port) on the same database
+    /// and signing key; returns its base URL.
+    pub fn second_server(&self) -> String {
+        let app = Application::build(&self.config).expect("the second server starts");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        base
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -6,3 +6,4 @@ mod http;
 mod migrations;
 mod pg;
 mod provider;
+mod scale;
