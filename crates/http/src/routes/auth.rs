@@ -561,6 +561,22 @@ pub fn finish_enrolment(
     Ok(codes)
 }
 
+/// Activates the pending secret and signs in anew: the enrolment raised the auth version, so the
+/// answer carries fresh tokens along with the recovery codes.
+pub fn complete_enrolment(
+    state: &AppState,
+    conn: &mut DbConnection,
+    session: &Session,
+    code: &str,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> ApiResult<EnrolmentDone> {
+    let recovery_codes = finish_enrolment(conn, session, code, client, now)?;
+    let session = session::load(conn, session.user.id)?;
+    let tokens = signed_in(state, conn, &session, client, &[AuthMethod::Pwd, AuthMethod::Otp], "otp", now)?;
+    Ok(EnrolmentDone { tokens, recovery_codes })
+}
+
 /// Confirm enrolment with a first code; signs in and returns ten recovery codes.
 #[utoipa::path(
     tag = "auth",
@@ -586,10 +602,7 @@ pub async fn confirm_enrolment(
         .run(move |conn| {
             let now = Utc::now();
             let session = mfa_session(&st, conn, &body.mfa_token, MfaPurpose::Enrol)?;
-            let recovery_codes = finish_enrolment(conn, &session, &body.code, &client, now)?;
-            let session = session::load(conn, session.user.id)?;
-            let tokens = signed_in(&st, conn, &session, &client, &[AuthMethod::Pwd, AuthMethod::Otp], "otp", now)?;
-            Ok(EnrolmentDone { tokens, recovery_codes })
+            complete_enrolment(&st, conn, &session, &body.code, &client, now)
         })
         .await?;
     Ok(HttpResponse::Ok().json(done))

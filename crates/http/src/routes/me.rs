@@ -444,11 +444,7 @@ pub async fn confirm_reenrolment(
         .run(move |conn| {
             let now = Utc::now();
             let session = session::load(conn, user)?;
-            let recovery_codes = signin::finish_enrolment(conn, &session, &body.code, &client, now)?;
-            let session = session::load(conn, user)?;
-            let tokens =
-                signin::signed_in(&st, conn, &session, &client, &[AuthMethod::Pwd, AuthMethod::Otp], "otp", now)?;
-            Ok(EnrolmentDone { tokens, recovery_codes })
+            signin::complete_enrolment(&st, conn, &session, &body.code, &client, now)
         })
         .await?;
     Ok(HttpResponse::Ok().json(done))
