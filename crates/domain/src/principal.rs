@@ -21,6 +21,11 @@ pub enum AuthMethod {
 }
 
 impl AuthMethod {
+    /// Reads a stored or claimed name; unknown names are dropped by the callers.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Pwd, Self::Otp, Self::Recovery, Self::ApiToken].into_iter().find(|m| m.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pwd => "pwd",
@@ -70,9 +75,14 @@ impl Principal {
         }
     }
 
-    /// Changing companies, users and roles, and reading the audit log, is for provider admins.
+    /// Changing companies, users and roles is for provider admins (never through a read-only token).
     pub fn require_provider_admin(&self) -> Result<(), Denied> {
         self.require_writable()?;
+        self.require_provider_admin_role()
+    }
+
+    /// Reading what only provider admins see (the audit log); a read-only token may.
+    pub fn require_provider_admin_role(&self) -> Result<(), Denied> {
         match self.kind {
             PrincipalKind::Staff(StaffRole::ProviderAdmin) => Ok(()),
             _ => Err(Denied("only a provider admin may do this")),

@@ -9,6 +9,8 @@ use chrono::{DateTime, Duration, Utc};
 /// Limits for one kind of key (an account, or a client address).
 #[derive(Debug, Clone, Copy)]
 pub struct ThrottlePolicy {
+    /// Names the policy in the RateLimit headers.
+    pub name: &'static str,
     /// Failures allowed before any delay.
     pub free_failures: i32,
     /// The wait after the first failure past the free ones; doubles with each further failure.
@@ -20,6 +22,7 @@ pub struct ThrottlePolicy {
 
 impl ThrottlePolicy {
     pub const ACCOUNT: ThrottlePolicy = ThrottlePolicy {
+        name: "signin-account",
         free_failures: 5,
         base_delay: Duration::seconds(2),
         max_delay: Duration::minutes(15),
@@ -28,6 +31,7 @@ impl ThrottlePolicy {
 
     /// Client addresses get more room: offices share one address behind NAT.
     pub const ADDRESS: ThrottlePolicy = ThrottlePolicy {
+        name: "signin-address",
         free_failures: 30,
         base_delay: Duration::seconds(2),
         max_delay: Duration::minutes(15),

@@ -60,7 +60,7 @@ pub enum ApiError {
     #[error("invalid input")]
     Invalid(BTreeMap<String, Vec<String>>),
     #[error("too many requests")]
-    TooManyRequests { retry_after_secs: i64, policy: &'static str },
+    TooManyRequests { retry_after_secs: i64, policy: clientdesk_domain::throttle::ThrottlePolicy },
     #[error("service unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -154,8 +154,9 @@ impl ResponseError for ApiError {
         if let Self::TooManyRequests { retry_after_secs, policy } = self {
             // IETF draft-ietf-httpapi-ratelimit-headers: the policy, and what is left of it now.
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
-            response.insert_header(("RateLimit-Policy", *policy));
-            response.insert_header(("RateLimit", format!("\"signin\";r=0;t={retry_after_secs}")));
+            let (name, quota, window) = (policy.name, policy.free_failures, policy.window.num_seconds());
+            response.insert_header(("RateLimit-Policy", format!("\"{name}\";q={quota};w={window}")));
+            response.insert_header(("RateLimit", format!("\"{name}\";r=0;t={retry_after_secs}")));
         }
         response.json(self.problem())
     }

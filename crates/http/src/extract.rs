@@ -77,11 +77,7 @@ impl FromRequest for Auth {
                     .parse()
                     .map(UserId)
                     .map_err(|_| ApiError::Unauthorized("The access token is invalid or expired."))?;
-                let amr = claims
-                    .amr
-                    .iter()
-                    .filter_map(|m| serde_json::from_value(serde_json::Value::String(m.clone())).ok())
-                    .collect();
+                let amr = claims.amr.iter().filter_map(|m| AuthMethod::parse(m)).collect();
                 Credential::Access { user, tenant: TenantId(claims.tid), amr, ver: claims.ver }
             };
             let auth = state.run(move |conn| load(conn, credential)).await?;

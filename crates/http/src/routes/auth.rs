@@ -190,11 +190,7 @@ fn check_throttle(conn: &mut DbConnection, account: &str, client: &Client, now: 
     for (key, policy) in checks {
         let Some(key) = key else { continue };
         if let Some(until) = throttle::blocked_until(conn, &key, now)? {
-            let _ = policy;
-            return Err(ApiError::TooManyRequests {
-                retry_after_secs: (until - now).num_seconds().max(1),
-                policy: "\"signin\";q=5;w=3600",
-            });
+            return Err(ApiError::TooManyRequests { retry_after_secs: (until - now).num_seconds().max(1), policy });
         }
     }
     Ok(())
@@ -652,11 +648,7 @@ pub async fn refresh(
             }
             let session = session::load(conn, token.user_id)?;
             ensure_may_sign_in(&session)?;
-            let amr: Vec<AuthMethod> = token
-                .amr
-                .split_whitespace()
-                .filter_map(|m| serde_json::from_value(serde_json::Value::String(m.to_owned())).ok())
-                .collect();
+            let amr: Vec<AuthMethod> = token.amr.split_whitespace().filter_map(AuthMethod::parse).collect();
             issue_in_family(&st, conn, &session, &amr, &token.family, now)
         })
         .await?;

@@ -107,6 +107,14 @@ fn check_parent(
     Err(ApiError::invalid("parent_company_id", "the chain of parent companies is too deep"))
 }
 
+/// A unique-name conflict is the only conflict creating or renaming a company can meet.
+fn name_taken(err: clientdesk_persistence::Error) -> ApiError {
+    match err {
+        clientdesk_persistence::Error::Conflict(_) => ApiError::Conflict("A company of that name exists.".into()),
+        other => other.into(),
+    }
+}
+
 fn audit_change(
     conn: &mut DbConnection,
     client: &Client,
@@ -187,12 +195,7 @@ pub async fn create_company(
                     classification: clean("classification", body.classification)?,
                     portal_overrides: PortalSettingsOverride::default(),
                 };
-                let company = companies::create(conn, auth.tenant.id, &fields, Utc::now()).map_err(|e| match e {
-                    clientdesk_persistence::Error::Conflict(_) => {
-                        ApiError::Conflict("A company of that name exists.".into())
-                    }
-                    other => other.into(),
-                })?;
+                let company = companies::create(conn, auth.tenant.id, &fields, Utc::now()).map_err(name_taken)?;
                 audit_change(conn, &client, &auth, "company_created", company.id)?;
                 Ok(company)
             })
@@ -257,13 +260,7 @@ pub async fn update_company(
                     },
                     portal_overrides: current.portal_overrides,
                 };
-                let company =
-                    companies::update(conn, auth.tenant.id, id, &fields, Utc::now()).map_err(|e| match e {
-                        clientdesk_persistence::Error::Conflict(_) => {
-                            ApiError::Conflict("A company of that name exists.".into())
-                        }
-                        other => other.into(),
-                    })?;
+                let company = companies::update(conn, auth.tenant.id, id, &fields, Utc::now()).map_err(name_taken)?;
                 audit_change(conn, &client, &auth, "company_updated", id)?;
                 Ok(company)
             })

@@ -416,10 +416,7 @@ pub async fn list_audit_events(
     page: web::Query<PageQuery>,
     filter: web::Query<AuditFilter>,
 ) -> ApiResult<HttpResponse> {
-    match auth.principal.kind {
-        clientdesk_domain::principal::PrincipalKind::Staff(clientdesk_domain::user::StaffRole::ProviderAdmin) => {}
-        _ => return Err(ApiError::Forbidden("only a provider admin may do this")),
-    }
+    auth.principal.require_provider_admin_role()?;
     let (limit, before) = page.resolve()?;
     let (tenant, action) = (auth.tenant.id, filter.into_inner().action);
     let page = state.run(move |conn| Ok(audit::list(conn, tenant, action.as_deref(), before, limit)?)).await?;
