@@ -1,5 +1,6 @@
-//! What every authenticated request needs, loaded in two queries: the user with its tenant, and
-//! (for portal users) its memberships with their companies.
+//! What every authenticated request needs: the user, its tenant and (for portal users) its
+//! memberships with their companies. A portal user with memberships — the hot path — takes one
+//! query; staff, and portal users left without a company, take a second.
 
 use clientdesk_domain::entities::{Company, Tenant, User};
 use clientdesk_domain::ids::UserId;
@@ -20,25 +21,31 @@ pub struct Session {
 }
 
 pub fn load(conn: &mut DbConnection, user: UserId) -> Result<Session> {
-    let (user_row, tenant_row): (UserRow, TenantRow) = users::table
-        .inner_join(tenants::table)
-        .filter(users::id.eq(user.0))
-        .select((UserRow::as_select(), TenantRow::as_select()))
-        .first(conn)?;
-    let user: User = user_row.into();
-    let tenant: Tenant = tenant_row.try_into()?;
-    let memberships = if user.staff_role.is_some() {
-        Vec::new()
-    } else {
-        let rows: Vec<(String, CompanyRow)> = memberships::table
-            .inner_join(companies::table)
-            .filter(memberships::user_id.eq(user.id.0))
-            .order(memberships::company_id)
-            .select((memberships::roles, CompanyRow::as_select()))
-            .load(conn)?;
-        rows.into_iter()
-            .map(|(roles, company)| Ok((Company::try_from(company)?, RoleSet::from_stored(&roles))))
-            .collect::<Result<Vec<_>>>()?
+    let rows: Vec<(UserRow, TenantRow, String, CompanyRow)> = memberships::table
+        .inner_join(companies::table)
+        .inner_join(users::table.inner_join(tenants::table))
+        .filter(memberships::user_id.eq(user.0))
+        .order(memberships::company_id)
+        .select((UserRow::as_select(), TenantRow::as_select(), memberships::roles, CompanyRow::as_select()))
+        .load(conn)?;
+    let mut first = None;
+    let mut memberships = Vec::with_capacity(rows.len());
+    for (user_row, tenant_row, roles, company) in rows {
+        memberships.push((Company::try_from(company)?, RoleSet::from_stored(&roles)));
+        first.get_or_insert((user_row, tenant_row));
+    }
+    let (user_row, tenant_row) = match first {
+        Some(found) => found,
+        None => users::table
+            .inner_join(tenants::table)
+            .filter(users::id.eq(user.0))
+            .select((UserRow::as_select(), TenantRow::as_select()))
+            .first(conn)?,
     };
-    Ok(Session { user, tenant, memberships })
+    let user: User = user_row.into();
+    if user.staff_role.is_some() {
+        // Staff never hold memberships; should a row exist, it grants nothing.
+        memberships.clear();
+    }
+    Ok(Session { user, tenant: tenant_row.try_into()?, memberships })
 }
