@@ -7,3 +7,4 @@ mod migrations;
 mod pg;
 mod provider;
 mod scale;
+mod tickets;

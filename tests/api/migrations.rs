@@ -62,14 +62,20 @@ impl Schema {
     }
 }
 
+// Full-text search is built differently by design: FTS5 tables (`*_fts` and their shadow tables)
+// on SQLite, GIN expression indexes (`*_search_idx`) on PostgreSQL. Both are left out here and
+// tested through the search endpoints instead.
+//
 // An INTEGER PRIMARY KEY reports notnull = 0 but is the rowid, never null: pk columns count as
 // NOT NULL. Indexes without sql are the automatic ones behind PRIMARY KEY / UNIQUE constraints.
 const SQLITE_TABLES: &str = "SELECT name AS table_name FROM sqlite_master \
-     WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__diesel_schema_migrations'";
+     WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__diesel_schema_migrations' \
+     AND name NOT LIKE '%\\_fts%' ESCAPE '\\'";
 const SQLITE_COLUMNS: &str = "SELECT m.name AS table_name, p.name AS column_name, \
      CASE WHEN p.\"notnull\" <> 0 OR p.pk > 0 THEN 1 ELSE 0 END AS not_null \
      FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'";
+     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations' \
+     AND m.name NOT LIKE '%\\_fts%' ESCAPE '\\'";
 const SQLITE_INDEXES: &str = "SELECT tbl_name AS table_name, name AS index_name FROM sqlite_master \
      WHERE type = 'index' AND sql IS NOT NULL AND tbl_name <> '__diesel_schema_migrations'";
 
@@ -88,6 +94,7 @@ const PG_INDEXES: &str = "SELECT t.relname::text AS table_name, i.relname::text 
      JOIN pg_class t ON t.oid = x.indrelid \
      JOIN pg_namespace n ON n.oid = t.relnamespace \
      WHERE n.nspname = 'public' AND t.relname <> '__diesel_schema_migrations' \
+     AND i.relname NOT LIKE '%\\_search\\_idx' ESCAPE '\\' \
      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid \
          AND c.conrelid = x.indrelid AND c.contype IN ('p', 'u', 'x'))";
 

@@ -10,6 +10,7 @@ pub mod principal;
 pub mod roles;
 pub mod settings;
 pub mod throttle;
+pub mod tickets;
 pub mod user;
 
 pub use error::DomainError;

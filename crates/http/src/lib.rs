@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod errors;
 pub mod extract;
+pub mod idempotency;
 pub mod metrics;
 pub mod openapi;
 pub mod paging;
@@ -41,6 +42,8 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::me::routes)
             .configure(routes::companies::routes)
             .configure(routes::users::routes)
+            .configure(routes::tickets::routes)
+            .configure(routes::catalog::routes)
             .configure(routes::health::routes)
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()));
     }

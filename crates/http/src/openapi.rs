@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{auth, companies, health, me, users};
+use crate::routes::{auth, catalog, companies, health, me, tickets, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +22,13 @@ use crate::routes::{auth, companies, health, me, users};
         companies::get_settings, companies::put_settings, companies::get_tenant_settings, companies::put_tenant_settings,
         users::list_users, users::create_user, users::get_user, users::put_membership, users::delete_membership,
         users::disable_user, users::enable_user, users::list_audit_events,
+        tickets::list_company_tickets, tickets::create_ticket, tickets::ticket_form, tickets::list_tickets,
+        tickets::get_ticket, tickets::update_ticket, tickets::close_ticket, tickets::reopen_ticket,
+        tickets::list_notes, tickets::add_note, tickets::ticket_history,
+        catalog::list_request_types, catalog::create_request_type, catalog::update_request_type,
+        catalog::list_queues, catalog::create_queue, catalog::update_queue,
+        catalog::list_custom_fields, catalog::create_custom_field, catalog::update_custom_field,
+        catalog::get_ticket_settings, catalog::put_ticket_settings,
         health::live, health::ready, health::metrics,
     ),
     modifiers(&BearerScheme),
@@ -29,6 +36,8 @@ use crate::routes::{auth, companies, health, me, users};
         (name = "auth", description = "Signing in, second factor, tokens"),
         (name = "me", description = "The signed-in user"),
         (name = "provider", description = "The provider's staff: companies, portal users, audit log"),
+        (name = "tickets", description = "Support tickets: customers and staff"),
+        (name = "ticket settings", description = "The provider's request types, queues, custom fields and ticket settings"),
         (name = "health", description = "Liveness, readiness, metrics"),
     )
 )]

@@ -5,6 +5,8 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use clientdesk_persistence::tickets::Position;
+
 use crate::errors::ApiError;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -40,6 +42,25 @@ impl PageQuery {
 
 pub fn cursor(after: Option<i64>) -> Option<String> {
     after.map(|id| URL_SAFE_NO_PAD.encode(format!("id:{id}")))
+}
+
+/// A cursor into a list sorted by `sort`: the sort key's value and the id where the page ended.
+/// A cursor is only valid with the sort it was made for.
+pub fn encode_position(at: Position, sort: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{sort}:{}:{}", at.key, at.id))
+}
+
+pub fn decode_position(cursor: &str, sort: &str) -> Result<Position, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| {
+            let rest = s.strip_prefix(sort)?.strip_prefix(':')?;
+            let (key, id) = rest.split_once(':')?;
+            Some(Position { key: key.parse().ok()?, id: id.parse().ok()? })
+        })
+        .ok_or_else(|| ApiError::invalid("cursor", "is not a cursor this API gave out for this sort"))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -122,6 +122,16 @@ pub fn get_many(conn: &mut DbConnection, tenant: TenantId, ids: &[CompanyId]) ->
         .collect()
 }
 
+/// The ids of the subsidiaries of `parents` in `tenant`.
+pub fn children(conn: &mut DbConnection, tenant: TenantId, parents: &[CompanyId]) -> Result<Vec<CompanyId>> {
+    let ids: Vec<i64> = companies::table
+        .filter(companies::tenant_id.eq(tenant.0))
+        .filter(companies::parent_company_id.eq_any(parents.iter().map(|c| c.0)))
+        .select(companies::id)
+        .load(conn)?;
+    Ok(ids.into_iter().map(CompanyId).collect())
+}
+
 /// Companies of `tenant` by id, after `after`, optionally those whose name contains `query`.
 pub fn list(
     conn: &mut DbConnection,

@@ -2,13 +2,16 @@
 //! by aggregate, on SQLite and PostgreSQL from one code base.
 
 pub mod audit;
+pub mod catalog;
 pub mod companies;
 pub mod db;
 pub mod error;
+pub mod idempotency;
 pub mod schema;
 pub mod session;
 pub mod tenants;
 pub mod throttle;
+pub mod tickets;
 pub mod tokens;
 pub mod users;
 

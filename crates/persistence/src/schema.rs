@@ -129,10 +129,147 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_settings (tenant_id) {
+        tenant_id -> BigInt,
+        settings -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_counters (tenant_id) {
+        tenant_id -> BigInt,
+        next_number -> BigInt,
+    }
+}
+
+diesel::table! {
+    request_types (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        name -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    queues (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        name -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    custom_fields (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        field_key -> Text,
+        label -> Text,
+        kind -> Text,
+        options -> Text,
+        required -> Bool,
+        customer_visibility -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        company_id -> BigInt,
+        number -> BigInt,
+        title -> Text,
+        description -> Text,
+        status -> Text,
+        priority -> Integer,
+        provider_priority -> Nullable<Integer>,
+        request_type_id -> Nullable<BigInt>,
+        queue_id -> Nullable<BigInt>,
+        requester_id -> BigInt,
+        contact_id -> Nullable<BigInt>,
+        assignee_id -> Nullable<BigInt>,
+        device_id -> Nullable<BigInt>,
+        due_at -> Nullable<Timestamp>,
+        worked_minutes -> BigInt,
+        billed_minutes -> BigInt,
+        billed -> Bool,
+        custom_values -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ticket_notes (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        ticket_id -> BigInt,
+        author_id -> BigInt,
+        body -> Text,
+        internal -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_events (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        ticket_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        kind -> Text,
+        field -> Nullable<Text>,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+        internal -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        ticket_id -> BigInt,
+        note_id -> Nullable<BigInt>,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status_code -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> companies (company_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(companies -> tenants (tenant_id));
 diesel::joinable!(users -> tenants (tenant_id));
+diesel::joinable!(tickets -> companies (company_id));
+diesel::joinable!(tickets -> request_types (request_type_id));
+diesel::joinable!(tickets -> queues (queue_id));
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     companies,
@@ -144,4 +281,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_tokens,
     signin_throttles,
     audit_events,
+    ticket_settings,
+    ticket_counters,
+    request_types,
+    queues,
+    custom_fields,
+    tickets,
+    ticket_notes,
+    ticket_events,
+    attachments,
+    idempotency_keys,
 );

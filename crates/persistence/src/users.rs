@@ -99,6 +99,32 @@ pub fn find_by_email(conn: &mut DbConnection, tenant: TenantId, email: &str) -> 
         .into())
 }
 
+/// The names of the given users of `tenant`, and whether each is staff: what a ticket shows of
+/// the people on it.
+pub fn names(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    ids: &[UserId],
+) -> Result<std::collections::HashMap<UserId, (String, bool)>> {
+    let rows: Vec<(i64, String, Option<String>)> = users::table
+        .filter(users::tenant_id.eq(tenant.0))
+        .filter(users::id.eq_any(ids.iter().map(|u| u.0)))
+        .select((users::id, users::name, users::staff_role))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, name, staff)| (UserId(id), (name, staff.is_some()))).collect())
+}
+
+/// Whether `user` is a member of `company`.
+pub fn is_member(conn: &mut DbConnection, user: UserId, company: CompanyId) -> Result<bool> {
+    let found: Option<i64> = memberships::table
+        .filter(memberships::user_id.eq(user.0))
+        .filter(memberships::company_id.eq(company.0))
+        .select(memberships::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
 /// Portal users (no staff) of `tenant`, optionally only the members of `company`.
 pub fn list_portal(
     conn: &mut DbConnection,

@@ -6,9 +6,12 @@ use chrono::{Duration, Utc};
 use clientdesk_domain::ids::{CompanyId, TenantId};
 use clientdesk_domain::roles::RoleSet;
 use clientdesk_domain::settings::{PortalSettings, PortalSettingsOverride, TwoFactorPolicy};
+use clientdesk_domain::tickets::{CustomField, CustomFieldKind, CustomVisibility, Priority};
 use clientdesk_domain::user::{Email, Language, StaffRole};
 use clientdesk_http::auth::{password::PasswordHasherConfig, secrets, totp};
+use clientdesk_persistence::catalog::{self, Catalogue};
 use clientdesk_persistence::companies::{self, CompanyFields};
+use clientdesk_persistence::tickets as store;
 use clientdesk_persistence::{tenants, tokens, users, write_tx, Db, DbConnection};
 
 pub struct Bootstrapped {
@@ -225,9 +228,108 @@ pub fn demo(db: &Db, hasher: &PasswordHasherConfig) -> anyhow::Result<Demo> {
                 users::set_totp(conn, user.id, Some(&totp::new_secret()), None, now)?;
             }
         }
+        demo_tickets(conn, tenant.id, &company_ids, now)?;
         Ok(tenant.id)
     })?;
     Ok(Demo { users: describe(&mut conn, tenant_id)?, created: true })
+}
+
+/// Request types, a queue, two custom fields (one hidden from customers) and a few tickets, so
+/// that every reader of the demo has something to see.
+fn demo_tickets(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    company_ids: &[CompanyId; 3],
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let mut types = Vec::new();
+    for name in ["Incident", "Service request", "Question"] {
+        types.push(catalog::create_entry(conn, tenant, Catalogue::RequestTypes, name, now)?.id);
+    }
+    catalog::create_entry(conn, tenant, Catalogue::Queues, "Service desk", now)?;
+    for (key, label, kind, options, visibility) in [
+        (
+            "site",
+            "Site",
+            CustomFieldKind::Select,
+            vec!["Zurich".to_owned(), "Berlin".into(), "New York".into()],
+            CustomVisibility::Editable,
+        ),
+        ("cost_center", "Cost center", CustomFieldKind::Text, vec![], CustomVisibility::Hidden),
+    ] {
+        let field = CustomField {
+            id: 0,
+            key: key.into(),
+            label: label.into(),
+            kind,
+            options,
+            required: false,
+            customer_visibility: visibility,
+            active: true,
+        };
+        catalog::create_custom_field(conn, tenant, &field, now)?;
+    }
+    let [contoso, sub, fabrikam] = *company_ids;
+    let tickets = [
+        (
+            "pat.user@demo.example",
+            contoso,
+            "Printer on floor 2 jams",
+            "Every second page jams since Monday.",
+            Priority::Normal,
+        ),
+        (
+            "pat.user@demo.example",
+            contoso,
+            "New laptop for an intern",
+            "Starting on the 1st, needs Office.",
+            Priority::Low,
+        ),
+        (
+            "pat.plus@demo.example",
+            contoso,
+            "VPN drops every hour",
+            "Since the firewall update the VPN disconnects.",
+            Priority::High,
+        ),
+        (
+            "sam.sub@demo.example",
+            sub,
+            "Drucker im Lager offline",
+            "Der Etikettendrucker antwortet nicht.",
+            Priority::Normal,
+        ),
+        (
+            "fred.fabrikam@demo.example",
+            fabrikam,
+            "Mailbox is full",
+            "Outlook says the mailbox is over quota.",
+            Priority::Urgent,
+        ),
+    ];
+    for (email, company, title, description, priority) in tickets {
+        let requester = users::find_by_email(conn, tenant, email)?;
+        let mut custom_values = std::collections::BTreeMap::new();
+        custom_values.insert("cost_center".to_owned(), serde_json::Value::from("CC-1001"));
+        store::create(
+            conn,
+            store::NewTicket {
+                tenant_id: tenant,
+                company_id: company,
+                title: title.into(),
+                description: description.into(),
+                priority,
+                provider_priority: None,
+                request_type_id: Some(types[0]),
+                requester_id: requester.id,
+                contact_id: None,
+                device_id: None,
+                custom_values,
+            },
+            now,
+        )?;
+    }
+    Ok(())
 }
 
 fn describe(conn: &mut DbConnection, tenant: TenantId) -> anyhow::Result<Vec<DemoUser>> {

@@ -1,0 +1,85 @@
+//! `Idempotency-Key` on create requests: a retry with the same key and body gets the first
+//! answer (status and body) and causes no second side effect; the same key with another body is
+//! 422; a retry while the first request still runs is 409. Keys belong to the caller and are
+//! kept 24 hours (see `clientdesk_persistence::idempotency`).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::Utc;
+use clientdesk_domain::ids::UserId;
+use clientdesk_persistence::idempotency::{self, Claim};
+use clientdesk_persistence::{write_tx, DbConnection};
+use sha2::{Digest, Sha256};
+
+use crate::errors::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub const HEADER: &str = "Idempotency-Key";
+
+/// The request's key, if it sent one: 1 to 255 visible ASCII characters.
+pub fn key_of(req: &HttpRequest) -> ApiResult<Option<String>> {
+    let Some(value) = req.headers().get(HEADER) else { return Ok(None) };
+    let key =
+        value.to_str().ok().filter(|k| !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()));
+    key.map(|k| Some(k.to_owned()))
+        .ok_or_else(|| ApiError::invalid(HEADER, "must be 1 to 255 visible ASCII characters"))
+}
+
+/// Runs `work` in a write transaction, once per key: `fingerprint` identifies the request (its
+/// path and body), and the answer `work` gives is what every retry receives.
+pub async fn once<F>(
+    state: &AppState,
+    user: UserId,
+    key: Option<String>,
+    fingerprint: &[u8],
+    work: F,
+) -> ApiResult<HttpResponse>
+where
+    F: FnOnce(&mut DbConnection) -> ApiResult<(StatusCode, serde_json::Value)> + Send + 'static,
+{
+    let Some(key) = key else {
+        let (status, body) = state.run(move |conn| write_tx(conn, work)).await?;
+        return Ok(HttpResponse::build(status).json(body));
+    };
+    let hash = hex::encode(Sha256::digest(fingerprint));
+    let claim = state
+        .run({
+            let key = key.clone();
+            move |conn| {
+                write_tx(conn, |conn| Ok::<_, ApiError>(idempotency::claim(conn, user, &key, &hash, Utc::now())?))
+            }
+        })
+        .await?;
+    let claim = match claim {
+        Claim::Taken(id) => id,
+        Claim::Replay { status, body } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            return Ok(HttpResponse::build(status)
+                .insert_header(("Idempotent-Replayed", "true"))
+                .content_type("application/json")
+                .body(body));
+        }
+        Claim::InProgress => {
+            return Err(ApiError::Conflict("A request with this Idempotency-Key is still being processed.".into()))
+        }
+        Claim::Mismatch => {
+            return Err(ApiError::invalid(HEADER, "was already used with a different request; use a new key"))
+        }
+    };
+    let done = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let (status, body) = work(conn)?;
+                idempotency::complete(conn, claim, status.as_u16(), &body.to_string())?;
+                Ok((status, body))
+            })
+        })
+        .await;
+    match done {
+        Ok((status, body)) => Ok(HttpResponse::build(status).json(body)),
+        Err(err) => {
+            state.run(move |conn| Ok(idempotency::release(conn, claim)?)).await?;
+            Err(err)
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Who reads and changes which ticket. Staff work every ticket of their tenant. A portal user
+//! reads a ticket through one of its memberships: in that company (or, where the company shows
+//! subsidiary tickets, in its parent, subsidiaries and sister companies), all of them with
+//! `tickets_read_all`, only those it opened or is the contact of with `tickets_read_own`; never
+//! a ticket in a status the tenant hides, and never where ticketing is off. Everything else is
+//! 404, as if it did not exist.
+
+use clientdesk_domain::entities::Company;
+use clientdesk_domain::ids::CompanyId;
+use clientdesk_domain::roles::RoleSet;
+use clientdesk_domain::settings::PortalSettings;
+use clientdesk_domain::tickets::{self, Scope, Ticket, TicketSettings};
+use clientdesk_persistence::{companies, DbConnection};
+
+use crate::errors::{ApiError, ApiResult};
+use crate::extract::{Auth, MemberCompany};
+
+/// How the caller sees a ticket.
+#[derive(Debug, Clone)]
+pub enum Viewer {
+    Staff,
+    /// A portal user, through the membership that lets it read the ticket.
+    Member {
+        roles: RoleSet,
+        settings: PortalSettings,
+    },
+}
+
+impl Viewer {
+    pub fn is_staff(&self) -> bool {
+        matches!(self, Self::Staff)
+    }
+}
+
+/// A ticket the caller may read, how it sees it, and whether it may change it.
+pub struct TicketAccess {
+    pub ticket: Ticket,
+    pub viewer: Viewer,
+    pub may_update: bool,
+    pub settings: TicketSettings,
+}
+
+/// The companies whose tickets a member of `company` lists: the company itself and, where its
+/// settings show subsidiary tickets, its parent and the parent's other subsidiaries and its own
+/// subsidiaries.
+pub fn related_companies(conn: &mut DbConnection, auth: &Auth, member: &MemberCompany) -> ApiResult<Vec<CompanyId>> {
+    let company = &member.company;
+    let mut ids = vec![company.id];
+    if member.settings.subsidiary_tickets_visible {
+        let family_root = company.parent_company_id.unwrap_or(company.id);
+        ids.extend(companies::children(conn, auth.tenant.id, &[company.id, family_root])?);
+        ids.push(family_root);
+        ids.sort();
+        ids.dedup();
+    }
+    Ok(ids)
+}
+
+/// Whether a member of `member` reaches tickets of `other` through the subsidiary setting.
+fn related(member: &Company, other: &Company) -> bool {
+    let root = member.parent_company_id.unwrap_or(member.id);
+    other.id == root || other.parent_company_id == Some(root) || other.parent_company_id == Some(member.id)
+}
+
+/// The portal user's membership in `company` where ticketing is on: 404 when it is not a member,
+/// 403 when the company has ticketing off.
+pub fn ticketing_member(auth: &Auth, company: CompanyId) -> ApiResult<&MemberCompany> {
+    let (member, _) = auth.company(company)?;
+    if !member.settings.ticketing_enabled {
+        return Err(ApiError::Forbidden("Ticketing is switched off for this company."));
+    }
+    Ok(member)
+}
+
+/// Loads a ticket the caller may read; 404 otherwise.
+pub fn load(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<TicketAccess> {
+    let ticket = clientdesk_persistence::tickets::get(conn, auth.tenant.id, id)?;
+    let settings = clientdesk_persistence::tickets::settings(conn, auth.tenant.id)?;
+    if auth.principal.is_staff() {
+        return Ok(TicketAccess { ticket, viewer: Viewer::Staff, may_update: !auth.principal.read_only, settings });
+    }
+    if settings.status_hidden(ticket.status) {
+        return Err(ApiError::NotFound);
+    }
+    let user = auth.principal.user_id;
+    let mut ticket_company: Option<Company> = None;
+    // A direct membership first, then one reaching the ticket through the subsidiary setting.
+    let mut members: Vec<&MemberCompany> = auth.companies.iter().filter(|m| m.settings.ticketing_enabled).collect();
+    members.sort_by_key(|m| m.company.id != ticket.company_id);
+    for member in members {
+        if member.company.id != ticket.company_id {
+            if !member.settings.subsidiary_tickets_visible {
+                continue;
+            }
+            if ticket_company.is_none() {
+                ticket_company = Some(companies::get(conn, auth.tenant.id, ticket.company_id)?);
+            }
+            if !ticket_company.as_ref().is_some_and(|c| related(&member.company, c)) {
+                continue;
+            }
+        }
+        let readable = match tickets::read_scope(&member.roles) {
+            Some(Scope::All) => true,
+            Some(Scope::Own) => ticket.concerns(user),
+            None => false,
+        };
+        if readable {
+            let may_update = !auth.principal.read_only && tickets::may_update(&member.roles, ticket.concerns(user));
+            let viewer = Viewer::Member { roles: member.roles.clone(), settings: member.settings.clone() };
+            return Ok(TicketAccess { ticket, viewer, may_update, settings });
+        }
+    }
+    Err(ApiError::NotFound)
+}
+
+impl TicketAccess {
+    /// The caller may change the ticket: 403 when it only reads it, 409 when a customer meets a
+    /// billed ticket.
+    pub fn require_update(&self) -> ApiResult<()> {
+        if !self.may_update {
+            return Err(ApiError::Forbidden("Your roles let you read this ticket, not change it."));
+        }
+        if self.ticket.billed && !self.viewer.is_staff() {
+            return Err(ApiError::Conflict("This ticket has been billed and can no longer be changed.".into()));
+        }
+        Ok(())
+    }
+}

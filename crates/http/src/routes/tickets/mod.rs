@@ -1,0 +1,768 @@
+//! Tickets for customers and staff: list and search, open, read, change (with ETag / If-Match),
+//! close and reopen, notes, history, and the form a front end draws to open one.
+
+pub mod access;
+pub mod input;
+pub mod view;
+
+use actix_web::http::header;
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use clientdesk_domain::ids::{CompanyId, UserId};
+use clientdesk_domain::roles::Permission;
+use clientdesk_domain::tickets::{CustomFieldKind, CustomVisibility, Field, Priority, Status, Visibility};
+use clientdesk_persistence::tickets::{self as store, Change, SortKey, TicketFilter};
+use clientdesk_persistence::{catalog, companies, write_tx, DbConnection};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use self::access::{TicketAccess, Viewer};
+use self::input::{NewTicketInput, NoteInput, TicketPatch};
+use self::view::{Context, Named, Person, TicketView};
+use crate::errors::{ApiError, ApiResult, Problem};
+use crate::extract::Auth;
+use crate::idempotency;
+use crate::paging::{self, PageQuery, Paged};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_company_tickets)
+        .service(create_ticket)
+        .service(ticket_form)
+        .service(list_tickets)
+        .service(get_ticket)
+        .service(update_ticket)
+        .service(close_ticket)
+        .service(reopen_ticket)
+        .service(list_notes)
+        .service(add_note)
+        .service(ticket_history);
+}
+
+/// Filters, sort and page of a ticket list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TicketQuery {
+    /// Comma-separated statuses, e.g. `new,open`.
+    pub status: Option<String>,
+    pub priority: Option<Priority>,
+    pub request_type_id: Option<i64>,
+    pub requester_id: Option<i64>,
+    /// Staff lists only.
+    pub assignee_id: Option<i64>,
+    /// Staff lists only.
+    pub queue_id: Option<i64>,
+    /// Staff lists only: one company.
+    pub company_id: Option<i64>,
+    /// Words to find in the title and description (all must match, the last as a prefix), or a
+    /// ticket number.
+    pub q: Option<String>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+    pub updated_from: Option<DateTime<Utc>>,
+    pub updated_to: Option<DateTime<Utc>>,
+    /// `created`, `updated` or `priority`; prefix `-` for descending. Default `-created`.
+    pub sort: Option<String>,
+    /// Items per page, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+const MAX_SEARCH_WORDS: usize = 8;
+
+/// Letters-and-digits words of a search, lowercased; nothing else reaches the search index.
+fn search_words(q: &str) -> ApiResult<Vec<String>> {
+    if q.chars().count() > 200 {
+        return Err(ApiError::invalid("q", "must be at most 200 characters"));
+    }
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(MAX_SEARCH_WORDS)
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() {
+        return Err(ApiError::invalid("q", "must contain a word or a number"));
+    }
+    Ok(words)
+}
+
+impl TicketQuery {
+    fn filter(self, auth: &Auth, staff_list: bool) -> ApiResult<TicketFilter> {
+        let (limit, _) = PageQuery { limit: self.limit, cursor: None }.resolve()?;
+        let (sort, descending, sort_name) = match self.sort.as_deref().unwrap_or("-created") {
+            "created" => (SortKey::Created, false, "created"),
+            "-created" => (SortKey::Created, true, "-created"),
+            "updated" => (SortKey::Updated, false, "updated"),
+            "-updated" => (SortKey::Updated, true, "-updated"),
+            "priority" => (SortKey::Priority, false, "priority"),
+            "-priority" => (SortKey::Priority, true, "-priority"),
+            _ => {
+                return Err(ApiError::invalid(
+                    "sort",
+                    "must be created, updated or priority, optionally prefixed with -",
+                ))
+            }
+        };
+        let statuses = match self.status.as_deref() {
+            None | Some("") => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(|s| {
+                    Status::parse(s.trim()).ok_or_else(|| ApiError::invalid("status", format!("unknown status {s:?}")))
+                })
+                .collect::<ApiResult<_>>()?,
+        };
+        if !staff_list && (self.assignee_id.is_some() || self.queue_id.is_some() || self.company_id.is_some()) {
+            return Err(ApiError::invalid("query", "assignee_id, queue_id and company_id filter staff lists only"));
+        }
+        Ok(TicketFilter {
+            tenant: auth.tenant.id,
+            companies: self.company_id.map(|c| vec![CompanyId(c)]),
+            concerning: None,
+            statuses,
+            hidden_statuses: Vec::new(),
+            priority: self.priority,
+            request_type_id: self.request_type_id,
+            requester_id: self.requester_id.map(UserId),
+            assignee_id: self.assignee_id.map(UserId),
+            queue_id: self.queue_id,
+            words: self.q.as_deref().map(search_words).transpose()?.unwrap_or_default(),
+            created_from: self.created_from,
+            created_to: self.created_to,
+            updated_from: self.updated_from,
+            updated_to: self.updated_to,
+            sort,
+            descending,
+            after: self.cursor.as_deref().map(|c| paging::decode_position(c, sort_name)).transpose()?,
+            limit,
+        })
+    }
+
+    fn sort_name(&self) -> &str {
+        self.sort.as_deref().unwrap_or("-created")
+    }
+}
+
+fn list_page(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    filter: TicketFilter,
+    viewer: &Viewer,
+    may_update: impl Fn(&clientdesk_domain::tickets::Ticket) -> bool,
+    sort_name: &str,
+) -> ApiResult<Paged<TicketView>> {
+    let settings = store::settings(conn, auth.tenant.id)?;
+    let filter = TicketFilter {
+        hidden_statuses: if viewer.is_staff() { Vec::new() } else { settings.hidden_statuses.clone() },
+        ..filter
+    };
+    let (tickets, next) = store::list(conn, &filter)?;
+    let ctx = Context::load(conn, auth.tenant.id, settings, &tickets.iter().collect::<Vec<_>>(), &[])?;
+    Ok(Paged {
+        items: tickets.iter().map(|t| ctx.view(t, viewer, may_update(t))).collect(),
+        next_cursor: next.map(|p| paging::encode_position(p, sort_name)),
+    })
+}
+
+/// List and search a company's tickets.
+///
+/// `portal_user` sees the tickets it opened or is the contact of; `portal_user_plus` and the roles
+/// above it see all of the company's tickets and, where the company shows subsidiary tickets,
+/// those of its parent and subsidiaries too. Tickets in statuses the provider hides are never
+/// listed. Staff see every ticket of the company.
+#[utoipa::path(tag = "tickets", operation_id = "listCompanyTickets", security(("bearer" = [])),
+    params(("company_id" = i64, Path), TicketQuery),
+    responses(
+        (status = 200, description = "A page of tickets", body = Paged<TicketView>),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Ticketing is off for the company", body = Problem),
+        (status = 404, description = "Not a company of yours", body = Problem),
+        (status = 422, description = "Invalid filter, sort or cursor", body = Problem)))]
+#[get("/api/v1/companies/{company_id}/tickets")]
+pub async fn list_company_tickets(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    query: web::Query<TicketQuery>,
+) -> ApiResult<HttpResponse> {
+    let company = CompanyId(path.into_inner());
+    let query = query.into_inner();
+    if query.company_id.is_some() {
+        return Err(ApiError::invalid("company_id", "is given by the path here"));
+    }
+    let sort_name = query.sort_name().to_owned();
+    let mut filter = query.filter(&auth, auth.principal.is_staff())?;
+    let page = state
+        .run(move |conn| {
+            if auth.principal.is_staff() {
+                companies::get(conn, auth.tenant.id, company)?;
+                filter.companies = Some(vec![company]);
+                return list_page(conn, &auth, filter, &Viewer::Staff, |_| !auth.principal.read_only, &sort_name);
+            }
+            let member = access::ticketing_member(&auth, company)?;
+            let scope = clientdesk_domain::tickets::read_scope(&member.roles)
+                .ok_or(ApiError::Forbidden("Your roles in this company do not include tickets."))?;
+            filter.companies = Some(access::related_companies(conn, &auth, member)?);
+            if scope == clientdesk_domain::tickets::Scope::Own {
+                filter.concerning = Some(auth.principal.user_id);
+            }
+            let viewer = Viewer::Member { roles: member.roles.clone(), settings: member.settings.clone() };
+            let user = auth.principal.user_id;
+            let writable = !auth.principal.read_only;
+            let roles = member.roles.clone();
+            list_page(
+                conn,
+                &auth,
+                filter,
+                &viewer,
+                |t| writable && clientdesk_domain::tickets::may_update(&roles, t.concerns(user)),
+                &sort_name,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// List and search every ticket of the tenant (staff).
+#[utoipa::path(tag = "tickets", operation_id = "listTickets", security(("bearer" = [])),
+    params(TicketQuery),
+    responses(
+        (status = 200, description = "A page of tickets", body = Paged<TicketView>),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Not staff", body = Problem),
+        (status = 422, description = "Invalid filter, sort or cursor", body = Problem)))]
+#[get("/api/v1/tickets")]
+pub async fn list_tickets(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<TicketQuery>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_staff()?;
+    let query = query.into_inner();
+    let sort_name = query.sort_name().to_owned();
+    let filter = query.filter(&auth, true)?;
+    let page = state
+        .run(move |conn| list_page(conn, &auth, filter, &Viewer::Staff, |_| !auth.principal.read_only, &sort_name))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// The answer to a read or change of one ticket, with its version as the ETag.
+fn ticket_response(status: StatusCode, view: &TicketView) -> HttpResponse {
+    HttpResponse::build(status).insert_header((header::ETAG, etag(view.version))).json(view)
+}
+
+fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// The `If-Match` precondition: absent, `*`, or a list of entity tags one of which must be the
+/// ticket's current version.
+fn if_match(req: &HttpRequest) -> Option<String> {
+    req.headers().get(header::IF_MATCH).map(|v| v.to_str().unwrap_or("").to_owned())
+}
+
+fn check_if_match(if_match: Option<&str>, version: i64) -> ApiResult<()> {
+    let Some(value) = if_match else { return Ok(()) };
+    let current = etag(version);
+    let matches = value.split(',').map(str::trim).any(|tag| tag == "*" || tag.trim_start_matches("W/") == current);
+    if matches {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed)
+    }
+}
+
+fn render(conn: &mut DbConnection, auth: &Auth, access: &TicketAccess) -> ApiResult<TicketView> {
+    let ctx = Context::load(conn, auth.tenant.id, access.settings.clone(), &[&access.ticket], &[])?;
+    Ok(ctx.view(&access.ticket, &access.viewer, access.may_update))
+}
+
+/// Read a ticket. Sends its version as the `ETag`.
+#[utoipa::path(tag = "tickets", operation_id = "getTicket", security(("bearer" = [])),
+    params(("ticket_id" = i64, Path)),
+    responses(
+        (status = 200, description = "The ticket", body = TicketView,
+            headers(("ETag" = String, description = "The ticket's version, for If-Match"))),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 404, description = "No such ticket, or not visible to you", body = Problem)))]
+#[get("/api/v1/tickets/{ticket_id}")]
+pub async fn get_ticket(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let view = state
+        .run(move |conn| {
+            let access = access::load(conn, &auth, id)?;
+            render(conn, &auth, &access)
+        })
+        .await?;
+    Ok(ticket_response(StatusCode::OK, &view))
+}
+
+/// Open a ticket in a company.
+///
+/// Customers need `tickets_create` in the company; they may set the priority, request type and
+/// contact only where those fields are editable for customers, the service provider's priority
+/// only with `priority_set`, and only request types the company may use. Staff open tickets on
+/// behalf of a member (`requester_id`). Send an `Idempotency-Key` to make retries safe.
+#[utoipa::path(tag = "tickets", operation_id = "createTicket", security(("bearer" = [])),
+    params(("company_id" = i64, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body give the first answer")),
+    request_body = NewTicketInput,
+    responses(
+        (status = 201, description = "Created", body = TicketView),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Your roles do not allow opening tickets, or ticketing is off", body = Problem),
+        (status = 404, description = "Not a company of yours", body = Problem),
+        (status = 409, description = "A request with this Idempotency-Key is still running", body = Problem),
+        (status = 422, description = "Invalid input, a field you may not set, or an Idempotency-Key reused with another body", body = Problem)))]
+#[post("/api/v1/companies/{company_id}/tickets")]
+pub async fn create_ticket(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<i64>,
+    body: web::Json<NewTicketInput>,
+) -> ApiResult<HttpResponse> {
+    let company = CompanyId(path.into_inner());
+    let body = body.into_inner();
+    body.check_shape()?;
+    let key = idempotency::key_of(&req)?;
+    let fingerprint = serde_json::to_vec(&(req.path(), &body)).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let user = auth.principal.user_id;
+    auth.principal.require_writable()?;
+    idempotency::once(&state, user, key, &fingerprint, move |conn| {
+        let settings = store::settings(conn, auth.tenant.id)?;
+        let (ticket, viewer, may_update, ctx) = input::create(conn, &auth, company, body, settings)?;
+        let view = ctx.view(&ticket, &viewer, may_update);
+        Ok((StatusCode::CREATED, serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))?))
+    })
+    .await
+}
+
+/// Change a ticket.
+///
+/// Send only the fields to change. Customers change only the fields editable for them (see the
+/// ticket's `editable_fields` and the ticket form); any other field, including hidden and
+/// read-only ones, is refused with a 422 naming it. A billed ticket is read-only for customers
+/// (409). Send `If-Match` with the ETag you read to make sure you do not overwrite someone else's
+/// change (412 when the ticket changed since); without it, the fields you send are applied to the
+/// current ticket.
+#[utoipa::path(tag = "tickets", operation_id = "updateTicket", security(("bearer" = [])),
+    params(("ticket_id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
+    request_body = TicketPatch,
+    responses(
+        (status = 200, description = "The changed ticket", body = TicketView,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "You may read this ticket but not change it", body = Problem),
+        (status = 404, description = "No such ticket, or not visible to you", body = Problem),
+        (status = 409, description = "The ticket is billed", body = Problem),
+        (status = 412, description = "The ticket changed since you read it", body = Problem),
+        (status = 422, description = "Invalid input, or a field you may not change", body = Problem)))]
+#[patch("/api/v1/tickets/{ticket_id}")]
+pub async fn update_ticket(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<i64>,
+    body: web::Json<TicketPatch>,
+) -> ApiResult<HttpResponse> {
+    let (id, patch, if_match) = (path.into_inner(), body.into_inner(), if_match(&req));
+    patch.check_shape()?;
+    let view = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                change(conn, &auth, id, if_match.as_deref(), |conn, access| patch.apply(conn, &auth, access))
+            })
+        })
+        .await?;
+    Ok(ticket_response(StatusCode::OK, &view))
+}
+
+/// Loads the ticket, checks the caller may change it and the precondition, applies `edit` and
+/// saves with the version read. Without `If-Match`, a concurrent change is not an error: the
+/// edit is applied again to the fresh ticket (READ COMMITTED lets the retry see it).
+fn change(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: i64,
+    if_match: Option<&str>,
+    edit: impl Fn(&mut DbConnection, &mut TicketAccess) -> ApiResult<Vec<Change>>,
+) -> ApiResult<TicketView> {
+    for _ in 0..5 {
+        let mut access = access::load(conn, auth, id)?;
+        access.require_update()?;
+        check_if_match(if_match, access.ticket.version)?;
+        let version = access.ticket.version;
+        let changes = edit(conn, &mut access)?;
+        if changes.is_empty() {
+            return render(conn, auth, &access);
+        }
+        let now = store::ticket_time(Utc::now());
+        access.ticket.updated_at = now;
+        if store::save(conn, &access.ticket, version)? {
+            store::record_events(conn, &access.ticket, Some(auth.principal.user_id), &changes, now)?;
+            access.ticket.version = version + 1;
+            return render(conn, auth, &access);
+        }
+        if if_match.is_some() {
+            return Err(ApiError::PreconditionFailed);
+        }
+    }
+    Err(ApiError::Conflict("The ticket is being changed by others right now; try again.".into()))
+}
+
+/// Close a ticket (customers who may change it, and staff).
+#[utoipa::path(tag = "tickets", operation_id = "closeTicket", security(("bearer" = [])),
+    params(("ticket_id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
+    responses(
+        (status = 200, description = "The closed ticket (unchanged if it was closed already)", body = TicketView),
+        (status = 403, description = "You may read this ticket but not change it", body = Problem),
+        (status = 404, description = "No such ticket, or not visible to you", body = Problem),
+        (status = 409, description = "The ticket is billed", body = Problem),
+        (status = 412, description = "The ticket changed since you read it", body = Problem)))]
+#[post("/api/v1/tickets/{ticket_id}/close")]
+pub async fn close_ticket(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    set_status(state, req, auth, path.into_inner(), Status::Closed).await
+}
+
+/// Reopen a closed ticket. Customers may only where the provider allows reopening.
+#[utoipa::path(tag = "tickets", operation_id = "reopenTicket", security(("bearer" = [])),
+    params(("ticket_id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
+    responses(
+        (status = 200, description = "The reopened ticket", body = TicketView),
+        (status = 403, description = "You may not change this ticket, or the provider does not allow reopening", body = Problem),
+        (status = 404, description = "No such ticket, or not visible to you", body = Problem),
+        (status = 409, description = "The ticket is not closed, or it is billed", body = Problem),
+        (status = 412, description = "The ticket changed since you read it", body = Problem)))]
+#[post("/api/v1/tickets/{ticket_id}/reopen")]
+pub async fn reopen_ticket(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    set_status(state, req, auth, path.into_inner(), Status::Open).await
+}
+
+async fn set_status(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    id: i64,
+    target: Status,
+) -> ApiResult<HttpResponse> {
+    let if_match = if_match(&req);
+    let view = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                change(conn, &auth, id, if_match.as_deref(), |_, access| {
+                    let t = &mut access.ticket;
+                    if target == Status::Closed {
+                        if t.status.is_closed() {
+                            return Ok(Vec::new());
+                        }
+                    } else {
+                        if !t.status.is_closed() {
+                            return Err(ApiError::Conflict("The ticket is not closed.".into()));
+                        }
+                        if !access.viewer.is_staff() && !access.settings.reopen_allowed {
+                            return Err(ApiError::Forbidden("The provider does not allow reopening tickets."));
+                        }
+                    }
+                    Ok(vec![input::set_status(t, target, Utc::now())])
+                })
+            })
+        })
+        .await?;
+    Ok(ticket_response(StatusCode::OK, &view))
+}
+
+/// A note on a ticket.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 7, "author": {"id": 5, "name": "Pat User"}, "body": "It jammed again at 10:15.",
+    "internal": false, "created_at": "2026-11-23T09:15:00Z"}))]
+pub struct NoteView {
+    pub id: i64,
+    pub author: Person,
+    pub body: String,
+    /// Staff-only notes; customers never see them.
+    pub internal: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// List a ticket's notes, oldest first (customers: public notes only).
+#[utoipa::path(tag = "tickets", operation_id = "listTicketNotes", security(("bearer" = [])),
+    params(("ticket_id" = i64, Path), PageQuery),
+    responses(
+        (status = 200, description = "A page of notes", body = Paged<NoteView>),
+        (status = 404, description = "No such ticket, or not visible to you", body = Problem),
+        (status = 422, description = "Invalid limit or cursor", body = Problem)))]
+#[get("/api/v1/tickets/{ticket_id}/notes")]
+pub async fn list_notes(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let (limit, after) = page.resolve()?;
+    let page = state
+        .run(move |conn| {
+            let access = access::load(conn, &auth, id)?;
+            let notes = store::notes(conn, id, access.viewer.is_staff(), after, limit)?;
+            let authors: Vec<UserId> = notes.items.iter().map(|n| n.author_id).collect();
+            let ctx = Context::load(conn, auth.tenant.id, access.settings.clone(), &[], &authors)?;
+            Ok(Paged {
+                items: notes
+                    .items
+                    .into_iter()
+                    .map(|n| NoteView {
+                        id: n.id,
+                        author: ctx.person(n.author_id, &access.viewer),
+                        body: n.body,
+                        internal: n.internal,
+                        created_at: n.created_at,
+                    })
+                    .collect(),
+                next_cursor: paging::cursor(notes.next_after),
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Add a note to a ticket. Customers add public notes to tickets they may change; staff may add
+/// internal notes, which customers never see.
+#[utoipa::path(tag = "tickets", operation_id = "addTicketNote", security(("bearer" = [])),
+    params(("ticket_id" = i64, Path)), request_body = NoteInput,
+    responses(
+        (status = 201, description = "Added", body = NoteView),
+        (status = 403, description = "You may read this ticket but not change it", body = Problem),
+        (status = 404, description = "No such ticket, or not visible to you", body = Problem),
+        (status = 409, description = "The ticket is billed", body = Problem),
+        (status = 422, description = "Invalid input (customers cannot add internal notes)", body = Problem)))]
+#[post("/api/v1/tickets/{ticket_id}/notes")]
+pub async fn add_note(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    body: web::Json<NoteInput>,
+) -> ApiResult<HttpResponse> {
+    let (id, body) = (path.into_inner(), body.into_inner());
+    let text = body.checked_body()?;
+    let note = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let access = access::load(conn, &auth, id)?;
+                access.require_update()?;
+                if body.internal && !access.viewer.is_staff() {
+                    return Err(ApiError::invalid("internal", "only staff add internal notes"));
+                }
+                let note =
+                    store::add_note(conn, &access.ticket, auth.principal.user_id, &text, body.internal, Utc::now())?;
+                let ctx = Context::load(conn, auth.tenant.id, access.settings.clone(), &[], &[note.author_id])?;
+                Ok(NoteView {
+                    id: note.id,
+                    author: ctx.person(note.author_id, &access.viewer),
+                    body: note.body,
+                    internal: note.internal,
+                    created_at: note.created_at,
+                })
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(note))
+}
+
+/// One line of a ticket's history.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 12, "at": "2026-11-23T09:30:00Z", "actor": {"name": "Support team"},
+    "kind": "updated", "field": "status", "old_value": "new", "new_value": "in_progress"}))]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<Person>,
+    /// `created`, `updated` (one field), `note` (the note's id) or `attachment` (its file name).
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_value: Option<String>,
+}
+
+/// Read a ticket's history: who changed what, when. Customers do not see internal notes nor
+/// changes of fields hidden from them.
+#[utoipa::path(tag = "tickets", operation_id = "getTicketHistory", security(("bearer" = [])),
+    params(("ticket_id" = i64, Path)),
+    responses(
+        (status = 200, description = "The history, oldest first", body = Vec<HistoryEntry>),
+        (status = 404, description = "No such ticket, or not visible to you", body = Problem)))]
+#[get("/api/v1/tickets/{ticket_id}/history")]
+pub async fn ticket_history(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let entries = state
+        .run(move |conn| {
+            let access = access::load(conn, &auth, id)?;
+            let events = store::events(conn, id, access.viewer.is_staff())?;
+            let ctx = Context::load(conn, auth.tenant.id, access.settings.clone(), &[], &Context::people_in(&events))?;
+            let viewer = &access.viewer;
+            Ok(events
+                .into_iter()
+                .filter(|e| e.field.as_deref().is_none_or(|f| ctx.customer_sees(f, viewer)))
+                .map(|e| HistoryEntry {
+                    id: e.id,
+                    at: e.created_at,
+                    actor: e.actor_id.map(|a| ctx.person(a, viewer)),
+                    old_value: ctx.event_value(e.field.as_deref(), e.old_value, viewer),
+                    new_value: ctx.event_value(e.field.as_deref(), e.new_value, viewer),
+                    kind: e.kind,
+                    field: e.field,
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(entries))
+}
+
+/// A field of the ticket form and what the reader may do with it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FormField {
+    pub field: Field,
+    pub visibility: Visibility,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FormCustomField {
+    pub key: String,
+    pub label: String,
+    pub kind: CustomFieldKind,
+    /// The allowed values of a `select` field.
+    pub options: Vec<String>,
+    pub required: bool,
+    /// Staff only: whether customers see the field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_visibility: Option<CustomVisibility>,
+}
+
+/// What a front end needs to draw the form that opens (or edits) a ticket in a company.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"request_types": [{"id": 1, "name": "Incident"}, {"id": 2, "name": "Service request"}],
+    "priorities": ["low", "normal", "high", "urgent"],
+    "fields": [{"field": "title", "visibility": "editable"}, {"field": "due_date", "visibility": "hidden"}],
+    "custom_fields": [{"key": "site", "label": "Site", "kind": "select", "options": ["Zurich", "Basel"], "required": true}],
+    "provider_priority_visible": true, "provider_priority_settable": false,
+    "statuses": ["new", "open", "in_progress", "waiting_customer", "resolved", "closed"], "reopen_allowed": true}))]
+pub struct TicketForm {
+    /// The request types this company may use.
+    pub request_types: Vec<Named>,
+    pub priorities: Vec<Priority>,
+    /// Each default field and its visibility for the reader.
+    pub fields: Vec<FormField>,
+    /// The custom fields the reader sees.
+    pub custom_fields: Vec<FormCustomField>,
+    pub provider_priority_visible: bool,
+    /// Whether the reader may set the provider's priority when opening a ticket.
+    pub provider_priority_settable: bool,
+    /// The statuses the reader sees tickets in.
+    pub statuses: Vec<Status>,
+    pub reopen_allowed: bool,
+}
+
+/// The ticket form of a company: request types, fields and custom fields with their types,
+/// allowed values and what the reader may do with them.
+#[utoipa::path(tag = "tickets", operation_id = "getTicketForm", security(("bearer" = [])),
+    params(("company_id" = i64, Path)),
+    responses(
+        (status = 200, description = "The form", body = TicketForm),
+        (status = 403, description = "Ticketing is off for the company", body = Problem),
+        (status = 404, description = "Not a company of yours", body = Problem)))]
+#[get("/api/v1/companies/{company_id}/ticket-form")]
+pub async fn ticket_form(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let company = CompanyId(path.into_inner());
+    let form = state
+        .run(move |conn| {
+            let tenant = auth.tenant.id;
+            let staff = auth.principal.is_staff();
+            let (allowed, roles) = if staff {
+                let c = companies::get(conn, tenant, company)?;
+                let settings = clientdesk_domain::settings::resolve(&auth.tenant.portal_defaults, &c.portal_overrides);
+                (settings.request_types, None)
+            } else {
+                let member = access::ticketing_member(&auth, company)?;
+                (member.settings.request_types.clone(), Some(member.roles.clone()))
+            };
+            let settings = store::settings(conn, tenant)?;
+            let request_types = catalog::entries(conn, tenant, catalog::Catalogue::RequestTypes)?
+                .into_iter()
+                .filter(|e| e.active && input::request_type_allowed(&allowed, e.id))
+                .map(|e| Named { id: e.id, name: e.name })
+                .collect();
+            let custom_fields = catalog::custom_fields(conn, tenant)?
+                .into_iter()
+                .filter(|f| f.active && (staff || f.customer_visibility == CustomVisibility::Editable))
+                .map(|f| FormCustomField {
+                    customer_visibility: staff.then_some(f.customer_visibility),
+                    key: f.key,
+                    label: f.label,
+                    kind: f.kind,
+                    options: f.options,
+                    required: f.required,
+                })
+                .collect();
+            let grants = |p: Permission| roles.as_ref().is_none_or(|r| r.grants(p));
+            Ok(TicketForm {
+                request_types,
+                priorities: Priority::ALL.to_vec(),
+                fields: Field::ALL
+                    .iter()
+                    .map(|f| FormField {
+                        field: *f,
+                        visibility: if staff { Visibility::Editable } else { settings.visibility(*f) },
+                    })
+                    .collect(),
+                custom_fields,
+                provider_priority_visible: grants(Permission::PriorityView),
+                provider_priority_settable: grants(Permission::PrioritySet),
+                statuses: if staff { Status::ALL.to_vec() } else { settings.visible_statuses() },
+                reopen_allowed: staff || settings.reopen_allowed,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(form))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_compares_entity_tags() {
+        assert!(check_if_match(None, 3).is_ok());
+        assert!(check_if_match(Some("\"3\""), 3).is_ok());
+        assert!(check_if_match(Some("W/\"3\""), 3).is_ok());
+        assert!(check_if_match(Some("\"2\", \"3\""), 3).is_ok());
+        assert!(check_if_match(Some("*"), 3).is_ok());
+        assert!(check_if_match(Some("\"2\""), 3).is_err());
+        assert!(check_if_match(Some("3"), 3).is_err(), "an entity tag is quoted");
+    }
+
+    #[test]
+    fn search_words_keep_letters_and_digits_only() {
+        assert_eq!(search_words("Printer* \"jams\" OR 1042").unwrap(), vec!["printer", "jams", "or", "1042"]);
+        assert!(search_words(" -- ").is_err());
+        assert_eq!(search_words(&"a ".repeat(50)).unwrap().len(), MAX_SEARCH_WORDS);
+    }
+}

@@ -1,0 +1,325 @@
+//! What a ticket looks like to its reader. Staff see everything. A customer sees what the
+//! tenant's field visibility and its company's display settings allow: hidden fields are absent
+//! (never null), technician names may be replaced by a neutral label, worked hours show as none,
+//! billed only or all, provider due dates only where the company shows them, and times are also
+//! given in the company's time zone.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use clientdesk_domain::ids::{TenantId, UserId};
+use clientdesk_domain::roles::Permission;
+use clientdesk_domain::settings::WorkedHoursDisplay;
+use clientdesk_domain::tickets::{
+    CustomField, CustomVisibility, Field, Priority, Status, Ticket, TicketSettings, Visibility,
+};
+use clientdesk_persistence::catalog::{self, Catalogue};
+use clientdesk_persistence::tickets::TicketEvent;
+use clientdesk_persistence::{users, DbConnection};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::access::Viewer;
+use crate::errors::ApiResult;
+
+/// What customers see instead of a technician's name where the company hides them.
+pub const NEUTRAL_STAFF_NAME: &str = "Support team";
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Person {
+    /// Absent where the company hides technician names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The ticket's times in the company's time zone (RFC 3339 with the local offset).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LocalTimes {
+    pub time_zone: String,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<String>,
+}
+
+/// A ticket. Fields hidden from the reader are absent.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": 42, "number": 1042, "company_id": 1, "title": "Printer on floor 2 jams",
+    "description": "Every second page jams since Monday.", "status": "open", "priority": "normal",
+    "request_type": {"id": 1, "name": "Incident"}, "requester": {"id": 5, "name": "Pat User"},
+    "assignee": {"name": "Support team"}, "billed": false, "custom_fields": {"site": "Zurich"},
+    "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T09:30:00Z",
+    "local_times": {"time_zone": "Europe/Zurich", "created_at": "2026-11-23T09:00:00+01:00",
+        "updated_at": "2026-11-23T10:30:00+01:00"},
+    "version": 3, "editable_fields": ["title", "description", "priority", "custom_fields.site"]}))]
+pub struct TicketView {
+    pub id: i64,
+    /// Unique within the tenant, never reused.
+    pub number: i64,
+    pub company_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    /// The service provider's priority: staff, and members allowed to see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_priority: Option<Priority>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_type: Option<Named>,
+    /// Staff only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<Named>,
+    pub requester: Person,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Person>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<Person>,
+    /// The provider's due date, where shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worked_minutes: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billed_minutes: Option<i64>,
+    /// A billed ticket is read-only for customers.
+    pub billed: bool,
+    /// Custom field values by key (customers: only the fields they may see).
+    #[schema(value_type = Object)]
+    pub custom_fields: BTreeMap<String, Value>,
+    /// The RMM device the ticket was opened from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Customers: the times in the company's time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local_times: Option<LocalTimes>,
+    /// Rises with every change; also sent as the ETag.
+    pub version: i64,
+    /// What the reader may change with PATCH (empty when it may not change the ticket).
+    pub editable_fields: Vec<String>,
+}
+
+/// The names and definitions the views of some tickets need, loaded once per request.
+pub struct Context {
+    pub settings: TicketSettings,
+    pub custom_fields: Vec<CustomField>,
+    request_types: HashMap<i64, String>,
+    queues: HashMap<i64, String>,
+    people: HashMap<UserId, (String, bool)>,
+}
+
+/// The fields staff may PATCH.
+const STAFF_FIELDS: [&str; 13] = [
+    "title",
+    "description",
+    "priority",
+    "provider_priority",
+    "request_type_id",
+    "queue_id",
+    "contact_id",
+    "status",
+    "assignee_id",
+    "due_at",
+    "worked_minutes",
+    "billed_minutes",
+    "billed",
+];
+
+impl Context {
+    pub fn load(
+        conn: &mut DbConnection,
+        tenant: TenantId,
+        settings: TicketSettings,
+        tickets: &[&Ticket],
+        more_people: &[UserId],
+    ) -> ApiResult<Self> {
+        let mut ids: Vec<UserId> = more_people.to_vec();
+        for t in tickets {
+            ids.push(t.requester_id);
+            ids.extend(t.contact_id);
+            ids.extend(t.assignee_id);
+        }
+        ids.sort();
+        ids.dedup();
+        let named = |entries: Vec<catalog::Entry>| entries.into_iter().map(|e| (e.id, e.name)).collect();
+        Ok(Self {
+            settings,
+            custom_fields: catalog::custom_fields(conn, tenant)?,
+            request_types: named(catalog::entries(conn, tenant, Catalogue::RequestTypes)?),
+            queues: named(catalog::entries(conn, tenant, Catalogue::Queues)?),
+            people: users::names(conn, tenant, &ids)?,
+        })
+    }
+
+    pub fn person(&self, id: UserId, viewer: &Viewer) -> Person {
+        let (name, staff) = self.people.get(&id).cloned().unwrap_or_else(|| ("Unknown".into(), false));
+        match viewer {
+            Viewer::Member { settings, .. } if staff && !settings.technician_names_shown => {
+                Person { id: None, name: NEUTRAL_STAFF_NAME.into() }
+            }
+            _ => Person { id: Some(id.0), name },
+        }
+    }
+
+    fn custom_visible(&self, key: &str) -> bool {
+        self.custom_fields.iter().any(|f| f.key == key && f.customer_visibility == CustomVisibility::Editable)
+    }
+
+    /// Whether a customer sees changes of `field` (a history line's field name).
+    pub fn customer_sees(&self, field: &str, viewer: &Viewer) -> bool {
+        let Viewer::Member { roles, settings } = viewer else { return true };
+        let shows = |f: Field| self.settings.shows(f);
+        match field {
+            "title" => shows(Field::Title),
+            "description" => shows(Field::Description),
+            "priority" => shows(Field::Priority),
+            "request_type" => shows(Field::RequestType),
+            "contact" => shows(Field::Contact),
+            "status" => shows(Field::Status),
+            "assignee" => shows(Field::Assignee),
+            "due_date" => shows(Field::DueDate) && settings.due_dates_shown,
+            "worked_minutes" => shows(Field::WorkedHours) && settings.worked_hours == WorkedHoursDisplay::All,
+            "billed_minutes" => shows(Field::WorkedHours) && settings.worked_hours != WorkedHoursDisplay::None,
+            "provider_priority" => roles.grants(Permission::PriorityView),
+            "billed" => true,
+            other => other.strip_prefix("custom_fields.").is_some_and(|key| self.custom_visible(key)),
+        }
+    }
+
+    /// A history value as the reader should see it: people and catalogue entries by name.
+    pub fn event_value(&self, field: Option<&str>, value: Option<String>, viewer: &Viewer) -> Option<String> {
+        let value = value?;
+        let id = value.parse::<i64>().ok();
+        Some(match (field, id) {
+            (Some("assignee" | "contact"), Some(id)) => self.person(UserId(id), viewer).name,
+            (Some("request_type"), Some(id)) => self.request_types.get(&id).cloned().unwrap_or(value),
+            (Some("queue"), Some(id)) => self.queues.get(&id).cloned().unwrap_or(value),
+            _ => value,
+        })
+    }
+
+    /// The people a history names, so that `load` can fetch their names.
+    pub fn people_in(events: &[TicketEvent]) -> Vec<UserId> {
+        let mut ids: Vec<UserId> = events.iter().filter_map(|e| e.actor_id).collect();
+        for e in events.iter().filter(|e| matches!(e.field.as_deref(), Some("assignee" | "contact"))) {
+            for v in [&e.old_value, &e.new_value].into_iter().flatten() {
+                ids.extend(v.parse().ok().map(UserId));
+            }
+        }
+        ids
+    }
+
+    pub fn view(&self, t: &Ticket, viewer: &Viewer, may_update: bool) -> TicketView {
+        let named = |map: &HashMap<i64, String>, id: Option<i64>| {
+            id.map(|id| Named { id, name: map.get(&id).cloned().unwrap_or_default() })
+        };
+        let mut view = TicketView {
+            id: t.id,
+            number: t.number,
+            company_id: t.company_id.0,
+            title: Some(t.title.clone()),
+            description: Some(t.description.clone()),
+            status: Some(t.status),
+            priority: Some(t.priority),
+            provider_priority: t.provider_priority,
+            request_type: named(&self.request_types, t.request_type_id),
+            queue: named(&self.queues, t.queue_id),
+            requester: self.person(t.requester_id, viewer),
+            contact: t.contact_id.map(|c| self.person(c, viewer)),
+            assignee: t.assignee_id.map(|a| self.person(a, viewer)),
+            due_at: t.due_at,
+            worked_minutes: Some(t.worked_minutes),
+            billed_minutes: Some(t.billed_minutes),
+            billed: t.billed,
+            custom_fields: t.custom_values.clone(),
+            device_id: t.device_id,
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+            closed_at: t.closed_at,
+            local_times: None,
+            version: t.version,
+            editable_fields: Vec::new(),
+        };
+        let Viewer::Member { roles, settings } = viewer else {
+            if may_update {
+                view.editable_fields = STAFF_FIELDS.iter().map(|f| f.to_string()).collect();
+                view.editable_fields
+                    .extend(self.custom_fields.iter().filter(|f| f.active).map(|f| format!("custom_fields.{}", f.key)));
+            }
+            return view;
+        };
+        let s = &self.settings;
+        hide(s.shows(Field::Title), &mut view.title);
+        hide(s.shows(Field::Description), &mut view.description);
+        hide(s.shows(Field::Status), &mut view.status);
+        hide(s.shows(Field::Priority), &mut view.priority);
+        hide(roles.grants(Permission::PriorityView), &mut view.provider_priority);
+        hide(s.shows(Field::RequestType), &mut view.request_type);
+        view.queue = None;
+        hide(s.shows(Field::Contact), &mut view.contact);
+        hide(s.shows(Field::Assignee), &mut view.assignee);
+        hide(s.shows(Field::DueDate) && settings.due_dates_shown, &mut view.due_at);
+        let hours = s.shows(Field::WorkedHours);
+        hide(hours && settings.worked_hours == WorkedHoursDisplay::All, &mut view.worked_minutes);
+        hide(hours && settings.worked_hours != WorkedHoursDisplay::None, &mut view.billed_minutes);
+        view.custom_fields.retain(|key, _| self.custom_visible(key));
+        view.local_times = local_times(&settings.time_zone, &view);
+        if may_update && !t.billed {
+            let editable = [
+                ("title", Field::Title),
+                ("description", Field::Description),
+                ("priority", Field::Priority),
+                ("request_type_id", Field::RequestType),
+                ("contact_id", Field::Contact),
+            ];
+            view.editable_fields = editable
+                .iter()
+                .filter(|(_, f)| s.visibility(*f) == Visibility::Editable)
+                .map(|(name, _)| name.to_string())
+                .collect();
+            view.editable_fields.extend(
+                self.custom_fields
+                    .iter()
+                    .filter(|f| f.active && f.customer_visibility == CustomVisibility::Editable)
+                    .map(|f| format!("custom_fields.{}", f.key)),
+            );
+        }
+        view
+    }
+}
+
+/// Clears `value` unless the reader may see it.
+fn hide<T>(shown: bool, value: &mut Option<T>) {
+    if !shown {
+        *value = None;
+    }
+}
+
+fn local_times(zone: &str, view: &TicketView) -> Option<LocalTimes> {
+    let tz: chrono_tz::Tz = zone.parse().ok()?;
+    let local = |t: DateTime<Utc>| t.with_timezone(&tz).to_rfc3339();
+    Some(LocalTimes {
+        time_zone: zone.to_owned(),
+        created_at: local(view.created_at),
+        updated_at: local(view.updated_at),
+        closed_at: view.closed_at.map(local),
+        due_at: view.due_at.map(local),
+    })
+}

@@ -1,0 +1,620 @@
+//! Tickets with their notes and history, the per-tenant ticket numbers and the ticket settings.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
+use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
+use clientdesk_domain::tickets::{Priority, Status, Ticket, TicketSettings};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
+
+use crate::schema::{ticket_counters, ticket_events, ticket_notes, ticket_settings, tickets};
+use crate::{utc, DbConnection, Error, Result};
+
+/// Ticket times are kept to the microsecond, PostgreSQL's precision, so that a keyset cursor taken
+/// from a time compares the same on both databases.
+pub fn ticket_time(now: DateTime<Utc>) -> DateTime<Utc> {
+    now.trunc_subsecs(6)
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = tickets)]
+pub(crate) struct TicketRow {
+    id: i64,
+    tenant_id: i64,
+    company_id: i64,
+    number: i64,
+    title: String,
+    description: String,
+    status: String,
+    priority: i32,
+    provider_priority: Option<i32>,
+    request_type_id: Option<i64>,
+    queue_id: Option<i64>,
+    requester_id: i64,
+    contact_id: Option<i64>,
+    assignee_id: Option<i64>,
+    device_id: Option<i64>,
+    due_at: Option<NaiveDateTime>,
+    worked_minutes: i64,
+    billed_minutes: i64,
+    billed: bool,
+    custom_values: String,
+    version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    closed_at: Option<NaiveDateTime>,
+}
+
+impl TryFrom<TicketRow> for Ticket {
+    type Error = Error;
+    fn try_from(row: TicketRow) -> Result<Self> {
+        let bad = |what: &str| Error::Other(format!("ticket {}: bad {what}", row.id));
+        Ok(Ticket {
+            id: row.id,
+            tenant_id: TenantId(row.tenant_id),
+            company_id: CompanyId(row.company_id),
+            number: row.number,
+            status: Status::parse(&row.status).ok_or_else(|| bad("status"))?,
+            priority: Priority::from_rank(row.priority).ok_or_else(|| bad("priority"))?,
+            provider_priority: row.provider_priority.and_then(Priority::from_rank),
+            custom_values: serde_json::from_str(&row.custom_values).map_err(|_| bad("custom values"))?,
+            title: row.title,
+            description: row.description,
+            request_type_id: row.request_type_id,
+            queue_id: row.queue_id,
+            requester_id: UserId(row.requester_id),
+            contact_id: row.contact_id.map(UserId),
+            assignee_id: row.assignee_id.map(UserId),
+            device_id: row.device_id,
+            due_at: row.due_at.map(utc),
+            worked_minutes: row.worked_minutes,
+            billed_minutes: row.billed_minutes,
+            billed: row.billed,
+            version: row.version,
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+            closed_at: row.closed_at.map(utc),
+        })
+    }
+}
+
+fn json(values: &BTreeMap<String, serde_json::Value>) -> Result<String> {
+    serde_json::to_string(values).map_err(|e| Error::Other(e.to_string()))
+}
+
+/// The tenant's ticket settings, or the defaults when it never saved any.
+pub fn settings(conn: &mut DbConnection, tenant: TenantId) -> Result<TicketSettings> {
+    let stored: Option<String> =
+        ticket_settings::table.find(tenant.0).select(ticket_settings::settings).first(conn).optional()?;
+    match stored {
+        None => Ok(TicketSettings::default()),
+        Some(text) => serde_json::from_str(&text).map_err(|e| Error::Other(format!("ticket settings: {e}"))),
+    }
+}
+
+pub fn put_settings(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    settings: &TicketSettings,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let text = serde_json::to_string(settings).map_err(|e| Error::Other(e.to_string()))?;
+    let updated = diesel::update(ticket_settings::table.find(tenant.0))
+        .set((ticket_settings::settings.eq(&text), ticket_settings::updated_at.eq(now.naive_utc())))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(ticket_settings::table)
+            .values((
+                ticket_settings::tenant_id.eq(tenant.0),
+                ticket_settings::settings.eq(&text),
+                ticket_settings::updated_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Takes the tenant's next ticket number. The upsert holds the counter row until the creating
+/// transaction ends, so concurrent creations queue on it instead of sharing a number; spelled
+/// per backend, as diesel's MultiBackend has no `on_conflict`.
+fn next_number(conn: &mut DbConnection, tenant: TenantId) -> Result<i64> {
+    macro_rules! take {
+        ($c:expr) => {
+            diesel::insert_into(ticket_counters::table)
+                .values((ticket_counters::tenant_id.eq(tenant.0), ticket_counters::next_number.eq(2_i64)))
+                .on_conflict(ticket_counters::tenant_id)
+                .do_update()
+                .set(ticket_counters::next_number.eq(ticket_counters::next_number + 1))
+                .returning(ticket_counters::next_number)
+                .get_result::<i64>($c)
+        };
+    }
+    let next = match conn {
+        DbConnection::Pg(c) => take!(c)?,
+        DbConnection::Sqlite(c) => take!(c)?,
+    };
+    Ok(next - 1)
+}
+
+/// What the creator of a ticket chooses; the rest starts empty.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    pub tenant_id: TenantId,
+    pub company_id: CompanyId,
+    pub title: String,
+    pub description: String,
+    pub priority: Priority,
+    pub provider_priority: Option<Priority>,
+    pub request_type_id: Option<i64>,
+    pub requester_id: UserId,
+    pub contact_id: Option<UserId>,
+    pub device_id: Option<i64>,
+    pub custom_values: BTreeMap<String, serde_json::Value>,
+}
+
+/// Creates a ticket with the next number of its tenant and records its creation in the history.
+/// Call inside a write transaction.
+pub fn create(conn: &mut DbConnection, new: NewTicket, now: DateTime<Utc>) -> Result<Ticket> {
+    let now = ticket_time(now);
+    let number = next_number(conn, new.tenant_id)?;
+    let id: i64 = diesel::insert_into(tickets::table)
+        .values((
+            tickets::tenant_id.eq(new.tenant_id.0),
+            tickets::company_id.eq(new.company_id.0),
+            tickets::number.eq(number),
+            tickets::title.eq(&new.title),
+            tickets::description.eq(&new.description),
+            tickets::status.eq(Status::New.as_str()),
+            tickets::priority.eq(new.priority.rank()),
+            tickets::provider_priority.eq(new.provider_priority.map(Priority::rank)),
+            tickets::request_type_id.eq(new.request_type_id),
+            tickets::requester_id.eq(new.requester_id.0),
+            tickets::contact_id.eq(new.contact_id.map(|u| u.0)),
+            tickets::device_id.eq(new.device_id),
+            tickets::custom_values.eq(json(&new.custom_values)?),
+            tickets::created_at.eq(now.naive_utc()),
+            tickets::updated_at.eq(now.naive_utc()),
+        ))
+        .returning(tickets::id)
+        .get_result(conn)?;
+    let ticket = Ticket {
+        id,
+        tenant_id: new.tenant_id,
+        company_id: new.company_id,
+        number,
+        title: new.title,
+        description: new.description,
+        status: Status::New,
+        priority: new.priority,
+        provider_priority: new.provider_priority,
+        request_type_id: new.request_type_id,
+        queue_id: None,
+        requester_id: new.requester_id,
+        contact_id: new.contact_id,
+        assignee_id: None,
+        device_id: new.device_id,
+        due_at: None,
+        worked_minutes: 0,
+        billed_minutes: 0,
+        billed: false,
+        custom_values: new.custom_values,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        closed_at: None,
+    };
+    record_events(conn, &ticket, Some(new.requester_id), &[Change::created()], now)?;
+    Ok(ticket)
+}
+
+/// A ticket of `tenant`; another tenant's ticket is `NotFound`.
+pub fn get(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<Ticket> {
+    tickets::table
+        .filter(tickets::id.eq(id))
+        .filter(tickets::tenant_id.eq(tenant.0))
+        .select(TicketRow::as_select())
+        .first(conn)?
+        .try_into()
+}
+
+/// Writes `ticket` (as changed by the caller) if its stored version is still `expected_version`;
+/// `Ok(false)` when someone else changed it first. The version rises by one.
+pub fn save(conn: &mut DbConnection, ticket: &Ticket, expected_version: i64) -> Result<bool> {
+    let updated = diesel::update(tickets::table.filter(tickets::id.eq(ticket.id)))
+        .filter(tickets::version.eq(expected_version))
+        .set((
+            tickets::title.eq(&ticket.title),
+            tickets::description.eq(&ticket.description),
+            tickets::status.eq(ticket.status.as_str()),
+            tickets::priority.eq(ticket.priority.rank()),
+            tickets::provider_priority.eq(ticket.provider_priority.map(Priority::rank)),
+            tickets::request_type_id.eq(ticket.request_type_id),
+            tickets::queue_id.eq(ticket.queue_id),
+            tickets::contact_id.eq(ticket.contact_id.map(|u| u.0)),
+            tickets::assignee_id.eq(ticket.assignee_id.map(|u| u.0)),
+            tickets::due_at.eq(ticket.due_at.map(|d| d.naive_utc())),
+            tickets::worked_minutes.eq(ticket.worked_minutes),
+            tickets::billed_minutes.eq(ticket.billed_minutes),
+            tickets::billed.eq(ticket.billed),
+            tickets::custom_values.eq(json(&ticket.custom_values)?),
+            tickets::version.eq(expected_version + 1),
+            tickets::updated_at.eq(ticket.updated_at.naive_utc()),
+            tickets::closed_at.eq(ticket.closed_at.map(|d| d.naive_utc())),
+        ))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Marks a ticket changed (a note or an attachment was added): new version, new update time.
+pub fn touch(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> Result<()> {
+    diesel::update(tickets::table.filter(tickets::id.eq(id)))
+        .set((tickets::version.eq(tickets::version + 1), tickets::updated_at.eq(ticket_time(now).naive_utc())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How a list is ordered. Creation order is id order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Created,
+    Updated,
+    Priority,
+}
+
+/// Where the previous page ended: the sort key's value (a time in microseconds or a priority
+/// rank; unused for creation order) and the id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub key: i64,
+    pub id: i64,
+}
+
+/// Which tickets to list. `None` and empty lists filter nothing.
+#[derive(Debug, Clone)]
+pub struct TicketFilter {
+    pub tenant: TenantId,
+    /// The companies to list; `None` for the whole tenant (staff).
+    pub companies: Option<Vec<CompanyId>>,
+    /// Only tickets this user opened or is the contact of.
+    pub concerning: Option<UserId>,
+    pub statuses: Vec<Status>,
+    /// Statuses never listed (hidden from customers).
+    pub hidden_statuses: Vec<Status>,
+    pub priority: Option<Priority>,
+    pub request_type_id: Option<i64>,
+    pub requester_id: Option<UserId>,
+    pub assignee_id: Option<UserId>,
+    pub queue_id: Option<i64>,
+    /// Search words (letters and digits only); all must match, the last as a prefix.
+    pub words: Vec<String>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+    pub updated_from: Option<DateTime<Utc>>,
+    pub updated_to: Option<DateTime<Utc>>,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub after: Option<Position>,
+    pub limit: i64,
+}
+
+fn micros(t: NaiveDateTime) -> i64 {
+    t.and_utc().timestamp_micros()
+}
+
+fn from_micros(us: i64) -> NaiveDateTime {
+    DateTime::from_timestamp_micros(us).unwrap_or_default().naive_utc()
+}
+
+/// One page of tickets and the position to continue after, if more follow.
+pub fn list(conn: &mut DbConnection, f: &TicketFilter) -> Result<(Vec<Ticket>, Option<Position>)> {
+    let postgres = matches!(conn, DbConnection::Pg(_));
+    let mut q = tickets::table.filter(tickets::tenant_id.eq(f.tenant.0)).into_boxed();
+    if let Some(companies) = &f.companies {
+        q = q.filter(tickets::company_id.eq_any(companies.iter().map(|c| c.0)));
+    }
+    if let Some(user) = f.concerning {
+        q = q.filter(tickets::requester_id.eq(user.0).or(tickets::contact_id.eq(user.0)));
+    }
+    if !f.statuses.is_empty() {
+        q = q.filter(tickets::status.eq_any(f.statuses.iter().map(|s| s.as_str())));
+    }
+    if !f.hidden_statuses.is_empty() {
+        q = q.filter(tickets::status.ne_all(f.hidden_statuses.iter().map(|s| s.as_str())));
+    }
+    if let Some(p) = f.priority {
+        q = q.filter(tickets::priority.eq(p.rank()));
+    }
+    if let Some(id) = f.request_type_id {
+        q = q.filter(tickets::request_type_id.eq(id));
+    }
+    if let Some(user) = f.requester_id {
+        q = q.filter(tickets::requester_id.eq(user.0));
+    }
+    if let Some(user) = f.assignee_id {
+        q = q.filter(tickets::assignee_id.eq(user.0));
+    }
+    if let Some(id) = f.queue_id {
+        q = q.filter(tickets::queue_id.eq(id));
+    }
+    if let Some(t) = f.created_from {
+        q = q.filter(tickets::created_at.ge(t.naive_utc()));
+    }
+    if let Some(t) = f.created_to {
+        q = q.filter(tickets::created_at.lt(t.naive_utc()));
+    }
+    if let Some(t) = f.updated_from {
+        q = q.filter(tickets::updated_at.ge(t.naive_utc()));
+    }
+    if let Some(t) = f.updated_to {
+        q = q.filter(tickets::updated_at.lt(t.naive_utc()));
+    }
+    if !f.words.is_empty() {
+        // Both indexes answer the words; a query that is a number also finds that ticket number.
+        let text = if postgres {
+            sql::<Bool>("to_tsvector('simple', tickets.title || ' ' || tickets.description) @@ to_tsquery('simple', ")
+                .bind::<Text, _>(pg_query(&f.words))
+                .sql(")")
+        } else {
+            sql::<Bool>("tickets.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ")
+                .bind::<Text, _>(fts5_query(&f.words))
+                .sql(")")
+        };
+        match f.words.as_slice() {
+            [only] if only.parse::<i64>().is_ok() => {
+                q = q.filter(tickets::number.eq(only.parse::<i64>().unwrap_or_default()).or(text))
+            }
+            _ => q = q.filter(text),
+        }
+    }
+    match f.sort {
+        SortKey::Created => {
+            if let Some(at) = f.after {
+                q = if f.descending { q.filter(tickets::id.lt(at.id)) } else { q.filter(tickets::id.gt(at.id)) };
+            }
+            q = if f.descending { q.order(tickets::id.desc()) } else { q.order(tickets::id.asc()) };
+        }
+        SortKey::Priority => {
+            if let Some(at) = f.after {
+                let rank = i32::try_from(at.key).unwrap_or_default();
+                q = if f.descending {
+                    q.filter(tickets::priority.lt(rank).or(tickets::priority.eq(rank).and(tickets::id.lt(at.id))))
+                } else {
+                    q.filter(tickets::priority.gt(rank).or(tickets::priority.eq(rank).and(tickets::id.gt(at.id))))
+                };
+            }
+            q = if f.descending {
+                q.order((tickets::priority.desc(), tickets::id.desc()))
+            } else {
+                q.order((tickets::priority.asc(), tickets::id.asc()))
+            };
+        }
+        SortKey::Updated => {
+            if let Some(at) = f.after {
+                let t = from_micros(at.key);
+                q = if f.descending {
+                    q.filter(tickets::updated_at.lt(t).or(tickets::updated_at.eq(t).and(tickets::id.lt(at.id))))
+                } else {
+                    q.filter(tickets::updated_at.gt(t).or(tickets::updated_at.eq(t).and(tickets::id.gt(at.id))))
+                };
+            }
+            q = if f.descending {
+                q.order((tickets::updated_at.desc(), tickets::id.desc()))
+            } else {
+                q.order((tickets::updated_at.asc(), tickets::id.asc()))
+            };
+        }
+    }
+    let mut rows: Vec<TicketRow> = q.limit(f.limit + 1).select(TicketRow::as_select()).load(conn)?;
+    let more = rows.len() as i64 > f.limit;
+    rows.truncate(f.limit as usize);
+    let next = match rows.last() {
+        Some(last) if more => Some(Position {
+            key: match f.sort {
+                SortKey::Created => 0,
+                SortKey::Updated => micros(last.updated_at),
+                SortKey::Priority => i64::from(last.priority),
+            },
+            id: last.id,
+        }),
+        _ => None,
+    };
+    let tickets = rows.into_iter().map(Ticket::try_from).collect::<Result<Vec<_>>>()?;
+    Ok((tickets, next))
+}
+
+/// `word1 & word2:*` for `to_tsquery`; the words hold letters and digits only.
+fn pg_query(words: &[String]) -> String {
+    let last = words.len() - 1;
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| if i == last { format!("{w}:*") } else { w.clone() })
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+/// `"word1" "word2"*` for FTS5 MATCH; quoting keeps every word a plain term.
+fn fts5_query(words: &[String]) -> String {
+    let last = words.len() - 1;
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| if i == last { format!("\"{w}\"*") } else { format!("\"{w}\"") })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One line of a ticket's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketEvent {
+    pub id: i64,
+    pub actor_id: Option<UserId>,
+    /// `created`, `updated` (one field), `note` or `attachment`.
+    pub kind: String,
+    pub field: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    /// Staff only (an internal note).
+    pub internal: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A change to record in the history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub kind: &'static str,
+    pub field: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub internal: bool,
+}
+
+impl Change {
+    pub fn created() -> Self {
+        Self { kind: "created", field: None, old_value: None, new_value: None, internal: false }
+    }
+
+    pub fn field(field: impl Into<String>, old: Option<String>, new: Option<String>) -> Self {
+        Self { kind: "updated", field: Some(field.into()), old_value: old, new_value: new, internal: false }
+    }
+}
+
+pub fn record_events(
+    conn: &mut DbConnection,
+    ticket: &Ticket,
+    actor: Option<UserId>,
+    changes: &[Change],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for change in changes {
+        diesel::insert_into(ticket_events::table)
+            .values((
+                ticket_events::tenant_id.eq(ticket.tenant_id.0),
+                ticket_events::ticket_id.eq(ticket.id),
+                ticket_events::actor_id.eq(actor.map(|u| u.0)),
+                ticket_events::kind.eq(change.kind),
+                ticket_events::field.eq(&change.field),
+                ticket_events::old_value.eq(&change.old_value),
+                ticket_events::new_value.eq(&change.new_value),
+                ticket_events::internal.eq(change.internal),
+                ticket_events::created_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+type EventRow = (i64, Option<i64>, String, Option<String>, Option<String>, Option<String>, bool, NaiveDateTime);
+
+/// The history of a ticket, oldest first; `with_internal` includes staff-only lines.
+pub fn events(conn: &mut DbConnection, ticket: i64, with_internal: bool) -> Result<Vec<TicketEvent>> {
+    let mut q = ticket_events::table.filter(ticket_events::ticket_id.eq(ticket)).into_boxed();
+    if !with_internal {
+        q = q.filter(ticket_events::internal.eq(false));
+    }
+    let rows: Vec<EventRow> = q
+        .order(ticket_events::id)
+        .select((
+            ticket_events::id,
+            ticket_events::actor_id,
+            ticket_events::kind,
+            ticket_events::field,
+            ticket_events::old_value,
+            ticket_events::new_value,
+            ticket_events::internal,
+            ticket_events::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, actor, kind, field, old_value, new_value, internal, at)| TicketEvent {
+            id,
+            actor_id: actor.map(UserId),
+            kind,
+            field,
+            old_value,
+            new_value,
+            internal,
+            created_at: utc(at),
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketNote {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub author_id: UserId,
+    pub body: String,
+    pub internal: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Adds a note, records it in the history and marks the ticket changed.
+pub fn add_note(
+    conn: &mut DbConnection,
+    ticket: &Ticket,
+    author: UserId,
+    body: &str,
+    internal: bool,
+    now: DateTime<Utc>,
+) -> Result<TicketNote> {
+    let now = ticket_time(now);
+    let id: i64 = diesel::insert_into(ticket_notes::table)
+        .values((
+            ticket_notes::tenant_id.eq(ticket.tenant_id.0),
+            ticket_notes::ticket_id.eq(ticket.id),
+            ticket_notes::author_id.eq(author.0),
+            ticket_notes::body.eq(body),
+            ticket_notes::internal.eq(internal),
+            ticket_notes::created_at.eq(now.naive_utc()),
+        ))
+        .returning(ticket_notes::id)
+        .get_result(conn)?;
+    let change = Change { kind: "note", field: None, old_value: None, new_value: Some(id.to_string()), internal };
+    record_events(conn, ticket, Some(author), &[change], now)?;
+    touch(conn, ticket.id, now)?;
+    Ok(TicketNote { id, ticket_id: ticket.id, author_id: author, body: body.to_owned(), internal, created_at: now })
+}
+
+/// The notes of a ticket, oldest first, after `after`; `with_internal` includes internal ones.
+pub fn notes(
+    conn: &mut DbConnection,
+    ticket: i64,
+    with_internal: bool,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<crate::Page<TicketNote>> {
+    let mut q = ticket_notes::table.filter(ticket_notes::ticket_id.eq(ticket)).into_boxed();
+    if !with_internal {
+        q = q.filter(ticket_notes::internal.eq(false));
+    }
+    if let Some(after) = after {
+        q = q.filter(ticket_notes::id.gt(after));
+    }
+    let rows: Vec<(i64, i64, String, bool, NaiveDateTime)> = q
+        .order(ticket_notes::id)
+        .limit(limit + 1)
+        .select((
+            ticket_notes::id,
+            ticket_notes::author_id,
+            ticket_notes::body,
+            ticket_notes::internal,
+            ticket_notes::created_at,
+        ))
+        .load(conn)?;
+    let notes = rows
+        .into_iter()
+        .map(|(id, author, body, internal, at)| TicketNote {
+            id,
+            ticket_id: ticket,
+            author_id: UserId(author),
+            body,
+            internal,
+            created_at: utc(at),
+        })
+        .collect();
+    Ok(crate::Page::from_rows(notes, limit, |n| n.id))
+}

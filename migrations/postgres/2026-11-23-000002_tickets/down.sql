@@ -1,0 +1,10 @@
+DROP TABLE idempotency_keys;
+DROP TABLE attachments;
+DROP TABLE ticket_events;
+DROP TABLE ticket_notes;
+DROP TABLE tickets;
+DROP TABLE custom_fields;
+DROP TABLE queues;
+DROP TABLE request_types;
+DROP TABLE ticket_counters;
+DROP TABLE ticket_settings;
