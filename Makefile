@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: run test lint openapi bench
+.PHONY: run test lint openapi bench bench-me bench-tickets
 
 run:
 	cargo run --release -p clientdesk-server --bin clientdesk -- serve --demo
@@ -18,5 +18,10 @@ openapi:
 	cargo run -p clientdesk-server --bin clientdesk -- openapi > openapi/openapi.json.tmp
 	mv openapi/openapi.json.tmp openapi/openapi.json
 
-bench:
-	bash bench/run.sh
+bench: bench-me bench-tickets
+
+bench-me:
+	bash bench/me.sh
+
+bench-tickets:
+	bash bench/tickets.sh

@@ -27,6 +27,7 @@ pub struct MemberCompany {
     pub settings: PortalSettings,
 }
 
+#[derive(Clone)]
 pub struct Auth {
     pub principal: Principal,
     pub user: User,

@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod paging;
 pub mod routes;
 pub mod state;
+pub mod storage;
 
 use actix_cors::Cors;
 use actix_web::dev::Service;
@@ -44,6 +45,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::users::routes)
             .configure(routes::tickets::routes)
             .configure(routes::catalog::routes)
+            .configure(routes::attachments::routes)
             .configure(routes::health::routes)
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()));
     }

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{auth, catalog, companies, health, me, tickets, users};
+use crate::routes::{attachments, auth, catalog, companies, health, me, tickets, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,6 +25,7 @@ use crate::routes::{auth, catalog, companies, health, me, tickets, users};
         tickets::list_company_tickets, tickets::create_ticket, tickets::ticket_form, tickets::list_tickets,
         tickets::get_ticket, tickets::update_ticket, tickets::close_ticket, tickets::reopen_ticket,
         tickets::list_notes, tickets::add_note, tickets::ticket_history,
+        attachments::upload_attachments, attachments::list_attachments, attachments::download_attachment,
         catalog::list_request_types, catalog::create_request_type, catalog::update_request_type,
         catalog::list_queues, catalog::create_queue, catalog::update_queue,
         catalog::list_custom_fields, catalog::create_custom_field, catalog::update_custom_field,

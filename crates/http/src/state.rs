@@ -7,6 +7,7 @@ use crate::auth::jwt::Keys;
 use crate::auth::password::PasswordHasherConfig;
 use crate::errors::{ApiError, ApiResult};
 use crate::metrics::Metrics;
+use crate::storage::Storage;
 
 /// Settings of the HTTP layer, filled in by the server from its configuration.
 #[derive(Debug, Clone)]
@@ -18,6 +19,10 @@ pub struct HttpSettings {
     pub json_limit: usize,
     /// Origins allowed to call the API from a browser.
     pub cors_origins: Vec<String>,
+    /// Largest attachment file, in bytes.
+    pub attachment_max_bytes: usize,
+    /// Largest total of one ticket's attachments, in bytes.
+    pub ticket_attachments_max_bytes: i64,
 }
 
 impl Default for HttpSettings {
@@ -27,6 +32,8 @@ impl Default for HttpSettings {
             refresh_ttl: chrono::Duration::days(30),
             json_limit: 64 * 1024,
             cors_origins: Vec::new(),
+            attachment_max_bytes: 10 * 1024 * 1024,
+            ticket_attachments_max_bytes: 50 * 1024 * 1024,
         }
     }
 }
@@ -39,6 +46,7 @@ pub struct AppState {
     pub hasher: Arc<PasswordHasherConfig>,
     pub settings: Arc<HttpSettings>,
     pub metrics: Arc<Metrics>,
+    pub storage: Storage,
 }
 
 impl AppState {

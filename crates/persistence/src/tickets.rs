@@ -154,9 +154,16 @@ pub struct NewTicket {
     pub custom_values: BTreeMap<String, serde_json::Value>,
 }
 
-/// Creates a ticket with the next number of its tenant and records its creation in the history.
-/// Call inside a write transaction.
+/// Creates a ticket with the next number of its tenant and records its creation in the history,
+/// as done by its requester. Call inside a write transaction.
 pub fn create(conn: &mut DbConnection, new: NewTicket, now: DateTime<Utc>) -> Result<Ticket> {
+    let requester = new.requester_id;
+    create_by(conn, new, Some(requester), now)
+}
+
+/// Like [`create`], with the history naming `actor` as who opened it (staff opening a ticket on a
+/// member's behalf).
+pub fn create_by(conn: &mut DbConnection, new: NewTicket, actor: Option<UserId>, now: DateTime<Utc>) -> Result<Ticket> {
     let now = ticket_time(now);
     let number = next_number(conn, new.tenant_id)?;
     let id: i64 = diesel::insert_into(tickets::table)
@@ -205,7 +212,7 @@ pub fn create(conn: &mut DbConnection, new: NewTicket, now: DateTime<Utc>) -> Re
         updated_at: now,
         closed_at: None,
     };
-    record_events(conn, &ticket, Some(new.requester_id), &[Change::created()], now)?;
+    record_events(conn, &ticket, actor, &[Change::created()], now)?;
     Ok(ticket)
 }
 
@@ -617,4 +624,22 @@ pub fn notes(
         })
         .collect();
     Ok(crate::Page::from_rows(notes, limit, |n| n.id))
+}
+
+/// A note of `ticket`: whether it exists there and is internal.
+pub fn note_is_internal(conn: &mut DbConnection, ticket: i64, note: i64) -> Result<bool> {
+    Ok(ticket_notes::table
+        .filter(ticket_notes::id.eq(note))
+        .filter(ticket_notes::ticket_id.eq(ticket))
+        .select(ticket_notes::internal)
+        .first(conn)?)
+}
+
+/// The ids of a ticket's internal notes (whose attachments customers never see).
+pub fn internal_note_ids(conn: &mut DbConnection, ticket: i64) -> Result<Vec<i64>> {
+    Ok(ticket_notes::table
+        .filter(ticket_notes::ticket_id.eq(ticket))
+        .filter(ticket_notes::internal.eq(true))
+        .select(ticket_notes::id)
+        .load(conn)?)
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use clientdesk_http::auth::jwt::SigningKey;
 use clientdesk_http::auth::password::HashCost;
+use clientdesk_http::storage::S3Settings;
 use clientdesk_http::HttpSettings;
 use serde::Deserialize;
 
@@ -23,6 +24,21 @@ struct FileConfig {
     workers: Option<usize>,
     argon2_memory_kib: Option<u32>,
     argon2_iterations: Option<u32>,
+    attachments_dir: Option<PathBuf>,
+    attachment_max_bytes: Option<usize>,
+    ticket_attachments_max_bytes: Option<i64>,
+    s3_bucket: Option<String>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_access_key_id: Option<String>,
+    s3_secret_access_key: Option<String>,
+}
+
+/// Where attachment contents are kept.
+#[derive(Debug, Clone)]
+pub enum StorageConfig {
+    Local(PathBuf),
+    S3(S3Settings),
 }
 
 #[derive(Clone)]
@@ -36,6 +52,7 @@ pub struct Config {
     pub pool_size: u32,
     /// actix worker threads; `None` means one per core.
     pub workers: Option<usize>,
+    pub storage: StorageConfig,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -74,6 +91,36 @@ impl Config {
             .map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
             .or(file.cors_origins)
             .unwrap_or_default();
+        let storage = match env("S3_BUCKET").or(file.s3_bucket) {
+            Some(bucket) => StorageConfig::S3(S3Settings {
+                bucket,
+                endpoint: env("S3_ENDPOINT").or(file.s3_endpoint),
+                region: env("S3_REGION").or(file.s3_region).unwrap_or_else(|| "us-east-1".into()),
+                access_key_id: env("S3_ACCESS_KEY_ID")
+                    .or(file.s3_access_key_id)
+                    .context("CLIENTDESK_S3_ACCESS_KEY_ID")?,
+                secret_access_key: env("S3_SECRET_ACCESS_KEY")
+                    .or(file.s3_secret_access_key)
+                    .context("CLIENTDESK_S3_SECRET_ACCESS_KEY")?,
+            }),
+            None => StorageConfig::Local(
+                env("ATTACHMENTS_DIR")
+                    .map(PathBuf::from)
+                    .or(file.attachments_dir)
+                    .unwrap_or_else(|| data_dir.join("attachments")),
+            ),
+        };
+        let defaults = HttpSettings::default();
+        let http = HttpSettings {
+            cors_origins,
+            attachment_max_bytes: env_parse("ATTACHMENT_MAX_BYTES")?
+                .or(file.attachment_max_bytes)
+                .unwrap_or(defaults.attachment_max_bytes),
+            ticket_attachments_max_bytes: env_parse("TICKET_ATTACHMENTS_MAX_BYTES")?
+                .or(file.ticket_attachments_max_bytes)
+                .unwrap_or(defaults.ticket_attachments_max_bytes),
+            ..defaults
+        };
         let cores = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
         Ok(Self {
             database_url,
@@ -81,9 +128,10 @@ impl Config {
             data_dir,
             signing_keys,
             hash_cost,
-            http: HttpSettings { cors_origins, ..HttpSettings::default() },
+            http,
             pool_size: env_parse("POOL_SIZE")?.or(file.pool_size).unwrap_or(cores * 4),
             workers: env_parse("WORKERS")?.or(file.workers),
+            storage,
         })
     }
 
@@ -96,9 +144,17 @@ impl Config {
             data_dir: std::env::temp_dir(),
             signing_keys: vec![SigningKey { kid: "test".into(), secret: random_bytes() }],
             hash_cost: HashCost { memory_kib: 1024, iterations: 1, parallelism: 1 },
-            http: HttpSettings::default(),
+            // Small attachment limits, so tests cross them with small files.
+            http: HttpSettings {
+                attachment_max_bytes: 256 * 1024,
+                ticket_attachments_max_bytes: 1024 * 1024,
+                ..HttpSettings::default()
+            },
             pool_size: 8,
             workers: Some(2),
+            storage: StorageConfig::Local(
+                std::env::temp_dir().join(format!("clientdesk-attachments-{}", uuid::Uuid::new_v4())),
+            ),
         }
     }
 }

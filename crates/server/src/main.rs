@@ -42,6 +42,14 @@ enum Command {
     },
     /// Load the demo tenant and print how to sign in.
     Demo,
+    /// Benchmark data: companies and tickets for the demo tenant (see bench/).
+    #[command(hide = true)]
+    BenchData {
+        #[arg(long, default_value_t = 1000)]
+        companies: u64,
+        #[arg(long)]
+        tickets: u64,
+    },
     /// Print an access token for a user of the demo tenant (for benchmarks and scripts on a
     /// laptop; it needs the signing key, so it is an operator's tool).
     Token {
@@ -89,6 +97,14 @@ fn main() -> anyhow::Result<()> {
             let config = Config::load()?;
             let state = startup::state(&config)?;
             print_demo(&state.db, &state.hasher, &config)
+        }
+        Command::BenchData { companies, tickets } => {
+            let config = Config::load()?;
+            let state = startup::state(&config)?;
+            let started = std::time::Instant::now();
+            let total = clientdesk_server::bench_data::tickets(&state.db, companies, tickets)?;
+            eprintln!("{total} tickets in the demo tenant ({:.1} s)", started.elapsed().as_secs_f64());
+            Ok(())
         }
         Command::Token { email, tenant } => {
             let config = Config::load()?;

@@ -8,10 +8,11 @@ use anyhow::Context;
 use clientdesk_http::auth::jwt::Keys;
 use clientdesk_http::auth::password::PasswordHasherConfig;
 use clientdesk_http::metrics::Metrics;
+use clientdesk_http::storage::Storage;
 use clientdesk_http::AppState;
 use clientdesk_persistence::Db;
 
-use crate::config::Config;
+use crate::config::{Config, StorageConfig};
 
 pub struct Application {
     port: u16,
@@ -34,6 +35,12 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
         hasher: Arc::new(hasher),
         settings: Arc::new(config.http.clone()),
         metrics: Arc::new(Metrics::default()),
+        storage: match &config.storage {
+            StorageConfig::Local(dir) => {
+                Storage::local(dir).with_context(|| format!("creating the attachments directory {}", dir.display()))?
+            }
+            StorageConfig::S3(s3) => Storage::s3(s3).context("configuring S3 attachment storage")?,
+        },
     })
 }
 

@@ -1,11 +1,9 @@
-#!/usr/bin/env bash
-# Load benchmark of GET /api/v1/me on SQLite and PostgreSQL: requests/s, p50/p99 latency and the
-# server's peak RSS, with wrk at 64 and 16 connections. Run from anywhere: `make bench`.
+# Shared by the benchmark scripts: a release build, wrk, a scratch directory, a throwaway
+# PostgreSQL cluster and a server per backend. Source it; it sets BIN, WORK and the helpers below.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-EMAIL=${BENCH_EMAIL:-pat.plus@demo.example}
 DURATION=${BENCH_DURATION:-20s}
 
 cargo build --release -p clientdesk-server --bin clientdesk
@@ -23,6 +21,7 @@ if [ "$(id -u)" = 0 ]; then
     # initdb and postgres refuse to run as root.
     AS_PG=(runuser -u postgres --)
 fi
+declare -a SUMMARY=()
 
 cleanup() {
     if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
@@ -52,53 +51,58 @@ start_postgres() {
     PG_URL="postgres://postgres@127.0.0.1:$port/clientdesk_bench"
 }
 
-# wrk's latency distribution prints e.g. "     50%    1.23ms"; Requests/sec on its own line.
-field() { awk -v k="$2" '$1 == k { print $2; exit }' "$1"; }
-
-declare -a SUMMARY=()
-
-bench_backend() {
-    local name=$1 url=$2 port data log token rss
-    port=$(free_port)
+# Starts `clientdesk serve --demo` on a fresh data directory against database URL $2; sets PORT
+# and SERVER_PID, and exports the CLIENTDESK_* variables so that `$BIN` subcommands use the same
+# database.
+start_server() {
+    local name=$1 url=$2 data log
+    PORT=$(free_port)
     data=$WORK/data-$name
     log=$WORK/server-$name.log
     mkdir -p "$data"
-    export CLIENTDESK_DATABASE_URL=$url CLIENTDESK_LISTEN=127.0.0.1:$port CLIENTDESK_DATA_DIR=$data
-
+    export CLIENTDESK_DATABASE_URL=$url CLIENTDESK_LISTEN=127.0.0.1:$PORT CLIENTDESK_DATA_DIR=$data CLIENTDESK_LOG=warn
     "$BIN" serve --demo >"$log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 300); do
-        if curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then break; fi
+        if curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; then return; fi
         if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "server ($name) died:" >&2; cat "$log" >&2; exit 1; fi
         sleep 0.1
     done
-    curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "server ($name) not ready" >&2; cat "$log" >&2; exit 1; }
+    echo "server ($name) not ready" >&2; cat "$log" >&2; exit 1
+}
 
-    token=$("$BIN" token --email "$EMAIL" | tail -n 1 | tr -d '[:space:]')
-    [ -n "$token" ] || { echo "no token for $EMAIL" >&2; exit 1; }
-
-    for conns in 64 16; do
-        local out=$WORK/wrk-$name-$conns.txt
-        echo "== $name, $conns connections"
-        wrk -t2 -c"$conns" -d"$DURATION" --latency -H "Authorization: Bearer $token" \
-            "http://127.0.0.1:$port/api/v1/me" | tee "$out"
-        if grep -q 'Non-2xx' "$out"; then echo "warning: non-2xx responses ($name, $conns connections)" >&2; fi
-        SUMMARY+=("$(printf '%-10s %6s %12s %10s %10s' "$name" "$conns" "$(field "$out" Requests/sec:)" \
-            "$(field "$out" 50%)" "$(field "$out" 99%)")")
-    done
-
-    rss=$(awk '/^VmHWM:/ { print $2 " " $3 }' "/proc/$SERVER_PID/status")
-    SUMMARY+=("$(printf '%-10s peak RSS %s' "$name" "$rss")")
+# Adds the server's peak RSS to the summary and stops it.
+stop_server() {
+    local name=$1
+    SUMMARY+=("$(printf '%-34s peak RSS %s' "$name" "$(awk '/^VmHWM:/ { print $2 " " $3 }' "/proc/$SERVER_PID/status")")")
     kill "$SERVER_PID"
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=""
     unset CLIENTDESK_DATABASE_URL CLIENTDESK_LISTEN CLIENTDESK_DATA_DIR
 }
 
-bench_backend sqlite "$WORK/bench.db"
-start_postgres
-bench_backend postgres "$PG_URL"
+token_for() {
+    "$BIN" token --email "$1" | tail -n 1 | tr -d '[:space:]'
+}
 
-echo
-printf '%-10s %6s %12s %10s %10s\n' backend conns requests/s p50 p99
-for line in "${SUMMARY[@]}"; do echo "$line"; done
+# wrk's latency distribution prints e.g. "     50%    1.23ms"; Requests/sec on its own line.
+field() { awk -v k="$2" '$1 == k { print $2; exit }' "$1"; }
+
+# measure LABEL CONNS TOKEN URL [wrk options...]: one wrk run, summarised. Non-2xx answers fail
+# the benchmark: a fast error is not a result.
+measure() {
+    local label=$1 conns=$2 token=$3 url=$4 out
+    shift 4
+    out=$WORK/wrk-$RANDOM.txt
+    echo "== $label, $conns connections"
+    wrk -t2 -c"$conns" -d"$DURATION" --latency -H "Authorization: Bearer $token" "$@" "$url" | tee "$out"
+    if grep -q 'Non-2xx' "$out"; then echo "error: non-2xx responses ($label)" >&2; exit 1; fi
+    SUMMARY+=("$(printf '%-34s %6s %12s %10s %10s' "$label" "$conns" "$(field "$out" Requests/sec:)" \
+        "$(field "$out" 50%)" "$(field "$out" 99%)")")
+}
+
+print_summary() {
+    echo
+    printf '%-34s %6s %12s %10s %10s\n' measurement conns requests/s p50 p99
+    for line in "${SUMMARY[@]}"; do echo "$line"; done
+}

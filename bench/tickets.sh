@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Tickets on SQLite and PostgreSQL with 1,000,000 tickets over 1,000 companies: one ticket by id,
+# the first page of 50 of a company's list with a status filter (also at 10,000 tickets, to see
+# how it grows), a text search, and ticket creation. Throughput at 64 connections, latency at 16.
+source "$(dirname "$0")/lib.sh"
+EMAIL=${BENCH_EMAIL:-pat.plus@demo.example}
+TICKETS=${BENCH_TICKETS:-1000000}
+
+company_of() {
+    curl -fsS -H "Authorization: Bearer $1" "http://127.0.0.1:$PORT/api/v1/me" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["companies"][0]["id"])'
+}
+
+# A wrk script reading random tickets among the first page of 200 of the company's list.
+get_script() {
+    local token=$1 company=$2 script=$WORK/get.lua
+    curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/companies/$company/tickets?limit=200" \
+        | python3 -c 'import json,sys; ids=[str(t["id"]) for t in json.load(sys.stdin)["items"]]; print("ids = {" + ",".join(ids) + "}")' \
+        >"$script"
+    cat >>"$script" <<'LUA'
+request = function()
+    return wrk.format("GET", "/api/v1/tickets/" .. ids[math.random(#ids)])
+end
+LUA
+    echo "$script"
+}
+
+create_script() {
+    local script=$WORK/create.lua
+    cat >"$script" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"title": "Benchmark ticket", "description": "Opened by wrk.", "priority": "normal"}'
+LUA
+    echo "$script"
+}
+
+bench_backend() {
+    local name=$1 url=$2 token company base pages
+    start_server "$name" "$url"
+    token=$(token_for "$EMAIL")
+    company=$(company_of "$token")
+    base=http://127.0.0.1:$PORT/api/v1
+    pages="$base/companies/$company/tickets?status=open&limit=50"
+
+    "$BIN" bench-data --tickets 10000
+    for conns in 64 16; do measure "$name page@10k" "$conns" "$token" "$pages"; done
+
+    "$BIN" bench-data --tickets $((TICKETS - 10000))
+    for conns in 64 16; do measure "$name page@1M" "$conns" "$token" "$pages"; done
+    for conns in 64 16; do measure "$name GET ticket" "$conns" "$token" "$base/tickets/1" -s "$(get_script "$token" "$company")"; done
+    for conns in 64 16; do measure "$name search 'printer jams'" "$conns" "$token" "$base/companies/$company/tickets?q=printer%20jams"; done
+    for conns in 64 16; do measure "$name search 'host42'" "$conns" "$token" "$base/companies/$company/tickets?q=host42"; done
+    for conns in 64 16; do measure "$name create" "$conns" "$token" "$base/companies/$company/tickets" -s "$(create_script)"; done
+    stop_server "$name"
+}
+
+bench_backend sqlite "$WORK/bench.db"
+start_postgres
+bench_backend postgres "$PG_URL"
+print_summary

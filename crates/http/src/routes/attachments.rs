@@ -1,0 +1,331 @@
+//! Ticket attachments: upload (multipart), list and download. Every call is authorised exactly
+//! like the ticket: who may read the ticket may list and download its attachments (customers
+//! never those of internal notes), who may change it may upload.
+
+use actix_multipart::{Multipart, MultipartError};
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use clientdesk_domain::attachments::{accepted_types, check_content, clean_file_name};
+use clientdesk_persistence::attachments::{self, Attachment};
+use clientdesk_persistence::tickets::{self as store, Change};
+use clientdesk_persistence::write_tx;
+use futures_util::TryStreamExt;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::errors::{ApiError, ApiResult, Problem};
+use crate::extract::Auth;
+use crate::routes::tickets::access::{self, TicketAccess};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(upload_attachments).service(list_attachments).service(download_attachment);
+}
+
+/// At most this many files in one upload.
+const MAX_FILES: usize = 10;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 3, "ticket_id": 42, "file_name": "screenshot.png", "content_type": "image/png",
+    "size_bytes": 48213, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "created_at": "2026-11-23T09:20:00Z"}))]
+pub struct AttachmentView {
+    pub id: i64,
+    pub ticket_id: i64,
+    /// The note the file belongs to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note_id: Option<i64>,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// SHA-256 of the contents, hex.
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Attachment> for AttachmentView {
+    fn from(a: Attachment) -> Self {
+        Self {
+            id: a.id,
+            ticket_id: a.ticket_id,
+            note_id: a.note_id,
+            file_name: a.file_name,
+            content_type: a.content_type,
+            size_bytes: a.size_bytes,
+            sha256: a.sha256,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// The multipart form of an upload, for the OpenAPI document.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// One to ten files (repeat the part).
+    #[schema(value_type = Vec<String>, format = Binary)]
+    file: Vec<Vec<u8>>,
+    /// Attach the files to this note of the ticket.
+    note_id: Option<i64>,
+}
+
+fn multipart_error(err: MultipartError) -> ApiError {
+    match err {
+        MultipartError::ContentTypeMissing
+        | MultipartError::ContentTypeParse
+        | MultipartError::ContentTypeIncompatible => {
+            ApiError::UnsupportedMediaType("Send the files as multipart/form-data.".into())
+        }
+        other => ApiError::BadRequest(format!("The multipart body cannot be read: {other}")),
+    }
+}
+
+struct Upload {
+    file_name: String,
+    content_type: String,
+    contents: Vec<u8>,
+}
+
+/// Reads the form, holding at most one file's limit in memory per file.
+async fn read_form(mut form: Multipart, max_file: usize) -> ApiResult<(Vec<Upload>, Option<i64>)> {
+    let mut files = Vec::new();
+    let mut note_id = None;
+    while let Some(mut field) = form.try_next().await.map_err(multipart_error)? {
+        match field.name() {
+            Some("file") => {
+                if files.len() == MAX_FILES {
+                    return Err(ApiError::invalid("file", format!("at most {MAX_FILES} files per upload")));
+                }
+                let file_name =
+                    clean_file_name(field.content_disposition().and_then(|d| d.get_filename()).unwrap_or(""));
+                let declared = field.content_type().map(|m| m.to_string()).unwrap_or_default();
+                let mut contents = Vec::new();
+                while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
+                    if contents.len() + chunk.len() > max_file {
+                        return Err(ApiError::PayloadTooLarge(format!(
+                            "{file_name} is larger than the limit of {max_file} bytes per file."
+                        )));
+                    }
+                    contents.extend_from_slice(&chunk);
+                }
+                if contents.is_empty() {
+                    return Err(ApiError::invalid("file", format!("{file_name} is empty")));
+                }
+                let content_type = check_content(&declared, &contents[..contents.len().min(16)])?;
+                files.push(Upload { file_name, content_type, contents });
+            }
+            Some("note_id") => {
+                let mut text = Vec::new();
+                while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
+                    text.extend_from_slice(&chunk);
+                    if text.len() > 20 {
+                        return Err(ApiError::invalid("note_id", "must be a note id"));
+                    }
+                }
+                let id = std::str::from_utf8(&text).ok().and_then(|t| t.trim().parse().ok());
+                note_id = Some(id.ok_or_else(|| ApiError::invalid("note_id", "must be a note id"))?);
+            }
+            other => {
+                return Err(ApiError::invalid(
+                    other.unwrap_or("form"),
+                    "unknown part; send `file` parts and an optional `note_id`",
+                ))
+            }
+        }
+    }
+    if files.is_empty() {
+        return Err(ApiError::invalid(
+            "file",
+            format!("send at least one `file` part, of type {}", accepted_types().join(", ")),
+        ));
+    }
+    Ok((files, note_id))
+}
+
+/// The caller may change the ticket and, if it names a note, the note is one of the ticket's that
+/// it sees; returns whether that note is internal.
+fn check_upload(
+    access: &TicketAccess,
+    conn: &mut clientdesk_persistence::DbConnection,
+    note: Option<i64>,
+) -> ApiResult<bool> {
+    access.require_update()?;
+    let Some(note) = note else { return Ok(false) };
+    let internal = store::note_is_internal(conn, access.ticket.id, note)
+        .map_err(|_| ApiError::invalid("note_id", "is not a note of this ticket"))?;
+    if internal && !access.viewer.is_staff() {
+        return Err(ApiError::invalid("note_id", "is not a note of this ticket"));
+    }
+    Ok(internal)
+}
+
+/// Attach files to a ticket (multipart/form-data: `file` parts and an optional `note_id`).
+///
+/// Accepted types: PNG, JPEG, GIF, WebP, PDF, zip and Office documents (checked against the
+/// file's first bytes), plain text, CSV, JSON and e-mail messages. A file over the per-file limit
+/// or an upload taking the ticket over its total limit answers 413. Customers upload to tickets
+/// they may change.
+#[utoipa::path(tag = "tickets", operation_id = "uploadTicketAttachments", security(("bearer" = [])),
+    params(("ticket_id" = i64, Path)),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The stored attachments", body = Vec<AttachmentView>),
+        (status = 403, description = "You may read this ticket but not change it", body = Problem),
+        (status = 404, description = "No such ticket, or not visible to you", body = Problem),
+        (status = 409, description = "The ticket is billed", body = Problem),
+        (status = 413, description = "A file or the ticket's attachments exceed the limit", body = Problem),
+        (status = 415, description = "Not multipart/form-data", body = Problem),
+        (status = 422, description = "No file, an empty file, a type not accepted or contents not matching it", body = Problem)))]
+#[post("/api/v1/tickets/{ticket_id}/attachments")]
+pub async fn upload_attachments(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<i64>,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    // Refuse before reading a possibly large body.
+    let ticket_auth = auth.clone();
+    state
+        .run(move |conn| {
+            let access = access::load(conn, &ticket_auth, id)?;
+            access.require_update()
+        })
+        .await?;
+    let limits = state.settings.clone();
+    let (files, note_id) = read_form(Multipart::new(req.headers(), payload), limits.attachment_max_bytes).await?;
+    let tenant = auth.tenant.id;
+    let mut stored = Vec::new();
+    for file in &files {
+        let key = format!("tenant-{}/ticket-{id}/{}", tenant.0, uuid::Uuid::new_v4());
+        state.storage.put(&key, file.contents.clone()).await?;
+        stored.push(key);
+    }
+    let keys = stored.clone();
+    let saved = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let access = access::load(conn, &auth, id)?;
+                let internal = check_upload(&access, conn, note_id)?;
+                let added: i64 = files.iter().map(|f| f.contents.len() as i64).sum();
+                if attachments::total_bytes(conn, id)? + added > limits.ticket_attachments_max_bytes {
+                    return Err(ApiError::PayloadTooLarge(format!(
+                        "The ticket's attachments would exceed the limit of {} bytes.",
+                        limits.ticket_attachments_max_bytes
+                    )));
+                }
+                let now = store::ticket_time(Utc::now());
+                let mut saved = Vec::new();
+                for (file, key) in files.into_iter().zip(keys) {
+                    let attachment = attachments::insert(
+                        conn,
+                        &Attachment {
+                            id: 0,
+                            tenant_id: auth.tenant.id,
+                            ticket_id: id,
+                            note_id,
+                            sha256: hex::encode(Sha256::digest(&file.contents)),
+                            size_bytes: file.contents.len() as i64,
+                            file_name: file.file_name,
+                            content_type: file.content_type,
+                            storage_key: key,
+                            uploaded_by: auth.principal.user_id,
+                            created_at: now,
+                        },
+                    )?;
+                    let change = Change {
+                        kind: "attachment",
+                        field: None,
+                        old_value: None,
+                        new_value: Some(attachment.file_name.clone()),
+                        internal,
+                    };
+                    store::record_events(conn, &access.ticket, Some(auth.principal.user_id), &[change], now)?;
+                    saved.push(AttachmentView::from(attachment));
+                }
+                store::touch(conn, id, now)?;
+                Ok(saved)
+            })
+        })
+        .await;
+    match saved {
+        Ok(saved) => Ok(HttpResponse::Created().json(saved)),
+        Err(err) => {
+            // Nothing refers to the stored objects: remove them again.
+            for key in stored {
+                if let Err(e) = state.storage.delete(&key).await {
+                    tracing::warn!(%key, error = %e, "could not remove an orphaned attachment");
+                }
+            }
+            Err(err)
+        }
+    }
+}
+
+/// List a ticket's attachments (customers: not those of internal notes).
+#[utoipa::path(tag = "tickets", operation_id = "listTicketAttachments", security(("bearer" = [])),
+    params(("ticket_id" = i64, Path)),
+    responses(
+        (status = 200, description = "The attachments, oldest first", body = Vec<AttachmentView>),
+        (status = 404, description = "No such ticket, or not visible to you", body = Problem)))]
+#[get("/api/v1/tickets/{ticket_id}/attachments")]
+pub async fn list_attachments(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let list = state
+        .run(move |conn| {
+            let access = access::load(conn, &auth, id)?;
+            let mut list = attachments::of_ticket(conn, id)?;
+            if !access.viewer.is_staff() {
+                let internal = store::internal_note_ids(conn, id)?;
+                list.retain(|a| a.note_id.is_none_or(|n| !internal.contains(&n)));
+            }
+            Ok(list.into_iter().map(AttachmentView::from).collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Download an attachment, authorised like its ticket.
+#[utoipa::path(tag = "tickets", operation_id = "downloadAttachment", security(("bearer" = [])),
+    params(("attachment_id" = i64, Path)),
+    responses(
+        (status = 200, description = "The file, with its content type, as an attachment", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, description = "No such attachment, or its ticket is not visible to you", body = Problem)))]
+#[get("/api/v1/attachments/{attachment_id}")]
+pub async fn download_attachment(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let attachment = state
+        .run(move |conn| {
+            let attachment = attachments::get(conn, auth.tenant.id, id)?;
+            let access = access::load(conn, &auth, attachment.ticket_id)?;
+            if let (Some(note), false) = (attachment.note_id, access.viewer.is_staff()) {
+                if store::note_is_internal(conn, attachment.ticket_id, note)? {
+                    return Err(ApiError::NotFound);
+                }
+            }
+            Ok(attachment)
+        })
+        .await?;
+    let contents = state.storage.get(&attachment.storage_key).await?;
+    let disposition = header::ContentDisposition {
+        disposition: header::DispositionType::Attachment,
+        parameters: vec![header::DispositionParam::FilenameExt(header::ExtendedValue {
+            charset: header::Charset::Ext("UTF-8".into()),
+            language_tag: None,
+            value: attachment.file_name.into_bytes(),
+        })],
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, attachment.content_type))
+        .insert_header(disposition)
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(contents))
+}

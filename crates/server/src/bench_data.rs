@@ -1,0 +1,102 @@
+//! Bulk data for `make bench`: companies and tickets for the demo tenant, generated inside the
+//! database (one INSERT ... SELECT over a number series), so a million tickets load in seconds
+//! rather than through a million requests. Not for production use.
+
+use anyhow::Context;
+use clientdesk_persistence::{tenants, users, write_tx, Db, DbConnection};
+use diesel::RunQueryDsl;
+
+use crate::seed::DEMO_TENANT;
+
+/// `CASE expr WHEN 0 THEN 'a' WHEN 1 THEN 'b' ... END`: picks a word by a number on both databases.
+fn pick(expr: &str, words: &[&str]) -> String {
+    let arms: String = words.iter().enumerate().map(|(i, w)| format!(" WHEN {i} THEN '{w}'")).collect();
+    format!("CASE ({expr}) % {}{arms} END", words.len())
+}
+
+const THINGS: &[&str] =
+    &["Printer", "VPN", "Laptop", "Mailbox", "Password", "Network", "Server", "Backup", "License", "Monitor"];
+const TROUBLES: &[&str] = &[
+    "jams", "drops", "slow", "full", "expired", "offline", "crashes", "missing", "locked", "flickers", "fails",
+    "noisy", "stuck",
+];
+const TEAMS: &[&str] = &["sales", "finance", "warehouse", "reception", "engineering", "marketing", "legal"];
+
+/// Rows `1..=count` of a number series named `s(n)`, as a CTE both databases understand.
+fn series(count: u64) -> String {
+    format!("WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {count}) ")
+}
+
+fn execute(conn: &mut DbConnection, sql: &str) -> anyhow::Result<usize> {
+    Ok(diesel::sql_query(sql).execute(conn)?)
+}
+
+/// Adds companies until the demo tenant has `companies`, then `tickets` tickets spread evenly over
+/// them, opened by pat.plus (who reads all of Contoso's). Returns the tenant's ticket count.
+pub fn tickets(db: &Db, companies: u64, tickets: u64) -> anyhow::Result<i64> {
+    let mut conn = db.conn()?;
+    let postgres = matches!(&*conn, DbConnection::Pg(_));
+    let tenant = tenants::find_by_slug(&mut conn, DEMO_TENANT).context("load the demo tenant first")?;
+    let requester = users::find_by_email(&mut conn, tenant.id, "pat.plus@demo.example")?;
+    let t = tenant.id.0;
+    write_tx(&mut conn, |conn| -> anyhow::Result<i64> {
+        let now = if postgres { "CURRENT_TIMESTAMP" } else { "datetime('now')" };
+        let have: i64 = count(conn, &format!("SELECT COUNT(*) AS n FROM companies WHERE tenant_id = {t}"))?;
+        let missing = companies.saturating_sub(have as u64);
+        if missing > 0 {
+            execute(
+                conn,
+                &format!(
+                    "{}INSERT INTO companies (tenant_id, name, portal_overrides, created_at, updated_at) \
+                     SELECT {t}, 'Bench company ' || n, '{{}}', {now}, {now} FROM s",
+                    series(missing)
+                ),
+            )?;
+        }
+        let first: i64 = count(conn, &format!("SELECT MIN(id) AS n FROM companies WHERE tenant_id = {t}"))?;
+        let total: i64 = count(conn, &format!("SELECT COUNT(*) AS n FROM companies WHERE tenant_id = {t}"))?;
+        let start: i64 = count(conn, &format!("SELECT COALESCE(MAX(number), 0) AS n FROM tickets WHERE tenant_id = {t}"))?;
+        let created = if postgres {
+            "TIMESTAMP '2026-01-01 00:00:00' + n * INTERVAL '7 seconds'".to_owned()
+        } else {
+            "datetime('2026-01-01 00:00:00', '+' || (n * 7) || ' seconds')".to_owned()
+        };
+        // Company ids of the tenant are contiguous in a fresh benchmark database.
+        execute(
+            conn,
+            &format!(
+                "{series}INSERT INTO tickets (tenant_id, company_id, number, title, description, status, priority, \
+                 requester_id, custom_values, created_at, updated_at) \
+                 SELECT {t}, {first} + (n % {total}), {start} + n, \
+                 {thing} || ' ' || {trouble} || ' ' || n, \
+                 'Reported by the ' || {team} || ' team: the ' || {thing} || ' on host' || (n % 997) || ' ' || {trouble} || '.', \
+                 {status}, 1 + n % 4, {requester}, '{{}}', {created}, {created} FROM s",
+                series = series(tickets),
+                thing = pick("n", THINGS),
+                trouble = pick("n / 10", TROUBLES),
+                team = pick("n / 7", TEAMS),
+                status = pick("n", &["new", "open", "in_progress", "waiting_customer", "resolved", "closed"]),
+                requester = requester.id.0,
+            ),
+        )?;
+        let last = start + tickets as i64;
+        execute(conn, &format!("DELETE FROM ticket_counters WHERE tenant_id = {t}"))?;
+        execute(conn, &format!("INSERT INTO ticket_counters (tenant_id, next_number) VALUES ({t}, {})", last + 1))?;
+        count(conn, &format!("SELECT COUNT(*) AS n FROM tickets WHERE tenant_id = {t}"))
+    })
+    .and_then(|n| {
+        // Fresh statistics, as a production database would have them after its routine ANALYZE.
+        execute(&mut conn, "ANALYZE")?;
+        Ok(n)
+    })
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+fn count(conn: &mut DbConnection, sql: &str) -> anyhow::Result<i64> {
+    Ok(diesel::sql_query(sql).get_result::<Count>(conn)?.n)
+}
