@@ -54,10 +54,16 @@ pub struct EntryInput {
     pub active: Option<bool>,
 }
 
+/// Names and labels are plain text: 1 to 100 characters, no control characters (PostgreSQL
+/// cannot even store U+0000, which would be a 500).
+fn plain(value: &str) -> bool {
+    !value.trim().is_empty() && value.chars().count() <= 100 && !value.chars().any(char::is_control)
+}
+
 fn entry_name(name: &str) -> ApiResult<String> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid("name", "must be 1 to 100 characters"));
+    if !plain(name) {
+        return Err(ApiError::invalid("name", "must be 1 to 100 characters, without control characters"));
     }
     Ok(name.to_owned())
 }
@@ -307,8 +313,8 @@ fn check_field(f: &CustomField) -> ApiResult<()> {
     if !key_ok {
         return Err(ApiError::invalid("key", "must be 1 to 40 lowercase letters, digits or _, starting with a letter"));
     }
-    if f.label.trim().is_empty() || f.label.chars().count() > 100 {
-        return Err(ApiError::invalid("label", "must be 1 to 100 characters"));
+    if !plain(&f.label) {
+        return Err(ApiError::invalid("label", "must be 1 to 100 characters, without control characters"));
     }
     let select = f.kind == CustomFieldKind::Select;
     if select && !(1..=100).contains(&f.options.len()) {
@@ -317,8 +323,11 @@ fn check_field(f: &CustomField) -> ApiResult<()> {
     if !select && !f.options.is_empty() {
         return Err(ApiError::invalid("options", "only select fields have options"));
     }
-    if f.options.iter().any(|o| o.trim().is_empty() || o.chars().count() > 100) {
-        return Err(ApiError::invalid("options", "each option must be 1 to 100 characters"));
+    if f.options.iter().any(|o| !plain(o)) {
+        return Err(ApiError::invalid(
+            "options",
+            "each option must be 1 to 100 characters, without control characters",
+        ));
     }
     Ok(())
 }

@@ -31,11 +31,21 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// PostgreSQL cannot store U+0000 in text (SQLite cuts the text there): refused on both, so that
+/// it is a 422 and not a 500.
+fn no_nul(field: &str, value: &str) -> ApiResult<()> {
+    if value.contains('\0') {
+        return Err(ApiError::invalid(field, "must not contain the NUL character"));
+    }
+    Ok(())
+}
+
 fn title(value: &str) -> ApiResult<String> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > MAX_TITLE {
         return Err(ApiError::invalid("title", format!("must be 1 to {MAX_TITLE} characters")));
     }
+    no_nul("title", value)?;
     Ok(value.to_owned())
 }
 
@@ -43,7 +53,17 @@ fn text(field: &str, value: &str) -> ApiResult<()> {
     if value.chars().count() > MAX_TEXT {
         return Err(ApiError::invalid(field, format!("must be at most {MAX_TEXT} characters")));
     }
-    Ok(())
+    no_nul(field, value)
+}
+
+/// A time a caller sends (a due date, a list filter) must be one both databases store and
+/// compare the same way: PostgreSQL refuses years before 4713 BC, and SQLite compares times as
+/// text, which only orders four-digit years.
+pub fn plausible_time(field: &str, at: DateTime<Utc>) -> ApiResult<DateTime<Utc>> {
+    if !(1970..=9999).contains(&chrono::Datelike::year(&at)) {
+        return Err(ApiError::invalid(field, "must be between the years 1970 and 9999"));
+    }
+    Ok(at)
 }
 
 fn check_custom_shape(values: &BTreeMap<String, Value>) -> ApiResult<()> {
@@ -210,7 +230,7 @@ pub fn create(
     check_custom(&ctx.custom_fields, &input.custom_fields, &viewer, true)?;
     let mut custom_values = input.custom_fields;
     custom_values.retain(|_, v| !v.is_null());
-    let ticket = store::create(
+    let ticket = store::create_by(
         conn,
         NewTicket {
             tenant_id: auth.tenant.id,
@@ -225,6 +245,8 @@ pub fn create(
             device_id: None,
             custom_values,
         },
+        // The history names who opened it: the staff member, when staff open it for a member.
+        Some(auth.principal.user_id),
         Utc::now(),
     )?;
     let ctx = Context::load(conn, auth.tenant.id, ctx.settings, &[&ticket], &[])?;
@@ -302,6 +324,9 @@ impl TicketPatch {
         }
         if let Some(d) = &self.description {
             text("description", d)?;
+        }
+        if let Some(Some(at)) = self.due_at {
+            plausible_time("due_at", at)?;
         }
         for (name, v) in [("worked_minutes", self.worked_minutes), ("billed_minutes", self.billed_minutes)] {
             if v.is_some_and(|m| !(0..=MAX_MINUTES).contains(&m)) {
@@ -475,6 +500,7 @@ impl NoteInput {
         if body.is_empty() || body.chars().count() > MAX_TEXT {
             return Err(ApiError::invalid("body", format!("must be 1 to {MAX_TEXT} characters")));
         }
+        no_nul("body", body)?;
         Ok(body.to_owned())
     }
 }

@@ -131,10 +131,10 @@ impl TicketQuery {
             assignee_id: self.assignee_id.map(UserId),
             queue_id: self.queue_id,
             words: self.q.as_deref().map(search_words).transpose()?.unwrap_or_default(),
-            created_from: self.created_from,
-            created_to: self.created_to,
-            updated_from: self.updated_from,
-            updated_to: self.updated_to,
+            created_from: self.created_from.map(|t| input::plausible_time("created_from", t)).transpose()?,
+            created_to: self.created_to.map(|t| input::plausible_time("created_to", t)).transpose()?,
+            updated_from: self.updated_from.map(|t| input::plausible_time("updated_from", t)).transpose()?,
+            updated_to: self.updated_to.map(|t| input::plausible_time("updated_to", t)).transpose()?,
             sort,
             descending,
             after: self.cursor.as_deref().map(|c| paging::decode_position(c, sort_name)).transpose()?,
@@ -621,7 +621,7 @@ pub async fn ticket_history(state: web::Data<AppState>, auth: Auth, path: web::P
             let viewer = &access.viewer;
             Ok(events
                 .into_iter()
-                .filter(|e| e.field.as_deref().is_none_or(|f| ctx.customer_sees(f, viewer)))
+                .filter(|e| ctx.sees_event(e, viewer))
                 .map(|e| HistoryEntry {
                     id: e.id,
                     at: e.created_at,

@@ -203,6 +203,18 @@ impl Context {
         }
     }
 
+    /// Whether the reader sees a history line: not a change of a field hidden from it, and for
+    /// customers no status change that names a status the tenant hides from them.
+    pub fn sees_event(&self, e: &TicketEvent, viewer: &Viewer) -> bool {
+        let Some(field) = e.field.as_deref() else { return true };
+        if !self.customer_sees(field, viewer) {
+            return false;
+        }
+        let hidden =
+            |v: &Option<String>| v.as_deref().and_then(Status::parse).is_some_and(|s| self.settings.status_hidden(s));
+        viewer.is_staff() || field != "status" || !(hidden(&e.old_value) || hidden(&e.new_value))
+    }
+
     /// A history value as the reader should see it: people and catalogue entries by name.
     pub fn event_value(&self, field: Option<&str>, value: Option<String>, viewer: &Viewer) -> Option<String> {
         let value = value?;
