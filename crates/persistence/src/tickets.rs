@@ -101,18 +101,25 @@ pub fn put_settings(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let text = serde_json::to_string(settings).map_err(|e| Error::Other(e.to_string()))?;
-    let updated = diesel::update(ticket_settings::table.find(tenant.0))
-        .set((ticket_settings::settings.eq(&text), ticket_settings::updated_at.eq(now.naive_utc())))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(ticket_settings::table)
-            .values((
-                ticket_settings::tenant_id.eq(tenant.0),
-                ticket_settings::settings.eq(&text),
-                ticket_settings::updated_at.eq(now.naive_utc()),
-            ))
-            .execute(conn)?;
+    // An upsert: an update-then-insert lets two first saves both insert on PostgreSQL (a 409).
+    macro_rules! upsert {
+        ($c:expr) => {
+            diesel::insert_into(ticket_settings::table)
+                .values((
+                    ticket_settings::tenant_id.eq(tenant.0),
+                    ticket_settings::settings.eq(&text),
+                    ticket_settings::updated_at.eq(now.naive_utc()),
+                ))
+                .on_conflict(ticket_settings::tenant_id)
+                .do_update()
+                .set((ticket_settings::settings.eq(&text), ticket_settings::updated_at.eq(now.naive_utc())))
+                .execute($c)
+        };
     }
+    match conn {
+        DbConnection::Pg(c) => upsert!(c)?,
+        DbConnection::Sqlite(c) => upsert!(c)?,
+    };
     Ok(())
 }
 

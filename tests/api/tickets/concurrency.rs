@@ -187,3 +187,27 @@ on_both!(many_concurrent_changes_without_if_match_all_land, |app: TestApp| async
     // Eleven changes: the title is set twice to the same value, which changes it once.
     assert_eq!(now["version"], start + 11);
 });
+
+on_both!(concurrent_saves_of_settings_and_closes_do_not_fail, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    let user = app.token("pat.user@demo.example").await;
+    let printer = ticket_id(&app, &admin, PRINTER).await;
+    // The first save of a tenant's ticket settings creates their row: concurrent ones must not clash.
+    let requests = (0..4)
+        .map(|i| {
+            app.request(Method::PUT, "/api/v1/tenant/ticket-settings", Some(&admin))
+                .json(&json!({"reopen_allowed": i % 2 == 0}))
+        })
+        .collect();
+    for (status, body) in all_at_once(requests).await {
+        assert_eq!(status, 200, "{body}");
+    }
+    // Closing twice at once: both see a closed ticket, one change in the history.
+    let requests =
+        (0..2).map(|_| app.request(Method::POST, &format!("/api/v1/tickets/{printer}/close"), Some(&user))).collect();
+    for (status, body) in all_at_once(requests).await {
+        assert_eq!((status, body["status"].as_str()), (200, Some("closed")), "{body}");
+    }
+    let lines = history(&app, &admin, printer).await;
+    assert_eq!(lines.iter().filter(|l| l["field"] == "status").count(), 1, "{lines:?}");
+});

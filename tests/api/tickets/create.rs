@@ -318,6 +318,16 @@ on_both!(idempotency_key_gives_one_ticket_per_key_and_user, |app: TestApp| async
     assert!(errors_name(&answer, "Idempotency-Key"), "{answer}");
     assert_eq!(count().await, before + 1);
 
+    // The same key on another company's path is another request too.
+    let elsewhere = app
+        .request(Method::POST, &company_tickets(contoso + 99), Some(&user))
+        .header("Idempotency-Key", "key-1")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    problem(elsewhere, 422).await;
+
     // Keys belong to their user: the same key from someone else is a request of its own.
     let other = post(&plus, "key-1", body.clone()).await.unwrap();
     assert_eq!(other.status(), 201);
