@@ -4,6 +4,7 @@
 //! are written once against [`DbConnection`]; the few statements the backends spell differently
 //! (upserts, row locking) match on its variant in clearly named functions.
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -143,9 +144,17 @@ impl Db {
     }
 }
 
+/// SQLite admits one writer at a time and makes the others wait in its busy handler, which sleeps
+/// in growing steps of up to 100 ms: under load that sleeping was most of a write's latency (p99
+/// near 500 ms creating tickets at 64 connections). Writers of this process therefore queue on
+/// this mutex and are woken as soon as the writer before them is done; `busy_timeout` still covers
+/// writers in other processes. One mutex for every SQLite database of the process: only tests
+/// open several, and their transactions are short.
+static SQLITE_WRITER: Mutex<()> = Mutex::new(());
+
 /// Runs `f` in a write transaction, committed if `f` succeeds. On SQLite it begins IMMEDIATE,
-/// taking the write lock at the start so that concurrent writers queue on `busy_timeout` instead
-/// of failing when a reader upgrades.
+/// taking the write lock at the start so that concurrent writers queue instead of failing when a
+/// reader upgrades. Transactions do not nest.
 pub fn write_tx<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> std::result::Result<T, E>,
@@ -167,6 +176,8 @@ where
             (DbConnection::Sqlite(sqlite), false) => AnsiTransactionManager::rollback_transaction(sqlite),
         }
     }
+    let _writer = matches!(conn, DbConnection::Sqlite(_))
+        .then(|| SQLITE_WRITER.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     begin(conn).map_err(Error::from)?;
     match f(conn) {
         Ok(value) => {
