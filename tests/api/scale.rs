@@ -57,3 +57,33 @@ on_both!(two_servers_share_sessions_revocations_and_throttles, |app: TestApp| as
     assert_eq!(res.status(), 429);
     assert_eq!(app.password_step("sam.sub@demo.example", PASSWORD).await.status(), 429);
 });
+
+on_both!(a_ticket_setting_changed_on_one_server_applies_on_the_other_at_once, |app: TestApp| async move {
+    let other = app.second_server();
+    let client = reqwest::Client::new();
+    let pat = app.token("pat.user@demo.example").await;
+    let admin = app.token("admin@demo.example").await;
+    let contoso = crate::tickets::company_id(&app, &pat, "Contoso Ltd").await;
+    let list = |base: String| {
+        let (client, pat) = (client.clone(), pat.clone());
+        async move {
+            let res = client.get(format!("{base}/api/v1/companies/{contoso}/tickets")).bearer_auth(&pat).send().await;
+            let page: Value = res.unwrap().json().await.unwrap();
+            page["items"][0].clone()
+        }
+    };
+    // Both servers have the catalogue cached with the priority visible.
+    assert!(list(app.base.clone()).await.get("priority").is_some());
+    assert!(list(other.clone()).await.get("priority").is_some());
+    let res = client
+        .put(format!("{other}/api/v1/tenant/ticket-settings"))
+        .bearer_auth(&admin)
+        .json(&json!({"field_visibility": {"priority": "hidden"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    // The server that did not make the change sees it at the next request.
+    assert!(list(app.base.clone()).await.get("priority").is_none());
+    assert!(list(other).await.get("priority").is_none());
+});

@@ -14,6 +14,8 @@ pub struct Tenant {
     pub name: String,
     pub portal_defaults: PortalSettings,
     pub created_at: DateTime<Utc>,
+    /// Rises with every change of the ticket catalogue; keys the servers' catalogue caches.
+    pub catalog_version: i64,
 }
 
 #[derive(Debug, Clone)]

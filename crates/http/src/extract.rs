@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use actix_web::{http::Method, FromRequest, HttpRequest};
 use chrono::{Duration, Utc};
@@ -17,6 +18,7 @@ use clientdesk_persistence::{session, tokens};
 
 use crate::auth::secrets::{fingerprint, API_TOKEN_PREFIX};
 use crate::errors::ApiError;
+use crate::routes::tickets::catalog_cache::CatalogCache;
 use crate::state::AppState;
 
 /// One of the caller's companies, with its roles there and the settings in force.
@@ -34,6 +36,8 @@ pub struct Auth {
     pub tenant: Tenant,
     /// Portal users only: the companies whose portal is enabled.
     pub companies: Vec<MemberCompany>,
+    /// The server's ticket catalogue cache (see `routes::tickets::catalog_cache`).
+    pub catalogs: Arc<CatalogCache>,
 }
 
 impl Auth {
@@ -81,7 +85,8 @@ impl FromRequest for Auth {
                 let amr = claims.amr.iter().filter_map(|m| AuthMethod::parse(m)).collect();
                 Credential::Access { user, tenant: TenantId(claims.tid), amr, ver: claims.ver }
             };
-            let auth = state.run(move |conn| load(conn, credential)).await?;
+            let catalogs = state.catalogs.clone();
+            let auth = state.run(move |conn| load(conn, credential, catalogs)).await?;
             if auth.principal.read_only && writes {
                 return Err(ApiError::Forbidden("This API token is read-only.").into());
             }
@@ -90,7 +95,11 @@ impl FromRequest for Auth {
     }
 }
 
-fn load(conn: &mut clientdesk_persistence::DbConnection, credential: Credential) -> Result<Auth, ApiError> {
+fn load(
+    conn: &mut clientdesk_persistence::DbConnection,
+    credential: Credential,
+    catalogs: Arc<CatalogCache>,
+) -> Result<Auth, ApiError> {
     let now = Utc::now();
     let revoked = || ApiError::Unauthorized("The token is no longer valid. Sign in again.");
     let (user_id, amr, read_only, expected) = match credential {
@@ -140,5 +149,6 @@ fn load(conn: &mut clientdesk_persistence::DbConnection, credential: Credential)
         user: session.user,
         tenant: session.tenant,
         companies,
+        catalogs,
     })
 }

@@ -7,6 +7,7 @@ use crate::auth::jwt::Keys;
 use crate::auth::password::PasswordHasherConfig;
 use crate::errors::{ApiError, ApiResult};
 use crate::metrics::Metrics;
+use crate::routes::tickets::catalog_cache::CatalogCache;
 use crate::storage::Storage;
 
 /// Settings of the HTTP layer, filled in by the server from its configuration.
@@ -47,6 +48,8 @@ pub struct AppState {
     pub settings: Arc<HttpSettings>,
     pub metrics: Arc<Metrics>,
     pub storage: Storage,
+    /// Per tenant, the ticket catalogue as of its version.
+    pub catalogs: Arc<CatalogCache>,
 }
 
 impl AppState {

@@ -61,6 +61,7 @@ pub fn create_entry(
             .returning(queues::id)
             .get_result(conn)?,
     };
+    crate::tenants::bump_catalog_version(conn, tenant)?;
     Ok(Entry { id, name: name.to_owned(), active: true })
 }
 
@@ -86,6 +87,7 @@ pub fn update_entry(
     if updated == 0 {
         return Err(Error::NotFound);
     }
+    crate::tenants::bump_catalog_version(conn, tenant)?;
     Ok(Entry { id, name: name.to_owned(), active })
 }
 
@@ -150,6 +152,7 @@ pub fn create_custom_field(
         ))
         .returning(custom_fields::id)
         .get_result(conn)?;
+    crate::tenants::bump_catalog_version(conn, tenant)?;
     Ok(CustomField { id, ..field.clone() })
 }
 
@@ -169,5 +172,5 @@ pub fn update_custom_field(conn: &mut DbConnection, tenant: TenantId, field: &Cu
     if updated == 0 {
         return Err(Error::NotFound);
     }
-    Ok(())
+    crate::tenants::bump_catalog_version(conn, tenant)
 }

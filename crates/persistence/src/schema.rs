@@ -7,6 +7,7 @@ diesel::table! {
         name -> Text,
         portal_defaults -> Text,
         created_at -> Timestamp,
+        catalog_version -> BigInt,
     }
 }
 

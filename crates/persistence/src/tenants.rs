@@ -15,6 +15,7 @@ pub(crate) struct TenantRow {
     name: String,
     portal_defaults: String,
     created_at: chrono::NaiveDateTime,
+    catalog_version: i64,
 }
 
 impl TryFrom<TenantRow> for Tenant {
@@ -27,6 +28,7 @@ impl TryFrom<TenantRow> for Tenant {
             portal_defaults: serde_json::from_str(&row.portal_defaults)
                 .map_err(|e| Error::Other(format!("tenant {} portal defaults: {e}", row.id)))?,
             created_at: utc(row.created_at),
+            catalog_version: row.catalog_version,
         })
     }
 }
@@ -63,5 +65,14 @@ pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> Result<Tenant> {
 pub fn set_defaults(conn: &mut DbConnection, id: TenantId, defaults: &PortalSettings) -> Result<()> {
     let json = serde_json::to_string(defaults).map_err(|e| Error::Other(e.to_string()))?;
     diesel::update(tenants::table.find(id.0)).set(tenants::portal_defaults.eq(json)).execute(conn)?;
+    Ok(())
+}
+
+/// Marks the tenant's ticket catalogue (request types, queues, custom fields, ticket settings)
+/// changed; call in the transaction that changes it.
+pub fn bump_catalog_version(conn: &mut DbConnection, id: TenantId) -> Result<()> {
+    diesel::update(tenants::table.find(id.0))
+        .set(tenants::catalog_version.eq(tenants::catalog_version + 1))
+        .execute(conn)?;
     Ok(())
 }

@@ -120,7 +120,7 @@ pub fn put_settings(
         DbConnection::Pg(c) => upsert!(c)?,
         DbConnection::Sqlite(c) => upsert!(c)?,
     };
-    Ok(())
+    crate::tenants::bump_catalog_version(conn, tenant)
 }
 
 /// Takes the tenant's next ticket number. The upsert holds the counter row until the creating

@@ -41,6 +41,7 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
             }
             StorageConfig::S3(s3) => Storage::s3(s3).context("configuring S3 attachment storage")?,
         },
+        catalogs: Arc::default(),
     })
 }
 

@@ -9,9 +9,12 @@ use clientdesk_domain::entities::Company;
 use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::roles::RoleSet;
 use clientdesk_domain::settings::PortalSettings;
-use clientdesk_domain::tickets::{self, Scope, Ticket, TicketSettings};
+use std::sync::Arc;
+
+use clientdesk_domain::tickets::{self, Scope, Ticket};
 use clientdesk_persistence::{companies, DbConnection};
 
+use super::catalog_cache::TicketCatalog;
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::{Auth, MemberCompany};
 
@@ -37,7 +40,8 @@ pub struct TicketAccess {
     pub ticket: Ticket,
     pub viewer: Viewer,
     pub may_update: bool,
-    pub settings: TicketSettings,
+    /// The tenant's ticket catalogue and settings.
+    pub catalog: Arc<TicketCatalog>,
 }
 
 /// The companies whose tickets a member of `company` lists: the company itself and, where its
@@ -75,11 +79,11 @@ pub fn ticketing_member(auth: &Auth, company: CompanyId) -> ApiResult<&MemberCom
 /// Loads a ticket the caller may read; 404 otherwise.
 pub fn load(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<TicketAccess> {
     let ticket = clientdesk_persistence::tickets::get(conn, auth.tenant.id, id)?;
-    let settings = clientdesk_persistence::tickets::settings(conn, auth.tenant.id)?;
+    let catalog = auth.catalogs.get(conn, &auth.tenant)?;
     if auth.principal.is_staff() {
-        return Ok(TicketAccess { ticket, viewer: Viewer::Staff, may_update: !auth.principal.read_only, settings });
+        return Ok(TicketAccess { ticket, viewer: Viewer::Staff, may_update: !auth.principal.read_only, catalog });
     }
-    if settings.status_hidden(ticket.status) {
+    if catalog.settings.status_hidden(ticket.status) {
         return Err(ApiError::NotFound);
     }
     let user = auth.principal.user_id;
@@ -107,7 +111,7 @@ pub fn load(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<TicketAc
         if readable {
             let may_update = !auth.principal.read_only && tickets::may_update(&member.roles, ticket.concerns(user));
             let viewer = Viewer::Member { roles: member.roles.clone(), settings: member.settings.clone() };
-            return Ok(TicketAccess { ticket, viewer, may_update, settings });
+            return Ok(TicketAccess { ticket, viewer, may_update, catalog });
         }
     }
     Err(ApiError::NotFound)

@@ -12,12 +12,13 @@ use clientdesk_domain::tickets::{
     check_custom_values, CustomField, CustomVisibility, Field, Priority, Status, Ticket, TicketSettings, Visibility,
 };
 use clientdesk_persistence::tickets::{self as store, Change, NewTicket};
-use clientdesk_persistence::{catalog, companies, users, DbConnection};
+use clientdesk_persistence::{companies, users, DbConnection};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::access::{self, TicketAccess, Viewer};
+use super::catalog_cache::TicketCatalog;
 use super::view::Context;
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::Auth;
@@ -98,10 +99,14 @@ fn staff_only(viewer: &Viewer, name: &str) -> ApiResult<()> {
 }
 
 /// The request type must be active and one the company may use.
-fn check_request_type(conn: &mut DbConnection, auth: &Auth, company: CompanyId, id: i64) -> ApiResult<()> {
-    let active = catalog::entries(conn, auth.tenant.id, catalog::Catalogue::RequestTypes)?
-        .into_iter()
-        .any(|e| e.id == id && e.active);
+fn check_request_type(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    catalog: &TicketCatalog,
+    company: CompanyId,
+    id: i64,
+) -> ApiResult<()> {
+    let active = catalog.request_type(id).is_some_and(|e| e.active);
     let allowed = match auth.companies.iter().find(|m| m.company.id == company) {
         Some(member) => request_type_allowed(&member.settings.request_types, id),
         None => {
@@ -188,8 +193,9 @@ pub fn create(
     auth: &Auth,
     company: CompanyId,
     input: NewTicketInput,
-    settings: TicketSettings,
+    catalog: &TicketCatalog,
 ) -> ApiResult<(Ticket, Viewer, bool, Context)> {
+    let settings = &catalog.settings;
     let (viewer, requester) = if auth.principal.is_staff() {
         companies::get(conn, auth.tenant.id, company)?;
         let requester = input.requester_id.ok_or_else(|| ApiError::invalid("requester_id", "is required for staff"))?;
@@ -206,7 +212,7 @@ pub fn create(
         (viewer, auth.principal.user_id)
     };
     if input.priority.is_some() {
-        customer_may_set(&settings, &viewer, Field::Priority, "priority")?;
+        customer_may_set(settings, &viewer, Field::Priority, "priority")?;
     }
     if input.provider_priority.is_some() {
         if let Viewer::Member { roles, .. } = &viewer {
@@ -216,12 +222,12 @@ pub fn create(
         }
     }
     if let Some(id) = input.request_type_id {
-        customer_may_set(&settings, &viewer, Field::RequestType, "request_type_id")?;
-        check_request_type(conn, auth, company, id)?;
+        customer_may_set(settings, &viewer, Field::RequestType, "request_type_id")?;
+        check_request_type(conn, auth, catalog, company, id)?;
     }
     let contact = match input.contact_id {
         Some(id) => {
-            customer_may_set(&settings, &viewer, Field::Contact, "contact_id")?;
+            customer_may_set(settings, &viewer, Field::Contact, "contact_id")?;
             Some(check_member(conn, id, company, "contact_id")?)
         }
         None => None,
@@ -230,7 +236,7 @@ pub fn create(
     // taken by `create_by` is held until commit, so the less that follows it, the more tickets per
     // second a tenant can open.
     let people: Vec<UserId> = std::iter::once(requester).chain(contact).collect();
-    let ctx = Context::load(conn, auth.tenant.id, settings, &[], &people)?;
+    let ctx = Context::load(conn, auth.tenant.id, catalog, &[], &people)?;
     check_custom(&ctx.custom_fields, &input.custom_fields, &viewer, true)?;
     let mut custom_values = input.custom_fields;
     custom_values.retain(|_, v| !v.is_null());
@@ -343,7 +349,8 @@ impl TicketPatch {
     /// Applies the patch to the loaded ticket; the history lines of what really changed.
     pub fn apply(&self, conn: &mut DbConnection, auth: &Auth, access: &mut TicketAccess) -> ApiResult<Vec<Change>> {
         let viewer = access.viewer.clone();
-        let settings = &access.settings;
+        let catalog = access.catalog.clone();
+        let settings = &catalog.settings;
         let company = access.ticket.company_id;
         let t = &mut access.ticket;
         let mut changes = Vec::new();
@@ -380,7 +387,7 @@ impl TicketPatch {
         if let Some(v) = self.request_type_id {
             customer_may_set(settings, &viewer, Field::RequestType, "request_type_id")?;
             if let Some(id) = v {
-                check_request_type(conn, auth, company, id)?;
+                check_request_type(conn, auth, &catalog, company, id)?;
             }
             if v != t.request_type_id {
                 changes.push(Change::field("request_type", shown(t.request_type_id), shown(v)));
@@ -390,9 +397,7 @@ impl TicketPatch {
         if let Some(v) = self.queue_id {
             staff_only(&viewer, "queue_id")?;
             if let Some(id) = v {
-                let known = catalog::entries(conn, auth.tenant.id, catalog::Catalogue::Queues)?
-                    .iter()
-                    .any(|e| e.id == id && e.active);
+                let known = catalog.queue(id).is_some_and(|e| e.active);
                 if !known {
                     return Err(ApiError::invalid("queue_id", "is not an active queue"));
                 }
@@ -463,8 +468,7 @@ impl TicketPatch {
             }
         }
         if let Some(values) = &self.custom_fields {
-            let defs = catalog::custom_fields(conn, auth.tenant.id)?;
-            check_custom(&defs, values, &viewer, false)?;
+            check_custom(&catalog.custom_fields, values, &viewer, false)?;
             for (key, v) in values {
                 let old = t.custom_values.get(key).cloned();
                 let new = (!v.is_null()).then(|| v.clone());

@@ -2,6 +2,7 @@
 //! close and reopen, notes, history, and the form a front end draws to open one.
 
 pub mod access;
+pub mod catalog_cache;
 pub mod input;
 pub mod view;
 
@@ -13,7 +14,7 @@ use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
 use clientdesk_domain::tickets::{CustomFieldKind, CustomVisibility, Field, Priority, Status, Visibility};
 use clientdesk_persistence::tickets::{self as store, Change, SortKey, TicketFilter};
-use clientdesk_persistence::{catalog, companies, write_tx, DbConnection};
+use clientdesk_persistence::{companies, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -155,13 +156,13 @@ fn list_page(
     may_update: impl Fn(&clientdesk_domain::tickets::Ticket) -> bool,
     sort_name: &str,
 ) -> ApiResult<Paged<TicketView>> {
-    let settings = store::settings(conn, auth.tenant.id)?;
+    let catalog = auth.catalogs.get(conn, &auth.tenant)?;
     let filter = TicketFilter {
-        hidden_statuses: if viewer.is_staff() { Vec::new() } else { settings.hidden_statuses.clone() },
+        hidden_statuses: if viewer.is_staff() { Vec::new() } else { catalog.settings.hidden_statuses.clone() },
         ..filter
     };
     let (tickets, next) = store::list(conn, &filter)?;
-    let ctx = Context::load(conn, auth.tenant.id, settings, &tickets.iter().collect::<Vec<_>>(), &[])?;
+    let ctx = Context::load(conn, auth.tenant.id, &catalog, &tickets.iter().collect::<Vec<_>>(), &[])?;
     Ok(Paged {
         items: tickets.iter().map(|t| ctx.view(t, viewer, may_update(t))).collect(),
         next_cursor: next.map(|p| paging::encode_position(p, sort_name)),
@@ -278,7 +279,7 @@ fn check_if_match(if_match: Option<&str>, version: i64) -> ApiResult<()> {
 }
 
 fn render(conn: &mut DbConnection, auth: &Auth, access: &TicketAccess) -> ApiResult<TicketView> {
-    let ctx = Context::load(conn, auth.tenant.id, access.settings.clone(), &[&access.ticket], &[])?;
+    let ctx = Context::load(conn, auth.tenant.id, &access.catalog, &[&access.ticket], &[])?;
     Ok(ctx.view(&access.ticket, &access.viewer, access.may_update))
 }
 
@@ -335,8 +336,8 @@ pub async fn create_ticket(
     let user = auth.principal.user_id;
     auth.principal.require_writable()?;
     idempotency::once(&state, user, key, &fingerprint, move |conn| {
-        let settings = store::settings(conn, auth.tenant.id)?;
-        let (ticket, viewer, may_update, ctx) = input::create(conn, &auth, company, body, settings)?;
+        let catalog = auth.catalogs.get(conn, &auth.tenant)?;
+        let (ticket, viewer, may_update, ctx) = input::create(conn, &auth, company, body, &catalog)?;
         let view = ctx.view(&ticket, &viewer, may_update);
         Ok((StatusCode::CREATED, serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))?))
     })
@@ -475,7 +476,7 @@ async fn set_status(
                         if !t.status.is_closed() {
                             return Err(ApiError::Conflict("The ticket is not closed.".into()));
                         }
-                        if !access.viewer.is_staff() && !access.settings.reopen_allowed {
+                        if !access.viewer.is_staff() && !access.catalog.settings.reopen_allowed {
                             return Err(ApiError::Forbidden("The provider does not allow reopening tickets."));
                         }
                     }
@@ -521,7 +522,7 @@ pub async fn list_notes(
             let access = access::load(conn, &auth, id)?;
             let notes = store::notes(conn, id, access.viewer.is_staff(), after, limit)?;
             let authors: Vec<UserId> = notes.items.iter().map(|n| n.author_id).collect();
-            let ctx = Context::load(conn, auth.tenant.id, access.settings.clone(), &[], &authors)?;
+            let ctx = Context::load(conn, auth.tenant.id, &access.catalog, &[], &authors)?;
             Ok(Paged {
                 items: notes
                     .items
@@ -570,7 +571,7 @@ pub async fn add_note(
                 }
                 let note =
                     store::add_note(conn, &access.ticket, auth.principal.user_id, &text, body.internal, Utc::now())?;
-                let ctx = Context::load(conn, auth.tenant.id, access.settings.clone(), &[], &[note.author_id])?;
+                let ctx = Context::load(conn, auth.tenant.id, &access.catalog, &[], &[note.author_id])?;
                 Ok(NoteView {
                     id: note.id,
                     author: ctx.person(note.author_id, &access.viewer),
@@ -617,7 +618,7 @@ pub async fn ticket_history(state: web::Data<AppState>, auth: Auth, path: web::P
         .run(move |conn| {
             let access = access::load(conn, &auth, id)?;
             let events = store::events(conn, id, access.viewer.is_staff())?;
-            let ctx = Context::load(conn, auth.tenant.id, access.settings.clone(), &[], &Context::people_in(&events))?;
+            let ctx = Context::load(conn, auth.tenant.id, &access.catalog, &[], &Context::people_in(&events))?;
             let viewer = &access.viewer;
             Ok(events
                 .into_iter()
@@ -704,13 +705,17 @@ pub async fn ticket_form(state: web::Data<AppState>, auth: Auth, path: web::Path
                 let member = access::ticketing_member(&auth, company)?;
                 (member.settings.request_types.clone(), Some(member.roles.clone()))
             };
-            let settings = store::settings(conn, tenant)?;
-            let request_types = catalog::entries(conn, tenant, catalog::Catalogue::RequestTypes)?
-                .into_iter()
+            let catalog = auth.catalogs.get(conn, &auth.tenant)?;
+            let settings = &catalog.settings;
+            let request_types = catalog
+                .request_types
+                .iter()
                 .filter(|e| e.active && input::request_type_allowed(&allowed, e.id))
-                .map(|e| Named { id: e.id, name: e.name })
+                .map(|e| Named { id: e.id, name: e.name.clone() })
                 .collect();
-            let custom_fields = catalog::custom_fields(conn, tenant)?
+            let custom_fields = catalog
+                .custom_fields
+                .clone()
                 .into_iter()
                 .filter(|f| f.active && (staff || f.customer_visibility == CustomVisibility::Editable))
                 .map(|f| FormCustomField {

@@ -13,7 +13,7 @@ use clientdesk_domain::settings::WorkedHoursDisplay;
 use clientdesk_domain::tickets::{
     CustomField, CustomVisibility, Field, Priority, Status, Ticket, TicketSettings, Visibility,
 };
-use clientdesk_persistence::catalog::{self, Catalogue};
+use clientdesk_persistence::catalog::Entry;
 use clientdesk_persistence::tickets::TicketEvent;
 use clientdesk_persistence::{users, DbConnection};
 use serde::Serialize;
@@ -21,6 +21,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::access::Viewer;
+use super::catalog_cache::TicketCatalog;
 use crate::errors::ApiResult;
 
 /// What customers see instead of a technician's name where the company hides them.
@@ -146,7 +147,7 @@ impl Context {
     pub fn load(
         conn: &mut DbConnection,
         tenant: TenantId,
-        settings: TicketSettings,
+        catalog: &TicketCatalog,
         tickets: &[&Ticket],
         more_people: &[UserId],
     ) -> ApiResult<Self> {
@@ -158,12 +159,12 @@ impl Context {
         }
         ids.sort();
         ids.dedup();
-        let named = |entries: Vec<catalog::Entry>| entries.into_iter().map(|e| (e.id, e.name)).collect();
+        let named = |entries: &[Entry]| entries.iter().map(|e| (e.id, e.name.clone())).collect();
         Ok(Self {
-            settings,
-            custom_fields: catalog::custom_fields(conn, tenant)?,
-            request_types: named(catalog::entries(conn, tenant, Catalogue::RequestTypes)?),
-            queues: named(catalog::entries(conn, tenant, Catalogue::Queues)?),
+            settings: catalog.settings.clone(),
+            custom_fields: catalog.custom_fields.clone(),
+            request_types: named(&catalog.request_types),
+            queues: named(&catalog.queues),
             people: users::names(conn, tenant, &ids)?,
         })
     }
