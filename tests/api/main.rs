@@ -3,6 +3,7 @@
 mod auth;
 mod harness;
 mod http;
+mod kb;
 mod migrations;
 mod pg;
 mod provider;

@@ -62,16 +62,41 @@ impl Schema {
     }
 }
 
+// Full-text search is the one place where the backends keep different structures on purpose:
+// SQLite an FTS5 virtual table (`kb_articles_fts`, with the shadow tables FTS5 creates for it:
+// `_data`, `_idx`, `_docsize`, `_config`; no `_content`, as the text stays in kb_articles),
+// PostgreSQL a generated tsvector column on the articles with its GIN index. Only these names
+// are left out of the comparison.
+const SQLITE_ONLY_TABLES: &str = "'kb_articles_fts', 'kb_articles_fts_data', 'kb_articles_fts_idx', \
+     'kb_articles_fts_docsize', 'kb_articles_fts_config'";
+const PG_ONLY_COLUMN: (&str, &str) = ("kb_articles", "search_vector");
+const PG_ONLY_INDEX: &str = "kb_articles_search_idx";
+
 // An INTEGER PRIMARY KEY reports notnull = 0 but is the rowid, never null: pk columns count as
 // NOT NULL. Indexes without sql are the automatic ones behind PRIMARY KEY / UNIQUE constraints.
-const SQLITE_TABLES: &str = "SELECT name AS table_name FROM sqlite_master \
-     WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__diesel_schema_migrations'";
-const SQLITE_COLUMNS: &str = "SELECT m.name AS table_name, p.name AS column_name, \
-     CASE WHEN p.\"notnull\" <> 0 OR p.pk > 0 THEN 1 ELSE 0 END AS not_null \
-     FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'";
-const SQLITE_INDEXES: &str = "SELECT tbl_name AS table_name, name AS index_name FROM sqlite_master \
-     WHERE type = 'index' AND sql IS NOT NULL AND tbl_name <> '__diesel_schema_migrations'";
+fn sqlite_tables() -> String {
+    format!(
+        "SELECT name AS table_name FROM sqlite_master \
+         WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__diesel_schema_migrations' \
+         AND name NOT IN ({SQLITE_ONLY_TABLES})"
+    )
+}
+fn sqlite_columns() -> String {
+    format!(
+        "SELECT m.name AS table_name, p.name AS column_name, \
+         CASE WHEN p.\"notnull\" <> 0 OR p.pk > 0 THEN 1 ELSE 0 END AS not_null \
+         FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations' \
+         AND m.name NOT IN ({SQLITE_ONLY_TABLES})"
+    )
+}
+fn sqlite_indexes() -> String {
+    format!(
+        "SELECT tbl_name AS table_name, name AS index_name FROM sqlite_master \
+         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name <> '__diesel_schema_migrations' \
+         AND tbl_name NOT IN ({SQLITE_ONLY_TABLES})"
+    )
+}
 
 const PG_TABLES: &str = "SELECT table_name::text AS table_name FROM information_schema.tables \
      WHERE table_schema = 'public' AND table_type = 'BASE TABLE' \
@@ -94,18 +119,20 @@ const PG_INDEXES: &str = "SELECT t.relname::text AS table_name, i.relname::text 
 fn sqlite_schema(path: &str) -> Schema {
     let mut conn = SqliteConnection::establish(path).expect("open the SQLite database");
     Schema::new(
-        diesel::sql_query(SQLITE_TABLES).load(&mut conn).expect("SQLite tables"),
-        diesel::sql_query(SQLITE_COLUMNS).load(&mut conn).expect("SQLite columns"),
-        diesel::sql_query(SQLITE_INDEXES).load(&mut conn).expect("SQLite indexes"),
+        diesel::sql_query(sqlite_tables()).load(&mut conn).expect("SQLite tables"),
+        diesel::sql_query(sqlite_columns()).load(&mut conn).expect("SQLite columns"),
+        diesel::sql_query(sqlite_indexes()).load(&mut conn).expect("SQLite indexes"),
     )
 }
 
 fn postgres_schema(url: &str) -> Schema {
     let mut conn = PgConnection::establish(url).expect("connect to the PostgreSQL database");
+    let columns: Vec<ColumnRow> = diesel::sql_query(PG_COLUMNS).load(&mut conn).expect("PostgreSQL columns");
+    let indexes: Vec<IndexRow> = diesel::sql_query(PG_INDEXES).load(&mut conn).expect("PostgreSQL indexes");
     Schema::new(
         diesel::sql_query(PG_TABLES).load(&mut conn).expect("PostgreSQL tables"),
-        diesel::sql_query(PG_COLUMNS).load(&mut conn).expect("PostgreSQL columns"),
-        diesel::sql_query(PG_INDEXES).load(&mut conn).expect("PostgreSQL indexes"),
+        columns.into_iter().filter(|c| (c.table_name.as_str(), c.column_name.as_str()) != PG_ONLY_COLUMN).collect(),
+        indexes.into_iter().filter(|i| i.index_name != PG_ONLY_INDEX).collect(),
     )
 }
 

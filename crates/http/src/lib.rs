@@ -41,6 +41,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::me::routes)
             .configure(routes::companies::routes)
             .configure(routes::users::routes)
+            .configure(routes::kb::routes)
             .configure(routes::health::routes)
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()));
     }

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{auth, companies, health, me, users};
+use crate::routes::{auth, companies, health, kb, me, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +22,10 @@ use crate::routes::{auth, companies, health, me, users};
         companies::get_settings, companies::put_settings, companies::get_tenant_settings, companies::put_tenant_settings,
         users::list_users, users::create_user, users::get_user, users::put_membership, users::delete_membership,
         users::disable_user, users::enable_user, users::list_audit_events,
+        kb::list_articles, kb::read_article, kb::put_feedback, kb::list_categories, kb::search, kb::suggestions,
+        kb::staff_list_articles, kb::staff_search, kb::create_article, kb::staff_get_article, kb::update_article,
+        kb::publish_article, kb::unpublish_article, kb::delete_article, kb::list_revisions, kb::get_revision,
+        kb::staff_list_categories, kb::create_category, kb::update_category, kb::delete_category,
         health::live, health::ready, health::metrics,
     ),
     modifiers(&BearerScheme),
@@ -29,6 +33,8 @@ use crate::routes::{auth, companies, health, me, users};
         (name = "auth", description = "Signing in, second factor, tokens"),
         (name = "me", description = "The signed-in user"),
         (name = "provider", description = "The provider's staff: companies, portal users, audit log"),
+        (name = "knowledge base", description = "Articles for customers, per company (`/companies/{company_id}/kb`), \
+            and their authoring by staff (`/kb`)"),
         (name = "health", description = "Liveness, readiness, metrics"),
     )
 )]

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod companies;
 pub mod db;
 pub mod error;
+pub mod kb;
 pub mod schema;
 pub mod session;
 pub mod tenants;

@@ -1,5 +1,6 @@
 pub mod auth;
 pub mod companies;
 pub mod health;
+pub mod kb;
 pub mod me;
 pub mod users;
