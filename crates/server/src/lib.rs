@@ -2,5 +2,6 @@
 //! black-box tests start the real server in-process on a random port.
 
 pub mod config;
+pub mod kbgen;
 pub mod seed;
 pub mod startup;

@@ -6,8 +6,8 @@ use clap::{Parser, Subcommand};
 use clientdesk_http::auth::password::PasswordHasherConfig;
 use clientdesk_persistence::{tenants, users, Db};
 use clientdesk_server::config::Config;
-use clientdesk_server::seed;
 use clientdesk_server::startup::{self, Application};
+use clientdesk_server::{kbgen, seed};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -42,6 +42,14 @@ enum Command {
     },
     /// Load the demo tenant and print how to sign in.
     Demo,
+    /// Add generated knowledge-base articles to the demo tenant (for benchmarks).
+    #[command(hide = true)]
+    DemoKb {
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Print an access token for a user of the demo tenant (for benchmarks and scripts on a
     /// laptop; it needs the signing key, so it is an operator's tool).
     Token {
@@ -89,6 +97,11 @@ fn main() -> anyhow::Result<()> {
             let config = Config::load()?;
             let state = startup::state(&config)?;
             print_demo(&state.db, &state.hasher, &config)
+        }
+        Command::DemoKb { articles, seed } => {
+            let config = Config::load()?;
+            let state = startup::state(&config)?;
+            kbgen::generate(&state.db, &state.hasher, articles, seed)
         }
         Command::Token { email, tenant } => {
             let config = Config::load()?;
