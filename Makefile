@@ -20,3 +20,4 @@ openapi:
 
 bench:
 	bash bench/run.sh
+	bash bench/kb.sh

@@ -457,19 +457,10 @@ impl TextQuery {
         Ok(Self { groups, excluded })
     }
 
-    /// For suggestions: any of the significant words of a draft (longer than two characters,
-    /// not a common word), in order of appearance, at most `max`. `None` when there is none.
-    pub fn any_of(texts: &[&str], max: usize) -> Option<Self> {
-        let mut seen = HashSet::new();
-        let alternatives: Vec<Term> = texts
-            .iter()
-            .flat_map(|t| words(t))
-            .filter(|w| w.chars().count() > 2 && !is_stopword(&w.to_lowercase()))
-            .filter(|w| seen.insert(w.to_lowercase()))
-            .take(max)
-            .map(Term::Word)
-            .collect();
-        (!alternatives.is_empty()).then(|| Self { groups: vec![alternatives], excluded: Vec::new() })
+    /// Any of these words (for suggestions); `None` when there is none.
+    pub fn any_of(words: Vec<String>) -> Option<Self> {
+        (!words.is_empty())
+            .then(|| Self { groups: vec![words.into_iter().map(Term::Word).collect()], excluded: Vec::new() })
     }
 
     fn term(mut words: Vec<String>) -> Option<Term> {
@@ -479,6 +470,53 @@ impl TextQuery {
             _ => Some(Term::Phrase(words)),
         }
     }
+}
+
+/// The words of a ticket draft worth looking up, in order of appearance: longer than two
+/// characters, not a common word, each once (ignoring case), at most `max`.
+pub fn draft_words(texts: &[&str], max: usize) -> Vec<String> {
+    let mut seen = HashSet::new();
+    texts
+        .iter()
+        .flat_map(|t| words(t))
+        .filter(|w| w.chars().count() > 2 && !is_stopword(&w.to_lowercase()))
+        .filter(|w| seen.insert(w.to_lowercase()))
+        .take(max)
+        .collect()
+}
+
+/// What the index knows of a word: the share of the articles that hold it, `Some(0.0)` for none
+/// at all, `None` when it cannot tell (a word too rare for its statistics).
+pub type WordShare = Option<f64>;
+
+/// A word in more than this share of the articles says little about any of them.
+pub const COMMON_SHARE: f64 = 0.05;
+
+/// The significant words of a draft for suggestions, rarest first, at most `keep`: words no
+/// article holds are left out (they cannot match), and so are words held by more than
+/// [`COMMON_SHARE`] of the articles once that is more than 100 articles (a small knowledge base
+/// keeps all its words). Ties keep the draft's order.
+pub fn significant_words(
+    candidates: &[String],
+    articles: i64,
+    shares: &HashMap<String, WordShare>,
+    keep: usize,
+) -> Vec<String> {
+    let mut kept: Vec<(f64, usize, &String)> = candidates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| {
+            let share = shares.get(w).copied().flatten();
+            match share {
+                Some(s) if s <= 0.0 => None,
+                Some(s) if s > COMMON_SHARE && s * articles as f64 > 100.0 => None,
+                Some(s) => Some((s, i, w)),
+                None => Some((0.0, i, w)),
+            }
+        })
+        .collect();
+    kept.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    kept.into_iter().take(keep).map(|(_, _, w)| w.clone()).collect()
 }
 
 /// The words of a text: runs of letters and digits, each at most 64 characters.
@@ -691,10 +729,29 @@ mod tests {
 
     #[test]
     fn suggestions_take_the_significant_words() {
-        let q =
-            TextQuery::any_of(&["Outlook keeps restarting", "Since the update, Outlook restarts when I open it"], 5)
-                .unwrap();
-        assert_eq!(q.groups, vec![vec![w("Outlook"), w("keeps"), w("restarting"), w("Since"), w("update")]]);
-        assert!(TextQuery::any_of(&["it is on", ""], 5).is_none());
+        let words = draft_words(&["Outlook keeps restarting", "Since the update, Outlook restarts when I open it"], 5);
+        assert_eq!(words, ["Outlook", "keeps", "restarting", "Since", "update"]);
+        assert!(draft_words(&["it is on", ""], 5).is_empty());
+        assert!(TextQuery::any_of(Vec::new()).is_none());
+        assert_eq!(TextQuery::any_of(vec!["a".into(), "b".into()]).unwrap().groups, vec![vec![w("a"), w("b")]]);
+
+        let candidates: Vec<String> =
+            ["outlook", "keeps", "restarting", "open", "zorp", "new"].map(String::from).to_vec();
+        let shares: HashMap<String, WordShare> = [
+            ("outlook", Some(0.03)),
+            ("keeps", Some(0.0)),
+            ("restarting", Some(0.04)),
+            ("open", Some(0.6)),
+            ("zorp", None),
+            ("new", Some(0.03)),
+        ]
+        .into_iter()
+        .map(|(w, s)| (w.to_owned(), s))
+        .collect();
+        // Rarest first, the unknown counted rarest; the absent and the common left out.
+        assert_eq!(significant_words(&candidates, 100_000, &shares, 3), ["zorp", "outlook", "new"]);
+        assert_eq!(significant_words(&candidates, 100_000, &shares, 9), ["zorp", "outlook", "new", "restarting"]);
+        // A small knowledge base keeps its common words.
+        assert!(significant_words(&candidates, 50, &shares, 9).contains(&"open".to_owned()));
     }
 }

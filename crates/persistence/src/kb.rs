@@ -9,10 +9,11 @@
 //! name them.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use clientdesk_domain::ids::{ArticleId, CategoryId, CompanyId, TenantId, UserId};
-use clientdesk_domain::kb::{Article, ArticleStatus, Audience, Category, Reader, Term, TextQuery};
+use clientdesk_domain::kb::{self as kb_rules, Article, ArticleStatus, Audience, Category, Reader, Term, TextQuery};
 use clientdesk_domain::user::Language;
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
@@ -1083,6 +1084,94 @@ pub fn search(conn: &mut DbConnection, tenant: TenantId, req: &SearchRequest<'_>
         None => 0,
     };
     Ok(SearchResults { hits, total })
+}
+
+#[derive(QueryableByName)]
+struct IndexedCount {
+    #[diesel(sql_type = BigInt)]
+    i: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct TermShare {
+    #[diesel(sql_type = Text)]
+    term: String,
+    #[diesel(sql_type = Double)]
+    share: f64,
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// About how many articles there are (in all tenants), and the share of them holding each word
+/// (see `kb::WordShare`), for choosing the significant words of a ticket draft. Cheap by design,
+/// so spelled per backend: SQLite counts each word's matches in the FTS5 index (stemmed as the
+/// articles were), stopping just past the common share; PostgreSQL reads the planner's
+/// statistics of the search vector (the most common lexemes and their frequencies, kept by
+/// ANALYZE), so a word not among them is rare or unknown to it.
+pub fn word_shares(conn: &mut DbConnection, words: &[String]) -> Result<(i64, HashMap<String, Option<f64>>)> {
+    let mut shares: HashMap<String, Option<f64>> = words.iter().map(|w| (w.clone(), None)).collect();
+    if words.is_empty() {
+        return Ok((0, shares));
+    }
+    let backend = backend_of(conn);
+    match backend {
+        Backend::Sqlite => {
+            let mut q = RawQuery::new(backend);
+            q.sql("SELECT coalesce(max(id), 0) AS n FROM kb_articles");
+            let articles = load_raw!(conn, q, Count)?.first().map_or(0, |c| c.n);
+            // Counting stops one past the common share: past it, the exact number does not matter.
+            let cap = (articles as f64 * kb_rules::COMMON_SHARE) as i64 + 1;
+            let mut q = RawQuery::new(backend);
+            for (i, word) in words.iter().enumerate() {
+                if i > 0 {
+                    q.sql(" UNION ALL ");
+                }
+                let _ = write!(
+                    q.sql,
+                    "SELECT {i} AS i, count(*) AS n FROM (SELECT 1 FROM kb_articles_fts WHERE kb_articles_fts MATCH "
+                );
+                q.text(format!("\"{word}\"")).sql(" LIMIT ").int(cap).sql(")");
+            }
+            for row in load_raw!(conn, q, IndexedCount)? {
+                if let Some(word) = words.get(row.i as usize) {
+                    let share = if articles > 0 { row.n as f64 / articles as f64 } else { 0.0 };
+                    shares.insert(word.clone(), Some(share));
+                }
+            }
+            Ok((articles, shares))
+        }
+        Backend::Postgres => {
+            let mut q = RawQuery::new(backend);
+            q.sql("SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = 'kb_articles'::regclass");
+            let articles = load_raw!(conn, q, Count)?.first().map_or(0, |c| c.n);
+            let mut q = RawQuery::new(backend);
+            let list = q.placeholder(Arg::Text(words.join(" ")));
+            let vectors = ["english", "french", "german", "spanish", "italian"]
+                .iter()
+                .map(|c| format!("to_tsvector('pg_catalog.{c}', w.word)"))
+                .collect::<Vec<_>>()
+                .join(" || ");
+            q.sql(&format!(
+                "WITH stats AS (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs \
+                 FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'kb_articles' \
+                 AND attname = 'search_vector') \
+                 SELECT w.word AS term, max(s.freqs[array_position(s.elems, l.lexeme)])::float8 AS share \
+                 FROM regexp_split_to_table({list}, ' ') AS w(word) \
+                 CROSS JOIN LATERAL unnest(tsvector_to_array({vectors})) AS l(lexeme) \
+                 CROSS JOIN stats s GROUP BY w.word HAVING max(s.freqs[array_position(s.elems, l.lexeme)]) IS NOT NULL"
+            ));
+            for t in load_raw!(conn, q, TermShare)? {
+                shares.insert(t.term, Some(t.share));
+            }
+            Ok((articles, shares))
+        }
+    }
 }
 
 /// The PostgreSQL text search configuration of a language (as `kb_search_config` in the

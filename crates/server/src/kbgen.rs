@@ -263,9 +263,24 @@ fn title_case(word: &str) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
+/// Where to write sample input for load tests, made from the generated articles' own words:
+/// search queries (one per line, URL-encoded: one to three words of an article's subject and
+/// topic, as people search) and ticket drafts (one JSON body of the suggestions endpoint per line).
+pub struct Samples {
+    pub queries: std::path::PathBuf,
+    pub drafts: std::path::PathBuf,
+    pub count: usize,
+}
+
 /// Adds `count` generated articles to the demo tenant (loaded first if needed), with 60 more
 /// companies across territories and classifications and a category per topic.
-pub fn generate(db: &Db, hasher: &PasswordHasherConfig, count: usize, seed_value: u64) -> anyhow::Result<()> {
+pub fn generate(
+    db: &Db,
+    hasher: &PasswordHasherConfig,
+    count: usize,
+    seed_value: u64,
+    samples: Option<&Samples>,
+) -> anyhow::Result<()> {
     seed::demo(db, hasher)?;
     let mut conn = db.conn()?;
     let tenant = tenants::find_by_slug(&mut conn, seed::DEMO_TENANT)?.id;
@@ -310,6 +325,52 @@ pub fn generate(db: &Db, hasher: &PasswordHasherConfig, count: usize, seed_value
             eprintln!("{done} articles ({:.0}/s)", done as f64 / started.elapsed().as_secs_f64());
         }
     }
+    if let Some(samples) = samples {
+        write_samples(&words, &mut rng, samples)?;
+    }
+    Ok(())
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn write_samples(words: &Words, rng: &mut StdRng, samples: &Samples) -> anyhow::Result<()> {
+    let mut queries = String::new();
+    let mut drafts = String::new();
+    for _ in 0..samples.count {
+        let topic = TOPICS[rng.gen_range(0..TOPICS.len())].1;
+        let focus = Focus {
+            topic,
+            words: topic.choose_multiple(rng, 3).copied().collect(),
+            subjects: vec![words.subjects.choose(rng).expect("subjects").as_str()],
+        };
+        let general = GENERAL_WORDS[words.general.sample(rng)];
+        // A quarter one word, half two, a quarter three; a third name the subject.
+        let query: Vec<&str> = match rng.gen_range(0..12) {
+            0..=1 => vec![focus.words[0]],
+            2 => vec![focus.subjects[0]],
+            3..=5 => vec![focus.words[0], focus.words[1]],
+            6..=7 => vec![focus.subjects[0], focus.words[0]],
+            8 => vec![focus.words[0], general],
+            9..=10 => vec![focus.subjects[0], focus.words[0], focus.words[1]],
+            _ => vec![focus.words[0], focus.words[1], general],
+        };
+        queries.push_str(&url_encode(&query.join(" ")));
+        queries.push('\n');
+        let title = format!("{} {} {}", title_case(focus.subjects[0]), focus.words[0], general);
+        let description = words.sentence(rng, &focus, 10..=25);
+        let body = serde_json::json!({"title": title, "description": description, "limit": 5});
+        drafts.push_str(&body.to_string());
+        drafts.push('\n');
+    }
+    std::fs::write(&samples.queries, queries).with_context(|| samples.queries.display().to_string())?;
+    std::fs::write(&samples.drafts, drafts).with_context(|| samples.drafts.display().to_string())?;
     Ok(())
 }
 

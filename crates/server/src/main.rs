@@ -49,6 +49,12 @@ enum Command {
         articles: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Also write sample search queries (URL-encoded, one a line) to this file...
+        #[arg(long, requires = "drafts")]
+        queries: Option<std::path::PathBuf>,
+        /// ... and sample ticket drafts (JSON bodies for suggestions, one a line) to this one.
+        #[arg(long, requires = "queries")]
+        drafts: Option<std::path::PathBuf>,
     },
     /// Print an access token for a user of the demo tenant (for benchmarks and scripts on a
     /// laptop; it needs the signing key, so it is an operator's tool).
@@ -98,10 +104,11 @@ fn main() -> anyhow::Result<()> {
             let state = startup::state(&config)?;
             print_demo(&state.db, &state.hasher, &config)
         }
-        Command::DemoKb { articles, seed } => {
+        Command::DemoKb { articles, seed, queries, drafts } => {
             let config = Config::load()?;
             let state = startup::state(&config)?;
-            kbgen::generate(&state.db, &state.hasher, articles, seed)
+            let samples = queries.zip(drafts).map(|(queries, drafts)| kbgen::Samples { queries, drafts, count: 1000 });
+            kbgen::generate(&state.db, &state.hasher, articles, seed, samples.as_ref())
         }
         Command::Token { email, tenant } => {
             let config = Config::load()?;

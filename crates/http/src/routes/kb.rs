@@ -603,9 +603,14 @@ pub struct Suggestions {
     pub items: Vec<SearchHitView>,
 }
 
+/// Words of a draft looked up, and the most significant of them searched for.
+const SUGGESTION_CANDIDATES: usize = 16;
+const SUGGESTION_WORDS: usize = 5;
+
 /// Articles that may answer a ticket being written: the most relevant of those the company may
-/// see for any of the significant words of the draft's title and description (at most 12,
-/// title first; common words are left out). No significant word, no suggestion.
+/// see for any of the significant words of the draft's title and description. Significant: the
+/// five rarest in the knowledge base of its first sixteen words, leaving out common words and the
+/// words most articles hold. No significant word, no suggestion.
 #[utoipa::path(tag = "knowledge base", operation_id = "suggestKbArticles", security(("bearer" = [])),
     params(("company_id" = i64, Path)), request_body = SuggestionInput,
     responses(
@@ -624,12 +629,16 @@ pub async fn suggestions(
     body.validate()?;
     let reader = reader(&auth, path.into_inner())?;
     let limit = body.limit.unwrap_or(5);
-    let Some(query) = TextQuery::any_of(&[&body.title, &body.description], 12) else {
+    let candidates = rules::draft_words(&[&body.title, &body.description], SUGGESTION_CANDIDATES);
+    if candidates.is_empty() {
         return Ok(HttpResponse::Ok().json(Suggestions { items: Vec::new() }));
-    };
+    }
     let tenant = auth.tenant.id;
     let results = state
         .run(move |conn| {
+            let (articles, shares) = kb::word_shares(conn, &candidates)?;
+            let words = rules::significant_words(&candidates, articles, &shares, SUGGESTION_WORDS);
+            let Some(query) = TextQuery::any_of(words) else { return Ok(None) };
             let req = SearchRequest {
                 scope: Scope::Reader(&reader),
                 query: &query,
@@ -637,9 +646,12 @@ pub async fn suggestions(
                 limit,
                 offset: 0,
             };
-            Ok(kb::search(conn, tenant, &req)?)
+            Ok(Some(kb::search(conn, tenant, &req)?))
         })
         .await?;
+    let Some(results) = results else {
+        return Ok(HttpResponse::Ok().json(Suggestions { items: Vec::new() }));
+    };
     Ok(HttpResponse::Ok()
         .json(Suggestions { items: results.hits.into_iter().map(|h| SearchHitView::of(h, false)).collect() }))
 }
