@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: run test lint openapi bench bench-me bench-tickets
+.PHONY: run test lint openapi bench bench-me bench-tickets bench-kb
 
 run:
 	cargo run --release -p clientdesk-server --bin clientdesk -- serve --demo
@@ -18,10 +18,13 @@ openapi:
 	cargo run -p clientdesk-server --bin clientdesk -- openapi > openapi/openapi.json.tmp
 	mv openapi/openapi.json.tmp openapi/openapi.json
 
-bench: bench-me bench-tickets
+bench: bench-me bench-tickets bench-kb
 
 bench-me:
 	bash bench/me.sh
 
 bench-tickets:
 	bash bench/tickets.sh
+
+bench-kb:
+	bash bench/kb.sh

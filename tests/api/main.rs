@@ -4,6 +4,7 @@ mod attachments;
 mod auth;
 mod harness;
 mod http;
+mod kb;
 mod migrations;
 mod pg;
 mod provider;

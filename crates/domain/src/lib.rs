@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod entities;
 pub mod error;
 pub mod ids;
+pub mod kb;
 pub mod principal;
 pub mod roles;
 pub mod settings;

@@ -89,6 +89,13 @@ impl Principal {
         }
     }
 
+    /// Writing the knowledge base (articles, categories, publishing) is the work of every staff
+    /// member: technicians author most articles. Never through a read-only token.
+    pub fn require_kb_author(&self) -> Result<(), Denied> {
+        self.require_writable()?;
+        self.require_staff()
+    }
+
     pub fn require_writable(&self) -> Result<(), Denied> {
         if self.read_only {
             Err(Denied("this API token is read-only"))
@@ -142,17 +149,18 @@ mod tests {
         let tech = principal(PrincipalKind::Staff(StaffRole::Technician), &[Pwd, Otp], false);
         let portal = principal(PrincipalKind::Portal, &[Pwd, Otp], false);
         let admin_ro = principal(PrincipalKind::Staff(StaffRole::ProviderAdmin), &[ApiToken], true);
-        // (who, require_staff, require_provider_admin, require_fresh_mfa_session)
+        // (who, require_staff, require_provider_admin, require_fresh_mfa_session, require_kb_author)
         let table = [
-            (&admin, true, true, true),
-            (&tech, true, false, true),
-            (&portal, false, false, true),
-            (&admin_ro, true, false, false),
+            (&admin, true, true, true, true),
+            (&tech, true, false, true, true),
+            (&portal, false, false, true, false),
+            (&admin_ro, true, false, false, false),
         ];
-        for (p, staff, admin, mfa) in table {
+        for (p, staff, admin, mfa, kb_author) in table {
             assert_eq!(p.require_staff().is_ok(), staff, "{p:?}");
             assert_eq!(p.require_provider_admin().is_ok(), admin, "{p:?}");
             assert_eq!(p.require_fresh_mfa_session().is_ok(), mfa, "{p:?}");
+            assert_eq!(p.require_kb_author().is_ok(), kb_author, "{p:?}");
         }
         let password_only = principal(PrincipalKind::Portal, &[Pwd], false);
         assert!(password_only.require_fresh_mfa_session().is_err());

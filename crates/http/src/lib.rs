@@ -46,6 +46,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::tickets::routes)
             .configure(routes::catalog::routes)
             .configure(routes::attachments::routes)
+            .configure(routes::kb::routes)
             .configure(routes::health::routes)
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()));
     }

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{attachments, auth, catalog, companies, health, me, tickets, users};
+use crate::routes::{attachments, auth, catalog, companies, health, kb, me, tickets, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +30,10 @@ use crate::routes::{attachments, auth, catalog, companies, health, me, tickets, 
         catalog::list_queues, catalog::create_queue, catalog::update_queue,
         catalog::list_custom_fields, catalog::create_custom_field, catalog::update_custom_field,
         catalog::get_ticket_settings, catalog::put_ticket_settings,
+        kb::list_articles, kb::read_article, kb::put_feedback, kb::list_categories, kb::search, kb::suggestions,
+        kb::staff_list_articles, kb::staff_search, kb::create_article, kb::staff_get_article, kb::update_article,
+        kb::publish_article, kb::unpublish_article, kb::delete_article, kb::list_revisions, kb::get_revision,
+        kb::staff_list_categories, kb::create_category, kb::update_category, kb::delete_category,
         health::live, health::ready, health::metrics,
     ),
     modifiers(&BearerScheme),
@@ -39,6 +43,8 @@ use crate::routes::{attachments, auth, catalog, companies, health, me, tickets, 
         (name = "provider", description = "The provider's staff: companies, portal users, audit log"),
         (name = "tickets", description = "Support tickets: customers and staff"),
         (name = "ticket settings", description = "The provider's request types, queues, custom fields and ticket settings"),
+        (name = "knowledge base", description = "Articles for customers, per company (`/companies/{company_id}/kb`), \
+            and their authoring by staff (`/kb`)"),
         (name = "health", description = "Liveness, readiness, metrics"),
     )
 )]

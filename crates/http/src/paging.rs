@@ -40,6 +40,38 @@ impl PageQuery {
     }
 }
 
+impl PageQuery {
+    /// For ranked results (search), where a position is an offset: the limit (`default` when
+    /// absent, at most `max`) and the offset the cursor carries. Ranked lists stop at
+    /// [`MAX_OFFSET`]: past the first pages a better query beats paging.
+    pub fn resolve_offset(&self, default: i64, max: i64) -> Result<(i64, i64), ApiError> {
+        let limit = self.limit.unwrap_or(default);
+        if !(1..=max).contains(&limit) {
+            return Err(ApiError::invalid("limit", format!("must be between 1 and {max}")));
+        }
+        let offset = match &self.cursor {
+            None => 0,
+            Some(c) => URL_SAFE_NO_PAD
+                .decode(c)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|s| s.strip_prefix("off:").and_then(|n| n.parse::<i64>().ok()))
+                .filter(|n| (0..=MAX_OFFSET).contains(n))
+                .ok_or_else(|| ApiError::invalid("cursor", "is not a cursor this API gave out"))?,
+        };
+        Ok((limit, offset))
+    }
+}
+
+/// How deep ranked results can be paged.
+pub const MAX_OFFSET: i64 = 1000;
+
+/// The cursor of the page after one that started at `offset` and showed `shown` of `total`.
+pub fn offset_cursor(offset: i64, shown: i64, total: i64) -> Option<String> {
+    let next = offset + shown;
+    (shown > 0 && next < total && next <= MAX_OFFSET).then(|| URL_SAFE_NO_PAD.encode(format!("off:{next}")))
+}
+
 pub fn cursor(after: Option<i64>) -> Option<String> {
     after.map(|id| URL_SAFE_NO_PAD.encode(format!("id:{id}")))
 }

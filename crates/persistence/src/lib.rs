@@ -8,6 +8,7 @@ pub mod companies;
 pub mod db;
 pub mod error;
 pub mod idempotency;
+pub mod kb;
 pub mod schema;
 pub mod session;
 pub mod tenants;

@@ -264,6 +264,98 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    kb_categories (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+// The full-text index is not described here: it is an FTS5 table on SQLite and the generated
+// `search_vector` column on PostgreSQL, read only by raw SQL in kb.rs.
+diesel::table! {
+    kb_articles (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        category_id -> Nullable<BigInt>,
+        title -> Text,
+        summary -> Text,
+        body -> Text,
+        tags -> Text,
+        language -> Text,
+        status -> Text,
+        audience -> Text,
+        audience_label -> Nullable<Text>,
+        audience_key -> Nullable<Text>,
+        revision -> BigInt,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    kb_article_companies (article_id, company_id) {
+        article_id -> BigInt,
+        company_id -> BigInt,
+        tenant_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    kb_article_tags (article_id, tag) {
+        article_id -> BigInt,
+        tag -> Text,
+        tenant_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    kb_article_revisions (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        article_id -> BigInt,
+        revision -> BigInt,
+        category_id -> Nullable<BigInt>,
+        title -> Text,
+        summary -> Text,
+        body -> Text,
+        tags -> Text,
+        language -> Text,
+        status -> Text,
+        audience -> Text,
+        audience_label -> Nullable<Text>,
+        audience_companies -> Text,
+        edited_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    kb_article_views (article_id) {
+        article_id -> BigInt,
+        tenant_id -> BigInt,
+        views -> BigInt,
+    }
+}
+
+diesel::table! {
+    kb_feedback (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        article_id -> BigInt,
+        user_id -> BigInt,
+        helpful -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> companies (company_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(companies -> tenants (tenant_id));
@@ -292,4 +384,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_events,
     attachments,
     idempotency_keys,
+    kb_categories,
+    kb_articles,
+    kb_article_companies,
+    kb_article_tags,
+    kb_article_revisions,
+    kb_article_views,
+    kb_feedback,
 );

@@ -3,5 +3,6 @@
 
 pub mod bench_data;
 pub mod config;
+pub mod kbgen;
 pub mod seed;
 pub mod startup;

@@ -6,8 +6,8 @@ use clap::{Parser, Subcommand};
 use clientdesk_http::auth::password::PasswordHasherConfig;
 use clientdesk_persistence::{tenants, users, Db};
 use clientdesk_server::config::Config;
-use clientdesk_server::seed;
 use clientdesk_server::startup::{self, Application};
+use clientdesk_server::{kbgen, seed};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -49,6 +49,20 @@ enum Command {
         companies: u64,
         #[arg(long)]
         tickets: u64,
+    },
+    /// Add generated knowledge-base articles to the demo tenant (for benchmarks).
+    #[command(hide = true)]
+    DemoKb {
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Also write sample search queries (URL-encoded, one a line) to this file...
+        #[arg(long, requires = "drafts")]
+        queries: Option<std::path::PathBuf>,
+        /// ... and sample ticket drafts (JSON bodies for suggestions, one a line) to this one.
+        #[arg(long, requires = "queries")]
+        drafts: Option<std::path::PathBuf>,
     },
     /// Print an access token for a user of the demo tenant (for benchmarks and scripts on a
     /// laptop; it needs the signing key, so it is an operator's tool).
@@ -105,6 +119,12 @@ fn main() -> anyhow::Result<()> {
             let total = clientdesk_server::bench_data::tickets(&state.db, companies, tickets)?;
             eprintln!("{total} tickets in the demo tenant ({:.1} s)", started.elapsed().as_secs_f64());
             Ok(())
+        }
+        Command::DemoKb { articles, seed, queries, drafts } => {
+            let config = Config::load()?;
+            let state = startup::state(&config)?;
+            let samples = queries.zip(drafts).map(|(queries, drafts)| kbgen::Samples { queries, drafts, count: 1000 });
+            kbgen::generate(&state.db, &state.hasher, articles, seed, samples.as_ref())
         }
         Command::Token { email, tenant } => {
             let config = Config::load()?;

@@ -2,8 +2,9 @@
 //! tenant with users in every role).
 
 use anyhow::{bail, Context};
-use chrono::{Duration, Utc};
-use clientdesk_domain::ids::{CompanyId, TenantId};
+use chrono::{DateTime, Duration, Utc};
+use clientdesk_domain::ids::{CategoryId, CompanyId, TenantId, UserId};
+use clientdesk_domain::kb::{ArticleStatus, Audience};
 use clientdesk_domain::roles::RoleSet;
 use clientdesk_domain::settings::{PortalSettings, PortalSettingsOverride, TwoFactorPolicy};
 use clientdesk_domain::tickets::{CustomField, CustomFieldKind, CustomVisibility, Priority};
@@ -12,7 +13,7 @@ use clientdesk_http::auth::{password::PasswordHasherConfig, secrets, totp};
 use clientdesk_persistence::catalog::{self, Catalogue};
 use clientdesk_persistence::companies::{self, CompanyFields};
 use clientdesk_persistence::tickets as store;
-use clientdesk_persistence::{tenants, tokens, users, write_tx, Db, DbConnection};
+use clientdesk_persistence::{kb, tenants, tokens, users, write_tx, Db, DbConnection};
 
 pub struct Bootstrapped {
     pub tenant_id: TenantId,
@@ -163,25 +164,29 @@ pub fn demo(db: &Db, hasher: &PasswordHasherConfig) -> anyhow::Result<Demo> {
     let tenant_id = write_tx(&mut conn, |conn| -> anyhow::Result<TenantId> {
         let now = Utc::now();
         let tenant = tenants::create(conn, DEMO_TENANT, "Demo MSP", &PortalSettings::default(), now)?;
-        let company =
-            |conn: &mut DbConnection, name: &str, parent: Option<CompanyId>, overrides: PortalSettingsOverride| {
-                companies::create(
-                    conn,
-                    tenant.id,
-                    &CompanyFields {
-                        name: name.into(),
-                        parent_company_id: parent,
-                        territory: Some("EMEA".into()),
-                        classification: Some("managed".into()),
-                        portal_overrides: overrides,
-                    },
-                    now,
-                )
-            };
+        let company = |conn: &mut DbConnection,
+                       name: &str,
+                       parent: Option<CompanyId>,
+                       (territory, classification): (&str, &str),
+                       overrides: PortalSettingsOverride| {
+            companies::create(
+                conn,
+                tenant.id,
+                &CompanyFields {
+                    name: name.into(),
+                    parent_company_id: parent,
+                    territory: Some(territory.into()),
+                    classification: Some(classification.into()),
+                    portal_overrides: overrides,
+                },
+                now,
+            )
+        };
         let contoso = company(
             conn,
             "Contoso Ltd",
             None,
+            ("EMEA", "managed"),
             PortalSettingsOverride {
                 time_zone: Some("Europe/Zurich".into()),
                 subsidiary_tickets_visible: Some(true),
@@ -192,12 +197,14 @@ pub fn demo(db: &Db, hasher: &PasswordHasherConfig) -> anyhow::Result<Demo> {
             conn,
             "Contoso Deutschland GmbH",
             Some(contoso.id),
+            ("DACH", "premium"),
             PortalSettingsOverride { time_zone: Some("Europe/Berlin".into()), ..Default::default() },
         )?;
         let fabrikam = company(
             conn,
             "Fabrikam Inc",
             None,
+            ("AMER", "managed"),
             PortalSettingsOverride {
                 two_factor: Some(TwoFactorPolicy::Optional),
                 knowledge_base_enabled: Some(false),
@@ -206,6 +213,7 @@ pub fn demo(db: &Db, hasher: &PasswordHasherConfig) -> anyhow::Result<Demo> {
             },
         )?;
         let company_ids = [contoso.id, sub.id, fabrikam.id];
+        let mut author = None;
         for spec in SPECS {
             let user = users::create(
                 conn,
@@ -227,8 +235,13 @@ pub fn demo(db: &Db, hasher: &PasswordHasherConfig) -> anyhow::Result<Demo> {
             if spec.totp {
                 users::set_totp(conn, user.id, Some(&totp::new_secret()), None, now)?;
             }
+            if spec.staff == Some(StaffRole::Technician) {
+                author = Some(user.id);
+            }
         }
         demo_tickets(conn, tenant.id, &company_ids, now)?;
+        let author = author.context("the demo has a technician")?;
+        knowledge_base(conn, tenant.id, author, contoso.id, now)?;
         Ok(tenant.id)
     })?;
     Ok(Demo { users: describe(&mut conn, tenant_id)?, created: true })
@@ -328,6 +341,127 @@ fn demo_tickets(
             },
             now,
         )?;
+    }
+    Ok(())
+}
+
+/// Category, title, summary, body, tags, language, audience, published.
+type DemoArticle =
+    (Option<CategoryId>, &'static str, &'static str, &'static str, &'static [&'static str], Language, Audience, bool);
+
+/// A few categories and articles of every audience kind, so that each demo user sees something
+/// of its own: Contoso is in EMEA and managed, its German subsidiary in DACH and premium,
+/// Fabrikam (knowledge base off) in AMER.
+fn knowledge_base(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    author: UserId,
+    contoso: CompanyId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let category = |conn: &mut DbConnection, parent: Option<CategoryId>, name: &str, description: &str| {
+        kb::create_category(conn, tenant, parent, name, description, now).map(|c| c.id)
+    };
+    let start = category(conn, None, "Getting started", "Signing in, passwords, your account")?;
+    let remote = category(conn, None, "Remote work", "Working from home and on the road")?;
+    let vpn = category(conn, Some(remote), "VPN", "The company VPN client")?;
+    let mail = category(conn, None, "E-mail and calendar", "Outlook, shared mailboxes, meeting rooms")?;
+    let printing = category(conn, None, "Printing", "Printers and scanners")?;
+    let articles: [DemoArticle; 7] = [
+        (
+            Some(start),
+            "Reset your password",
+            "Choose a new password when you have forgotten yours.",
+            "1. Open the sign-in page and choose **Forgot password**.\n2. Enter your e-mail address.\n\
+             3. Follow the link in the message within 15 minutes and choose a passphrase of at least 8 characters.\n\n\
+             Still locked out? Open a ticket and we will call you back.",
+            &["password", "account"],
+            Language::En,
+            Audience::AllCompanies,
+            true,
+        ),
+        (
+            Some(vpn),
+            "Connect to the office VPN",
+            "Install and sign in to the VPN client on Windows or macOS.",
+            "## Windows\n\nInstall the client from the self-service catalogue, start it and sign in with your work \
+             account.\n\n## macOS\n\nInstall the client with Homebrew, then allow the network extension in System \
+             Settings.\n\nIf the tunnel drops, restarting the client usually restores it.",
+            &["vpn", "remote-work"],
+            Language::En,
+            Audience::Territory("EMEA".into()),
+            true,
+        ),
+        (
+            Some(mail),
+            "Book a meeting room at Contoso",
+            "Rooms on every floor can be booked from Outlook.",
+            "Add the room as a resource when you create the invitation. Rooms accept automatically when they are free; \
+             the large boardroom needs approval by reception.",
+            &["outlook", "rooms"],
+            Language::En,
+            Audience::Companies(vec![contoso]),
+            true,
+        ),
+        (
+            Some(mail),
+            "Outlook keeps restarting",
+            "What to do when Outlook closes and restarts by itself.",
+            "Start Outlook in safe mode (hold **Ctrl** while starting it). If it stays open, an add-in is the cause: \
+             switch add-ins off one by one under *File > Options > Add-ins*. If Outlook still restarts, repair the \
+             Office installation from *Settings > Apps*.",
+            &["outlook", "office"],
+            Language::En,
+            Audience::Classification("managed".into()),
+            true,
+        ),
+        (
+            Some(printing),
+            "Netzwerkdrucker einrichten",
+            "So verbinden Sie Ihren Rechner mit dem Drucker im Büro.",
+            "Öffnen Sie *Einstellungen > Drucker*, wählen Sie **Drucker hinzufügen** und dann den Drucker Ihres \
+             Stockwerks. Druckaufträge bleiben gespeichert, bis Sie sich am Drucker mit Ihrem Badge anmelden.",
+            &["drucker"],
+            Language::De,
+            Audience::Territory("DACH".into()),
+            true,
+        ),
+        (
+            Some(vpn),
+            "Runbook: renew the VPN gateway certificate",
+            "Staff only: yearly renewal of the gateway certificate.",
+            "Order the certificate 30 days ahead, install it on both gateways out of hours, then check one client per \
+             site.",
+            &["vpn", "runbook"],
+            Language::En,
+            Audience::Internal,
+            true,
+        ),
+        (
+            None,
+            "The new phone system",
+            "Draft: what changes when the new phones arrive.",
+            "Desk phones are replaced by a softphone in Teams. Numbers stay the same.",
+            &["phone"],
+            Language::En,
+            Audience::AllCompanies,
+            false,
+        ),
+    ];
+    for (category_id, title, summary, body, tags, language, audience, publish) in articles {
+        let fields = kb::ArticleFields {
+            category_id,
+            title: title.into(),
+            summary: summary.into(),
+            body: body.into(),
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            language,
+            audience,
+        };
+        let article = kb::create_article(conn, tenant, &fields, author, now)?;
+        if publish {
+            kb::set_status(conn, tenant, article.id, ArticleStatus::Published, author, now)?;
+        }
     }
     Ok(())
 }

@@ -3,6 +3,7 @@ pub mod auth;
 pub mod catalog;
 pub mod companies;
 pub mod health;
+pub mod kb;
 pub mod me;
 pub mod tickets;
 pub mod users;

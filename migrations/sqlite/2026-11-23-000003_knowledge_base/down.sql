@@ -1,0 +1,11 @@
+DROP TRIGGER kb_articles_fts_update;
+DROP TRIGGER kb_articles_fts_delete;
+DROP TRIGGER kb_articles_fts_insert;
+DROP TABLE kb_articles_fts;
+DROP TABLE kb_feedback;
+DROP TABLE kb_article_views;
+DROP TABLE kb_article_revisions;
+DROP TABLE kb_article_tags;
+DROP TABLE kb_article_companies;
+DROP TABLE kb_articles;
+DROP TABLE kb_categories;
