@@ -183,6 +183,38 @@ impl TestApp {
     pub async fn token(&self, email: &str) -> String {
         self.sign_in(email).await["access_token"].as_str().unwrap().to_owned()
     }
+
+    /// A second tenant, "other", whose provider admin signs in with a password only; returns its
+    /// access token.
+    pub async fn other_tenant_admin(&self) -> String {
+        let db = self.state.db.clone();
+        let hasher = self.state.hasher.clone();
+        tokio::task::spawn_blocking(move || {
+            let done =
+                clientdesk_server::seed::bootstrap(&db, "other", "Other MSP", "boss@other.example", "Boss").unwrap();
+            let mut conn = db.conn().unwrap();
+            let defaults = clientdesk_domain::settings::PortalSettings {
+                two_factor: clientdesk_domain::settings::TwoFactorPolicy::Optional,
+                ..Default::default()
+            };
+            clientdesk_persistence::tenants::set_defaults(&mut conn, done.tenant_id, &defaults).unwrap();
+            let user =
+                clientdesk_persistence::users::find_by_email(&mut conn, done.tenant_id, "boss@other.example").unwrap();
+            let hash = hasher.hash("boss passphrase 1").unwrap();
+            clientdesk_persistence::users::set_password_hash(&mut conn, user.id, &hash, false, chrono::Utc::now())
+                .unwrap();
+        })
+        .await
+        .unwrap();
+        let res = self
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"tenant": "other", "email": "boss@other.example", "password": "boss passphrase 1"}),
+            )
+            .await;
+        res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
+    }
 }
 
 pub fn totp_code(secret: &str, step: u64) -> String {

@@ -231,35 +231,6 @@ on_both!(drafts_and_internal_articles_stay_hidden_from_customers, |app: TestApp|
     assert!(!cats.as_array().unwrap().iter().any(|c| c["id"] == category));
 });
 
-/// A second tenant whose provider admin signs in with a password only; returns its token.
-async fn other_tenant_admin(app: &TestApp) -> String {
-    let db = app.state.db.clone();
-    let hasher = app.state.hasher.clone();
-    tokio::task::spawn_blocking(move || {
-        let done = clientdesk_server::seed::bootstrap(&db, "other", "Other MSP", "boss@other.example", "Boss").unwrap();
-        let mut conn = db.conn().unwrap();
-        let defaults = clientdesk_domain::settings::PortalSettings {
-            two_factor: clientdesk_domain::settings::TwoFactorPolicy::Optional,
-            ..Default::default()
-        };
-        clientdesk_persistence::tenants::set_defaults(&mut conn, done.tenant_id, &defaults).unwrap();
-        let user =
-            clientdesk_persistence::users::find_by_email(&mut conn, done.tenant_id, "boss@other.example").unwrap();
-        let hash = hasher.hash("boss passphrase 1").unwrap();
-        clientdesk_persistence::users::set_password_hash(&mut conn, user.id, &hash, false, chrono::Utc::now()).unwrap();
-    })
-    .await
-    .unwrap();
-    let res = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            json!({"tenant": "other", "email": "boss@other.example", "password": "boss passphrase 1"}),
-        )
-        .await;
-    res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
-}
-
 on_both!(customers_cannot_write_and_other_tenants_see_nothing, |app: TestApp| async move {
     let tech = app.token("tech@demo.example").await;
     let (contoso, _, _) = companies(&app, &tech).await;
@@ -290,7 +261,7 @@ on_both!(customers_cannot_write_and_other_tenants_see_nothing, |app: TestApp| as
     let still: Value = app.get(&format!("/api/v1/kb/articles/{id}"), &tech).await.json().await.unwrap();
     assert_eq!((still["title"].as_str(), still["status"].as_str()), (Some("Echidna basics"), Some("published")));
 
-    let other = other_tenant_admin(&app).await;
+    let other = app.other_tenant_admin().await;
     problem(app.get(&format!("/api/v1/kb/articles/{id}"), &other).await, 404).await;
     problem(app.send(Method::PATCH, &format!("/api/v1/kb/articles/{id}"), &other, json!({"title": "x"})).await, 404)
         .await;

@@ -77,32 +77,7 @@ on_both!(one_tenant_cannot_see_another, |app: TestApp| async move {
     let companies: Value = app.get("/api/v1/companies", &admin).await.json().await.unwrap();
     let demo_company = companies["items"][0]["id"].as_i64().unwrap();
     // A second tenant with its own admin, who signs in with a password only (2FA optional).
-    let db = app.state.db.clone();
-    let hasher = app.state.hasher.clone();
-    tokio::task::spawn_blocking(move || {
-        let done = clientdesk_server::seed::bootstrap(&db, "other", "Other MSP", "boss@other.example", "Boss").unwrap();
-        let mut conn = db.conn().unwrap();
-        let defaults = clientdesk_domain::settings::PortalSettings {
-            two_factor: clientdesk_domain::settings::TwoFactorPolicy::Optional,
-            ..Default::default()
-        };
-        clientdesk_persistence::tenants::set_defaults(&mut conn, done.tenant_id, &defaults).unwrap();
-        let user =
-            clientdesk_persistence::users::find_by_email(&mut conn, done.tenant_id, "boss@other.example").unwrap();
-        let hash = hasher.hash("boss passphrase 1").unwrap();
-        clientdesk_persistence::users::set_password_hash(&mut conn, user.id, &hash, false, chrono::Utc::now()).unwrap();
-    })
-    .await
-    .unwrap();
-    let res = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            json!({"tenant": "other", "email": "boss@other.example", "password": "boss passphrase 1"}),
-        )
-        .await;
-    let other: Value = res.json().await.unwrap();
-    let other = other["access_token"].as_str().unwrap().to_owned();
+    let other = app.other_tenant_admin().await;
     problem(app.get(&format!("/api/v1/companies/{demo_company}"), &other).await, 404).await;
     problem(app.get(&format!("/api/v1/companies/{demo_company}/settings"), &other).await, 404).await;
     let list: Value = app.get("/api/v1/companies", &other).await.json().await.unwrap();

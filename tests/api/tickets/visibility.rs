@@ -233,31 +233,7 @@ on_both!(another_tenants_staff_get_404, |app: TestApp| async move {
     let admin = app.token("admin@demo.example").await;
     let (contoso, ..) = companies(&app, &admin).await;
     let printer = ticket_id(&app, &admin, PRINTER).await;
-    let db = app.state.db.clone();
-    let hasher = app.state.hasher.clone();
-    tokio::task::spawn_blocking(move || {
-        let done = clientdesk_server::seed::bootstrap(&db, "other", "Other MSP", "boss@other.example", "Boss").unwrap();
-        let mut conn = db.conn().unwrap();
-        let defaults = clientdesk_domain::settings::PortalSettings {
-            two_factor: clientdesk_domain::settings::TwoFactorPolicy::Optional,
-            ..Default::default()
-        };
-        clientdesk_persistence::tenants::set_defaults(&mut conn, done.tenant_id, &defaults).unwrap();
-        let user =
-            clientdesk_persistence::users::find_by_email(&mut conn, done.tenant_id, "boss@other.example").unwrap();
-        let hash = hasher.hash("boss passphrase 1").unwrap();
-        clientdesk_persistence::users::set_password_hash(&mut conn, user.id, &hash, false, chrono::Utc::now()).unwrap();
-    })
-    .await
-    .unwrap();
-    let res = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            json!({"tenant": "other", "email": "boss@other.example", "password": "boss passphrase 1"}),
-        )
-        .await;
-    let boss = ok(res).await["access_token"].as_str().unwrap().to_owned();
+    let boss = app.other_tenant_admin().await;
 
     unreachable(&app, &boss, printer).await;
     problem(app.get(&company_tickets(contoso), &boss).await, 404).await;

@@ -19,6 +19,7 @@ use validator::Validate;
 use crate::auth::jwt::{MfaPurpose, ACCESS_TTL, MFA_TTL};
 use crate::auth::{secrets, totp};
 use crate::errors::{ApiError, ApiResult, Problem};
+use crate::extract::Auth;
 use crate::metrics::SigninOutcome;
 use crate::state::AppState;
 
@@ -173,6 +174,22 @@ impl Client {
             user_agent: self.user_agent.clone(),
             ..Default::default()
         }
+    }
+
+    /// Records a change the signed-in caller made to `target` (e.g. `company:3`).
+    pub fn record_change(
+        &self,
+        conn: &mut DbConnection,
+        auth: &Auth,
+        action: &'static str,
+        target: String,
+        detail: Option<String>,
+    ) -> ApiResult<()> {
+        let mut event = self.event(Some(auth.tenant.id), Some(auth.user.id), action);
+        event.target = Some(target);
+        event.detail = detail;
+        audit::record(conn, &event, Utc::now())?;
+        Ok(())
     }
 }
 

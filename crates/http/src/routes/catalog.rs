@@ -5,7 +5,7 @@ use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use clientdesk_domain::tickets::{CustomField, CustomFieldKind, CustomVisibility, TicketSettings};
 use clientdesk_persistence::catalog::{self, Catalogue, Entry};
-use clientdesk_persistence::{audit, tickets, write_tx, DbConnection};
+use clientdesk_persistence::{tickets, write_tx};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -75,19 +75,6 @@ fn taken(err: clientdesk_persistence::Error) -> ApiError {
     }
 }
 
-fn audit_change(
-    conn: &mut DbConnection,
-    client: &Client,
-    auth: &Auth,
-    action: &'static str,
-    target: String,
-) -> ApiResult<()> {
-    let mut event = client.event(Some(auth.tenant.id), Some(auth.user.id), action);
-    event.target = Some(target);
-    audit::record(conn, &event, Utc::now())?;
-    Ok(())
-}
-
 async fn list_entries(state: web::Data<AppState>, auth: Auth, which: Catalogue) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     let tenant = auth.tenant.id;
@@ -112,7 +99,7 @@ async fn create_entry(
                 if body.active == Some(false) {
                     entry = catalog::update_entry(conn, auth.tenant.id, which, entry.id, &name, false)?;
                 }
-                audit_change(conn, &client, &auth, "catalogue_changed", format!("{which:?}:{}", entry.id))?;
+                client.record_change(conn, &auth, "catalogue_changed", format!("{which:?}:{}", entry.id), None)?;
                 Ok(entry)
             })
         })
@@ -140,7 +127,7 @@ async fn update_entry(
                     .ok_or(ApiError::NotFound)?;
                 let active = body.active.unwrap_or(current.active);
                 let entry = catalog::update_entry(conn, auth.tenant.id, which, id, &name, active).map_err(taken)?;
-                audit_change(conn, &client, &auth, "catalogue_changed", format!("{which:?}:{id}"))?;
+                client.record_change(conn, &auth, "catalogue_changed", format!("{which:?}:{id}"), None)?;
                 Ok(entry)
             })
         })
@@ -378,7 +365,13 @@ pub async fn create_custom_field(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let field = catalog::create_custom_field(conn, auth.tenant.id, &field, Utc::now()).map_err(taken)?;
-                audit_change(conn, &client, &auth, "custom_field_changed", format!("custom_field:{}", field.id))?;
+                client.record_change(
+                    conn,
+                    &auth,
+                    "custom_field_changed",
+                    format!("custom_field:{}", field.id),
+                    None,
+                )?;
                 Ok(field)
             })
         })
@@ -421,7 +414,7 @@ pub async fn update_custom_field(
                 field.active = patch.active.unwrap_or(field.active);
                 check_field(&field)?;
                 catalog::update_custom_field(conn, auth.tenant.id, &field)?;
-                audit_change(conn, &client, &auth, "custom_field_changed", format!("custom_field:{id}"))?;
+                client.record_change(conn, &auth, "custom_field_changed", format!("custom_field:{id}"), None)?;
                 Ok(field)
             })
         })
@@ -468,7 +461,13 @@ pub async fn put_ticket_settings(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 tickets::put_settings(conn, auth.tenant.id, &settings, Utc::now())?;
-                audit_change(conn, &client, &auth, "ticket_settings_changed", format!("tenant:{}", auth.tenant.id.0))
+                client.record_change(
+                    conn,
+                    &auth,
+                    "ticket_settings_changed",
+                    format!("tenant:{}", auth.tenant.id.0),
+                    None,
+                )
             })
         })
         .await?;

@@ -115,19 +115,6 @@ fn name_taken(err: clientdesk_persistence::Error) -> ApiError {
     }
 }
 
-fn audit_change(
-    conn: &mut DbConnection,
-    client: &Client,
-    auth: &Auth,
-    action: &'static str,
-    company: CompanyId,
-) -> ApiResult<()> {
-    let mut event = client.event(Some(auth.tenant.id), Some(auth.user.id), action);
-    event.target = Some(format!("company:{company}"));
-    audit::record(conn, &event, Utc::now())?;
-    Ok(())
-}
-
 fn clean(field: &'static str, v: Option<String>) -> ApiResult<Option<String>> {
     v.map(|s| parse_name(field, &s)).transpose().map_err(Into::into)
 }
@@ -196,7 +183,7 @@ pub async fn create_company(
                     portal_overrides: PortalSettingsOverride::default(),
                 };
                 let company = companies::create(conn, auth.tenant.id, &fields, Utc::now()).map_err(name_taken)?;
-                audit_change(conn, &client, &auth, "company_created", company.id)?;
+                client.record_change(conn, &auth, "company_created", format!("company:{}", company.id), None)?;
                 Ok(company)
             })
         })
@@ -261,7 +248,7 @@ pub async fn update_company(
                     portal_overrides: current.portal_overrides,
                 };
                 let company = companies::update(conn, auth.tenant.id, id, &fields, Utc::now()).map_err(name_taken)?;
-                audit_change(conn, &client, &auth, "company_updated", id)?;
+                client.record_change(conn, &auth, "company_updated", format!("company:{}", id), None)?;
                 Ok(company)
             })
         })
@@ -336,7 +323,7 @@ pub async fn put_settings(
                     portal_overrides: overrides,
                 };
                 let company = companies::update(conn, auth.tenant.id, id, &fields, Utc::now())?;
-                audit_change(conn, &client, &auth, "company_settings_changed", id)?;
+                client.record_change(conn, &auth, "company_settings_changed", format!("company:{}", id), None)?;
                 Ok(company)
             })
         })

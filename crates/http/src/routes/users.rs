@@ -80,21 +80,6 @@ fn portal_user(conn: &mut DbConnection, auth: &Auth, id: UserId) -> ApiResult<Us
     Ok(user)
 }
 
-fn audit_user(
-    conn: &mut DbConnection,
-    client: &Client,
-    auth: &Auth,
-    action: &'static str,
-    user: UserId,
-    detail: Option<String>,
-) -> ApiResult<()> {
-    let mut event = client.event(Some(auth.tenant.id), Some(auth.user.id), action);
-    event.target = Some(format!("user:{user}"));
-    event.detail = detail;
-    audit::record(conn, &event, Utc::now())?;
-    Ok(())
-}
-
 #[derive(Debug, Deserialize)]
 pub struct UserFilter {
     pub company_id: Option<i64>,
@@ -215,7 +200,7 @@ pub async fn create_user(
                     users::upsert_membership(conn, auth.tenant.id, user.id, *company, roles, now)?;
                 }
                 tokens::insert_password_token(conn, user.id, &token_hash, now, now + Duration::days(7))?;
-                audit_user(conn, &client, &auth, "user_created", user.id, None)?;
+                client.record_change(conn, &auth, "user_created", format!("user:{}", user.id), None)?;
                 view(conn, user)
             })
         })
@@ -278,12 +263,11 @@ pub async fn put_membership(
                 let user = portal_user(conn, &auth, user_id)?;
                 companies::get(conn, auth.tenant.id, company_id)?;
                 users::upsert_membership(conn, auth.tenant.id, user_id, company_id, &roles, Utc::now())?;
-                audit_user(
+                client.record_change(
                     conn,
-                    &client,
                     &auth,
                     "membership_changed",
-                    user_id,
+                    format!("user:{user_id}"),
                     Some(format!("company:{company_id} roles:{}", roles.to_stored())),
                 )?;
                 view(conn, user)
@@ -317,7 +301,13 @@ pub async fn delete_membership(
                 if !users::delete_membership(conn, user_id, company_id, Utc::now())? {
                     return Err(ApiError::NotFound);
                 }
-                audit_user(conn, &client, &auth, "membership_removed", user_id, Some(format!("company:{company_id}")))
+                client.record_change(
+                    conn,
+                    &auth,
+                    "membership_removed",
+                    format!("user:{}", user_id),
+                    Some(format!("company:{company_id}")),
+                )
             })
         })
         .await?;
@@ -342,7 +332,13 @@ async fn set_disabled(
                 if disabled {
                     tokens::revoke_all_refresh(conn, id, now)?;
                 }
-                audit_user(conn, &client, &auth, if disabled { "user_disabled" } else { "user_enabled" }, id, None)?;
+                client.record_change(
+                    conn,
+                    &auth,
+                    if disabled { "user_disabled" } else { "user_enabled" },
+                    format!("user:{}", id),
+                    None,
+                )?;
                 let user = users::get(conn, auth.tenant.id, id)?;
                 view(conn, user)
             })
