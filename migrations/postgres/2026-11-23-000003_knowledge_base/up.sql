@@ -44,6 +44,7 @@ CREATE TABLE kb_article_companies (
     tenant_id BIGINT NOT NULL REFERENCES tenants (id),
     PRIMARY KEY (article_id, company_id)
 );
+CREATE INDEX kb_article_companies_company_idx ON kb_article_companies (company_id, article_id);
 
 -- One row per tag, for the tag filter (the article keeps them space-separated for display and
 -- the full-text index).
