@@ -1073,7 +1073,8 @@ pub fn search(conn: &mut DbConnection, tenant: TenantId, req: &SearchRequest<'_>
         }
         Backend::Postgres => {
             // The GIN index matches the query (see pg_query_sql) directly; marking up
-            // (ts_headline) runs on the page's rows only.
+            // (ts_headline) runs on the page's rows only, and on the first 10,000 characters of
+            // a body: it parses and stems all it is given (about 0.2 ms for 1,300 characters).
             let mut q = RawQuery::new(backend);
             let configs: &[&str] = match req.filter.language {
                 Some(language) => &[pg_config(language)],
@@ -1083,7 +1084,7 @@ pub fn search(conn: &mut DbConnection, tenant: TenantId, req: &SearchRequest<'_>
             q.sql("SELECT ").sql(LIST_COLUMNS).sql(
                 ", t.score, t.total, \
                  ts_headline(kb_search_config(a.language), a.title, t.query, 'HighlightAll=true, StartSel=\u{E000}, StopSel=\u{E001}') AS title_marked, \
-                 ts_headline(kb_search_config(a.language), a.body, t.query, 'StartSel=\u{E000}, StopSel=\u{E001}, MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet \
+                 ts_headline(kb_search_config(a.language), left(a.body, 10000), t.query, 'StartSel=\u{E000}, StopSel=\u{E001}, MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet \
                  FROM (SELECT a.id, q.query, ts_rank(a.search_vector, q.query)::float8 AS score, count(*) OVER () AS total \
                  FROM kb_articles a, (SELECT ",
             );
