@@ -5,11 +5,16 @@ for line in io.lines(os.getenv("KB_DRAFTS")) do
     drafts[#drafts + 1] = line
 end
 local path = "/api/v1/companies/" .. os.getenv("KB_COMPANY") .. "/kb/suggestions"
-local headers = { ["Content-Type"] = "application/json" }
+local headers = {}
 local i = 0
 
 function init(args)
     i = math.random(#drafts)
+    -- A request's own headers replace wrk's (-H), so carry those over.
+    for name, value in pairs(wrk.headers) do
+        headers[name] = value
+    end
+    headers["Content-Type"] = "application/json"
 end
 
 function request()

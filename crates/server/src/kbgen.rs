@@ -269,6 +269,8 @@ fn title_case(word: &str) -> String {
 pub struct Samples {
     pub queries: std::path::PathBuf,
     pub drafts: std::path::PathBuf,
+    /// The queries that name an article's subject: the selective ones.
+    pub specific: Option<std::path::PathBuf>,
     pub count: usize,
 }
 
@@ -342,6 +344,7 @@ fn url_encode(s: &str) -> String {
 
 fn write_samples(words: &Words, rng: &mut StdRng, samples: &Samples) -> anyhow::Result<()> {
     let mut queries = String::new();
+    let mut specific = String::new();
     let mut drafts = String::new();
     for _ in 0..samples.count {
         let topic = TOPICS[rng.gen_range(0..TOPICS.len())].1;
@@ -361,8 +364,11 @@ fn write_samples(words: &Words, rng: &mut StdRng, samples: &Samples) -> anyhow::
             9..=10 => vec![focus.subjects[0], focus.words[0], focus.words[1]],
             _ => vec![focus.words[0], focus.words[1], general],
         };
-        queries.push_str(&url_encode(&query.join(" ")));
-        queries.push('\n');
+        let line = url_encode(&query.join(" ")) + "\n";
+        if query.contains(&focus.subjects[0]) {
+            specific.push_str(&line);
+        }
+        queries.push_str(&line);
         let title = format!("{} {} {}", title_case(focus.subjects[0]), focus.words[0], general);
         let description = words.sentence(rng, &focus, 10..=25);
         let body = serde_json::json!({"title": title, "description": description, "limit": 5});
@@ -371,6 +377,9 @@ fn write_samples(words: &Words, rng: &mut StdRng, samples: &Samples) -> anyhow::
     }
     std::fs::write(&samples.queries, queries).with_context(|| samples.queries.display().to_string())?;
     std::fs::write(&samples.drafts, drafts).with_context(|| samples.drafts.display().to_string())?;
+    if let Some(path) = &samples.specific {
+        std::fs::write(path, specific).with_context(|| path.display().to_string())?;
+    }
     Ok(())
 }
 

@@ -63,6 +63,9 @@ enum Command {
         /// ... and sample ticket drafts (JSON bodies for suggestions, one a line) to this one.
         #[arg(long, requires = "queries")]
         drafts: Option<std::path::PathBuf>,
+        /// The sample queries that name an article's subject (the selective ones), to this file.
+        #[arg(long, requires = "queries")]
+        specific: Option<std::path::PathBuf>,
     },
     /// Print an access token for a user of the demo tenant (for benchmarks and scripts on a
     /// laptop; it needs the signing key, so it is an operator's tool).
@@ -120,10 +123,11 @@ fn main() -> anyhow::Result<()> {
             eprintln!("{total} tickets in the demo tenant ({:.1} s)", started.elapsed().as_secs_f64());
             Ok(())
         }
-        Command::DemoKb { articles, seed, queries, drafts } => {
+        Command::DemoKb { articles, seed, queries, drafts, specific } => {
             let config = Config::load()?;
             let state = startup::state(&config)?;
-            let samples = queries.zip(drafts).map(|(queries, drafts)| kbgen::Samples { queries, drafts, count: 1000 });
+            let samples =
+                queries.zip(drafts).map(|(queries, drafts)| kbgen::Samples { queries, drafts, specific, count: 1000 });
             kbgen::generate(&state.db, &state.hasher, articles, seed, samples.as_ref())
         }
         Command::Token { email, tenant } => {
