@@ -365,15 +365,31 @@ pub fn list(conn: &mut DbConnection, f: &TicketFilter) -> Result<(Vec<Ticket>, O
         q = q.filter(tickets::updated_at.lt(t.naive_utc()));
     }
     if !f.words.is_empty() {
-        // Both indexes answer the words; a query that is a number also finds that ticket number.
-        let text = if postgres {
-            sql::<Bool>("to_tsvector('simple', tickets.title || ' ' || tickets.description) @@ to_tsquery('simple', ")
-                .bind::<Text, _>(pg_query(&f.words))
-                .sql(")")
+        // Both indexes answer the words, within the listed companies (whose tokens they also
+        // hold, see migration 000005); a query that is a number also finds that ticket number.
+        let companies = f.companies.as_deref().unwrap_or_default();
+        let text: Box<dyn BoxableExpression<tickets::table, SqlBackend, SqlType = Bool>> = if postgres {
+            let indexed = "(to_tsvector('simple', tickets.title || ' ' || tickets.description) \
+                           || ('company_' || tickets.company_id::text)::tsvector)";
+            let words =
+                sql::<Bool>(&format!("{indexed} @@ (to_tsquery('simple', ")).bind::<Text, _>(pg_query(&f.words));
+            if companies.is_empty() {
+                Box::new(words.sql("))"))
+            } else {
+                let within = companies.iter().map(|c| format!("'company_{}'", c.0)).collect::<Vec<_>>().join(" | ");
+                Box::new(words.sql(") && CAST(").bind::<Text, _>(within).sql(" AS tsquery))"))
+            }
         } else {
-            sql::<Bool>("tickets.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ")
-                .bind::<Text, _>(fts5_query(&f.words))
-                .sql(")")
+            let mut query = format!("{{title description}} : ({})", fts5_query(&f.words));
+            if !companies.is_empty() {
+                let within = companies.iter().map(|c| format!("c{}", c.0)).collect::<Vec<_>>().join(" OR ");
+                query = format!("{query} AND company : ({within})");
+            }
+            Box::new(
+                sql::<Bool>("tickets.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ")
+                    .bind::<Text, _>(query)
+                    .sql(")"),
+            )
         };
         match f.words.as_slice() {
             [only] if only.parse::<i64>().is_ok() => {
@@ -437,6 +453,8 @@ pub fn list(conn: &mut DbConnection, f: &TicketFilter) -> Result<(Vec<Ticket>, O
     let tickets = rows.into_iter().map(Ticket::try_from).collect::<Result<Vec<_>>>()?;
     Ok((tickets, next))
 }
+
+type SqlBackend = <DbConnection as Connection>::Backend;
 
 /// `word1 & word2:*` for `to_tsquery`; the words hold letters and digits only.
 fn pg_query(words: &[String]) -> String {
