@@ -8,6 +8,7 @@ pub mod idempotency;
 pub mod metrics;
 pub mod openapi;
 pub mod paging;
+pub mod preconditions;
 pub mod routes;
 pub mod state;
 pub mod storage;

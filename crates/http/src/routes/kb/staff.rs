@@ -22,6 +22,7 @@ use super::{
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::paging::{cursor, PageQuery, Paged};
+use crate::preconditions::{check_if_match, etag, if_match};
 use crate::routes::auth::Client;
 use crate::state::AppState;
 
@@ -117,30 +118,9 @@ fn staff_view(conn: &mut DbConnection, article: Article) -> ApiResult<StaffArtic
     })
 }
 
-fn etag(revision: i64) -> String {
-    format!("\"{revision}\"")
-}
-
 /// The answer for one article to staff: its view, with its revision as the ETag.
 fn staff_answer(status: actix_web::http::StatusCode, view: StaffArticleView) -> HttpResponse {
     HttpResponse::build(status).insert_header((header::ETAG, etag(view.revision))).json(view)
-}
-
-/// The `If-Match` of the request, if any.
-fn if_match(req: &HttpRequest) -> Option<String> {
-    req.headers().get(header::IF_MATCH).map(|v| v.to_str().unwrap_or("").to_owned())
-}
-
-/// Refuses with 412 when `If-Match` was sent and does not name the current revision.
-fn check_if_match(if_match: Option<&str>, article: &Article) -> ApiResult<()> {
-    let Some(value) = if_match else { return Ok(()) };
-    let current = etag(article.revision);
-    let matches = value.split(',').map(str::trim).any(|tag| tag == "*" || tag == current);
-    if matches {
-        Ok(())
-    } else {
-        Err(ApiError::PreconditionFailed)
-    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -465,7 +445,7 @@ pub async fn update_article(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let current = kb::get_article(conn, auth.tenant.id, id)?;
-                check_if_match(if_match.as_deref(), &current)?;
+                check_if_match(if_match.as_deref(), current.revision)?;
                 let mut fields = ArticleFields::from(&current);
                 if let Some(category) = body.category_id {
                     fields.category_id = category.map(CategoryId);
@@ -505,7 +485,7 @@ async fn set_status(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let current = kb::get_article(conn, auth.tenant.id, id)?;
-                check_if_match(if_match.as_deref(), &current)?;
+                check_if_match(if_match.as_deref(), current.revision)?;
                 if current.status == status {
                     // Already so: nothing changes, no revision, no audit event.
                     return staff_view(conn, current);
@@ -589,7 +569,7 @@ pub async fn delete_article(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let current = kb::get_article(conn, auth.tenant.id, id)?;
-                check_if_match(if_match.as_deref(), &current)?;
+                check_if_match(if_match.as_deref(), current.revision)?;
                 kb::delete_article(conn, auth.tenant.id, id)?;
                 client.record_change(conn, &auth, "kb_article_deleted", format!("kb_article:{id}"), Some(current.title))
             })
