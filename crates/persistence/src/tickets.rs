@@ -161,16 +161,10 @@ pub struct NewTicket {
     pub custom_values: BTreeMap<String, serde_json::Value>,
 }
 
-/// Creates a ticket with the next number of its tenant and records its creation in the history,
-/// as done by its requester. Call inside a write transaction.
-pub fn create(conn: &mut DbConnection, new: NewTicket, now: DateTime<Utc>) -> Result<Ticket> {
-    let requester = new.requester_id;
-    create_by(conn, new, Some(requester), now)
-}
-
-/// Like [`create`], with the history naming `actor` as who opened it (staff opening a ticket on a
-/// member's behalf).
-pub fn create_by(conn: &mut DbConnection, new: NewTicket, actor: Option<UserId>, now: DateTime<Utc>) -> Result<Ticket> {
+/// Creates a ticket with the next number of its tenant and records in the history that `actor`
+/// opened it (the requester, or staff opening it on a member's behalf). Call inside a write
+/// transaction.
+pub fn create(conn: &mut DbConnection, new: NewTicket, actor: Option<UserId>, now: DateTime<Utc>) -> Result<Ticket> {
     let now = ticket_time(now);
     let number = next_number(conn, new.tenant_id)?;
     let id: i64 = diesel::insert_into(tickets::table)

@@ -339,6 +339,7 @@ fn demo_tickets(
                 device_id: None,
                 custom_values,
             },
+            Some(requester.id),
             now,
         )?;
     }

@@ -3,6 +3,7 @@
 //! only where it is not hidden; anything else is a 422 naming the field.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use clientdesk_domain::ids::{CompanyId, UserId};
@@ -193,7 +194,7 @@ pub fn create(
     auth: &Auth,
     company: CompanyId,
     input: NewTicketInput,
-    catalog: &TicketCatalog,
+    catalog: &Arc<TicketCatalog>,
 ) -> ApiResult<(Ticket, Viewer, bool, Context)> {
     let settings = &catalog.settings;
     let (viewer, requester) = if auth.principal.is_staff() {
@@ -237,10 +238,10 @@ pub fn create(
     // second a tenant can open.
     let people: Vec<UserId> = std::iter::once(requester).chain(contact).collect();
     let ctx = Context::load(conn, auth.tenant.id, catalog, &[], &people)?;
-    check_custom(&ctx.custom_fields, &input.custom_fields, &viewer, true)?;
+    check_custom(&ctx.catalog.custom_fields, &input.custom_fields, &viewer, true)?;
     let mut custom_values = input.custom_fields;
     custom_values.retain(|_, v| !v.is_null());
-    let ticket = store::create_by(
+    let ticket = store::create(
         conn,
         NewTicket {
             tenant_id: auth.tenant.id,

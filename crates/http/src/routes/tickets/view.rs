@@ -5,14 +5,13 @@
 //! given in the company's time zone.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::roles::Permission;
 use clientdesk_domain::settings::WorkedHoursDisplay;
-use clientdesk_domain::tickets::{
-    CustomField, CustomVisibility, Field, Priority, Status, Ticket, TicketSettings, Visibility,
-};
+use clientdesk_domain::tickets::{CustomVisibility, Field, Priority, Status, Ticket, Visibility};
 use clientdesk_persistence::catalog::Entry;
 use clientdesk_persistence::tickets::TicketEvent;
 use clientdesk_persistence::{users, DbConnection};
@@ -119,10 +118,8 @@ pub struct TicketView {
 
 /// The names and definitions the views of some tickets need, loaded once per request.
 pub struct Context {
-    pub settings: TicketSettings,
-    pub custom_fields: Vec<CustomField>,
-    request_types: HashMap<i64, String>,
-    queues: HashMap<i64, String>,
+    /// The tenant's cached catalogue: settings, custom fields, request types and queues.
+    pub catalog: Arc<TicketCatalog>,
     people: HashMap<UserId, (String, bool)>,
 }
 
@@ -147,7 +144,7 @@ impl Context {
     pub fn load(
         conn: &mut DbConnection,
         tenant: TenantId,
-        catalog: &TicketCatalog,
+        catalog: &Arc<TicketCatalog>,
         tickets: &[&Ticket],
         more_people: &[UserId],
     ) -> ApiResult<Self> {
@@ -159,14 +156,7 @@ impl Context {
         }
         ids.sort();
         ids.dedup();
-        let named = |entries: &[Entry]| entries.iter().map(|e| (e.id, e.name.clone())).collect();
-        Ok(Self {
-            settings: catalog.settings.clone(),
-            custom_fields: catalog.custom_fields.clone(),
-            request_types: named(&catalog.request_types),
-            queues: named(&catalog.queues),
-            people: users::names(conn, tenant, &ids)?,
-        })
+        Ok(Self { catalog: catalog.clone(), people: users::names(conn, tenant, &ids)? })
     }
 
     pub fn person(&self, id: UserId, viewer: &Viewer) -> Person {
@@ -180,13 +170,13 @@ impl Context {
     }
 
     fn custom_visible(&self, key: &str) -> bool {
-        self.custom_fields.iter().any(|f| f.key == key && f.customer_visibility == CustomVisibility::Editable)
+        self.catalog.custom_fields.iter().any(|f| f.key == key && f.customer_visibility == CustomVisibility::Editable)
     }
 
     /// Whether a customer sees changes of `field` (a history line's field name).
     pub fn customer_sees(&self, field: &str, viewer: &Viewer) -> bool {
         let Viewer::Member { roles, settings } = viewer else { return true };
-        let shows = |f: Field| self.settings.shows(f);
+        let shows = |f: Field| self.catalog.settings.shows(f);
         match field {
             "title" => shows(Field::Title),
             "description" => shows(Field::Description),
@@ -211,8 +201,9 @@ impl Context {
         if !self.customer_sees(field, viewer) {
             return false;
         }
-        let hidden =
-            |v: &Option<String>| v.as_deref().and_then(Status::parse).is_some_and(|s| self.settings.status_hidden(s));
+        let hidden = |v: &Option<String>| {
+            v.as_deref().and_then(Status::parse).is_some_and(|s| self.catalog.settings.status_hidden(s))
+        };
         viewer.is_staff() || field != "status" || !(hidden(&e.old_value) || hidden(&e.new_value))
     }
 
@@ -222,8 +213,8 @@ impl Context {
         let id = value.parse::<i64>().ok();
         Some(match (field, id) {
             (Some("assignee" | "contact"), Some(id)) => self.person(UserId(id), viewer).name,
-            (Some("request_type"), Some(id)) => self.request_types.get(&id).cloned().unwrap_or(value),
-            (Some("queue"), Some(id)) => self.queues.get(&id).cloned().unwrap_or(value),
+            (Some("request_type"), Some(id)) => self.catalog.request_type(id).map_or(value, |e| e.name.clone()),
+            (Some("queue"), Some(id)) => self.catalog.queue(id).map_or(value, |e| e.name.clone()),
             _ => value,
         })
     }
@@ -240,9 +231,7 @@ impl Context {
     }
 
     pub fn view(&self, t: &Ticket, viewer: &Viewer, may_update: bool) -> TicketView {
-        let named = |map: &HashMap<i64, String>, id: Option<i64>| {
-            id.map(|id| Named { id, name: map.get(&id).cloned().unwrap_or_default() })
-        };
+        let named = |entry: Option<&Entry>| entry.map(|e| Named { id: e.id, name: e.name.clone() });
         let mut view = TicketView {
             id: t.id,
             number: t.number,
@@ -252,8 +241,8 @@ impl Context {
             status: Some(t.status),
             priority: Some(t.priority),
             provider_priority: t.provider_priority,
-            request_type: named(&self.request_types, t.request_type_id),
-            queue: named(&self.queues, t.queue_id),
+            request_type: named(t.request_type_id.and_then(|id| self.catalog.request_type(id))),
+            queue: named(t.queue_id.and_then(|id| self.catalog.queue(id))),
             requester: self.person(t.requester_id, viewer),
             contact: t.contact_id.map(|c| self.person(c, viewer)),
             assignee: t.assignee_id.map(|a| self.person(a, viewer)),
@@ -273,12 +262,13 @@ impl Context {
         let Viewer::Member { roles, settings } = viewer else {
             if may_update {
                 view.editable_fields = STAFF_FIELDS.iter().map(|f| f.to_string()).collect();
-                view.editable_fields
-                    .extend(self.custom_fields.iter().filter(|f| f.active).map(|f| format!("custom_fields.{}", f.key)));
+                view.editable_fields.extend(
+                    self.catalog.custom_fields.iter().filter(|f| f.active).map(|f| format!("custom_fields.{}", f.key)),
+                );
             }
             return view;
         };
-        let s = &self.settings;
+        let s = &self.catalog.settings;
         hide(s.shows(Field::Title), &mut view.title);
         hide(s.shows(Field::Description), &mut view.description);
         hide(s.shows(Field::Status), &mut view.status);
@@ -308,7 +298,8 @@ impl Context {
                 .map(|(name, _)| name.to_string())
                 .collect();
             view.editable_fields.extend(
-                self.custom_fields
+                self.catalog
+                    .custom_fields
                     .iter()
                     .filter(|f| f.active && f.customer_visibility == CustomVisibility::Editable)
                     .map(|f| format!("custom_fields.{}", f.key)),
