@@ -8,6 +8,7 @@ pub mod entities;
 pub mod error;
 pub mod ids;
 pub mod kb;
+pub mod outbox;
 pub mod principal;
 pub mod roles;
 pub mod settings;

@@ -7,7 +7,9 @@
 //!
 //! One decision where the sources disagree: the role table lets a controller create and update
 //! tickets, while the design makes the controller a read-only overseer. clientdesk follows the
-//! design: a controller reads everything its tiles show and changes nothing.
+//! design: a controller reads everything its tiles show and changes nothing. The role table does
+//! not show change requests to a customer approver; the approvals issue does (read, never decide),
+//! and clientdesk follows it: an approver sees what the change managers are deciding.
 
 use std::collections::BTreeSet;
 
@@ -87,6 +89,7 @@ impl Role {
                 TicketsValidate,
                 SystemInfoRead,
                 SlaRead,
+                ChangesRead,
                 KnowledgeBaseRead,
                 SelfService,
             ],
@@ -291,7 +294,7 @@ mod tests {
             (TicketsValidate, [false, false, true, true, false, false]),
             (SystemInfoRead, [false, false, true, true, true, false]),
             (SlaRead, [false, false, true, true, true, false]),
-            (ChangesRead, [false, false, false, true, true, false]),
+            (ChangesRead, [false, false, true, true, true, false]),
             (ChangesApprove, [false, false, false, true, false, false]),
             (InvoicesRead, [false, false, false, false, true, true]),
             (KnowledgeBaseRead, [true, true, true, true, true, true]),

@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod idempotency;
 pub mod kb;
+pub mod outbox;
 pub mod schema;
 pub mod session;
 pub mod tenants;

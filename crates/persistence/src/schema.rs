@@ -356,6 +356,88 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    validations (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        company_id -> BigInt,
+        ticket_id -> BigInt,
+        question -> Text,
+        decision_rule -> Text,
+        status -> Text,
+        deadline -> Nullable<Timestamp>,
+        requested_by -> BigInt,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    validation_decisions (id) {
+        id -> BigInt,
+        validation_id -> BigInt,
+        user_id -> BigInt,
+        decision -> Text,
+        comment -> Nullable<Text>,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    change_requests (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        company_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        reason -> Text,
+        risk -> Text,
+        planned_start -> Nullable<Timestamp>,
+        planned_end -> Nullable<Timestamp>,
+        estimated_cost_cents -> Nullable<BigInt>,
+        currency -> Nullable<Text>,
+        status -> Text,
+        requested_by -> BigInt,
+        created_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decision_comment -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    decision_links (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        token_hash -> Text,
+        validation_id -> BigInt,
+        user_id -> BigInt,
+        decision -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        channel -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        language -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(memberships -> companies (company_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(companies -> tenants (tenant_id));
@@ -363,6 +445,9 @@ diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(tickets -> companies (company_id));
 diesel::joinable!(tickets -> request_types (request_type_id));
 diesel::joinable!(tickets -> queues (queue_id));
+diesel::joinable!(validations -> tickets (ticket_id));
+diesel::joinable!(validation_decisions -> validations (validation_id));
+diesel::joinable!(validation_decisions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     companies,
@@ -391,4 +476,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     kb_article_revisions,
     kb_article_views,
     kb_feedback,
+    validations,
+    validation_decisions,
+    change_requests,
+    decision_links,
+    outbox,
 );
