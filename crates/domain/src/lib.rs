@@ -3,11 +3,13 @@
 //! Pure by design: no database, no HTTP, no I/O and no clock. Time is always passed in, so every
 //! rule here can be unit tested as a plain function.
 
+pub mod approvals;
 pub mod attachments;
 pub mod entities;
 pub mod error;
 pub mod ids;
 pub mod kb;
+pub mod notifications;
 pub mod outbox;
 pub mod principal;
 pub mod roles;

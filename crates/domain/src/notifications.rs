@@ -1,0 +1,376 @@
+//! The e-mails clientdesk sends, in the recipient's language (en, fr, de, es, it).
+//!
+//! Templates hold `{name}` placeholders filled in one pass, so text written by users (a title
+//! that contains `{question}`, say) is never expanded again.
+
+use chrono::{DateTime, Utc};
+
+use crate::approvals::Risk;
+use crate::user::Language;
+
+/// A message about to be written for one recipient.
+#[derive(Debug, Clone)]
+pub enum Notice<'a> {
+    /// To each approver of the company: decide on a ticket's validation.
+    ValidationRequested {
+        recipient: &'a str,
+        number: i64,
+        title: &'a str,
+        question: &'a str,
+        deadline: Option<DateTime<Utc>>,
+        accept_url: &'a str,
+        reject_url: &'a str,
+        links_expire: DateTime<Utc>,
+        ticket_url: &'a str,
+    },
+    /// To the ticket's assignee: how the validation was settled.
+    ValidationDecided {
+        number: i64,
+        title: &'a str,
+        question: &'a str,
+        accepted: bool,
+        decider: &'a str,
+        comment: Option<&'a str>,
+        ticket_url: &'a str,
+    },
+    /// To the ticket's requester: someone else added a public note.
+    NoteAdded { recipient: &'a str, number: i64, title: &'a str, author: &'a str, note: &'a str, ticket_url: &'a str },
+    /// To each change manager of the company: decide on a change request.
+    ChangeRequested {
+        recipient: &'a str,
+        company: &'a str,
+        title: &'a str,
+        description: &'a str,
+        reason: &'a str,
+        risk: Risk,
+        window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+        cost: Option<(i64, &'a str)>,
+        url: &'a str,
+    },
+}
+
+/// A written message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub body: String,
+}
+
+fn when(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// An amount in cents with its currency, e.g. `1250.00 EUR`.
+fn money(cents: i64, currency: &str) -> String {
+    format!("{}.{:02} {currency}", cents / 100, (cents % 100).abs())
+}
+
+impl Notice<'_> {
+    pub fn render(&self, lang: Language) -> Rendered {
+        let t = texts(lang);
+        match self {
+            Self::ValidationRequested {
+                recipient,
+                number,
+                title,
+                question,
+                deadline,
+                accept_url,
+                reject_url,
+                links_expire,
+                ticket_url,
+            } => {
+                let number = number.to_string();
+                let deadline_line =
+                    deadline.map(|d| fill(t.deadline_line, &[("deadline", &when(d))])).unwrap_or_default();
+                let vars = [
+                    ("name", *recipient),
+                    ("number", &number),
+                    ("title", title),
+                    ("question", question),
+                    ("deadline_line", &deadline_line),
+                    ("accept_url", accept_url),
+                    ("reject_url", reject_url),
+                    ("link_expiry", &when(*links_expire)),
+                    ("ticket_url", ticket_url),
+                ];
+                Rendered { subject: fill(t.validation_subject, &vars), body: fill(t.validation_body, &vars) }
+            }
+            Self::ValidationDecided { number, title, question, accepted, decider, comment, ticket_url } => {
+                let number = number.to_string();
+                let outcome = if *accepted { t.accepted } else { t.rejected };
+                let vars = [
+                    ("number", number.as_str()),
+                    ("title", title),
+                    ("question", question),
+                    ("outcome", outcome),
+                    ("decider", decider),
+                    ("comment", comment.unwrap_or("—")),
+                    ("ticket_url", ticket_url),
+                ];
+                Rendered { subject: fill(t.decided_subject, &vars), body: fill(t.decided_body, &vars) }
+            }
+            Self::NoteAdded { recipient, number, title, author, note, ticket_url } => {
+                let number = number.to_string();
+                let vars = [
+                    ("name", *recipient),
+                    ("number", &number),
+                    ("title", title),
+                    ("author", author),
+                    ("note", note),
+                    ("ticket_url", ticket_url),
+                ];
+                Rendered { subject: fill(t.note_subject, &vars), body: fill(t.note_body, &vars) }
+            }
+            Self::ChangeRequested { recipient, company, title, description, reason, risk, window, cost, url } => {
+                let window =
+                    window.map_or_else(|| "—".to_owned(), |(from, to)| format!("{} – {}", when(from), when(to)));
+                let cost = cost.map_or_else(|| "—".to_owned(), |(cents, currency)| money(cents, currency));
+                let risk = match risk {
+                    Risk::Low => t.risks[0],
+                    Risk::Medium => t.risks[1],
+                    Risk::High => t.risks[2],
+                };
+                let vars = [
+                    ("name", *recipient),
+                    ("company", company),
+                    ("title", title),
+                    ("description", description),
+                    ("reason", reason),
+                    ("risk", risk),
+                    ("window", &window),
+                    ("cost", &cost),
+                    ("url", url),
+                ];
+                Rendered { subject: fill(t.change_subject, &vars), body: fill(t.change_body, &vars) }
+            }
+        }
+    }
+}
+
+/// Replaces each `{key}` of `template` by its value, in one pass; unknown keys stay as written.
+fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 256);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (&after[..close], close)) {
+            Some((key, close)) if vars.iter().any(|(k, _)| *k == key) => {
+                out.push_str(vars.iter().find(|(k, _)| *k == key).map(|(_, v)| *v).unwrap_or_default());
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+struct Texts {
+    validation_subject: &'static str,
+    validation_body: &'static str,
+    deadline_line: &'static str,
+    decided_subject: &'static str,
+    decided_body: &'static str,
+    accepted: &'static str,
+    rejected: &'static str,
+    note_subject: &'static str,
+    note_body: &'static str,
+    change_subject: &'static str,
+    change_body: &'static str,
+    risks: [&'static str; 3],
+}
+
+fn texts(lang: Language) -> &'static Texts {
+    match lang {
+        Language::En => &EN,
+        Language::Fr => &FR,
+        Language::De => &DE,
+        Language::Es => &ES,
+        Language::It => &IT,
+    }
+}
+
+const EN: Texts = Texts {
+    validation_subject: "[#{number}] Your approval is requested: {title}",
+    validation_body: "Hello {name},\n\nYour service provider asks for a decision on ticket #{number} \"{title}\":\n\n\
+        {question}\n\n{deadline_line}To accept: {accept_url}\nTo reject: {reject_url}\n\n\
+        Each link first shows what will be decided and asks you to confirm. The links work only for you, \
+        only once, and until {link_expiry}.\n\nThe ticket: {ticket_url}\n",
+    deadline_line: "Please decide before {deadline}.\n\n",
+    decided_subject: "[#{number}] Validation {outcome}: {title}",
+    decided_body: "The validation of ticket #{number} \"{title}\" was {outcome} by {decider}.\n\n\
+        Question: {question}\nComment: {comment}\n\nThe ticket: {ticket_url}\n",
+    accepted: "accepted",
+    rejected: "rejected",
+    note_subject: "[#{number}] New reply on your ticket: {title}",
+    note_body:
+        "Hello {name},\n\n{author} wrote on your ticket #{number} \"{title}\":\n\n{note}\n\nThe ticket: {ticket_url}\n",
+    change_subject: "Change request awaiting your decision: {title}",
+    change_body: "Hello {name},\n\nYour service provider asks you to approve or reject a change for {company}:\n\n\
+        {title}\n\n{description}\n\nReason: {reason}\nRisk: {risk}\nPlanned window: {window}\n\
+        Estimated cost: {cost}\n\nDecide here: {url}\n",
+    risks: ["low", "medium", "high"],
+};
+
+const FR: Texts = Texts {
+    validation_subject: "[#{number}] Votre validation est demandée : {title}",
+    validation_body:
+        "Bonjour {name},\n\nVotre prestataire vous demande une décision sur le ticket n° {number} « {title} » :\n\n\
+        {question}\n\n{deadline_line}Pour accepter : {accept_url}\nPour refuser : {reject_url}\n\n\
+        Chaque lien affiche d'abord ce qui sera décidé et vous demande de confirmer. Les liens ne fonctionnent \
+        que pour vous, une seule fois, et jusqu'au {link_expiry}.\n\nLe ticket : {ticket_url}\n",
+    deadline_line: "Merci de décider avant le {deadline}.\n\n",
+    decided_subject: "[#{number}] Validation {outcome} : {title}",
+    decided_body: "La validation du ticket n° {number} « {title} » a été {outcome} par {decider}.\n\n\
+        Question : {question}\nCommentaire : {comment}\n\nLe ticket : {ticket_url}\n",
+    accepted: "acceptée",
+    rejected: "refusée",
+    note_subject: "[#{number}] Nouvelle réponse à votre ticket : {title}",
+    note_body: "Bonjour {name},\n\n{author} a écrit sur votre ticket n° {number} « {title} » :\n\n{note}\n\n\
+        Le ticket : {ticket_url}\n",
+    change_subject: "Demande de changement en attente de votre décision : {title}",
+    change_body: "Bonjour {name},\n\nVotre prestataire vous demande d'approuver ou de refuser un changement pour \
+        {company} :\n\n{title}\n\n{description}\n\nMotif : {reason}\nRisque : {risk}\nFenêtre prévue : {window}\n\
+        Coût estimé : {cost}\n\nDécider ici : {url}\n",
+    risks: ["faible", "moyen", "élevé"],
+};
+
+const DE: Texts = Texts {
+    validation_subject: "[#{number}] Ihre Freigabe wird benötigt: {title}",
+    validation_body:
+        "Hallo {name},\n\nIhr Dienstleister bittet um eine Entscheidung zum Ticket #{number} „{title}“:\n\n\
+        {question}\n\n{deadline_line}Annehmen: {accept_url}\nAblehnen: {reject_url}\n\n\
+        Jeder Link zeigt zuerst, was entschieden wird, und bittet um Bestätigung. Die Links gelten nur für Sie, \
+        nur einmal und bis {link_expiry}.\n\nZum Ticket: {ticket_url}\n",
+    deadline_line: "Bitte entscheiden Sie bis {deadline}.\n\n",
+    decided_subject: "[#{number}] Freigabe {outcome}: {title}",
+    decided_body: "Die Freigabe zum Ticket #{number} „{title}“ wurde von {decider} {outcome}.\n\n\
+        Frage: {question}\nKommentar: {comment}\n\nZum Ticket: {ticket_url}\n",
+    accepted: "angenommen",
+    rejected: "abgelehnt",
+    note_subject: "[#{number}] Neue Antwort zu Ihrem Ticket: {title}",
+    note_body: "Hallo {name},\n\n{author} hat zu Ihrem Ticket #{number} „{title}“ geschrieben:\n\n{note}\n\n\
+        Zum Ticket: {ticket_url}\n",
+    change_subject: "Änderungsantrag wartet auf Ihre Entscheidung: {title}",
+    change_body: "Hallo {name},\n\nIhr Dienstleister bittet Sie, eine Änderung für {company} zu genehmigen oder \
+        abzulehnen:\n\n{title}\n\n{description}\n\nBegründung: {reason}\nRisiko: {risk}\n\
+        Geplantes Zeitfenster: {window}\nGeschätzte Kosten: {cost}\n\nHier entscheiden: {url}\n",
+    risks: ["niedrig", "mittel", "hoch"],
+};
+
+const ES: Texts = Texts {
+    validation_subject: "[#{number}] Se solicita su aprobación: {title}",
+    validation_body: "Hola {name}:\n\nSu proveedor de servicios solicita una decisión sobre el ticket n.º {number} \
+        «{title}»:\n\n{question}\n\n{deadline_line}Para aceptar: {accept_url}\nPara rechazar: {reject_url}\n\n\
+        Cada enlace muestra primero lo que se decidirá y le pide confirmación. Los enlaces solo funcionan para \
+        usted, una sola vez y hasta el {link_expiry}.\n\nEl ticket: {ticket_url}\n",
+    deadline_line: "Decida antes del {deadline}.\n\n",
+    decided_subject: "[#{number}] Validación {outcome}: {title}",
+    decided_body: "La validación del ticket n.º {number} «{title}» fue {outcome} por {decider}.\n\n\
+        Pregunta: {question}\nComentario: {comment}\n\nEl ticket: {ticket_url}\n",
+    accepted: "aceptada",
+    rejected: "rechazada",
+    note_subject: "[#{number}] Nueva respuesta a su ticket: {title}",
+    note_body: "Hola {name}:\n\n{author} escribió en su ticket n.º {number} «{title}»:\n\n{note}\n\n\
+        El ticket: {ticket_url}\n",
+    change_subject: "Solicitud de cambio pendiente de su decisión: {title}",
+    change_body: "Hola {name}:\n\nSu proveedor de servicios le pide aprobar o rechazar un cambio para {company}:\n\n\
+        {title}\n\n{description}\n\nMotivo: {reason}\nRiesgo: {risk}\nVentana prevista: {window}\n\
+        Coste estimado: {cost}\n\nDecida aquí: {url}\n",
+    risks: ["bajo", "medio", "alto"],
+};
+
+const IT: Texts = Texts {
+    validation_subject: "[#{number}] È richiesta la sua approvazione: {title}",
+    validation_body: "Buongiorno {name},\n\nIl suo fornitore di servizi chiede una decisione sul ticket n. {number} \
+        «{title}»:\n\n{question}\n\n{deadline_line}Per accettare: {accept_url}\nPer rifiutare: {reject_url}\n\n\
+        Ogni link mostra prima ciò che verrà deciso e chiede conferma. I link funzionano solo per lei, una sola \
+        volta e fino al {link_expiry}.\n\nIl ticket: {ticket_url}\n",
+    deadline_line: "Decida entro il {deadline}.\n\n",
+    decided_subject: "[#{number}] Validazione {outcome}: {title}",
+    decided_body: "La validazione del ticket n. {number} «{title}» è stata {outcome} da {decider}.\n\n\
+        Domanda: {question}\nCommento: {comment}\n\nIl ticket: {ticket_url}\n",
+    accepted: "accettata",
+    rejected: "rifiutata",
+    note_subject: "[#{number}] Nuova risposta al suo ticket: {title}",
+    note_body: "Buongiorno {name},\n\n{author} ha scritto sul suo ticket n. {number} «{title}»:\n\n{note}\n\n\
+        Il ticket: {ticket_url}\n",
+    change_subject: "Richiesta di modifica in attesa della sua decisione: {title}",
+    change_body: "Buongiorno {name},\n\nIl suo fornitore di servizi le chiede di approvare o rifiutare una modifica \
+        per {company}:\n\n{title}\n\n{description}\n\nMotivo: {reason}\nRischio: {risk}\n\
+        Finestra prevista: {window}\nCosto stimato: {cost}\n\nDecida qui: {url}\n",
+    risks: ["basso", "medio", "alto"],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_text_is_not_expanded_again() {
+        assert_eq!(fill("{a} and {b}", &[("a", "{b}"), ("b", "x")]), "{b} and x");
+        assert_eq!(fill("{unknown} {", &[]), "{unknown} {");
+    }
+
+    #[test]
+    fn every_language_fills_every_placeholder() {
+        let now = Utc::now();
+        let notices = [
+            Notice::ValidationRequested {
+                recipient: "Ann",
+                number: 42,
+                title: "Server reboot",
+                question: "May we reboot tonight?",
+                deadline: Some(now),
+                accept_url: "https://a",
+                reject_url: "https://r",
+                links_expire: now,
+                ticket_url: "https://t",
+            },
+            Notice::ValidationDecided {
+                number: 42,
+                title: "Server reboot",
+                question: "May we reboot tonight?",
+                accepted: false,
+                decider: "Ann",
+                comment: Some("Not tonight"),
+                ticket_url: "https://t",
+            },
+            Notice::NoteAdded {
+                recipient: "Pat",
+                number: 42,
+                title: "Printer",
+                author: "Tom",
+                note: "Fixed.",
+                ticket_url: "https://t",
+            },
+            Notice::ChangeRequested {
+                recipient: "Max",
+                company: "Contoso",
+                title: "Firewall",
+                description: "Replace it",
+                reason: "End of life",
+                risk: Risk::High,
+                window: Some((now, now)),
+                cost: Some((125_050, "EUR")),
+                url: "https://c",
+            },
+        ];
+        for lang in Language::ALL {
+            for notice in &notices {
+                let r = notice.render(lang);
+                for text in [&r.subject, &r.body] {
+                    assert!(!text.contains('{'), "{lang:?}: unfilled placeholder in {text}");
+                }
+                assert!(r.subject.contains("42") || r.subject.contains("Firewall"));
+            }
+        }
+        let fr = notices[3].render(Language::Fr);
+        assert!(fr.body.contains("1250.50 EUR") && fr.body.contains("élevé"), "{}", fr.body);
+    }
+}
