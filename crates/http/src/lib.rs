@@ -6,6 +6,7 @@ pub mod errors;
 pub mod extract;
 pub mod idempotency;
 pub mod metrics;
+pub mod notify;
 pub mod openapi;
 pub mod paging;
 pub mod preconditions;
@@ -48,6 +49,8 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::catalog::routes)
             .configure(routes::attachments::routes)
             .configure(routes::kb::routes)
+            .configure(routes::validations::routes)
+            .configure(routes::changes::routes)
             .configure(routes::health::routes)
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()));
     }

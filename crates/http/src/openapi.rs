@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{attachments, auth, catalog, companies, health, kb, me, tickets, users};
+use crate::routes::{attachments, auth, catalog, changes, companies, health, kb, me, tickets, users, validations};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -36,6 +36,11 @@ use crate::routes::{attachments, auth, catalog, companies, health, kb, me, ticke
         kb::staff::update_article, kb::staff::publish_article, kb::staff::unpublish_article, kb::staff::delete_article,
         kb::staff::list_revisions, kb::staff::get_revision, kb::staff::staff_list_categories, kb::staff::create_category,
         kb::staff::update_category, kb::staff::delete_category,
+        validations::create_validation, validations::list_ticket_validations, validations::list_company_validations,
+        validations::get_validation, validations::decide_validation, validations::cancel_validation,
+        validations::preview_decision_link, validations::confirm_decision_link,
+        changes::create_change_request, changes::list_change_requests, changes::get_change_request,
+        changes::decide_change_request, changes::cancel_change_request,
         health::live, health::ready, health::metrics,
     ),
     modifiers(&BearerScheme),
@@ -47,6 +52,10 @@ use crate::routes::{attachments, auth, catalog, companies, health, kb, me, ticke
         (name = "ticket settings", description = "The provider's request types, queues, custom fields and ticket settings"),
         (name = "knowledge base", description = "Articles for customers, per company (`/companies/{company_id}/kb`), \
             and their authoring by staff (`/kb`)"),
+        (name = "validations", description = "Tickets awaiting the customer's validation: asked by staff, decided by \
+            the company's approvers in the portal or through the single-use links of the e-mail"),
+        (name = "change requests", description = "Changes proposed by the provider, approved or rejected by the \
+            company's change managers"),
         (name = "health", description = "Liveness, readiness, metrics"),
     )
 )]

@@ -24,6 +24,45 @@ pub struct HttpSettings {
     pub attachment_max_bytes: usize,
     /// Largest total of one ticket's attachments, in bytes.
     pub ticket_attachments_max_bytes: i64,
+    /// Where the links in e-mails point.
+    pub links: LinkSettings,
+}
+
+/// The addresses e-mails link to: the front end for tickets and change requests (templates with
+/// `{ticket_id}` / `{change_request_id}`), this API for the decision links of validations.
+#[derive(Debug, Clone)]
+pub struct LinkSettings {
+    /// This API as mail readers reach it, e.g. `https://portal-api.example.com`.
+    pub public_api_url: String,
+    pub ticket_url: String,
+    pub change_request_url: String,
+    /// How long a mailed decision link works (at most until the validation's deadline).
+    pub decision_link_ttl: chrono::Duration,
+}
+
+impl Default for LinkSettings {
+    fn default() -> Self {
+        Self {
+            public_api_url: "http://127.0.0.1:8080".into(),
+            ticket_url: "http://localhost:3000/tickets/{ticket_id}".into(),
+            change_request_url: "http://localhost:3000/change-requests/{change_request_id}".into(),
+            decision_link_ttl: chrono::Duration::days(7),
+        }
+    }
+}
+
+impl LinkSettings {
+    pub fn ticket(&self, id: i64) -> String {
+        self.ticket_url.replace("{ticket_id}", &id.to_string())
+    }
+
+    pub fn change_request(&self, id: i64) -> String {
+        self.change_request_url.replace("{change_request_id}", &id.to_string())
+    }
+
+    pub fn decision(&self, token: &str) -> String {
+        format!("{}/api/v1/decision-links/{token}", self.public_api_url.trim_end_matches('/'))
+    }
 }
 
 impl Default for HttpSettings {
@@ -35,6 +74,7 @@ impl Default for HttpSettings {
             cors_origins: Vec::new(),
             attachment_max_bytes: 10 * 1024 * 1024,
             ticket_attachments_max_bytes: 50 * 1024 * 1024,
+            links: LinkSettings::default(),
         }
     }
 }

@@ -1,9 +1,11 @@
 pub mod attachments;
 pub mod auth;
 pub mod catalog;
+pub mod changes;
 pub mod companies;
 pub mod health;
 pub mod kb;
 pub mod me;
 pub mod tickets;
 pub mod users;
+pub mod validations;

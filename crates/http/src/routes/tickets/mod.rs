@@ -523,7 +523,8 @@ pub async fn list_notes(
 }
 
 /// Add a note to a ticket. Customers add public notes to tickets they may change; staff may add
-/// internal notes, which customers never see.
+/// internal notes, which customers never see. A public note by someone else e-mails the
+/// ticket's requester (where its company has notifications on).
 #[utoipa::path(tag = "tickets", operation_id = "addTicketNote", security(("bearer" = [])),
     params(("ticket_id" = i64, Path)), request_body = NoteInput,
     responses(
@@ -541,6 +542,7 @@ pub async fn add_note(
 ) -> ApiResult<HttpResponse> {
     let (id, body) = (path.into_inner(), body.into_inner());
     let text = body.checked_body()?;
+    let links = state.settings.links.clone();
     let note = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -549,8 +551,11 @@ pub async fn add_note(
                 if body.internal && !access.viewer.is_staff() {
                     return Err(ApiError::invalid("internal", "only staff add internal notes"));
                 }
-                let note =
-                    store::add_note(conn, &access.ticket, auth.principal.user_id, &text, body.internal, Utc::now())?;
+                let (author, now) = (auth.principal.user_id, Utc::now());
+                let note = store::add_note(conn, &access.ticket, author, &text, body.internal, now)?;
+                if !body.internal {
+                    crate::notify::note_added(conn, &auth.tenant, &links, &access.ticket, author, &text, now)?;
+                }
                 let ctx = Context::load(conn, auth.tenant.id, &access.catalog, &[], &[note.author_id])?;
                 Ok(NoteView {
                     id: note.id,

@@ -1,0 +1,194 @@
+//! Writes the e-mails a change causes into the outbox, inside the change's transaction: each
+//! recipient gets the message in its own language, and customers only where their company has
+//! notifications on. The worker delivers them.
+
+use chrono::{DateTime, Utc};
+use clientdesk_domain::approvals::{ChangeRequest, Decision, Validation};
+use clientdesk_domain::entities::{Company, Tenant};
+use clientdesk_domain::ids::UserId;
+use clientdesk_domain::notifications::Notice;
+use clientdesk_domain::outbox::Channel;
+use clientdesk_domain::settings;
+use clientdesk_domain::tickets::Ticket;
+use clientdesk_domain::user::Language;
+use clientdesk_persistence::approvals::{self, Member};
+use clientdesk_persistence::outbox::{self, NewMessage};
+use clientdesk_persistence::{companies, users, DbConnection};
+
+use crate::auth::secrets::{fingerprint, random_token};
+use crate::errors::ApiResult;
+use crate::state::LinkSettings;
+
+fn send(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    to: &str,
+    language: Language,
+    notice: &Notice<'_>,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let rendered = notice.render(language);
+    let message = NewMessage {
+        tenant_id: tenant.id,
+        channel: Channel::Email,
+        recipient: to.to_owned(),
+        subject: rendered.subject,
+        body: rendered.body,
+        language: Some(language.as_str().to_owned()),
+    };
+    outbox::enqueue(conn, &message, now)?;
+    Ok(())
+}
+
+fn notifications_on(tenant: &Tenant, company: &Company) -> bool {
+    settings::resolve(&tenant.portal_defaults, &company.portal_overrides).notifications_enabled
+}
+
+/// Asks each approver to decide, with a pair of single-use accept / reject links made for that
+/// approver alone.
+pub fn validation_requested(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    links: &LinkSettings,
+    ticket: &Ticket,
+    validation: &Validation,
+    approvers: &[Member],
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let company = companies::get(conn, tenant.id, ticket.company_id)?;
+    if !notifications_on(tenant, &company) {
+        return Ok(());
+    }
+    let expires = validation.deadline.map_or(now + links.decision_link_ttl, |d| d.min(now + links.decision_link_ttl));
+    let ticket_url = links.ticket(ticket.id);
+    for approver in approvers {
+        let mut url = |decision: Decision| -> ApiResult<String> {
+            // 256 random bits; only the fingerprint is stored.
+            let token = random_token(32);
+            approvals::create_link(
+                conn,
+                tenant.id,
+                &fingerprint(&token),
+                validation.id,
+                approver.id,
+                decision,
+                expires,
+            )?;
+            Ok(links.decision(&token))
+        };
+        let (accept_url, reject_url) = (url(Decision::Accept)?, url(Decision::Reject)?);
+        let notice = Notice::ValidationRequested {
+            recipient: &approver.name,
+            number: ticket.number,
+            title: &ticket.title,
+            question: &validation.question,
+            deadline: validation.deadline,
+            accept_url: &accept_url,
+            reject_url: &reject_url,
+            links_expire: expires,
+            ticket_url: &ticket_url,
+        };
+        send(conn, tenant, &approver.email, approver.language, &notice, now)?;
+    }
+    Ok(())
+}
+
+/// Tells the ticket's assignee how its validation was settled.
+#[allow(clippy::too_many_arguments)]
+pub fn validation_settled(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    links: &LinkSettings,
+    ticket: &Ticket,
+    validation: &Validation,
+    accepted: bool,
+    decider: &str,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let Some(assignee) = ticket.assignee_id else { return Ok(()) };
+    let assignee = users::get(conn, tenant.id, assignee)?;
+    if assignee.disabled {
+        return Ok(());
+    }
+    let ticket_url = links.ticket(ticket.id);
+    let notice = Notice::ValidationDecided {
+        number: ticket.number,
+        title: &ticket.title,
+        question: &validation.question,
+        accepted,
+        decider,
+        comment,
+        ticket_url: &ticket_url,
+    };
+    send(conn, tenant, &assignee.email, assignee.language, &notice, now)
+}
+
+/// Tells the requester of a ticket that someone else added a public note.
+pub fn note_added(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    links: &LinkSettings,
+    ticket: &Ticket,
+    author: UserId,
+    note: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    if ticket.requester_id == author {
+        return Ok(());
+    }
+    let company = companies::get(conn, tenant.id, ticket.company_id)?;
+    let requester = users::get(conn, tenant.id, ticket.requester_id)?;
+    if requester.disabled || !notifications_on(tenant, &company) {
+        return Ok(());
+    }
+    let author = users::get(conn, tenant.id, author)?;
+    // Customers see technicians as the company's settings say; the e-mail follows the same rule.
+    let shown = settings::resolve(&tenant.portal_defaults, &company.portal_overrides);
+    let author_name = if author.staff_role.is_some() && !shown.technician_names_shown {
+        crate::routes::tickets::view::NEUTRAL_STAFF_NAME.to_owned()
+    } else {
+        author.name
+    };
+    let ticket_url = links.ticket(ticket.id);
+    let notice = Notice::NoteAdded {
+        recipient: &requester.name,
+        number: ticket.number,
+        title: &ticket.title,
+        author: &author_name,
+        note,
+        ticket_url: &ticket_url,
+    };
+    send(conn, tenant, &requester.email, requester.language, &notice, now)
+}
+
+/// Asks the company's change managers to decide on a change request.
+pub fn change_requested(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    links: &LinkSettings,
+    company: &Company,
+    change: &ChangeRequest,
+    managers: &[Member],
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    if !notifications_on(tenant, company) {
+        return Ok(());
+    }
+    let url = links.change_request(change.id);
+    for manager in managers {
+        let notice = Notice::ChangeRequested {
+            recipient: &manager.name,
+            company: &company.name,
+            title: &change.title,
+            description: &change.description,
+            reason: &change.reason,
+            risk: change.risk,
+            window: change.planned_start.zip(change.planned_end),
+            cost: change.estimated_cost_cents.zip(change.currency.as_deref()),
+            url: &url,
+        };
+        send(conn, tenant, &manager.email, manager.language, &notice, now)?;
+    }
+    Ok(())
+}
