@@ -372,3 +372,43 @@ on_both!(change_managers_decide_changes_others_read_or_never_see_them, |app: Tes
     assert!(pending["items"].as_array().unwrap().is_empty());
     problem(app.get(&format!("{path}?status=maybe"), &max).await, 422).await;
 });
+
+on_both!(decision_links_work_from_a_browser, |app: TestApp| async move {
+    let staff = app.token("admin@demo.example").await;
+    let (contoso, _, _) = companies(&app, &staff).await;
+    let pat = app.token("pat.user@demo.example").await;
+    let title = "Printer <script>alert(1)</script>";
+    let ticket = create(&app, &pat, contoso, json!({"title": title, "description": "x"})).await;
+    ask(&app, &staff, ticket["id"].as_i64().unwrap(), json!({"question": "Buy toner & drum?"})).await;
+    let (_, reject) = link_tokens(&mails(&app).await, "max.changes@demo.example");
+    let url = app.url(&format!("/api/v1/decision-links/{reject}"));
+    let browser = |req: reqwest::RequestBuilder| req.header("accept", "text/html,application/xhtml+xml");
+
+    let page = browser(app.client.get(&url)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<form method=\"post\">") && html.contains("required"), "{html}");
+    assert!(html.contains("Buy toner &amp; drum?") && html.contains("&lt;script&gt;"), "{html}");
+    assert!(!html.contains("<script>"), "user text is escaped");
+
+    // The form without a comment is refused with a page; with one, the rejection is recorded.
+    let form = |comment: &str| browser(app.client.post(&url)).form(&[("comment", comment)]);
+    let refused = form("").send().await.unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("Nothing was decided"));
+    let done = form("Toner only, please").send().await.unwrap();
+    assert_eq!(done.status(), 200);
+    assert!(done.text().await.unwrap().contains("It is now <strong>rejected</strong>"));
+    let again = form("again").send().await.unwrap();
+    assert_eq!(again.status(), 409);
+
+    let other = app.client.post(&url).header("content-type", "text/plain").body("hi").send().await.unwrap();
+    problem(other, 415).await;
+    let ann = app.token("ann.approver@demo.example").await;
+    let v = ok(app.get(&format!("/api/v1/tickets/{}/validations", ticket["id"]), &ann).await).await;
+    assert_eq!(v["items"][0]["status"], "rejected");
+    assert_eq!(v["items"][0]["decisions"][0]["comment"], "Toner only, please");
+});

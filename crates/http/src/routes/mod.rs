@@ -3,6 +3,7 @@ pub mod auth;
 pub mod catalog;
 pub mod changes;
 pub mod companies;
+pub mod decision_page;
 pub mod health;
 pub mod kb;
 pub mod me;

@@ -5,7 +5,8 @@
 //! `tickets_validate` in the ticket's own company may decide, never the ticket's requester, and
 //! exactly one decision settles a validation under the default rule.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{header, StatusCode};
+use actix_web::ResponseError;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use clientdesk_domain::approvals::{self, Decision, DecisionRule, Validation, ValidationStatus};
@@ -20,6 +21,7 @@ use clientdesk_persistence::{tenants, users, write_tx, DbConnection, Error};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::decision_page;
 use super::tickets::access::{self, TicketAccess};
 use super::tickets::view::Named;
 use crate::auth::secrets::fingerprint;
@@ -659,16 +661,22 @@ fn link_target(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> ApiR
 }
 
 /// Preview a decision link from an e-mail: what confirming it will decide. Changes nothing, so
-/// mail scanners that open links decide nothing.
+/// mail scanners that open links decide nothing. A browser (`Accept: text/html`) gets a page with
+/// the confirmation form; other clients get JSON.
 #[utoipa::path(tag = "validations", operation_id = "previewDecisionLink",
     params(("token" = String, Path, description = "The token of the link")),
     responses(
-        (status = 200, description = "What the link decides", body = DecisionLinkView),
+        (status = 200, description = "What the link decides (JSON, or a confirmation page for browsers)",
+            content((DecisionLinkView = "application/json"), (String = "text/html"))),
         (status = 403, description = "The approver is no longer an approver of the company", body = Problem),
         (status = 404, description = "No such link", body = Problem),
         (status = 409, description = "The link was used or expired, or the validation is no longer pending", body = Problem)))]
 #[get("/api/v1/decision-links/{token}")]
-pub async fn preview_decision_link(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn preview_decision_link(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> HttpResponse {
     let token = path.into_inner();
     let view = state
         .run(move |conn| {
@@ -687,58 +695,93 @@ pub async fn preview_decision_link(state: web::Data<AppState>, path: web::Path<S
                 link_expires_at: target.link.expires_at,
             })
         })
-        .await?;
-    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(view))
+        .await;
+    match (view, decision_page::wants_html(&req)) {
+        (Ok(view), true) => decision_page::preview(&view),
+        (Ok(view), false) => decision_page::private(HttpResponse::Ok().json(view)),
+        (Err(err), true) => decision_page::refusal(&err),
+        (Err(err), false) => decision_page::private(err.error_response()),
+    }
+}
+
+/// The confirmation's body: JSON from API clients, a form from the confirmation page.
+fn confirmation(req: &HttpRequest, body: &[u8]) -> ApiResult<LinkConfirmation> {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    match media {
+        _ if body.is_empty() => Ok(LinkConfirmation::default()),
+        "application/json" => serde_json::from_slice(body).map_err(|e| ApiError::invalid("body", e.to_string())),
+        "application/x-www-form-urlencoded" => {
+            serde_urlencoded::from_bytes(body).map_err(|e| ApiError::invalid("body", e.to_string()))
+        }
+        _ => Err(ApiError::UnsupportedMediaType(
+            "Send the confirmation as application/json or application/x-www-form-urlencoded.".into(),
+        )),
+    }
 }
 
 /// Confirm a decision link from an e-mail: decides as the approver the link was sent to, once.
+/// Takes JSON or the confirmation page's form; a form gets a page back.
 #[utoipa::path(tag = "validations", operation_id = "confirmDecisionLink",
     params(("token" = String, Path, description = "The token of the link")),
-    request_body = LinkConfirmation,
+    request_body(content((LinkConfirmation = "application/json"), (LinkConfirmation = "application/x-www-form-urlencoded"))),
     responses(
-        (status = 200, description = "Decided; the validation as it now stands", body = DecisionLinkOutcome),
+        (status = 200, description = "Decided; the validation as it now stands (JSON, or a page for a form)",
+            content((DecisionLinkOutcome = "application/json"), (String = "text/html"))),
         (status = 403, description = "The approver is no longer an approver of the company", body = Problem),
         (status = 404, description = "No such link", body = Problem),
         (status = 409, description = "The link was used or expired, or the validation is no longer pending", body = Problem),
+        (status = 415, description = "Neither JSON nor a form", body = Problem),
         (status = 422, description = "A reject link confirmed without a comment", body = Problem)))]
 #[post("/api/v1/decision-links/{token}")]
 pub async fn confirm_decision_link(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<LinkConfirmation>,
-) -> ApiResult<HttpResponse> {
+    body: web::Bytes,
+) -> HttpResponse {
     let token = path.into_inner();
-    let comment = body.into_inner().comment;
+    let html = decision_page::wants_html(&req);
     let links = state.settings.links.clone();
-    let outcome = state
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let now = Utc::now();
-                let target = link_target(conn, &token, now)?;
-                let decision = target.link.decision;
-                let comment = approvals::decision_comment(decision == Decision::Reject, comment.as_deref())?;
-                if !store::use_link(conn, target.link.id, now)? {
-                    return Err(ApiError::Conflict("This link has been used already.".into()));
-                }
-                let decider = (target.link.user_id, target.approver.as_str());
-                let outcome = decide(
-                    conn,
-                    &target.tenant,
-                    &links,
-                    &target.validation,
-                    &target.ticket,
-                    decider,
-                    decision,
-                    comment.as_deref(),
-                )?;
-                Ok(match outcome {
-                    Outcome::Decided(v) => Some(DecisionLinkOutcome { decision, status: v.status(now) }),
-                    Outcome::Expired => None,
+    let outcome = match confirmation(&req, &body) {
+        Err(err) => Err(err),
+        Ok(LinkConfirmation { comment }) => {
+            state
+                .run(move |conn| {
+                    write_tx(conn, |conn| {
+                        let now = Utc::now();
+                        let target = link_target(conn, &token, now)?;
+                        let decision = target.link.decision;
+                        let comment = approvals::decision_comment(decision == Decision::Reject, comment.as_deref())?;
+                        if !store::use_link(conn, target.link.id, now)? {
+                            return Err(ApiError::Conflict("This link has been used already.".into()));
+                        }
+                        let decider = (target.link.user_id, target.approver.as_str());
+                        let outcome = decide(
+                            conn,
+                            &target.tenant,
+                            &links,
+                            &target.validation,
+                            &target.ticket,
+                            decider,
+                            decision,
+                            comment.as_deref(),
+                        )?;
+                        Ok(match outcome {
+                            Outcome::Decided(v) => Some(DecisionLinkOutcome { decision, status: v.status(now) }),
+                            Outcome::Expired => None,
+                        })
+                    })
                 })
-            })
-        })
-        .await?;
-    outcome.map(|o| HttpResponse::Ok().json(o)).ok_or_else(expired)
+                .await
+        }
+    };
+    match (outcome.and_then(|o| o.ok_or_else(expired)), html) {
+        (Ok(o), true) => decision_page::outcome(&o),
+        (Ok(o), false) => decision_page::private(HttpResponse::Ok().json(o)),
+        (Err(err), true) => decision_page::refusal(&err),
+        (Err(err), false) => decision_page::private(err.error_response()),
+    }
 }
 
 /// The result of confirming a decision link.
