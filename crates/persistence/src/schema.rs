@@ -42,6 +42,8 @@ diesel::table! {
         totp_last_step -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        phone_verified_at -> Nullable<Timestamp>,
+        step_up_at -> Nullable<Timestamp>,
     }
 }
 
@@ -438,6 +440,101 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rmm_integrations (tenant_id) {
+        tenant_id -> BigInt,
+        enabled -> Bool,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        webhook_url -> Nullable<Text>,
+        allow_unsigned_links -> Bool,
+        sync_token_hash -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    devices (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        company_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        hostname -> Text,
+        platform -> Text,
+        agent_guid -> Text,
+        machine_id -> Text,
+        group_id -> Text,
+        contact_name -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        token_hash -> Nullable<Text>,
+        last_seen_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agent_nonces (tenant_id, nonce) {
+        tenant_id -> BigInt,
+        nonce -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    verification_codes (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        purpose -> Text,
+        code_hash -> Text,
+        payload -> Text,
+        attempts -> Integer,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    software (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        name -> Text,
+        chocolatey_id -> Nullable<Text>,
+        homebrew_formula -> Nullable<Text>,
+        homebrew_cask -> Nullable<Text>,
+        all_companies -> Bool,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    software_companies (software_id, company_id) {
+        software_id -> BigInt,
+        company_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    device_actions (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        device_id -> BigInt,
+        requested_by -> BigInt,
+        kind -> Text,
+        software_id -> Nullable<BigInt>,
+        status -> Text,
+        result -> Nullable<Text>,
+        created_at -> Timestamp,
+        dispatched_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> companies (company_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(companies -> tenants (tenant_id));
@@ -446,6 +543,9 @@ diesel::joinable!(tickets -> companies (company_id));
 diesel::joinable!(tickets -> request_types (request_type_id));
 diesel::joinable!(tickets -> queues (queue_id));
 diesel::joinable!(validations -> tickets (ticket_id));
+diesel::joinable!(devices -> companies (company_id));
+diesel::joinable!(device_actions -> devices (device_id));
+diesel::joinable!(software_companies -> software (software_id));
 diesel::joinable!(validation_decisions -> validations (validation_id));
 diesel::joinable!(validation_decisions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -481,4 +581,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_requests,
     decision_links,
     outbox,
+    rmm_integrations,
+    devices,
+    agent_nonces,
+    verification_codes,
+    software,
+    software_companies,
+    device_actions,
 );
