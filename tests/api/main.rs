@@ -9,5 +9,6 @@ mod kb;
 mod migrations;
 mod pg;
 mod provider;
+mod rmm;
 mod scale;
 mod tickets;

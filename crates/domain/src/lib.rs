@@ -12,6 +12,7 @@ pub mod kb;
 pub mod notifications;
 pub mod outbox;
 pub mod principal;
+pub mod rmm;
 pub mod roles;
 pub mod settings;
 pub mod throttle;

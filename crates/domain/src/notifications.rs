@@ -35,6 +35,8 @@ pub enum Notice<'a> {
     },
     /// To the ticket's requester: someone else added a public note.
     NoteAdded { recipient: &'a str, number: i64, title: &'a str, author: &'a str, note: &'a str, ticket_url: &'a str },
+    /// To an existing contact registering from its computer: the code that proves the address.
+    ActivationCode { recipient: &'a str, code: &'a str, minutes: i64 },
     /// To each change manager of the company: decide on a change request.
     ChangeRequested {
         recipient: &'a str,
@@ -122,6 +124,11 @@ impl Notice<'_> {
                 ];
                 Rendered { subject: fill(t.note_subject, &vars), body: fill(t.note_body, &vars) }
             }
+            Self::ActivationCode { recipient, code, minutes } => {
+                let minutes = minutes.to_string();
+                let vars = [("name", *recipient), ("code", code), ("minutes", &minutes)];
+                Rendered { subject: fill(t.activation_subject, &vars), body: fill(t.activation_body, &vars) }
+            }
             Self::ChangeRequested { recipient, company, title, description, reason, risk, window, cost, url } => {
                 let window =
                     window.map_or_else(|| "—".to_owned(), |(from, to)| format!("{} – {}", when(from), when(to)));
@@ -183,6 +190,8 @@ struct Texts {
     change_subject: &'static str,
     change_body: &'static str,
     risks: [&'static str; 3],
+    activation_subject: &'static str,
+    activation_body: &'static str,
 }
 
 fn texts(lang: Language) -> &'static Texts {
@@ -215,6 +224,10 @@ const EN: Texts = Texts {
         {title}\n\n{description}\n\nReason: {reason}\nRisk: {risk}\nPlanned window: {window}\n\
         Estimated cost: {cost}\n\nDecide here: {url}\n",
     risks: ["low", "medium", "high"],
+    activation_subject: "Your portal activation code: {code}",
+    activation_body: "Hello {name},\n\nSomeone, probably you, asked to activate portal access for this address from a \
+        computer's agent menu. Enter this code to confirm: {code}\n\nIt is valid for {minutes} minutes. If it was \
+        not you, ignore this message: nothing changes without the code.\n",
 };
 
 const FR: Texts = Texts {
@@ -238,6 +251,10 @@ const FR: Texts = Texts {
         {company} :\n\n{title}\n\n{description}\n\nMotif : {reason}\nRisque : {risk}\nFenêtre prévue : {window}\n\
         Coût estimé : {cost}\n\nDécider ici : {url}\n",
     risks: ["faible", "moyen", "élevé"],
+    activation_subject: "Votre code d'activation du portail : {code}",
+    activation_body: "Bonjour {name},\n\nQuelqu'un, sans doute vous, a demandé l'accès au portail pour cette adresse depuis le \
+        menu de l'agent d'un ordinateur. Saisissez ce code pour confirmer : {code}\n\nIl est valable {minutes} minutes. \
+        Si ce n'était pas vous, ignorez ce message : rien ne change sans le code.\n",
 };
 
 const DE: Texts = Texts {
@@ -261,6 +278,11 @@ const DE: Texts = Texts {
         abzulehnen:\n\n{title}\n\n{description}\n\nBegründung: {reason}\nRisiko: {risk}\n\
         Geplantes Zeitfenster: {window}\nGeschätzte Kosten: {cost}\n\nHier entscheiden: {url}\n",
     risks: ["niedrig", "mittel", "hoch"],
+    activation_subject: "Ihr Aktivierungscode für das Portal: {code}",
+    activation_body:
+        "Hallo {name},\n\njemand, vermutlich Sie, hat über das Agent-Menü eines Computers den Portalzugang für \
+        diese Adresse angefordert. Geben Sie zur Bestätigung diesen Code ein: {code}\n\nEr gilt {minutes} Minuten. \
+        Falls Sie das nicht waren, ignorieren Sie diese Nachricht: Ohne den Code ändert sich nichts.\n",
 };
 
 const ES: Texts = Texts {
@@ -283,6 +305,10 @@ const ES: Texts = Texts {
         {title}\n\n{description}\n\nMotivo: {reason}\nRiesgo: {risk}\nVentana prevista: {window}\n\
         Coste estimado: {cost}\n\nDecida aquí: {url}\n",
     risks: ["bajo", "medio", "alto"],
+    activation_subject: "Su código de activación del portal: {code}",
+    activation_body: "Hola {name}:\n\nAlguien, probablemente usted, ha solicitado el acceso al portal para esta dirección desde \
+        el menú del agente de un equipo. Introduzca este código para confirmarlo: {code}\n\nEs válido durante {minutes} \
+        minutos. Si no ha sido usted, ignore este mensaje: sin el código no cambia nada.\n",
 };
 
 const IT: Texts = Texts {
@@ -305,6 +331,11 @@ const IT: Texts = Texts {
         per {company}:\n\n{title}\n\n{description}\n\nMotivo: {reason}\nRischio: {risk}\n\
         Finestra prevista: {window}\nCosto stimato: {cost}\n\nDecida qui: {url}\n",
     risks: ["basso", "medio", "alto"],
+    activation_subject: "Il suo codice di attivazione del portale: {code}",
+    activation_body:
+        "Buongiorno {name},\n\nqualcuno, probabilmente lei, ha chiesto l'accesso al portale per questo indirizzo dal \
+        menu dell'agente di un computer. Inserisca questo codice per confermare: {code}\n\nÈ valido per {minutes} \
+        minuti. Se non è stato lei, ignori questo messaggio: senza il codice non cambia nulla.\n",
 };
 
 #[cfg(test)]
@@ -349,6 +380,7 @@ mod tests {
                 note: "Fixed.",
                 ticket_url: "https://t",
             },
+            Notice::ActivationCode { recipient: "Sam", code: "123456", minutes: 15 },
             Notice::ChangeRequested {
                 recipient: "Max",
                 company: "Contoso",
@@ -367,10 +399,10 @@ mod tests {
                 for text in [&r.subject, &r.body] {
                     assert!(!text.contains('{'), "{lang:?}: unfilled placeholder in {text}");
                 }
-                assert!(r.subject.contains("42") || r.subject.contains("Firewall"));
+                assert!(r.subject.contains("42") || r.subject.contains("Firewall") || r.subject.contains("123456"));
             }
         }
-        let fr = notices[3].render(Language::Fr);
+        let fr = notices[4].render(Language::Fr);
         assert!(fr.body.contains("1250.50 EUR") && fr.body.contains("élevé"), "{}", fr.body);
     }
 }

@@ -18,12 +18,15 @@ pub enum AuthMethod {
     Recovery,
     /// An API token of an integration script.
     ApiToken,
+    /// A signed link from the RMM agent of the user's computer: a session bound to that device,
+    /// allowed to open tickets on it and read the user's own tickets, nothing more.
+    Agent,
 }
 
 impl AuthMethod {
     /// Reads a stored or claimed name; unknown names are dropped by the callers.
     pub fn parse(name: &str) -> Option<Self> {
-        [Self::Pwd, Self::Otp, Self::Recovery, Self::ApiToken].into_iter().find(|m| m.as_str() == name)
+        [Self::Pwd, Self::Otp, Self::Recovery, Self::ApiToken, Self::Agent].into_iter().find(|m| m.as_str() == name)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -32,6 +35,7 @@ impl AuthMethod {
             Self::Otp => "otp",
             Self::Recovery => "recovery",
             Self::ApiToken => "api_token",
+            Self::Agent => "agent",
         }
     }
 }
@@ -50,6 +54,8 @@ pub struct Principal {
     pub amr: Vec<AuthMethod>,
     /// A read-only API token: may read, never change.
     pub read_only: bool,
+    /// An agent session: the device it was opened from.
+    pub device: Option<i64>,
 }
 
 /// Why a policy said no. The HTTP layer answers 403 with the reason.
@@ -104,6 +110,17 @@ impl Principal {
         }
     }
 
+    /// Approvals, self-service actions and profile changes need a person who signed in, not a
+    /// session opened from an RMM agent link.
+    pub fn require_full_session(&self) -> Result<(), Denied> {
+        if self.device.is_some() {
+            return Err(Denied(
+                "this session was opened from your computer's agent menu; sign in with your password to do this",
+            ));
+        }
+        Ok(())
+    }
+
     /// API tokens outlive sessions, so creating one needs a full sign-in with a second factor,
     /// and a token cannot mint further tokens.
     pub fn require_fresh_mfa_session(&self) -> Result<(), Denied> {
@@ -139,7 +156,7 @@ mod tests {
     use super::*;
 
     fn principal(kind: PrincipalKind, amr: &[AuthMethod], read_only: bool) -> Principal {
-        Principal { user_id: UserId(1), tenant_id: TenantId(1), kind, amr: amr.to_vec(), read_only }
+        Principal { user_id: UserId(1), tenant_id: TenantId(1), kind, amr: amr.to_vec(), read_only, device: None }
     }
 
     #[test]

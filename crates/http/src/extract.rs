@@ -12,9 +12,9 @@ use chrono::{Duration, Utc};
 use clientdesk_domain::entities::{Company, Tenant, User};
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::principal::{AuthMethod, CompanyAccess, Principal, PrincipalKind};
-use clientdesk_domain::roles::RoleSet;
+use clientdesk_domain::roles::{Permission, Role, RoleSet};
 use clientdesk_domain::settings::{self, PortalSettings};
-use clientdesk_persistence::{session, tokens};
+use clientdesk_persistence::{rmm, session, tokens};
 
 use crate::auth::secrets::{fingerprint, API_TOKEN_PREFIX};
 use crate::errors::ApiError;
@@ -55,9 +55,24 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 }
 
 enum Credential {
-    Access { user: UserId, tenant: TenantId, amr: Vec<AuthMethod>, ver: i64 },
+    Access { user: UserId, tenant: TenantId, amr: Vec<AuthMethod>, ver: i64, device: Option<i64> },
     ApiToken(String),
 }
+
+/// What a session opened from an RMM agent link may call: open tickets and read the user's own
+/// (`(method, route pattern)`). Everything else needs a full sign-in.
+const AGENT_ROUTES: [(&str, &str); 10] = [
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/me/devices"),
+    ("GET", "/api/v1/companies/{company_id}/ticket-form"),
+    ("GET", "/api/v1/companies/{company_id}/tickets"),
+    ("POST", "/api/v1/companies/{company_id}/tickets"),
+    ("GET", "/api/v1/tickets/{ticket_id}"),
+    ("GET", "/api/v1/tickets/{ticket_id}/notes"),
+    ("GET", "/api/v1/tickets/{ticket_id}/history"),
+    ("GET", "/api/v1/tickets/{ticket_id}/attachments"),
+    ("GET", "/api/v1/attachments/{attachment_id}"),
+];
 
 impl FromRequest for Auth {
     type Error = actix_web::Error;
@@ -67,6 +82,9 @@ impl FromRequest for Auth {
         let state = req.app_data::<actix_web::web::Data<AppState>>().expect("AppState is registered").clone();
         let token = bearer(req);
         let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
+        let method = req.method().as_str().to_owned();
+        let agent_route =
+            req.match_pattern().is_some_and(|pattern| AGENT_ROUTES.iter().any(|(m, p)| *m == method && *p == pattern));
         Box::pin(async move {
             let token =
                 token.ok_or(ApiError::Unauthorized("Send an access token as Authorization: Bearer <token>."))?;
@@ -83,12 +101,19 @@ impl FromRequest for Auth {
                     .map(UserId)
                     .map_err(|_| ApiError::Unauthorized("The access token is invalid or expired."))?;
                 let amr = claims.amr.iter().filter_map(|m| AuthMethod::parse(m)).collect();
-                Credential::Access { user, tenant: TenantId(claims.tid), amr, ver: claims.ver }
+                Credential::Access { user, tenant: TenantId(claims.tid), amr, ver: claims.ver, device: claims.dev }
             };
             let catalogs = state.catalogs.clone();
             let auth = state.run(move |conn| load(conn, credential, catalogs)).await?;
             if auth.principal.read_only && writes {
                 return Err(ApiError::Forbidden("This API token is read-only.").into());
+            }
+            if auth.principal.device.is_some() && !agent_route {
+                return Err(ApiError::Forbidden(
+                    "This session was opened from your computer's agent menu: it opens and follows your tickets. \
+                     Sign in with your password to do more.",
+                )
+                .into());
             }
             Ok(auth)
         })
@@ -102,8 +127,8 @@ fn load(
 ) -> Result<Auth, ApiError> {
     let now = Utc::now();
     let revoked = || ApiError::Unauthorized("The token is no longer valid. Sign in again.");
-    let (user_id, amr, read_only, expected) = match credential {
-        Credential::Access { user, tenant, amr, ver } => (user, amr, false, Some((tenant, ver))),
+    let (user_id, amr, read_only, expected, device) = match credential {
+        Credential::Access { user, tenant, amr, ver, device } => (user, amr, false, Some((tenant, ver)), device),
         Credential::ApiToken(hash) => {
             let token = tokens::find_api_token(conn, &hash).map_err(|_| revoked())?;
             if token.revoked_at.is_some() || token.expires_at <= now {
@@ -113,7 +138,7 @@ fn load(
             if token.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
                 tokens::touch_api_token(conn, token.id, now)?;
             }
-            (token.user_id, vec![AuthMethod::ApiToken], token.read_only, None)
+            (token.user_id, vec![AuthMethod::ApiToken], token.read_only, None, None)
         }
     };
     let session = match session::load(conn, user_id) {
@@ -132,7 +157,7 @@ fn load(
         Some(role) => PrincipalKind::Staff(role),
         None => PrincipalKind::Portal,
     };
-    let companies: Vec<MemberCompany> = session
+    let mut companies: Vec<MemberCompany> = session
         .memberships
         .into_iter()
         .map(|(company, roles)| {
@@ -141,14 +166,42 @@ fn load(
         })
         .filter(|m| m.settings.portal_enabled)
         .collect();
+    if let Some(device) = device {
+        companies = agent_scope(conn, &session.tenant, user_id, device, companies)?;
+    }
     if kind == PrincipalKind::Portal && companies.is_empty() {
         return Err(ApiError::Forbidden("The portal is disabled for every company you belong to."));
     }
     Ok(Auth {
-        principal: Principal { user_id, tenant_id: session.tenant.id, kind, amr, read_only },
+        principal: Principal { user_id, tenant_id: session.tenant.id, kind, amr, read_only, device },
         user: session.user,
         tenant: session.tenant,
         companies,
         catalogs,
     })
+}
+
+/// An agent session reaches one company, the device's, as a `portal_user` there (its own
+/// tickets), and only while the device is still the user's and the integration is on.
+fn agent_scope(
+    conn: &mut clientdesk_persistence::DbConnection,
+    tenant: &Tenant,
+    user: UserId,
+    device: i64,
+    companies: Vec<MemberCompany>,
+) -> Result<Vec<MemberCompany>, ApiError> {
+    let revoked = ApiError::Unauthorized("The agent session is no longer valid. Open the link again.");
+    let enabled = rmm::integration_of(conn, tenant.id)?.is_some_and(|i| i.enabled);
+    let device = match rmm::get_device(conn, tenant.id, device) {
+        Err(clientdesk_persistence::Error::NotFound) => return Err(revoked),
+        other => other?,
+    };
+    if !enabled || device.user_id != Some(user) {
+        return Err(revoked);
+    }
+    Ok(companies
+        .into_iter()
+        .filter(|m| m.company.id == device.company_id && m.roles.grants(Permission::TicketsCreate))
+        .map(|m| MemberCompany { roles: RoleSet::from_stored(Role::PortalUser.as_str()), ..m })
+        .collect())
 }

@@ -51,6 +51,8 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::kb::routes)
             .configure(routes::validations::routes)
             .configure(routes::changes::routes)
+            .configure(routes::devices::routes)
+            .configure(routes::agent::routes)
             .configure(routes::health::routes)
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()));
     }

@@ -3,7 +3,9 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{attachments, auth, catalog, changes, companies, health, kb, me, tickets, users, validations};
+use crate::routes::{
+    agent, attachments, auth, catalog, changes, companies, devices, health, kb, me, tickets, users, validations,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -41,6 +43,10 @@ use crate::routes::{attachments, auth, catalog, changes, companies, health, kb, 
         validations::preview_decision_link, validations::confirm_decision_link,
         changes::create_change_request, changes::list_change_requests, changes::get_change_request,
         changes::decide_change_request, changes::cancel_change_request,
+        devices::get_integration, devices::put_integration, devices::rotate_secret, devices::new_sync_token,
+        devices::sync_devices, devices::list_devices, devices::get_device, devices::update_device,
+        devices::rotate_device_token, devices::delete_device, devices::my_devices,
+        agent::agent_login, agent::exchange_code, agent::register, agent::confirm_registration,
         health::live, health::ready, health::metrics,
     ),
     modifiers(&BearerScheme),
@@ -56,6 +62,8 @@ use crate::routes::{attachments, auth, catalog, changes, companies, health, kb, 
             the company's approvers in the portal or through the single-use links of the e-mail"),
         (name = "change requests", description = "Changes proposed by the provider, approved or rejected by the \
             company's change managers"),
+        (name = "rmm", description = "The RMM integration: devices synced from it, signed agent links from the \
+            tray menu, self-registration from a computer"),
         (name = "health", description = "Liveness, readiness, metrics"),
     )
 )]

@@ -38,6 +38,9 @@ pub struct LinkSettings {
     pub change_request_url: String,
     /// How long a mailed decision link works (at most until the validation's deadline).
     pub decision_link_ttl: chrono::Duration,
+    /// The front end's page that a browser opening an agent link is sent to, with a one-time
+    /// code in the fragment (`#code=...`) to exchange for the sign-in answer.
+    pub agent_login_url: String,
 }
 
 impl Default for LinkSettings {
@@ -47,6 +50,7 @@ impl Default for LinkSettings {
             ticket_url: "http://localhost:3000/tickets/{ticket_id}".into(),
             change_request_url: "http://localhost:3000/change-requests/{change_request_id}".into(),
             decision_link_ttl: chrono::Duration::days(7),
+            agent_login_url: "http://localhost:3000/agent-login".into(),
         }
     }
 }

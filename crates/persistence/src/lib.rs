@@ -11,6 +11,7 @@ pub mod error;
 pub mod idempotency;
 pub mod kb;
 pub mod outbox;
+pub mod rmm;
 pub mod schema;
 pub mod session;
 pub mod tenants;

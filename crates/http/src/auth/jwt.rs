@@ -60,6 +60,9 @@ pub struct AccessClaims {
     pub amr: Vec<String>,
     /// The user's auth version when issued; a change of password, 2FA or roles raises it.
     pub ver: i64,
+    /// An agent session's device: the session is bound to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dev: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -120,6 +123,33 @@ impl Keys {
             kind: if staff { "staff" } else { "portal" }.into(),
             amr,
             ver,
+            dev: None,
+        };
+        encode(&self.header(ACCESS_TYP), &claims, &self.signing.1).expect("HS256 encoding of plain claims cannot fail")
+    }
+
+    /// An access token for a session opened from an RMM agent link: `amr` is `agent` and the
+    /// token is bound to the device.
+    pub fn issue_agent_access(
+        &self,
+        user_id: i64,
+        tenant_id: i64,
+        device: i64,
+        ver: i64,
+        now: DateTime<Utc>,
+    ) -> String {
+        let claims = AccessClaims {
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            sub: user_id.to_string(),
+            exp: (now + ACCESS_TTL).timestamp(),
+            iat: now.timestamp(),
+            typ: ACCESS_TYP.into(),
+            tid: tenant_id,
+            kind: "portal".into(),
+            amr: vec!["agent".into()],
+            ver,
+            dev: Some(device),
         };
         encode(&self.header(ACCESS_TYP), &claims, &self.signing.1).expect("HS256 encoding of plain claims cannot fail")
     }

@@ -44,6 +44,33 @@ pub fn recovery_fingerprint(user_id: i64, code: &str) -> String {
     fingerprint(&format!("{user_id}:{normalised}"))
 }
 
+/// HMAC-SHA256 of `message` under `key`, hex encoded: how clientdesk signs what it sends to the
+/// RMM and checks what the RMM signs.
+pub fn hmac_hex(key: &[u8], message: &[u8]) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(message);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Whether `signature` (hex) is the HMAC-SHA256 of `message` under one of `keys`, compared in
+/// constant time.
+pub fn hmac_matches<'a>(keys: impl IntoIterator<Item = &'a str>, message: &[u8], signature: &str) -> bool {
+    use hmac::Mac;
+    let Ok(signature) = hex::decode(signature.trim()) else { return false };
+    keys.into_iter().any(|key| {
+        let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
+        mac.update(message);
+        mac.verify_slice(&signature).is_ok()
+    })
+}
+
+/// Compares two fingerprints without leaking where they differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +93,16 @@ mod tests {
             recovery_fingerprint(7, &codes[0].to_uppercase().replace('-', ""))
         );
         assert_ne!(recovery_fingerprint(7, &codes[0]), recovery_fingerprint(8, &codes[0]));
+    }
+
+    #[test]
+    fn hmac_signatures_match_only_under_one_of_the_keys() {
+        // RFC 4231 test case 2.
+        let sig = hmac_hex(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(sig, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        assert!(hmac_matches(["old", "Jefe"], b"what do ya want for nothing?", &sig));
+        assert!(!hmac_matches(["old"], b"what do ya want for nothing?", &sig));
+        assert!(!hmac_matches(["Jefe"], b"what do ya want for nothing!", &sig));
+        assert!(!hmac_matches(["Jefe"], b"x", "not hex"));
     }
 }

@@ -1,9 +1,11 @@
+pub mod agent;
 pub mod attachments;
 pub mod auth;
 pub mod catalog;
 pub mod changes;
 pub mod companies;
 pub mod decision_page;
+pub mod devices;
 pub mod health;
 pub mod kb;
 pub mod me;

@@ -253,7 +253,7 @@ pub fn create(
             request_type_id: input.request_type_id,
             requester_id: requester,
             contact_id: contact,
-            device_id: None,
+            device_id: auth.principal.device,
             custom_values,
         },
         // The history names who opened it: the staff member, when staff open it for a member.

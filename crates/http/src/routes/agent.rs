@@ -1,0 +1,595 @@
+//! Arriving from the RMM agent's tray menu: a link naming the tenant and the computer, proven by
+//! an HMAC signature or the device's link token, answered with an agent session, a request to
+//! sign in normally (users with a second factor), or a registration form for a computer without
+//! a portal user.
+//!
+//! Device ids are no secret (they show in reports and never expire), so a link is accepted only
+//! with proof, and what it grants is small: an agent session opens tickets on its device and
+//! reads the user's own tickets. Every refusal is the same 401, with the reason in the audit log.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
+use chrono::{DateTime, Duration, Utc};
+use clientdesk_domain::entities::Tenant;
+use clientdesk_domain::ids::{TenantId, UserId};
+use clientdesk_domain::notifications::Notice;
+use clientdesk_domain::outbox::Channel;
+use clientdesk_domain::rmm::{self, AgentIds, LINK_MAX_SKEW_SECONDS};
+use clientdesk_domain::roles::{Permission, Role, RoleSet};
+use clientdesk_domain::user::{parse_name, parse_phone, Email, Language};
+use clientdesk_persistence::audit;
+use clientdesk_persistence::outbox::{self, NewMessage};
+use clientdesk_persistence::rmm::{self as store, Code, Device, NewCode};
+use clientdesk_persistence::{companies, session, tenants, users, write_tx, DbConnection};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::Client;
+use super::tickets::view::Named;
+use crate::auth::jwt::ACCESS_TTL;
+use crate::auth::secrets::{fingerprint, hmac_matches, random_token};
+use crate::errors::{ApiError, ApiResult, Problem};
+use crate::state::AppState;
+
+const LOGIN_CODE: &str = "agent_login_code";
+const REGISTRATION: &str = "agent_registration";
+const LOGIN_CODE_TTL: Duration = Duration::seconds(60);
+const REGISTRATION_TTL: Duration = Duration::minutes(30);
+const ACTIVATION_TTL: Duration = Duration::minutes(15);
+const MAX_ACTIVATION_ATTEMPTS: i32 = 5;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(agent_login).service(exchange_code).service(register).service(confirm_registration);
+}
+
+/// The link the RMM agent opens. Give either `ts`, `nonce` and `sig`, or `token`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AgentLink {
+    /// The tenant: its slug or its name (`+` for a space).
+    pub client: String,
+    pub agentguid: String,
+    pub machineid: String,
+    pub groupid: String,
+    /// Unix time of signing; at most 5 minutes off.
+    pub ts: Option<i64>,
+    /// A random value, used once (8 to 128 characters).
+    pub nonce: Option<String>,
+    /// Hex HMAC-SHA256, under the integration's secret, of the six signed parameters in
+    /// alphabetical order, form-encoded: `agentguid=..&client=..&groupid=..&machineid=..&nonce=..&ts=..`.
+    pub sig: Option<String>,
+    /// The device's link token, for RMMs that can only fill a fixed link template.
+    pub token: Option<String>,
+}
+
+/// Where the link leads.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum AgentLoginAnswer {
+    /// Signed in for this device: open tickets on it and read your own tickets. There is no
+    /// refresh token: open the link again after `expires_in` seconds.
+    AgentSession { access_token: String, token_type: &'static str, expires_in: i64, device_id: i64 },
+    /// The device's user has a second factor (or must enrol one): sign in with password and code.
+    SignInRequired { tenant: String, email: String },
+    /// Nobody uses this device yet: register with this token (`POST /api/v1/rmm/registrations`).
+    RegistrationRequired { registration_token: String, expires_in: i64, company: Named, prefill: Prefill },
+}
+
+/// The RMM's contact details for the device, to prefill the registration form.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct Prefill {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// Why a link was refused; recorded in the audit log, never told to the caller.
+struct Refused(&'static str, Option<TenantId>);
+
+fn refused() -> ApiError {
+    ApiError::Unauthorized("The agent link is not valid.")
+}
+
+fn audit_refusal(conn: &mut DbConnection, client: &Client, refusal: &Refused) -> ApiResult<()> {
+    let mut event = client.event(refusal.1, None, "agent_login_refused");
+    event.detail = Some(refusal.0.to_owned());
+    audit::record(conn, &event, Utc::now())?;
+    Ok(())
+}
+
+/// Checks a link and finds its device.
+fn verify(
+    conn: &mut DbConnection,
+    link: &AgentLink,
+    now: DateTime<Utc>,
+) -> ApiResult<Result<(Tenant, Device), Refused>> {
+    let Ok(tenant) = store::tenant_by_client(conn, &link.client) else {
+        return Ok(Err(Refused("unknown tenant", None)));
+    };
+    let refuse = |why| Ok(Err(Refused(why, Some(tenant.id))));
+    let Some(integration) = store::integration_of(conn, tenant.id)?.filter(|i| i.enabled) else {
+        return refuse("agent portal access is disabled");
+    };
+    let ids = AgentIds {
+        agent_guid: link.agentguid.clone(),
+        machine_id: link.machineid.clone(),
+        group_id: link.groupid.clone(),
+    };
+    let device = match (&link.sig, &link.token) {
+        (Some(sig), None) => {
+            let (Some(ts), Some(nonce)) = (link.ts, link.nonce.as_deref()) else {
+                return refuse("signed link without ts or nonce");
+            };
+            if !(8..=128).contains(&nonce.len()) {
+                return refuse("bad nonce");
+            }
+            let canonical = rmm::canonical_link(&link.client, &ids, ts, nonce);
+            let keys = std::iter::once(integration.secret.as_str()).chain(integration.previous_secret.as_deref());
+            if !hmac_matches(keys, canonical.as_bytes(), sig) {
+                return refuse("bad signature");
+            }
+            if (now.timestamp() - ts).abs() > LINK_MAX_SKEW_SECONDS {
+                return refuse("timestamp too far from now");
+            }
+            let valid_until = now + Duration::seconds(2 * LINK_MAX_SKEW_SECONDS);
+            if !store::use_nonce(conn, tenant.id, nonce, valid_until, now)? {
+                return refuse("nonce used before");
+            }
+            store::device_by_guid(conn, tenant.id, &ids.agent_guid)?
+        }
+        (None, Some(token)) => match store::device_by_token(conn, &fingerprint(token)) {
+            Ok(device) if device.tenant_id == tenant.id => Some(device),
+            Ok(_) | Err(clientdesk_persistence::Error::NotFound) => return refuse("unknown or revoked device token"),
+            Err(e) => return Err(e.into()),
+        },
+        (None, None) if integration.allow_unsigned_links => store::device_by_guid(conn, tenant.id, &ids.agent_guid)?,
+        (None, None) => return refuse("unsigned link"),
+        (Some(_), Some(_)) => return refuse("both a signature and a token"),
+    };
+    match device {
+        Some(device) if device.ids == ids => Ok(Ok((tenant, device))),
+        _ => refuse("the ids match no device of the tenant"),
+    }
+}
+
+/// What the link leads to for this device, as of now.
+fn outcome(
+    state: &AppState,
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    device: &Device,
+    client: &Client,
+) -> ApiResult<AgentLoginAnswer> {
+    let now = Utc::now();
+    let Some(user) = device.user_id else {
+        let token = random_token(32);
+        let payload = serde_json::json!({ "device_id": device.id }).to_string();
+        let code = NewCode {
+            tenant_id: tenant.id,
+            user_id: None,
+            purpose: REGISTRATION,
+            code_hash: &fingerprint(&token),
+            payload: &payload,
+            expires_at: now + REGISTRATION_TTL,
+        };
+        store::create_code(conn, &code, now)?;
+        let company = companies::get(conn, tenant.id, device.company_id)?;
+        return Ok(AgentLoginAnswer::RegistrationRequired {
+            registration_token: token,
+            expires_in: REGISTRATION_TTL.num_seconds(),
+            company: Named { id: company.id.0, name: company.name },
+            prefill: Prefill {
+                name: device.contact_name.clone(),
+                email: device.contact_email.clone(),
+                phone: device.contact_phone.clone(),
+            },
+        });
+    };
+    let session = session::load(conn, user)?;
+    let sign_in =
+        || AgentLoginAnswer::SignInRequired { tenant: tenant.slug.clone(), email: session.user.email.clone() };
+    let opens_tickets = session.memberships.iter().any(|(company, roles)| {
+        company.id == device.company_id
+            && roles.grants(Permission::TicketsCreate)
+            && clientdesk_domain::settings::resolve(&tenant.portal_defaults, &company.portal_overrides).portal_enabled
+    });
+    if session.user.disabled || !opens_tickets {
+        return Err(refused());
+    }
+    // Seed 003: a user with a second factor enters password and code, agent or not. A company's
+    // 2FA policy governs full sign-ins; an agent session is already limited to this device's
+    // tickets, so a user without a second factor gets one (and a self-registered user, who has
+    // no password yet, can use the portal at all).
+    if session.user.has_totp() {
+        return Ok(sign_in());
+    }
+    let token = state.keys.issue_agent_access(user.0, tenant.id.0, device.id, session.user.auth_version, now);
+    let mut event = client.event(Some(tenant.id), Some(user), "agent_login");
+    event.target = Some(format!("device:{}", device.id));
+    audit::record(conn, &event, now)?;
+    Ok(AgentLoginAnswer::AgentSession {
+        access_token: token,
+        token_type: "Bearer",
+        expires_in: ACCESS_TTL.num_seconds(),
+        device_id: device.id,
+    })
+}
+
+fn wants_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/json"))
+}
+
+fn private(mut res: HttpResponse) -> HttpResponse {
+    let headers = res.headers_mut();
+    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    headers.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    res
+}
+
+/// Open the portal from the RMM agent's tray menu.
+///
+/// API clients (`Accept: application/json`) get the answer as JSON. A browser is redirected
+/// (303) to the front end's agent-login page with a one-time code in the fragment
+/// (`#code=...`, valid 60 s, usable once) to exchange with `POST /api/v1/rmm/agent-login/exchange`,
+/// or with `#error=invalid_link`. Refused (one uniform 401, the reason in the audit log): a wrong
+/// signature or token, `ts` more than 5 minutes off, a nonce used before, the integration
+/// disabled, ids matching no device of the tenant. Unsigned links work only where the tenant
+/// opted in to them (unsafe).
+#[utoipa::path(tag = "rmm", operation_id = "agentLogin",
+    params(AgentLink),
+    responses(
+        (status = 200, description = "Where the link leads (JSON clients)", body = AgentLoginAnswer),
+        (status = 303, description = "Browsers: to the front end, with `#code=...` or `#error=invalid_link`"),
+        (status = 401, description = "The link is not valid", body = Problem),
+        (status = 422, description = "A required parameter is missing", body = Problem)))]
+#[get("/api/v1/rmm/agent-login")]
+pub async fn agent_login(state: web::Data<AppState>, req: HttpRequest, link: web::Query<AgentLink>) -> HttpResponse {
+    let (link, client, json) = (link.into_inner(), Client::of(&req), wants_json(&req));
+    let st = state.clone();
+    let step = state
+        .run(move |conn| {
+            let now = Utc::now();
+            let verified = write_tx(conn, |conn| verify(conn, &link, now))?;
+            let (tenant, device) = match verified {
+                Ok(found) => found,
+                Err(refusal) => {
+                    audit_refusal(conn, &client, &refusal)?;
+                    return Err(refused());
+                }
+            };
+            if json {
+                return write_tx(conn, |conn| outcome(&st, conn, &tenant, &device, &client)).map(Step::Answer);
+            }
+            // A browser gets a code for the front end; the answer is made when it is exchanged.
+            let code = random_token(32);
+            let payload = serde_json::json!({ "device_id": device.id }).to_string();
+            let new = NewCode {
+                tenant_id: tenant.id,
+                user_id: device.user_id,
+                purpose: LOGIN_CODE,
+                code_hash: &fingerprint(&code),
+                payload: &payload,
+                expires_at: now + LOGIN_CODE_TTL,
+            };
+            write_tx(conn, |conn| store::create_code(conn, &new, now))?;
+            Ok(Step::Code(code))
+        })
+        .await;
+    let front_end = &state.settings.links.agent_login_url;
+    let redirect = |fragment: String| {
+        private(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("{front_end}#{fragment}"))).finish())
+    };
+    match step {
+        Ok(Step::Answer(answer)) => private(HttpResponse::Ok().json(answer)),
+        Ok(Step::Code(code)) => redirect(format!("code={code}")),
+        Err(ApiError::Unauthorized(_)) if !json => redirect("error=invalid_link".into()),
+        Err(err) => private(err.error_response()),
+    }
+}
+
+enum Step {
+    Answer(AgentLoginAnswer),
+    Code(String),
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "c2Fp9v1mKq0ZbT3xWn7Ly5uRd8sGe4Aj6hPo2Ik0QwE"}))]
+pub struct CodeExchange {
+    /// The code from the fragment of the front end's URL.
+    pub code: String,
+}
+
+/// Trade the one-time code a browser was redirected with for the agent login's answer.
+#[utoipa::path(tag = "rmm", operation_id = "exchangeAgentLoginCode",
+    request_body = CodeExchange,
+    responses(
+        (status = 200, description = "Where the link leads", body = AgentLoginAnswer),
+        (status = 401, description = "Unknown, expired or used code", body = Problem)))]
+#[post("/api/v1/rmm/agent-login/exchange")]
+pub async fn exchange_code(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<CodeExchange>,
+) -> ApiResult<HttpResponse> {
+    let (code, client) = (body.into_inner().code, Client::of(&req));
+    let st = state.clone();
+    let answer = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let now = Utc::now();
+                let invalid = || ApiError::Unauthorized("The code is invalid, expired or used.");
+                let found = store::code_by_hash(conn, LOGIN_CODE, &fingerprint(&code)).map_err(|_| invalid())?;
+                if found.expires_at <= now || !store::use_code(conn, found.id, now)? {
+                    return Err(invalid());
+                }
+                let (tenant, device) = code_device(conn, &found)?;
+                outcome(&st, conn, &tenant, &device, &client)
+            })
+        })
+        .await?;
+    Ok(private(HttpResponse::Ok().json(answer)))
+}
+
+/// The tenant and device a stored code names.
+fn code_device(conn: &mut DbConnection, code: &Code) -> ApiResult<(Tenant, Device)> {
+    let device_id = serde_json::from_str::<serde_json::Value>(&code.payload)
+        .ok()
+        .and_then(|p| p["device_id"].as_i64())
+        .ok_or_else(|| ApiError::Internal(format!("code {} has no device", code.id)))?;
+    let tenant = tenants::get(conn, code.tenant_id)?;
+    let device = store::get_device(conn, code.tenant_id, device_id)?;
+    Ok((tenant, device))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"registration_token": "q8Rz...", "name": "Sam Sample", "email": "sam@contoso.example",
+    "phone": "+41 44 555 12 34"}))]
+pub struct RegistrationInput {
+    pub registration_token: String,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+/// The outcome of a registration.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum RegistrationAnswer {
+    /// Registered and signed in for the device.
+    #[serde(rename = "agent_session")]
+    Registered(AgentSessionView),
+    /// The address belongs to an existing contact: confirm with the code e-mailed to it
+    /// (`POST /api/v1/rmm/registrations/confirm`).
+    ConfirmationRequired { expires_in: i64 },
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgentSessionView {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    pub device_id: i64,
+}
+
+/// The registration a token opened, still usable: not spent, not expired, its device still
+/// without a user.
+fn registration(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> ApiResult<(Code, Tenant, Device)> {
+    let invalid = || ApiError::Unauthorized("The registration token is invalid or expired. Open the link again.");
+    let code = store::code_by_hash(conn, REGISTRATION, &fingerprint(token)).map_err(|_| invalid())?;
+    if code.used_at.is_some() || code.expires_at <= now {
+        return Err(invalid());
+    }
+    let (tenant, device) = code_device(conn, &code)?;
+    if device.user_id.is_some() {
+        return Err(ApiError::Conflict("This computer has a portal user already.".into()));
+    }
+    Ok((code, tenant, device))
+}
+
+/// Signs a new or activated user in for the device, once the registration is spent.
+fn finish(
+    state: &AppState,
+    conn: &mut DbConnection,
+    client: &Client,
+    registration: &Code,
+    tenant: &Tenant,
+    device: &Device,
+    user: UserId,
+) -> ApiResult<AgentSessionView> {
+    let now = Utc::now();
+    if !store::use_code(conn, registration.id, now)? || !store::set_device_user(conn, device.id, user, now)? {
+        return Err(ApiError::Conflict("This registration was completed already.".into()));
+    }
+    if !users::is_member(conn, user, device.company_id)? {
+        let roles = RoleSet::from_stored(Role::PortalUser.as_str());
+        users::upsert_membership(conn, tenant.id, user, device.company_id, &roles, now)?;
+    }
+    let mut event = client.event(Some(tenant.id), Some(user), "agent_registration");
+    event.target = Some(format!("device:{}", device.id));
+    audit::record(conn, &event, now)?;
+    let device = store::get_device(conn, tenant.id, device.id)?;
+    match outcome(state, conn, tenant, &device, client)? {
+        AgentLoginAnswer::AgentSession { access_token, token_type, expires_in, device_id } => {
+            Ok(AgentSessionView { access_token, token_type, expires_in, device_id })
+        }
+        _ => Err(ApiError::Conflict("Sign in with your password and code to continue.".into())),
+    }
+}
+
+/// Register from the agent link: become a portal user of the device's company, linked to the
+/// device, and signed in.
+///
+/// An address that is already a portal user's answers 409 (ask the provider to link the device
+/// to it). The address of an existing contact without portal access is activated only once a
+/// code e-mailed to it is confirmed, so nobody takes over an account from a computer.
+#[utoipa::path(tag = "rmm", operation_id = "registerFromAgent",
+    request_body = RegistrationInput,
+    responses(
+        (status = 201, description = "Registered and signed in", body = RegistrationAnswer),
+        (status = 202, description = "A code was e-mailed to the existing contact", body = RegistrationAnswer),
+        (status = 401, description = "Invalid or expired registration token", body = Problem),
+        (status = 409, description = "The address is a portal user's already, or the computer has a user", body = Problem),
+        (status = 422, description = "Invalid name, e-mail or phone", body = Problem)))]
+#[post("/api/v1/rmm/registrations")]
+pub async fn register(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<RegistrationInput>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let name = parse_name("name", &body.name)?;
+    let email = Email::parse(&body.email)?;
+    let phone = body.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(parse_phone).transpose()?;
+    let client = Client::of(&req);
+    let st = state.clone();
+    let answer = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let now = Utc::now();
+                let (code, tenant, device) = registration(conn, &body.registration_token, now)?;
+                match users::find_by_email(conn, tenant.id, email.as_str()) {
+                    Ok(existing) if existing.password_hash.is_some() || existing.staff_role.is_some() => {
+                        Err(ApiError::Conflict(
+                            "A portal user with this e-mail address exists already. Ask your provider to link this \
+                             computer to it."
+                                .into(),
+                        ))
+                    }
+                    Ok(existing) => {
+                        // An existing contact: prove the address before it becomes a portal login.
+                        let secret = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
+                        let purpose = format!("activation:{}", code.id);
+                        let payload = serde_json::json!({ "user_id": existing.id.0 }).to_string();
+                        let new = NewCode {
+                            tenant_id: tenant.id,
+                            user_id: Some(existing.id),
+                            purpose: &purpose,
+                            code_hash: &fingerprint(&format!("{}:{secret}", code.id)),
+                            payload: &payload,
+                            expires_at: now + ACTIVATION_TTL,
+                        };
+                        store::create_code(conn, &new, now)?;
+                        let notice = Notice::ActivationCode {
+                            recipient: &existing.name,
+                            code: &secret,
+                            minutes: ACTIVATION_TTL.num_minutes(),
+                        };
+                        mail(conn, tenant.id, &existing.email, existing.language, &notice, now)?;
+                        let mut event =
+                            client.event(Some(tenant.id), Some(existing.id), "agent_registration_code_sent");
+                        event.target = Some(format!("device:{}", device.id));
+                        audit::record(conn, &event, now)?;
+                        Ok((202, RegistrationAnswer::ConfirmationRequired { expires_in: ACTIVATION_TTL.num_seconds() }))
+                    }
+                    Err(clientdesk_persistence::Error::NotFound) => {
+                        let user = users::create(
+                            conn,
+                            &users::NewUser {
+                                tenant_id: tenant.id,
+                                email: email.as_str(),
+                                name: &name,
+                                phone: phone.as_deref(),
+                                language: Language::default(),
+                                staff_role: None,
+                                password_hash: None,
+                            },
+                            now,
+                        )?;
+                        let session = finish(&st, conn, &client, &code, &tenant, &device, user.id)?;
+                        Ok((201u16, RegistrationAnswer::Registered(session)))
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            })
+        })
+        .await?;
+    let (status, answer) = answer;
+    let status = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK);
+    Ok(private(HttpResponse::build(status).json(answer)))
+}
+
+fn mail(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    to: &str,
+    language: Language,
+    notice: &Notice<'_>,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let rendered = notice.render(language);
+    let message = NewMessage {
+        tenant_id: tenant,
+        channel: Channel::Email,
+        recipient: to.to_owned(),
+        subject: rendered.subject,
+        body: rendered.body,
+        language: Some(language.as_str().to_owned()),
+    };
+    outbox::enqueue(conn, &message, now)?;
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"registration_token": "q8Rz...", "code": "482913"}))]
+pub struct RegistrationConfirmation {
+    pub registration_token: String,
+    /// The 6-digit code e-mailed to the address.
+    pub code: String,
+}
+
+/// Confirm a registration with the code e-mailed to the existing contact: the contact becomes a
+/// portal user of the device's company, linked to the device, and is signed in. Five wrong codes
+/// spend the code: register again.
+#[utoipa::path(tag = "rmm", operation_id = "confirmAgentRegistration",
+    request_body = RegistrationConfirmation,
+    responses(
+        (status = 200, description = "Activated and signed in", body = RegistrationAnswer),
+        (status = 401, description = "Invalid or expired registration token", body = Problem),
+        (status = 409, description = "No code was sent, it expired, or too many wrong codes", body = Problem),
+        (status = 422, description = "Wrong code", body = Problem)))]
+#[post("/api/v1/rmm/registrations/confirm")]
+pub async fn confirm_registration(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<RegistrationConfirmation>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let client = Client::of(&req);
+    let st = state.clone();
+    // A wrong code is counted even though the answer is an error, so it is written first.
+    let checked = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let now = Utc::now();
+                let (registration, tenant, device) = registration(conn, &body.registration_token, now)?;
+                let stale = || ApiError::Conflict("No valid code: register again to receive a new one.".into());
+                let sent =
+                    store::latest_code_of(conn, &format!("activation:{}", registration.id))?.ok_or_else(stale)?;
+                if sent.used_at.is_some() || sent.expires_at <= now || sent.attempts >= MAX_ACTIVATION_ATTEMPTS {
+                    return Err(stale());
+                }
+                let given = fingerprint(&format!("{}:{}", registration.id, body.code.trim()));
+                if !crate::auth::secrets::constant_time_eq(&given, &sent.code_hash) {
+                    store::count_attempt(conn, sent.id)?;
+                    return Ok(Err(ApiError::invalid("code", "is not the code we sent")));
+                }
+                store::use_code(conn, sent.id, now)?;
+                let user = sent.user_id.ok_or_else(|| ApiError::Internal("activation code without a user".into()))?;
+                let session = finish(&st, conn, &client, &registration, &tenant, &device, user)?;
+                Ok(Ok(RegistrationAnswer::Registered(session)))
+            })
+        })
+        .await?;
+    Ok(private(HttpResponse::Ok().json(checked?)))
+}

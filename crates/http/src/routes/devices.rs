@@ -1,0 +1,660 @@
+//! The RMM integration and its devices: the tenant's integration settings and secrets (provider
+//! admins), the RMM's bulk device sync (with the integration's own credential, not a user
+//! token), staff management of devices, and a user's own devices.
+
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use clientdesk_domain::ids::{CompanyId, UserId};
+use clientdesk_domain::rmm::{ActionKind, AgentIds, Platform};
+use clientdesk_domain::user::Email;
+use clientdesk_persistence::rmm::{self as store, Device, DeviceFields, Integration};
+use clientdesk_persistence::{companies, users, write_tx, DbConnection};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::Client;
+use crate::auth::secrets::{fingerprint, random_token};
+use crate::errors::{ApiError, ApiResult, Problem};
+use crate::extract::Auth;
+use crate::paging::{self, PageQuery, Paged};
+use crate::state::AppState;
+
+/// Prefix of the RMM's sync credential, so a leaked one is recognisable.
+pub const SYNC_TOKEN_PREFIX: &str = "cdr_";
+/// Most devices in one sync request.
+const MAX_SYNC: usize = 500;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(get_integration)
+        .service(put_integration)
+        .service(rotate_secret)
+        .service(new_sync_token)
+        .service(sync_devices)
+        .service(list_devices)
+        .service(get_device)
+        .service(update_device)
+        .service(rotate_device_token)
+        .service(delete_device)
+        .service(my_devices);
+}
+
+/// The integration as staff see it; secrets are shown once, when made.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"enabled": true, "webhook_url": "https://rmm.example.com/hooks/clientdesk",
+    "allow_unsigned_links": false, "has_previous_secret": true, "has_sync_token": true,
+    "updated_at": "2026-11-23T09:00:00Z"}))]
+pub struct IntegrationView {
+    /// Agent portal access: when off, every agent link is refused.
+    pub enabled: bool,
+    /// Where self-service actions are dispatched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
+    /// Accept unsigned legacy links (ids only). Unsafe: anyone who has seen a device's ids can
+    /// open its user's session.
+    pub allow_unsigned_links: bool,
+    /// A previous secret is still accepted (a rotation is rolling out).
+    pub has_previous_secret: bool,
+    pub has_sync_token: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&Integration> for IntegrationView {
+    fn from(i: &Integration) -> Self {
+        Self {
+            enabled: i.enabled,
+            webhook_url: i.webhook_url.clone(),
+            allow_unsigned_links: i.allow_unsigned_links,
+            has_previous_secret: i.previous_secret.is_some(),
+            has_sync_token: i.sync_token_hash.is_some(),
+            updated_at: i.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"enabled": true, "webhook_url": "https://rmm.example.com/hooks/clientdesk",
+    "allow_unsigned_links": false}))]
+pub struct IntegrationInput {
+    pub enabled: bool,
+    /// An `https://` URL (or `http://` for a local address).
+    pub webhook_url: Option<String>,
+    #[serde(default)]
+    pub allow_unsigned_links: bool,
+}
+
+/// A secret shown once.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"secret": "k2Vt3q9b0o1S5dWm2n7Yx4cZr8pLe6Jf0uHa3TgQwBs"}))]
+pub struct SecretView {
+    pub secret: String,
+}
+
+fn new_integration(auth: &Auth, now: DateTime<Utc>) -> Integration {
+    Integration {
+        tenant_id: auth.tenant.id,
+        enabled: false,
+        secret: random_token(32),
+        previous_secret: None,
+        webhook_url: None,
+        allow_unsigned_links: false,
+        sync_token_hash: None,
+        updated_at: now,
+    }
+}
+
+/// An outgoing URL: absolute, `https` (plain `http` only for loopback addresses, for tests and
+/// a laptop), at most 2,000 characters.
+fn webhook_url(url: &str) -> ApiResult<String> {
+    let url = url.trim();
+    let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|p| url.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/'])));
+    let host = url.strip_prefix("https://").map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
+    if url.len() > 2000 || !(local || host.is_some_and(|h| !h.is_empty())) || url.contains(char::is_whitespace) {
+        return Err(ApiError::invalid("webhook_url", "must be an https:// URL (http:// only for localhost)"));
+    }
+    Ok(url.to_owned())
+}
+
+/// Read the tenant's RMM integration (provider admins).
+#[utoipa::path(tag = "rmm", operation_id = "getRmmIntegration", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The integration", body = IntegrationView),
+        (status = 403, description = "Not a provider admin", body = Problem),
+        (status = 404, description = "Not set up yet", body = Problem)))]
+#[get("/api/v1/rmm/integration")]
+pub async fn get_integration(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
+    auth.principal.require_provider_admin_role()?;
+    let view = state
+        .run(move |conn| {
+            let integration = store::integration_of(conn, auth.tenant.id)?.ok_or(ApiError::NotFound)?;
+            Ok(IntegrationView::from(&integration))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Set up or change the RMM integration (provider admins). The first call makes the signing
+/// secret; read it with the rotate call.
+#[utoipa::path(tag = "rmm", operation_id = "putRmmIntegration", security(("bearer" = [])),
+    request_body = IntegrationInput,
+    responses(
+        (status = 200, description = "The integration", body = IntegrationView),
+        (status = 403, description = "Not a provider admin", body = Problem),
+        (status = 422, description = "Invalid webhook URL", body = Problem)))]
+#[put("/api/v1/rmm/integration")]
+pub async fn put_integration(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    body: web::Json<IntegrationInput>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_provider_admin()?;
+    let body = body.into_inner();
+    let url = body.webhook_url.as_deref().map(webhook_url).transpose()?;
+    let client = Client::of(&req);
+    let view = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let now = Utc::now();
+                let mut i = store::integration_of(conn, auth.tenant.id)?.unwrap_or_else(|| new_integration(&auth, now));
+                i.enabled = body.enabled;
+                i.webhook_url = url;
+                i.allow_unsigned_links = body.allow_unsigned_links;
+                i.updated_at = now;
+                store::save_integration(conn, &i)?;
+                let detail = format!("enabled={} unsigned_links={}", i.enabled, i.allow_unsigned_links);
+                client.record_change(conn, &auth, "rmm_integration.updated", "rmm_integration".into(), Some(detail))?;
+                Ok(IntegrationView::from(&i))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Make a new signing secret (provider admins). The one it replaces stays valid until the next
+/// rotation, so the RMM can switch without refused links; the answer is the only time the new
+/// secret is shown.
+#[utoipa::path(tag = "rmm", operation_id = "rotateRmmSecret", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The new secret", body = SecretView),
+        (status = 403, description = "Not a provider admin", body = Problem)))]
+#[post("/api/v1/rmm/integration/secret")]
+pub async fn rotate_secret(state: web::Data<AppState>, req: HttpRequest, auth: Auth) -> ApiResult<HttpResponse> {
+    auth.principal.require_provider_admin()?;
+    let client = Client::of(&req);
+    let view = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let now = Utc::now();
+                let mut i = store::integration_of(conn, auth.tenant.id)?.unwrap_or_else(|| new_integration(&auth, now));
+                let secret = random_token(32);
+                i.previous_secret = Some(std::mem::replace(&mut i.secret, secret.clone()));
+                i.updated_at = now;
+                store::save_integration(conn, &i)?;
+                client.record_change(conn, &auth, "rmm_integration.secret_rotated", "rmm_integration".into(), None)?;
+                Ok(SecretView { secret })
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Make the credential the RMM syncs devices with (provider admins); it replaces the previous
+/// one, and is shown only in this answer.
+#[utoipa::path(tag = "rmm", operation_id = "newRmmSyncToken", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The new sync credential", body = SecretView),
+        (status = 403, description = "Not a provider admin", body = Problem)))]
+#[post("/api/v1/rmm/integration/sync-token")]
+pub async fn new_sync_token(state: web::Data<AppState>, req: HttpRequest, auth: Auth) -> ApiResult<HttpResponse> {
+    auth.principal.require_provider_admin()?;
+    let client = Client::of(&req);
+    let view = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let now = Utc::now();
+                let mut i = store::integration_of(conn, auth.tenant.id)?.unwrap_or_else(|| new_integration(&auth, now));
+                let token = format!("{SYNC_TOKEN_PREFIX}{}", random_token(32));
+                i.sync_token_hash = Some(fingerprint(&token));
+                i.updated_at = now;
+                store::save_integration(conn, &i)?;
+                client.record_change(conn, &auth, "rmm_integration.sync_token", "rmm_integration".into(), None)?;
+                Ok(SecretView { secret: token })
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// A device as the RMM sends it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SyncedDevice {
+    pub agent_guid: String,
+    pub machine_id: String,
+    pub group_id: String,
+    pub hostname: String,
+    pub platform: Platform,
+    pub company_id: i64,
+    /// The portal user working on it; must be a member of `company_id`. Absent: unchanged;
+    /// null: nobody.
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub user_email: Option<Option<String>>,
+    /// The RMM's contact for the machine, to prefill self-registration.
+    pub contact: Option<Contact>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"devices": [{"agent_guid": "7f3c0b6e-51f2-4c4a-9a53-0d1e2f3a4b5c", "machine_id": "FS01",
+    "group_id": "contoso.servers", "hostname": "fs01.contoso.local", "platform": "windows", "company_id": 1,
+    "user_email": "pat.user@demo.example", "contact": {"name": "Pat User", "email": "pat.user@demo.example"},
+    "last_seen_at": "2026-11-23T08:55:00Z"}]}))]
+pub struct SyncRequest {
+    /// 1 to 500 devices, upserted by `agent_guid`.
+    pub devices: Vec<SyncedDevice>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SyncResult {
+    pub agent_guid: String,
+    pub id: i64,
+    pub created: bool,
+    /// A new device's link token (for RMMs that fill a fixed link template: `&token=...`). Shown
+    /// only here; staff can issue a new one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_token: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SyncResponse {
+    pub devices: Vec<SyncResult>,
+}
+
+fn text(field: String, value: &str, max: usize) -> ApiResult<String> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(ApiError::invalid(&field, format!("must be 1 to {max} characters, without control characters")));
+    }
+    Ok(value.to_owned())
+}
+
+fn optional(field: String, value: Option<&str>, max: usize) -> ApiResult<Option<String>> {
+    value.map(str::trim).filter(|v| !v.is_empty()).map(|v| text(field, v, max)).transpose()
+}
+
+/// Checks a user may own a device of `company`: a portal user who is a member there.
+fn owner(
+    conn: &mut DbConnection,
+    auth_tenant: clientdesk_domain::ids::TenantId,
+    user: UserId,
+    company: CompanyId,
+) -> ApiResult<bool> {
+    let member = users::is_member(conn, user, company)?;
+    let same_tenant = users::get(conn, auth_tenant, user).is_ok();
+    Ok(member && same_tenant)
+}
+
+/// Sync devices from the RMM (its sync credential as `Authorization: Bearer cdr_...`).
+///
+/// Devices are upserted by `agent_guid` in one transaction: one invalid device refuses the whole
+/// request (422 naming it). A new device gets a link token, returned only here.
+#[utoipa::path(tag = "rmm", operation_id = "syncDevices", security(("bearer" = [])),
+    request_body = SyncRequest,
+    responses(
+        (status = 200, description = "What was created or updated", body = SyncResponse),
+        (status = 401, description = "Missing or unknown sync credential", body = Problem),
+        (status = 422, description = "An invalid device, a user who is not a member of the device's company", body = Problem)))]
+#[put("/api/v1/rmm/devices")]
+pub async fn sync_devices(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<SyncRequest>,
+) -> ApiResult<HttpResponse> {
+    let unknown = ApiError::Unauthorized("Send the integration's sync credential as Authorization: Bearer cdr_...");
+    let token = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .filter(|t| t.starts_with(SYNC_TOKEN_PREFIX) && t.len() < 200)
+        .map(|t| fingerprint(t.trim()))
+        .ok_or(ApiError::Unauthorized("Send the integration's sync credential as Authorization: Bearer cdr_..."))?;
+    let devices = body.into_inner().devices;
+    if devices.is_empty() || devices.len() > MAX_SYNC {
+        return Err(ApiError::invalid("devices", format!("must hold 1 to {MAX_SYNC} devices")));
+    }
+    let answer = state
+        .run(move |conn| {
+            let integration = match store::integration_by_sync_token(conn, &token) {
+                Err(clientdesk_persistence::Error::NotFound) => return Err(unknown),
+                other => other?,
+            };
+            let tenant = integration.tenant_id;
+            write_tx(conn, |conn| {
+                let now = Utc::now();
+                let mut results = Vec::with_capacity(devices.len());
+                for (i, d) in devices.into_iter().enumerate() {
+                    let at = |f: &str| format!("devices[{i}].{f}");
+                    let ids = AgentIds {
+                        agent_guid: text(at("agent_guid"), &d.agent_guid, 100)?,
+                        machine_id: text(at("machine_id"), &d.machine_id, 100)?,
+                        group_id: text(at("group_id"), &d.group_id, 200)?,
+                    };
+                    let company = CompanyId(d.company_id);
+                    if companies::get(conn, tenant, company).is_err() {
+                        return Err(ApiError::invalid(&at("company_id"), "is not a company of this tenant"));
+                    }
+                    let existing = store::device_by_guid(conn, tenant, &ids.agent_guid)?;
+                    let user = match d.user_email {
+                        None => existing.as_ref().and_then(|e| e.user_id),
+                        Some(None) => None,
+                        Some(Some(email)) => {
+                            let email =
+                                Email::parse(&email).map_err(|e| ApiError::invalid(&at("user_email"), e.message))?;
+                            let user = users::find_by_email(conn, tenant, email.as_str())
+                                .map_err(|_| ApiError::invalid(&at("user_email"), "is not a user of this tenant"))?;
+                            Some(user.id)
+                        }
+                    };
+                    if let Some(user) = user {
+                        if !owner(conn, tenant, user, company)? {
+                            return Err(ApiError::invalid(
+                                &at("user_email"),
+                                "the device's user must be a portal user of the device's company",
+                            ));
+                        }
+                    }
+                    let contact = d.contact.unwrap_or_default();
+                    let fields = DeviceFields {
+                        company_id: company,
+                        user_id: user,
+                        hostname: text(at("hostname"), &d.hostname, 255)?,
+                        platform: d.platform,
+                        ids,
+                        contact_name: optional(at("contact.name"), contact.name.as_deref(), 200)?,
+                        contact_email: optional(at("contact.email"), contact.email.as_deref(), 254)?,
+                        contact_phone: optional(at("contact.phone"), contact.phone.as_deref(), 32)?,
+                        last_seen_at: d.last_seen_at,
+                    };
+                    results.push(match existing {
+                        Some(device) => {
+                            store::update_device(conn, device.id, &fields, now)?;
+                            SyncResult {
+                                agent_guid: fields.ids.agent_guid,
+                                id: device.id,
+                                created: false,
+                                link_token: None,
+                            }
+                        }
+                        None => {
+                            let token = random_token(32);
+                            let device = store::insert_device(conn, tenant, &fields, &fingerprint(&token), now)?;
+                            SyncResult {
+                                agent_guid: fields.ids.agent_guid,
+                                id: device.id,
+                                created: true,
+                                link_token: Some(token),
+                            }
+                        }
+                    });
+                }
+                Ok(SyncResponse { devices: results })
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// A device as staff and its user see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 4, "company_id": 1, "user_id": 3, "hostname": "pc-pat.contoso.local",
+    "platform": "windows", "agent_guid": "7f3c0b6e-51f2-4c4a-9a53-0d1e2f3a4b5c", "machine_id": "PC-PAT",
+    "group_id": "contoso.office", "has_link_token": true, "last_seen_at": "2026-11-23T08:55:00Z",
+    "actions": ["restart", "lock", "shutdown", "reset_password", "log_out", "install_software"]}))]
+pub struct DeviceView {
+    pub id: i64,
+    pub company_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    pub hostname: String,
+    pub platform: Platform,
+    pub agent_guid: String,
+    pub machine_id: String,
+    pub group_id: String,
+    pub has_link_token: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// The self-service actions its platform allows.
+    pub actions: Vec<ActionKind>,
+}
+
+impl From<Device> for DeviceView {
+    fn from(d: Device) -> Self {
+        Self {
+            id: d.id,
+            company_id: d.company_id.0,
+            user_id: d.user_id.map(|u| u.0),
+            hostname: d.hostname,
+            platform: d.platform,
+            actions: ActionKind::allowed(d.platform),
+            agent_guid: d.ids.agent_guid,
+            machine_id: d.ids.machine_id,
+            group_id: d.ids.group_id,
+            has_link_token: d.has_token,
+            last_seen_at: d.last_seen_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DeviceQuery {
+    pub company_id: Option<i64>,
+    pub user_id: Option<i64>,
+    /// Items per page, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// List the tenant's devices (staff).
+#[utoipa::path(tag = "rmm", operation_id = "listDevices", security(("bearer" = [])),
+    params(DeviceQuery),
+    responses(
+        (status = 200, description = "A page of devices", body = Paged<DeviceView>),
+        (status = 403, description = "Not staff", body = Problem),
+        (status = 422, description = "Invalid query", body = Problem)))]
+#[get("/api/v1/devices")]
+pub async fn list_devices(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<DeviceQuery>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_staff()?;
+    let (limit, after) = PageQuery { limit: query.limit, cursor: query.cursor.clone() }.resolve()?;
+    let (company, user) = (query.company_id.map(CompanyId), query.user_id.map(UserId));
+    let page = state
+        .run(move |conn| {
+            let page = store::list_devices(conn, auth.tenant.id, company, user, after, limit)?;
+            Ok(Paged {
+                items: page.items.into_iter().map(DeviceView::from).collect(),
+                next_cursor: paging::cursor(page.next_after),
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Read a device (staff).
+#[utoipa::path(tag = "rmm", operation_id = "getDevice", security(("bearer" = [])),
+    params(("device_id" = i64, Path)),
+    responses(
+        (status = 200, description = "The device", body = DeviceView),
+        (status = 403, description = "Not staff", body = Problem),
+        (status = 404, description = "No such device", body = Problem)))]
+#[get("/api/v1/devices/{device_id}")]
+pub async fn get_device(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+    auth.principal.require_staff()?;
+    let id = path.into_inner();
+    let device = state.run(move |conn| Ok(store::get_device(conn, auth.tenant.id, id)?)).await?;
+    Ok(HttpResponse::Ok().json(DeviceView::from(device)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"company_id": 1, "user_id": 3}))]
+pub struct DevicePatch {
+    pub company_id: Option<i64>,
+    /// The device's user, a member of its company; null for nobody.
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub user_id: Option<Option<i64>>,
+}
+
+/// Move a device to another company or user (staff). Its user must be a portal user of its
+/// company.
+#[utoipa::path(tag = "rmm", operation_id = "updateDevice", security(("bearer" = [])),
+    params(("device_id" = i64, Path)), request_body = DevicePatch,
+    responses(
+        (status = 200, description = "The device", body = DeviceView),
+        (status = 403, description = "Not staff, or a read-only token", body = Problem),
+        (status = 404, description = "No such device", body = Problem),
+        (status = 422, description = "No such company, or a user who is not a member of it", body = Problem)))]
+#[patch("/api/v1/devices/{device_id}")]
+pub async fn update_device(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<i64>,
+    body: web::Json<DevicePatch>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_staff()?;
+    auth.principal.require_writable()?;
+    let (id, patch, client) = (path.into_inner(), body.into_inner(), Client::of(&req));
+    let device = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let device = store::get_device(conn, auth.tenant.id, id)?;
+                let company = patch.company_id.map(CompanyId).unwrap_or(device.company_id);
+                if companies::get(conn, auth.tenant.id, company).is_err() {
+                    return Err(ApiError::invalid("company_id", "is not a company of this tenant"));
+                }
+                let user = match patch.user_id {
+                    None => device.user_id,
+                    Some(user) => user.map(UserId),
+                };
+                if let Some(user) = user {
+                    if !owner(conn, auth.tenant.id, user, company)? {
+                        return Err(ApiError::invalid("user_id", "must be a portal user of the device's company"));
+                    }
+                }
+                let fields = DeviceFields {
+                    company_id: company,
+                    user_id: user,
+                    hostname: device.hostname,
+                    platform: device.platform,
+                    ids: device.ids,
+                    contact_name: device.contact_name,
+                    contact_email: device.contact_email,
+                    contact_phone: device.contact_phone,
+                    last_seen_at: device.last_seen_at,
+                };
+                store::update_device(conn, id, &fields, Utc::now())?;
+                client.record_change(conn, &auth, "device.updated", format!("device:{id}"), None)?;
+                Ok(store::get_device(conn, auth.tenant.id, id)?)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(DeviceView::from(device)))
+}
+
+/// Issue a new link token for a device (staff); the old one stops working at once. Shown only
+/// in this answer.
+#[utoipa::path(tag = "rmm", operation_id = "rotateDeviceToken", security(("bearer" = [])),
+    params(("device_id" = i64, Path)),
+    responses(
+        (status = 200, description = "The new link token", body = SecretView),
+        (status = 403, description = "Not staff, or a read-only token", body = Problem),
+        (status = 404, description = "No such device", body = Problem)))]
+#[post("/api/v1/devices/{device_id}/link-token")]
+pub async fn rotate_device_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_staff()?;
+    auth.principal.require_writable()?;
+    let (id, client) = (path.into_inner(), Client::of(&req));
+    let view = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                store::get_device(conn, auth.tenant.id, id)?;
+                let token = random_token(32);
+                store::set_device_token(conn, id, Some(&fingerprint(&token)), Utc::now())?;
+                client.record_change(conn, &auth, "device.link_token", format!("device:{id}"), None)?;
+                Ok(SecretView { secret: token })
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Remove a device (staff): its link token stops working and its agent sessions end.
+#[utoipa::path(tag = "rmm", operation_id = "deleteDevice", security(("bearer" = [])),
+    params(("device_id" = i64, Path)),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 403, description = "Not staff, or a read-only token", body = Problem),
+        (status = 404, description = "No such device", body = Problem)))]
+#[delete("/api/v1/devices/{device_id}")]
+pub async fn delete_device(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_staff()?;
+    auth.principal.require_writable()?;
+    let (id, client) = (path.into_inner(), Client::of(&req));
+    state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                store::get_device(conn, auth.tenant.id, id)?;
+                store::delete_device(conn, id)?;
+                client.record_change(conn, &auth, "device.deleted", format!("device:{id}"), None)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// My devices, with the self-service actions each one's platform allows.
+#[utoipa::path(tag = "rmm", operation_id = "listMyDevices", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The devices assigned to me", body = Vec<DeviceView>),
+        (status = 401, description = "Not signed in", body = Problem)))]
+#[get("/api/v1/me/devices")]
+pub async fn my_devices(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
+    let devices = state
+        .run(move |conn| {
+            let page = store::list_devices(conn, auth.tenant.id, None, Some(auth.principal.user_id), None, 200)?;
+            Ok(page.items.into_iter().map(DeviceView::from).collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(devices))
+}
