@@ -11,4 +11,5 @@ mod pg;
 mod provider;
 mod rmm;
 mod scale;
+mod selfservice;
 mod tickets;

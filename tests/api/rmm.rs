@@ -10,23 +10,23 @@ use crate::harness::{problem, TestApp};
 use crate::on_both;
 use crate::tickets::{companies, ok, status};
 
-const FRED_PC: &str = "b1f0c4d2-0000-4000-8000-00000000f001";
-const PAT_PC: &str = "b1f0c4d2-0000-4000-8000-00000000c001";
-const KIOSK: &str = "b1f0c4d2-0000-4000-8000-00000000c002";
-const LINUX_BOX: &str = "b1f0c4d2-0000-4000-8000-00000000f002";
+pub const FRED_PC: &str = "b1f0c4d2-0000-4000-8000-00000000f001";
+pub const PAT_PC: &str = "b1f0c4d2-0000-4000-8000-00000000c001";
+pub const KIOSK: &str = "b1f0c4d2-0000-4000-8000-00000000c002";
+pub const LINUX_BOX: &str = "b1f0c4d2-0000-4000-8000-00000000f002";
 
-struct Rmm {
-    staff: String,
-    secret: String,
-    sync: String,
-    contoso: i64,
-    fabrikam: i64,
+pub struct Rmm {
+    pub staff: String,
+    pub secret: String,
+    pub sync: String,
+    pub contoso: i64,
+    pub fabrikam: i64,
     /// agent_guid -> (device id, link token)
     devices: Vec<(String, i64, String)>,
 }
 
 impl Rmm {
-    fn device(&self, guid: &str) -> (i64, &str) {
+    pub fn device(&self, guid: &str) -> (i64, &str) {
         let (_, id, token) = self.devices.iter().find(|(g, ..)| g == guid).unwrap();
         (*id, token)
     }
@@ -54,7 +54,7 @@ async fn sync(app: &TestApp, token: &str, devices: Value) -> reqwest::Response {
         .unwrap()
 }
 
-async fn setup(app: &TestApp) -> Rmm {
+pub async fn setup(app: &TestApp) -> Rmm {
     let staff = app.token("admin@demo.example").await;
     let (contoso, _, fabrikam) = companies(app, &staff).await;
     ok(app.send(Method::PUT, "/api/v1/rmm/integration", &staff, json!({"enabled": true})).await).await;
@@ -91,7 +91,7 @@ async fn setup(app: &TestApp) -> Rmm {
 
 /// A link signed the way an RMM script would: the parameters in alphabetical order, form-encoded
 /// (all values here are plain), HMAC-SHA256 under `secret`, hex.
-fn signed(secret: &str, guid: &str, ts: i64, nonce: &str) -> String {
+pub fn signed(secret: &str, guid: &str, ts: i64, nonce: &str) -> String {
     let (machine, group) = (machine(guid), "root.office");
     let canonical = format!("agentguid={guid}&client=demo&groupid={group}&machineid={machine}&nonce={nonce}&ts={ts}");
     let sig = clientdesk_http::auth::secrets::hmac_hex(secret.as_bytes(), canonical.as_bytes());
@@ -100,7 +100,7 @@ fn signed(secret: &str, guid: &str, ts: i64, nonce: &str) -> String {
     )
 }
 
-fn nonce() -> String {
+pub fn nonce() -> String {
     uuid_like()
 }
 
@@ -110,11 +110,11 @@ fn uuid_like() -> String {
     format!("nonce-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
 }
 
-fn now() -> i64 {
+pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-async fn open(app: &TestApp, path: &str) -> reqwest::Response {
+pub async fn open(app: &TestApp, path: &str) -> reqwest::Response {
     app.client.get(app.url(path)).header("accept", "application/json").send().await.unwrap()
 }
 

@@ -51,6 +51,10 @@ pub struct User {
     pub totp_last_step: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the SMS code of the current phone number was confirmed; none until then.
+    pub phone_verified_at: Option<DateTime<Utc>>,
+    /// When the user last proved a second factor for a sensitive action (step-up).
+    pub step_up_at: Option<DateTime<Utc>>,
 }
 
 impl User {

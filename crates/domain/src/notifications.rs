@@ -37,6 +37,10 @@ pub enum Notice<'a> {
     NoteAdded { recipient: &'a str, number: i64, title: &'a str, author: &'a str, note: &'a str, ticket_url: &'a str },
     /// To an existing contact registering from its computer: the code that proves the address.
     ActivationCode { recipient: &'a str, code: &'a str, minutes: i64 },
+    /// By SMS: the code that verifies a phone number, or proves a second factor before an action.
+    SmsCode { code: &'a str, minutes: i64, step_up: bool },
+    /// By SMS to the verified phone: the temporary password of a computer's local account.
+    TemporaryPassword { hostname: &'a str, password: &'a str },
     /// To each change manager of the company: decide on a change request.
     ChangeRequested {
         recipient: &'a str,
@@ -129,6 +133,16 @@ impl Notice<'_> {
                 let vars = [("name", *recipient), ("code", code), ("minutes", &minutes)];
                 Rendered { subject: fill(t.activation_subject, &vars), body: fill(t.activation_body, &vars) }
             }
+            Self::SmsCode { code, minutes, step_up } => {
+                let minutes = minutes.to_string();
+                let vars = [("code", *code), ("minutes", minutes.as_str())];
+                let template = if *step_up { t.step_up_sms } else { t.phone_sms };
+                Rendered { subject: String::new(), body: fill(template, &vars) }
+            }
+            Self::TemporaryPassword { hostname, password } => {
+                let vars = [("hostname", *hostname), ("password", *password)];
+                Rendered { subject: String::new(), body: fill(t.password_sms, &vars) }
+            }
             Self::ChangeRequested { recipient, company, title, description, reason, risk, window, cost, url } => {
                 let window =
                     window.map_or_else(|| "—".to_owned(), |(from, to)| format!("{} – {}", when(from), when(to)));
@@ -192,6 +206,9 @@ struct Texts {
     risks: [&'static str; 3],
     activation_subject: &'static str,
     activation_body: &'static str,
+    phone_sms: &'static str,
+    step_up_sms: &'static str,
+    password_sms: &'static str,
 }
 
 fn texts(lang: Language) -> &'static Texts {
@@ -228,6 +245,10 @@ const EN: Texts = Texts {
     activation_body: "Hello {name},\n\nSomeone, probably you, asked to activate portal access for this address from a \
         computer's agent menu. Enter this code to confirm: {code}\n\nIt is valid for {minutes} minutes. If it was \
         not you, ignore this message: nothing changes without the code.\n",
+    phone_sms: "Your clientdesk code to verify this phone: {code} (valid {minutes} min).",
+    step_up_sms:
+        "Your clientdesk code to confirm an action on your computer: {code} (valid {minutes} min). Never share it.",
+    password_sms: "Temporary password for {hostname}: {password} - sign in with it and choose a new password.",
 };
 
 const FR: Texts = Texts {
@@ -255,6 +276,9 @@ const FR: Texts = Texts {
     activation_body: "Bonjour {name},\n\nQuelqu'un, sans doute vous, a demandé l'accès au portail pour cette adresse depuis le \
         menu de l'agent d'un ordinateur. Saisissez ce code pour confirmer : {code}\n\nIl est valable {minutes} minutes. \
         Si ce n'était pas vous, ignorez ce message : rien ne change sans le code.\n",
+    phone_sms: "Votre code clientdesk pour vérifier ce téléphone : {code} (valable {minutes} min).",
+    step_up_sms: "Votre code clientdesk pour confirmer une action sur votre ordinateur : {code} (valable {minutes} min). Ne le partagez jamais.",
+    password_sms: "Mot de passe temporaire pour {hostname} : {password} - connectez-vous avec et choisissez un nouveau mot de passe.",
 };
 
 const DE: Texts = Texts {
@@ -283,6 +307,9 @@ const DE: Texts = Texts {
         "Hallo {name},\n\njemand, vermutlich Sie, hat über das Agent-Menü eines Computers den Portalzugang für \
         diese Adresse angefordert. Geben Sie zur Bestätigung diesen Code ein: {code}\n\nEr gilt {minutes} Minuten. \
         Falls Sie das nicht waren, ignorieren Sie diese Nachricht: Ohne den Code ändert sich nichts.\n",
+    phone_sms: "Ihr clientdesk-Code zur Bestätigung dieses Telefons: {code} (gültig {minutes} Min.).",
+    step_up_sms: "Ihr clientdesk-Code zur Bestätigung einer Aktion auf Ihrem Computer: {code} (gültig {minutes} Min.). Geben Sie ihn nie weiter.",
+    password_sms: "Temporäres Passwort für {hostname}: {password} - melden Sie sich damit an und wählen Sie ein neues Passwort.",
 };
 
 const ES: Texts = Texts {
@@ -309,6 +336,9 @@ const ES: Texts = Texts {
     activation_body: "Hola {name}:\n\nAlguien, probablemente usted, ha solicitado el acceso al portal para esta dirección desde \
         el menú del agente de un equipo. Introduzca este código para confirmarlo: {code}\n\nEs válido durante {minutes} \
         minutos. Si no ha sido usted, ignore este mensaje: sin el código no cambia nada.\n",
+    phone_sms: "Su código de clientdesk para verificar este teléfono: {code} (válido {minutes} min).",
+    step_up_sms: "Su código de clientdesk para confirmar una acción en su equipo: {code} (válido {minutes} min). No lo comparta nunca.",
+    password_sms: "Contraseña temporal para {hostname}: {password} - inicie sesión con ella y elija una contraseña nueva.",
 };
 
 const IT: Texts = Texts {
@@ -336,6 +366,9 @@ const IT: Texts = Texts {
         "Buongiorno {name},\n\nqualcuno, probabilmente lei, ha chiesto l'accesso al portale per questo indirizzo dal \
         menu dell'agente di un computer. Inserisca questo codice per confermare: {code}\n\nÈ valido per {minutes} \
         minuti. Se non è stato lei, ignori questo messaggio: senza il codice non cambia nulla.\n",
+    phone_sms: "Il suo codice clientdesk per verificare questo telefono: {code} (valido {minutes} min).",
+    step_up_sms: "Il suo codice clientdesk per confermare un'azione sul suo computer: {code} (valido {minutes} min). Non lo condivida mai.",
+    password_sms: "Password temporanea per {hostname}: {password} - acceda con questa e scelga una nuova password.",
 };
 
 #[cfg(test)]
@@ -381,6 +414,9 @@ mod tests {
                 ticket_url: "https://t",
             },
             Notice::ActivationCode { recipient: "Sam", code: "123456", minutes: 15 },
+            Notice::SmsCode { code: "123456", minutes: 10, step_up: false },
+            Notice::SmsCode { code: "123456", minutes: 5, step_up: true },
+            Notice::TemporaryPassword { hostname: "pc-42", password: "Tmp-42-xyz" },
             Notice::ChangeRequested {
                 recipient: "Max",
                 company: "Contoso",
@@ -399,10 +435,16 @@ mod tests {
                 for text in [&r.subject, &r.body] {
                     assert!(!text.contains('{'), "{lang:?}: unfilled placeholder in {text}");
                 }
-                assert!(r.subject.contains("42") || r.subject.contains("Firewall") || r.subject.contains("123456"));
+                assert!(
+                    r.subject.contains("42")
+                        || r.subject.contains("Firewall")
+                        || r.subject.contains("123456")
+                        || r.body.contains("123456")
+                        || r.body.contains("Tmp-42-xyz")
+                );
             }
         }
-        let fr = notices[4].render(Language::Fr);
+        let fr = notices[7].render(Language::Fr);
         assert!(fr.body.contains("1250.50 EUR") && fr.body.contains("élevé"), "{}", fr.body);
     }
 }

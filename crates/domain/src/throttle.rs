@@ -29,6 +29,25 @@ impl ThrottlePolicy {
         window: Duration::hours(1),
     };
 
+    /// Step-up codes (authenticator or SMS) before a self-service action.
+    pub const STEP_UP: ThrottlePolicy = ThrottlePolicy {
+        name: "step-up",
+        free_failures: 5,
+        base_delay: Duration::seconds(2),
+        max_delay: Duration::minutes(15),
+        window: Duration::hours(1),
+    };
+
+    /// Self-service actions a user may ask for: `free_failures` per `window` (counted from the
+    /// actions themselves, not from failures).
+    pub const ACTIONS: ThrottlePolicy = ThrottlePolicy {
+        name: "self-service-actions",
+        free_failures: 10,
+        base_delay: Duration::zero(),
+        max_delay: Duration::zero(),
+        window: Duration::hours(1),
+    };
+
     /// Client addresses get more room: offices share one address behind NAT.
     pub const ADDRESS: ThrottlePolicy = ThrottlePolicy {
         name: "signin-address",

@@ -53,6 +53,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::changes::routes)
             .configure(routes::devices::routes)
             .configure(routes::agent::routes)
+            .configure(routes::selfservice::routes)
             .configure(routes::health::routes)
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()));
     }

@@ -4,7 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    agent, attachments, auth, catalog, changes, companies, devices, health, kb, me, tickets, users, validations,
+    agent, attachments, auth, catalog, changes, companies, devices, health, kb, me, selfservice, tickets, users,
+    validations,
 };
 
 #[derive(OpenApi)]
@@ -47,6 +48,10 @@ use crate::routes::{
         devices::sync_devices, devices::list_devices, devices::get_device, devices::update_device,
         devices::rotate_device_token, devices::delete_device, devices::my_devices,
         agent::agent_login, agent::exchange_code, agent::register, agent::confirm_registration,
+        selfservice::set_phone, selfservice::confirm_phone, selfservice::remove_phone, selfservice::step_up,
+        selfservice::step_up_sms, selfservice::list_software, selfservice::create_software, selfservice::update_software,
+        selfservice::device_software, selfservice::request_action, selfservice::list_actions, selfservice::get_action,
+        selfservice::action_result,
         health::live, health::ready, health::metrics,
     ),
     modifiers(&BearerScheme),
@@ -64,6 +69,8 @@ use crate::routes::{
             company's change managers"),
         (name = "rmm", description = "The RMM integration: devices synced from it, signed agent links from the \
             tray menu, self-registration from a computer"),
+        (name = "self-service", description = "Actions on the user's own computers, guarded by a verified phone and a \
+            fresh second factor; the software catalogue"),
         (name = "health", description = "Liveness, readiness, metrics"),
     )
 )]

@@ -5,6 +5,7 @@ use clientdesk_persistence::{Db, DbConnection};
 
 use crate::auth::jwt::Keys;
 use crate::auth::password::PasswordHasherConfig;
+use crate::auth::seal::Sealer;
 use crate::errors::{ApiError, ApiResult};
 use crate::metrics::Metrics;
 use crate::routes::tickets::catalog_cache::CatalogCache;
@@ -26,6 +27,8 @@ pub struct HttpSettings {
     pub ticket_attachments_max_bytes: i64,
     /// Where the links in e-mails point.
     pub links: LinkSettings,
+    /// How long a self-service action waits for the RMM's result before it expires.
+    pub action_ttl: chrono::Duration,
 }
 
 /// The addresses e-mails link to: the front end for tickets and change requests (templates with
@@ -79,6 +82,7 @@ impl Default for HttpSettings {
             attachment_max_bytes: 10 * 1024 * 1024,
             ticket_attachments_max_bytes: 50 * 1024 * 1024,
             links: LinkSettings::default(),
+            action_ttl: chrono::Duration::minutes(15),
         }
     }
 }
@@ -94,6 +98,8 @@ pub struct AppState {
     pub storage: Storage,
     /// Per tenant, the ticket catalogue as of its version.
     pub catalogs: Arc<CatalogCache>,
+    /// Seals secrets that wait in the outbox (see `auth::seal`).
+    pub sealer: Sealer,
 }
 
 impl AppState {

@@ -28,6 +28,8 @@ pub(crate) struct UserRow {
     totp_last_step: Option<i64>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    phone_verified_at: Option<NaiveDateTime>,
+    step_up_at: Option<NaiveDateTime>,
 }
 
 impl From<UserRow> for User {
@@ -48,6 +50,8 @@ impl From<UserRow> for User {
             totp_last_step: row.totp_last_step,
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
+            phone_verified_at: row.phone_verified_at.map(utc),
+            step_up_at: row.step_up_at.map(utc),
         }
     }
 }
@@ -153,6 +157,13 @@ pub fn update_profile(
     language: Language,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    // A new phone number is unverified until its SMS code is confirmed.
+    let current: Option<String> = users::table.find(user.0).select(users::phone).first(conn)?;
+    if current.as_deref() != phone {
+        diesel::update(users::table.find(user.0))
+            .set(users::phone_verified_at.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
+    }
     diesel::update(users::table.find(user.0))
         .set((
             users::name.eq(name),
@@ -161,6 +172,20 @@ pub fn update_profile(
             users::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Marks the user's phone number verified (its SMS code was confirmed), if it is still `phone`.
+pub fn verify_phone(conn: &mut DbConnection, user: UserId, phone: &str, now: DateTime<Utc>) -> Result<bool> {
+    let changed = diesel::update(users::table.find(user.0).filter(users::phone.eq(phone)))
+        .set(users::phone_verified_at.eq(now.naive_utc()))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Records that the user just proved a second factor for a sensitive action.
+pub fn record_step_up(conn: &mut DbConnection, user: UserId, now: DateTime<Utc>) -> Result<()> {
+    diesel::update(users::table.find(user.0)).set(users::step_up_at.eq(now.naive_utc())).execute(conn)?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use actix_web::{middleware, web, App, HttpServer};
 use anyhow::Context;
 use clientdesk_http::auth::jwt::Keys;
 use clientdesk_http::auth::password::PasswordHasherConfig;
+use clientdesk_http::auth::seal::Sealer;
 use clientdesk_http::metrics::Metrics;
 use clientdesk_http::storage::Storage;
 use clientdesk_http::AppState;
@@ -42,6 +43,7 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
             StorageConfig::S3(s3) => Storage::s3(s3).context("configuring S3 attachment storage")?,
         },
         catalogs: Arc::default(),
+        sealer: Sealer::from_secret(&config.signing_keys[0].secret),
     })
 }
 

@@ -2,5 +2,6 @@
 
 pub mod jwt;
 pub mod password;
+pub mod seal;
 pub mod secrets;
 pub mod totp;

@@ -635,6 +635,7 @@ pub async fn delete_device(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 store::get_device(conn, auth.tenant.id, id)?;
+                clientdesk_persistence::actions::delete_device_actions(conn, id)?;
                 store::delete_device(conn, id)?;
                 client.record_change(conn, &auth, "device.deleted", format!("device:{id}"), None)
             })

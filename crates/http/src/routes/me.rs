@@ -49,7 +49,7 @@ pub struct MeCompany {
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": 12, "email": "pat.plus@demo.example", "name": "Pat Plus", "phone": null, "language": "en",
+    "id": 12, "email": "pat.plus@demo.example", "name": "Pat Plus", "phone": null, "phone_verified": false, "language": "en",
     "kind": "portal", "staff_role": null, "two_factor_enabled": true, "auth_methods": ["pwd", "otp"],
     "companies": [{"id": 1, "name": "Contoso Ltd", "parent_company_id": null, "roles": ["portal_user_plus"],
         "permissions": ["tickets_read_own", "tickets_read_all"], "sections": ["tickets", "contacts"], "time_zone": "Europe/Zurich"}]
@@ -59,12 +59,14 @@ pub struct Me {
     pub email: String,
     pub name: String,
     pub phone: Option<String>,
+    /// The phone's SMS code was confirmed: it verifies self-service actions.
+    pub phone_verified: bool,
     pub language: String,
     /// `staff` or `portal`.
     pub kind: String,
     pub staff_role: Option<String>,
     pub two_factor_enabled: bool,
-    /// How this session was proved (`pwd`, `otp`, `recovery`, `api_token`).
+    /// How this session was proved (`pwd`, `otp`, `recovery`, `api_token`, `agent`).
     pub auth_methods: Vec<String>,
     /// Portal users: each company with the portal on, with roles, permissions and sections.
     pub companies: Vec<MeCompany>,
@@ -76,6 +78,7 @@ fn me_of(auth: &Auth) -> Me {
         email: auth.user.email.clone(),
         name: auth.user.name.clone(),
         phone: auth.user.phone.clone(),
+        phone_verified: auth.user.phone.is_some() && auth.user.phone_verified_at.is_some(),
         language: auth.user.language.as_str().to_owned(),
         kind: if auth.principal.is_staff() { "staff" } else { "portal" }.to_owned(),
         staff_role: auth.user.staff_role.map(|r| r.as_str().to_owned()),
@@ -165,6 +168,9 @@ pub async fn update_me(
     let (n, p) = (name.clone(), phone.clone());
     state.run(move |conn| Ok(users::update_profile(conn, user, &n, p.as_deref(), language, Utc::now())?)).await?;
     auth.user.name = name;
+    if auth.user.phone != phone {
+        auth.user.phone_verified_at = None;
+    }
     auth.user.phone = phone;
     auth.user.language = language;
     Ok(HttpResponse::Ok().json(me_of(&auth)))

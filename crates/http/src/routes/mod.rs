@@ -9,6 +9,7 @@ pub mod devices;
 pub mod health;
 pub mod kb;
 pub mod me;
+pub mod selfservice;
 pub mod tickets;
 pub mod users;
 pub mod validations;

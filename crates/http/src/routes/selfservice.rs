@@ -1,0 +1,879 @@
+//! Self-service on the user's own computers: a verified phone, a fresh second factor (step-up),
+//! the software catalogue, and actions dispatched to the RMM through the outbox, whose result
+//! the RMM reports to a signed callback.
+
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Duration, Utc};
+use clientdesk_domain::ids::CompanyId;
+use clientdesk_domain::notifications::Notice;
+use clientdesk_domain::outbox::Channel;
+use clientdesk_domain::rmm::{ActionKind, ActionStatus, Platform, LINK_MAX_SKEW_SECONDS};
+use clientdesk_domain::roles::Permission;
+use clientdesk_domain::throttle::ThrottlePolicy;
+use clientdesk_domain::user::parse_phone;
+use clientdesk_persistence::actions::{self as store, Action, Software};
+use clientdesk_persistence::outbox::{self, NewMessage};
+use clientdesk_persistence::rmm::{self, Device, NewCode};
+use clientdesk_persistence::{audit, throttle, users, write_tx, DbConnection};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::auth::Client;
+use crate::auth::secrets::{constant_time_eq, fingerprint, hmac_matches};
+use crate::auth::totp;
+use crate::errors::{ApiError, ApiResult, Problem};
+use crate::extract::Auth;
+use crate::idempotency;
+use crate::state::AppState;
+
+/// How long a proven second factor lets the user run actions.
+pub const STEP_UP_TTL: Duration = Duration::minutes(5);
+const SMS_CODE_TTL: Duration = Duration::minutes(10);
+const MAX_CODE_ATTEMPTS: i32 = 5;
+/// The headers of the RMM's signed result callback (and of clientdesk's signed webhooks).
+pub const TIMESTAMP_HEADER: &str = "X-Clientdesk-Timestamp";
+pub const SIGNATURE_HEADER: &str = "X-Clientdesk-Signature";
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(set_phone)
+        .service(confirm_phone)
+        .service(remove_phone)
+        .service(step_up)
+        .service(step_up_sms)
+        .service(list_software)
+        .service(create_software)
+        .service(update_software)
+        .service(device_software)
+        .service(request_action)
+        .service(list_actions)
+        .service(get_action)
+        .service(action_result);
+}
+
+/// The string a webhook or callback signature is the HMAC-SHA256 of: `<timestamp>.<body>`.
+pub fn signed_payload(timestamp: i64, body: &[u8]) -> Vec<u8> {
+    let mut payload = format!("{timestamp}.").into_bytes();
+    payload.extend_from_slice(body);
+    payload
+}
+
+fn sms(conn: &mut DbConnection, auth: &Auth, to: &str, text: String, now: DateTime<Utc>) -> ApiResult<()> {
+    let message = NewMessage {
+        tenant_id: auth.tenant.id,
+        channel: Channel::Sms,
+        recipient: to.to_owned(),
+        subject: String::new(),
+        body: text,
+        language: Some(auth.user.language.as_str().to_owned()),
+    };
+    outbox::enqueue(conn, &message, now)?;
+    Ok(())
+}
+
+/// Sends a 6-digit code by SMS for `purpose`; only its fingerprint is kept.
+fn send_code(conn: &mut DbConnection, auth: &Auth, phone: &str, purpose: &str, for_action: bool) -> ApiResult<()> {
+    let now = Utc::now();
+    let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
+    let payload = serde_json::json!({ "phone": phone }).to_string();
+    let new = NewCode {
+        tenant_id: auth.tenant.id,
+        user_id: Some(auth.user.id),
+        purpose,
+        code_hash: &fingerprint(&format!("{purpose}:{code}")),
+        payload: &payload,
+        expires_at: now + SMS_CODE_TTL,
+    };
+    rmm::create_code(conn, &new, now)?;
+    let text = Notice::SmsCode { code: &code, minutes: SMS_CODE_TTL.num_minutes(), step_up: for_action }
+        .render(auth.user.language);
+    sms(conn, auth, phone, text.body, now)
+}
+
+/// Checks a code sent for `purpose`: the latest one, unspent, in time, within the attempts;
+/// counts a wrong one. Returns the phone it was sent to.
+fn check_code(conn: &mut DbConnection, purpose: &str, given: &str) -> ApiResult<Result<String, ApiError>> {
+    let now = Utc::now();
+    let stale = || ApiError::Conflict("No valid code: ask for a new one.".into());
+    let Some(sent) = rmm::latest_code_of(conn, purpose)? else { return Err(stale()) };
+    if sent.used_at.is_some() || sent.expires_at <= now || sent.attempts >= MAX_CODE_ATTEMPTS {
+        return Err(stale());
+    }
+    if !constant_time_eq(&fingerprint(&format!("{purpose}:{}", given.trim())), &sent.code_hash) {
+        rmm::count_attempt(conn, sent.id)?;
+        return Ok(Err(ApiError::invalid("code", "is not the code we sent")));
+    }
+    rmm::use_code(conn, sent.id, now)?;
+    let phone = serde_json::from_str::<serde_json::Value>(&sent.payload)
+        .ok()
+        .and_then(|p| p["phone"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    Ok(Ok(phone))
+}
+
+fn record(
+    conn: &mut DbConnection,
+    client: &Client,
+    auth: &Auth,
+    action: &'static str,
+    factor: Option<&'static str>,
+) -> ApiResult<()> {
+    let mut event = client.event(Some(auth.tenant.id), Some(auth.user.id), action);
+    event.factor = factor;
+    audit::record(conn, &event, Utc::now())?;
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"phone": "+41 79 555 12 34"}))]
+pub struct PhoneInput {
+    pub phone: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"phone": "+41 79 555 12 34", "verified": false}))]
+pub struct PhoneView {
+    pub phone: String,
+    pub verified: bool,
+}
+
+/// Set the phone that verifies self-service actions; a code is sent to it by SMS (confirm it
+/// with `POST /api/v1/me/phone/confirm`). Until then the phone is not verified.
+#[utoipa::path(tag = "self-service", operation_id = "setPhone", security(("bearer" = [])),
+    request_body = PhoneInput,
+    responses(
+        (status = 202, description = "Saved; a code is on its way", body = PhoneView),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "An API token or an agent session", body = Problem),
+        (status = 422, description = "Not a phone number", body = Problem)))]
+#[put("/api/v1/me/phone")]
+pub async fn set_phone(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    body: web::Json<PhoneInput>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_full_session()?;
+    auth.principal.require_writable()?;
+    let phone = parse_phone(&body.phone)?;
+    let client = Client::of(&req);
+    let view = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let now = Utc::now();
+                let user = &auth.user;
+                users::update_profile(conn, user.id, &user.name, Some(&phone), user.language, now)?;
+                send_code(conn, &auth, &phone, &format!("phone:{}", user.id.0), false)?;
+                record(conn, &client, &auth, "phone_set", None)?;
+                Ok(PhoneView { phone: phone.clone(), verified: false })
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().json(view))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "482913"}))]
+pub struct CodeInput {
+    pub code: String,
+}
+
+/// Confirm the phone with the code it received.
+#[utoipa::path(tag = "self-service", operation_id = "confirmPhone", security(("bearer" = [])),
+    request_body = CodeInput,
+    responses(
+        (status = 200, description = "The phone is verified", body = PhoneView),
+        (status = 409, description = "No valid code (none sent, expired, or five wrong ones)", body = Problem),
+        (status = 422, description = "Wrong code", body = Problem)))]
+#[post("/api/v1/me/phone/confirm")]
+pub async fn confirm_phone(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    body: web::Json<CodeInput>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_full_session()?;
+    let (code, client) = (body.into_inner().code, Client::of(&req));
+    let view = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let phone = match check_code(conn, &format!("phone:{}", auth.user.id.0), &code)? {
+                    Ok(phone) => phone,
+                    Err(wrong) => return Ok(Err(wrong)),
+                };
+                if !users::verify_phone(conn, auth.user.id, &phone, Utc::now())? {
+                    return Err(ApiError::Conflict("The phone number changed since the code was sent.".into()));
+                }
+                record(conn, &client, &auth, "phone_verified", Some("sms"))?;
+                Ok(Ok(PhoneView { phone, verified: true }))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view?))
+}
+
+/// Remove the phone: self-service actions ask for a phone again before they run.
+#[utoipa::path(tag = "self-service", operation_id = "removePhone", security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 403, description = "An API token or an agent session", body = Problem)))]
+#[delete("/api/v1/me/phone")]
+pub async fn remove_phone(state: web::Data<AppState>, req: HttpRequest, auth: Auth) -> ApiResult<HttpResponse> {
+    auth.principal.require_full_session()?;
+    auth.principal.require_writable()?;
+    let client = Client::of(&req);
+    state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let user = &auth.user;
+                users::update_profile(conn, user.id, &user.name, None, user.language, Utc::now())?;
+                record(conn, &client, &auth, "phone_removed", None)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "123456"}))]
+pub struct StepUpInput {
+    /// The current code of the authenticator app...
+    pub code: Option<String>,
+    /// ... or the code sent by `POST /api/v1/me/step-up/sms`.
+    pub sms_code: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"valid_until": "2026-11-23T10:05:00Z"}))]
+pub struct StepUpView {
+    /// Actions may be asked for until then.
+    pub valid_until: DateTime<Utc>,
+}
+
+/// Prove a second factor now (an authenticator code, or an SMS code to the verified phone):
+/// self-service actions run only within 5 minutes of it. Failures are throttled.
+#[utoipa::path(tag = "self-service", operation_id = "stepUp", security(("bearer" = [])),
+    request_body = StepUpInput,
+    responses(
+        (status = 200, description = "Proven", body = StepUpView),
+        (status = 401, description = "Wrong code", body = Problem),
+        (status = 403, description = "An API token or an agent session", body = Problem),
+        (status = 409, description = "No authenticator set up, or no valid SMS code", body = Problem),
+        (status = 422, description = "Give exactly one of code and sms_code", body = Problem),
+        (status = 429, description = "Too many wrong codes", body = Problem)))]
+#[post("/api/v1/me/step-up")]
+pub async fn step_up(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    body: web::Json<StepUpInput>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_full_session()?;
+    if auth.principal.amr.contains(&clientdesk_domain::principal::AuthMethod::ApiToken) {
+        return Err(ApiError::Forbidden("An API token cannot prove a second factor."));
+    }
+    let body = body.into_inner();
+    let client = Client::of(&req);
+    let view = state
+        .run(move |conn| {
+            let now = Utc::now();
+            let key = format!("stepup:{}", auth.user.id.0);
+            let policy = ThrottlePolicy::STEP_UP;
+            if let Some(until) = throttle::blocked_until(conn, &key, now)? {
+                return Err(ApiError::TooManyRequests { retry_after_secs: (until - now).num_seconds().max(1), policy });
+            }
+            let outcome = write_tx(conn, |conn| {
+                let (proven, factor) = match (&body.code, &body.sms_code) {
+                    (Some(code), None) => {
+                        let secret = auth.user.totp_secret.as_deref().ok_or_else(|| {
+                            ApiError::Conflict(
+                                "No authenticator is set up: use an SMS code to your verified phone.".into(),
+                            )
+                        })?;
+                        let step = totp::matching_step(secret, code, now.timestamp().max(0) as u64);
+                        let claimed = match step {
+                            Some(step) => users::claim_totp_step(conn, auth.user.id, step)?,
+                            None => false,
+                        };
+                        (claimed, "otp")
+                    }
+                    (None, Some(code)) => {
+                        (check_code(conn, &format!("stepup:{}", auth.user.id.0), code)?.is_ok(), "sms")
+                    }
+                    _ => return Err(ApiError::invalid("code", "give exactly one of code and sms_code")),
+                };
+                if proven {
+                    users::record_step_up(conn, auth.user.id, now)?;
+                    throttle::reset(conn, &key)?;
+                    record(conn, &client, &auth, "step_up", Some(factor))?;
+                } else {
+                    throttle::record_failure(conn, &key, &policy, now)?;
+                    record(conn, &client, &auth, "step_up_failed", Some(factor))?;
+                }
+                Ok(proven)
+            })?;
+            if !outcome {
+                return Err(ApiError::Unauthorized("The code is wrong or was used already."));
+            }
+            Ok(StepUpView { valid_until: now + STEP_UP_TTL })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Send a step-up code by SMS to the verified phone.
+#[utoipa::path(tag = "self-service", operation_id = "stepUpSms", security(("bearer" = [])),
+    responses(
+        (status = 202, description = "A code is on its way"),
+        (status = 403, description = "An API token or an agent session", body = Problem),
+        (status = 409, description = "No verified phone", body = Problem)))]
+#[post("/api/v1/me/step-up/sms")]
+pub async fn step_up_sms(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
+    auth.principal.require_full_session()?;
+    auth.principal.require_writable()?;
+    let phone = verified_phone(&auth)?.to_owned();
+    state
+        .run(move |conn| {
+            write_tx(conn, |conn| send_code(conn, &auth, &phone, &format!("stepup:{}", auth.user.id.0), true))
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+fn verified_phone(auth: &Auth) -> ApiResult<&str> {
+    match (&auth.user.phone, auth.user.phone_verified_at) {
+        (Some(phone), Some(_)) => Ok(phone),
+        _ => Err(ApiError::Conflict("Set and verify a phone first (PUT /api/v1/me/phone).".into())),
+    }
+}
+
+/// An application of the catalogue.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 2, "name": "7-Zip", "chocolatey_id": "7zip", "homebrew_cask": "keka",
+    "all_companies": true, "company_ids": [], "active": true}))]
+pub struct SoftwareView {
+    pub id: i64,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chocolatey_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub homebrew_formula: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub homebrew_cask: Option<String>,
+    pub all_companies: bool,
+    pub company_ids: Vec<i64>,
+    pub active: bool,
+}
+
+impl From<Software> for SoftwareView {
+    fn from(s: Software) -> Self {
+        Self {
+            id: s.id,
+            name: s.name,
+            chocolatey_id: s.chocolatey_id,
+            homebrew_formula: s.homebrew_formula,
+            homebrew_cask: s.homebrew_cask,
+            all_companies: s.all_companies,
+            company_ids: s.companies.iter().map(|c| c.0).collect(),
+            active: s.active,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "7-Zip", "chocolatey_id": "7zip", "all_companies": true}))]
+pub struct SoftwareInput {
+    pub name: Option<String>,
+    /// The Chocolatey package id (Windows).
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub chocolatey_id: Option<Option<String>>,
+    /// A Homebrew formula (macOS)...
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub homebrew_formula: Option<Option<String>>,
+    /// ... or a Homebrew cask.
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub homebrew_cask: Option<Option<String>>,
+    /// Offered to every company (default), or only to `company_ids`.
+    pub all_companies: Option<bool>,
+    pub company_ids: Option<Vec<i64>>,
+    pub active: Option<bool>,
+}
+
+/// A package id: letters, digits and `.-_@/+`, 1 to 100 characters.
+fn package(field: &str, value: Option<Option<String>>, current: Option<String>) -> ApiResult<Option<String>> {
+    let Some(value) = value else { return Ok(current) };
+    let Some(value) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else { return Ok(None) };
+    let valid = value.len() <= 100 && value.chars().all(|c| c.is_ascii_alphanumeric() || ".-_@/+".contains(c));
+    if !valid {
+        return Err(ApiError::invalid(field, "must be a package id (letters, digits, . - _ @ / +)"));
+    }
+    Ok(Some(value))
+}
+
+impl SoftwareInput {
+    fn apply(self, conn: &mut DbConnection, auth: &Auth, mut s: Software) -> ApiResult<Software> {
+        if let Some(name) = &self.name {
+            s.name = clientdesk_domain::approvals::required_text("name", name, 200)?;
+        }
+        if s.name.is_empty() {
+            return Err(ApiError::invalid("name", "is required"));
+        }
+        s.chocolatey_id = package("chocolatey_id", self.chocolatey_id, s.chocolatey_id)?;
+        s.homebrew_formula = package("homebrew_formula", self.homebrew_formula, s.homebrew_formula)?;
+        s.homebrew_cask = package("homebrew_cask", self.homebrew_cask, s.homebrew_cask)?;
+        if s.homebrew_formula.is_some() && s.homebrew_cask.is_some() {
+            return Err(ApiError::invalid("homebrew_cask", "give a Homebrew formula or a cask, not both"));
+        }
+        if s.chocolatey_id.is_none() && s.homebrew_formula.is_none() && s.homebrew_cask.is_none() {
+            return Err(ApiError::invalid("chocolatey_id", "give a Chocolatey id, a Homebrew formula or a cask"));
+        }
+        s.all_companies = self.all_companies.unwrap_or(s.all_companies);
+        if let Some(ids) = self.company_ids {
+            for id in &ids {
+                clientdesk_persistence::companies::get(conn, auth.tenant.id, CompanyId(*id))
+                    .map_err(|_| ApiError::invalid("company_ids", format!("{id} is not a company of this tenant")))?;
+            }
+            s.companies = ids.into_iter().map(CompanyId).collect();
+        }
+        s.active = self.active.unwrap_or(s.active);
+        Ok(s)
+    }
+}
+
+/// The tenant's software catalogue (staff).
+#[utoipa::path(tag = "self-service", operation_id = "listSoftware", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The catalogue", body = Vec<SoftwareView>),
+        (status = 403, description = "Not staff", body = Problem)))]
+#[get("/api/v1/software")]
+pub async fn list_software(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
+    auth.principal.require_staff()?;
+    let list = state.run(move |conn| Ok(store::list_software(conn, auth.tenant.id)?)).await?;
+    Ok(HttpResponse::Ok().json(list.into_iter().map(SoftwareView::from).collect::<Vec<_>>()))
+}
+
+/// Add software to the catalogue (staff).
+#[utoipa::path(tag = "self-service", operation_id = "createSoftware", security(("bearer" = [])),
+    request_body = SoftwareInput,
+    responses(
+        (status = 201, description = "Added", body = SoftwareView),
+        (status = 403, description = "Not staff, or a read-only token", body = Problem),
+        (status = 409, description = "The name is taken", body = Problem),
+        (status = 422, description = "Invalid input", body = Problem)))]
+#[post("/api/v1/software")]
+pub async fn create_software(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: web::Json<SoftwareInput>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_staff()?;
+    auth.principal.require_writable()?;
+    let body = body.into_inner();
+    let view = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let blank = Software {
+                    id: 0,
+                    tenant_id: auth.tenant.id,
+                    name: String::new(),
+                    chocolatey_id: None,
+                    homebrew_formula: None,
+                    homebrew_cask: None,
+                    all_companies: true,
+                    companies: Vec::new(),
+                    active: true,
+                };
+                let s = body.apply(conn, &auth, blank)?;
+                let id = store::save_software(conn, &s, Utc::now())?;
+                Ok(SoftwareView::from(store::get_software(conn, auth.tenant.id, id)?))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Change software of the catalogue (staff); send only what changes.
+#[utoipa::path(tag = "self-service", operation_id = "updateSoftware", security(("bearer" = [])),
+    params(("software_id" = i64, Path)), request_body = SoftwareInput,
+    responses(
+        (status = 200, description = "Changed", body = SoftwareView),
+        (status = 403, description = "Not staff, or a read-only token", body = Problem),
+        (status = 404, description = "No such software", body = Problem),
+        (status = 422, description = "Invalid input", body = Problem)))]
+#[patch("/api/v1/software/{software_id}")]
+pub async fn update_software(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<i64>,
+    body: web::Json<SoftwareInput>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_staff()?;
+    auth.principal.require_writable()?;
+    let (id, body) = (path.into_inner(), body.into_inner());
+    let view = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let current = store::get_software(conn, auth.tenant.id, id)?;
+                let s = body.apply(conn, &auth, current)?;
+                store::save_software(conn, &s, Utc::now())?;
+                Ok(SoftwareView::from(store::get_software(conn, auth.tenant.id, id)?))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Whether `s` is offered on `device`: active, offered to its company, with an installer for its
+/// platform.
+fn offered(s: &Software, device: &Device) -> bool {
+    let installer = match device.platform {
+        Platform::Windows => s.chocolatey_id.is_some(),
+        Platform::Mac => s.homebrew_formula.is_some() || s.homebrew_cask.is_some(),
+        Platform::Linux => false,
+    };
+    s.active && installer && (s.all_companies || s.companies.contains(&device.company_id))
+}
+
+/// A device the caller may act on: its assigned user, or staff; 404 for anyone else.
+fn own_device(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<Device> {
+    let device = rmm::get_device(conn, auth.tenant.id, id)?;
+    if auth.principal.is_staff() || device.user_id == Some(auth.principal.user_id) {
+        Ok(device)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// The software the device's user may install on it.
+#[utoipa::path(tag = "self-service", operation_id = "listDeviceSoftware", security(("bearer" = [])),
+    params(("device_id" = i64, Path)),
+    responses(
+        (status = 200, description = "Installable software (none on Linux)", body = Vec<SoftwareView>),
+        (status = 404, description = "Not a device of yours", body = Problem)))]
+#[get("/api/v1/devices/{device_id}/software")]
+pub async fn device_software(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let list = state
+        .run(move |conn| {
+            let device = own_device(conn, &auth, id)?;
+            let all = store::list_software(conn, auth.tenant.id)?;
+            Ok(all.into_iter().filter(|s| offered(s, &device)).map(SoftwareView::from).collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "install_software", "software_id": 2}))]
+pub struct ActionInput {
+    pub kind: ActionKind,
+    /// For `install_software`: an application offered on the device.
+    pub software_id: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 9, "device_id": 4, "kind": "restart", "status": "dispatched",
+    "created_at": "2026-11-23T10:00:00Z", "dispatched_at": "2026-11-23T10:00:01Z", "expires_at": "2026-11-23T10:15:00Z"}))]
+pub struct ActionView {
+    pub id: i64,
+    pub device_id: i64,
+    pub kind: ActionKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub software_id: Option<i64>,
+    /// queued -> dispatched -> succeeded / failed, or expired without a result in time.
+    pub status: ActionStatus,
+    /// What the RMM reported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    pub created_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dispatched_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<DateTime<Utc>>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl ActionView {
+    fn of(a: Action, now: DateTime<Utc>) -> Self {
+        Self {
+            id: a.id,
+            device_id: a.device_id,
+            kind: a.kind,
+            software_id: a.software_id,
+            status: a.status(now),
+            result: a.result.clone(),
+            created_at: a.created_at,
+            dispatched_at: a.dispatched_at,
+            finished_at: a.finished_at,
+            expires_at: a.expires_at,
+        }
+    }
+}
+
+/// A temporary password: 4 groups of 4 from an alphabet without look-alikes (about 80 bits).
+fn temporary_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..4)
+        .map(|_| (0..4).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Ask the RMM to run an action on one of your computers.
+///
+/// Needs a full sign-in (not an agent session), self-service on for the device's company, and a
+/// second factor proven within the last 5 minutes (`POST /api/v1/me/step-up`). Only the device's
+/// user (or staff) may act on it. Software installs are for Windows and macOS only (422 on
+/// Linux), from the catalogue offered to the company. `reset_password` sends a temporary
+/// password to the verified phone by SMS; the API never returns it. At most 10 actions per user
+/// and hour (429). Send an `Idempotency-Key` to make retries safe.
+#[utoipa::path(tag = "self-service", operation_id = "requestAction", security(("bearer" = [])),
+    params(("device_id" = i64, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body give the first answer")),
+    request_body = ActionInput,
+    responses(
+        (status = 202, description = "Queued for the RMM", body = ActionView),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "No fresh second factor, self-service off, or an agent session", body = Problem),
+        (status = 404, description = "Not a device of yours", body = Problem),
+        (status = 409, description = "The RMM is not connected, or no verified phone for a password reset", body = Problem),
+        (status = 422, description = "An action the platform does not allow, or software not offered", body = Problem),
+        (status = 429, description = "Too many actions", body = Problem)))]
+#[post("/api/v1/devices/{device_id}/actions")]
+pub async fn request_action(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<i64>,
+    body: web::Json<ActionInput>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_full_session()?;
+    auth.principal.require_writable()?;
+    let (id, body) = (path.into_inner(), body.into_inner());
+    let key = idempotency::key_of(&req)?;
+    let fingerprint = serde_json::to_vec(&(req.path(), &body)).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (client, st) = (Client::of(&req), state.clone());
+    idempotency::once(&state, auth.principal.user_id, key, &fingerprint, move |conn| {
+        let now = Utc::now();
+        let device = own_device(conn, &auth, id)?;
+        if !auth.principal.is_staff() {
+            let (member, _) = auth.company(device.company_id)?;
+            if !member.settings.self_service_enabled || !member.roles.grants(Permission::SelfService) {
+                return Err(ApiError::Forbidden("Self-service actions are switched off for your company."));
+            }
+        }
+        if auth.user.step_up_at.is_none_or(|at| now - at > STEP_UP_TTL) {
+            return Err(ApiError::Forbidden(
+                "Prove a second factor first (POST /api/v1/me/step-up); it counts for 5 minutes.",
+            ));
+        }
+        if !body.kind.allowed_on(device.platform) {
+            return Err(ApiError::invalid("kind", "software cannot be installed on Linux computers"));
+        }
+        let software = match (body.kind, body.software_id) {
+            (ActionKind::InstallSoftware, Some(sid)) => {
+                let s = store::get_software(conn, auth.tenant.id, sid)
+                    .map_err(|_| ApiError::invalid("software_id", "is not in the catalogue"))?;
+                if !offered(&s, &device) {
+                    return Err(ApiError::invalid("software_id", "is not offered on this computer"));
+                }
+                Some(s)
+            }
+            (ActionKind::InstallSoftware, None) => return Err(ApiError::invalid("software_id", "is required to install software")),
+            (_, Some(_)) => return Err(ApiError::invalid("software_id", "goes with install_software only")),
+            (_, None) => None,
+        };
+        let window = ThrottlePolicy::ACTIONS;
+        if store::count_recent(conn, auth.user.id, now - window.window)? >= window.free_failures as i64 {
+            return Err(ApiError::TooManyRequests { retry_after_secs: 600, policy: window });
+        }
+        let integration = rmm::integration_of(conn, auth.tenant.id)?
+            .filter(|i| i.enabled)
+            .and_then(|i| i.webhook_url)
+            .ok_or_else(|| ApiError::Conflict("Self-service is not connected to the RMM yet.".into()))?;
+        // The password reset goes to the device user's verified phone.
+        let reset_phone = if body.kind == ActionKind::ResetPassword {
+            let owner = device.user_id.map(|u| users::get(conn, auth.tenant.id, u)).transpose()?;
+            match owner.as_ref().and_then(|u| u.phone.clone().zip(u.phone_verified_at)) {
+                Some((phone, _)) => Some((phone, owner.map(|o| o.language).unwrap_or_default())),
+                None => return Err(ApiError::Conflict("Reset password needs the user's verified phone.".into())),
+            }
+        } else {
+            None
+        };
+        let action = store::create_action(
+            conn,
+            auth.tenant.id,
+            device.id,
+            auth.user.id,
+            body.kind,
+            software.as_ref().map(|s| s.id),
+            now,
+            now + st.settings.action_ttl,
+        )?;
+        let password = reset_phone.as_ref().map(|_| temporary_password());
+        let payload = serde_json::json!({
+            "event": "device_action",
+            "action": {"id": action.id, "kind": action.kind, "created_at": action.created_at, "expires_at": action.expires_at},
+            "device": {"id": device.id, "agent_guid": device.ids.agent_guid, "machine_id": device.ids.machine_id,
+                "group_id": device.ids.group_id, "hostname": device.hostname, "platform": device.platform},
+            "software": software.as_ref().map(|s| serde_json::json!({"name": s.name, "chocolatey_id": s.chocolatey_id,
+                "homebrew_formula": s.homebrew_formula, "homebrew_cask": s.homebrew_cask})),
+            "temporary_password": password,
+            "callback_url": format!("{}/api/v1/rmm/action-results", st.settings.links.public_api_url.trim_end_matches('/')),
+        })
+        .to_string();
+        // A body carrying a password waits sealed, and is wiped once delivered.
+        let body_text = if password.is_some() { st.sealer.seal(&payload) } else { payload };
+        let webhook = NewMessage {
+            tenant_id: auth.tenant.id,
+            channel: Channel::Webhook,
+            recipient: integration,
+            subject: "device_action".into(),
+            body: body_text,
+            language: None,
+        };
+        outbox::enqueue(conn, &webhook, now)?;
+        if let (Some((phone, language)), Some(password)) = (reset_phone, &password) {
+            let text = Notice::TemporaryPassword { hostname: &device.hostname, password }.render(language).body;
+            let message = NewMessage {
+                tenant_id: auth.tenant.id,
+                channel: Channel::Sms,
+                recipient: phone,
+                subject: String::new(),
+                body: st.sealer.seal(&text),
+                language: Some(language.as_str().to_owned()),
+            };
+            outbox::enqueue(conn, &message, now)?;
+        }
+        let mut event = client.event(Some(auth.tenant.id), Some(auth.user.id), "device_action_requested");
+        event.target = Some(format!("device:{}", device.id));
+        event.detail = Some(body.kind.as_str().to_owned());
+        audit::record(conn, &event, now)?;
+        let view = ActionView::of(action, now);
+        Ok((StatusCode::ACCEPTED, serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))?))
+    })
+    .await
+}
+
+/// A device's actions, newest first (its user, or staff).
+#[utoipa::path(tag = "self-service", operation_id = "listDeviceActions", security(("bearer" = [])),
+    params(("device_id" = i64, Path)),
+    responses(
+        (status = 200, description = "The actions (at most 200)", body = Vec<ActionView>),
+        (status = 404, description = "Not a device of yours", body = Problem)))]
+#[get("/api/v1/devices/{device_id}/actions")]
+pub async fn list_actions(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let list = state
+        .run(move |conn| {
+            own_device(conn, &auth, id)?;
+            let now = Utc::now();
+            Ok(store::device_actions_of(conn, id)?.into_iter().map(|a| ActionView::of(a, now)).collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Read an action (the device's user, or staff).
+#[utoipa::path(tag = "self-service", operation_id = "getAction", security(("bearer" = [])),
+    params(("action_id" = i64, Path)),
+    responses(
+        (status = 200, description = "The action", body = ActionView),
+        (status = 404, description = "No such action on a device of yours", body = Problem)))]
+#[get("/api/v1/actions/{action_id}")]
+pub async fn get_action(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let view = state
+        .run(move |conn| {
+            let action = store::get_action(conn, auth.tenant.id, id)?;
+            own_device(conn, &auth, action.device_id)?;
+            Ok(ActionView::of(action, Utc::now()))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"action_id": 9, "status": "succeeded", "message": "Restarted at 10:00:12"}))]
+pub struct ActionResult {
+    pub action_id: i64,
+    /// `succeeded` or `failed`.
+    pub status: ActionStatus,
+    /// At most 1,000 characters.
+    pub message: Option<String>,
+}
+
+/// The RMM reports an action's result (signed like clientdesk's webhooks).
+///
+/// Headers: `X-Clientdesk-Timestamp` (unix seconds, at most 5 minutes off) and
+/// `X-Clientdesk-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" under the
+/// integration's secret>`. Idempotent: the same result again answers 200 and changes nothing; a
+/// different result for a settled action answers 409.
+#[utoipa::path(tag = "rmm", operation_id = "reportActionResult",
+    request_body = ActionResult,
+    responses(
+        (status = 200, description = "Recorded (or recorded before)", body = ActionView),
+        (status = 401, description = "Missing or bad signature or timestamp", body = Problem),
+        (status = 409, description = "The action was settled with another result, or expired", body = Problem),
+        (status = 422, description = "Invalid body", body = Problem)))]
+#[post("/api/v1/rmm/action-results")]
+pub async fn action_result(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> ApiResult<HttpResponse> {
+    let refused = || ApiError::Unauthorized("The callback is not signed by the integration.");
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let ts: i64 = header(TIMESTAMP_HEADER).and_then(|t| t.parse().ok()).ok_or_else(refused)?;
+    let signature =
+        header(SIGNATURE_HEADER).and_then(|s| s.strip_prefix("sha256=").map(str::to_owned)).ok_or_else(refused)?;
+    if (Utc::now().timestamp() - ts).abs() > LINK_MAX_SKEW_SECONDS {
+        return Err(refused());
+    }
+    let result: ActionResult = serde_json::from_slice(&body).map_err(|e| ApiError::invalid("body", e.to_string()))?;
+    if !matches!(result.status, ActionStatus::Succeeded | ActionStatus::Failed) {
+        return Err(ApiError::invalid("status", "must be succeeded or failed"));
+    }
+    let message = result.message.as_deref().map(|m| m.chars().take(1000).collect::<String>());
+    let view = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let now = Utc::now();
+                let action = store::action_anywhere(conn, result.action_id).map_err(|_| refused())?;
+                let integration = rmm::integration_of(conn, action.tenant_id)?.ok_or_else(refused)?;
+                let keys = std::iter::once(integration.secret.as_str()).chain(integration.previous_secret.as_deref());
+                if !hmac_matches(keys, &signed_payload(ts, &body), &signature) {
+                    return Err(refused());
+                }
+                if !store::finish_action(conn, action.id, result.status, message.as_deref(), now)? {
+                    let current = store::get_action(conn, action.tenant_id, action.id)?;
+                    if current.status(now) != result.status {
+                        return Err(ApiError::Conflict(format!(
+                            "The action is {} already.",
+                            current.status(now).as_str()
+                        )));
+                    }
+                }
+                let event = audit::NewAuditEvent {
+                    tenant_id: Some(action.tenant_id),
+                    actor_user_id: None,
+                    action: "device_action_result",
+                    target: Some(format!("device:{}", action.device_id)),
+                    detail: Some(result.status.as_str().to_owned()),
+                    ..Default::default()
+                };
+                audit::record(conn, &event, now)?;
+                Ok(ActionView::of(store::get_action(conn, action.tenant_id, action.id)?, now))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

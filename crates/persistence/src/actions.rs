@@ -1,0 +1,302 @@
+//! The software catalogue and self-service actions on devices.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
+use clientdesk_domain::rmm::{ActionKind, ActionStatus};
+use diesel::prelude::*;
+
+use crate::schema::{device_actions, software, software_companies};
+use crate::{utc, DbConnection, Error, Result};
+
+/// An application customers may install themselves.
+#[derive(Debug, Clone)]
+pub struct Software {
+    pub id: i64,
+    pub tenant_id: TenantId,
+    pub name: String,
+    pub chocolatey_id: Option<String>,
+    pub homebrew_formula: Option<String>,
+    pub homebrew_cask: Option<String>,
+    pub all_companies: bool,
+    /// The chosen companies, where not offered to all.
+    pub companies: Vec<CompanyId>,
+    pub active: bool,
+}
+
+type SoftwareRow = (i64, i64, String, Option<String>, Option<String>, Option<String>, bool, bool);
+
+const SOFTWARE_COLUMNS: (
+    software::id,
+    software::tenant_id,
+    software::name,
+    software::chocolatey_id,
+    software::homebrew_formula,
+    software::homebrew_cask,
+    software::all_companies,
+    software::active,
+) = (
+    software::id,
+    software::tenant_id,
+    software::name,
+    software::chocolatey_id,
+    software::homebrew_formula,
+    software::homebrew_cask,
+    software::all_companies,
+    software::active,
+);
+
+fn with_companies(conn: &mut DbConnection, rows: Vec<SoftwareRow>) -> Result<Vec<Software>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let links: Vec<(i64, i64)> = software_companies::table
+        .filter(software_companies::software_id.eq_any(&ids))
+        .select((software_companies::software_id, software_companies::company_id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Software {
+            id: r.0,
+            tenant_id: TenantId(r.1),
+            name: r.2,
+            chocolatey_id: r.3,
+            homebrew_formula: r.4,
+            homebrew_cask: r.5,
+            all_companies: r.6,
+            companies: links.iter().filter(|(s, _)| *s == r.0).map(|(_, c)| CompanyId(*c)).collect(),
+            active: r.7,
+        })
+        .collect())
+}
+
+/// The tenant's catalogue by name.
+pub fn list_software(conn: &mut DbConnection, tenant: TenantId) -> Result<Vec<Software>> {
+    let rows = software::table
+        .filter(software::tenant_id.eq(tenant.0))
+        .order(software::name)
+        .select(SOFTWARE_COLUMNS)
+        .load::<SoftwareRow>(conn)?;
+    with_companies(conn, rows)
+}
+
+pub fn get_software(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<Software> {
+    let row = software::table
+        .filter(software::tenant_id.eq(tenant.0))
+        .filter(software::id.eq(id))
+        .select(SOFTWARE_COLUMNS)
+        .first::<SoftwareRow>(conn)?;
+    with_companies(conn, vec![row])?.pop().ok_or(Error::NotFound)
+}
+
+/// Stores new software (`id` 0) or changes it; the company list is replaced.
+pub fn save_software(conn: &mut DbConnection, s: &Software, now: DateTime<Utc>) -> Result<i64> {
+    let values = (
+        software::name.eq(&s.name),
+        software::chocolatey_id.eq(&s.chocolatey_id),
+        software::homebrew_formula.eq(&s.homebrew_formula),
+        software::homebrew_cask.eq(&s.homebrew_cask),
+        software::all_companies.eq(s.all_companies),
+        software::active.eq(s.active),
+    );
+    let id = if s.id == 0 {
+        diesel::insert_into(software::table)
+            .values((software::tenant_id.eq(s.tenant_id.0), software::created_at.eq(now.naive_utc()), values))
+            .returning(software::id)
+            .get_result(conn)?
+    } else {
+        diesel::update(software::table.filter(software::id.eq(s.id))).set(values).execute(conn)?;
+        s.id
+    };
+    diesel::delete(software_companies::table.filter(software_companies::software_id.eq(id))).execute(conn)?;
+    for company in &s.companies {
+        diesel::insert_into(software_companies::table)
+            .values((software_companies::software_id.eq(id), software_companies::company_id.eq(company.0)))
+            .execute(conn)?;
+    }
+    Ok(id)
+}
+
+/// A self-service action as stored.
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub id: i64,
+    pub tenant_id: TenantId,
+    pub device_id: i64,
+    pub requested_by: UserId,
+    pub kind: ActionKind,
+    pub software_id: Option<i64>,
+    /// As stored: an open action past `expires_at` is still open here until swept.
+    pub stored_status: ActionStatus,
+    pub result: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub dispatched_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Action {
+    /// The status as of `now`: an action still open past its time has expired.
+    pub fn status(&self, now: DateTime<Utc>) -> ActionStatus {
+        if self.stored_status.is_open() && self.expires_at <= now {
+            ActionStatus::Expired
+        } else {
+            self.stored_status
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = device_actions)]
+struct ActionRow {
+    id: i64,
+    tenant_id: i64,
+    device_id: i64,
+    requested_by: i64,
+    kind: String,
+    software_id: Option<i64>,
+    status: String,
+    result: Option<String>,
+    created_at: NaiveDateTime,
+    dispatched_at: Option<NaiveDateTime>,
+    finished_at: Option<NaiveDateTime>,
+    expires_at: NaiveDateTime,
+}
+
+impl TryFrom<ActionRow> for Action {
+    type Error = Error;
+    fn try_from(r: ActionRow) -> Result<Self> {
+        Ok(Action {
+            id: r.id,
+            tenant_id: TenantId(r.tenant_id),
+            device_id: r.device_id,
+            requested_by: UserId(r.requested_by),
+            kind: ActionKind::parse(&r.kind)
+                .ok_or_else(|| Error::Other(format!("action {}: kind {:?}", r.id, r.kind)))?,
+            software_id: r.software_id,
+            stored_status: ActionStatus::parse(&r.status)
+                .ok_or_else(|| Error::Other(format!("action {}: status {:?}", r.id, r.status)))?,
+            result: r.result,
+            created_at: utc(r.created_at),
+            dispatched_at: r.dispatched_at.map(utc),
+            finished_at: r.finished_at.map(utc),
+            expires_at: utc(r.expires_at),
+        })
+    }
+}
+
+/// Queues an action.
+#[allow(clippy::too_many_arguments)]
+pub fn create_action(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    device: i64,
+    user: UserId,
+    kind: ActionKind,
+    software: Option<i64>,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<Action> {
+    let id: i64 = diesel::insert_into(device_actions::table)
+        .values((
+            device_actions::tenant_id.eq(tenant.0),
+            device_actions::device_id.eq(device),
+            device_actions::requested_by.eq(user.0),
+            device_actions::kind.eq(kind.as_str()),
+            device_actions::software_id.eq(software),
+            device_actions::status.eq(ActionStatus::Queued.as_str()),
+            device_actions::created_at.eq(now.naive_utc()),
+            device_actions::expires_at.eq(expires_at.naive_utc()),
+        ))
+        .returning(device_actions::id)
+        .get_result(conn)?;
+    get_action(conn, tenant, id)
+}
+
+pub fn get_action(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<Action> {
+    device_actions::table
+        .filter(device_actions::tenant_id.eq(tenant.0))
+        .filter(device_actions::id.eq(id))
+        .select(ActionRow::as_select())
+        .first(conn)?
+        .try_into()
+}
+
+/// An action of any tenant, for the RMM's callback (whose signature then names the tenant).
+pub fn action_anywhere(conn: &mut DbConnection, id: i64) -> Result<Action> {
+    device_actions::table.filter(device_actions::id.eq(id)).select(ActionRow::as_select()).first(conn)?.try_into()
+}
+
+/// A device's actions, newest first (at most 200).
+pub fn device_actions_of(conn: &mut DbConnection, device: i64) -> Result<Vec<Action>> {
+    device_actions::table
+        .filter(device_actions::device_id.eq(device))
+        .order(device_actions::id.desc())
+        .limit(200)
+        .select(ActionRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Action::try_from)
+        .collect()
+}
+
+/// How many actions the user asked for since `since` (for the rate limit).
+pub fn count_recent(conn: &mut DbConnection, user: UserId, since: DateTime<Utc>) -> Result<i64> {
+    Ok(device_actions::table
+        .filter(device_actions::requested_by.eq(user.0))
+        .filter(device_actions::created_at.ge(since.naive_utc()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// The RMM took the action (its webhook answered 2xx); only a queued action moves.
+pub fn mark_dispatched(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let changed = diesel::update(
+        device_actions::table
+            .filter(device_actions::id.eq(id))
+            .filter(device_actions::status.eq(ActionStatus::Queued.as_str())),
+    )
+    .set((
+        device_actions::status.eq(ActionStatus::Dispatched.as_str()),
+        device_actions::dispatched_at.eq(now.naive_utc()),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Settles an open action (the RMM's result, or a dispatch given up); false when it was settled
+/// already, so a repeated callback changes nothing.
+pub fn finish_action(
+    conn: &mut DbConnection,
+    id: i64,
+    status: ActionStatus,
+    result: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let open = [ActionStatus::Queued.as_str(), ActionStatus::Dispatched.as_str()];
+    let changed = diesel::update(
+        device_actions::table.filter(device_actions::id.eq(id)).filter(device_actions::status.eq_any(open)),
+    )
+    .set((
+        device_actions::status.eq(status.as_str()),
+        device_actions::result.eq(result),
+        device_actions::finished_at.eq(now.naive_utc()),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Stores `expired` on open actions past their time; returns how many.
+pub fn expire_due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize> {
+    let open = [ActionStatus::Queued.as_str(), ActionStatus::Dispatched.as_str()];
+    Ok(diesel::update(
+        device_actions::table
+            .filter(device_actions::status.eq_any(open))
+            .filter(device_actions::expires_at.le(now.naive_utc())),
+    )
+    .set((device_actions::status.eq(ActionStatus::Expired.as_str()), device_actions::finished_at.eq(now.naive_utc())))
+    .execute(conn)?)
+}
+
+/// Removes a device's actions (before the device itself).
+pub fn delete_device_actions(conn: &mut DbConnection, device: i64) -> Result<()> {
+    diesel::delete(device_actions::table.filter(device_actions::device_id.eq(device))).execute(conn)?;
+    Ok(())
+}
