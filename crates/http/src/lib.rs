@@ -48,6 +48,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::catalog::routes)
             .configure(routes::attachments::routes)
             .configure(routes::kb::routes)
+            .configure(routes::outbox::routes)
             .configure(routes::health::routes)
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()));
     }

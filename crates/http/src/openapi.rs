@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{attachments, auth, catalog, companies, health, kb, me, tickets, users};
+use crate::routes::{attachments, auth, catalog, companies, health, kb, me, outbox, tickets, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -36,6 +36,7 @@ use crate::routes::{attachments, auth, catalog, companies, health, kb, me, ticke
         kb::staff::update_article, kb::staff::publish_article, kb::staff::unpublish_article, kb::staff::delete_article,
         kb::staff::list_revisions, kb::staff::get_revision, kb::staff::staff_list_categories, kb::staff::create_category,
         kb::staff::update_category, kb::staff::delete_category,
+        outbox::list_outbox, outbox::retry_message,
         health::live, health::ready, health::metrics,
     ),
     modifiers(&BearerScheme),
@@ -47,6 +48,8 @@ use crate::routes::{attachments, auth, catalog, companies, health, kb, me, ticke
         (name = "ticket settings", description = "The provider's request types, queues, custom fields and ticket settings"),
         (name = "knowledge base", description = "Articles for customers, per company (`/companies/{company_id}/kb`), \
             and their authoring by staff (`/kb`)"),
+        (name = "outbox", description = "Messages the portal sends (e-mail; SMS and webhooks to come), their \
+            delivery with retries, and a retry by staff for those given up on"),
         (name = "health", description = "Liveness, readiness, metrics"),
     )
 )]

@@ -5,5 +5,6 @@ pub mod companies;
 pub mod health;
 pub mod kb;
 pub mod me;
+pub mod outbox;
 pub mod tickets;
 pub mod users;
