@@ -51,14 +51,20 @@ fn message(tenant: clientdesk_domain::ids::TenantId, channel: Channel, n: usize)
 /// Queues `count` messages of the demo tenant in one transaction, as the code that causes them
 /// does; returns their ids.
 async fn enqueue(db: &Db, channel: Channel, count: usize) -> Vec<i64> {
+    enqueue_with(db, count, move |tenant, n| message(tenant, channel, n)).await
+}
+
+async fn enqueue_with(
+    db: &Db,
+    count: usize,
+    make: impl Fn(clientdesk_domain::ids::TenantId, usize) -> NewMessage + Send + 'static,
+) -> Vec<i64> {
     let db = db.clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = db.conn().unwrap();
         let tenant = tenants::find_by_slug(&mut conn, "demo").unwrap().id;
-        write_tx(&mut conn, |conn| {
-            (0..count).map(|n| outbox::enqueue(conn, &message(tenant, channel, n), Utc::now())).collect()
-        })
-        .unwrap()
+        write_tx(&mut conn, |conn| (0..count).map(|n| outbox::enqueue(conn, &make(tenant, n), Utc::now())).collect())
+            .unwrap()
     })
     .await
     .unwrap()
@@ -207,6 +213,18 @@ on_both!(channels_without_transport_retry_then_die, backend => |backend| async m
     let res = app.get("/api/v1/outbox?channel=sms", &token).await;
     let page: Value = res.json().await.unwrap();
     assert_eq!(page["items"].as_array().unwrap().iter().map(|m| m["id"].clone()).collect::<Vec<_>>(), [json!(sms)]);
+});
+
+on_both!(an_invalid_address_is_dead_at_once, |app: TestApp| async move {
+    let token = app.token(STAFF).await;
+    let id = enqueue_with(&app.state.db, 1, |tenant, n| NewMessage {
+        recipient: "not an address".into(),
+        ..message(tenant, Channel::Email, n)
+    })
+    .await[0];
+    let dead = until_status(&app, &token, id, "dead").await;
+    assert_eq!(dead["attempts"], 1, "a permanent failure is not retried: {dead}");
+    assert!(dead["last_error"].as_str().unwrap().contains("is not an address"), "{dead}");
 });
 
 on_both!(outbox_is_for_staff_and_checks_its_input, backend => |backend| async move {

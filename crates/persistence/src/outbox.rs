@@ -120,8 +120,10 @@ const CLAIM_SQLITE: &str = "UPDATE outbox SET attempts = attempts + 1, next_atte
 /// lease must outlast a delivery, or a slow message could be sent twice. Runs its own write
 /// transaction; an idle poll takes no write lock.
 pub fn claim(conn: &mut DbConnection, now: DateTime<Utc>, lease: Duration, limit: i64) -> Result<Vec<Claimed>> {
+    // The status is written out, not bound, so that both planners see the partial index of due
+    // messages applies (a bound value only matches it in a plan made for that value).
     let due = outbox::table
-        .filter(outbox::status.eq(Delivery::Pending.as_str()))
+        .filter(outbox::status.eq(diesel::dsl::sql::<Text>("'pending'")))
         .filter(outbox::next_attempt_at.le(now.naive_utc()))
         .select(outbox::id)
         .first::<i64>(conn)

@@ -61,15 +61,19 @@ pub async fn run(config: &Config, messages: usize, workers: usize) -> anyhow::Re
         running.push(tokio::spawn(Worker::new(db, mailer.clone(), settings.clone()).run(stopped.clone())));
     }
     let db = state.db.clone();
+    let mut reported = Instant::now();
     loop {
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
         let db = db.clone();
         let pending =
             tokio::task::spawn_blocking(move || outbox::count(&mut *db.conn()?, tenant, Delivery::Pending)).await??;
-        let (received, elapsed) = (sink.count(), started.elapsed().as_secs_f64());
-        eprintln!("{received} received, {pending} pending: {:.0} messages/s", received as f64 / elapsed);
         if pending == 0 {
             break;
+        }
+        if reported.elapsed() >= Duration::from_secs(1) {
+            reported = Instant::now();
+            let (received, elapsed) = (sink.count(), started.elapsed().as_secs_f64());
+            eprintln!("{received} received, {pending} pending: {:.0} messages/s", received as f64 / elapsed);
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
