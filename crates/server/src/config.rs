@@ -186,10 +186,12 @@ impl Config {
         if backoff_seconds < 1 || poll_millis < 1 {
             bail!("CLIENTDESK_OUTBOX_BACKOFF_SECONDS and CLIENTDESK_OUTBOX_POLL_MILLIS must be positive");
         }
+        // A first delay past the cap is the cap (and stays within chrono's range).
+        let cap = worker_defaults.retry.cap;
         let outbox = WorkerSettings {
             retry: RetryPolicy {
                 max_attempts,
-                base: chrono::Duration::seconds(backoff_seconds.min(86_400) as i64),
+                base: chrono::Duration::seconds(backoff_seconds.min(cap.num_seconds() as u64) as i64),
                 ..worker_defaults.retry
             },
             poll: Duration::from_millis(poll_millis),
