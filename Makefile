@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: run test lint openapi bench bench-me bench-tickets bench-kb
+.PHONY: run test lint openapi bench bench-me bench-tickets bench-kb bench-outbox
 
 run:
 	cargo run --release -p clientdesk-server --bin clientdesk -- serve --demo
@@ -18,7 +18,7 @@ openapi:
 	cargo run -p clientdesk-server --bin clientdesk -- openapi > openapi/openapi.json.tmp
 	mv openapi/openapi.json.tmp openapi/openapi.json
 
-bench: bench-me bench-tickets bench-kb
+bench: bench-me bench-tickets bench-kb bench-outbox
 
 bench-me:
 	bash bench/me.sh
@@ -28,3 +28,6 @@ bench-tickets:
 
 bench-kb:
 	bash bench/kb.sh
+
+bench-outbox:
+	bash bench/outbox.sh

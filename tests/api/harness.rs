@@ -49,12 +49,30 @@ impl Drop for TestApp {
             }
             Database::Postgres(url) => pg::drop_database(url),
         }
+        if let clientdesk_server::mail::MailTransport::Files(dir) = &self.config.mail.transport {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 
-/// Runs a test body on one backend.
+/// Runs a test body on each backend: given a started `TestApp`, or with `backend =>`, given the
+/// backend so the body can configure and start the app itself (`TestApp::spawn_with`).
 #[macro_export]
 macro_rules! on_both {
+    ($name:ident, backend => $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                ($body)($crate::harness::Backend::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                ($body)($crate::harness::Backend::Postgres).await;
+            }
+        }
+    };
     ($name:ident, $body:expr) => {
         mod $name {
             #[allow(unused_imports)]
@@ -77,6 +95,12 @@ static SQLITE_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Starts the app with a test configuration changed by `configure` (mail transport, outbox
+    /// timings, ...).
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Self {
         let (url, database) = match backend {
             Backend::Sqlite => {
                 let n = SQLITE_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -88,7 +112,8 @@ impl TestApp {
                 (url.clone(), Database::Postgres(url))
             }
         };
-        let config = Config::for_tests(&url);
+        let mut config = Config::for_tests(&url);
+        configure(&mut config);
         let app = Application::build(&config).expect("the server starts");
         let port = app.port();
         let state = app.state().clone();

@@ -7,6 +7,7 @@ mod harness;
 mod http;
 mod kb;
 mod migrations;
+mod outbox;
 mod pg;
 mod provider;
 mod rmm;

@@ -54,6 +54,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::devices::routes)
             .configure(routes::agent::routes)
             .configure(routes::selfservice::routes)
+            .configure(routes::outbox::routes)
             .configure(routes::health::routes)
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()));
     }

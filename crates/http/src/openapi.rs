@@ -4,8 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    agent, attachments, auth, catalog, changes, companies, devices, health, kb, me, selfservice, tickets, users,
-    validations,
+    agent, attachments, auth, catalog, changes, companies, devices, health, kb, me, outbox, selfservice, tickets,
+    users, validations,
 };
 
 #[derive(OpenApi)]
@@ -52,6 +52,7 @@ use crate::routes::{
         selfservice::step_up_sms, selfservice::list_software, selfservice::create_software, selfservice::update_software,
         selfservice::device_software, selfservice::request_action, selfservice::list_actions, selfservice::get_action,
         selfservice::action_result,
+        outbox::list_outbox, outbox::retry_message,
         health::live, health::ready, health::metrics,
     ),
     modifiers(&BearerScheme),
@@ -71,6 +72,8 @@ use crate::routes::{
             tray menu, self-registration from a computer"),
         (name = "self-service", description = "Actions on the user's own computers, guarded by a verified phone and a \
             fresh second factor; the software catalogue"),
+        (name = "outbox", description = "Messages the portal sends (e-mail, SMS, webhooks to the RMM), their \
+            delivery with retries, and a retry by staff for those given up on"),
         (name = "health", description = "Liveness, readiness, metrics"),
     )
 )]

@@ -1,13 +1,14 @@
 //! The outbox: messages written in the same transaction as the change that causes them, then
 //! delivered by a worker (see the server's `outbox` module).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use clientdesk_domain::ids::TenantId;
-use clientdesk_domain::outbox::{Channel, Delivery};
+use clientdesk_domain::outbox::{Channel, Delivery, Message};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 
 use crate::schema::outbox;
-use crate::{DbConnection, Result};
+use crate::{utc, write_tx, DbConnection, Error, Page, Result};
 
 /// A message to send. `recipient` is an e-mail address, a phone number or a URL by channel.
 #[derive(Debug, Clone)]
@@ -40,4 +41,274 @@ pub fn enqueue(conn: &mut DbConnection, message: &NewMessage, now: DateTime<Utc>
         .returning(outbox::id)
         .get_result(conn)?;
     Ok(id)
+}
+
+/// A message taken by a worker for one delivery attempt.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    pub tenant_id: TenantId,
+    pub channel: Channel,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub language: Option<String>,
+    /// This attempt's number, from 1.
+    pub attempts: i32,
+}
+
+#[derive(QueryableByName)]
+struct ClaimedRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = BigInt)]
+    tenant_id: i64,
+    #[diesel(sql_type = Text)]
+    channel: String,
+    #[diesel(sql_type = Text)]
+    recipient: String,
+    #[diesel(sql_type = Text)]
+    subject: String,
+    #[diesel(sql_type = Text)]
+    body: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    language: Option<String>,
+    #[diesel(sql_type = Integer)]
+    attempts: i32,
+}
+
+fn channel(stored: &str) -> Result<Channel> {
+    Channel::parse(stored).ok_or_else(|| Error::Other(format!("outbox: unknown channel {stored:?}")))
+}
+
+fn delivery(stored: &str) -> Result<Delivery> {
+    Delivery::parse(stored).ok_or_else(|| Error::Other(format!("outbox: unknown status {stored:?}")))
+}
+
+impl TryFrom<ClaimedRow> for Claimed {
+    type Error = Error;
+
+    fn try_from(r: ClaimedRow) -> Result<Self> {
+        Ok(Self {
+            id: r.id,
+            tenant_id: TenantId(r.tenant_id),
+            channel: channel(&r.channel)?,
+            recipient: r.recipient,
+            subject: r.subject,
+            body: r.body,
+            language: r.language,
+            attempts: r.attempts,
+        })
+    }
+}
+
+/// Binds, in order: the lease's end, now, the batch size. The inner SELECT walks the partial
+/// index of due messages; on PostgreSQL `SKIP LOCKED` makes concurrent workers take disjoint
+/// batches instead of waiting for (and then re-taking) each other's rows.
+const CLAIM_POSTGRES: &str = "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1 \
+     WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2 \
+     ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+     RETURNING id, tenant_id, channel, recipient, subject, body, language, attempts";
+/// SQLite has one writer at a time, so the IMMEDIATE transaction already excludes other workers.
+const CLAIM_SQLITE: &str = "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? \
+     WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? \
+     ORDER BY next_attempt_at, id LIMIT ?) \
+     RETURNING id, tenant_id, channel, recipient, subject, body, language, attempts";
+
+/// Takes up to `limit` due messages for one attempt each: counts the attempt and moves them out
+/// of reach until `now + lease`, so a worker that dies mid-batch only delays its messages. The
+/// lease must outlast a delivery, or a slow message could be sent twice. Runs its own write
+/// transaction; an idle poll takes no write lock.
+pub fn claim(conn: &mut DbConnection, now: DateTime<Utc>, lease: Duration, limit: i64) -> Result<Vec<Claimed>> {
+    // The status is written out, not bound, so that both planners see the partial index of due
+    // messages applies (a bound value only matches it in a plan made for that value).
+    let due = outbox::table
+        .filter(outbox::status.eq(diesel::dsl::sql::<Text>("'pending'")))
+        .filter(outbox::next_attempt_at.le(now.naive_utc()))
+        .select(outbox::id)
+        .first::<i64>(conn)
+        .optional()?;
+    if due.is_none() {
+        return Ok(Vec::new());
+    }
+    let until = (now + lease).naive_utc();
+    let rows: Vec<ClaimedRow> = write_tx(conn, |conn| -> Result<_> {
+        Ok(match conn {
+            DbConnection::Pg(pg) => diesel::sql_query(CLAIM_POSTGRES)
+                .bind::<Timestamp, _>(until)
+                .bind::<Timestamp, _>(now.naive_utc())
+                .bind::<BigInt, _>(limit)
+                .load(pg)?,
+            DbConnection::Sqlite(sqlite) => diesel::sql_query(CLAIM_SQLITE)
+                .bind::<Timestamp, _>(until)
+                .bind::<Timestamp, _>(now.naive_utc())
+                .bind::<BigInt, _>(limit)
+                .load(sqlite)?,
+        })
+    })?;
+    let mut claimed = rows.into_iter().map(Claimed::try_from).collect::<Result<Vec<_>>>()?;
+    claimed.sort_by_key(|c| c.id);
+    Ok(claimed)
+}
+
+/// Errors longer than this are cut: an SMTP server may answer with a page of text.
+const MAX_ERROR_CHARS: usize = 1000;
+
+/// Records a delivered message. Call inside a write transaction; a message no longer pending
+/// (delivered by a worker that took it after this one's lease ran out) is left as it is.
+pub fn mark_sent(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> Result<()> {
+    diesel::update(outbox::table.find(id).filter(outbox::status.eq(Delivery::Pending.as_str())))
+        .set((outbox::status.eq(Delivery::Sent.as_str()), outbox::sent_at.eq(Some(now.naive_utc()))))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a failed attempt: tried again at `retry_at`, or dead when `None`. Call inside a write
+/// transaction; a message no longer pending is left as it is.
+pub fn mark_failed(conn: &mut DbConnection, id: i64, error: &str, retry_at: Option<DateTime<Utc>>) -> Result<()> {
+    let error: String = error.chars().take(MAX_ERROR_CHARS).collect();
+    let target = outbox::table.find(id).filter(outbox::status.eq(Delivery::Pending.as_str()));
+    match retry_at {
+        Some(at) => diesel::update(target)
+            .set((outbox::next_attempt_at.eq(at.naive_utc()), outbox::last_error.eq(Some(error))))
+            .execute(conn)?,
+        None => diesel::update(target)
+            .set((outbox::status.eq(Delivery::Dead.as_str()), outbox::last_error.eq(Some(error))))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+type MessageRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    i32,
+    NaiveDateTime,
+    Option<String>,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
+
+type MessageColumns = (
+    outbox::id,
+    outbox::tenant_id,
+    outbox::channel,
+    outbox::recipient,
+    outbox::subject,
+    outbox::body,
+    outbox::language,
+    outbox::status,
+    outbox::attempts,
+    outbox::next_attempt_at,
+    outbox::last_error,
+    outbox::created_at,
+    outbox::sent_at,
+);
+
+const MESSAGE_COLUMNS: MessageColumns = (
+    outbox::id,
+    outbox::tenant_id,
+    outbox::channel,
+    outbox::recipient,
+    outbox::subject,
+    outbox::body,
+    outbox::language,
+    outbox::status,
+    outbox::attempts,
+    outbox::next_attempt_at,
+    outbox::last_error,
+    outbox::created_at,
+    outbox::sent_at,
+);
+
+fn message(row: MessageRow) -> Result<Message> {
+    let (id, tenant_id, chan, recipient, subject, body, language, status, attempts, next, last_error, created, sent) =
+        row;
+    Ok(Message {
+        id,
+        tenant_id: TenantId(tenant_id),
+        channel: channel(&chan)?,
+        recipient,
+        subject,
+        body,
+        language,
+        status: delivery(&status)?,
+        attempts,
+        next_attempt_at: utc(next),
+        last_error,
+        created_at: utc(created),
+        sent_at: sent.map(utc),
+    })
+}
+
+/// The tenant's messages, newest first, before `before` (a message id), optionally of one
+/// status and one channel.
+pub fn list(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    status: Option<Delivery>,
+    channel: Option<Channel>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Page<Message>> {
+    let mut q = outbox::table.filter(outbox::tenant_id.eq(tenant.0)).into_boxed();
+    if let Some(status) = status {
+        q = q.filter(outbox::status.eq(status.as_str()));
+    }
+    if let Some(channel) = channel {
+        q = q.filter(outbox::channel.eq(channel.as_str()));
+    }
+    if let Some(before) = before {
+        q = q.filter(outbox::id.lt(before));
+    }
+    let rows: Vec<MessageRow> = q.order(outbox::id.desc()).limit(limit + 1).select(MESSAGE_COLUMNS).load(conn)?;
+    let messages = rows.into_iter().map(message).collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(messages, limit, |m| m.id))
+}
+
+/// One of the tenant's messages.
+pub fn get(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<Message> {
+    let row: MessageRow = outbox::table
+        .filter(outbox::tenant_id.eq(tenant.0))
+        .filter(outbox::id.eq(id))
+        .select(MESSAGE_COLUMNS)
+        .first(conn)?;
+    message(row)
+}
+
+/// Gives a dead message a fresh set of attempts, due at once; returns it. `Conflict` when it is
+/// not dead, `NotFound` when the tenant has no such message. Call inside a write transaction.
+pub fn retry(conn: &mut DbConnection, tenant: TenantId, id: i64, now: DateTime<Utc>) -> Result<Message> {
+    let revived = diesel::update(
+        outbox::table
+            .filter(outbox::tenant_id.eq(tenant.0))
+            .filter(outbox::id.eq(id))
+            .filter(outbox::status.eq(Delivery::Dead.as_str())),
+    )
+    .set((
+        outbox::status.eq(Delivery::Pending.as_str()),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(now.naive_utc()),
+    ))
+    .execute(conn)?;
+    let message = get(conn, tenant, id)?;
+    if revived == 0 {
+        return Err(Error::Conflict(format!("message {id} is {}, not dead", message.status.as_str())));
+    }
+    Ok(message)
+}
+
+/// How many of the tenant's messages are in `status`.
+pub fn count(conn: &mut DbConnection, tenant: TenantId, status: Delivery) -> Result<i64> {
+    Ok(outbox::table
+        .filter(outbox::tenant_id.eq(tenant.0))
+        .filter(outbox::status.eq(status.as_str()))
+        .count()
+        .get_result(conn)?)
 }

@@ -1,16 +1,21 @@
 //! Configuration from `CLIENTDESK_*` environment variables over an optional TOML file
 //! (`CLIENTDESK_CONFIG`, default `./clientdesk.toml` when present). With nothing configured the
 //! server uses `./data/clientdesk.db`, listens on 127.0.0.1:8080 and keeps a generated signing
-//! key in `./data`.
+//! key in `./data`; without an SMTP host, mail is written as `.eml` files to `./data/mail`.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{bail, Context};
+use clientdesk_domain::outbox::RetryPolicy;
 use clientdesk_http::auth::jwt::SigningKey;
 use clientdesk_http::auth::password::HashCost;
 use clientdesk_http::storage::S3Settings;
 use clientdesk_http::HttpSettings;
 use serde::Deserialize;
+
+use crate::mail::{MailConfig, MailTransport, SmtpSettings, SmtpTls, DEFAULT_FROM};
+use crate::outbox::WorkerSettings;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +37,17 @@ struct FileConfig {
     s3_region: Option<String>,
     s3_access_key_id: Option<String>,
     s3_secret_access_key: Option<String>,
+    smtp_host: Option<String>,
+    smtp_port: Option<u16>,
+    smtp_tls: Option<String>,
+    smtp_username: Option<String>,
+    smtp_password: Option<String>,
+    mail_from: Option<String>,
+    mail_dir: Option<PathBuf>,
+    outbox_max_attempts: Option<i32>,
+    outbox_backoff_seconds: Option<u64>,
+    outbox_poll_millis: Option<u64>,
+    outbox_worker: Option<bool>,
 }
 
 /// Where attachment contents are kept.
@@ -53,6 +69,11 @@ pub struct Config {
     /// actix worker threads; `None` means one per core.
     pub workers: Option<usize>,
     pub storage: StorageConfig,
+    pub mail: MailConfig,
+    pub outbox: WorkerSettings,
+    /// Whether `serve` runs an outbox worker beside the HTTP server (turn it off where dedicated
+    /// `clientdesk worker` processes deliver).
+    pub outbox_worker: bool,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -121,6 +142,61 @@ impl Config {
                 .unwrap_or(defaults.ticket_attachments_max_bytes),
             ..defaults
         };
+        let mail = MailConfig {
+            transport: match env("SMTP_HOST").or(file.smtp_host) {
+                Some(host) => {
+                    let tls = match env("SMTP_TLS").or(file.smtp_tls) {
+                        None => SmtpTls::Starttls,
+                        Some(mode) => SmtpTls::parse(&mode)
+                            .with_context(|| format!("CLIENTDESK_SMTP_TLS: {mode:?} is not none, starttls or tls"))?,
+                    };
+                    let username = env("SMTP_USERNAME").or(file.smtp_username);
+                    let password = env("SMTP_PASSWORD").or(file.smtp_password);
+                    let credentials = match (username, password) {
+                        (Some(user), Some(password)) => Some((user, password)),
+                        (None, None) => None,
+                        _ => bail!("CLIENTDESK_SMTP_USERNAME and CLIENTDESK_SMTP_PASSWORD go together"),
+                    };
+                    MailTransport::Smtp(SmtpSettings {
+                        host,
+                        port: env_parse("SMTP_PORT")?.or(file.smtp_port).unwrap_or(tls.default_port()),
+                        tls,
+                        credentials,
+                    })
+                }
+                None => MailTransport::Files(
+                    env("MAIL_DIR").map(PathBuf::from).or(file.mail_dir).unwrap_or_else(|| data_dir.join("mail")),
+                ),
+            },
+            from: env("MAIL_FROM").or(file.mail_from).unwrap_or_else(|| DEFAULT_FROM.into()),
+        };
+        let worker_defaults = WorkerSettings::default();
+        let max_attempts: i32 = env_parse("OUTBOX_MAX_ATTEMPTS")?
+            .or(file.outbox_max_attempts)
+            .unwrap_or(worker_defaults.retry.max_attempts);
+        if max_attempts < 1 {
+            bail!("CLIENTDESK_OUTBOX_MAX_ATTEMPTS must be at least 1");
+        }
+        let backoff_seconds: u64 = env_parse("OUTBOX_BACKOFF_SECONDS")?
+            .or(file.outbox_backoff_seconds)
+            .unwrap_or(worker_defaults.retry.base.num_seconds() as u64);
+        let poll_millis: u64 = env_parse("OUTBOX_POLL_MILLIS")?
+            .or(file.outbox_poll_millis)
+            .unwrap_or(worker_defaults.poll.as_millis() as u64);
+        if backoff_seconds < 1 || poll_millis < 1 {
+            bail!("CLIENTDESK_OUTBOX_BACKOFF_SECONDS and CLIENTDESK_OUTBOX_POLL_MILLIS must be positive");
+        }
+        // A first delay past the cap is the cap (and stays within chrono's range).
+        let cap = worker_defaults.retry.cap;
+        let outbox = WorkerSettings {
+            retry: RetryPolicy {
+                max_attempts,
+                base: chrono::Duration::seconds(backoff_seconds.min(cap.num_seconds() as u64) as i64),
+                ..worker_defaults.retry
+            },
+            poll: Duration::from_millis(poll_millis),
+            ..worker_defaults
+        };
         let cores = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
         Ok(Self {
             database_url,
@@ -132,6 +208,9 @@ impl Config {
             pool_size: env_parse("POOL_SIZE")?.or(file.pool_size).unwrap_or(cores * 4),
             workers: env_parse("WORKERS")?.or(file.workers),
             storage,
+            mail,
+            outbox,
+            outbox_worker: env_parse("OUTBOX_WORKER")?.or(file.outbox_worker).unwrap_or(true),
         })
     }
 
@@ -155,6 +234,23 @@ impl Config {
             storage: StorageConfig::Local(
                 std::env::temp_dir().join(format!("clientdesk-attachments-{}", uuid::Uuid::new_v4())),
             ),
+            mail: MailConfig {
+                transport: MailTransport::Files(
+                    std::env::temp_dir().join(format!("clientdesk-mail-{}", uuid::Uuid::new_v4())),
+                ),
+                from: DEFAULT_FROM.into(),
+            },
+            // A fast poll and a short backoff, so tests see deliveries and retries within moments.
+            outbox: WorkerSettings {
+                retry: RetryPolicy {
+                    base: chrono::Duration::milliseconds(100),
+                    cap: chrono::Duration::seconds(1),
+                    ..RetryPolicy::default()
+                },
+                poll: Duration::from_millis(50),
+                ..WorkerSettings::default()
+            },
+            outbox_worker: true,
         }
     }
 }

@@ -2,7 +2,11 @@
 //! black-box tests start the real server in-process on a random port.
 
 pub mod bench_data;
+pub mod bench_outbox;
 pub mod config;
 pub mod kbgen;
+pub mod mail;
+pub mod outbox;
 pub mod seed;
+pub mod smtp_sink;
 pub mod startup;

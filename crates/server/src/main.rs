@@ -1,4 +1,4 @@
-//! The `clientdesk` command: serve, migrate, openapi, bootstrap, demo, token.
+//! The `clientdesk` command: serve, worker, migrate, openapi, bootstrap, demo, token.
 
 use anyhow::Context;
 use chrono::Utc;
@@ -7,7 +7,7 @@ use clientdesk_http::auth::password::PasswordHasherConfig;
 use clientdesk_persistence::{tenants, users, Db};
 use clientdesk_server::config::Config;
 use clientdesk_server::startup::{self, Application};
-use clientdesk_server::{kbgen, seed};
+use clientdesk_server::{bench_outbox, kbgen, seed};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -25,6 +25,8 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Deliver the outbox (e-mail) without serving the API, until interrupted.
+    Worker,
     /// Apply pending database migrations.
     Migrate,
     /// Print the OpenAPI document.
@@ -67,6 +69,15 @@ enum Command {
         #[arg(long, requires = "queries")]
         specific: Option<std::path::PathBuf>,
     },
+    /// Outbox throughput: queue e-mails in the demo tenant and deliver them to an in-process SMTP
+    /// sink (see bench/outbox.sh).
+    #[command(hide = true)]
+    BenchOutbox {
+        #[arg(long, default_value_t = 10_000)]
+        messages: usize,
+        #[arg(long, default_value_t = 1)]
+        workers: usize,
+    },
     /// Print an access token for a user of the demo tenant (for benchmarks and scripts on a
     /// laptop; it needs the signing key, so it is an operator's tool).
     Token {
@@ -87,6 +98,24 @@ fn main() -> anyhow::Result<()> {
         Command::Openapi => {
             println!("{}", clientdesk_http::openapi::document_json());
             Ok(())
+        }
+        Command::Worker => {
+            let config = Config::load()?;
+            tokio::runtime::Runtime::new()?.block_on(async move {
+                let db = Db::connect(&config.database_url, 4)?;
+                db.migrate()?;
+                let worker = startup::worker(&config, db)?;
+                let (stop, stopped) = tokio::sync::watch::channel(false);
+                let running = tokio::spawn(worker.run(stopped));
+                shutdown_signal().await?;
+                stop.send_replace(true);
+                running.await?;
+                Ok(())
+            })
+        }
+        Command::BenchOutbox { messages, workers } => {
+            let config = Config::load()?;
+            tokio::runtime::Runtime::new()?.block_on(bench_outbox::run(&config, messages, workers.max(1)))
         }
         Command::Migrate => {
             let config = Config::load()?;
@@ -163,6 +192,20 @@ fn main() -> anyhow::Result<()> {
             })
         }
     }
+}
+
+/// Waits for Ctrl-C, or SIGTERM (how service managers ask a process to stop).
+async fn shutdown_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            interrupted = tokio::signal::ctrl_c() => interrupted,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await
 }
 
 /// The database URL without its password, for logs.

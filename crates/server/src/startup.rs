@@ -1,4 +1,4 @@
-//! Builds the application: database, migrations, shared state, HTTP server.
+//! Builds the application: database, migrations, shared state, HTTP server and outbox worker.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -14,11 +14,14 @@ use clientdesk_http::AppState;
 use clientdesk_persistence::Db;
 
 use crate::config::{Config, StorageConfig};
+use crate::mail::Mailer;
+use crate::outbox::Worker;
 
 pub struct Application {
     port: u16,
     server: actix_web::dev::Server,
     state: AppState,
+    worker: Option<Worker>,
 }
 
 /// The shared state for a configuration, with the database migrated.
@@ -66,7 +69,11 @@ impl Application {
         if let Some(workers) = config.workers {
             server = server.workers(workers);
         }
-        Ok(Self { port, server: server.run(), state })
+        let worker = match config.outbox_worker {
+            true => Some(worker(config, state.db.clone())?),
+            false => None,
+        };
+        Ok(Self { port, server: server.run(), state, worker })
     }
 
     pub fn port(&self) -> u16 {
@@ -77,7 +84,24 @@ impl Application {
         &self.state
     }
 
+    /// Serves, with the outbox worker beside the server; the worker stops (after its current
+    /// batch) when the server does.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let worker = self.worker.map(|worker| tokio::spawn(worker.run(stopped)));
+        let served = self.server.await;
+        stop.send_replace(true);
+        if let Some(worker) = worker {
+            if let Err(err) = worker.await {
+                tracing::error!(error = %err, "the outbox worker panicked");
+            }
+        }
+        served
     }
+}
+
+/// An outbox worker for a configuration, on `db`.
+pub fn worker(config: &Config, db: Db) -> anyhow::Result<Worker> {
+    let mailer = Mailer::new(&config.mail).context("configuring mail")?;
+    Ok(Worker::new(db, Arc::new(mailer), config.outbox.clone()))
 }

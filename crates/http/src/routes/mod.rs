@@ -9,6 +9,7 @@ pub mod devices;
 pub mod health;
 pub mod kb;
 pub mod me;
+pub mod outbox;
 pub mod selfservice;
 pub mod tickets;
 pub mod users;
