@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use clientdesk_domain::approvals::{ChangeRequest, Decision, Validation};
 use clientdesk_domain::entities::{Company, Tenant};
-use clientdesk_domain::ids::UserId;
+use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::notifications::Notice;
 use clientdesk_domain::outbox::Channel;
 use clientdesk_domain::settings;
@@ -19,21 +19,48 @@ use crate::auth::secrets::{fingerprint, random_token};
 use crate::errors::ApiResult;
 use crate::state::LinkSettings;
 
-fn send(
+/// Queues an e-mail with `notice` written in `language`.
+pub(crate) fn email(
     conn: &mut DbConnection,
-    tenant: &Tenant,
+    tenant: TenantId,
     to: &str,
     language: Language,
     notice: &Notice<'_>,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let rendered = notice.render(language);
+    enqueue(conn, tenant, Channel::Email, to, rendered.subject, rendered.body, language, now)
+}
+
+/// Queues an SMS; `text` may be sealed (see `auth::seal`).
+pub(crate) fn sms(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    to: &str,
+    text: String,
+    language: Language,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    enqueue(conn, tenant, Channel::Sms, to, String::new(), text, language, now)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn enqueue(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    channel: Channel,
+    to: &str,
+    subject: String,
+    body: String,
+    language: Language,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
     let message = NewMessage {
-        tenant_id: tenant.id,
-        channel: Channel::Email,
+        tenant_id: tenant,
+        channel,
         recipient: to.to_owned(),
-        subject: rendered.subject,
-        body: rendered.body,
+        subject,
+        body,
         language: Some(language.as_str().to_owned()),
     };
     outbox::enqueue(conn, &message, now)?;
@@ -88,7 +115,7 @@ pub fn validation_requested(
             links_expire: expires,
             ticket_url: &ticket_url,
         };
-        send(conn, tenant, &approver.email, approver.language, &notice, now)?;
+        email(conn, tenant.id, &approver.email, approver.language, &notice, now)?;
     }
     Ok(())
 }
@@ -121,7 +148,7 @@ pub fn validation_settled(
         comment,
         ticket_url: &ticket_url,
     };
-    send(conn, tenant, &assignee.email, assignee.language, &notice, now)
+    email(conn, tenant.id, &assignee.email, assignee.language, &notice, now)
 }
 
 /// Tells the requester of a ticket that someone else added a public note.
@@ -159,7 +186,7 @@ pub fn note_added(
         note,
         ticket_url: &ticket_url,
     };
-    send(conn, tenant, &requester.email, requester.language, &notice, now)
+    email(conn, tenant.id, &requester.email, requester.language, &notice, now)
 }
 
 /// Asks the company's change managers to decide on a change request.
@@ -188,7 +215,7 @@ pub fn change_requested(
             cost: change.estimated_cost_cents.zip(change.currency.as_deref()),
             url: &url,
         };
-        send(conn, tenant, &manager.email, manager.language, &notice, now)?;
+        email(conn, tenant.id, &manager.email, manager.language, &notice, now)?;
     }
     Ok(())
 }

@@ -23,30 +23,21 @@ pub struct Software {
     pub active: bool,
 }
 
-type SoftwareRow = (i64, i64, String, Option<String>, Option<String>, Option<String>, bool, bool);
-
-const SOFTWARE_COLUMNS: (
-    software::id,
-    software::tenant_id,
-    software::name,
-    software::chocolatey_id,
-    software::homebrew_formula,
-    software::homebrew_cask,
-    software::all_companies,
-    software::active,
-) = (
-    software::id,
-    software::tenant_id,
-    software::name,
-    software::chocolatey_id,
-    software::homebrew_formula,
-    software::homebrew_cask,
-    software::all_companies,
-    software::active,
-);
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = software)]
+struct SoftwareRow {
+    id: i64,
+    tenant_id: i64,
+    name: String,
+    chocolatey_id: Option<String>,
+    homebrew_formula: Option<String>,
+    homebrew_cask: Option<String>,
+    all_companies: bool,
+    active: bool,
+}
 
 fn with_companies(conn: &mut DbConnection, rows: Vec<SoftwareRow>) -> Result<Vec<Software>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let links: Vec<(i64, i64)> = software_companies::table
         .filter(software_companies::software_id.eq_any(&ids))
         .select((software_companies::software_id, software_companies::company_id))
@@ -54,15 +45,15 @@ fn with_companies(conn: &mut DbConnection, rows: Vec<SoftwareRow>) -> Result<Vec
     Ok(rows
         .into_iter()
         .map(|r| Software {
-            id: r.0,
-            tenant_id: TenantId(r.1),
-            name: r.2,
-            chocolatey_id: r.3,
-            homebrew_formula: r.4,
-            homebrew_cask: r.5,
-            all_companies: r.6,
-            companies: links.iter().filter(|(s, _)| *s == r.0).map(|(_, c)| CompanyId(*c)).collect(),
-            active: r.7,
+            companies: links.iter().filter(|(s, _)| *s == r.id).map(|(_, c)| CompanyId(*c)).collect(),
+            id: r.id,
+            tenant_id: TenantId(r.tenant_id),
+            name: r.name,
+            chocolatey_id: r.chocolatey_id,
+            homebrew_formula: r.homebrew_formula,
+            homebrew_cask: r.homebrew_cask,
+            all_companies: r.all_companies,
+            active: r.active,
         })
         .collect())
 }
@@ -72,7 +63,7 @@ pub fn list_software(conn: &mut DbConnection, tenant: TenantId) -> Result<Vec<So
     let rows = software::table
         .filter(software::tenant_id.eq(tenant.0))
         .order(software::name)
-        .select(SOFTWARE_COLUMNS)
+        .select(SoftwareRow::as_select())
         .load::<SoftwareRow>(conn)?;
     with_companies(conn, rows)
 }
@@ -81,7 +72,7 @@ pub fn get_software(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Resul
     let row = software::table
         .filter(software::tenant_id.eq(tenant.0))
         .filter(software::id.eq(id))
-        .select(SOFTWARE_COLUMNS)
+        .select(SoftwareRow::as_select())
         .first::<SoftwareRow>(conn)?;
     with_companies(conn, vec![row])?.pop().ok_or(Error::NotFound)
 }

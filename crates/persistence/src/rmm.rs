@@ -21,58 +21,50 @@ pub struct Integration {
     pub updated_at: DateTime<Utc>,
 }
 
-type IntegrationRow = (i64, bool, String, Option<String>, Option<String>, bool, Option<String>, NaiveDateTime);
-
-fn integration(r: IntegrationRow) -> Integration {
-    Integration {
-        tenant_id: TenantId(r.0),
-        enabled: r.1,
-        secret: r.2,
-        previous_secret: r.3,
-        webhook_url: r.4,
-        allow_unsigned_links: r.5,
-        sync_token_hash: r.6,
-        updated_at: utc(r.7),
-    }
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = rmm_integrations)]
+struct IntegrationRow {
+    tenant_id: i64,
+    enabled: bool,
+    secret: String,
+    previous_secret: Option<String>,
+    webhook_url: Option<String>,
+    allow_unsigned_links: bool,
+    sync_token_hash: Option<String>,
+    updated_at: NaiveDateTime,
 }
 
-const INTEGRATION_COLUMNS: (
-    rmm_integrations::tenant_id,
-    rmm_integrations::enabled,
-    rmm_integrations::secret,
-    rmm_integrations::previous_secret,
-    rmm_integrations::webhook_url,
-    rmm_integrations::allow_unsigned_links,
-    rmm_integrations::sync_token_hash,
-    rmm_integrations::updated_at,
-) = (
-    rmm_integrations::tenant_id,
-    rmm_integrations::enabled,
-    rmm_integrations::secret,
-    rmm_integrations::previous_secret,
-    rmm_integrations::webhook_url,
-    rmm_integrations::allow_unsigned_links,
-    rmm_integrations::sync_token_hash,
-    rmm_integrations::updated_at,
-);
+impl From<IntegrationRow> for Integration {
+    fn from(r: IntegrationRow) -> Self {
+        Integration {
+            tenant_id: TenantId(r.tenant_id),
+            enabled: r.enabled,
+            secret: r.secret,
+            previous_secret: r.previous_secret,
+            webhook_url: r.webhook_url,
+            allow_unsigned_links: r.allow_unsigned_links,
+            sync_token_hash: r.sync_token_hash,
+            updated_at: utc(r.updated_at),
+        }
+    }
+}
 
 pub fn integration_of(conn: &mut DbConnection, tenant: TenantId) -> Result<Option<Integration>> {
     Ok(rmm_integrations::table
         .filter(rmm_integrations::tenant_id.eq(tenant.0))
-        .select(INTEGRATION_COLUMNS)
+        .select(IntegrationRow::as_select())
         .first::<IntegrationRow>(conn)
         .optional()?
-        .map(integration))
+        .map(Integration::from))
 }
 
 /// The integration whose sync credential has this fingerprint.
 pub fn integration_by_sync_token(conn: &mut DbConnection, hash: &str) -> Result<Integration> {
-    Ok(integration(
-        rmm_integrations::table
-            .filter(rmm_integrations::sync_token_hash.eq(hash))
-            .select(INTEGRATION_COLUMNS)
-            .first::<IntegrationRow>(conn)?,
-    ))
+    Ok(rmm_integrations::table
+        .filter(rmm_integrations::sync_token_hash.eq(hash))
+        .select(IntegrationRow::as_select())
+        .first::<IntegrationRow>(conn)?
+        .into())
 }
 
 /// Stores the integration (created on first save). Call inside a write transaction.

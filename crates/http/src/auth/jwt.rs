@@ -112,20 +112,8 @@ impl Keys {
         ver: i64,
         now: DateTime<Utc>,
     ) -> String {
-        let claims = AccessClaims {
-            iss: self.issuer.clone(),
-            aud: self.audience.clone(),
-            sub: user_id.to_string(),
-            exp: (now + ACCESS_TTL).timestamp(),
-            iat: now.timestamp(),
-            typ: ACCESS_TYP.into(),
-            tid: tenant_id,
-            kind: if staff { "staff" } else { "portal" }.into(),
-            amr,
-            ver,
-            dev: None,
-        };
-        encode(&self.header(ACCESS_TYP), &claims, &self.signing.1).expect("HS256 encoding of plain claims cannot fail")
+        let kind = if staff { "staff" } else { "portal" };
+        self.access(user_id, tenant_id, kind, amr, ver, None, now)
     }
 
     /// An access token for a session opened from an RMM agent link: `amr` is `agent` and the
@@ -138,6 +126,20 @@ impl Keys {
         ver: i64,
         now: DateTime<Utc>,
     ) -> String {
+        self.access(user_id, tenant_id, "portal", vec!["agent".into()], ver, Some(device), now)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn access(
+        &self,
+        user_id: i64,
+        tenant_id: i64,
+        kind: &str,
+        amr: Vec<String>,
+        ver: i64,
+        dev: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> String {
         let claims = AccessClaims {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
@@ -146,10 +148,10 @@ impl Keys {
             iat: now.timestamp(),
             typ: ACCESS_TYP.into(),
             tid: tenant_id,
-            kind: "portal".into(),
-            amr: vec!["agent".into()],
+            kind: kind.into(),
+            amr,
             ver,
-            dev: Some(device),
+            dev,
         };
         encode(&self.header(ACCESS_TYP), &claims, &self.signing.1).expect("HS256 encoding of plain claims cannot fail")
     }

@@ -13,12 +13,10 @@ use chrono::{DateTime, Duration, Utc};
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::notifications::Notice;
-use clientdesk_domain::outbox::Channel;
 use clientdesk_domain::rmm::{self, AgentIds, LINK_MAX_SKEW_SECONDS};
 use clientdesk_domain::roles::{Permission, Role, RoleSet};
 use clientdesk_domain::user::{parse_name, parse_phone, Email, Language};
 use clientdesk_persistence::audit;
-use clientdesk_persistence::outbox::{self, NewMessage};
 use clientdesk_persistence::rmm::{self as store, Code, Device, NewCode};
 use clientdesk_persistence::{companies, session, tenants, users, write_tx, DbConnection};
 use rand::Rng;
@@ -484,7 +482,7 @@ pub async fn register(
                             code: &secret,
                             minutes: ACTIVATION_TTL.num_minutes(),
                         };
-                        mail(conn, tenant.id, &existing.email, existing.language, &notice, now)?;
+                        crate::notify::email(conn, tenant.id, &existing.email, existing.language, &notice, now)?;
                         let mut event =
                             client.event(Some(tenant.id), Some(existing.id), "agent_registration_code_sent");
                         event.target = Some(format!("device:{}", device.id));
@@ -516,27 +514,6 @@ pub async fn register(
     let (status, answer) = answer;
     let status = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK);
     Ok(private(HttpResponse::build(status).json(answer)))
-}
-
-fn mail(
-    conn: &mut DbConnection,
-    tenant: TenantId,
-    to: &str,
-    language: Language,
-    notice: &Notice<'_>,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    let rendered = notice.render(language);
-    let message = NewMessage {
-        tenant_id: tenant,
-        channel: Channel::Email,
-        recipient: to.to_owned(),
-        subject: rendered.subject,
-        body: rendered.body,
-        language: Some(language.as_str().to_owned()),
-    };
-    outbox::enqueue(conn, &message, now)?;
-    Ok(())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -150,27 +150,43 @@ pub async fn put_integration(
     auth: Auth,
     body: web::Json<IntegrationInput>,
 ) -> ApiResult<HttpResponse> {
-    auth.principal.require_provider_admin()?;
     let body = body.into_inner();
     let url = body.webhook_url.as_deref().map(webhook_url).transpose()?;
-    let client = Client::of(&req);
-    let view = state
+    let view = change_integration(&state, &req, auth, "rmm_integration.updated", move |i| {
+        i.enabled = body.enabled;
+        i.webhook_url = url;
+        i.allow_unsigned_links = body.allow_unsigned_links;
+        let detail = format!("enabled={} unsigned_links={}", i.enabled, i.allow_unsigned_links);
+        (IntegrationView::from(&*i), Some(detail))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Loads the tenant's integration (a new one, with a fresh secret, on first use), lets `change`
+/// edit it, saves it and audits `action` (provider admins only).
+async fn change_integration<T: Send + 'static>(
+    state: &AppState,
+    req: &HttpRequest,
+    auth: Auth,
+    action: &'static str,
+    change: impl FnOnce(&mut Integration) -> (T, Option<String>) + Send + 'static,
+) -> ApiResult<T> {
+    auth.principal.require_provider_admin()?;
+    let client = Client::of(req);
+    state
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let now = Utc::now();
                 let mut i = store::integration_of(conn, auth.tenant.id)?.unwrap_or_else(|| new_integration(&auth, now));
-                i.enabled = body.enabled;
-                i.webhook_url = url;
-                i.allow_unsigned_links = body.allow_unsigned_links;
+                let (out, detail) = change(&mut i);
                 i.updated_at = now;
                 store::save_integration(conn, &i)?;
-                let detail = format!("enabled={} unsigned_links={}", i.enabled, i.allow_unsigned_links);
-                client.record_change(conn, &auth, "rmm_integration.updated", "rmm_integration".into(), Some(detail))?;
-                Ok(IntegrationView::from(&i))
+                client.record_change(conn, &auth, action, "rmm_integration".into(), detail)?;
+                Ok(out)
             })
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
+        .await
 }
 
 /// Make a new signing secret (provider admins). The one it replaces stays valid until the next
@@ -182,22 +198,12 @@ pub async fn put_integration(
         (status = 403, description = "Not a provider admin", body = Problem)))]
 #[post("/api/v1/rmm/integration/secret")]
 pub async fn rotate_secret(state: web::Data<AppState>, req: HttpRequest, auth: Auth) -> ApiResult<HttpResponse> {
-    auth.principal.require_provider_admin()?;
-    let client = Client::of(&req);
-    let view = state
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let now = Utc::now();
-                let mut i = store::integration_of(conn, auth.tenant.id)?.unwrap_or_else(|| new_integration(&auth, now));
-                let secret = random_token(32);
-                i.previous_secret = Some(std::mem::replace(&mut i.secret, secret.clone()));
-                i.updated_at = now;
-                store::save_integration(conn, &i)?;
-                client.record_change(conn, &auth, "rmm_integration.secret_rotated", "rmm_integration".into(), None)?;
-                Ok(SecretView { secret })
-            })
-        })
-        .await?;
+    let view = change_integration(&state, &req, auth, "rmm_integration.secret_rotated", |i| {
+        let secret = random_token(32);
+        i.previous_secret = Some(std::mem::replace(&mut i.secret, secret.clone()));
+        (SecretView { secret }, None)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -209,22 +215,12 @@ pub async fn rotate_secret(state: web::Data<AppState>, req: HttpRequest, auth: A
         (status = 403, description = "Not a provider admin", body = Problem)))]
 #[post("/api/v1/rmm/integration/sync-token")]
 pub async fn new_sync_token(state: web::Data<AppState>, req: HttpRequest, auth: Auth) -> ApiResult<HttpResponse> {
-    auth.principal.require_provider_admin()?;
-    let client = Client::of(&req);
-    let view = state
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let now = Utc::now();
-                let mut i = store::integration_of(conn, auth.tenant.id)?.unwrap_or_else(|| new_integration(&auth, now));
-                let token = format!("{SYNC_TOKEN_PREFIX}{}", random_token(32));
-                i.sync_token_hash = Some(fingerprint(&token));
-                i.updated_at = now;
-                store::save_integration(conn, &i)?;
-                client.record_change(conn, &auth, "rmm_integration.sync_token", "rmm_integration".into(), None)?;
-                Ok(SecretView { secret: token })
-            })
-        })
-        .await?;
+    let view = change_integration(&state, &req, auth, "rmm_integration.sync_token", |i| {
+        let token = format!("{SYNC_TOKEN_PREFIX}{}", random_token(32));
+        i.sync_token_hash = Some(fingerprint(&token));
+        (SecretView { secret: token }, None)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

@@ -26,6 +26,7 @@ use crate::auth::totp;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::idempotency;
+use crate::notify;
 use crate::state::AppState;
 
 /// How long a proven second factor lets the user run actions.
@@ -59,19 +60,6 @@ pub fn signed_payload(timestamp: i64, body: &[u8]) -> Vec<u8> {
     payload
 }
 
-fn sms(conn: &mut DbConnection, auth: &Auth, to: &str, text: String, now: DateTime<Utc>) -> ApiResult<()> {
-    let message = NewMessage {
-        tenant_id: auth.tenant.id,
-        channel: Channel::Sms,
-        recipient: to.to_owned(),
-        subject: String::new(),
-        body: text,
-        language: Some(auth.user.language.as_str().to_owned()),
-    };
-    outbox::enqueue(conn, &message, now)?;
-    Ok(())
-}
-
 /// Sends a 6-digit code by SMS for `purpose`; only its fingerprint is kept.
 fn send_code(conn: &mut DbConnection, auth: &Auth, phone: &str, purpose: &str, for_action: bool) -> ApiResult<()> {
     let now = Utc::now();
@@ -88,7 +76,7 @@ fn send_code(conn: &mut DbConnection, auth: &Auth, phone: &str, purpose: &str, f
     rmm::create_code(conn, &new, now)?;
     let text = Notice::SmsCode { code: &code, minutes: SMS_CODE_TTL.num_minutes(), step_up: for_action }
         .render(auth.user.language);
-    sms(conn, auth, phone, text.body, now)
+    notify::sms(conn, auth.tenant.id, phone, text.body, auth.user.language, now)
 }
 
 /// Checks a code sent for `purpose`: the latest one, unspent, in time, within the attempts;
@@ -746,15 +734,7 @@ pub async fn request_action(
         outbox::enqueue(conn, &webhook, now)?;
         if let (Some((phone, language)), Some(password)) = (reset_phone, &password) {
             let text = Notice::TemporaryPassword { hostname: &device.hostname, password }.render(language).body;
-            let message = NewMessage {
-                tenant_id: auth.tenant.id,
-                channel: Channel::Sms,
-                recipient: phone,
-                subject: String::new(),
-                body: st.sealer.seal(&text),
-                language: Some(language.as_str().to_owned()),
-            };
-            outbox::enqueue(conn, &message, now)?;
+            notify::sms(conn, auth.tenant.id, &phone, st.sealer.seal(&text), language, now)?;
         }
         let mut event = client.event(Some(auth.tenant.id), Some(auth.user.id), "device_action_requested");
         event.target = Some(format!("device:{}", device.id));
