@@ -412,3 +412,42 @@ on_both!(decision_links_work_from_a_browser, |app: TestApp| async move {
     assert_eq!(v["items"][0]["status"], "rejected");
     assert_eq!(v["items"][0]["decisions"][0]["comment"], "Toner only, please");
 });
+
+on_both!(approvers_receive_the_request_by_smtp_in_their_language_and_decide_from_it, backend => |backend| async move {
+    use crate::outbox::{eventually, with_sink};
+    let (app, sink) = with_sink(backend, |_| {}).await;
+    let s = setup(&app).await;
+    let ann = app.token("ann.approver@demo.example").await;
+    ok(app.send(Method::PATCH, "/api/v1/me", &ann, json!({"language": "de"})).await).await;
+    let tech = my_id(&app, &app.token("tech@demo.example").await).await;
+    ok(crate::tickets::patch(&app, &s.staff, s.ticket, json!({"assignee_id": tech})).await).await;
+    ask(&app, &s.staff, s.ticket, json!({"question": "Dürfen wir den Server heute um 22 Uhr neu starten?"})).await;
+
+    let parse = |data: &[u8]| {
+        let mail = mail_parser::MessageParser::default().parse(data).expect("a parsable message");
+        (mail.subject().unwrap_or_default().to_owned(), mail.body_text(0).unwrap_or_default().into_owned())
+    };
+    let to_ann = eventually("the request to reach ann", || async {
+        sink.received().into_iter().find(|m| m.to == ["ann.approver@demo.example"])
+    })
+    .await;
+    let (subject, body) = parse(&to_ann.data);
+    assert!(subject.starts_with("[#"), "{subject}");
+    assert!(subject.contains("Ihre Freigabe wird benötigt: File server slow"), "{subject}");
+    assert!(body.starts_with("Hallo Ann Approver,") && body.contains("Dürfen wir den Server"), "{body}");
+    let accept = body
+        .split_whitespace()
+        .find_map(|w| w.split("/api/v1/decision-links/").nth(1))
+        .expect("an accept link")
+        .to_owned();
+    let done = ok(app.post(&format!("/api/v1/decision-links/{accept}"), None, json!({})).await).await;
+    assert_eq!(done["status"], "accepted");
+
+    let to_tech = eventually("the outcome to reach the assignee", || async {
+        sink.received().into_iter().find(|m| m.to == ["tech@demo.example"])
+    })
+    .await;
+    let (subject, body) = parse(&to_tech.data);
+    assert!(subject.contains("Validation accepted: File server slow"), "{subject}");
+    assert!(body.contains("by Ann Approver"), "{body}");
+});

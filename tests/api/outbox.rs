@@ -22,7 +22,7 @@ use crate::on_both;
 const STAFF: &str = "admin@demo.example";
 
 /// Polls `check` until it gives a value; fails after a generous deadline.
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
@@ -87,7 +87,7 @@ async fn until_status(app: &TestApp, token: &str, id: i64, status: &str) -> Valu
     .await
 }
 
-async fn with_sink(
+pub async fn with_sink(
     backend: Backend,
     configure: impl FnOnce(&mut clientdesk_server::config::Config),
 ) -> (TestApp, SmtpSink) {
