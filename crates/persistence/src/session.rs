@@ -8,6 +8,7 @@ use clientdesk_domain::roles::RoleSet;
 use diesel::prelude::*;
 
 use crate::companies::CompanyRow;
+use crate::db::per_backend;
 use crate::schema::{companies, memberships, tenants, users};
 use crate::tenants::TenantRow;
 use crate::users::UserRow;
@@ -21,13 +22,13 @@ pub struct Session {
 }
 
 pub fn load(conn: &mut DbConnection, user: UserId) -> Result<Session> {
-    let rows: Vec<(UserRow, TenantRow, String, CompanyRow)> = memberships::table
+    let rows: Vec<(UserRow, TenantRow, String, CompanyRow)> = per_backend!(conn, |c| memberships::table
         .inner_join(companies::table)
         .inner_join(users::table.inner_join(tenants::table))
         .filter(memberships::user_id.eq(user.0))
         .order(memberships::company_id)
         .select((UserRow::as_select(), TenantRow::as_select(), memberships::roles, CompanyRow::as_select()))
-        .load(conn)?;
+        .load(c))?;
     let mut first = None;
     let mut memberships = Vec::with_capacity(rows.len());
     for (user_row, tenant_row, roles, company) in rows {
@@ -36,11 +37,11 @@ pub fn load(conn: &mut DbConnection, user: UserId) -> Result<Session> {
     }
     let (user_row, tenant_row) = match first {
         Some(found) => found,
-        None => users::table
+        None => per_backend!(conn, |c| users::table
             .inner_join(tenants::table)
             .filter(users::id.eq(user.0))
             .select((UserRow::as_select(), TenantRow::as_select()))
-            .first(conn)?,
+            .first(c))?,
     };
     let user: User = user_row.into();
     if user.staff_role.is_some() {

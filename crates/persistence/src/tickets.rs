@@ -9,6 +9,7 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
+use crate::db::per_backend;
 use crate::schema::{ticket_counters, ticket_events, ticket_notes, ticket_settings, tickets};
 use crate::{utc, DbConnection, Error, Result};
 
@@ -219,12 +220,12 @@ pub fn create(conn: &mut DbConnection, new: NewTicket, actor: Option<UserId>, no
 
 /// A ticket of `tenant`; another tenant's ticket is `NotFound`.
 pub fn get(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<Ticket> {
-    tickets::table
+    let row: TicketRow = per_backend!(conn, |c| tickets::table
         .filter(tickets::id.eq(id))
         .filter(tickets::tenant_id.eq(tenant.0))
         .select(TicketRow::as_select())
-        .first(conn)?
-        .try_into()
+        .first(c))?;
+    row.try_into()
 }
 
 /// Writes `ticket` (as changed by the caller) if its stored version is still `expected_version`;

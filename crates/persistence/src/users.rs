@@ -7,6 +7,7 @@ use clientdesk_domain::roles::RoleSet;
 use clientdesk_domain::user::{Language, StaffRole};
 use diesel::prelude::*;
 
+use crate::db::per_backend;
 use crate::schema::{memberships, recovery_codes, users};
 use crate::{utc, DbConnection, Page, Result};
 
@@ -110,11 +111,23 @@ pub fn names(
     tenant: TenantId,
     ids: &[UserId],
 ) -> Result<std::collections::HashMap<UserId, (String, bool)>> {
-    let rows: Vec<(i64, String, Option<String>)> = users::table
-        .filter(users::tenant_id.eq(tenant.0))
-        .filter(users::id.eq_any(ids.iter().map(|u| u.0)))
-        .select((users::id, users::name, users::staff_role))
-        .load(conn)?;
+    let rows: Vec<(i64, String, Option<String>)> = match ids {
+        // One ticket names at most three people: a query of fixed shape (padded with the first
+        // id) is prepared once per connection, where an IN list of any length is prepared anew.
+        [first, ..] if ids.len() <= 3 => {
+            let id = |i: usize| ids.get(i).unwrap_or(first).0;
+            per_backend!(conn, |c| users::table
+                .filter(users::tenant_id.eq(tenant.0))
+                .filter(users::id.eq(id(0)).or(users::id.eq(id(1))).or(users::id.eq(id(2))))
+                .select((users::id, users::name, users::staff_role))
+                .load(c))?
+        }
+        _ => users::table
+            .filter(users::tenant_id.eq(tenant.0))
+            .filter(users::id.eq_any(ids.iter().map(|u| u.0)))
+            .select((users::id, users::name, users::staff_role))
+            .load(conn)?,
+    };
     Ok(rows.into_iter().map(|(id, name, staff)| (UserId(id), (name, staff.is_some()))).collect())
 }
 
