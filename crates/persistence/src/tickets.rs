@@ -168,7 +168,8 @@ pub struct NewTicket {
 pub fn create(conn: &mut DbConnection, new: NewTicket, actor: Option<UserId>, now: DateTime<Utc>) -> Result<Ticket> {
     let now = ticket_time(now);
     let number = next_number(conn, new.tenant_id)?;
-    let id: i64 = diesel::insert_into(tickets::table)
+    let custom_values = json(&new.custom_values)?;
+    let id: i64 = per_backend!(conn, |c| diesel::insert_into(tickets::table)
         .values((
             tickets::tenant_id.eq(new.tenant_id.0),
             tickets::company_id.eq(new.company_id.0),
@@ -182,12 +183,12 @@ pub fn create(conn: &mut DbConnection, new: NewTicket, actor: Option<UserId>, no
             tickets::requester_id.eq(new.requester_id.0),
             tickets::contact_id.eq(new.contact_id.map(|u| u.0)),
             tickets::device_id.eq(new.device_id),
-            tickets::custom_values.eq(json(&new.custom_values)?),
+            tickets::custom_values.eq(&custom_values),
             tickets::created_at.eq(now.naive_utc()),
             tickets::updated_at.eq(now.naive_utc()),
         ))
         .returning(tickets::id)
-        .get_result(conn)?;
+        .get_result(c))?;
     let ticket = Ticket {
         id,
         tenant_id: new.tenant_id,
@@ -516,7 +517,7 @@ pub fn record_events(
     now: DateTime<Utc>,
 ) -> Result<()> {
     for change in changes {
-        diesel::insert_into(ticket_events::table)
+        per_backend!(conn, |c| diesel::insert_into(ticket_events::table)
             .values((
                 ticket_events::tenant_id.eq(ticket.tenant_id.0),
                 ticket_events::ticket_id.eq(ticket.id),
@@ -528,7 +529,7 @@ pub fn record_events(
                 ticket_events::internal.eq(change.internal),
                 ticket_events::created_at.eq(now.naive_utc()),
             ))
-            .execute(conn)?;
+            .execute(c))?;
     }
     Ok(())
 }

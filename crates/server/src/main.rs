@@ -10,11 +10,6 @@ use clientdesk_server::startup::{self, Application};
 use clientdesk_server::{bench_outbox, kbgen, seed};
 use tracing_subscriber::EnvFilter;
 
-// A request allocates a few hundred small objects (rows, JSON, headers): with glibc's malloc that
-// was a tenth of the CPU of reading a ticket; mimalloc's thread-local free lists take less.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(name = "clientdesk", version, about = "The customer-portal back end of an MSP")]
 struct Cli {
