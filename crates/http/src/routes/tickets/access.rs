@@ -12,6 +12,7 @@ use clientdesk_domain::settings::PortalSettings;
 use std::sync::Arc;
 
 use clientdesk_domain::tickets::{self, Scope, Ticket};
+use clientdesk_persistence::tickets::People;
 use clientdesk_persistence::{companies, DbConnection};
 
 use super::catalog_cache::TicketCatalog;
@@ -42,6 +43,8 @@ pub struct TicketAccess {
     pub may_update: bool,
     /// The tenant's ticket catalogue and settings.
     pub catalog: Arc<TicketCatalog>,
+    /// The names of the people on the ticket, read with it.
+    pub people: People,
 }
 
 /// The companies whose tickets a member of `company` lists: the company itself and, where its
@@ -78,10 +81,16 @@ pub fn ticketing_member(auth: &Auth, company: CompanyId) -> ApiResult<&MemberCom
 
 /// Loads a ticket the caller may read; 404 otherwise.
 pub fn load(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<TicketAccess> {
-    let ticket = clientdesk_persistence::tickets::get(conn, auth.tenant.id, id)?;
+    let (ticket, people) = clientdesk_persistence::tickets::get_named(conn, auth.tenant.id, id)?;
     let catalog = auth.catalogs.get(conn, &auth.tenant)?;
     if auth.principal.is_staff() {
-        return Ok(TicketAccess { ticket, viewer: Viewer::Staff, may_update: !auth.principal.read_only, catalog });
+        return Ok(TicketAccess {
+            ticket,
+            viewer: Viewer::Staff,
+            may_update: !auth.principal.read_only,
+            catalog,
+            people,
+        });
     }
     if catalog.settings.status_hidden(ticket.status) {
         return Err(ApiError::NotFound);
@@ -111,7 +120,7 @@ pub fn load(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<TicketAc
         if readable {
             let may_update = !auth.principal.read_only && tickets::may_update(&member.roles, ticket.concerns(user));
             let viewer = Viewer::Member { roles: member.roles.clone(), settings: member.settings.clone() };
-            return Ok(TicketAccess { ticket, viewer, may_update, catalog });
+            return Ok(TicketAccess { ticket, viewer, may_update, catalog, people });
         }
     }
     Err(ApiError::NotFound)

@@ -259,7 +259,7 @@ fn ticket_response(status: StatusCode, view: &TicketView) -> HttpResponse {
 }
 
 fn render(conn: &mut DbConnection, auth: &Auth, access: &TicketAccess) -> ApiResult<TicketView> {
-    let ctx = Context::load(conn, auth.tenant.id, &access.catalog, &[&access.ticket], &[])?;
+    let ctx = Context::for_ticket(conn, auth.tenant.id, &access.catalog, &access.ticket, &access.people)?;
     Ok(ctx.view(&access.ticket, &access.viewer, access.may_update))
 }
 

@@ -159,6 +159,26 @@ impl Context {
         Ok(Self { catalog: catalog.clone(), people: users::names(conn, tenant, &ids)? })
     }
 
+    /// The context of one ticket, from the names read with it where they still cover its people
+    /// (a change may have named someone new).
+    pub fn for_ticket(
+        conn: &mut DbConnection,
+        tenant: TenantId,
+        catalog: &Arc<TicketCatalog>,
+        ticket: &Ticket,
+        known: &clientdesk_persistence::tickets::People,
+    ) -> ApiResult<Self> {
+        let covered = [Some(ticket.requester_id), ticket.contact_id, ticket.assignee_id]
+            .into_iter()
+            .flatten()
+            .all(|id| known.iter().any(|(k, ..)| *k == id));
+        if !covered {
+            return Self::load(conn, tenant, catalog, &[ticket], &[]);
+        }
+        let people = known.iter().map(|(id, name, staff)| (*id, (name.clone(), *staff))).collect();
+        Ok(Self { catalog: catalog.clone(), people })
+    }
+
     pub fn person(&self, id: UserId, viewer: &Viewer) -> Person {
         let (name, staff) = self.people.get(&id).cloned().unwrap_or_else(|| ("Unknown".into(), false));
         match viewer {
