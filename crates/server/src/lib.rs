@@ -8,5 +8,7 @@ pub mod kbgen;
 pub mod mail;
 pub mod outbox;
 pub mod seed;
+pub mod sms;
 pub mod smtp_sink;
 pub mod startup;
+pub mod webhook;

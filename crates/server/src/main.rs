@@ -25,7 +25,7 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
-    /// Deliver the outbox (e-mail) without serving the API, until interrupted.
+    /// Deliver the outbox (e-mail, SMS, webhooks) without serving the API, until interrupted.
     Worker,
     /// Apply pending database migrations.
     Migrate,
