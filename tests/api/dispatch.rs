@@ -282,6 +282,22 @@ on_both!(an_action_without_a_result_in_time_expires_and_stays_expired, backend =
     assert_eq!(ok(app.get(&format!("/api/v1/actions/{id}"), &pat).await).await["status"], "expired");
 });
 
+on_both!(a_webhook_still_failing_when_its_action_expires_is_given_up, backend => |backend| async move {
+    let app = TestApp::spawn_with(backend, |config| config.http.action_ttl = chrono::Duration::seconds(1)).await;
+    // Down for longer than the action waits: 0.1 + 0.2 + 0.4 + 0.8 s of backoff pass the second
+    // before the fifth attempt, far before the eighth and last.
+    let receiver = Receiver::start(&[503; 8]).await;
+    let rmm = connected(&app, &receiver).await;
+    let (pat, id) = restart_pats_mac(&app, &rmm).await;
+
+    let dead = until_status(&app, &rmm.staff, webhook_message(&app, &rmm.staff).await, "dead").await;
+    assert_eq!(dead["last_error"], "not sent: the action is expired already", "{dead}");
+    let attempts = dead["attempts"].as_i64().unwrap();
+    assert!(attempts < 8, "{dead}");
+    assert_eq!(receiver.received().len() as i64, attempts - 1, "the last attempt sent nothing");
+    assert_eq!(ok(app.get(&format!("/api/v1/actions/{id}"), &pat).await).await["status"], "expired");
+});
+
 /// The first run of six digits in a text.
 fn code_in(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();

@@ -240,7 +240,7 @@ async fn deliver(transports: &Transports, db: &Db, message: &Claimed) -> (Result
         Channel::Sms => (transports.sms.send(&message.recipient, &body).await, None),
         Channel::Webhook => {
             let action = device_action(&body);
-            (send_webhook(transports, db, message, &body).await, action)
+            (send_webhook(transports, db, message, &body, action).await, action)
         }
     }
 }
@@ -254,15 +254,33 @@ fn device_action(body: &str) -> Option<i64> {
     payload["action"]["id"].as_i64()
 }
 
-/// Signs under the tenant's secret as of now: a rotation since the message was queued counts.
-async fn send_webhook(transports: &Transports, db: &Db, message: &Claimed, body: &str) -> Result<(), SendError> {
+/// Signs under the tenant's secret as of now: a rotation since the message was queued counts. The
+/// action it carries must still be open: an RMM that was down for a while must not restart a
+/// computer long after its user gave up waiting (and could not report the result anyway).
+async fn send_webhook(
+    transports: &Transports,
+    db: &Db,
+    message: &Claimed,
+    body: &str,
+    action: Option<i64>,
+) -> Result<(), SendError> {
     let (db, tenant) = (db.clone(), message.tenant_id);
-    let loaded = tokio::task::spawn_blocking(move || rmm::integration_of(&mut *db.conn()?, tenant)).await;
-    let integration = match loaded {
-        Ok(Ok(integration)) => integration,
+    let loaded = tokio::task::spawn_blocking(move || {
+        let mut conn = db.conn()?;
+        let integration = rmm::integration_of(&mut conn, tenant)?;
+        let action = action.map(|id| actions::action_anywhere(&mut conn, id)).transpose()?;
+        Ok::<_, clientdesk_persistence::Error>((integration, action))
+    })
+    .await;
+    let (integration, action) = match loaded {
+        Ok(Ok(loaded)) => loaded,
         Ok(Err(e)) => return Err(SendError::transient(format!("loading the RMM integration: {e}"))),
         Err(e) => return Err(SendError::transient(format!("the RMM integration task: {e}"))),
     };
+    if let Some(action) = action.filter(|a| !a.status(Utc::now()).is_open()) {
+        let status = action.status(Utc::now()).as_str();
+        return Err(SendError::permanent(format!("not sent: the action is {status} already")));
+    }
     let secret = match integration {
         None => return Err(SendError::permanent("the tenant has no RMM integration to sign the webhook with")),
         Some(i) if !i.enabled => return Err(SendError::permanent("the tenant's RMM integration is switched off")),
