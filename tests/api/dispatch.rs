@@ -9,7 +9,10 @@ use std::sync::{Arc, Mutex};
 use chrono::Utc;
 use clientdesk_http::auth::secrets::hmac_hex;
 use clientdesk_persistence::outbox::SEALED_BODY_REMOVED;
-use clientdesk_server::sms::{SmsGateway, SmsTransport};
+use clientdesk_server::mail::{MailConfig, Mailer};
+use clientdesk_server::outbox::{Transports, Worker, WorkerSettings};
+use clientdesk_server::sms::{SmsGateway, SmsSender, SmsTransport};
+use clientdesk_server::webhook::{self, Webhooks};
 use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -296,6 +299,30 @@ on_both!(a_webhook_still_failing_when_its_action_expires_is_given_up, backend =>
     assert!(attempts < 8, "{dead}");
     assert_eq!(receiver.received().len() as i64, attempts - 1, "the last attempt sent nothing");
     assert_eq!(ok(app.get(&format!("/api/v1/actions/{id}"), &pat).await).await["status"], "expired");
+});
+
+on_both!(a_webhook_is_signed_under_the_secret_current_when_it_is_sent, backend => |backend| async move {
+    // No worker beside the server: this test runs one itself, once the secret has changed.
+    let app = TestApp::spawn_with(backend, |config| config.outbox_worker = false).await;
+    let receiver = Receiver::start(&[]).await;
+    let rmm = connected(&app, &receiver).await;
+    let (pat, id) = restart_pats_mac(&app, &rmm).await;
+    let rotated = ok(app.post("/api/v1/rmm/integration/secret", Some(&rmm.staff), json!({})).await).await;
+    let rotated = rotated["secret"].as_str().unwrap().to_owned();
+    assert_ne!(rotated, rmm.secret);
+
+    let client = webhook::http_client().unwrap();
+    let nowhere = SmsTransport::Gateway(SmsGateway { url: "http://127.0.0.1:9/".into(), token: None });
+    let transports = Transports {
+        mailer: Mailer::new(&MailConfig::plain_smtp("127.0.0.1", 9)).unwrap(),
+        sms: SmsSender::new(&nowhere, client.clone()).unwrap(),
+        webhooks: Webhooks::new(client),
+        sealer: app.state.sealer.clone(),
+    };
+    let worker = Worker::new(app.state.db.clone(), Arc::new(transports), WorkerSettings::default());
+    assert_eq!(worker.run_once().await.unwrap().sent, 1);
+    assert_signed(&receiver.received()[0], &rotated);
+    assert_eq!(ok(app.get(&format!("/api/v1/actions/{id}"), &pat).await).await["status"], "dispatched");
 });
 
 /// The first run of six digits in a text.
