@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: run test lint openapi bench bench-me bench-tickets bench-kb bench-outbox
+.PHONY: run test lint openapi bench bench-me bench-tickets bench-kb bench-outbox bench-agent
 
 run:
 	cargo run --release -p clientdesk-server --bin clientdesk -- serve --demo
@@ -18,7 +18,7 @@ openapi:
 	cargo run -p clientdesk-server --bin clientdesk -- openapi > openapi/openapi.json.tmp
 	mv openapi/openapi.json.tmp openapi/openapi.json
 
-bench: bench-me bench-tickets bench-kb bench-outbox
+bench: bench-me bench-tickets bench-kb bench-outbox bench-agent
 
 bench-me:
 	bash bench/me.sh
@@ -31,3 +31,6 @@ bench-kb:
 
 bench-outbox:
 	bash bench/outbox.sh
+
+bench-agent:
+	bash bench/agent.sh

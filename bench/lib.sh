@@ -88,14 +88,15 @@ token_for() {
 # wrk's latency distribution prints e.g. "     50%    1.23ms"; Requests/sec on its own line.
 field() { awk -v k="$2" '$1 == k { print $2; exit }' "$1"; }
 
-# measure LABEL CONNS TOKEN URL [wrk options...]: one wrk run, summarised. Non-2xx answers fail
-# the benchmark: a fast error is not a result.
+# measure LABEL CONNS TOKEN URL [wrk options...]: one wrk run, summarised (TOKEN `-`: no
+# Authorization header). Non-2xx answers fail the benchmark: a fast error is not a result.
 measure() {
-    local label=$1 conns=$2 token=$3 url=$4 out
+    local label=$1 conns=$2 token=$3 url=$4 out auth=()
     shift 4
     out=$WORK/wrk-$RANDOM.txt
+    if [ "$token" != - ]; then auth=(-H "Authorization: Bearer $token"); fi
     echo "== $label, $conns connections"
-    wrk -t2 -c"$conns" -d"$DURATION" --latency -H "Authorization: Bearer $token" "$@" "$url" | tee "$out"
+    wrk -t2 -c"$conns" -d"$DURATION" --latency "${auth[@]}" "$@" "$url" | tee "$out"
     if grep -q 'Non-2xx' "$out"; then echo "error: non-2xx responses ($label)" >&2; exit 1; fi
     SUMMARY+=("$(printf '%-34s %6s %12s %10s %10s' "$label" "$conns" "$(field "$out" Requests/sec:)" \
         "$(field "$out" 50%)" "$(field "$out" 99%)")")

@@ -52,6 +52,9 @@ impl Drop for TestApp {
         if let clientdesk_server::mail::MailTransport::Files(dir) = &self.config.mail.transport {
             let _ = std::fs::remove_dir_all(dir);
         }
+        if let clientdesk_server::sms::SmsTransport::Files(dir) = &self.config.sms {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 

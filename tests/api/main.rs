@@ -3,6 +3,7 @@
 mod approvals;
 mod attachments;
 mod auth;
+mod dispatch;
 mod harness;
 mod http;
 mod kb;

@@ -11,8 +11,10 @@ use clientdesk_domain::outbox::Channel;
 use clientdesk_persistence::outbox::{self, NewMessage};
 use clientdesk_persistence::{tenants, write_tx, Db};
 use clientdesk_server::mail::{MailConfig, MailTransport, Mailer};
-use clientdesk_server::outbox::{Worker, WorkerSettings};
+use clientdesk_server::outbox::{Transports, Worker, WorkerSettings};
+use clientdesk_server::sms::{SmsGateway, SmsSender, SmsTransport};
 use clientdesk_server::smtp_sink::SmtpSink;
+use clientdesk_server::webhook::{self, Webhooks};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -71,7 +73,7 @@ async fn enqueue_with(
 }
 
 /// The message as staff see it in `GET /api/v1/outbox`.
-async fn listed(app: &TestApp, token: &str, id: i64) -> Value {
+pub async fn listed(app: &TestApp, token: &str, id: i64) -> Value {
     let res = app.get("/api/v1/outbox?limit=200", token).await;
     assert_eq!(res.status(), 200);
     let page: Value = res.json().await.unwrap();
@@ -79,7 +81,7 @@ async fn listed(app: &TestApp, token: &str, id: i64) -> Value {
 }
 
 /// Waits until the message's status is `status`; returns it as listed.
-async fn until_status(app: &TestApp, token: &str, id: i64, status: &str) -> Value {
+pub async fn until_status(app: &TestApp, token: &str, id: i64, status: &str) -> Value {
     eventually(&format!("message {id} to be {status}"), || async {
         let m = listed(app, token, id).await;
         (m["status"] == status).then_some(m)
@@ -199,17 +201,30 @@ on_both!(dead_after_max_attempts_then_staff_retry_delivers, backend => |backend|
     problem(app.post(&retry, Some(&token), json!({})).await, 409).await;
 });
 
-on_both!(channels_without_transport_retry_then_die, backend => |backend| async move {
-    let app = TestApp::spawn_with(backend, |config| config.outbox.retry.max_attempts = 2).await;
+on_both!(unsignable_webhooks_and_unopenable_seals_are_dead_at_once, |app: TestApp| async move {
     let token = app.token(STAFF).await;
-    let sms = enqueue(&app.state.db, Channel::Sms, 1).await[0];
-    let webhook = enqueue(&app.state.db, Channel::Webhook, 1).await[0];
-    for (id, channel) in [(sms, "sms"), (webhook, "webhook")] {
-        let dead = until_status(&app, &token, id, "dead").await;
-        assert_eq!(dead["attempts"], 2, "{dead}");
-        assert_eq!(dead["channel"], channel);
-        assert_eq!(dead["last_error"], format!("no {channel} transport is configured yet"));
-    }
+    // The demo tenant has no RMM integration: nothing to sign a webhook with.
+    let webhook = enqueue_with(&app.state.db, 1, |tenant, n| NewMessage {
+        recipient: "http://127.0.0.1:9/hook".into(),
+        body: "{}".into(),
+        ..message(tenant, Channel::Webhook, n)
+    })
+    .await[0];
+    // Sealed under another server's key: no attempt will open it.
+    let sealed = clientdesk_http::auth::seal::Sealer::from_secret(&[7; 32]).seal("Your code is 123456");
+    let sms = enqueue_with(&app.state.db, 1, move |tenant, n| NewMessage {
+        recipient: "+41795551234".into(),
+        body: sealed.clone(),
+        ..message(tenant, Channel::Sms, n)
+    })
+    .await[0];
+    let dead = until_status(&app, &token, webhook, "dead").await;
+    assert_eq!(dead["attempts"], 1, "{dead}");
+    assert_eq!(dead["last_error"], "the tenant has no RMM integration to sign the webhook with");
+    let dead = until_status(&app, &token, sms, "dead").await;
+    assert_eq!(dead["attempts"], 1, "{dead}");
+    assert_eq!(dead["last_error"], "sealed with another key");
+    assert_eq!(dead["body"], outbox::SEALED_BODY_REMOVED, "a dead sealed body is removed too");
     let res = app.get("/api/v1/outbox?channel=sms", &token).await;
     let page: Value = res.json().await.unwrap();
     assert_eq!(page["items"].as_array().unwrap().iter().map(|m| m["id"].clone()).collect::<Vec<_>>(), [json!(sms)]);
@@ -228,14 +243,9 @@ on_both!(an_invalid_address_is_dead_at_once, |app: TestApp| async move {
 });
 
 on_both!(outbox_is_for_staff_and_checks_its_input, backend => |backend| async move {
-    let app = TestApp::spawn_with(backend, |config| {
-        config.outbox.retry.base = chrono::Duration::hours(1);
-        config.outbox.retry.cap = chrono::Duration::hours(1);
-    })
-    .await;
+    // Without a worker, a queued message stays pending.
+    let app = TestApp::spawn_with(backend, |config| config.outbox_worker = false).await;
     let token = app.token(STAFF).await;
-    // Without an SMS transport the first attempt fails, and the next is an hour away: it stays
-    // pending.
     let pending = enqueue(&app.state.db, Channel::Sms, 1).await[0];
     let portal = app.token("pat.plus@demo.example").await;
     problem(app.get("/api/v1/outbox", &portal).await, 403).await;
@@ -297,13 +307,23 @@ async fn two_workers_on_postgres_deliver_each_message_exactly_once() {
     .await;
     enqueue(&app.state.db, Channel::Email, MESSAGES).await;
     let sink = SmtpSink::start().await.unwrap();
-    let mailer = std::sync::Arc::new(Mailer::new(&MailConfig::plain_smtp("127.0.0.1", sink.port())).unwrap());
+    let client = webhook::http_client().unwrap();
+    let transports = std::sync::Arc::new(Transports {
+        mailer: Mailer::new(&MailConfig::plain_smtp("127.0.0.1", sink.port())).unwrap(),
+        sms: SmsSender::new(
+            &SmsTransport::Gateway(SmsGateway { url: "http://127.0.0.1:9/".into(), token: None }),
+            client.clone(),
+        )
+        .unwrap(),
+        webhooks: Webhooks::new(client),
+        sealer: app.state.sealer.clone(),
+    });
     let settings = WorkerSettings { poll: Duration::from_millis(20), batch: 8, ..WorkerSettings::default() };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let workers: Vec<_> = (0..2)
         .map(|_| {
             let db = Db::connect(&url, 2).unwrap();
-            tokio::spawn(Worker::new(db, mailer.clone(), settings.clone()).run(stopped.clone()))
+            tokio::spawn(Worker::new(db, transports.clone(), settings.clone()).run(stopped.clone()))
         })
         .collect();
 

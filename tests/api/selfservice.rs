@@ -6,12 +6,17 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::approvals::mails;
-use crate::harness::{problem, TestApp};
+use crate::harness::{problem, Backend, TestApp};
 use crate::on_both;
 use crate::rmm::{self, Rmm, FRED_PC, LINUX_BOX, PAT_PC};
 use crate::tickets::{company_settings, ok, status};
 
 const HOOK: &str = "http://127.0.0.1:9/clientdesk-hook";
+
+/// These tests look at what is queued; delivery and the action's lifecycle are in dispatch.rs.
+async fn without_worker(backend: Backend) -> TestApp {
+    TestApp::spawn_with(backend, |config| config.outbox_worker = false).await
+}
 
 async fn connected(app: &TestApp) -> Rmm {
     let rmm = rmm::setup(app).await;
@@ -41,7 +46,8 @@ async fn step_up_totp(app: &TestApp, token: &str, email: &str) {
     ok(app.post("/api/v1/me/step-up", Some(token), json!({"code": code})).await).await;
 }
 
-on_both!(actions_need_a_fresh_second_factor_on_your_own_device, |app: TestApp| async move {
+on_both!(actions_need_a_fresh_second_factor_on_your_own_device, backend => |backend| async move {
+    let app = without_worker(backend).await;
     let rmm = connected(&app).await;
     let (pat_pc, fred_pc) = (rmm.device(PAT_PC).0, rmm.device(FRED_PC).0);
     let pat = app.token("pat.user@demo.example").await;
@@ -113,7 +119,8 @@ on_both!(actions_need_a_fresh_second_factor_on_your_own_device, |app: TestApp| a
     problem(app.post(&actions(pat_pc), Some(&pat), restart).await, 403).await;
 });
 
-on_both!(phone_verification_sms_step_up_and_sealed_password_resets, |app: TestApp| async move {
+on_both!(phone_verification_sms_step_up_and_sealed_password_resets, backend => |backend| async move {
+    let app = without_worker(backend).await;
     let rmm = connected(&app).await;
     let (fred_pc, linux) = (rmm.device(FRED_PC).0, rmm.device(LINUX_BOX).0);
     let fred = app.token("fred.fabrikam@demo.example").await;
@@ -179,7 +186,8 @@ async fn callback(app: &TestApp, ts: i64, signature: Option<String>, body: &str)
     req.body(body.to_owned()).send().await.unwrap()
 }
 
-on_both!(the_rmm_reports_results_to_a_signed_callback_and_users_are_limited, |app: TestApp| async move {
+on_both!(the_rmm_reports_results_to_a_signed_callback_and_users_are_limited, backend => |backend| async move {
+    let app = without_worker(backend).await;
     let rmm = connected(&app).await;
     let pat_pc = rmm.device(PAT_PC).0;
     let pat = app.token("pat.user@demo.example").await;

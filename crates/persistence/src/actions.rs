@@ -6,7 +6,7 @@ use clientdesk_domain::rmm::{ActionKind, ActionStatus};
 use diesel::prelude::*;
 
 use crate::schema::{device_actions, software, software_companies};
-use crate::{utc, DbConnection, Error, Result};
+use crate::{utc, write_tx, DbConnection, Error, Result};
 
 /// An application customers may install themselves.
 #[derive(Debug, Clone)]
@@ -252,8 +252,8 @@ pub fn mark_dispatched(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> 
     Ok(changed == 1)
 }
 
-/// Settles an open action (the RMM's result, or a dispatch given up); false when it was settled
-/// already, so a repeated callback changes nothing.
+/// Settles an open action still in time (the RMM's result, or a dispatch given up); false when it
+/// was settled or expired already, so a repeated or late callback changes nothing.
 pub fn finish_action(
     conn: &mut DbConnection,
     id: i64,
@@ -261,9 +261,11 @@ pub fn finish_action(
     result: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let open = [ActionStatus::Queued.as_str(), ActionStatus::Dispatched.as_str()];
     let changed = diesel::update(
-        device_actions::table.filter(device_actions::id.eq(id)).filter(device_actions::status.eq_any(open)),
+        device_actions::table
+            .filter(device_actions::id.eq(id))
+            .filter(open())
+            .filter(device_actions::expires_at.gt(now.naive_utc())),
     )
     .set((
         device_actions::status.eq(status.as_str()),
@@ -274,16 +276,35 @@ pub fn finish_action(
     Ok(changed == 1)
 }
 
-/// Stores `expired` on open actions past their time; returns how many.
+/// Queued or dispatched. Written out, not bound, so that both planners see that the partial
+/// index of open actions (`device_actions_open_idx`) applies: a bound list only matches it in a
+/// plan made for those very values, which SQLite (built with QPSG) and a generic PostgreSQL plan
+/// never make.
+fn open() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql("status IN ('queued', 'dispatched')")
+}
+
+/// Stores `expired` on open actions past their time; returns how many. Runs its own write
+/// transaction, and only when the partial index shows one is due, so a worker can call it on
+/// every poll without taking the write lock.
 pub fn expire_due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize> {
-    let open = [ActionStatus::Queued.as_str(), ActionStatus::Dispatched.as_str()];
-    Ok(diesel::update(
-        device_actions::table
-            .filter(device_actions::status.eq_any(open))
-            .filter(device_actions::expires_at.le(now.naive_utc())),
-    )
-    .set((device_actions::status.eq(ActionStatus::Expired.as_str()), device_actions::finished_at.eq(now.naive_utc())))
-    .execute(conn)?)
+    let due = device_actions::table
+        .filter(open())
+        .filter(device_actions::expires_at.le(now.naive_utc()))
+        .select(device_actions::id)
+        .first::<i64>(conn)
+        .optional()?;
+    if due.is_none() {
+        return Ok(0);
+    }
+    write_tx(conn, |conn| {
+        Ok(diesel::update(device_actions::table.filter(open()).filter(device_actions::expires_at.le(now.naive_utc())))
+            .set((
+                device_actions::status.eq(ActionStatus::Expired.as_str()),
+                device_actions::finished_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?)
+    })
 }
 
 /// Removes a device's actions (before the device itself).

@@ -179,6 +179,19 @@ pub fn mark_failed(conn: &mut DbConnection, id: i64, error: &str, retry_at: Opti
     Ok(())
 }
 
+/// What a sealed body becomes once its message is sent or dead: the secret it carried is kept
+/// no longer than its delivery needs.
+pub const SEALED_BODY_REMOVED: &str = "[sealed content removed after delivery]";
+
+/// Replaces the body of a message that is sent or dead with `SEALED_BODY_REMOVED`. Call inside
+/// the transaction that records the outcome.
+pub fn remove_body(conn: &mut DbConnection, id: i64) -> Result<()> {
+    diesel::update(outbox::table.find(id).filter(outbox::status.ne(Delivery::Pending.as_str())))
+        .set(outbox::body.eq(SEALED_BODY_REMOVED))
+        .execute(conn)?;
+    Ok(())
+}
+
 type MessageRow = (
     i64,
     i64,

@@ -13,7 +13,7 @@ use clientdesk_persistence::{tenants, write_tx, Db};
 use tokio::sync::watch;
 
 use crate::config::Config;
-use crate::mail::{MailConfig, Mailer};
+use crate::mail::MailConfig;
 use crate::outbox::{Worker, WorkerSettings};
 use crate::smtp_sink::SmtpSink;
 use crate::{seed, startup};
@@ -50,7 +50,8 @@ pub async fn run(config: &Config, messages: usize, workers: usize) -> anyhow::Re
     .await??;
 
     let sink = SmtpSink::start().await.context("starting the SMTP sink")?;
-    let mailer = Arc::new(Mailer::new(&MailConfig::plain_smtp("127.0.0.1", sink.port()))?);
+    let config = Config { mail: MailConfig::plain_smtp("127.0.0.1", sink.port()), ..config.clone() };
+    let transports = Arc::new(startup::transports(&config)?);
     let settings = WorkerSettings { poll: Duration::from_millis(10), ..config.outbox.clone() };
     let (stop, stopped) = watch::channel(false);
     let started = Instant::now();
@@ -58,7 +59,7 @@ pub async fn run(config: &Config, messages: usize, workers: usize) -> anyhow::Re
     for _ in 0..workers {
         // Each worker has its own pool, as a separate process would.
         let db = Db::connect(&config.database_url, 2)?;
-        running.push(tokio::spawn(Worker::new(db, mailer.clone(), settings.clone()).run(stopped.clone())));
+        running.push(tokio::spawn(Worker::new(db, transports.clone(), settings.clone()).run(stopped.clone())));
     }
     let db = state.db.clone();
     let mut reported = Instant::now();

@@ -1,7 +1,8 @@
 //! Configuration from `CLIENTDESK_*` environment variables over an optional TOML file
 //! (`CLIENTDESK_CONFIG`, default `./clientdesk.toml` when present). With nothing configured the
 //! server uses `./data/clientdesk.db`, listens on 127.0.0.1:8080 and keeps a generated signing
-//! key in `./data`; without an SMTP host, mail is written as `.eml` files to `./data/mail`.
+//! key in `./data`; without an SMTP host, mail is written as `.eml` files to `./data/mail`, and
+//! without an SMS gateway, SMS as `.txt` files to `./data/sms`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,12 +11,14 @@ use anyhow::{bail, Context};
 use clientdesk_domain::outbox::RetryPolicy;
 use clientdesk_http::auth::jwt::SigningKey;
 use clientdesk_http::auth::password::HashCost;
+use clientdesk_http::state::LinkSettings;
 use clientdesk_http::storage::S3Settings;
 use clientdesk_http::HttpSettings;
 use serde::Deserialize;
 
 use crate::mail::{MailConfig, MailTransport, SmtpSettings, SmtpTls, DEFAULT_FROM};
 use crate::outbox::WorkerSettings;
+use crate::sms::{SmsGateway, SmsTransport};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,6 +51,14 @@ struct FileConfig {
     outbox_backoff_seconds: Option<u64>,
     outbox_poll_millis: Option<u64>,
     outbox_worker: Option<bool>,
+    sms_gateway_url: Option<String>,
+    sms_gateway_token: Option<String>,
+    sms_dir: Option<PathBuf>,
+    action_ttl_seconds: Option<i64>,
+    public_url: Option<String>,
+    ticket_url: Option<String>,
+    change_request_url: Option<String>,
+    agent_login_url: Option<String>,
 }
 
 /// Where attachment contents are kept.
@@ -70,6 +81,7 @@ pub struct Config {
     pub workers: Option<usize>,
     pub storage: StorageConfig,
     pub mail: MailConfig,
+    pub sms: SmsTransport,
     pub outbox: WorkerSettings,
     /// Whether `serve` runs an outbox worker beside the HTTP server (turn it off where dedicated
     /// `clientdesk worker` processes deliver).
@@ -131,8 +143,39 @@ impl Config {
                     .unwrap_or_else(|| data_dir.join("attachments")),
             ),
         };
+        let listen = env("LISTEN").or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
         let defaults = HttpSettings::default();
+        let action_ttl_seconds: i64 =
+            env_parse("ACTION_TTL_SECONDS")?.or(file.action_ttl_seconds).unwrap_or(defaults.action_ttl.num_seconds());
+        if !(1..=MAX_ACTION_TTL_SECONDS).contains(&action_ttl_seconds) {
+            bail!("CLIENTDESK_ACTION_TTL_SECONDS must be between 1 and {MAX_ACTION_TTL_SECONDS}");
+        }
+        let link_defaults = LinkSettings::default();
+        let links = LinkSettings {
+            public_api_url: http_url(
+                "PUBLIC_URL",
+                env("PUBLIC_URL").or(file.public_url).unwrap_or_else(|| format!("http://{listen}")),
+            )?,
+            ticket_url: template(
+                "TICKET_URL",
+                env("TICKET_URL").or(file.ticket_url).unwrap_or(link_defaults.ticket_url),
+                Some("{ticket_id}"),
+            )?,
+            change_request_url: template(
+                "CHANGE_REQUEST_URL",
+                env("CHANGE_REQUEST_URL").or(file.change_request_url).unwrap_or(link_defaults.change_request_url),
+                Some("{change_request_id}"),
+            )?,
+            agent_login_url: template(
+                "AGENT_LOGIN_URL",
+                env("AGENT_LOGIN_URL").or(file.agent_login_url).unwrap_or(link_defaults.agent_login_url),
+                None,
+            )?,
+            ..link_defaults
+        };
         let http = HttpSettings {
+            links,
+            action_ttl: chrono::Duration::seconds(action_ttl_seconds),
             cors_origins,
             attachment_max_bytes: env_parse("ATTACHMENT_MAX_BYTES")?
                 .or(file.attachment_max_bytes)
@@ -170,6 +213,15 @@ impl Config {
             },
             from: env("MAIL_FROM").or(file.mail_from).unwrap_or_else(|| DEFAULT_FROM.into()),
         };
+        let sms = match env("SMS_GATEWAY_URL").or(file.sms_gateway_url) {
+            Some(url) => SmsTransport::Gateway(SmsGateway {
+                url: http_url("SMS_GATEWAY_URL", url)?,
+                token: env("SMS_GATEWAY_TOKEN").or(file.sms_gateway_token),
+            }),
+            None => SmsTransport::Files(
+                env("SMS_DIR").map(PathBuf::from).or(file.sms_dir).unwrap_or_else(|| data_dir.join("sms")),
+            ),
+        };
         let worker_defaults = WorkerSettings::default();
         let max_attempts: i32 = env_parse("OUTBOX_MAX_ATTEMPTS")?
             .or(file.outbox_max_attempts)
@@ -200,7 +252,7 @@ impl Config {
         let cores = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
         Ok(Self {
             database_url,
-            listen: env("LISTEN").or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
+            listen,
             data_dir,
             signing_keys,
             hash_cost,
@@ -209,6 +261,7 @@ impl Config {
             workers: env_parse("WORKERS")?.or(file.workers),
             storage,
             mail,
+            sms,
             outbox,
             outbox_worker: env_parse("OUTBOX_WORKER")?.or(file.outbox_worker).unwrap_or(true),
         })
@@ -227,6 +280,8 @@ impl Config {
             http: HttpSettings {
                 attachment_max_bytes: 256 * 1024,
                 ticket_attachments_max_bytes: 1024 * 1024,
+                // Port 0 is replaced by the port bound (see `startup::Application::build`).
+                links: LinkSettings { public_api_url: "http://127.0.0.1:0".into(), ..LinkSettings::default() },
                 ..HttpSettings::default()
             },
             pool_size: 8,
@@ -240,6 +295,7 @@ impl Config {
                 ),
                 from: DEFAULT_FROM.into(),
             },
+            sms: SmsTransport::Files(std::env::temp_dir().join(format!("clientdesk-sms-{}", uuid::Uuid::new_v4()))),
             // A fast poll and a short backoff, so tests see deliveries and retries within moments.
             outbox: WorkerSettings {
                 retry: RetryPolicy {
@@ -253,6 +309,28 @@ impl Config {
             outbox_worker: true,
         }
     }
+}
+
+/// A week: an action the RMM has not settled by then will not be settled.
+const MAX_ACTION_TTL_SECONDS: i64 = 7 * 24 * 3600;
+
+/// An absolute `http(s)` URL, without a trailing slash.
+fn http_url(name: &str, url: String) -> anyhow::Result<String> {
+    let url = url.trim().trim_end_matches('/').to_owned();
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    if rest.is_none_or(|host| host.is_empty() || host.contains(char::is_whitespace)) {
+        bail!("CLIENTDESK_{name}: {url:?} is not an http(s) URL");
+    }
+    Ok(url)
+}
+
+/// A link template: an `http(s)` URL holding its placeholder, where it has one.
+fn template(name: &str, url: String, placeholder: Option<&str>) -> anyhow::Result<String> {
+    let url = http_url(name, url)?;
+    if let Some(placeholder) = placeholder.filter(|p| !url.contains(p)) {
+        bail!("CLIENTDESK_{name}: {url:?} must hold {placeholder}, where the id goes");
+    }
+    Ok(url)
 }
 
 fn random_bytes() -> Vec<u8> {
@@ -284,4 +362,23 @@ fn stored_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
         tracing::warn!(path = %path.display(), "no CLIENTDESK_JWT_SECRET set: using the signing key kept in the data directory");
     }
     key_from_hex(&std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_settings_are_http_urls_holding_their_placeholder() {
+        assert_eq!(http_url("PUBLIC_URL", " https://api.example.com/ ".into()).unwrap(), "https://api.example.com");
+        assert_eq!(http_url("PUBLIC_URL", "http://127.0.0.1:8080".into()).unwrap(), "http://127.0.0.1:8080");
+        for bad in ["", "api.example.com", "ftp://api.example.com", "https://", "https://a b"] {
+            assert!(http_url("PUBLIC_URL", bad.into()).is_err(), "{bad:?}");
+        }
+        let ticket = "https://portal.example.com/tickets/{ticket_id}";
+        assert_eq!(template("TICKET_URL", ticket.into(), Some("{ticket_id}")).unwrap(), ticket);
+        let err = template("TICKET_URL", "https://portal.example.com/tickets".into(), Some("{ticket_id}"));
+        assert!(err.unwrap_err().to_string().contains("{ticket_id}"));
+        assert!(template("AGENT_LOGIN_URL", "https://portal.example.com/agent".into(), None).is_ok());
+    }
 }

@@ -7,7 +7,7 @@ use clientdesk_http::auth::password::PasswordHasherConfig;
 use clientdesk_persistence::{tenants, users, Db};
 use clientdesk_server::config::Config;
 use clientdesk_server::startup::{self, Application};
-use clientdesk_server::{bench_outbox, kbgen, seed};
+use clientdesk_server::{bench_agent, bench_outbox, kbgen, seed};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -25,7 +25,7 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
-    /// Deliver the outbox (e-mail) without serving the API, until interrupted.
+    /// Deliver the outbox (e-mail, SMS, webhooks) without serving the API, until interrupted.
     Worker,
     /// Apply pending database migrations.
     Migrate,
@@ -78,6 +78,11 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         workers: usize,
     },
+    /// Agent-login benchmark: enable the demo tenant's RMM integration with a fresh secret and add
+    /// a device used by Fred Fabrikam; prints `client secret agentguid machineid groupid` (see
+    /// bench/agent.sh).
+    #[command(hide = true)]
+    BenchAgentSetup,
     /// Print an access token for a user of the demo tenant (for benchmarks and scripts on a
     /// laptop; it needs the signing key, so it is an operator's tool).
     Token {
@@ -158,6 +163,15 @@ fn main() -> anyhow::Result<()> {
             let samples =
                 queries.zip(drafts).map(|(queries, drafts)| kbgen::Samples { queries, drafts, specific, count: 1000 });
             kbgen::generate(&state.db, &state.hasher, articles, seed, samples.as_ref())
+        }
+        Command::BenchAgentSetup => {
+            let config = Config::load()?;
+            let state = startup::state(&config)?;
+            seed::demo(&state.db, &state.hasher)?;
+            let bench = bench_agent::setup(&state.db)?;
+            let ids = &bench.ids;
+            println!("{} {} {} {} {}", bench.client, bench.secret, ids.agent_guid, ids.machine_id, ids.group_id);
+            Ok(())
         }
         Command::Token { email, tenant } => {
             let config = Config::load()?;

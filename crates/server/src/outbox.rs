@@ -1,6 +1,11 @@
 //! The outbox worker: takes due messages in batches, delivers each batch concurrently, and
 //! records the outcomes, with exponential backoff and a dead state after the last attempt.
 //!
+//! Sealed bodies (a temporary password) are opened just before they are sent and removed once
+//! their message is sent or dead. A `device_action` webhook moves its action: dispatched when
+//! the RMM took it, failed when it could not be delivered; and each loop stores `expired` on
+//! actions whose time ran out.
+//!
 //! Any number of workers, in any number of processes, may share one database: a claim moves its
 //! messages out of the others' reach for a lease (see `persistence::outbox::claim`), and a worker
 //! that dies mid-batch only delays its messages until the lease ends.
@@ -11,12 +16,16 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::Utc;
 use clientdesk_domain::outbox::{Channel, RetryPolicy};
+use clientdesk_domain::rmm::ActionStatus;
+use clientdesk_http::auth::seal::Sealer;
 use clientdesk_persistence::outbox::{self, Claimed};
-use clientdesk_persistence::{write_tx, Db};
+use clientdesk_persistence::{actions, rmm, write_tx, Db};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::mail::{Email, Mailer, SendError};
+use crate::sms::SmsSender;
+use crate::webhook::Webhooks;
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -47,15 +56,35 @@ pub struct BatchReport {
     pub failed: usize,
 }
 
+/// How messages travel, by channel.
+pub struct Transports {
+    pub mailer: Mailer,
+    pub sms: SmsSender,
+    pub webhooks: Webhooks,
+    /// Opens sealed bodies just before they are sent.
+    pub sealer: Sealer,
+}
+
 pub struct Worker {
     db: Db,
-    mailer: Arc<Mailer>,
+    transports: Arc<Transports>,
     settings: WorkerSettings,
 }
 
+/// One delivery attempt, as the outcome transaction needs it.
+struct Attempt {
+    message: Claimed,
+    result: Result<(), SendError>,
+    /// The self-service action a `device_action` webhook carries.
+    action: Option<i64>,
+}
+
+/// An action's result is shown to its user; the callback keeps as many characters.
+const MAX_RESULT_CHARS: usize = 1000;
+
 impl Worker {
-    pub fn new(db: Db, mailer: Arc<Mailer>, settings: WorkerSettings) -> Self {
-        Self { db, mailer, settings }
+    pub fn new(db: Db, transports: Arc<Transports>, settings: WorkerSettings) -> Self {
+        Self { db, transports, settings }
     }
 
     /// Delivers until `stop` turns true (or its sender is dropped); the batch under way is
@@ -67,6 +96,9 @@ impl Worker {
             "outbox worker started"
         );
         while !*stop.borrow() {
+            if let Err(err) = self.expire_actions().await {
+                tracing::error!(error = format!("{err:#}"), "outbox worker: expiring actions failed");
+            }
             let busy = match self.run_once().await {
                 Ok(report) => report.sent + report.failed > 0,
                 Err(err) => {
@@ -84,6 +116,19 @@ impl Worker {
         tracing::info!("outbox worker stopped");
     }
 
+    /// Stores `expired` on self-service actions whose time ran out; returns how many.
+    pub async fn expire_actions(&self) -> anyhow::Result<usize> {
+        let db = self.db.clone();
+        let expired = tokio::task::spawn_blocking(move || actions::expire_due(&mut *db.conn()?, Utc::now()))
+            .await
+            .context("the expiry task")?
+            .context("expiring actions")?;
+        if expired > 0 {
+            tracing::info!(expired, "self-service actions expired without a result");
+        }
+        Ok(expired)
+    }
+
     /// Claims one batch of due messages, delivers it and records the outcomes.
     pub async fn run_once(&self) -> anyhow::Result<BatchReport> {
         let (db, lease, batch) = (self.db.clone(), self.settings.lease, self.settings.batch);
@@ -99,10 +144,10 @@ impl Worker {
         }
         let mut deliveries = JoinSet::new();
         for message in claimed {
-            let mailer = self.mailer.clone();
+            let (transports, db) = (self.transports.clone(), self.db.clone());
             deliveries.spawn(async move {
-                let outcome = deliver(&mailer, &message).await;
-                (message, outcome)
+                let (result, action) = deliver(&transports, &db, &message).await;
+                Attempt { message, result, action }
             });
         }
         let mut outcomes = Vec::with_capacity(deliveries.len());
@@ -116,25 +161,37 @@ impl Worker {
         self.record(outcomes).await
     }
 
-    /// Stores every outcome of a batch in one transaction.
-    async fn record(&self, outcomes: Vec<(Claimed, Result<(), SendError>)>) -> anyhow::Result<BatchReport> {
+    /// Stores every outcome of a batch in one transaction, with what each one settles: the
+    /// action a webhook carried, and the removal of a sealed body sent or given up.
+    async fn record(&self, outcomes: Vec<Attempt>) -> anyhow::Result<BatchReport> {
         let (db, retry) = (self.db.clone(), self.settings.retry);
         tokio::task::spawn_blocking(move || {
             let mut conn = db.conn()?;
             let now = Utc::now();
             write_tx(&mut conn, |conn| {
                 let mut report = BatchReport::default();
-                for (message, outcome) in &outcomes {
+                for Attempt { message, result, action } in &outcomes {
                     let (id, channel, attempt) = (message.id, message.channel.as_str(), message.attempts);
-                    match outcome {
+                    let settled = match result {
                         Ok(()) => {
                             outbox::mark_sent(conn, id, now)?;
+                            if let Some(action) = *action {
+                                actions::mark_dispatched(conn, action, now)?;
+                            }
                             report.sent += 1;
                             tracing::debug!(id, channel, attempt, "outbox: delivered");
+                            true
                         }
                         Err(err) => {
                             let retry_at = if err.permanent { None } else { retry.retry_at(attempt, now) };
                             outbox::mark_failed(conn, id, &err.message, retry_at)?;
+                            if let (Some(action), None) = (*action, retry_at) {
+                                let why: String = format!("The RMM could not be reached: {}", err.message)
+                                    .chars()
+                                    .take(MAX_RESULT_CHARS)
+                                    .collect();
+                                actions::finish_action(conn, action, ActionStatus::Failed, Some(&why), now)?;
+                            }
                             report.failed += 1;
                             match retry_at {
                                 Some(at) => {
@@ -144,7 +201,11 @@ impl Worker {
                                     tracing::error!(id, channel, attempt, error = %err.message, "outbox: delivery failed for good; message is dead")
                                 }
                             }
+                            retry_at.is_none()
                         }
+                    };
+                    if settled && Sealer::is_sealed(&message.body) {
+                        outbox::remove_body(conn, id)?;
                     }
                 }
                 Ok::<_, clientdesk_persistence::Error>(report)
@@ -156,22 +217,77 @@ impl Worker {
     }
 }
 
-/// Sends one message by its channel.
-async fn deliver(mailer: &Mailer, message: &Claimed) -> Result<(), SendError> {
+/// Sends one message by its channel; also returns the action a `device_action` webhook carries.
+async fn deliver(transports: &Transports, db: &Db, message: &Claimed) -> (Result<(), SendError>, Option<i64>) {
+    if message.body == outbox::SEALED_BODY_REMOVED {
+        let removed = "its sealed content was removed after an earlier delivery: it cannot be sent again";
+        return (Err(SendError::permanent(removed)), None);
+    }
+    let Some(body) = transports.sealer.open(&message.body) else {
+        // The server's signing key changed since it was queued: no attempt will open it.
+        return (Err(SendError::permanent("sealed with another key")), None);
+    };
     match message.channel {
         Channel::Email => {
             let email = Email {
                 to: &message.recipient,
                 subject: &message.subject,
-                body: &message.body,
+                body: &body,
                 language: message.language.as_deref(),
             };
-            mailer.send(email).await
+            (transports.mailer.send(email).await, None)
         }
-        // Issue 6 brings their transports; until then they wait and retry like any failure, so
-        // nothing queued is lost.
-        Channel::Sms | Channel::Webhook => {
-            Err(SendError::transient(format!("no {} transport is configured yet", message.channel.as_str())))
+        Channel::Sms => (transports.sms.send(&message.recipient, &body).await, None),
+        Channel::Webhook => {
+            let action = device_action(&body);
+            (send_webhook(transports, db, message, &body, action).await, action)
         }
     }
+}
+
+/// The id of the action a `device_action` webhook carries.
+fn device_action(body: &str) -> Option<i64> {
+    let payload: serde_json::Value = serde_json::from_str(body).ok()?;
+    if payload["event"] != "device_action" {
+        return None;
+    }
+    payload["action"]["id"].as_i64()
+}
+
+/// Signs under the tenant's secret as of now: a rotation since the message was queued counts. The
+/// action it carries must still be open: an RMM that was down for a while must not restart a
+/// computer long after its user gave up waiting (and could not report the result anyway).
+async fn send_webhook(
+    transports: &Transports,
+    db: &Db,
+    message: &Claimed,
+    body: &str,
+    action: Option<i64>,
+) -> Result<(), SendError> {
+    let (db, tenant) = (db.clone(), message.tenant_id);
+    let loaded = tokio::task::spawn_blocking(move || {
+        let mut conn = db.conn()?;
+        let integration = rmm::integration_of(&mut conn, tenant)?;
+        let action = action.map(|id| actions::action_anywhere(&mut conn, id)).transpose()?;
+        Ok::<_, clientdesk_persistence::Error>((integration, action))
+    })
+    .await;
+    let (integration, action) = match loaded {
+        Ok(Ok(loaded)) => loaded,
+        Ok(Err(e)) => return Err(SendError::transient(format!("loading the RMM integration: {e}"))),
+        Err(e) => return Err(SendError::transient(format!("the RMM integration task: {e}"))),
+    };
+    if let Some(action) = action.filter(|a| !a.status(Utc::now()).is_open()) {
+        let status = action.status(Utc::now()).as_str();
+        return Err(SendError::permanent(format!("not sent: the action is {status} already")));
+    }
+    let secret = match integration {
+        None => return Err(SendError::permanent("the tenant has no RMM integration to sign the webhook with")),
+        Some(i) if !i.enabled => return Err(SendError::permanent("the tenant's RMM integration is switched off")),
+        Some(i) if i.secret.is_empty() => {
+            return Err(SendError::permanent("the tenant's RMM integration has no secret to sign the webhook with"))
+        }
+        Some(i) => i.secret,
+    };
+    transports.webhooks.send(&message.recipient, &secret, body).await
 }

@@ -15,7 +15,9 @@ use clientdesk_persistence::Db;
 
 use crate::config::{Config, StorageConfig};
 use crate::mail::Mailer;
-use crate::outbox::Worker;
+use crate::outbox::{Transports, Worker};
+use crate::sms::SmsSender;
+use crate::webhook::{self, Webhooks};
 
 pub struct Application {
     port: u16,
@@ -53,9 +55,16 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
 impl Application {
     /// Binds the listen address (port 0 picks a free port) and prepares the server.
     pub fn build(config: &Config) -> anyhow::Result<Self> {
-        let state = state(config)?;
         let listener = TcpListener::bind(&config.listen).with_context(|| format!("binding {}", config.listen))?;
         let port = listener.local_addr()?.port();
+        // A public URL on port 0 means "this server, on whichever port it got" (tests, laptops).
+        let mut config = config.clone();
+        let links = &mut config.http.links;
+        if let Some(host) = links.public_api_url.strip_suffix(":0") {
+            links.public_api_url = format!("{host}:{port}");
+        }
+        let config = &config;
+        let state = state(config)?;
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {
             App::new()
@@ -102,6 +111,16 @@ impl Application {
 
 /// An outbox worker for a configuration, on `db`.
 pub fn worker(config: &Config, db: Db) -> anyhow::Result<Worker> {
-    let mailer = Mailer::new(&config.mail).context("configuring mail")?;
-    Ok(Worker::new(db, Arc::new(mailer), config.outbox.clone()))
+    Ok(Worker::new(db, Arc::new(transports(config)?), config.outbox.clone()))
+}
+
+/// The outbox's transports for a configuration.
+pub fn transports(config: &Config) -> anyhow::Result<Transports> {
+    let client = webhook::http_client()?;
+    Ok(Transports {
+        mailer: Mailer::new(&config.mail).context("configuring mail")?,
+        sms: SmsSender::new(&config.sms, client.clone()).context("configuring SMS")?,
+        webhooks: Webhooks::new(client),
+        sealer: Sealer::from_secret(&config.signing_keys[0].secret),
+    })
 }

@@ -18,7 +18,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list_outbox).service(retry_message);
 }
 
-/// A message and its delivery. The body is shown in full: it is the tenant's own mail.
+/// A message and its delivery. The body is shown as stored: the tenant's own mail in full, but a
+/// secret (a temporary password) only sealed (`sealed:v1:...`), and as `[sealed content removed
+/// after delivery]` once its message is sent or dead.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": 42, "channel": "email", "recipient": "anna.muster@contoso.example",
