@@ -92,11 +92,16 @@ pub async fn setup(app: &TestApp) -> Rmm {
 /// A link signed the way an RMM script would: the parameters in alphabetical order, form-encoded
 /// (all values here are plain), HMAC-SHA256 under `secret`, hex.
 pub fn signed(secret: &str, guid: &str, ts: i64, nonce: &str) -> String {
+    signed_for("demo", secret, guid, ts, nonce)
+}
+
+fn signed_for(client: &str, secret: &str, guid: &str, ts: i64, nonce: &str) -> String {
     let (machine, group) = (machine(guid), "root.office");
-    let canonical = format!("agentguid={guid}&client=demo&groupid={group}&machineid={machine}&nonce={nonce}&ts={ts}");
+    let canonical =
+        format!("agentguid={guid}&client={client}&groupid={group}&machineid={machine}&nonce={nonce}&ts={ts}");
     let sig = clientdesk_http::auth::secrets::hmac_hex(secret.as_bytes(), canonical.as_bytes());
     format!(
-        "/api/v1/rmm/agent-login?client=demo&agentguid={guid}&machineid={machine}&groupid={group}&ts={ts}&nonce={nonce}&sig={sig}"
+        "/api/v1/rmm/agent-login?client={client}&agentguid={guid}&machineid={machine}&groupid={group}&ts={ts}&nonce={nonce}&sig={sig}"
     )
 }
 
@@ -358,4 +363,38 @@ on_both!(devices_sync_with_the_integration_credential_and_keep_company_and_user_
     problem(app.post("/api/v1/rmm/integration/secret", Some(&tech), json!({})).await, 403).await;
     let other = app.other_tenant_admin().await;
     problem(app.get(&format!("/api/v1/devices/{fred_pc}"), &other).await, 404).await;
+});
+
+on_both!(another_tenants_secret_and_devices_open_nothing_here, |app: TestApp| async move {
+    let rmm = setup(&app).await;
+    // A second tenant with its own integration and a computer of its own.
+    let other = app.other_tenant_admin().await;
+    let company = status(app.post("/api/v1/companies", Some(&other), json!({"name": "Northwind"})).await, 201).await;
+    ok(app.send(Method::PUT, "/api/v1/rmm/integration", &other, json!({"enabled": true})).await).await;
+    let other_secret = ok(app.post("/api/v1/rmm/integration/secret", Some(&other), json!({})).await).await["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other_sync = ok(app.post("/api/v1/rmm/integration/sync-token", Some(&other), json!({})).await).await["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let their_pc = "b1f0c4d2-0000-4000-8000-0000000000a1";
+    let synced =
+        ok(sync(&app, &other_sync, json!([device(their_pc, company["id"].as_i64().unwrap(), "windows", None)])).await)
+            .await;
+    let their_token = synced["devices"][0]["link_token"].as_str().unwrap().to_owned();
+    // Their own link works for them (so the refusals below are about the tenant, not the link).
+    let theirs = ok(open(&app, &signed_for("other", &other_secret, their_pc, now(), &nonce())).await).await;
+    assert_eq!(theirs["status"], "registration_required");
+
+    // Their device's ids under this tenant, this tenant's secret on their link, their token here.
+    refused(&app, &signed(&rmm.secret, their_pc, now(), &nonce())).await;
+    refused(&app, &signed_for("other", &rmm.secret, their_pc, now(), &nonce())).await;
+    refused(&app, &signed(&other_secret, FRED_PC, now(), &nonce())).await;
+    let ids = format!("agentguid={their_pc}&machineid={}&groupid=root.office", machine(their_pc));
+    refused(&app, &format!("/api/v1/rmm/agent-login?client=demo&{ids}&token={their_token}")).await;
+    // The sync credential of one tenant cannot touch the other's devices or companies.
+    let fabrikam_pc = json!([device("b1f0c4d2-0000-4000-8000-0000000000a2", rmm.fabrikam, "windows", None)]);
+    problem(sync(&app, &other_sync, fabrikam_pc).await, 422).await;
 });

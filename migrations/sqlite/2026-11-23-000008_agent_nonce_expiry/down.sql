@@ -1,0 +1,1 @@
+DROP INDEX agent_nonces_expiry_idx;
