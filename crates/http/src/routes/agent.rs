@@ -64,6 +64,8 @@ pub struct AgentLink {
 
 /// Where the link leads.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "agent_session", "access_token": "eyJ0eXAiOiJhdCtqd3Qi...", "token_type": "Bearer",
+    "expires_in": 900, "device_id": 4}))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum AgentLoginAnswer {
     /// Signed in for this device: open tickets on it and read your own tickets. There is no
@@ -77,6 +79,7 @@ pub enum AgentLoginAnswer {
 
 /// The RMM's contact details for the device, to prefill the registration form.
 #[derive(Debug, Default, Serialize, ToSchema)]
+#[schema(example = json!({"name": "Kim Kiosk", "email": "kim@contoso.example", "phone": "+41 44 555 00 00"}))]
 pub struct Prefill {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -361,6 +364,7 @@ pub struct RegistrationInput {
 
 /// The outcome of a registration.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "confirmation_required", "expires_in": 900}))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum RegistrationAnswer {
     /// Registered and signed in for the device.
@@ -372,6 +376,8 @@ pub enum RegistrationAnswer {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"access_token": "eyJ0eXAiOiJhdCtqd3Qi...", "token_type": "Bearer", "expires_in": 900,
+    "device_id": 4}))]
 pub struct AgentSessionView {
     pub access_token: String,
     pub token_type: &'static str,

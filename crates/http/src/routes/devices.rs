@@ -227,6 +227,9 @@ pub async fn new_sync_token(state: web::Data<AppState>, req: HttpRequest, auth: 
 /// A device as the RMM sends it.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"agent_guid": "7f3c0b6e-51f2-4c4a-9a53-0d1e2f3a4b5c", "machine_id": "PC-PAT",
+    "group_id": "contoso.office", "hostname": "pc-pat.contoso.local", "platform": "windows", "company_id": 1,
+    "user_email": "pat.user@demo.example", "last_seen_at": "2026-11-23T08:55:00Z"}))]
 pub struct SyncedDevice {
     pub agent_guid: String,
     pub machine_id: String,
@@ -246,6 +249,7 @@ pub struct SyncedDevice {
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Kim Kiosk", "email": "kim@contoso.example", "phone": "+41 44 555 00 00"}))]
 pub struct Contact {
     pub name: Option<String>,
     pub email: Option<String>,
@@ -264,6 +268,8 @@ pub struct SyncRequest {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"agent_guid": "7f3c0b6e-51f2-4c4a-9a53-0d1e2f3a4b5c", "id": 4, "created": true,
+    "link_token": "Zq3v8Yk1..."}))]
 pub struct SyncResult {
     pub agent_guid: String,
     pub id: i64,
@@ -275,6 +281,8 @@ pub struct SyncResult {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"devices": [{"agent_guid": "7f3c0b6e-51f2-4c4a-9a53-0d1e2f3a4b5c", "id": 4,
+    "created": false}]}))]
 pub struct SyncResponse {
     pub devices: Vec<SyncResult>,
 }

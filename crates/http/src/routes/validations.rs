@@ -76,6 +76,7 @@ pub struct LinkConfirmation {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 12, "number": 1042, "title": "File server slow"}))]
 pub struct TicketSummary {
     pub id: i64,
     pub number: i64,
@@ -83,6 +84,8 @@ pub struct TicketSummary {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"by": {"id": 5, "name": "Ann Approver"}, "decision": "reject",
+    "comment": "Not during the month-end closing, please.", "at": "2026-11-23T10:12:00Z"}))]
 pub struct DecisionView {
     pub by: Named,
     pub decision: Decision,
