@@ -245,6 +245,7 @@ on_both!(decision_links_preview_then_decide_once_for_their_approver, |app: TestA
     let preview: Value = app.client.get(app.url(&link(&reject))).send().await.unwrap().json().await.unwrap();
     assert_eq!(preview["comment_required"], true);
     problem(app.post(&link(&reject), None, json!({})).await, 422).await;
+    problem(app.post(&link(&reject), None, json!({"comment": "x".repeat(70 * 1024)})).await, 413).await;
     problem(app.client.get(app.url(&link("not-a-token"))).send().await.unwrap(), 404).await;
 
     let done = ok(app.post(&link(&accept), None, json!({"comment": "Go ahead"})).await).await;

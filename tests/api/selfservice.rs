@@ -198,6 +198,8 @@ on_both!(the_rmm_reports_results_to_a_signed_callback_and_users_are_limited, bac
     let body = json!({"action_id": id, "status": "succeeded", "message": "Locked"}).to_string();
     let now = rmm::now();
     problem(callback(&app, now, None, &body).await, 401).await;
+    let oversized = format!("{{\"action_id\": {id}, \"status\": \"succeeded\", \"message\": \"{}\"}}", "x".repeat(70 * 1024));
+    problem(callback(&app, now, Some(sign(&rmm.secret, now, &oversized)), &oversized).await, 413).await;
     problem(callback(&app, now, Some(sign("not-the-secret", now, &body)), &body).await, 401).await;
     problem(callback(&app, now - 400, Some(sign(&rmm.secret, now - 400, &body)), &body).await, 401).await;
     let tampered = body.replace("Locked", "Formatted");

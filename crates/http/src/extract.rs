@@ -205,3 +205,18 @@ fn agent_scope(
         .map(|m| MemberCompany { roles: RoleSet::from_stored(Role::PortalUser.as_str()), ..m })
         .collect())
 }
+
+/// Reads a raw body (for endpoints that take more than JSON, or check a signature over the bytes)
+/// of at most `limit` bytes; a larger one answers 413 as a problem, like a JSON body would.
+pub async fn limited_body(mut payload: actix_web::web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+    use futures_util::StreamExt;
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("The body could not be read: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge(format!("The body is larger than the limit of {limit} bytes.")));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}

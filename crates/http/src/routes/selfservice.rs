@@ -807,9 +807,15 @@ pub struct ActionResult {
         (status = 200, description = "Recorded (or recorded before)", body = ActionView),
         (status = 401, description = "Missing or bad signature or timestamp", body = Problem),
         (status = 409, description = "The action was settled with another result, or expired", body = Problem),
+        (status = 413, description = "The body is larger than the JSON limit", body = Problem),
         (status = 422, description = "Invalid body", body = Problem)))]
 #[post("/api/v1/rmm/action-results")]
-pub async fn action_result(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> ApiResult<HttpResponse> {
+pub async fn action_result(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let body = crate::extract::limited_body(payload, state.settings.json_limit).await?;
     let refused = || ApiError::Unauthorized("The callback is not signed by the integration.");
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let ts: i64 = header(TIMESTAMP_HEADER).and_then(|t| t.parse().ok()).ok_or_else(refused)?;

@@ -734,6 +734,7 @@ fn confirmation(req: &HttpRequest, body: &[u8]) -> ApiResult<LinkConfirmation> {
         (status = 403, description = "The approver is no longer an approver of the company", body = Problem),
         (status = 404, description = "No such link", body = Problem),
         (status = 409, description = "The link was used or expired, or the validation is no longer pending", body = Problem),
+        (status = 413, description = "The body is larger than the JSON limit", body = Problem),
         (status = 415, description = "Neither JSON nor a form", body = Problem),
         (status = 422, description = "A reject link confirmed without a comment", body = Problem)))]
 #[post("/api/v1/decision-links/{token}")]
@@ -741,12 +742,13 @@ pub async fn confirm_decision_link(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResponse {
     let token = path.into_inner();
     let html = decision_page::wants_html(&req);
     let links = state.settings.links.clone();
-    let outcome = match confirmation(&req, &body) {
+    let body = crate::extract::limited_body(payload, state.settings.json_limit).await;
+    let outcome = match body.and_then(|body| confirmation(&req, &body)) {
         Err(err) => Err(err),
         Ok(LinkConfirmation { comment }) => {
             state
