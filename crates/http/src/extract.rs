@@ -82,9 +82,12 @@ impl FromRequest for Auth {
         let state = req.app_data::<actix_web::web::Data<AppState>>().expect("AppState is registered").clone();
         let token = bearer(req);
         let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
-        let method = req.method().as_str().to_owned();
-        let agent_route =
-            req.match_pattern().is_some_and(|pattern| AGENT_ROUTES.iter().any(|(m, p)| *m == method && *p == pattern));
+        // Resolving the route pattern again costs a router walk: only agent sessions need it.
+        let req = req.clone();
+        let agent_route = move || {
+            let method = req.method().as_str();
+            req.match_pattern().is_some_and(|pattern| AGENT_ROUTES.iter().any(|(m, p)| *m == method && *p == pattern))
+        };
         Box::pin(async move {
             let token =
                 token.ok_or(ApiError::Unauthorized("Send an access token as Authorization: Bearer <token>."))?;
@@ -108,7 +111,7 @@ impl FromRequest for Auth {
             if auth.principal.read_only && writes {
                 return Err(ApiError::Forbidden("This API token is read-only.").into());
             }
-            if auth.principal.device.is_some() && !agent_route {
+            if auth.principal.device.is_some() && !agent_route() {
                 return Err(ApiError::Forbidden(
                     "This session was opened from your computer's agent menu: it opens and follows your tickets. \
                      Sign in with your password to do more.",

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::Client;
+use super::decision_page::private;
 use super::tickets::view::Named;
 use crate::auth::jwt::ACCESS_TTL;
 use crate::auth::secrets::{fingerprint, hmac_matches, random_token};
@@ -226,13 +227,6 @@ fn wants_json(req: &HttpRequest) -> bool {
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("application/json"))
-}
-
-fn private(mut res: HttpResponse) -> HttpResponse {
-    let headers = res.headers_mut();
-    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    headers.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
-    res
 }
 
 /// Open the portal from the RMM agent's tray menu.

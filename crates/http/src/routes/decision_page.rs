@@ -18,7 +18,8 @@ pub fn wants_html(req: &HttpRequest) -> bool {
     req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
 }
 
-/// Headers every answer on a decision link carries, JSON or page.
+/// Headers every answer to a URL carrying a secret carries (decision links, agent links), JSON or
+/// page: never cached, never sent on as a `Referer`.
 pub fn private(mut res: HttpResponse) -> HttpResponse {
     let headers = res.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
