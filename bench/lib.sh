@@ -38,6 +38,7 @@ free_port() {
 }
 
 # Sets PG_URL (and PG_DATA for the cleanup): no command substitution, which would lose PG_DATA.
+# PG_PORT is kept for psql; PG_OPTS, when set, adds server settings.
 start_postgres() {
     local dir=$WORK/pg port
     mkdir -p "$dir"
@@ -46,9 +47,10 @@ start_postgres() {
     port=$(free_port)
     "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null
     "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$dir/postgres.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 ${PG_OPTS:-}" start >/dev/null
     "${AS_PG[@]}" "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -qc 'CREATE DATABASE clientdesk_bench' >/dev/null
     PG_URL="postgres://postgres@127.0.0.1:$port/clientdesk_bench"
+    PG_PORT=$port
 }
 
 # Starts `clientdesk serve --demo` on a fresh data directory against database URL $2; sets PORT
