@@ -674,3 +674,64 @@ on_both!(categories_form_a_tree_without_cycles, |app: TestApp| async move {
     );
     assert!(!names.contains(&"Printing"), "only a DACH article there: {names:?}");
 });
+
+// Customers' answers are cached per server (see `routes/kb/search_cache.rs`): each kind of
+// article change must show in the very next search and suggestion, and the same question asked
+// twice must get the same answer.
+on_both!(cached_answers_follow_every_article_change, |app: TestApp| async move {
+    let tech = app.token("tech@demo.example").await;
+    let (contoso, sub, _) = companies(&app, &tech).await;
+    let pat = app.token("pat.plus@demo.example").await;
+    let ask = |token: String, company: i64| {
+        let app = &app;
+        async move {
+            let (hits, total) = searched(app, &token, company, "numbat").await;
+            let again = searched(app, &token, company, "numbat").await;
+            assert_eq!((hits.clone(), total), again, "the same question, the same answer");
+            let suggestions = suggested(app, &token, company, "numbat", "").await;
+            assert_eq!(suggestions, suggested(app, &token, company, "numbat", "").await);
+            let hits: BTreeSet<i64> = hits.into_iter().collect();
+            assert_eq!(suggestions.into_iter().collect::<BTreeSet<i64>>(), hits, "suggestions and search agree");
+            assert_eq!(total as usize, hits.len());
+            hits
+        }
+    };
+    assert!(ask(pat.clone(), contoso).await.is_empty());
+
+    // Published: seen at once.
+    let a = article(&app, &tech, "Numbat care", "All about numbats.", json!({"kind": "all_companies"}), true).await;
+    assert_eq!(ask(pat.clone(), contoso).await, BTreeSet::from([a]));
+    // Another company's cached answer is its own.
+    let sam = app.token("sam.sub@demo.example").await;
+    assert_eq!(ask(sam.clone(), sub).await, BTreeSet::from([a]));
+
+    // Edited so that the word is gone: no longer found.
+    let path = format!("/api/v1/kb/articles/{a}");
+    let edit = |body: Value| {
+        let (app, path, tech) = (&app, &path, &tech);
+        async move {
+            let res = app.request(Method::PATCH, path, Some(tech)).json(&body).send().await.unwrap();
+            assert_eq!(res.status(), 200, "edit {body}");
+        }
+    };
+    edit(json!({"title": "Termite care", "body": "All about termites."})).await;
+    assert!(ask(pat.clone(), contoso).await.is_empty());
+    edit(json!({"title": "Numbat care", "body": "All about numbats."})).await;
+    assert_eq!(ask(pat.clone(), contoso).await, BTreeSet::from([a]));
+
+    // Narrowed to the subsidiary: gone for Contoso, still there for the subsidiary.
+    edit(json!({"audience": {"kind": "companies", "company_ids": [sub]}})).await;
+    assert!(ask(pat.clone(), contoso).await.is_empty());
+    assert_eq!(ask(sam.clone(), sub).await, BTreeSet::from([a]));
+
+    // Withdrawn, then deleted.
+    let res = app.post(&format!("{path}/unpublish"), Some(&tech), json!({})).await;
+    assert_eq!(res.status(), 200);
+    assert!(ask(sam.clone(), sub).await.is_empty());
+    let res = app.post(&format!("{path}/publish"), Some(&tech), json!({})).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(ask(sam.clone(), sub).await, BTreeSet::from([a]));
+    let res = app.request(Method::DELETE, &path, Some(&tech)).send().await.unwrap();
+    assert_eq!(res.status(), 204);
+    assert!(ask(sam, sub).await.is_empty());
+});

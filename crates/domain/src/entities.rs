@@ -16,6 +16,8 @@ pub struct Tenant {
     pub created_at: DateTime<Utc>,
     /// Rises with every change of the ticket catalogue; keys the servers' catalogue caches.
     pub catalog_version: i64,
+    /// Rises with every change of a knowledge-base article; keys the servers' search caches.
+    pub kb_version: i64,
 }
 
 #[derive(Debug, Clone)]

@@ -170,7 +170,7 @@ pub fn label_key(label: &str) -> String {
 }
 
 /// The facts about a company that decide which articles it sees.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Reader {
     pub company: CompanyId,
     /// The company's territory, as a [`label_key`].
@@ -357,7 +357,7 @@ pub fn roll_up(categories: &[Category], direct: &HashMap<CategoryId, i64>) -> Ha
 // Search text
 
 /// One thing to look for: a word, or words that must follow each other.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Term {
     Word(String),
     Phrase(Vec<String>),
@@ -368,7 +368,7 @@ pub enum Term {
 /// runs of letters and digits; nothing else of the input reaches a query, so a query built from
 /// this can never be a syntax error. Words keep their case: each database folds case as it did
 /// when it indexed the articles.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TextQuery {
     pub groups: Vec<Vec<Term>>,
     pub excluded: Vec<Term>,

@@ -8,6 +8,7 @@ use crate::auth::password::PasswordHasherConfig;
 use crate::auth::seal::Sealer;
 use crate::errors::{ApiError, ApiResult};
 use crate::metrics::Metrics;
+use crate::routes::kb::search_cache::SearchCache;
 use crate::routes::tickets::catalog_cache::CatalogCache;
 use crate::storage::Storage;
 
@@ -29,6 +30,8 @@ pub struct HttpSettings {
     pub links: LinkSettings,
     /// How long a self-service action waits for the RMM's result before it expires.
     pub action_ttl: chrono::Duration,
+    /// How many customers' search and suggestion answers each process keeps (0: none).
+    pub kb_search_cache: usize,
 }
 
 /// The addresses e-mails link to: the front end for tickets and change requests (templates with
@@ -83,6 +86,7 @@ impl Default for HttpSettings {
             ticket_attachments_max_bytes: 50 * 1024 * 1024,
             links: LinkSettings::default(),
             action_ttl: chrono::Duration::minutes(15),
+            kb_search_cache: 10_000,
         }
     }
 }
@@ -98,6 +102,8 @@ pub struct AppState {
     pub storage: Storage,
     /// Per tenant, the ticket catalogue as of its version.
     pub catalogs: Arc<CatalogCache>,
+    /// Customers' knowledge-base answers as of the tenant's KB version.
+    pub kb_searches: Arc<SearchCache>,
     /// Seals secrets that wait in the outbox (see `auth::seal`).
     pub sealer: Sealer,
 }

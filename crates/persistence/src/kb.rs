@@ -207,6 +207,7 @@ pub fn create_article(
         .execute(conn)?;
     let article = get_article(conn, tenant, ArticleId(id))?;
     snapshot(conn, &article, Some(author), now)?;
+    crate::tenants::bump_kb_version(conn, tenant)?;
     Ok(article)
 }
 
@@ -242,6 +243,7 @@ pub fn update_article(
     write_children(conn, tenant, id.0, fields)?;
     let article = get_article(conn, tenant, id)?;
     snapshot(conn, &article, Some(editor), now)?;
+    crate::tenants::bump_kb_version(conn, tenant)?;
     Ok(article)
 }
 
@@ -270,6 +272,7 @@ pub fn set_status(
     }
     let article = get_article(conn, tenant, id)?;
     snapshot(conn, &article, Some(editor), now)?;
+    crate::tenants::bump_kb_version(conn, tenant)?;
     Ok(article)
 }
 
@@ -290,7 +293,7 @@ pub fn delete_article(conn: &mut DbConnection, tenant: TenantId, id: ArticleId) 
     diesel::delete(kb_article_tags::table.filter(kb_article_tags::article_id.eq(id.0))).execute(conn)?;
     diesel::delete(kb_article_companies::table.filter(kb_article_companies::article_id.eq(id.0))).execute(conn)?;
     diesel::delete(kb_articles::table.find(id.0)).execute(conn)?;
-    Ok(())
+    crate::tenants::bump_kb_version(conn, tenant)
 }
 
 // Revisions

@@ -8,6 +8,7 @@ diesel::table! {
         portal_defaults -> Text,
         created_at -> Timestamp,
         catalog_version -> BigInt,
+        kb_version -> BigInt,
     }
 }
 

@@ -16,6 +16,7 @@ pub(crate) struct TenantRow {
     portal_defaults: String,
     created_at: chrono::NaiveDateTime,
     catalog_version: i64,
+    kb_version: i64,
 }
 
 impl TryFrom<TenantRow> for Tenant {
@@ -29,6 +30,7 @@ impl TryFrom<TenantRow> for Tenant {
                 .map_err(|e| Error::Other(format!("tenant {} portal defaults: {e}", row.id)))?,
             created_at: utc(row.created_at),
             catalog_version: row.catalog_version,
+            kb_version: row.kb_version,
         })
     }
 }
@@ -74,5 +76,12 @@ pub fn bump_catalog_version(conn: &mut DbConnection, id: TenantId) -> Result<()>
     diesel::update(tenants::table.find(id.0))
         .set(tenants::catalog_version.eq(tenants::catalog_version + 1))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Marks the tenant's knowledge base changed (an article written, published, withdrawn or
+/// deleted); call in the transaction that changes it.
+pub fn bump_kb_version(conn: &mut DbConnection, id: TenantId) -> Result<()> {
+    diesel::update(tenants::table.find(id.0)).set(tenants::kb_version.eq(tenants::kb_version + 1)).execute(conn)?;
     Ok(())
 }

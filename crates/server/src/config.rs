@@ -55,6 +55,7 @@ struct FileConfig {
     sms_gateway_token: Option<String>,
     sms_dir: Option<PathBuf>,
     action_ttl_seconds: Option<i64>,
+    kb_search_cache: Option<usize>,
     public_url: Option<String>,
     ticket_url: Option<String>,
     change_request_url: Option<String>,
@@ -176,6 +177,7 @@ impl Config {
         let http = HttpSettings {
             links,
             action_ttl: chrono::Duration::seconds(action_ttl_seconds),
+            kb_search_cache: env_parse("KB_SEARCH_CACHE")?.or(file.kb_search_cache).unwrap_or(defaults.kb_search_cache),
             cors_origins,
             attachment_max_bytes: env_parse("ATTACHMENT_MAX_BYTES")?
                 .or(file.attachment_max_bytes)

@@ -10,6 +10,7 @@
 //! Every staff write is audited.
 
 pub mod portal;
+pub mod search_cache;
 pub mod staff;
 
 use std::collections::HashMap;

@@ -1,5 +1,7 @@
 //! Customers: the knowledge base of one of their companies, as its audience rules allow.
 
+use actix_web::http::header::ContentType;
+use actix_web::web::Bytes;
 use actix_web::{get, post, put, web, HttpResponse};
 use chrono::Utc;
 use clientdesk_domain::ids::{ArticleId, CategoryId, CompanyId};
@@ -9,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use super::search_cache::{Asked, Key};
 use super::{
     category_views, parse_language, parse_tag_filter, search_page, CategoryView, SearchHitView, SearchInput,
     SearchPage, SearchQuery, SEARCH_LIMIT,
@@ -258,6 +261,21 @@ pub async fn search(
     let reader = reader(&auth, path.into_inner())?;
     let input = SearchInput::parse(q.into_inner())?;
     let (limit, offset) = page.resolve_offset(SEARCH_LIMIT.0, SEARCH_LIMIT.1)?;
+    let key = Key::new(
+        &auth.tenant,
+        &reader,
+        Asked::Search {
+            query: input.query.clone(),
+            category: input.category,
+            tag: input.tag.clone(),
+            language: input.language,
+            limit,
+            offset,
+        },
+    );
+    if let Some(body) = state.kb_searches.get(&key) {
+        return Ok(json_body(body));
+    }
     let tenant = auth.tenant.id;
     let results = state
         .run(move |conn| {
@@ -276,7 +294,19 @@ pub async fn search(
             Ok(kb::search(conn, tenant, &req)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(search_page(results, offset, false)))
+    cached(&state, key, &search_page(results, offset, false))
+}
+
+/// The answer with an already serialised JSON body.
+fn json_body(body: Bytes) -> HttpResponse {
+    HttpResponse::Ok().content_type(ContentType::json()).body(body)
+}
+
+/// Serialises an answer, keeps it in the search cache and sends it.
+fn cached(state: &AppState, key: Key, answer: &impl Serialize) -> ApiResult<HttpResponse> {
+    let body = Bytes::from(serde_json::to_vec(answer).map_err(|e| ApiError::Internal(e.to_string()))?);
+    state.kb_searches.put(key, body.clone());
+    Ok(json_body(body))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -330,6 +360,10 @@ pub async fn suggestions(
     if candidates.is_empty() {
         return Ok(HttpResponse::Ok().json(Suggestions { items: Vec::new() }));
     }
+    let key = Key::new(&auth.tenant, &reader, Asked::Suggestions { words: candidates.clone(), limit });
+    if let Some(body) = state.kb_searches.get(&key) {
+        return Ok(json_body(body));
+    }
     let tenant = auth.tenant.id;
     let results = state
         .run(move |conn| {
@@ -346,9 +380,6 @@ pub async fn suggestions(
             Ok(Some(kb::search(conn, tenant, &req)?))
         })
         .await?;
-    let Some(results) = results else {
-        return Ok(HttpResponse::Ok().json(Suggestions { items: Vec::new() }));
-    };
-    Ok(HttpResponse::Ok()
-        .json(Suggestions { items: results.hits.into_iter().map(|h| SearchHitView::of(h, false)).collect() }))
+    let items = results.map_or_else(Vec::new, |r| r.hits.into_iter().map(|h| SearchHitView::of(h, false)).collect());
+    cached(&state, key, &Suggestions { items })
 }
