@@ -48,7 +48,7 @@ pub fn tickets(db: &Db, companies: u64, tickets: u64) -> anyhow::Result<i64> {
                 conn,
                 &format!(
                     "{}INSERT INTO companies (tenant_id, name, portal_overrides, created_at, updated_at) \
-                     SELECT {t}, 'Bench company ' || n, '{{}}', {now}, {now} FROM s",
+                     SELECT {t}, 'Bench company ' || (n + {have}), '{{}}', {now}, {now} FROM s",
                     series(missing)
                 ),
             )?;
@@ -72,10 +72,13 @@ pub fn tickets(db: &Db, companies: u64, tickets: u64) -> anyhow::Result<i64> {
                  'Reported by the ' || {team} || ' team: the ' || {thing} || ' on host' || (n % 997) || ' ' || {trouble} || '.', \
                  {status}, 1 + n % 4, {requester}, '{{}}', {created}, {created} FROM s",
                 series = series(tickets),
-                thing = pick("n", THINGS),
+                // By `n / total`, the ticket's place within its company: every company gets every
+                // kind of ticket and every status (by `n` alone, a company would only ever get the
+                // statuses and things that its remainder picks).
+                thing = pick(&format!("n / {total}"), THINGS),
                 trouble = pick("n / 10", TROUBLES),
                 team = pick("n / 7", TEAMS),
-                status = pick("n", &["new", "open", "in_progress", "waiting_customer", "resolved", "closed"]),
+                status = pick(&format!("n / {total}"), &["new", "open", "in_progress", "waiting_customer", "resolved", "closed"]),
                 requester = requester.id.0,
             ),
         )?;
