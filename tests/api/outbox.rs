@@ -225,6 +225,11 @@ on_both!(unsignable_webhooks_and_unopenable_seals_are_dead_at_once, |app: TestAp
     assert_eq!(dead["attempts"], 1, "{dead}");
     assert_eq!(dead["last_error"], "sealed with another key");
     assert_eq!(dead["body"], outbox::SEALED_BODY_REMOVED, "a dead sealed body is removed too");
+    // Its secret is gone: a retry would send the placeholder, so it is refused and changes nothing.
+    let res = app.post(&format!("/api/v1/outbox/{sms}/retry"), Some(&token), json!({})).await;
+    let body = problem(res, 409).await;
+    assert!(body["detail"].as_str().unwrap().contains("wiped"), "{body}");
+    assert_eq!(listed(&app, &token, sms).await["status"], "dead");
     let res = app.get("/api/v1/outbox?channel=sms", &token).await;
     let page: Value = res.json().await.unwrap();
     assert_eq!(page["items"].as_array().unwrap().iter().map(|m| m["id"].clone()).collect::<Vec<_>>(), [json!(sms)]);

@@ -302,7 +302,8 @@ pub fn retry(conn: &mut DbConnection, tenant: TenantId, id: i64, now: DateTime<U
         outbox::table
             .filter(outbox::tenant_id.eq(tenant.0))
             .filter(outbox::id.eq(id))
-            .filter(outbox::status.eq(Delivery::Dead.as_str())),
+            .filter(outbox::status.eq(Delivery::Dead.as_str()))
+            .filter(outbox::body.ne(SEALED_BODY_REMOVED)),
     )
     .set((
         outbox::status.eq(Delivery::Pending.as_str()),
@@ -312,7 +313,14 @@ pub fn retry(conn: &mut DbConnection, tenant: TenantId, id: i64, now: DateTime<U
     .execute(conn)?;
     let message = get(conn, tenant, id)?;
     if revived == 0 {
-        return Err(Error::Conflict(format!("message {id} is {}, not dead", message.status.as_str())));
+        return Err(Error::Conflict(if message.status != Delivery::Dead {
+            format!("Only a dead message can be retried; this one is {}.", message.status.as_str())
+        } else {
+            // Sending it again would deliver the placeholder, not the code or password it held.
+            "This message held a secret that was wiped when it died, so it cannot be sent again; \
+             start what sent it again instead."
+                .into()
+        }));
     }
     Ok(message)
 }

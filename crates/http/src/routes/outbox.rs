@@ -120,7 +120,7 @@ pub async fn list_outbox(
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Not staff", body = Problem),
         (status = 404, description = "No such message", body = Problem),
-        (status = 409, description = "The message is not dead (pending or already sent)", body = Problem)))]
+        (status = 409, description = "The message is not dead (pending or already sent), or it held a secret that was wiped when it died", body = Problem)))]
 #[post("/api/v1/outbox/{message_id}/retry")]
 pub async fn retry_message(
     state: web::Data<AppState>,
@@ -134,9 +134,7 @@ pub async fn retry_message(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let message = outbox::retry(conn, auth.tenant.id, id, Utc::now()).map_err(|err| match err {
-                    clientdesk_persistence::Error::Conflict(_) => {
-                        ApiError::Conflict("Only a dead message can be retried; this one is pending or sent.".into())
-                    }
+                    clientdesk_persistence::Error::Conflict(why) => ApiError::Conflict(why),
                     other => other.into(),
                 })?;
                 client.record_change(conn, &auth, "outbox_retried", format!("outbox:{id}"), None)?;
