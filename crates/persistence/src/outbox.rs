@@ -192,72 +192,43 @@ pub fn remove_body(conn: &mut DbConnection, id: i64) -> Result<()> {
     Ok(())
 }
 
-type MessageRow = (
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    i32,
-    NaiveDateTime,
-    Option<String>,
-    NaiveDateTime,
-    Option<NaiveDateTime>,
-);
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+struct MessageRow {
+    id: i64,
+    tenant_id: i64,
+    channel: String,
+    recipient: String,
+    subject: String,
+    body: String,
+    language: Option<String>,
+    status: String,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    last_error: Option<String>,
+    created_at: NaiveDateTime,
+    sent_at: Option<NaiveDateTime>,
+}
 
-type MessageColumns = (
-    outbox::id,
-    outbox::tenant_id,
-    outbox::channel,
-    outbox::recipient,
-    outbox::subject,
-    outbox::body,
-    outbox::language,
-    outbox::status,
-    outbox::attempts,
-    outbox::next_attempt_at,
-    outbox::last_error,
-    outbox::created_at,
-    outbox::sent_at,
-);
-
-const MESSAGE_COLUMNS: MessageColumns = (
-    outbox::id,
-    outbox::tenant_id,
-    outbox::channel,
-    outbox::recipient,
-    outbox::subject,
-    outbox::body,
-    outbox::language,
-    outbox::status,
-    outbox::attempts,
-    outbox::next_attempt_at,
-    outbox::last_error,
-    outbox::created_at,
-    outbox::sent_at,
-);
-
-fn message(row: MessageRow) -> Result<Message> {
-    let (id, tenant_id, chan, recipient, subject, body, language, status, attempts, next, last_error, created, sent) =
-        row;
-    Ok(Message {
-        id,
-        tenant_id: TenantId(tenant_id),
-        channel: channel(&chan)?,
-        recipient,
-        subject,
-        body,
-        language,
-        status: delivery(&status)?,
-        attempts,
-        next_attempt_at: utc(next),
-        last_error,
-        created_at: utc(created),
-        sent_at: sent.map(utc),
-    })
+impl TryFrom<MessageRow> for Message {
+    type Error = Error;
+    fn try_from(row: MessageRow) -> Result<Self> {
+        Ok(Message {
+            id: row.id,
+            tenant_id: TenantId(row.tenant_id),
+            channel: channel(&row.channel)?,
+            recipient: row.recipient,
+            subject: row.subject,
+            body: row.body,
+            language: row.language,
+            status: delivery(&row.status)?,
+            attempts: row.attempts,
+            next_attempt_at: utc(row.next_attempt_at),
+            last_error: row.last_error,
+            created_at: utc(row.created_at),
+            sent_at: row.sent_at.map(utc),
+        })
+    }
 }
 
 /// The tenant's messages, newest first, before `before` (a message id), optionally of one
@@ -280,19 +251,20 @@ pub fn list(
     if let Some(before) = before {
         q = q.filter(outbox::id.lt(before));
     }
-    let rows: Vec<MessageRow> = q.order(outbox::id.desc()).limit(limit + 1).select(MESSAGE_COLUMNS).load(conn)?;
-    let messages = rows.into_iter().map(message).collect::<Result<Vec<_>>>()?;
+    let rows: Vec<MessageRow> =
+        q.order(outbox::id.desc()).limit(limit + 1).select(MessageRow::as_select()).load(conn)?;
+    let messages = rows.into_iter().map(Message::try_from).collect::<Result<Vec<_>>>()?;
     Ok(Page::from_rows(messages, limit, |m| m.id))
 }
 
 /// One of the tenant's messages.
 pub fn get(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<Message> {
-    let row: MessageRow = outbox::table
+    outbox::table
         .filter(outbox::tenant_id.eq(tenant.0))
         .filter(outbox::id.eq(id))
-        .select(MESSAGE_COLUMNS)
-        .first(conn)?;
-    message(row)
+        .select(MessageRow::as_select())
+        .first::<MessageRow>(conn)?
+        .try_into()
 }
 
 /// Gives a dead message a fresh set of attempts, due at once; returns it. `Conflict` when it is
