@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tickets on SQLite and PostgreSQL with 1,000,000 tickets over 1,000 companies: one ticket by id,
 # the first page of 50 of a company's list with a status filter (also at 10,000 tickets, to see
-# how it grows), a text search, and ticket creation. Throughput at 64 connections, latency at 16.
+# how it grows), text searches (whole words, and a prefix as type-ahead sends) and ticket
+# creation. Throughput at 64 connections, latency at 16.
 source "$(dirname "$0")/lib.sh"
 EMAIL=${BENCH_EMAIL:-pat.plus@demo.example}
 TICKETS=${BENCH_TICKETS:-1000000}
@@ -53,6 +54,7 @@ bench_backend() {
     for conns in 64 16; do measure "$name page@1M" "$conns" "$token" "$pages"; done
     for conns in 64 16; do measure "$name GET ticket" "$conns" "$token" "$base/tickets/1" -s "$(get_script "$token" "$company")"; done
     for conns in 64 16; do measure "$name search 'printer jams'" "$conns" "$token" "$base/companies/$company/tickets?q=printer%20jams"; done
+    for conns in 64 16; do measure "$name search 'printer jams*'" "$conns" "$token" "$base/companies/$company/tickets?q=printer%20jams*"; done
     for conns in 64 16; do measure "$name search 'host42'" "$conns" "$token" "$base/companies/$company/tickets?q=host42"; done
     for conns in 64 16; do measure "$name create" "$conns" "$token" "$base/companies/$company/tickets" -s "$(create_script)"; done
     stop_server "$name"

@@ -55,6 +55,9 @@ impl Drop for TestApp {
         if let clientdesk_server::sms::SmsTransport::Files(dir) = &self.config.sms {
             let _ = std::fs::remove_dir_all(dir);
         }
+        if let clientdesk_server::config::StorageConfig::Local(dir) = &self.config.storage {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 

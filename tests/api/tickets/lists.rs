@@ -147,6 +147,7 @@ on_both!(bad_list_parameters_are_refused, |app: TestApp| async move {
         ("limit=-1", "limit"),
         ("q=", "q"),
         ("q=--%20**", "q"),
+        ("q=printer%20pr*", "q"),
         (&format!("q={}", "a".repeat(201)) as &str, "q"),
         ("assignee_id=1", "query"),
         ("company_id=1", "company_id"),
@@ -162,7 +163,7 @@ on_both!(bad_list_parameters_are_refused, |app: TestApp| async move {
     }
 });
 
-on_both!(text_search_finds_by_words_prefix_and_number_within_what_one_sees, |app: TestApp| async move {
+on_both!(text_search_finds_by_words_prefixes_and_number_within_what_one_sees, |app: TestApp| async move {
     let admin = app.token("admin@demo.example").await;
     let user = app.token("pat.user@demo.example").await;
     let plus = app.token("pat.plus@demo.example").await;
@@ -189,9 +190,11 @@ on_both!(text_search_finds_by_words_prefix_and_number_within_what_one_sees, |app
 
     assert_eq!(search(&plus, "jams").await, [PRINTER], "a word of the title");
     assert_eq!(search(&plus, "firewall").await, [VPN], "a word of the description");
-    assert_eq!(search(&plus, "print").await, [PRINTER], "a prefix");
+    assert!(search(&plus, "print").await.is_empty(), "whole words by default");
+    assert_eq!(search(&plus, "print*").await, [PRINTER], "a prefix");
     assert_eq!(search(&plus, "PRINTER").await, [PRINTER], "any case");
-    assert_eq!(search(&plus, "floor%20print").await, [PRINTER], "all words, the last a prefix");
+    assert_eq!(search(&plus, "floor%20print*").await, [PRINTER], "all words, one a prefix");
+    assert_eq!(search(&plus, "flo*%20printer").await, [PRINTER], "any word may be a prefix");
     assert!(search(&plus, "printer%20firewall").await.is_empty(), "all words must match");
     assert_eq!(search(&plus, "etikettendrucker").await, [DRUCKER], "subsidiary tickets are searched too");
     assert!(search(&plus, "quota").await.is_empty(), "not another company's");

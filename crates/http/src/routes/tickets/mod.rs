@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
 use clientdesk_domain::tickets::{CustomFieldKind, CustomVisibility, Field, Priority, Status, Visibility};
-use clientdesk_persistence::tickets::{self as store, Change, SortKey, TicketFilter};
+use clientdesk_persistence::tickets::{self as store, Change, SearchWord, SortKey, TicketFilter};
 use clientdesk_persistence::{companies, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -58,8 +58,9 @@ pub struct TicketQuery {
     pub queue_id: Option<i64>,
     /// Staff lists only: one company.
     pub company_id: Option<i64>,
-    /// Words to find in the title and description (all must match, the last as a prefix), or a
-    /// ticket number.
+    /// Words to find in the title and description, all of them, or a ticket number. A word
+    /// followed by `*` (`print*`, at least 3 letters or digits) also matches the longer words it
+    /// starts, for type-ahead; whole words are faster.
     pub q: Option<String>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
@@ -74,21 +75,35 @@ pub struct TicketQuery {
 }
 
 const MAX_SEARCH_WORDS: usize = 8;
+/// The shortest prefix searched: shorter ones match most of the index.
+const MIN_PREFIX: usize = 3;
 
-/// Letters-and-digits words of a search, lowercased; nothing else reaches the search index.
-fn search_words(q: &str) -> ApiResult<Vec<String>> {
+/// The letters-and-digits words of a search, lowercased (nothing else reaches the search index);
+/// a word followed by `*` is a prefix.
+fn search_words(q: &str) -> ApiResult<Vec<SearchWord>> {
     if q.chars().count() > 200 {
         return Err(ApiError::invalid("q", "must be at most 200 characters"));
     }
-    let words: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(MAX_SEARCH_WORDS)
-        .map(str::to_lowercase)
-        .collect();
+    let mut words = Vec::new();
+    let mut rest = q;
+    while let Some(start) = rest.find(char::is_alphanumeric) {
+        rest = &rest[start..];
+        let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+        let (text, after) = rest.split_at(end);
+        let prefix = after.starts_with('*');
+        if prefix && text.chars().count() < MIN_PREFIX {
+            return Err(ApiError::invalid(
+                "q",
+                format!("a prefix ({text}*) needs at least {MIN_PREFIX} letters or digits"),
+            ));
+        }
+        words.push(SearchWord { text: text.to_lowercase(), prefix });
+        rest = after;
+    }
     if words.is_empty() {
         return Err(ApiError::invalid("q", "must contain a word or a number"));
     }
+    words.truncate(MAX_SEARCH_WORDS);
     Ok(words)
 }
 
@@ -739,9 +754,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn search_words_keep_letters_and_digits_only() {
-        assert_eq!(search_words("Printer* \"jams\" OR 1042").unwrap(), vec!["printer", "jams", "or", "1042"]);
+    fn search_words_keep_letters_and_digits_only_and_a_star_makes_a_prefix() {
+        let word = |text: &str, prefix| SearchWord { text: text.into(), prefix };
+        assert_eq!(
+            search_words("Printer* \"jams\" OR 1042 *x").unwrap(),
+            vec![word("printer", true), word("jams", false), word("or", false), word("1042", false), word("x", false)]
+        );
+        assert_eq!(search_words("über-Drucker*").unwrap(), vec![word("über", false), word("drucker", true)]);
         assert!(search_words(" -- ").is_err());
+        assert!(search_words("printer pr*").is_err(), "too short a prefix");
         assert_eq!(search_words(&"a ".repeat(50)).unwrap().len(), MAX_SEARCH_WORDS);
     }
 }
