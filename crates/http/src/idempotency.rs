@@ -25,20 +25,31 @@ pub fn key_of(req: &HttpRequest) -> ApiResult<Option<String>> {
         .ok_or_else(|| ApiError::invalid(HEADER, "must be 1 to 255 visible ASCII characters"))
 }
 
-/// Runs `work` in a write transaction, once per key: `fingerprint` identifies the request (its
-/// path and body), and the answer `work` gives is what every retry receives.
-pub async fn once<F>(
+/// Runs `prepare` and then `work` in a write transaction, once per key: `fingerprint` identifies
+/// the request (its path and body), and the answer `work` gives is what every retry receives.
+/// `prepare` reads and checks what it can before the transaction, so that the transaction (one
+/// writer at a time on SQLite, the tenant's counter row held on PostgreSQL) is no longer than
+/// the writes; whatever `prepare` returns is handed to `work`.
+pub async fn once<P, T, W>(
     state: &AppState,
     user: UserId,
     key: Option<String>,
     fingerprint: &[u8],
-    work: F,
+    prepare: P,
+    work: W,
 ) -> ApiResult<HttpResponse>
 where
-    F: FnOnce(&mut DbConnection) -> ApiResult<(StatusCode, serde_json::Value)> + Send + 'static,
+    P: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+    W: FnOnce(&mut DbConnection, T) -> ApiResult<(StatusCode, serde_json::Value)> + Send + 'static,
 {
     let Some(key) = key else {
-        let (status, body) = state.run(move |conn| write_tx(conn, work)).await?;
+        let (status, body) = state
+            .run(move |conn| {
+                let prepared = prepare(conn)?;
+                write_tx(conn, |conn| work(conn, prepared))
+            })
+            .await?;
         return Ok(HttpResponse::build(status).json(body));
     };
     let hash = hex::encode(Sha256::digest(fingerprint));
@@ -68,8 +79,9 @@ where
     };
     let done = state
         .run(move |conn| {
+            let prepared = prepare(conn)?;
             write_tx(conn, |conn| {
-                let (status, body) = work(conn)?;
+                let (status, body) = work(conn, prepared)?;
                 idempotency::complete(conn, claim, status.as_u16(), &body.to_string())?;
                 Ok((status, body))
             })

@@ -245,15 +245,28 @@ pub async fn create_change_request(
     let now = Utc::now();
     let change = body.into_change(&auth, company_id, now)?;
     let (links, client) = (state.settings.links.clone(), Client::of(&req));
-    idempotency::once(&state, auth.principal.user_id, key, &fingerprint, move |conn| {
-        let company = companies::get(conn, auth.tenant.id, company_id)?;
-        let change = store::create_change(conn, &change)?;
-        client.record_change(conn, &auth, "change_request.created", format!("change_request:{}", change.id), None)?;
-        let managers = store::members_with(conn, company_id, Permission::ChangesApprove)?;
-        notify::change_requested(conn, &auth.tenant, &links, &company, &change, &managers, now)?;
-        let view = one_view(conn, &auth, change)?;
-        Ok((StatusCode::CREATED, serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))?))
-    })
+    idempotency::once(
+        &state,
+        auth.principal.user_id,
+        key,
+        &fingerprint,
+        |_| Ok(()),
+        move |conn, ()| {
+            let company = companies::get(conn, auth.tenant.id, company_id)?;
+            let change = store::create_change(conn, &change)?;
+            client.record_change(
+                conn,
+                &auth,
+                "change_request.created",
+                format!("change_request:{}", change.id),
+                None,
+            )?;
+            let managers = store::members_with(conn, company_id, Permission::ChangesApprove)?;
+            notify::change_requested(conn, &auth.tenant, &links, &company, &change, &managers, now)?;
+            let view = one_view(conn, &auth, change)?;
+            Ok((StatusCode::CREATED, serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))?))
+        },
+    )
     .await
 }
 

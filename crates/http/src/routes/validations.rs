@@ -292,40 +292,49 @@ pub async fn create_validation(
     let key = idempotency::key_of(&req)?;
     let fingerprint = serde_json::to_vec(&(req.path(), &body)).map_err(|e| ApiError::Internal(e.to_string()))?;
     let links = state.settings.links.clone();
-    idempotency::once(&state, auth.principal.user_id, key, &fingerprint, move |conn| {
-        let access = access::load(conn, &auth, ticket_id)?;
-        let ticket = &access.ticket;
-        if ticket.status == Status::Closed {
-            return Err(ApiError::Conflict("The ticket is closed; reopen it before asking for a validation.".into()));
-        }
-        let approvers = approvers(conn, ticket)?;
-        if approvers.is_empty() {
-            return Err(ApiError::Conflict(
+    idempotency::once(
+        &state,
+        auth.principal.user_id,
+        key,
+        &fingerprint,
+        |_| Ok(()),
+        move |conn, ()| {
+            let access = access::load(conn, &auth, ticket_id)?;
+            let ticket = &access.ticket;
+            if ticket.status == Status::Closed {
+                return Err(ApiError::Conflict(
+                    "The ticket is closed; reopen it before asking for a validation.".into(),
+                ));
+            }
+            let approvers = approvers(conn, ticket)?;
+            if approvers.is_empty() {
+                return Err(ApiError::Conflict(
                 "The ticket's company has no approver (customer_approver or change_manager) other than the requester."
                     .into(),
             ));
-        }
-        let new = store::NewValidation {
-            tenant_id: auth.tenant.id,
-            company_id: ticket.company_id,
-            ticket_id,
-            question,
-            rule: body.rule.unwrap_or_default(),
-            deadline: body.deadline,
-            requested_by: auth.principal.user_id,
-        };
-        let validation = match store::create_validation(conn, &new, now) {
-            Err(Error::Conflict(_)) => {
-                return Err(ApiError::Conflict("The ticket already awaits a validation; cancel it first.".into()))
             }
-            other => other?,
-        };
-        history(conn, ticket, auth.principal.user_id, "requested", now)?;
-        audit_event(conn, &auth.tenant, auth.principal.user_id, "validation.requested", &validation, None)?;
-        notify::validation_requested(conn, &auth.tenant, &links, ticket, &validation, &approvers, now)?;
-        let view = one_view(conn, &auth, validation, ticket)?;
-        Ok((StatusCode::CREATED, serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))?))
-    })
+            let new = store::NewValidation {
+                tenant_id: auth.tenant.id,
+                company_id: ticket.company_id,
+                ticket_id,
+                question,
+                rule: body.rule.unwrap_or_default(),
+                deadline: body.deadline,
+                requested_by: auth.principal.user_id,
+            };
+            let validation = match store::create_validation(conn, &new, now) {
+                Err(Error::Conflict(_)) => {
+                    return Err(ApiError::Conflict("The ticket already awaits a validation; cancel it first.".into()))
+                }
+                other => other?,
+            };
+            history(conn, ticket, auth.principal.user_id, "requested", now)?;
+            audit_event(conn, &auth.tenant, auth.principal.user_id, "validation.requested", &validation, None)?;
+            notify::validation_requested(conn, &auth.tenant, &links, ticket, &validation, &approvers, now)?;
+            let view = one_view(conn, &auth, validation, ticket)?;
+            Ok((StatusCode::CREATED, serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))?))
+        },
+    )
     .await
 }
 

@@ -188,14 +188,24 @@ impl NewTicketInput {
     }
 }
 
-/// Opens a ticket; inside a write transaction. Returns it with how the caller sees it.
-pub fn create(
+/// A new ticket, checked, with how its creator will see it.
+pub struct CheckedTicket {
+    pub ticket: NewTicket,
+    pub viewer: Viewer,
+    pub may_update: bool,
+    /// What the answer needs (the catalogue and the names of the people on the ticket).
+    pub ctx: Context,
+}
+
+/// Checks a new ticket against the caller's roles, the company's request types and members and
+/// the catalogue; it reads, and writes nothing, so it runs before the creating transaction.
+pub fn check_new(
     conn: &mut DbConnection,
     auth: &Auth,
     company: CompanyId,
     input: NewTicketInput,
     catalog: &Arc<TicketCatalog>,
-) -> ApiResult<(Ticket, Viewer, bool, Context)> {
+) -> ApiResult<CheckedTicket> {
     let settings = &catalog.settings;
     let (viewer, requester) = if auth.principal.is_staff() {
         companies::get(conn, auth.tenant.id, company)?;
@@ -233,39 +243,30 @@ pub fn create(
         }
         None => None,
     };
-    // Everything the answer shows of the new ticket is loaded before it is created: the counter row
-    // taken by `create_by` is held until commit, so the less that follows it, the more tickets per
-    // second a tenant can open.
     let people: Vec<UserId> = std::iter::once(requester).chain(contact).collect();
     let ctx = Context::load(conn, auth.tenant.id, catalog, &[], &people)?;
     check_custom(&ctx.catalog.custom_fields, &input.custom_fields, &viewer, true)?;
     let mut custom_values = input.custom_fields;
     custom_values.retain(|_, v| !v.is_null());
-    let ticket = store::create(
-        conn,
-        NewTicket {
-            tenant_id: auth.tenant.id,
-            company_id: company,
-            title: title(&input.title)?,
-            description: input.description,
-            priority: input.priority.unwrap_or(Priority::Normal),
-            provider_priority: input.provider_priority,
-            request_type_id: input.request_type_id,
-            requester_id: requester,
-            contact_id: contact,
-            device_id: auth.principal.device,
-            custom_values,
-        },
-        // The history names who opened it: the staff member, when staff open it for a member.
-        Some(auth.principal.user_id),
-        Utc::now(),
-    )?;
+    let ticket = NewTicket {
+        tenant_id: auth.tenant.id,
+        company_id: company,
+        title: title(&input.title)?,
+        description: input.description,
+        priority: input.priority.unwrap_or(Priority::Normal),
+        provider_priority: input.provider_priority,
+        request_type_id: input.request_type_id,
+        requester_id: requester,
+        contact_id: contact,
+        device_id: auth.principal.device,
+        custom_values,
+    };
     let may_update = !auth.principal.read_only
         && match &viewer {
             Viewer::Staff => true,
             Viewer::Member { roles, .. } => clientdesk_domain::tickets::may_update(roles, true),
         };
-    Ok((ticket, viewer, may_update, ctx))
+    Ok(CheckedTicket { ticket, viewer, may_update, ctx })
 }
 
 /// Changes to a ticket; only the fields present change. `null` clears a field that may be empty.

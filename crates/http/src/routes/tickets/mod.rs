@@ -330,12 +330,22 @@ pub async fn create_ticket(
     let fingerprint = serde_json::to_vec(&(req.path(), &body)).map_err(|e| ApiError::Internal(e.to_string()))?;
     let user = auth.principal.user_id;
     auth.principal.require_writable()?;
-    idempotency::once(&state, user, key, &fingerprint, move |conn| {
-        let catalog = auth.catalogs.get(conn, &auth.tenant)?;
-        let (ticket, viewer, may_update, ctx) = input::create(conn, &auth, company, body, &catalog)?;
-        let view = ctx.view(&ticket, &viewer, may_update);
-        Ok((StatusCode::CREATED, serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))?))
-    })
+    idempotency::once(
+        &state,
+        user,
+        key,
+        &fingerprint,
+        move |conn| {
+            let catalog = auth.catalogs.get(conn, &auth.tenant)?;
+            input::check_new(conn, &auth, company, body, &catalog)
+        },
+        move |conn, checked| {
+            // The history names who opened it: the staff member, when staff open it for a member.
+            let ticket = store::create(conn, checked.ticket, Some(user), Utc::now())?;
+            let view = checked.ctx.view(&ticket, &checked.viewer, checked.may_update);
+            Ok((StatusCode::CREATED, serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))?))
+        },
+    )
     .await
 }
 
