@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use actix_web::web;
-use clientdesk_persistence::{Db, DbConnection};
+use clientdesk_persistence::{Conn, Db};
 
 use crate::auth::jwt::Keys;
 use crate::auth::password::PasswordHasherConfig;
@@ -110,11 +110,11 @@ pub struct AppState {
 
 impl AppState {
     /// Runs `f` with a pooled connection on the blocking pool: database work never runs on an
-    /// actix worker thread.
+    /// actix worker thread. `f` reads through the connection and writes with `write_tx`.
     pub async fn run<T, F>(&self, f: F) -> ApiResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&mut Conn) -> ApiResult<T> + Send + 'static,
     {
         let db = self.db.clone();
         web::block(move || {

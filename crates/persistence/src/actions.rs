@@ -6,7 +6,7 @@ use clientdesk_domain::rmm::{ActionKind, ActionStatus};
 use diesel::prelude::*;
 
 use crate::schema::{device_actions, software, software_companies};
-use crate::{utc, write_tx, DbConnection, Error, Result};
+use crate::{utc, write_tx, Conn, DbConnection, Error, Result};
 
 /// An application customers may install themselves.
 #[derive(Debug, Clone)]
@@ -287,12 +287,12 @@ fn open() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
 /// Stores `expired` on open actions past their time; returns how many. Runs its own write
 /// transaction, and only when the partial index shows one is due, so a worker can call it on
 /// every poll without taking the write lock.
-pub fn expire_due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize> {
+pub fn expire_due(conn: &mut Conn, now: DateTime<Utc>) -> Result<usize> {
     let due = device_actions::table
         .filter(open())
         .filter(device_actions::expires_at.le(now.naive_utc()))
         .select(device_actions::id)
-        .first::<i64>(conn)
+        .first::<i64>(&mut **conn)
         .optional()?;
     if due.is_none() {
         return Ok(0);

@@ -21,7 +21,7 @@ pub mod tickets;
 pub mod tokens;
 pub mod users;
 
-pub use db::{write_tx, Backend, Db, DbConnection};
+pub use db::{write_tx, Backend, Conn, Db, DbConnection};
 pub use error::{Error, Result};
 
 use chrono::{DateTime, NaiveDateTime, Utc};

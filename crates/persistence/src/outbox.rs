@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 
 use crate::schema::outbox;
-use crate::{utc, write_tx, DbConnection, Error, Page, Result};
+use crate::{utc, write_tx, Conn, DbConnection, Error, Page, Result};
 
 /// A message to send. `recipient` is an e-mail address, a phone number or a URL by channel.
 #[derive(Debug, Clone)]
@@ -119,14 +119,14 @@ const CLAIM_SQLITE: &str = "UPDATE outbox SET attempts = attempts + 1, next_atte
 /// of reach until `now + lease`, so a worker that dies mid-batch only delays its messages. The
 /// lease must outlast a delivery, or a slow message could be sent twice. Runs its own write
 /// transaction; an idle poll takes no write lock.
-pub fn claim(conn: &mut DbConnection, now: DateTime<Utc>, lease: Duration, limit: i64) -> Result<Vec<Claimed>> {
+pub fn claim(conn: &mut Conn, now: DateTime<Utc>, lease: Duration, limit: i64) -> Result<Vec<Claimed>> {
     // The status is written out, not bound, so that both planners see the partial index of due
     // messages applies (a bound value only matches it in a plan made for that value).
     let due = outbox::table
         .filter(outbox::status.eq(diesel::dsl::sql::<Text>("'pending'")))
         .filter(outbox::next_attempt_at.le(now.naive_utc()))
         .select(outbox::id)
-        .first::<i64>(conn)
+        .first::<i64>(&mut **conn)
         .optional()?;
     if due.is_none() {
         return Ok(Vec::new());

@@ -119,7 +119,7 @@ impl Worker {
     /// Stores `expired` on self-service actions whose time ran out; returns how many.
     pub async fn expire_actions(&self) -> anyhow::Result<usize> {
         let db = self.db.clone();
-        let expired = tokio::task::spawn_blocking(move || actions::expire_due(&mut *db.conn()?, Utc::now()))
+        let expired = tokio::task::spawn_blocking(move || actions::expire_due(&mut db.conn()?, Utc::now()))
             .await
             .context("the expiry task")?
             .context("expiring actions")?;

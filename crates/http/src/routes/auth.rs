@@ -11,7 +11,7 @@ use clientdesk_domain::throttle::ThrottlePolicy;
 use clientdesk_domain::user::{Email, NewPassword};
 use clientdesk_persistence::audit::{self, NewAuditEvent};
 use clientdesk_persistence::session::{self, Session};
-use clientdesk_persistence::{tenants, throttle, tokens, users, write_tx, DbConnection};
+use clientdesk_persistence::{tenants, throttle, tokens, users, write_tx, Conn, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -215,7 +215,7 @@ fn check_throttle(conn: &mut DbConnection, account: &str, client: &Client, now: 
 
 /// Counts a failed password or code against the account and the address, and audits it.
 fn record_failure(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     account: &str,
     client: &Client,
     mut event: NewAuditEvent,
@@ -318,7 +318,7 @@ fn issue_in_family(
 
 pub fn signed_in(
     state: &AppState,
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     session: &Session,
     client: &Client,
     amr: &[AuthMethod],
@@ -539,7 +539,7 @@ pub async fn start_enrolment(state: web::Data<AppState>, body: web::Json<MfaToke
 }
 
 /// Stores a new pending secret and describes it for an authenticator app.
-pub fn begin_enrolment(state: &AppState, conn: &mut DbConnection, session: &Session) -> ApiResult<EnrolmentStart> {
+pub fn begin_enrolment(state: &AppState, conn: &mut Conn, session: &Session) -> ApiResult<EnrolmentStart> {
     let secret = totp::new_secret();
     users::set_pending_totp(conn, session.user.id, Some(&secret))?;
     let e = totp::enrolment(&secret, &state.settings.issuer, &session.user.email).map_err(ApiError::Internal)?;
@@ -548,7 +548,7 @@ pub fn begin_enrolment(state: &AppState, conn: &mut DbConnection, session: &Sess
 
 /// Activates the pending secret if `code` matches it; returns the new recovery codes.
 pub fn finish_enrolment(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     session: &Session,
     code: &str,
     client: &Client,
@@ -578,7 +578,7 @@ pub fn finish_enrolment(
 /// answer carries fresh tokens along with the recovery codes.
 pub fn complete_enrolment(
     state: &AppState,
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     session: &Session,
     code: &str,
     client: &Client,
@@ -739,7 +739,7 @@ pub async fn set_password(
 /// and counted like a sign-in code, and accepted once.
 pub fn check_fresh_code(
     state: &AppState,
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     session: &Session,
     client: &Client,
     code: &str,
