@@ -188,8 +188,8 @@ impl DerefMut for Conn {
     }
 }
 
-/// SQLite admits one writer at a time. Every write transaction of the process goes through this
-/// one connection, taken in turn:
+/// SQLite admits one writer at a time. Every write transaction of the process on this database
+/// goes through this one connection, taken in turn:
 /// - writers queue on the mutex and are woken as soon as the one before is done, instead of
 ///   sleeping in SQLite's busy handler in growing steps of up to 100 ms (which was most of a
 ///   write's latency under load; `busy_timeout` still covers writers in other processes);
@@ -198,7 +198,8 @@ impl DerefMut for Conn {
 ///   itself never does, so its pages stay warm. Creating tickets went from 1,720 to 2,260 a second
 ///   and its p99 from 22 to 18 ms (1,000,000 tickets, 16 connections).
 ///
-/// The connection is opened on first use, and opened anew after a transaction panicked in it.
+/// The connection is opened on first use, and opened anew after a transaction panicked in it or
+/// left it broken (as the pool does with `has_broken`).
 struct Writer {
     manager: Manager,
     conn: Mutex<Option<DbConnection>>,
@@ -207,14 +208,14 @@ struct Writer {
 impl Writer {
     fn lock(&self) -> Result<MutexGuard<'_, Option<DbConnection>>> {
         let mut slot = self.conn.lock().unwrap_or_else(|poisoned| {
+            self.conn.clear_poison();
             let mut slot = poisoned.into_inner();
             *slot = None;
             slot
         });
-        if slot.is_none() {
+        if slot.as_mut().is_none_or(|conn| conn.is_broken()) {
             *slot = Some(self.manager.connect().map_err(|e| Error::Unavailable(e.to_string()))?);
         }
-        self.conn.clear_poison();
         Ok(slot)
     }
 }
