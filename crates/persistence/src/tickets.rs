@@ -124,26 +124,40 @@ pub fn put_settings(
     crate::tenants::bump_catalog_version(conn, tenant)
 }
 
-/// Takes the tenant's next ticket number. The upsert holds the counter row until the creating
-/// transaction ends, so concurrent creations queue on it instead of sharing a number; spelled
-/// per backend, as diesel's MultiBackend has no `on_conflict`.
-fn next_number(conn: &mut DbConnection, tenant: TenantId) -> Result<i64> {
-    macro_rules! take {
-        ($c:expr) => {
-            diesel::insert_into(ticket_counters::table)
-                .values((ticket_counters::tenant_id.eq(tenant.0), ticket_counters::next_number.eq(2_i64)))
-                .on_conflict(ticket_counters::tenant_id)
-                .do_update()
-                .set(ticket_counters::next_number.eq(ticket_counters::next_number + 1))
-                .returning(ticket_counters::next_number)
-                .get_result::<i64>($c)
-        };
-    }
-    let next = match conn {
-        DbConnection::Pg(c) => take!(c)?,
-        DbConnection::Sqlite(c) => take!(c)?,
+/// The counter upsert: the tenant's next ticket number, holding the counter row until the
+/// transaction ends, so that concurrent creations queue on it instead of sharing a number.
+/// Spelled per backend, as diesel's MultiBackend has no `on_conflict`.
+macro_rules! take_number {
+    ($c:expr, $tenant:expr) => {
+        diesel::insert_into(ticket_counters::table)
+            .values((ticket_counters::tenant_id.eq($tenant.0), ticket_counters::next_number.eq(2_i64)))
+            .on_conflict(ticket_counters::tenant_id)
+            .do_update()
+            .set(ticket_counters::next_number.eq(ticket_counters::next_number + 1))
+            .returning(ticket_counters::next_number)
+            .get_result::<i64>($c)
+            .map(|next| next - 1)
     };
-    Ok(next - 1)
+}
+
+/// On PostgreSQL, takes the tenant's next ticket number ahead of the creating transaction, in a
+/// transaction of its own; on SQLite `None`: the number is taken in the creating transaction.
+///
+/// Taken in the creating transaction, the counter row stays locked until that transaction has
+/// committed and flushed its WAL, so a tenant's creations ran one at a time on PostgreSQL. Its
+/// own transaction holds the row for one update and does not wait for the flush
+/// (`synchronous_commit = off`): the ticket's commit comes later in the WAL and is flushed, so a
+/// ticket that survives a crash always has its number counted, and no number is given twice. A
+/// creation that fails afterwards leaves a gap, as a sequence would. On SQLite the one writer
+/// queues creations anyway, and the numbers stay without gaps.
+pub fn reserve_number(conn: &mut DbConnection, tenant: TenantId) -> Result<Option<i64>> {
+    match conn {
+        DbConnection::Pg(c) => Ok(Some(c.transaction(|c| {
+            diesel::sql_query("SET LOCAL synchronous_commit = off").execute(c)?;
+            take_number!(c, tenant)
+        })?)),
+        DbConnection::Sqlite(_) => Ok(None),
+    }
 }
 
 /// What the creator of a ticket chooses; the rest starts empty.
@@ -160,6 +174,9 @@ pub struct NewTicket {
     pub contact_id: Option<UserId>,
     pub device_id: Option<i64>,
     pub custom_values: BTreeMap<String, serde_json::Value>,
+    /// Its number when taken beforehand ([`reserve_number`]); otherwise the creating transaction
+    /// takes the next one.
+    pub number: Option<i64>,
 }
 
 /// Creates a ticket with the next number of its tenant and records in the history that `actor`
@@ -167,7 +184,10 @@ pub struct NewTicket {
 /// transaction.
 pub fn create(conn: &mut DbConnection, new: NewTicket, actor: Option<UserId>, now: DateTime<Utc>) -> Result<Ticket> {
     let now = ticket_time(now);
-    let number = next_number(conn, new.tenant_id)?;
+    let number = match new.number {
+        Some(reserved) => reserved,
+        None => per_backend!(conn, |c| take_number!(c, new.tenant_id))?,
+    };
     let custom_values = json(&new.custom_values)?;
     let id: i64 = per_backend!(conn, |c| diesel::insert_into(tickets::table)
         .values((

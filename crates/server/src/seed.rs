@@ -338,6 +338,7 @@ fn demo_tickets(
                 contact_id: None,
                 device_id: None,
                 custom_values,
+                number: None,
             },
             Some(requester.id),
             now,

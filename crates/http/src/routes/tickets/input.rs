@@ -244,7 +244,7 @@ pub fn check_new(
         None => None,
     };
     let people: Vec<UserId> = std::iter::once(requester).chain(contact).collect();
-    let ctx = Context::load(conn, auth.tenant.id, catalog, &[], &people)?;
+    let ctx = Context::load(conn, auth, catalog, &[], &people)?;
     check_custom(&ctx.catalog.custom_fields, &input.custom_fields, &viewer, true)?;
     let mut custom_values = input.custom_fields;
     custom_values.retain(|_, v| !v.is_null());
@@ -260,6 +260,7 @@ pub fn check_new(
         contact_id: contact,
         device_id: auth.principal.device,
         custom_values,
+        number: None,
     };
     let may_update = !auth.principal.read_only
         && match &viewer {

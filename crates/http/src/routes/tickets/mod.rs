@@ -178,7 +178,7 @@ fn list_page(
         ..filter
     };
     let (tickets, next) = store::list(conn, &filter)?;
-    let ctx = Context::load(conn, auth.tenant.id, &catalog, &tickets.iter().collect::<Vec<_>>(), &[])?;
+    let ctx = Context::load(conn, auth, &catalog, &tickets.iter().collect::<Vec<_>>(), &[])?;
     Ok(Paged {
         items: tickets.iter().map(|t| ctx.view(t, viewer, may_update(t))).collect(),
         next_cursor: next.map(|p| paging::encode_position(p, sort_name)),
@@ -274,7 +274,7 @@ fn ticket_response(status: StatusCode, view: &TicketView) -> HttpResponse {
 }
 
 fn render(conn: &mut DbConnection, auth: &Auth, access: &TicketAccess) -> ApiResult<TicketView> {
-    let ctx = Context::for_ticket(conn, auth.tenant.id, &access.catalog, &access.ticket, &access.people)?;
+    let ctx = Context::for_ticket(conn, auth, &access.catalog, &access.ticket, &access.people)?;
     Ok(ctx.view(&access.ticket, &access.viewer, access.may_update))
 }
 
@@ -337,7 +337,9 @@ pub async fn create_ticket(
         &fingerprint,
         move |conn| {
             let catalog = auth.catalogs.get(conn, &auth.tenant)?;
-            input::check_new(conn, &auth, company, body, &catalog)
+            let mut checked = input::check_new(conn, &auth, company, body, &catalog)?;
+            checked.ticket.number = store::reserve_number(conn, auth.tenant.id)?;
+            Ok(checked)
         },
         move |conn, checked| {
             // The history names who opened it: the staff member, when staff open it for a member.
@@ -527,7 +529,7 @@ pub async fn list_notes(
             let access = access::load(conn, &auth, id)?;
             let notes = store::notes(conn, id, access.viewer.is_staff(), after, limit)?;
             let authors: Vec<UserId> = notes.items.iter().map(|n| n.author_id).collect();
-            let ctx = Context::load(conn, auth.tenant.id, &access.catalog, &[], &authors)?;
+            let ctx = Context::load(conn, &auth, &access.catalog, &[], &authors)?;
             Ok(Paged {
                 items: notes
                     .items
@@ -581,7 +583,7 @@ pub async fn add_note(
                 if !body.internal {
                     crate::notify::note_added(conn, &auth.tenant, &links, &access.ticket, author, &text, now)?;
                 }
-                let ctx = Context::load(conn, auth.tenant.id, &access.catalog, &[], &[note.author_id])?;
+                let ctx = Context::load(conn, &auth, &access.catalog, &[], &[note.author_id])?;
                 Ok(NoteView {
                     id: note.id,
                     author: ctx.person(note.author_id, &access.viewer),
@@ -628,7 +630,7 @@ pub async fn ticket_history(state: web::Data<AppState>, auth: Auth, path: web::P
         .run(move |conn| {
             let access = access::load(conn, &auth, id)?;
             let events = store::events(conn, id, access.viewer.is_staff())?;
-            let ctx = Context::load(conn, auth.tenant.id, &access.catalog, &[], &Context::people_in(&events))?;
+            let ctx = Context::load(conn, &auth, &access.catalog, &[], &Context::people_in(&events))?;
             let viewer = &access.viewer;
             Ok(events
                 .into_iter()

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use clientdesk_domain::ids::{TenantId, UserId};
+use clientdesk_domain::ids::UserId;
 use clientdesk_domain::roles::Permission;
 use clientdesk_domain::settings::WorkedHoursDisplay;
 use clientdesk_domain::tickets::{CustomVisibility, Field, Priority, Status, Ticket, Visibility};
@@ -22,6 +22,7 @@ use utoipa::ToSchema;
 use super::access::Viewer;
 use super::catalog_cache::TicketCatalog;
 use crate::errors::ApiResult;
+use crate::extract::Auth;
 
 /// What customers see instead of a technician's name where the company hides them.
 pub const NEUTRAL_STAFF_NAME: &str = "Support team";
@@ -141,29 +142,35 @@ const STAFF_FIELDS: [&str; 13] = [
 ];
 
 impl Context {
+    /// The names of the people on `tickets` and of `more_people`. The caller's own name comes with
+    /// its session: only the others are read (none, for a ticket a customer opens for itself).
     pub fn load(
         conn: &mut DbConnection,
-        tenant: TenantId,
+        auth: &Auth,
         catalog: &Arc<TicketCatalog>,
         tickets: &[&Ticket],
         more_people: &[UserId],
     ) -> ApiResult<Self> {
+        let caller = auth.principal.user_id;
         let mut ids: Vec<UserId> = more_people.to_vec();
         for t in tickets {
             ids.push(t.requester_id);
             ids.extend(t.contact_id);
             ids.extend(t.assignee_id);
         }
+        ids.retain(|id| *id != caller);
         ids.sort();
         ids.dedup();
-        Ok(Self { catalog: catalog.clone(), people: users::names(conn, tenant, &ids)? })
+        let mut people = if ids.is_empty() { HashMap::new() } else { users::names(conn, auth.tenant.id, &ids)? };
+        people.insert(caller, (auth.user.name.clone(), auth.user.staff_role.is_some()));
+        Ok(Self { catalog: catalog.clone(), people })
     }
 
     /// The context of one ticket, from the names read with it where they still cover its people
     /// (a change may have named someone new).
     pub fn for_ticket(
         conn: &mut DbConnection,
-        tenant: TenantId,
+        auth: &Auth,
         catalog: &Arc<TicketCatalog>,
         ticket: &Ticket,
         known: &clientdesk_persistence::tickets::People,
@@ -173,7 +180,7 @@ impl Context {
             .flatten()
             .all(|id| known.iter().any(|(k, ..)| *k == id));
         if !covered {
-            return Self::load(conn, tenant, catalog, &[ticket], &[]);
+            return Self::load(conn, auth, catalog, &[ticket], &[]);
         }
         let people = known.iter().map(|(id, name, staff)| (*id, (name.clone(), *staff))).collect();
         Ok(Self { catalog: catalog.clone(), people })
