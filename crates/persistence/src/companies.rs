@@ -4,6 +4,7 @@ use clientdesk_domain::ids::{CompanyId, TenantId};
 use clientdesk_domain::settings::PortalSettingsOverride;
 use diesel::prelude::*;
 
+use crate::db::per_backend;
 use crate::schema::companies;
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
@@ -123,12 +124,14 @@ pub fn get_many(conn: &mut DbConnection, tenant: TenantId, ids: &[CompanyId]) ->
 }
 
 /// The ids of the subsidiaries of `parents` in `tenant`.
-pub fn children(conn: &mut DbConnection, tenant: TenantId, parents: &[CompanyId]) -> Result<Vec<CompanyId>> {
-    let ids: Vec<i64> = companies::table
+pub fn children(conn: &mut DbConnection, tenant: TenantId, parents: [CompanyId; 2]) -> Result<Vec<CompanyId>> {
+    // Two parents in a query of fixed shape, prepared once per connection (an IN list is prepared
+    // anew on every run); every list of a member who sees subsidiary tickets asks it.
+    let ids: Vec<i64> = per_backend!(conn, |c| companies::table
         .filter(companies::tenant_id.eq(tenant.0))
-        .filter(companies::parent_company_id.eq_any(parents.iter().map(|c| c.0)))
+        .filter(companies::parent_company_id.eq(parents[0].0).or(companies::parent_company_id.eq(parents[1].0)))
         .select(companies::id)
-        .load(conn)?;
+        .load(c))?;
     Ok(ids.into_iter().map(CompanyId).collect())
 }
 

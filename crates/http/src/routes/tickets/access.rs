@@ -55,7 +55,7 @@ pub fn related_companies(conn: &mut DbConnection, auth: &Auth, member: &MemberCo
     let mut ids = vec![company.id];
     if member.settings.subsidiary_tickets_visible {
         let family_root = company.parent_company_id.unwrap_or(company.id);
-        ids.extend(companies::children(conn, auth.tenant.id, &[company.id, family_root])?);
+        ids.extend(companies::children(conn, auth.tenant.id, [company.id, family_root])?);
         ids.push(family_root);
         ids.sort();
         ids.dedup();
