@@ -298,20 +298,17 @@ impl Writer {
         st.group += 1;
         let generation = st.generation;
         let result = savepoint(conn, f);
-        if result.is_ok() && self.queued.load(Ordering::SeqCst) > 0 && st.group < MAX_GROUP {
+        if self.queued.load(Ordering::SeqCst) > 0 && st.group < MAX_GROUP {
             // A writer in the queue joins this transaction and commits it, or leaves that to the
-            // next one.
+            // next one. A write that failed was rolled back: it has nothing to wait for.
+            let value = result?;
             while state.ended < generation {
                 state = self.group_ended.wait(state).unwrap_or_else(|poisoned| self.recovered(poisoned));
             }
             if state.failed.contains(&generation) {
                 return Err(Error::Unavailable("the write transaction could not be committed".into()).into());
             }
-            return result;
-        }
-        if self.queued.load(Ordering::SeqCst) > 0 && st.group < MAX_GROUP {
-            // This write failed and was rolled back: the commit is left to the queue.
-            return result;
+            return Ok(value);
         }
         let committed = end(conn, true);
         if committed.is_err() {
