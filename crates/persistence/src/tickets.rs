@@ -7,7 +7,7 @@ use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::tickets::{Priority, Status, Ticket, TicketSettings};
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::{BigInt, Bool, Text};
 
 use crate::db::per_backend;
 use crate::schema::{ticket_counters, ticket_events, ticket_notes, ticket_settings, tickets, users};
@@ -150,12 +150,34 @@ macro_rules! take_number {
 /// ticket that survives a crash always has its number counted, and no number is given twice. A
 /// creation that fails afterwards leaves a gap, as a sequence would. On SQLite the one writer
 /// queues creations anyway, and the numbers stay without gaps.
+///
+/// One statement, its own transaction, so one round trip: `set_config(.., true)` sets the commit
+/// mode of the statement's transaction, which PostgreSQL reads when it commits. Call it outside
+/// any transaction, or it would leave the caller's commit unflushed.
 pub fn reserve_number(conn: &mut DbConnection, tenant: TenantId) -> Result<Option<i64>> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    #[derive(QueryableByName)]
+    struct Counted {
+        #[diesel(sql_type = BigInt)]
+        next_number: i64,
+    }
     match conn {
-        DbConnection::Pg(c) => Ok(Some(c.transaction(|c| {
-            diesel::sql_query("SET LOCAL synchronous_commit = off").execute(c)?;
-            take_number!(c, tenant)
-        })?)),
+        DbConnection::Pg(c) => {
+            debug_assert!(
+                matches!(AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth(), Ok(None)),
+                "reserve_number inside a transaction"
+            );
+            let counted: Counted = diesel::sql_query(
+                "WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', true)), \
+                 counted AS (INSERT INTO ticket_counters (tenant_id, next_number) VALUES ($1, 2) \
+                 ON CONFLICT (tenant_id) DO UPDATE SET next_number = ticket_counters.next_number + 1 \
+                 RETURNING next_number) \
+                 SELECT next_number FROM counted, unflushed",
+            )
+            .bind::<BigInt, _>(tenant.0)
+            .get_result(c)?;
+            Ok(Some(counted.next_number - 1))
+        }
         DbConnection::Sqlite(_) => Ok(None),
     }
 }

@@ -94,12 +94,20 @@ on_both!(cursor_paging_walks_every_ticket_once_in_every_sort, |app: TestApp| asy
     let admin = app.token("admin@demo.example").await;
     let plus = app.token("pat.plus@demo.example").await;
     let user = app.token("pat.user@demo.example").await;
-    let (contoso, ..) = companies(&app, &admin).await;
-    // Many ties on priority and a few updates, so that keys repeat across page boundaries.
+    let (contoso, sub, _) = companies(&app, &admin).await;
+    let sam = user_id(&app, &admin, "sam.sub@demo.example").await;
+    // Many ties on priority and a few updates, so that keys repeat across page boundaries; some
+    // tickets in the subsidiary, which Contoso's members also list, so that the two companies'
+    // tickets interleave in every sort.
     for (i, priority) in ["normal", "normal", "low", "normal", "high", "normal", "urgent", "normal"].iter().enumerate()
     {
-        let token = if i % 3 == 0 { &user } else { &plus };
-        create(&app, token, contoso, json!({"title": format!("Paging {i}"), "priority": priority})).await;
+        let title = format!("Paging {i}");
+        if [1, 4, 5].contains(&i) {
+            create(&app, &admin, sub, json!({"title": title, "priority": priority, "requester_id": sam})).await;
+        } else {
+            let token = if i % 3 == 0 { &user } else { &plus };
+            create(&app, token, contoso, json!({"title": title, "priority": priority})).await;
+        }
     }
     let laptop = ticket_id(&app, &admin, LAPTOP).await;
     ok(patch(&app, &admin, laptop, json!({"worked_minutes": 5})).await).await;
@@ -121,7 +129,9 @@ on_both!(cursor_paging_walks_every_ticket_once_in_every_sort, |app: TestApp| asy
             assert_eq!(whole.iter().collect::<HashSet<_>>().len(), whole.len(), "no duplicates");
         }
     }
-    assert_eq!(items(&app, &plus, &company_tickets(contoso)).await.len(), 12);
+    let listed = items(&app, &plus, &company_tickets(contoso)).await;
+    assert_eq!(listed.len(), 12);
+    assert_eq!(listed.iter().filter(|t| t["company_id"] == sub).count(), 4, "the subsidiary's, merged in");
     assert_eq!(items(&app, &user, &company_tickets(contoso)).await.len(), 5);
     assert_eq!(items(&app, &admin, "/api/v1/tickets").await.len(), 13);
 });
