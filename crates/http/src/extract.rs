@@ -2,6 +2,10 @@
 //! (JWT) or an API token. Either way the user is loaded from the database on every request, so a
 //! disabled user, a disabled company portal or a token issued before a password, 2FA or role
 //! change is refused at once.
+//!
+//! Handlers take [`Auth`], loaded in a trip of its own to the blocking pool, or, where all their
+//! work is one database step (the hot reads), [`Caller`], and authenticate at the start of that
+//! step: one trip instead of two (a ticket read: 126-131 -> 110 µs of CPU on SQLite).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -74,52 +78,83 @@ const AGENT_ROUTES: [(&str, &str); 10] = [
     ("GET", "/api/v1/attachments/{attachment_id}"),
 ];
 
+/// The caller as its token says, checked for signature and expiry but not yet against the
+/// database: [`Caller::authenticate`] does that, inside the handler's own database step, so that a
+/// request that needs one step takes one trip to the blocking pool.
+pub struct Caller {
+    credential: Credential,
+    writes: bool,
+    agent_route: bool,
+    catalogs: Arc<CatalogCache>,
+}
+
+impl Caller {
+    fn from_parts(req: &HttpRequest, state: &AppState) -> Result<Self, ApiError> {
+        let token =
+            bearer(req).ok_or(ApiError::Unauthorized("Send an access token as Authorization: Bearer <token>."))?;
+        let credential = if token.starts_with(API_TOKEN_PREFIX) {
+            Credential::ApiToken(fingerprint(&token))
+        } else {
+            let claims = state
+                .keys
+                .verify_access(&token)
+                .map_err(|_| ApiError::Unauthorized("The access token is invalid or expired."))?;
+            let user = claims
+                .sub
+                .parse()
+                .map(UserId)
+                .map_err(|_| ApiError::Unauthorized("The access token is invalid or expired."))?;
+            let amr = claims.amr.iter().filter_map(|m| AuthMethod::parse(m)).collect();
+            Credential::Access { user, tenant: TenantId(claims.tid), amr, ver: claims.ver, device: claims.dev }
+        };
+        let method = req.method().as_str();
+        // Resolving the route pattern again costs a router walk: only agent sessions need it.
+        let agent_route = matches!(credential, Credential::Access { device: Some(_), .. })
+            && req
+                .match_pattern()
+                .is_some_and(|pattern| AGENT_ROUTES.iter().any(|(m, p)| *m == method && *p == pattern));
+        Ok(Self {
+            credential,
+            writes: !matches!(*req.method(), Method::GET | Method::HEAD),
+            agent_route,
+            catalogs: state.catalogs.clone(),
+        })
+    }
+
+    /// Loads the caller's session and refuses what its token may not do.
+    pub fn authenticate(self, conn: &mut clientdesk_persistence::DbConnection) -> Result<Auth, ApiError> {
+        let auth = load(conn, self.credential, self.catalogs)?;
+        if auth.principal.read_only && self.writes {
+            return Err(ApiError::Forbidden("This API token is read-only."));
+        }
+        if auth.principal.device.is_some() && !self.agent_route {
+            return Err(ApiError::Forbidden(
+                "This session was opened from your computer's agent menu: it opens and follows your tickets. \
+                 Sign in with your password to do more.",
+            ));
+        }
+        Ok(auth)
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<actix_web::web::Data<AppState>>().expect("AppState is registered");
+        std::future::ready(Self::from_parts(req, state).map_err(Into::into))
+    }
+}
+
 impl FromRequest for Auth {
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let state = req.app_data::<actix_web::web::Data<AppState>>().expect("AppState is registered").clone();
-        let token = bearer(req);
-        let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
-        // Resolving the route pattern again costs a router walk: only agent sessions need it.
-        let req = req.clone();
-        let agent_route = move || {
-            let method = req.method().as_str();
-            req.match_pattern().is_some_and(|pattern| AGENT_ROUTES.iter().any(|(m, p)| *m == method && *p == pattern))
-        };
-        Box::pin(async move {
-            let token =
-                token.ok_or(ApiError::Unauthorized("Send an access token as Authorization: Bearer <token>."))?;
-            let credential = if token.starts_with(API_TOKEN_PREFIX) {
-                Credential::ApiToken(fingerprint(&token))
-            } else {
-                let claims = state
-                    .keys
-                    .verify_access(&token)
-                    .map_err(|_| ApiError::Unauthorized("The access token is invalid or expired."))?;
-                let user = claims
-                    .sub
-                    .parse()
-                    .map(UserId)
-                    .map_err(|_| ApiError::Unauthorized("The access token is invalid or expired."))?;
-                let amr = claims.amr.iter().filter_map(|m| AuthMethod::parse(m)).collect();
-                Credential::Access { user, tenant: TenantId(claims.tid), amr, ver: claims.ver, device: claims.dev }
-            };
-            let catalogs = state.catalogs.clone();
-            let auth = state.run(move |conn| load(conn, credential, catalogs)).await?;
-            if auth.principal.read_only && writes {
-                return Err(ApiError::Forbidden("This API token is read-only.").into());
-            }
-            if auth.principal.device.is_some() && !agent_route() {
-                return Err(ApiError::Forbidden(
-                    "This session was opened from your computer's agent menu: it opens and follows your tickets. \
-                     Sign in with your password to do more.",
-                )
-                .into());
-            }
-            Ok(auth)
-        })
+        let caller = Caller::from_parts(req, &state);
+        Box::pin(async move { Ok(state.run(move |conn| caller?.authenticate(conn)).await?) })
     }
 }
 

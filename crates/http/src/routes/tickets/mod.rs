@@ -22,7 +22,7 @@ use self::access::{TicketAccess, Viewer};
 use self::input::{NewTicketInput, NoteInput, TicketPatch};
 use self::view::{Context, Named, Person, TicketView};
 use crate::errors::{ApiError, ApiResult, Problem};
-use crate::extract::Auth;
+use crate::extract::{Auth, Caller};
 use crate::idempotency;
 use crate::paging::{self, PageQuery, Paged};
 use crate::preconditions::{check_if_match, etag, if_match};
@@ -202,7 +202,7 @@ fn list_page(
 #[get("/api/v1/companies/{company_id}/tickets")]
 pub async fn list_company_tickets(
     state: web::Data<AppState>,
-    auth: Auth,
+    caller: Caller,
     path: web::Path<i64>,
     query: web::Query<TicketQuery>,
 ) -> ApiResult<HttpResponse> {
@@ -212,9 +212,10 @@ pub async fn list_company_tickets(
         return Err(ApiError::invalid("company_id", "is given by the path here"));
     }
     let sort_name = query.sort_name().to_owned();
-    let mut filter = query.filter(&auth, auth.principal.is_staff())?;
     let page = state
         .run(move |conn| {
+            let auth = caller.authenticate(conn)?;
+            let mut filter = query.filter(&auth, auth.principal.is_staff())?;
             if auth.principal.is_staff() {
                 companies::get(conn, auth.tenant.id, company)?;
                 filter.companies = Some(vec![company]);
@@ -255,15 +256,18 @@ pub async fn list_company_tickets(
 #[get("/api/v1/tickets")]
 pub async fn list_tickets(
     state: web::Data<AppState>,
-    auth: Auth,
+    caller: Caller,
     query: web::Query<TicketQuery>,
 ) -> ApiResult<HttpResponse> {
-    auth.principal.require_staff()?;
     let query = query.into_inner();
     let sort_name = query.sort_name().to_owned();
-    let filter = query.filter(&auth, true)?;
     let page = state
-        .run(move |conn| list_page(conn, &auth, filter, &Viewer::Staff, |_| !auth.principal.read_only, &sort_name))
+        .run(move |conn| {
+            let auth = caller.authenticate(conn)?;
+            auth.principal.require_staff()?;
+            let filter = query.filter(&auth, true)?;
+            list_page(conn, &auth, filter, &Viewer::Staff, |_| !auth.principal.read_only, &sort_name)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }
@@ -287,10 +291,11 @@ fn render(conn: &mut DbConnection, auth: &Auth, access: &TicketAccess) -> ApiRes
         (status = 401, description = "Not signed in", body = Problem),
         (status = 404, description = "No such ticket, or not visible to you", body = Problem)))]
 #[get("/api/v1/tickets/{ticket_id}")]
-pub async fn get_ticket(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn get_ticket(state: web::Data<AppState>, caller: Caller, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let view = state
         .run(move |conn| {
+            let auth = caller.authenticate(conn)?;
             let access = access::load(conn, &auth, id)?;
             render(conn, &auth, &access)
         })
@@ -518,7 +523,7 @@ pub struct NoteView {
 #[get("/api/v1/tickets/{ticket_id}/notes")]
 pub async fn list_notes(
     state: web::Data<AppState>,
-    auth: Auth,
+    caller: Caller,
     path: web::Path<i64>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
@@ -526,6 +531,7 @@ pub async fn list_notes(
     let (limit, after) = page.resolve()?;
     let page = state
         .run(move |conn| {
+            let auth = caller.authenticate(conn)?;
             let access = access::load(conn, &auth, id)?;
             let notes = store::notes(conn, id, access.viewer.is_staff(), after, limit)?;
             let authors: Vec<UserId> = notes.items.iter().map(|n| n.author_id).collect();
@@ -624,10 +630,15 @@ pub struct HistoryEntry {
         (status = 200, description = "The history, oldest first", body = Vec<HistoryEntry>),
         (status = 404, description = "No such ticket, or not visible to you", body = Problem)))]
 #[get("/api/v1/tickets/{ticket_id}/history")]
-pub async fn ticket_history(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn ticket_history(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let entries = state
         .run(move |conn| {
+            let auth = caller.authenticate(conn)?;
             let access = access::load(conn, &auth, id)?;
             let events = store::events(conn, id, access.viewer.is_staff())?;
             let ctx = Context::load(conn, &auth, &access.catalog, &[], &Context::people_in(&events))?;
