@@ -212,6 +212,9 @@ on_both!(text_search_finds_by_words_prefixes_and_number_within_what_one_sees, |a
     let vpn_number = number(VPN).await;
     assert_eq!(search(&plus, &vpn_number.to_string()).await, [VPN], "a ticket number");
     assert_eq!(search(&plus, &number(DRUCKER).await.to_string()).await, [DRUCKER]);
+    let fabrikams = items(&app, &admin, "/api/v1/tickets").await;
+    let fabrikams = fabrikams.iter().find(|t| t["title"] == "Mailbox is full").unwrap();
+    assert!(search(&plus, &fabrikams["number"].to_string()).await.is_empty(), "not another company's number");
 
     // Visibility holds: pat.user finds nothing of pat.plus's ticket, by word or by number.
     assert!(search(&user, "firewall").await.is_empty());
