@@ -445,11 +445,13 @@ pub fn list(conn: &mut DbConnection, f: &TicketFilter) -> Result<(Vec<Ticket>, O
 fn page(conn: &mut DbConnection, f: &TicketFilter) -> Result<Vec<TicketRow>> {
     let postgres = matches!(conn, DbConnection::Pg(_));
     let mut q = tickets::table.into_boxed();
-    // A list of companies is within the tenant already; its tenant condition is written `+tenant_id`
-    // so that no database walks `tickets_tenant_status_idx` (every ticket of the tenant in that
-    // status) instead of the companies' own indexes: SQLite without statistics did, 0.25 -> 10 ms.
+    // A list of companies is within the tenant already. On SQLite its tenant condition is written
+    // `+tenant_id`, which no index answers, so that SQLite never walks `tickets_tenant_status_idx`
+    // (every ticket of the tenant in that status) instead of the companies' own indexes: without
+    // statistics it did, 0.25 -> 10 ms. PostgreSQL always has statistics, and would misjudge the
+    // expression: it then counted 6 rows for a company of 220,000 and sorted them all (890 ms).
     q = match &f.companies {
-        Some(companies) if !companies.is_empty() => {
+        Some(companies) if !companies.is_empty() && !postgres => {
             q.filter(sql::<Bool>("+tickets.tenant_id = ").bind::<BigInt, _>(f.tenant.0))
         }
         _ => q.filter(tickets::tenant_id.eq(f.tenant.0)),
