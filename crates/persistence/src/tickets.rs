@@ -350,7 +350,7 @@ pub enum SortKey {
 
 /// Where the previous page ended: the sort key's value (a time in microseconds or a priority
 /// rank; unused for creation order) and the id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Position {
     pub key: i64,
     pub id: i64,
@@ -408,37 +408,29 @@ pub fn list(conn: &mut DbConnection, f: &TicketFilter) -> Result<(Vec<Ticket>, O
             for company in companies {
                 rows.extend(page(conn, &TicketFilter { companies: Some(vec![*company]), ..f.clone() })?);
             }
-            rows.sort_unstable_by(|a, b| {
-                let order = match f.sort {
-                    SortKey::Created => a.id.cmp(&b.id),
-                    SortKey::Updated => (a.updated_at, a.id).cmp(&(b.updated_at, b.id)),
-                    SortKey::Priority => (a.priority, a.id).cmp(&(b.priority, b.id)),
-                };
-                if f.descending {
-                    order.reverse()
-                } else {
-                    order
-                }
-            });
+            rows.sort_unstable_by_key(|row| position(f.sort, row));
+            if f.descending {
+                rows.reverse();
+            }
             rows
         }
         _ => page(conn, f)?,
     };
     let more = rows.len() as i64 > f.limit;
     rows.truncate(f.limit as usize);
-    let next = match rows.last() {
-        Some(last) if more => Some(Position {
-            key: match f.sort {
-                SortKey::Created => 0,
-                SortKey::Updated => micros(last.updated_at),
-                SortKey::Priority => i64::from(last.priority),
-            },
-            id: last.id,
-        }),
-        _ => None,
-    };
+    let next = rows.last().filter(|_| more).map(|last| position(f.sort, last));
     let tickets = rows.into_iter().map(Ticket::try_from).collect::<Result<Vec<_>>>()?;
     Ok((tickets, next))
+}
+
+/// Where `row` stands in a list sorted by `sort`: ordering positions orders the rows.
+fn position(sort: SortKey, row: &TicketRow) -> Position {
+    let key = match sort {
+        SortKey::Created => 0,
+        SortKey::Updated => micros(row.updated_at),
+        SortKey::Priority => i64::from(row.priority),
+    };
+    Position { key, id: row.id }
 }
 
 /// The first `limit + 1` rows of the list `f` describes, in its order.
