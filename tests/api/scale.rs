@@ -1,10 +1,12 @@
 //! Two servers on one database behave as one: sessions, revocation and throttles are shared
-//! through the database, nothing is kept in a process.
+//! through the database, and what a process keeps (sessions, catalogues) is checked against the
+//! database's versions at every request.
 
 use serde_json::{json, Value};
 
 use crate::harness::{TestApp, PASSWORD};
 use crate::on_both;
+use crate::tickets::ok;
 
 on_both!(two_servers_share_sessions_revocations_and_throttles, |app: TestApp| async move {
     let other = app.second_server();
@@ -86,4 +88,89 @@ on_both!(a_ticket_setting_changed_on_one_server_applies_on_the_other_at_once, |a
     // The server that did not make the change sees it at the next request.
     assert!(list(app.base.clone()).await.get("priority").is_none());
     assert!(list(other).await.get("priority").is_none());
+});
+
+on_both!(roles_and_portal_settings_changed_on_one_server_apply_on_the_other_at_once, |app: TestApp| async move {
+    let other = app.second_server();
+    let client = reqwest::Client::new();
+    let pat = app.token("pat.user@demo.example").await;
+    let admin = app.token("admin@demo.example").await;
+    let contoso = crate::tickets::company_id(&app, &pat, "Contoso Ltd").await;
+    let pat_id = crate::tickets::my_id(&app, &pat).await;
+    let contoso_of =
+        |me: Value| me["companies"].as_array().unwrap().iter().find(|c| c["id"] == contoso).unwrap().clone();
+    let put = |path: String, body: Value| {
+        let (client, admin, other) = (client.clone(), admin.clone(), other.clone());
+        async move { client.put(format!("{other}{path}")).bearer_auth(&admin).json(&body).send().await.unwrap() }
+    };
+    // Both servers have read pat's session.
+    assert_eq!(contoso_of(ok(app.get("/api/v1/me", &pat).await).await)["roles"], json!(["portal_user"]));
+    let res = client.get(format!("{other}/api/v1/me")).bearer_auth(&pat).send().await.unwrap();
+    assert_eq!(contoso_of(ok(res).await)["roles"], json!(["portal_user"]));
+
+    // Roles changed on the other server: the token issued before is refused here at once, and the
+    // next one carries the new roles.
+    let res =
+        put(format!("/api/v1/users/{pat_id}/memberships/{contoso}"), json!({"roles": ["portal_user_plus"]})).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.get("/api/v1/me", &pat).await.status(), 401);
+    let pat = app.token("pat.user@demo.example").await;
+    let me = contoso_of(ok(app.get("/api/v1/me", &pat).await).await);
+    assert_eq!(me["roles"], json!(["portal_user_plus"]));
+    assert!(me["sections"].as_array().unwrap().contains(&json!("knowledge_base")));
+
+    // A tenant default changed on the other server (the knowledge base off for every company).
+    let mut defaults: Value = ok(app.get("/api/v1/tenant/settings", &admin).await).await;
+    defaults["knowledge_base_enabled"] = json!(false);
+    assert_eq!(put("/api/v1/tenant/settings".into(), defaults).await.status(), 200);
+    let me = contoso_of(ok(app.get("/api/v1/me", &pat).await).await);
+    assert!(!me["sections"].as_array().unwrap().contains(&json!("knowledge_base")), "{me}");
+
+    // A company setting changed on the other server: Contoso's portal off leaves pat without one.
+    let settings: Value = ok(app.get(&format!("/api/v1/companies/{contoso}/settings"), &admin).await).await;
+    let mut overrides = settings["overrides"].clone();
+    overrides["portal_enabled"] = json!(false);
+    assert_eq!(put(format!("/api/v1/companies/{contoso}/settings"), overrides).await.status(), 200);
+    assert_eq!(app.get("/api/v1/me", &pat).await.status(), 403);
+    assert_eq!(app.get(&format!("/api/v1/companies/{contoso}/tickets"), &pat).await.status(), 403);
+});
+
+on_both!(a_subsidiary_added_on_one_server_is_listed_on_the_other_at_once, |app: TestApp| async move {
+    let other = app.second_server();
+    let client = reqwest::Client::new();
+    let admin = app.token("admin@demo.example").await;
+    let plus = app.token("pat.plus@demo.example").await;
+    let contoso = crate::tickets::company_id(&app, &plus, "Contoso Ltd").await;
+    let list = format!("/api/v1/companies/{contoso}/tickets?limit=200");
+    let ids =
+        |page: Value| page["items"].as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    // This server has read pat.plus's session and the companies its Contoso membership reaches.
+    let before = ids(ok(app.get(&list, &plus).await).await);
+
+    // On the other server: a new subsidiary of Contoso, a member there, a ticket of theirs.
+    let res = client
+        .post(format!("{other}/api/v1/companies"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "Contoso Labs", "parent_company_id": contoso}))
+        .send()
+        .await
+        .unwrap();
+    let labs = ok(res).await["id"].as_i64().unwrap();
+    let sam = crate::tickets::user_id(&app, &admin, "sam.sub@demo.example").await;
+    let res = client
+        .put(format!("{other}/api/v1/users/{sam}/memberships/{labs}"))
+        .bearer_auth(&admin)
+        .json(&json!({"roles": ["portal_user"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body = json!({"title": "Lab printer offline", "description": "Since Monday.", "requester_id": sam});
+    let res = client.post(format!("{other}/api/v1/companies/{labs}/tickets")).bearer_auth(&admin).json(&body).send();
+    let created = ok(res.await.unwrap()).await["id"].as_i64().unwrap();
+
+    // This server lists and reads it at the next request.
+    let after = ids(ok(app.get(&list, &plus).await).await);
+    assert!(!before.contains(&created) && after.contains(&created), "{after:?}");
+    ok(app.get(&format!("/api/v1/tickets/{created}"), &plus).await).await;
 });

@@ -1,7 +1,7 @@
 //! The authenticated caller, extracted from the `Authorization: Bearer` header: an access token
-//! (JWT) or an API token. Either way the user is loaded from the database on every request, so a
-//! disabled user, a disabled company portal or a token issued before a password, 2FA or role
-//! change is refused at once.
+//! (JWT) or an API token. Either way the user's session is checked against the database on every
+//! request (its versions, see `session_cache`), so a disabled user, a disabled company portal or
+//! a token issued before a password, 2FA or role change is refused at once.
 //!
 //! Handlers take [`Auth`], loaded in a trip of its own to the blocking pool, or, where all their
 //! work is one database step (the hot reads), [`Caller`], and authenticate at the start of that
@@ -17,12 +17,13 @@ use clientdesk_domain::entities::{Company, Tenant, User};
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::principal::{AuthMethod, CompanyAccess, Principal, PrincipalKind};
 use clientdesk_domain::roles::{Permission, Role, RoleSet};
-use clientdesk_domain::settings::{self, PortalSettings};
-use clientdesk_persistence::{rmm, session, tokens};
+use clientdesk_domain::settings::PortalSettings;
+use clientdesk_persistence::{rmm, tokens};
 
 use crate::auth::secrets::{fingerprint, API_TOKEN_PREFIX};
 use crate::errors::ApiError;
 use crate::routes::tickets::catalog_cache::CatalogCache;
+use crate::session_cache::SessionCache;
 use crate::state::AppState;
 
 /// One of the caller's companies, with its roles there and the settings in force.
@@ -31,6 +32,8 @@ pub struct MemberCompany {
     pub company: Company,
     pub roles: RoleSet,
     pub settings: PortalSettings,
+    /// The companies whose tickets this membership reaches (`access::related_companies`).
+    pub related: Vec<CompanyId>,
 }
 
 #[derive(Clone)]
@@ -86,6 +89,7 @@ pub struct Caller {
     writes: bool,
     agent_route: bool,
     catalogs: Arc<CatalogCache>,
+    sessions: Arc<SessionCache>,
 }
 
 impl Caller {
@@ -118,12 +122,13 @@ impl Caller {
             writes: !matches!(*req.method(), Method::GET | Method::HEAD),
             agent_route,
             catalogs: state.catalogs.clone(),
+            sessions: state.sessions.clone(),
         })
     }
 
     /// Loads the caller's session and refuses what its token may not do.
     pub fn authenticate(self, conn: &mut clientdesk_persistence::DbConnection) -> Result<Auth, ApiError> {
-        let auth = load(conn, self.credential, self.catalogs)?;
+        let auth = load(conn, self.credential, &self.sessions, self.catalogs)?;
         if auth.principal.read_only && self.writes {
             return Err(ApiError::Forbidden("This API token is read-only."));
         }
@@ -165,6 +170,7 @@ impl FromRequest for Auth {
 fn load(
     conn: &mut clientdesk_persistence::DbConnection,
     credential: Credential,
+    sessions: &SessionCache,
     catalogs: Arc<CatalogCache>,
 ) -> Result<Auth, ApiError> {
     let now = Utc::now();
@@ -183,7 +189,7 @@ fn load(
             (token.user_id, vec![AuthMethod::ApiToken], token.read_only, None, None)
         }
     };
-    let session = match session::load(conn, user_id) {
+    let session = match sessions.get(conn, user_id) {
         Err(clientdesk_persistence::Error::NotFound) => return Err(revoked()),
         other => other?,
     };
@@ -199,15 +205,7 @@ fn load(
         Some(role) => PrincipalKind::Staff(role),
         None => PrincipalKind::Portal,
     };
-    let mut companies: Vec<MemberCompany> = session
-        .memberships
-        .into_iter()
-        .map(|(company, roles)| {
-            let settings = settings::resolve(&session.tenant.portal_defaults, &company.portal_overrides);
-            MemberCompany { company, roles, settings }
-        })
-        .filter(|m| m.settings.portal_enabled)
-        .collect();
+    let mut companies = session.companies.clone();
     if let Some(device) = device {
         companies = agent_scope(conn, &session.tenant, user_id, device, companies)?;
     }
@@ -216,8 +214,8 @@ fn load(
     }
     Ok(Auth {
         principal: Principal { user_id, tenant_id: session.tenant.id, kind, amr, read_only, device },
-        user: session.user,
-        tenant: session.tenant,
+        user: session.user.clone(),
+        tenant: session.tenant.clone(),
         companies,
         catalogs,
     })

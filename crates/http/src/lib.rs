@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod paging;
 pub mod preconditions;
 pub mod routes;
+pub mod session_cache;
 pub mod state;
 pub mod storage;
 

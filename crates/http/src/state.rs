@@ -10,6 +10,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::metrics::Metrics;
 use crate::routes::kb::search_cache::SearchCache;
 use crate::routes::tickets::catalog_cache::CatalogCache;
+use crate::session_cache::SessionCache;
 use crate::storage::Storage;
 
 /// Settings of the HTTP layer, filled in by the server from its configuration.
@@ -32,6 +33,8 @@ pub struct HttpSettings {
     pub action_ttl: chrono::Duration,
     /// How many customers' search and suggestion answers each process keeps (0: none).
     pub kb_search_cache: usize,
+    /// How many callers' sessions each process keeps (0: none).
+    pub session_cache: usize,
 }
 
 /// The addresses e-mails link to: the front end for tickets and change requests (templates with
@@ -87,11 +90,13 @@ impl Default for HttpSettings {
             links: LinkSettings::default(),
             action_ttl: chrono::Duration::minutes(15),
             kb_search_cache: 10_000,
+            session_cache: 10_000,
         }
     }
 }
 
-/// What every handler shares. Cheap to clone; holds no per-user state (that is in the database).
+/// What every handler shares. Cheap to clone; holds no state of its own: its caches keep copies of
+/// database rows as of versions that every request checks.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
@@ -102,6 +107,8 @@ pub struct AppState {
     pub storage: Storage,
     /// Per tenant, the ticket catalogue as of its version.
     pub catalogs: Arc<CatalogCache>,
+    /// Per user, the session as of its access versions.
+    pub sessions: Arc<SessionCache>,
     /// Customers' knowledge-base answers as of the tenant's KB version.
     pub kb_searches: Arc<SearchCache>,
     /// Seals secrets that wait in the outbox (see `auth::seal`).

@@ -9,6 +9,7 @@ diesel::table! {
         created_at -> Timestamp,
         catalog_version -> BigInt,
         kb_version -> BigInt,
+        access_version -> BigInt,
     }
 }
 
@@ -45,6 +46,7 @@ diesel::table! {
         updated_at -> Timestamp,
         phone_verified_at -> Nullable<Timestamp>,
         step_up_at -> Nullable<Timestamp>,
+        access_version -> BigInt,
     }
 }
 

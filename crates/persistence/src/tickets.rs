@@ -444,7 +444,7 @@ fn page(conn: &mut DbConnection, f: &TicketFilter) -> Result<Vec<TicketRow>> {
     // expression: it then counted 6 rows for a company of 220,000 and sorted them all (890 ms).
     q = match &f.companies {
         Some(companies) if !companies.is_empty() && !postgres => {
-            q.filter(sql::<Bool>("+tickets.tenant_id = ").bind::<BigInt, _>(f.tenant.0))
+            q.filter(Unindexed::new(tickets::tenant_id).eq(f.tenant.0))
         }
         _ => q.filter(tickets::tenant_id.eq(f.tenant.0)),
     };
@@ -574,6 +574,11 @@ fn page(conn: &mut DbConnection, f: &TicketFilter) -> Result<Vec<TicketRow>> {
 }
 
 type SqlBackend = <DbConnection as Connection>::Backend;
+
+// `+column`: the column's value, which no index answers. Written as an operator rather than a SQL
+// literal because diesel prepares any statement holding a literal anew on every run (on SQLite
+// about 50 µs a page).
+diesel::prefix_operator!(Unindexed, "+", BigInt);
 
 type TicketCondition = Box<dyn BoxableExpression<tickets::table, SqlBackend, SqlType = Bool>>;
 

@@ -56,6 +56,7 @@ struct FileConfig {
     sms_dir: Option<PathBuf>,
     action_ttl_seconds: Option<i64>,
     kb_search_cache: Option<usize>,
+    session_cache: Option<usize>,
     public_url: Option<String>,
     ticket_url: Option<String>,
     change_request_url: Option<String>,
@@ -178,6 +179,7 @@ impl Config {
             links,
             action_ttl: chrono::Duration::seconds(action_ttl_seconds),
             kb_search_cache: env_parse("KB_SEARCH_CACHE")?.or(file.kb_search_cache).unwrap_or(defaults.kb_search_cache),
+            session_cache: env_parse("SESSION_CACHE")?.or(file.session_cache).unwrap_or(defaults.session_cache),
             cors_origins,
             attachment_max_bytes: env_parse("ATTACHMENT_MAX_BYTES")?
                 .or(file.attachment_max_bytes)

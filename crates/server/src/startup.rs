@@ -10,6 +10,7 @@ use clientdesk_http::auth::password::PasswordHasherConfig;
 use clientdesk_http::auth::seal::Sealer;
 use clientdesk_http::metrics::Metrics;
 use clientdesk_http::routes::kb::search_cache::SearchCache;
+use clientdesk_http::session_cache::SessionCache;
 use clientdesk_http::storage::Storage;
 use clientdesk_http::AppState;
 use clientdesk_persistence::Db;
@@ -49,6 +50,7 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
             StorageConfig::S3(s3) => Storage::s3(s3).context("configuring S3 attachment storage")?,
         },
         catalogs: Arc::default(),
+        sessions: Arc::new(SessionCache::new(config.http.session_cache)),
         kb_searches: Arc::new(SearchCache::new(config.http.kb_search_cache)),
         sealer: Sealer::from_secret(&config.signing_keys[0].secret),
     })

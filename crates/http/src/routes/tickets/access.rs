@@ -6,7 +6,7 @@
 //! 404, as if it did not exist.
 
 use clientdesk_domain::entities::Company;
-use clientdesk_domain::ids::CompanyId;
+use clientdesk_domain::ids::{CompanyId, TenantId};
 use clientdesk_domain::roles::RoleSet;
 use clientdesk_domain::settings::PortalSettings;
 use std::sync::Arc;
@@ -47,26 +47,25 @@ pub struct TicketAccess {
     pub people: People,
 }
 
-/// The companies whose tickets a member of `company` lists: the company itself and, where its
-/// settings show subsidiary tickets, its parent and the parent's other subsidiaries and its own
-/// subsidiaries.
-pub fn related_companies(conn: &mut DbConnection, auth: &Auth, member: &MemberCompany) -> ApiResult<Vec<CompanyId>> {
-    let company = &member.company;
+/// The companies whose tickets a member of `company` lists and reads: the company itself and,
+/// where its settings show subsidiary tickets, its parent, the parent's other subsidiaries and its
+/// own subsidiaries. Read with the session (see `session_cache`): a change of any company raises
+/// the tenant's access version, so the list is never older than the request.
+pub fn related_companies(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    company: &Company,
+    settings: &PortalSettings,
+) -> clientdesk_persistence::Result<Vec<CompanyId>> {
     let mut ids = vec![company.id];
-    if member.settings.subsidiary_tickets_visible {
+    if settings.subsidiary_tickets_visible {
         let family_root = company.parent_company_id.unwrap_or(company.id);
-        ids.extend(companies::children(conn, auth.tenant.id, [company.id, family_root])?);
+        ids.extend(companies::children(conn, tenant, [company.id, family_root])?);
         ids.push(family_root);
         ids.sort();
         ids.dedup();
     }
     Ok(ids)
-}
-
-/// Whether a member of `member` reaches tickets of `other` through the subsidiary setting.
-fn related(member: &Company, other: &Company) -> bool {
-    let root = member.parent_company_id.unwrap_or(member.id);
-    other.id == root || other.parent_company_id == Some(root) || other.parent_company_id == Some(member.id)
 }
 
 /// The portal user's membership in `company` where ticketing is on: 404 when it is not a member,
@@ -96,22 +95,14 @@ pub fn load(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<TicketAc
         return Err(ApiError::NotFound);
     }
     let user = auth.principal.user_id;
-    let mut ticket_company: Option<Company> = None;
     // A direct membership first, then one reaching the ticket through the subsidiary setting.
-    let mut members: Vec<&MemberCompany> = auth.companies.iter().filter(|m| m.settings.ticketing_enabled).collect();
+    let mut members: Vec<&MemberCompany> = auth
+        .companies
+        .iter()
+        .filter(|m| m.settings.ticketing_enabled && m.related.contains(&ticket.company_id))
+        .collect();
     members.sort_by_key(|m| m.company.id != ticket.company_id);
     for member in members {
-        if member.company.id != ticket.company_id {
-            if !member.settings.subsidiary_tickets_visible {
-                continue;
-            }
-            if ticket_company.is_none() {
-                ticket_company = Some(companies::get(conn, auth.tenant.id, ticket.company_id)?);
-            }
-            if !ticket_company.as_ref().is_some_and(|c| related(&member.company, c)) {
-                continue;
-            }
-        }
         let readable = match tickets::read_scope(&member.roles) {
             Some(Scope::All) => true,
             Some(Scope::Own) => ticket.concerns(user),

@@ -224,7 +224,7 @@ pub async fn list_company_tickets(
             let member = access::ticketing_member(&auth, company)?;
             let scope = clientdesk_domain::tickets::read_scope(&member.roles)
                 .ok_or(ApiError::Forbidden("Your roles in this company do not include tickets."))?;
-            filter.companies = Some(access::related_companies(conn, &auth, member)?);
+            filter.companies = Some(member.related.clone());
             if scope == clientdesk_domain::tickets::Scope::Own {
                 filter.concerning = Some(auth.principal.user_id);
             }

@@ -1,0 +1,10 @@
+DROP TRIGGER companies_access_version_delete;
+DROP TRIGGER companies_access_version_update;
+DROP TRIGGER companies_access_version_insert;
+DROP TRIGGER memberships_access_version_delete;
+DROP TRIGGER memberships_access_version_update;
+DROP TRIGGER memberships_access_version_insert;
+DROP TRIGGER tenants_access_version;
+DROP TRIGGER users_access_version;
+ALTER TABLE tenants DROP COLUMN access_version;
+ALTER TABLE users DROP COLUMN access_version;
