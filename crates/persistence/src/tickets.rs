@@ -11,6 +11,7 @@ use diesel::sql_types::{BigInt, Bool, Text};
 
 use crate::db::per_backend;
 use crate::schema::{ticket_counters, ticket_events, ticket_notes, ticket_settings, tickets, users};
+use crate::stamp::Stamp;
 use crate::{utc, DbConnection, Error, Result};
 
 /// Ticket times are kept to the microsecond, PostgreSQL's precision, so that a keyset cursor taken
@@ -37,15 +38,15 @@ pub(crate) struct TicketRow {
     contact_id: Option<i64>,
     assignee_id: Option<i64>,
     device_id: Option<i64>,
-    due_at: Option<NaiveDateTime>,
+    due_at: Option<Stamp>,
     worked_minutes: i64,
     billed_minutes: i64,
     billed: bool,
     custom_values: String,
     version: i64,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-    closed_at: Option<NaiveDateTime>,
+    created_at: Stamp,
+    updated_at: Stamp,
+    closed_at: Option<Stamp>,
 }
 
 impl TryFrom<TicketRow> for Ticket {
@@ -69,14 +70,14 @@ impl TryFrom<TicketRow> for Ticket {
             contact_id: row.contact_id.map(UserId),
             assignee_id: row.assignee_id.map(UserId),
             device_id: row.device_id,
-            due_at: row.due_at.map(utc),
+            due_at: row.due_at.map(|s| utc(s.0)),
             worked_minutes: row.worked_minutes,
             billed_minutes: row.billed_minutes,
             billed: row.billed,
             version: row.version,
-            created_at: utc(row.created_at),
-            updated_at: utc(row.updated_at),
-            closed_at: row.closed_at.map(utc),
+            created_at: utc(row.created_at.0),
+            updated_at: utc(row.updated_at.0),
+            closed_at: row.closed_at.map(|s| utc(s.0)),
         })
     }
 }
@@ -427,7 +428,7 @@ pub fn list(conn: &mut DbConnection, f: &TicketFilter) -> Result<(Vec<Ticket>, O
 fn position(sort: SortKey, row: &TicketRow) -> Position {
     let key = match sort {
         SortKey::Created => 0,
-        SortKey::Updated => micros(row.updated_at),
+        SortKey::Updated => micros(row.updated_at.0),
         SortKey::Priority => i64::from(row.priority),
     };
     Position { key, id: row.id }
