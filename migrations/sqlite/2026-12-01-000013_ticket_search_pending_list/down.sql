@@ -1,0 +1,2 @@
+-- PostgreSQL only (the GIN search index's pending list); FTS5 has no such list. Kept so that both
+-- backends' migrations stay in step.
