@@ -1,8 +1,7 @@
 //! The callers' sessions (the user, its tenant, its companies with the settings in force and the
-//! companies whose tickets each membership reaches), kept
-//! per server process as of their access version (`clientdesk_persistence::session`). A request
-//! reads the two versions, two primary-key lookups, and loads the session again only when one of
-//! them moved. The versions are raised by triggers in the transaction of every change, so a
+//! companies whose tickets each membership reaches), kept per server process as of their access
+//! versions (`clientdesk_persistence::session`). A request reads the two versions, two
+//! primary-key lookups, and loads the session again only when one of them moved. The versions are raised by triggers in the transaction of every change, so a
 //! disabled user, a new role or a company's portal switched off is seen at once by every process.
 //! Loading a session was about a fifth of a ticket read's CPU on SQLite (a four-table join, its
 //! timestamps, two JSON settings documents and their merge).
@@ -50,8 +49,9 @@ impl SessionCache {
         if let Some(cached) = cached.filter(|c| c.version == Some(current)) {
             return Ok(cached);
         }
-        // Kept under the versions it was read with (never older than `current`), so a change that
-        // commits meanwhile is seen at the next request.
+        // Kept under the versions its first statement read. What `load` reads after it (the
+        // related companies) is never older than those, and a change that commits meanwhile has
+        // raised a version: the next request loads again.
         let fresh = Arc::new(load(conn, user)?);
         if fresh.version.is_some() {
             entries.lock().unwrap_or_else(PoisonError::into_inner).put(user, fresh.clone());
