@@ -174,3 +174,43 @@ on_both!(a_subsidiary_added_on_one_server_is_listed_on_the_other_at_once, |app: 
     assert!(!before.contains(&created) && after.contains(&created), "{after:?}");
     ok(app.get(&format!("/api/v1/tickets/{created}"), &plus).await).await;
 });
+
+// A ticket's read checks the caller's session with the ticket's own query (`tickets::get_named`):
+// what another server changed meanwhile still decides the answer of the next read.
+on_both!(ticket_reads_on_one_server_follow_access_changed_on_the_other_at_once, |app: TestApp| async move {
+    use crate::tickets::{company_id, company_settings, my_id, ticket, ticket_id, DRUCKER};
+    let other = app.second_server();
+    let client = reqwest::Client::new();
+    let admin = app.token("admin@demo.example").await;
+    let plus = app.token("pat.plus@demo.example").await;
+    let contoso = company_id(&app, &plus, "Contoso Ltd").await;
+    // A ticket of Contoso's subsidiary, which Contoso shows its members: this server has it and
+    // pat.plus's session in memory.
+    let drucker = ticket_id(&app, &admin, DRUCKER).await;
+    let reads = [ticket(drucker), format!("{}/notes", ticket(drucker)), format!("{}/history", ticket(drucker))];
+    for path in &reads {
+        ok(app.get(path, &plus).await).await;
+    }
+
+    // Subsidiary tickets switched off at Contoso on the other server: gone here at once.
+    let path = format!("/api/v1/companies/{contoso}/settings");
+    let mut overrides = ok(app.get(&path, &admin).await).await["overrides"].clone();
+    overrides["subsidiary_tickets_visible"] = json!(false);
+    let res = client.put(format!("{other}{path}")).bearer_auth(&admin).json(&overrides).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    for path in &reads {
+        assert_eq!(app.get(path, &plus).await.status(), 404, "{path}");
+    }
+    // And back on, there again.
+    company_settings(&app, &admin, contoso, json!({"subsidiary_tickets_visible": true})).await;
+    ok(app.get(&ticket(drucker), &plus).await).await;
+
+    // The user disabled on the other server: refused here, for a ticket that exists and for one
+    // that does not.
+    let id = my_id(&app, &plus).await;
+    let res = client.post(format!("{other}/api/v1/users/{id}/disable")).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    for path in [ticket(drucker), ticket(i64::from(i32::MAX))] {
+        assert_eq!(app.get(&path, &plus).await.status(), 401, "{path}");
+    }
+});

@@ -39,12 +39,22 @@ impl SessionCache {
         Self { entries: NonZeroUsize::new(entries).map(|n| Mutex::new(LruCache::new(n))) }
     }
 
-    /// The user's session as the database has it now; `NotFound` once the user is gone.
-    pub fn get(&self, conn: &mut DbConnection, user: UserId) -> Result<Arc<CachedSession>> {
+    /// The user's session as the database has it now; `NotFound` once the user is gone. `read` is
+    /// the session's versions as the request's own query has just read them (see
+    /// `tickets::get_named`); without them they are read here.
+    pub fn get(
+        &self,
+        conn: &mut DbConnection,
+        user: UserId,
+        read: Option<AccessVersion>,
+    ) -> Result<Arc<CachedSession>> {
         let Some(entries) = &self.entries else {
             return load(conn, user).map(Arc::new);
         };
-        let current = session::version(conn, user)?;
+        let current = match read {
+            Some(version) => version,
+            None => session::version(conn, user)?,
+        };
         let cached = entries.lock().unwrap_or_else(PoisonError::into_inner).get(&user).cloned();
         if let Some(cached) = cached.filter(|c| c.version == Some(current)) {
             return Ok(cached);

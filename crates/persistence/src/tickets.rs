@@ -10,7 +10,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 
 use crate::db::per_backend;
-use crate::schema::{ticket_counters, ticket_events, ticket_notes, ticket_settings, tickets, users};
+use crate::schema::{tenants, ticket_counters, ticket_events, ticket_notes, ticket_settings, tickets, users};
+use crate::session::AccessVersion;
 use crate::stamp::Stamp;
 use crate::{utc, DbConnection, Error, Result};
 
@@ -276,12 +277,20 @@ pub fn get(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<Ticket>
 /// each is staff.
 pub type People = Vec<(UserId, String, bool)>;
 
-/// A ticket of `tenant` with the names of the people on it, in one query (reading a ticket is the
-/// most frequent request; its names took a second round trip).
-pub fn get_named(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<(Ticket, People)> {
-    let (contacts, assignees) = diesel::alias!(users as contacts, users as assignees);
+/// A ticket of `tenant` with the names of the people on it, and the access versions of `caller`'s
+/// session (`None` once the user is gone), in one query: reading a ticket is the most frequent
+/// request, and its names, then the caller's versions (see `session_cache`), each took a round
+/// trip of their own.
+pub fn get_named(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    id: i64,
+    caller: UserId,
+) -> Result<(Ticket, People, Option<AccessVersion>)> {
+    let (contacts, assignees, callers) = diesel::alias!(users as contacts, users as assignees, users as callers);
     type Person = (String, Option<String>);
-    let (row, requester, contact, assignee): (TicketRow, Person, Option<Person>, Option<Person>) =
+    type Row = (TicketRow, Person, Option<Person>, Option<Person>, Option<i64>, Option<i64>);
+    let (row, requester, contact, assignee, user_version, tenant_version): Row =
         per_backend!(conn, |c| tickets::table
             .inner_join(users::table.on(users::id.eq(tickets::requester_id)))
             .left_join(contacts.on(tickets::contact_id.eq(contacts.field(users::id).nullable())))
@@ -293,8 +302,15 @@ pub fn get_named(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<(
                 (users::name, users::staff_role),
                 contacts.fields((users::name, users::staff_role)).nullable(),
                 assignees.fields((users::name, users::staff_role)).nullable(),
+                callers
+                    .filter(callers.field(users::id).eq(caller.0))
+                    .filter(callers.field(users::tenant_id).eq(tenant.0))
+                    .select(callers.field(users::access_version))
+                    .single_value(),
+                tenants::table.filter(tenants::id.eq(tenant.0)).select(tenants::access_version).single_value(),
             ))
             .first(c))?;
+    let version = user_version.zip(tenant_version).map(|(user, tenant)| AccessVersion { user, tenant });
     let ticket = Ticket::try_from(row)?;
     let mut people = vec![(ticket.requester_id, requester.0, requester.1.is_some())];
     for (id, person) in [(ticket.contact_id, contact), (ticket.assignee_id, assignee)] {
@@ -302,7 +318,7 @@ pub fn get_named(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<(
             people.push((id, name, staff.is_some()));
         }
     }
-    Ok((ticket, people))
+    Ok((ticket, people, version))
 }
 
 /// Writes `ticket` (as changed by the caller) if its stored version is still `expected_version`;

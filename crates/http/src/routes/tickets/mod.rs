@@ -295,8 +295,7 @@ pub async fn get_ticket(state: web::Data<AppState>, caller: Caller, path: web::P
     let id = path.into_inner();
     let view = state
         .run(move |conn| {
-            let auth = caller.authenticate(conn)?;
-            let access = access::load(conn, &auth, id)?;
+            let (auth, access) = access::authenticate_and_load(conn, caller, id)?;
             render(conn, &auth, &access)
         })
         .await?;
@@ -531,8 +530,7 @@ pub async fn list_notes(
     let (limit, after) = page.resolve()?;
     let page = state
         .run(move |conn| {
-            let auth = caller.authenticate(conn)?;
-            let access = access::load(conn, &auth, id)?;
+            let (auth, access) = access::authenticate_and_load(conn, caller, id)?;
             let notes = store::notes(conn, id, access.viewer.is_staff(), after, limit)?;
             let authors: Vec<UserId> = notes.items.iter().map(|n| n.author_id).collect();
             let ctx = Context::load(conn, &auth, &access.catalog, &[], &authors)?;
@@ -638,8 +636,7 @@ pub async fn ticket_history(
     let id = path.into_inner();
     let entries = state
         .run(move |conn| {
-            let auth = caller.authenticate(conn)?;
-            let access = access::load(conn, &auth, id)?;
+            let (auth, access) = access::authenticate_and_load(conn, caller, id)?;
             let events = store::events(conn, id, access.viewer.is_staff())?;
             let ctx = Context::load(conn, &auth, &access.catalog, &[], &Context::people_in(&events))?;
             let viewer = &access.viewer;
