@@ -69,7 +69,7 @@ impl Schema {
 // these names are left out of the comparison.
 const SQLITE_ONLY_TABLES: &str = "'kb_articles_fts', 'kb_articles_fts_data', 'kb_articles_fts_idx', \
      'kb_articles_fts_docsize', 'kb_articles_fts_config', 'tickets_fts', 'tickets_fts_data', 'tickets_fts_idx', \
-     'tickets_fts_docsize', 'tickets_fts_config'";
+     'tickets_fts_docsize', 'tickets_fts_config', 'tickets_fts_queue'";
 const PG_ONLY_COLUMN: (&str, &str) = ("kb_articles", "search_vector");
 const PG_ONLY_INDEXES: [&str; 2] = ["kb_articles_search_idx", "tickets_search_idx"];
 

@@ -201,10 +201,11 @@ impl DerefMut for Conn {
 /// Writers that queue behind each other commit as a group: each runs in a savepoint of one
 /// transaction (rolled back alone when it fails), and the last of the queue, or the
 /// [`MAX_GROUP`]th, commits for all; the others wait for that commit before they return, so a
-/// write is visible to every reader once `write_tx` has returned. A commit writes every page the
-/// transaction changed to the WAL and flushes the full-text index's new segment: pages that the
-/// group's writes share (the ends of the tickets' tables and indexes, the tenant's counter) are
-/// written once for the group instead of once per write.
+/// write is visible to every reader once `write_tx` has returned. A commit indexes the tickets the
+/// group created (one new full-text segment, see [`before_commit`]) and writes every page the
+/// transaction changed to the WAL: pages that the group's writes share (the ends of the tickets'
+/// tables and indexes, the tenant's counter, the index's segment) are written once for the group
+/// instead of once per write.
 ///
 /// The connection is opened on first use, and opened anew after a transaction panicked in it or
 /// left it broken (as the pool does with `has_broken`); a group whose transaction was lost that
@@ -310,7 +311,7 @@ impl Writer {
             }
             return Ok(value);
         }
-        let committed = end(conn, true);
+        let committed = before_commit(conn).and_then(|()| end(conn, true));
         if committed.is_err() {
             let _ = end(conn, false);
         }
@@ -335,6 +336,15 @@ fn begin(conn: &mut DbConnection) -> QueryResult<()> {
     match conn {
         DbConnection::Pg(pg) => AnsiTransactionManager::begin_transaction_sql(pg, "BEGIN"),
         DbConnection::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE"),
+    }
+}
+
+/// What a group's transaction does once its writes are done: index the tickets it created (see
+/// `tickets::index_queued`).
+fn before_commit(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(sqlite) => crate::tickets::index_queued(sqlite),
+        DbConnection::Pg(_) => Ok(()),
     }
 }
 
@@ -417,6 +427,8 @@ mod tests {
         let path = std::env::temp_dir().join(format!("clientdesk-writer-{}.db", uuid_like()));
         // Each writer holds a connection and reads on a second one.
         let db = Db::connect(path.to_str().expect("a UTF-8 temp path"), 40).expect("opens");
+        // The schema too: every commit of the writer also indexes queued tickets.
+        db.migrate().expect("migrates");
         db.conn().unwrap().batch_execute("CREATE TABLE t (id INTEGER PRIMARY KEY, who INTEGER NOT NULL)").unwrap();
         (Scratch(path), db)
     }
@@ -426,18 +438,21 @@ mod tests {
         format!("{}-{}", std::process::id(), SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos())
     }
 
-    fn count(db: &Db, who: Option<i64>) -> i64 {
+    fn count_of(db: &Db, sql: &str) -> i64 {
         use diesel::sql_types::BigInt;
         #[derive(QueryableByName)]
         struct N {
             #[diesel(sql_type = BigInt)]
             n: i64,
         }
-        let sql = match who {
-            Some(w) => format!("SELECT count(*) AS n FROM t WHERE who = {w}"),
-            None => "SELECT count(*) AS n FROM t".to_owned(),
-        };
         diesel::sql_query(sql).get_result::<N>(&mut *db.conn().unwrap()).unwrap().n
+    }
+
+    fn count(db: &Db, who: Option<i64>) -> i64 {
+        match who {
+            Some(w) => count_of(db, &format!("SELECT count(*) AS n FROM t WHERE who = {w}")),
+            None => count_of(db, "SELECT count(*) AS n FROM t"),
+        }
     }
 
     fn insert(conn: &mut DbConnection, who: i64) -> Result<()> {
@@ -500,5 +515,69 @@ mod tests {
         write_tx(&mut db.conn().unwrap(), |conn| insert(conn, 100)).unwrap();
         assert_eq!(count(&db, Some(99)), 0);
         assert_eq!(count(&db, Some(100)), 1);
+    }
+
+    fn matches(db: &Db, query: &str) -> Vec<i64> {
+        use diesel::sql_types::BigInt;
+        #[derive(QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = BigInt)]
+            rowid: i64,
+        }
+        let sql = format!("SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH '{query}' ORDER BY rowid");
+        diesel::sql_query(sql).load::<Id>(&mut *db.conn().unwrap()).unwrap().into_iter().map(|r| r.rowid).collect()
+    }
+
+    /// The writer indexes the tickets a group created when it commits, as they are then: renamed
+    /// in the same transaction, a ticket is indexed once under its new title; a write that failed
+    /// leaves nothing in the index or the queue.
+    #[test]
+    fn tickets_are_indexed_once_as_they_are_at_commit() {
+        let (_scratch, db) = scratch();
+        db.conn()
+            .unwrap()
+            .batch_execute(
+                "INSERT INTO tenants (id, slug, name, portal_defaults, created_at) VALUES (1, 't', 'T', '{}', '2026-01-01'); \
+                 INSERT INTO companies (id, tenant_id, name, created_at, updated_at) VALUES (7, 1, 'C', '2026-01-01', '2026-01-01'); \
+                 INSERT INTO users (id, tenant_id, email, name, created_at, updated_at) VALUES (1, 1, 'u@example.com', 'U', '2026-01-01', '2026-01-01');",
+            )
+            .unwrap();
+        let ticket = |conn: &mut DbConnection, id: i64, title: &str| -> Result<()> {
+            let sql = format!(
+                "INSERT INTO tickets (id, tenant_id, company_id, number, title, description, status, priority, \
+                 requester_id, custom_values, created_at, updated_at) \
+                 VALUES ({id}, 1, 7, {id}, '{title}', 'On floor 2', 'new', 2, 1, '{{}}', '2026-01-01', '2026-01-01')"
+            );
+            diesel::sql_query(sql).execute(conn)?;
+            Ok(())
+        };
+        write_tx(&mut db.conn().unwrap(), |conn| {
+            ticket(conn, 1, "Printer jams")?;
+            // In a savepoint of its own, as a later write of the same group would be.
+            conn.batch_execute(
+                "SAVEPOINT rename; UPDATE tickets SET title = 'Plotter smears' WHERE id = 1; RELEASE rename;",
+            )?;
+            ticket(conn, 2, "Printer offline")
+        })
+        .unwrap();
+        let failed = write_tx(&mut db.conn().unwrap(), |conn| {
+            ticket(conn, 3, "Ghost")?;
+            Err::<(), _>(Error::Conflict("refused".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(matches(&db, "plotter"), [1]);
+        assert!(matches(&db, "jams").is_empty());
+        assert_eq!(matches(&db, "printer"), [2]);
+        assert!(matches(&db, "ghost").is_empty());
+        assert_eq!(matches(&db, "company : c7"), [1, 2], "each ticket once");
+        assert_eq!(count_of(&db, "SELECT count(*) AS n FROM tickets_fts_queue"), 0);
+
+        // Renamed in a later transaction: the update trigger rewrites its one entry.
+        write_tx(&mut db.conn().unwrap(), |conn| {
+            diesel::sql_query("UPDATE tickets SET title = 'Scanner' WHERE id = 1").execute(conn).map_err(Error::from)
+        })
+        .unwrap();
+        assert!(matches(&db, "plotter").is_empty());
+        assert_eq!(matches(&db, "scanner"), [1]);
     }
 }

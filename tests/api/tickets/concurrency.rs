@@ -52,6 +52,8 @@ on_both!(fifty_concurrent_creations_get_fifty_distinct_numbers, |app: TestApp| a
     assert_eq!(all.len(), 55);
     let stored: HashSet<i64> = all.iter().map(|t| t["number"].as_i64().unwrap()).collect();
     assert_eq!(stored, (1..=55).collect(), "no gaps, no reuse");
+    // Committed together (on SQLite, many in one transaction), every one is in the search index.
+    assert_eq!(items(&app, &admin, "/api/v1/tickets?q=load").await.len(), 50);
 });
 
 on_both!(concurrent_patches_with_one_if_match_have_one_winner, |app: TestApp| async move {
