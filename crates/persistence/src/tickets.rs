@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::tickets::{Priority, Status, Ticket, TicketSettings};
+use diesel::backend::Backend;
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
@@ -463,164 +464,187 @@ fn position(sort: SortKey, row: &TicketRow) -> Position {
     Position { key, id: row.id }
 }
 
-/// The first `limit + 1` rows of the list `f` describes, in its order.
-fn page(conn: &mut DbConnection, f: &TicketFilter) -> Result<Vec<TicketRow>> {
-    let postgres = matches!(conn, DbConnection::Pg(_));
-    let mut q = tickets::table.into_boxed();
-    // A list of companies is within the tenant already. On SQLite its tenant condition is written
-    // `+tenant_id`, which no index answers, so that SQLite never walks `tickets_tenant_status_idx`
-    // (every ticket of the tenant in that status) instead of the companies' own indexes: without
-    // statistics it did, 0.25 -> 10 ms. PostgreSQL always has statistics, and would misjudge the
-    // expression: it then counted 6 rows for a company of 220,000 and sorted them all (890 ms).
-    q = match &f.companies {
-        Some(companies) if !companies.is_empty() && !postgres => {
-            q.filter(Unindexed::new(tickets::tenant_id).eq(f.tenant.0))
-        }
-        _ => q.filter(tickets::tenant_id.eq(f.tenant.0)),
-    };
-    // Companies and statuses as chains of `=` / `<>` rather than `IN` lists: diesel prepares a
-    // statement with an `IN` list anew on every run (and PostgreSQL plans it anew, about 1 ms for
-    // a page), while these are cached per connection by their text, one per number of values.
-    // A PostgreSQL search by words only leaves the companies to the text index, whose query names
-    // them: given them here too, it also intersected each company's bitmap from
-    // `tickets_company_idx` (a company of 180,000 tickets: 27 ms against 6.5 ms). A number also
-    // finds a ticket outside the index, so that search keeps them.
-    let number = match f.words.as_slice() {
-        [SearchWord { text: only, prefix: false }] => only.parse::<i64>().ok(),
-        _ => None,
-    };
-    let in_text_query =
-        |companies: &Vec<CompanyId>| postgres && !f.words.is_empty() && number.is_none() && !companies.is_empty();
-    if let Some(companies) = f.companies.as_ref().filter(|c| !in_text_query(c)) {
-        q = q.filter(any_of(companies.iter().map(|c| tickets::company_id.eq(c.0))));
-    }
-    if let Some(user) = f.concerning {
-        q = q.filter(tickets::requester_id.eq(user.0).or(tickets::contact_id.eq(user.0)));
-    }
-    if !f.statuses.is_empty() {
-        q = q.filter(any_of(f.statuses.iter().map(|s| tickets::status.eq(s.as_str()))));
-    }
-    for hidden in &f.hidden_statuses {
-        q = q.filter(tickets::status.ne(hidden.as_str()));
-    }
-    if let Some(p) = f.priority {
-        q = q.filter(tickets::priority.eq(p.rank()));
-    }
-    if let Some(id) = f.request_type_id {
-        q = q.filter(tickets::request_type_id.eq(id));
-    }
-    if let Some(user) = f.requester_id {
-        q = q.filter(tickets::requester_id.eq(user.0));
-    }
-    if let Some(user) = f.assignee_id {
-        q = q.filter(tickets::assignee_id.eq(user.0));
-    }
-    if let Some(id) = f.queue_id {
-        q = q.filter(tickets::queue_id.eq(id));
-    }
-    if let Some(t) = f.created_from {
-        q = q.filter(tickets::created_at.ge(t.naive_utc()));
-    }
-    if let Some(t) = f.created_to {
-        q = q.filter(tickets::created_at.lt(t.naive_utc()));
-    }
-    if let Some(t) = f.updated_from {
-        q = q.filter(tickets::updated_at.ge(t.naive_utc()));
-    }
-    if let Some(t) = f.updated_to {
-        q = q.filter(tickets::updated_at.lt(t.naive_utc()));
-    }
-    if !f.words.is_empty() {
-        // Both indexes answer the words, within the listed companies (whose tokens they also
-        // hold, see migration 000005); a query that is a number also finds that ticket number.
-        let companies = f.companies.as_deref().unwrap_or_default();
-        let text: TicketCondition = if postgres {
-            let indexed = "(to_tsvector('simple', tickets.title || ' ' || tickets.description) \
-                           || ('company_' || tickets.company_id::text)::tsvector)";
-            let words =
-                sql::<Bool>(&format!("{indexed} @@ (to_tsquery('simple', ")).bind::<Text, _>(pg_query(&f.words));
-            if companies.is_empty() {
-                Box::new(words.sql("))"))
-            } else {
-                let within = companies.iter().map(|c| format!("'company_{}'", c.0)).collect::<Vec<_>>().join(" | ");
-                Box::new(words.sql(") && CAST(").bind::<Text, _>(within).sql(" AS tsquery))"))
+/// The boxed query of [`page`] for backend `$db`, whose name `postgres` tells (a macro rather than
+/// a function generic over the backend: diesel's SQL literals and text binds have no impls for a
+/// generic one).
+macro_rules! page_query {
+    ($db:ty, $f:expr, $postgres:expr) => {{
+        type DB = $db;
+        let (f, postgres): (&TicketFilter, bool) = ($f, $postgres);
+        let mut q = tickets::table.into_boxed::<DB>();
+        // A list of companies is within the tenant already. On SQLite its tenant condition is written
+        // `+tenant_id`, which no index answers, so that SQLite never walks `tickets_tenant_status_idx`
+        // (every ticket of the tenant in that status) instead of the companies' own indexes: without
+        // statistics it did, 0.25 -> 10 ms. PostgreSQL always has statistics, and would misjudge the
+        // expression: it then counted 6 rows for a company of 220,000 and sorted them all (890 ms).
+        q = match &f.companies {
+            Some(companies) if !companies.is_empty() && !postgres => {
+                q.filter(Unindexed::new(tickets::tenant_id).eq(f.tenant.0))
             }
-        } else {
-            let mut query = format!("{{title description}} : ({})", fts5_query(&f.words));
-            if !companies.is_empty() {
-                let within = companies.iter().map(|c| format!("c{}", c.0)).collect::<Vec<_>>().join(" OR ");
-                query = format!("{query} AND company : ({within})");
-            }
-            Box::new(
-                sql::<Bool>("tickets.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ")
-                    .bind::<Text, _>(query)
-                    .sql(")"),
-            )
+            _ => q.filter(tickets::tenant_id.eq(f.tenant.0)),
         };
-        q = match number {
-            Some(number) => q.filter(tickets::number.eq(number).or(text)),
-            None => q.filter(text),
+        // Companies and statuses as chains of `=` / `<>` rather than `IN` lists: diesel prepares a
+        // statement with an `IN` list anew on every run (and PostgreSQL plans it anew, about 1 ms for
+        // a page), while these are cached per connection by their text, one per number of values.
+        // A PostgreSQL search by words only leaves the companies to the text index, whose query names
+        // them: given them here too, it also intersected each company's bitmap from
+        // `tickets_company_idx` (a company of 180,000 tickets: 27 ms against 6.5 ms). A number also
+        // finds a ticket outside the index, so that search keeps them.
+        let number = match f.words.as_slice() {
+            [SearchWord { text: only, prefix: false }] => only.parse::<i64>().ok(),
+            _ => None,
         };
-    }
-    match f.sort {
-        SortKey::Created => {
-            if let Some(at) = f.after {
-                q = if f.descending { q.filter(tickets::id.lt(at.id)) } else { q.filter(tickets::id.gt(at.id)) };
-            }
-            q = if f.descending { q.order(tickets::id.desc()) } else { q.order(tickets::id.asc()) };
+        let in_text_query =
+            |companies: &Vec<CompanyId>| postgres && !f.words.is_empty() && number.is_none() && !companies.is_empty();
+        if let Some(companies) = f.companies.as_ref().filter(|c| !in_text_query(c)) {
+            q = q.filter(any_of(companies.iter().map(|c| tickets::company_id.eq(c.0))));
         }
-        SortKey::Priority => {
-            if let Some(at) = f.after {
-                let rank = i32::try_from(at.key).unwrap_or_default();
-                q = if f.descending {
-                    q.filter(tickets::priority.lt(rank).or(tickets::priority.eq(rank).and(tickets::id.lt(at.id))))
+        if let Some(user) = f.concerning {
+            q = q.filter(tickets::requester_id.eq(user.0).or(tickets::contact_id.eq(user.0)));
+        }
+        if !f.statuses.is_empty() {
+            q = q.filter(any_of(f.statuses.iter().map(|s| tickets::status.eq(s.as_str()))));
+        }
+        for hidden in &f.hidden_statuses {
+            q = q.filter(tickets::status.ne(hidden.as_str()));
+        }
+        if let Some(p) = f.priority {
+            q = q.filter(tickets::priority.eq(p.rank()));
+        }
+        if let Some(id) = f.request_type_id {
+            q = q.filter(tickets::request_type_id.eq(id));
+        }
+        if let Some(user) = f.requester_id {
+            q = q.filter(tickets::requester_id.eq(user.0));
+        }
+        if let Some(user) = f.assignee_id {
+            q = q.filter(tickets::assignee_id.eq(user.0));
+        }
+        if let Some(id) = f.queue_id {
+            q = q.filter(tickets::queue_id.eq(id));
+        }
+        if let Some(t) = f.created_from {
+            q = q.filter(tickets::created_at.ge(t.naive_utc()));
+        }
+        if let Some(t) = f.created_to {
+            q = q.filter(tickets::created_at.lt(t.naive_utc()));
+        }
+        if let Some(t) = f.updated_from {
+            q = q.filter(tickets::updated_at.ge(t.naive_utc()));
+        }
+        if let Some(t) = f.updated_to {
+            q = q.filter(tickets::updated_at.lt(t.naive_utc()));
+        }
+        if !f.words.is_empty() {
+            // Both indexes answer the words, within the listed companies (whose tokens they also
+            // hold, see migration 000005); a query that is a number also finds that ticket number.
+            let companies = f.companies.as_deref().unwrap_or_default();
+            let text: TicketCondition<DB> = if postgres {
+                let indexed = "(to_tsvector('simple', tickets.title || ' ' || tickets.description) \
+                               || ('company_' || tickets.company_id::text)::tsvector)";
+                let words =
+                    sql::<Bool>(&format!("{indexed} @@ (to_tsquery('simple', ")).bind::<Text, _>(pg_query(&f.words));
+                if companies.is_empty() {
+                    Box::new(words.sql("))"))
                 } else {
-                    q.filter(tickets::priority.gt(rank).or(tickets::priority.eq(rank).and(tickets::id.gt(at.id))))
-                };
-            }
-            q = if f.descending {
-                q.order((tickets::priority.desc(), tickets::id.desc()))
+                    let within = companies.iter().map(|c| format!("'company_{}'", c.0)).collect::<Vec<_>>().join(" | ");
+                    Box::new(words.sql(") && CAST(").bind::<Text, _>(within).sql(" AS tsquery))"))
+                }
             } else {
-                q.order((tickets::priority.asc(), tickets::id.asc()))
+                let mut query = format!("{{title description}} : ({})", fts5_query(&f.words));
+                if !companies.is_empty() {
+                    let within = companies.iter().map(|c| format!("c{}", c.0)).collect::<Vec<_>>().join(" OR ");
+                    query = format!("{query} AND company : ({within})");
+                }
+                Box::new(
+                    sql::<Bool>("tickets.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ")
+                        .bind::<Text, _>(query)
+                        .sql(")"),
+                )
+            };
+            q = match number {
+                Some(number) => q.filter(tickets::number.eq(number).or(text)),
+                None => q.filter(text),
             };
         }
-        SortKey::Updated => {
-            if let Some(at) = f.after {
-                let t = from_micros(at.key);
+        match f.sort {
+            SortKey::Created => {
+                if let Some(at) = f.after {
+                    q = if f.descending { q.filter(tickets::id.lt(at.id)) } else { q.filter(tickets::id.gt(at.id)) };
+                }
+                q = if f.descending { q.order(tickets::id.desc()) } else { q.order(tickets::id.asc()) };
+            }
+            SortKey::Priority => {
+                if let Some(at) = f.after {
+                    let rank = i32::try_from(at.key).unwrap_or_default();
+                    q = if f.descending {
+                        q.filter(tickets::priority.lt(rank).or(tickets::priority.eq(rank).and(tickets::id.lt(at.id))))
+                    } else {
+                        q.filter(tickets::priority.gt(rank).or(tickets::priority.eq(rank).and(tickets::id.gt(at.id))))
+                    };
+                }
                 q = if f.descending {
-                    q.filter(tickets::updated_at.lt(t).or(tickets::updated_at.eq(t).and(tickets::id.lt(at.id))))
+                    q.order((tickets::priority.desc(), tickets::id.desc()))
                 } else {
-                    q.filter(tickets::updated_at.gt(t).or(tickets::updated_at.eq(t).and(tickets::id.gt(at.id))))
+                    q.order((tickets::priority.asc(), tickets::id.asc()))
                 };
             }
-            q = if f.descending {
-                q.order((tickets::updated_at.desc(), tickets::id.desc()))
-            } else {
-                q.order((tickets::updated_at.asc(), tickets::id.asc()))
-            };
+            SortKey::Updated => {
+                if let Some(at) = f.after {
+                    let t = from_micros(at.key);
+                    q = if f.descending {
+                        q.filter(tickets::updated_at.lt(t).or(tickets::updated_at.eq(t).and(tickets::id.lt(at.id))))
+                    } else {
+                        q.filter(tickets::updated_at.gt(t).or(tickets::updated_at.eq(t).and(tickets::id.gt(at.id))))
+                    };
+                }
+                q = if f.descending {
+                    q.order((tickets::updated_at.desc(), tickets::id.desc()))
+                } else {
+                    q.order((tickets::updated_at.asc(), tickets::id.asc()))
+                };
+            }
         }
-    }
-    Ok(q.limit(f.limit + 1).select(TicketRow::as_select()).load(conn)?)
+        q
+    }};
 }
 
-type SqlBackend = <DbConnection as Connection>::Backend;
+/// The first `limit + 1` rows of the list `f` describes, in its order.
+///
+/// Built and run on the backend's own connection (`per_backend!`): through the `MultiConnection`
+/// a boxed query is rendered to SQL text again at every run to find its cached statement, about a
+/// tenth of a page's CPU on SQLite.
+fn page(conn: &mut DbConnection, f: &TicketFilter) -> Result<Vec<TicketRow>> {
+    let rows = match conn {
+        DbConnection::Pg(c) => {
+            page_query!(diesel::pg::Pg, f, true).limit(f.limit + 1).select(TicketRow::as_select()).load(c)
+        }
+        DbConnection::Sqlite(c) => {
+            page_query!(diesel::sqlite::Sqlite, f, false).limit(f.limit + 1).select(TicketRow::as_select()).load(c)
+        }
+    };
+    Ok(rows?)
+}
 
 // `+column`: the column's value, which no index answers. Written as an operator rather than a SQL
 // literal because diesel prepares any statement holding a literal anew on every run (on SQLite
 // about 50 µs a page).
 diesel::prefix_operator!(Unindexed, "+", BigInt);
 
-type TicketCondition = Box<dyn BoxableExpression<tickets::table, SqlBackend, SqlType = Bool>>;
+type TicketCondition<DB> = Box<dyn BoxableExpression<tickets::table, DB, SqlType = Bool>>;
 
 /// The conditions joined with OR; an empty list matches nothing.
-fn any_of<E>(conditions: impl IntoIterator<Item = E>) -> TicketCondition
+fn any_of<DB, E>(conditions: impl IntoIterator<Item = E>) -> TicketCondition<DB>
 where
-    E: BoxableExpression<tickets::table, SqlBackend, SqlType = Bool> + 'static,
+    DB: Backend + 'static,
+    E: BoxableExpression<tickets::table, DB, SqlType = Bool> + 'static,
+    diesel::dsl::Or<TicketCondition<DB>, TicketCondition<DB>>: BoxableExpression<tickets::table, DB, SqlType = Bool>,
+    diesel::expression::SqlLiteral<Bool>: BoxableExpression<tickets::table, DB, SqlType = Bool>,
 {
     conditions
         .into_iter()
-        .fold(None::<TicketCondition>, |all, c| {
-            let c: TicketCondition = Box::new(c);
+        .fold(None::<TicketCondition<DB>>, |all, c| {
+            let c: TicketCondition<DB> = Box::new(c);
             Some(match all {
                 None => c,
                 Some(all) => Box::new(all.or(c)),
