@@ -10,8 +10,8 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 
-use crate::db::per_backend;
-use crate::schema::{tenants, ticket_counters, ticket_events, ticket_notes, ticket_settings, tickets, users};
+use crate::db::{per_backend, Prepared};
+use crate::schema::{tenants, ticket_events, ticket_notes, ticket_settings, tickets, users};
 use crate::session::AccessVersion;
 use crate::stamp::Stamp;
 use crate::{utc, DbConnection, Error, Result};
@@ -127,21 +127,53 @@ pub fn put_settings(
     crate::tenants::bump_catalog_version(conn, tenant)
 }
 
-/// The counter upsert: the tenant's next ticket number, holding the counter row until the
-/// transaction ends, so that concurrent creations queue on it instead of sharing a number.
-/// Spelled per backend, as diesel's MultiBackend has no `on_conflict`.
-macro_rules! take_number {
-    ($c:expr, $tenant:expr) => {
-        diesel::insert_into(ticket_counters::table)
-            .values((ticket_counters::tenant_id.eq($tenant.0), ticket_counters::next_number.eq(2_i64)))
-            .on_conflict(ticket_counters::tenant_id)
-            .do_update()
-            .set(ticket_counters::next_number.eq(ticket_counters::next_number + 1))
-            .returning(ticket_counters::next_number)
-            .get_result::<i64>($c)
-            .map(|next| next - 1)
+/// Declares `$name(i64)`: the statement `$before ? $after`, with one BIGINT parameter, returning
+/// one BIGINT. diesel prepares upserts and `sql_query` anew at every run (parsed, and on
+/// PostgreSQL planned); a statement of a type of its own is prepared once per connection and kept
+/// in diesel's statement cache, keyed by that type.
+macro_rules! cached_statement {
+    ($name:ident, $before:expr, $after:expr) => {
+        #[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+        struct $name(i64);
+
+        impl<DB> diesel::query_builder::QueryFragment<DB> for $name
+        where
+            DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<BigInt>,
+            i64: diesel::serialize::ToSql<BigInt, DB>,
+        {
+            fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, DB>) -> QueryResult<()> {
+                out.push_sql($before);
+                out.push_bind_param::<BigInt, _>(&self.0)?;
+                out.push_sql($after);
+                Ok(())
+            }
+        }
+
+        impl diesel::query_builder::Query for $name {
+            type SqlType = BigInt;
+        }
+
+        impl<C> RunQueryDsl<C> for $name {}
     };
 }
+
+// The counter upsert: the tenant's next ticket number, holding the counter row until the
+// transaction ends, so that concurrent creations queue on it instead of sharing a number.
+cached_statement!(
+    TakeNumber,
+    "INSERT INTO ticket_counters (tenant_id, next_number) VALUES (",
+    ", 2) ON CONFLICT (tenant_id) DO UPDATE SET next_number = ticket_counters.next_number + 1 RETURNING next_number"
+);
+
+// The same upsert in a transaction of its own that does not wait for its WAL flush (see
+// `reserve_number`).
+cached_statement!(
+    ReserveNumber,
+    "WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', true)), \
+     counted AS (INSERT INTO ticket_counters (tenant_id, next_number) VALUES (",
+    ", 2) ON CONFLICT (tenant_id) DO UPDATE SET next_number = ticket_counters.next_number + 1 \
+     RETURNING next_number) SELECT next_number FROM counted, unflushed"
+);
 
 /// On PostgreSQL, takes the tenant's next ticket number ahead of the creating transaction, in a
 /// transaction of its own; on SQLite `None`: the number is taken in the creating transaction.
@@ -159,27 +191,14 @@ macro_rules! take_number {
 /// any transaction, or it would leave the caller's commit unflushed.
 pub fn reserve_number(conn: &mut DbConnection, tenant: TenantId) -> Result<Option<i64>> {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
-    #[derive(QueryableByName)]
-    struct Counted {
-        #[diesel(sql_type = BigInt)]
-        next_number: i64,
-    }
     match conn {
         DbConnection::Pg(c) => {
             debug_assert!(
                 matches!(AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth(), Ok(None)),
                 "reserve_number inside a transaction"
             );
-            let counted: Counted = diesel::sql_query(
-                "WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', true)), \
-                 counted AS (INSERT INTO ticket_counters (tenant_id, next_number) VALUES ($1, 2) \
-                 ON CONFLICT (tenant_id) DO UPDATE SET next_number = ticket_counters.next_number + 1 \
-                 RETURNING next_number) \
-                 SELECT next_number FROM counted, unflushed",
-            )
-            .bind::<BigInt, _>(tenant.0)
-            .get_result(c)?;
-            Ok(Some(counted.next_number - 1))
+            let next: i64 = ReserveNumber(tenant.0).get_result(c)?;
+            Ok(Some(next - 1))
         }
         DbConnection::Sqlite(_) => Ok(None),
     }
@@ -224,29 +243,31 @@ pub fn create(conn: &mut DbConnection, new: NewTicket, actor: Option<UserId>, no
     let now = ticket_time(now);
     let number = match new.number {
         Some(reserved) => reserved,
-        None => per_backend!(conn, |c| take_number!(c, new.tenant_id))?,
+        None => per_backend!(conn, |c| TakeNumber(new.tenant_id.0).get_result::<i64>(c))? - 1,
     };
     let custom_values = json(&new.custom_values)?;
-    let id: i64 = per_backend!(conn, |c| diesel::insert_into(tickets::table)
-        .values((
-            tickets::tenant_id.eq(new.tenant_id.0),
-            tickets::company_id.eq(new.company_id.0),
-            tickets::number.eq(number),
-            tickets::title.eq(&new.title),
-            tickets::description.eq(&new.description),
-            tickets::status.eq(Status::New.as_str()),
-            tickets::priority.eq(new.priority.rank()),
-            tickets::provider_priority.eq(new.provider_priority.map(Priority::rank)),
-            tickets::request_type_id.eq(new.request_type_id),
-            tickets::requester_id.eq(new.requester_id.0),
-            tickets::contact_id.eq(new.contact_id.map(|u| u.0)),
-            tickets::device_id.eq(new.device_id),
-            tickets::custom_values.eq(&custom_values),
-            tickets::created_at.eq(now.naive_utc()),
-            tickets::updated_at.eq(now.naive_utc()),
-        ))
-        .returning(tickets::id)
-        .get_result(c))?;
+    let id: i64 = per_backend!(conn, |c| Prepared(
+        diesel::insert_into(tickets::table)
+            .values((
+                tickets::tenant_id.eq(new.tenant_id.0),
+                tickets::company_id.eq(new.company_id.0),
+                tickets::number.eq(number),
+                tickets::title.eq(&new.title),
+                tickets::description.eq(&new.description),
+                tickets::status.eq(Status::New.as_str()),
+                tickets::priority.eq(new.priority.rank()),
+                tickets::provider_priority.eq(new.provider_priority.map(Priority::rank)),
+                tickets::request_type_id.eq(new.request_type_id),
+                tickets::requester_id.eq(new.requester_id.0),
+                tickets::contact_id.eq(new.contact_id.map(|u| u.0)),
+                tickets::device_id.eq(new.device_id),
+                tickets::custom_values.eq(&custom_values),
+                tickets::created_at.eq(now.naive_utc()),
+                tickets::updated_at.eq(now.naive_utc()),
+            ))
+            .returning(tickets::id)
+    )
+    .get_result(c))?;
     let ticket = Ticket {
         id,
         tenant_id: new.tenant_id,
@@ -721,19 +742,18 @@ pub fn record_events(
     now: DateTime<Utc>,
 ) -> Result<()> {
     for change in changes {
-        per_backend!(conn, |c| diesel::insert_into(ticket_events::table)
-            .values((
-                ticket_events::tenant_id.eq(ticket.tenant_id.0),
-                ticket_events::ticket_id.eq(ticket.id),
-                ticket_events::actor_id.eq(actor.map(|u| u.0)),
-                ticket_events::kind.eq(change.kind),
-                ticket_events::field.eq(&change.field),
-                ticket_events::old_value.eq(&change.old_value),
-                ticket_events::new_value.eq(&change.new_value),
-                ticket_events::internal.eq(change.internal),
-                ticket_events::created_at.eq(now.naive_utc()),
-            ))
-            .execute(c))?;
+        per_backend!(conn, |c| Prepared(diesel::insert_into(ticket_events::table).values((
+            ticket_events::tenant_id.eq(ticket.tenant_id.0),
+            ticket_events::ticket_id.eq(ticket.id),
+            ticket_events::actor_id.eq(actor.map(|u| u.0)),
+            ticket_events::kind.eq(change.kind),
+            ticket_events::field.eq(&change.field),
+            ticket_events::old_value.eq(&change.old_value),
+            ticket_events::new_value.eq(&change.new_value),
+            ticket_events::internal.eq(change.internal),
+            ticket_events::created_at.eq(now.naive_utc()),
+        )))
+        .execute(c))?;
     }
     Ok(())
 }
