@@ -148,7 +148,6 @@ impl Caller {
         conn: &mut clientdesk_persistence::DbConnection,
         version: Option<AccessVersion>,
     ) -> Result<Auth, ApiError> {
-        let version = version.filter(|_| self.claimed().is_some());
         let auth = load(conn, self.credential, &self.sessions, self.catalogs, version)?;
         if auth.principal.read_only && self.writes {
             return Err(ApiError::Forbidden("This API token is read-only."));
