@@ -37,6 +37,22 @@ fn ids(items: &[Value]) -> Vec<i64> {
     items.iter().map(|t| t["id"].as_i64().unwrap()).collect()
 }
 
+/// Whether `items` are in the order `sort` names, read off their own fields (ties by id).
+fn in_order(items: &[Value], sort: &str) -> bool {
+    let key = |t: &Value| {
+        let rank = match sort.trim_start_matches('-') {
+            "created" => 0,
+            "updated" => {
+                chrono::DateTime::parse_from_rfc3339(t["updated_at"].as_str().unwrap()).unwrap().timestamp_micros()
+            }
+            _ => ["low", "normal", "high", "urgent"].iter().position(|p| t["priority"] == *p).unwrap() as i64,
+        };
+        (rank, t["id"].as_i64().unwrap())
+    };
+    let descending = sort.starts_with('-');
+    items.windows(2).all(|w| if descending { key(&w[0]) > key(&w[1]) } else { key(&w[0]) < key(&w[1]) })
+}
+
 on_both!(filters_and_sorts, |app: TestApp| async move {
     let admin = app.token("admin@demo.example").await;
     let plus = app.token("pat.plus@demo.example").await;
@@ -121,7 +137,9 @@ on_both!(cursor_paging_walks_every_ticket_once_in_every_sort, |app: TestApp| asy
         for sort in SORTS {
             let sep = if path.contains('?') { '&' } else { '?' };
             let sorted = format!("{path}{sep}sort={sort}");
-            let whole = ids(&items(&app, token, &sorted).await);
+            let listed = items(&app, token, &sorted).await;
+            assert!(in_order(&listed, sort), "{sorted}: {listed:?}");
+            let whole = ids(&listed);
             for limit in [1, 2, 3] {
                 let walked = walk(&app, token, &sorted, limit).await;
                 assert_eq!(walked, whole, "{sorted} by {limit}");
