@@ -191,6 +191,12 @@ on_both!(ticket_reads_on_one_server_follow_access_changed_on_the_other_at_once, 
     for path in &reads {
         ok(app.get(path, &plus).await).await;
     }
+    let list = format!("/api/v1/companies/{contoso}/tickets");
+    let listed = || async {
+        let page = ok(app.get(&list, &plus).await).await;
+        page["items"].as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect::<Vec<_>>()
+    };
+    assert!(listed().await.contains(&drucker), "the subsidiary's ticket is listed");
 
     // Subsidiary tickets switched off at Contoso on the other server: gone here at once.
     let path = format!("/api/v1/companies/{contoso}/settings");
@@ -198,19 +204,35 @@ on_both!(ticket_reads_on_one_server_follow_access_changed_on_the_other_at_once, 
     overrides["subsidiary_tickets_visible"] = json!(false);
     let res = client.put(format!("{other}{path}")).bearer_auth(&admin).json(&overrides).send().await.unwrap();
     assert_eq!(res.status(), 200);
+    // (The list first: a read that finds the session stale loads it again for the next request.)
+    assert!(!listed().await.contains(&drucker), "no longer listed");
     for path in &reads {
         assert_eq!(app.get(path, &plus).await.status(), 404, "{path}");
     }
     // And back on, there again.
     company_settings(&app, &admin, contoso, json!({"subsidiary_tickets_visible": true})).await;
+    assert!(listed().await.contains(&drucker));
     ok(app.get(&ticket(drucker), &plus).await).await;
 
-    // The user disabled on the other server: refused here, for a ticket that exists and for one
-    // that does not.
+    // The user disabled on the other server: refused here, for a list, a ticket that exists and
+    // one that does not.
     let id = my_id(&app, &plus).await;
-    let res = client.post(format!("{other}/api/v1/users/{id}/disable")).bearer_auth(&admin).send().await.unwrap();
-    assert_eq!(res.status(), 200);
-    for path in [ticket(drucker), ticket(i64::from(i32::MAX))] {
+    let on_other = |action: &'static str| {
+        let url = format!("{other}/api/v1/users/{id}/{action}");
+        let (client, admin) = (client.clone(), admin.clone());
+        async move { assert_eq!(client.post(url).bearer_auth(&admin).send().await.unwrap().status(), 200) }
+    };
+    on_other("disable").await;
+    for path in [list.clone(), ticket(drucker), ticket(i64::from(i32::MAX))] {
         assert_eq!(app.get(&path, &plus).await.status(), 401, "{path}");
     }
+    // A list that finds nothing (no requester has this id) reads no versions with its page: enabled
+    // again (and signed in again: disabling revoked the token), it answers; disabled again, it
+    // refuses.
+    let empty = format!("{list}?requester_id={}", i32::MAX);
+    on_other("enable").await;
+    let plus = app.token("pat.plus@demo.example").await;
+    assert_eq!(ok(app.get(&empty, &plus).await).await["items"], json!([]));
+    on_other("disable").await;
+    assert_eq!(app.get(&empty, &plus).await.status(), 401);
 });

@@ -18,13 +18,13 @@ use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::principal::{AuthMethod, CompanyAccess, Principal, PrincipalKind};
 use clientdesk_domain::roles::{Permission, Role, RoleSet};
 use clientdesk_domain::settings::PortalSettings;
-use clientdesk_persistence::session::AccessVersion;
-use clientdesk_persistence::{rmm, tokens};
+use clientdesk_persistence::session::{self, AccessVersion};
+use clientdesk_persistence::{rmm, tokens, DbConnection};
 
 use crate::auth::secrets::{fingerprint, API_TOKEN_PREFIX};
 use crate::errors::ApiError;
 use crate::routes::tickets::catalog_cache::CatalogCache;
-use crate::session_cache::SessionCache;
+use crate::session_cache::{Check, SessionCache};
 use crate::state::AppState;
 
 /// One of the caller's companies, with its roles there and the settings in force.
@@ -46,6 +46,8 @@ pub struct Auth {
     pub companies: Vec<MemberCompany>,
     /// The server's ticket catalogue cache (see `routes::tickets::catalog_cache`).
     pub catalogs: Arc<CatalogCache>,
+    /// The versions of the session this was loaded from (see `Caller::read_with`).
+    version: Option<AccessVersion>,
 }
 
 impl Auth {
@@ -137,18 +139,43 @@ impl Caller {
     }
 
     /// Loads the caller's session and refuses what its token may not do.
-    pub fn authenticate(self, conn: &mut clientdesk_persistence::DbConnection) -> Result<Auth, ApiError> {
-        self.authenticate_as_of(conn, None)
+    pub fn authenticate(self, conn: &mut DbConnection) -> Result<Auth, ApiError> {
+        self.check(conn, Check::Now)
     }
 
     /// [`Self::authenticate`], with the session's versions as the handler's query read them for the
     /// user and tenant of [`Self::claimed`]: a cached session is then checked without a query.
-    pub fn authenticate_as_of(
+    pub fn authenticate_as_of(self, conn: &mut DbConnection, version: Option<AccessVersion>) -> Result<Auth, ApiError> {
+        self.check(conn, version.map_or(Check::Now, Check::AsRead))
+    }
+
+    /// Runs `step`, a read whose query also reads the versions of the caller's session (`None`
+    /// when it read no row), with a cached session trusted until that query has run: the session
+    /// is checked without a statement of its own. When the versions differ from the ones the
+    /// session was cached at, or `step` fails (which a stale session may have caused), the
+    /// caller is authenticated as usual and `step` runs again. So `step` must not write.
+    pub fn read_with<T>(
         self,
-        conn: &mut clientdesk_persistence::DbConnection,
-        version: Option<AccessVersion>,
-    ) -> Result<Auth, ApiError> {
-        let auth = load(conn, self.credential, &self.sessions, self.catalogs, version)?;
+        conn: &mut DbConnection,
+        step: impl Fn(&mut DbConnection, &Auth) -> Result<(T, Option<AccessVersion>), ApiError>,
+    ) -> Result<T, ApiError> {
+        if let Some((user, _)) = self.claimed() {
+            if let Ok(auth) = self.check(conn, Check::Later) {
+                if let Ok((value, read)) = step(conn, &auth) {
+                    // No row read, no versions: read them now.
+                    let read = read.or_else(|| session::version(conn, user).ok());
+                    if read.is_some() && read == auth.version {
+                        return Ok(value);
+                    }
+                }
+            }
+        }
+        let auth = self.authenticate(conn)?;
+        Ok(step(conn, &auth)?.0)
+    }
+
+    fn check(&self, conn: &mut DbConnection, check: Check) -> Result<Auth, ApiError> {
+        let auth = load(conn, &self.credential, &self.sessions, self.catalogs.clone(), check)?;
         if auth.principal.read_only && self.writes {
             return Err(ApiError::Forbidden("This API token is read-only."));
         }
@@ -188,18 +215,20 @@ impl FromRequest for Auth {
 }
 
 fn load(
-    conn: &mut clientdesk_persistence::DbConnection,
-    credential: Credential,
+    conn: &mut DbConnection,
+    credential: &Credential,
     sessions: &SessionCache,
     catalogs: Arc<CatalogCache>,
-    version: Option<AccessVersion>,
+    check: Check,
 ) -> Result<Auth, ApiError> {
     let now = Utc::now();
     let revoked = || ApiError::Unauthorized("The token is no longer valid. Sign in again.");
     let (user_id, amr, read_only, expected, device) = match credential {
-        Credential::Access { user, tenant, amr, ver, device } => (user, amr, false, Some((tenant, ver)), device),
+        Credential::Access { user, tenant, amr, ver, device } => {
+            (*user, amr.clone(), false, Some((*tenant, *ver)), *device)
+        }
         Credential::ApiToken(hash) => {
-            let token = tokens::find_api_token(conn, &hash).map_err(|_| revoked())?;
+            let token = tokens::find_api_token(conn, hash).map_err(|_| revoked())?;
             if token.revoked_at.is_some() || token.expires_at <= now {
                 return Err(revoked());
             }
@@ -210,7 +239,7 @@ fn load(
             (token.user_id, vec![AuthMethod::ApiToken], token.read_only, None, None)
         }
     };
-    let session = match sessions.get(conn, user_id, version) {
+    let session = match sessions.get(conn, user_id, check) {
         Err(clientdesk_persistence::Error::NotFound) => return Err(revoked()),
         other => other?,
     };
@@ -239,13 +268,14 @@ fn load(
         tenant: session.tenant.clone(),
         companies,
         catalogs,
+        version: session.version,
     })
 }
 
 /// An agent session reaches one company, the device's, as a `portal_user` there (its own
 /// tickets), and only while the device is still the user's and the integration is on.
 fn agent_scope(
-    conn: &mut clientdesk_persistence::DbConnection,
+    conn: &mut DbConnection,
     tenant: &Tenant,
     user: UserId,
     device: i64,

@@ -1,10 +1,12 @@
 //! The callers' sessions (the user, its tenant, its companies with the settings in force and the
 //! companies whose tickets each membership reaches), kept per server process as of their access
 //! versions (`clientdesk_persistence::session`). A request reads the two versions, two
-//! primary-key lookups, and loads the session again only when one of them moved. The versions are raised by triggers in the transaction of every change, so a
-//! disabled user, a new role or a company's portal switched off is seen at once by every process.
-//! Loading a session was about a fifth of a ticket read's CPU on SQLite (a four-table join, its
-//! timestamps, two JSON settings documents and their merge).
+//! primary-key lookups, and loads the session again only when one of them moved; the hot reads
+//! read them within their own query (a ticket, a list page: see [`Check`]). The versions are
+//! raised by triggers in the transaction of every change, so a disabled user, a new role or a
+//! company's portal switched off is seen at once by every process. Loading a session was about a
+//! fifth of a ticket read's CPU on SQLite (a four-table join, its timestamps, two JSON settings
+//! documents and their merge).
 
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -25,7 +27,8 @@ pub struct CachedSession {
     pub tenant: Tenant,
     /// Portal users only: the companies whose portal is enabled.
     pub companies: Vec<MemberCompany>,
-    version: Option<AccessVersion>,
+    /// The versions it was loaded at; `None` keeps it out of the cache.
+    pub version: Option<AccessVersion>,
 }
 
 /// An LRU of sessions by user; with no room (`CLIENTDESK_SESSION_CACHE=0`) every request loads
@@ -39,24 +42,19 @@ impl SessionCache {
         Self { entries: NonZeroUsize::new(entries).map(|n| Mutex::new(LruCache::new(n))) }
     }
 
-    /// The user's session as the database has it now; `NotFound` once the user is gone. `read` is
-    /// the session's versions as the request's own query has just read them (see
-    /// `tickets::get_named`); without them they are read here.
-    pub fn get(
-        &self,
-        conn: &mut DbConnection,
-        user: UserId,
-        read: Option<AccessVersion>,
-    ) -> Result<Arc<CachedSession>> {
+    /// The user's session as the database has it now, or as of the versions `check` says;
+    /// `NotFound` once the user is gone.
+    pub fn get(&self, conn: &mut DbConnection, user: UserId, check: Check) -> Result<Arc<CachedSession>> {
         let Some(entries) = &self.entries else {
             return load(conn, user).map(Arc::new);
         };
-        let current = match read {
-            Some(version) => version,
-            None => session::version(conn, user)?,
+        let current = match check {
+            Check::Now => Some(session::version(conn, user)?),
+            Check::AsRead(version) => Some(version),
+            Check::Later => None,
         };
         let cached = entries.lock().unwrap_or_else(PoisonError::into_inner).get(&user).cloned();
-        if let Some(cached) = cached.filter(|c| c.version == Some(current)) {
+        if let Some(cached) = cached.filter(|c| current.is_none() || c.version == current) {
             return Ok(cached);
         }
         // Kept under the versions its first statement read. What `load` reads after it (the
@@ -68,6 +66,18 @@ impl SessionCache {
         }
         Ok(fresh)
     }
+}
+
+/// How a request checks that a cached session is still current.
+#[derive(Debug, Clone, Copy)]
+pub enum Check {
+    /// Reads the session's versions now.
+    Now,
+    /// Against the versions the request's own query has just read (see `tickets::get_named`).
+    AsRead(AccessVersion),
+    /// Not yet: the request's own query reads the versions later, and the request compares them
+    /// with [`CachedSession::version`] (see `Caller::read_with`).
+    Later,
 }
 
 fn load(conn: &mut DbConnection, user: UserId) -> Result<CachedSession> {

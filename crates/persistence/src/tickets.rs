@@ -445,16 +445,25 @@ fn from_micros(us: i64) -> NaiveDateTime {
 }
 
 /// One page of tickets and the position to continue after, if more follow.
-pub fn list(conn: &mut DbConnection, f: &TicketFilter) -> Result<(Vec<Ticket>, Option<Position>)> {
+pub type Page = (Vec<Ticket>, Option<Position>);
+
+/// One page of the list `f` describes, and the access versions of `reader`'s session as the
+/// page's query read them (`None` when it found no ticket, or once the user is gone): a caller
+/// whose session is cached checks it without a statement of its own (see `session_cache`).
+pub fn list(conn: &mut DbConnection, f: &TicketFilter, reader: UserId) -> Result<(Page, Option<AccessVersion>)> {
     let mut rows = match f.companies.as_deref() {
-        Some(companies) if companies.len() > 1 && f.words.is_empty() => merged_page(conn, f, companies)?,
-        _ => page(conn, f)?,
+        Some(companies) if companies.len() > 1 && f.words.is_empty() => merged_page(conn, f, companies, reader)?,
+        _ => page(conn, f, reader)?,
     };
+    let version = rows
+        .first()
+        .and_then(|(_, user, tenant)| user.zip(*tenant))
+        .map(|(user, tenant)| AccessVersion { user, tenant });
     let more = rows.len() as i64 > f.limit;
     rows.truncate(f.limit as usize);
-    let next = rows.last().filter(|_| more).map(|last| position(f.sort, last));
-    let tickets = rows.into_iter().map(Ticket::try_from).collect::<Result<Vec<_>>>()?;
-    Ok((tickets, next))
+    let next = rows.last().filter(|_| more).map(|(last, ..)| position(f.sort, last));
+    let tickets = rows.into_iter().map(|(row, ..)| Ticket::try_from(row)).collect::<Result<Vec<_>>>()?;
+    Ok(((tickets, next), version))
 }
 
 /// Where `row` stands in a list sorted by `sort`: ordering positions orders the rows.
@@ -618,19 +627,38 @@ macro_rules! page_query {
     }};
 }
 
+/// A ticket of a page, with the access versions of the reader's session (see [`list`]).
+type PageRow = (TicketRow, Option<i64>, Option<i64>);
+
+/// The selection of a [`PageRow`] for `$reader` of `$tenant`: two subqueries of constants, which
+/// both databases evaluate once, not for each row.
+macro_rules! page_row {
+    ($tenant:expr, $reader:expr) => {
+        (
+            TicketRow::as_select(),
+            users::table
+                .filter(users::id.eq($reader.0))
+                .filter(users::tenant_id.eq($tenant.0))
+                .select(users::access_version)
+                .single_value(),
+            tenants::table.filter(tenants::id.eq($tenant.0)).select(tenants::access_version).single_value(),
+        )
+    };
+}
+
 /// The first `limit + 1` rows of the list `f` describes, in its order.
 ///
 /// Built and run on the backend's own connection (`per_backend!`): through the `MultiConnection`
 /// a boxed query is rendered to SQL text again at every run to find its cached statement, about a
 /// tenth of a page's CPU on SQLite.
-fn page(conn: &mut DbConnection, f: &TicketFilter) -> Result<Vec<TicketRow>> {
+fn page(conn: &mut DbConnection, f: &TicketFilter, reader: UserId) -> Result<Vec<PageRow>> {
     let rows = match conn {
         DbConnection::Pg(c) => {
-            page_query!(diesel::pg::Pg, f, true, true).limit(f.limit + 1).select(TicketRow::as_select()).load(c)
+            page_query!(diesel::pg::Pg, f, true, true).limit(f.limit + 1).select(page_row!(f.tenant, reader)).load(c)
         }
         DbConnection::Sqlite(c) => page_query!(diesel::sqlite::Sqlite, f, false, true)
             .limit(f.limit + 1)
-            .select(TicketRow::as_select())
+            .select(page_row!(f.tenant, reader))
             .load(c),
     };
     Ok(rows?)
@@ -651,7 +679,12 @@ fn page(conn: &mut DbConnection, f: &TicketFilter) -> Result<Vec<TicketRow>> {
 /// - PostgreSQL needs each arm's own `ORDER BY … LIMIT` (`Merge Append` of two limited index
 ///   scans). Without them its generic plan appended every match of both companies and sorted
 ///   them (664 rows, 100 ms when cold).
-fn merged_page(conn: &mut DbConnection, f: &TicketFilter, companies: &[CompanyId]) -> Result<Vec<TicketRow>> {
+fn merged_page(
+    conn: &mut DbConnection,
+    f: &TicketFilter,
+    companies: &[CompanyId],
+    reader: UserId,
+) -> Result<Vec<PageRow>> {
     let arms: Vec<TicketFilter> =
         companies.iter().map(|c| TicketFilter { companies: Some(vec![*c]), ..f.clone() }).collect();
     let direction = if f.descending { "DESC" } else { "ASC" };
@@ -665,7 +698,9 @@ fn merged_page(conn: &mut DbConnection, f: &TicketFilter, companies: &[CompanyId
         DbConnection::Pg(c) => Merged {
             arms: arms
                 .iter()
-                .map(|arm| page_query!(diesel::pg::Pg, arm, true, true).limit(limit).select(TicketRow::as_select()))
+                .map(|arm| {
+                    page_query!(diesel::pg::Pg, arm, true, true).limit(limit).select(page_row!(f.tenant, reader))
+                })
                 .collect(),
             parenthesized: true,
             order,
@@ -675,7 +710,7 @@ fn merged_page(conn: &mut DbConnection, f: &TicketFilter, companies: &[CompanyId
         DbConnection::Sqlite(c) => Merged {
             arms: arms
                 .iter()
-                .map(|arm| page_query!(diesel::sqlite::Sqlite, arm, false, false).select(TicketRow::as_select()))
+                .map(|arm| page_query!(diesel::sqlite::Sqlite, arm, false, false).select(page_row!(f.tenant, reader)))
                 .collect(),
             parenthesized: false,
             order,

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
 use clientdesk_domain::tickets::{CustomFieldKind, CustomVisibility, Field, Priority, Status, Visibility};
+use clientdesk_persistence::session::AccessVersion;
 use clientdesk_persistence::tickets::{self as store, Change, SearchWord, SortKey, TicketFilter};
 use clientdesk_persistence::{companies, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
@@ -108,7 +109,7 @@ fn search_words(q: &str) -> ApiResult<Vec<SearchWord>> {
 }
 
 impl TicketQuery {
-    fn filter(self, auth: &Auth, staff_list: bool) -> ApiResult<TicketFilter> {
+    fn filter(&self, auth: &Auth, staff_list: bool) -> ApiResult<TicketFilter> {
         let (limit, _) = PageQuery { limit: self.limit, cursor: None }.resolve()?;
         let (sort, descending, sort_name) = match self.sort.as_deref().unwrap_or("-created") {
             "created" => (SortKey::Created, false, "created"),
@@ -171,18 +172,19 @@ fn list_page(
     viewer: &Viewer,
     may_update: impl Fn(&clientdesk_domain::tickets::Ticket) -> bool,
     sort_name: &str,
-) -> ApiResult<Paged<TicketView>> {
+) -> ApiResult<(Paged<TicketView>, Option<AccessVersion>)> {
     let catalog = auth.catalogs.get(conn, &auth.tenant)?;
     let filter = TicketFilter {
         hidden_statuses: if viewer.is_staff() { Vec::new() } else { catalog.settings.hidden_statuses.clone() },
         ..filter
     };
-    let (tickets, next) = store::list(conn, &filter)?;
+    let ((tickets, next), version) = store::list(conn, &filter, auth.principal.user_id)?;
     let ctx = Context::load(conn, auth, &catalog, &tickets.iter().collect::<Vec<_>>(), &[])?;
-    Ok(Paged {
+    let page = Paged {
         items: tickets.iter().map(|t| ctx.view(t, viewer, may_update(t))).collect(),
         next_cursor: next.map(|p| paging::encode_position(p, sort_name)),
-    })
+    };
+    Ok((page, version))
 }
 
 /// List and search a company's tickets.
@@ -214,35 +216,44 @@ pub async fn list_company_tickets(
     let sort_name = query.sort_name().to_owned();
     let page = state
         .run(move |conn| {
-            let auth = caller.authenticate(conn)?;
-            let mut filter = query.filter(&auth, auth.principal.is_staff())?;
-            if auth.principal.is_staff() {
-                companies::get(conn, auth.tenant.id, company)?;
-                filter.companies = Some(vec![company]);
-                return list_page(conn, &auth, filter, &Viewer::Staff, |_| !auth.principal.read_only, &sort_name);
-            }
-            let member = access::ticketing_member(&auth, company)?;
-            let scope = clientdesk_domain::tickets::read_scope(&member.roles)
-                .ok_or(ApiError::Forbidden("Your roles in this company do not include tickets."))?;
-            filter.companies = Some(member.related.clone());
-            if scope == clientdesk_domain::tickets::Scope::Own {
-                filter.concerning = Some(auth.principal.user_id);
-            }
-            let viewer = Viewer::Member { roles: member.roles.clone(), settings: member.settings.clone() };
-            let user = auth.principal.user_id;
-            let writable = !auth.principal.read_only;
-            let roles = member.roles.clone();
-            list_page(
-                conn,
-                &auth,
-                filter,
-                &viewer,
-                |t| writable && clientdesk_domain::tickets::may_update(&roles, t.concerns(user)),
-                &sort_name,
-            )
+            caller.read_with(conn, |conn, auth| list_company_page(conn, auth, company, &query, &sort_name))
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+fn list_company_page(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    company: CompanyId,
+    query: &TicketQuery,
+    sort_name: &str,
+) -> ApiResult<(Paged<TicketView>, Option<AccessVersion>)> {
+    let mut filter = query.filter(auth, auth.principal.is_staff())?;
+    if auth.principal.is_staff() {
+        companies::get(conn, auth.tenant.id, company)?;
+        filter.companies = Some(vec![company]);
+        return list_page(conn, auth, filter, &Viewer::Staff, |_| !auth.principal.read_only, sort_name);
+    }
+    let member = access::ticketing_member(auth, company)?;
+    let scope = clientdesk_domain::tickets::read_scope(&member.roles)
+        .ok_or(ApiError::Forbidden("Your roles in this company do not include tickets."))?;
+    filter.companies = Some(member.related.clone());
+    if scope == clientdesk_domain::tickets::Scope::Own {
+        filter.concerning = Some(auth.principal.user_id);
+    }
+    let viewer = Viewer::Member { roles: member.roles.clone(), settings: member.settings.clone() };
+    let user = auth.principal.user_id;
+    let writable = !auth.principal.read_only;
+    let roles = member.roles.clone();
+    list_page(
+        conn,
+        auth,
+        filter,
+        &viewer,
+        |t| writable && clientdesk_domain::tickets::may_update(&roles, t.concerns(user)),
+        sort_name,
+    )
 }
 
 /// List and search every ticket of the tenant (staff).
@@ -263,10 +274,11 @@ pub async fn list_tickets(
     let sort_name = query.sort_name().to_owned();
     let page = state
         .run(move |conn| {
-            let auth = caller.authenticate(conn)?;
-            auth.principal.require_staff()?;
-            let filter = query.filter(&auth, true)?;
-            list_page(conn, &auth, filter, &Viewer::Staff, |_| !auth.principal.read_only, &sort_name)
+            caller.read_with(conn, |conn, auth| {
+                auth.principal.require_staff()?;
+                let filter = query.filter(auth, true)?;
+                list_page(conn, auth, filter, &Viewer::Staff, |_| !auth.principal.read_only, &sort_name)
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
