@@ -191,16 +191,25 @@ where
     }
 }
 
-impl<Q> diesel::query_builder::QueryId for Prepared<Q> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
+/// The query traits of `$wrapper<Q>`, a statement built around query `Q` whose SQL text varies:
+/// without a static query id, diesel's statement cache keys it by that text.
+macro_rules! keyed_by_text {
+    ($wrapper:ident) => {
+        impl<Q> diesel::query_builder::QueryId for $wrapper<Q> {
+            type QueryId = ();
+            const HAS_STATIC_QUERY_ID: bool = false;
+        }
 
-impl<Q: diesel::query_builder::Query> diesel::query_builder::Query for Prepared<Q> {
-    type SqlType = Q::SqlType;
-}
+        impl<Q: diesel::query_builder::Query> diesel::query_builder::Query for $wrapper<Q> {
+            type SqlType = Q::SqlType;
+        }
 
-impl<Q, C> RunQueryDsl<C> for Prepared<Q> {}
+        impl<Q, C> RunQueryDsl<C> for $wrapper<Q> {}
+    };
+}
+pub(crate) use keyed_by_text;
+
+keyed_by_text!(Prepared);
 
 /// A connection from the pool; on SQLite it also reaches the database's writer, through which
 /// [`write_tx`] writes.

@@ -10,7 +10,7 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 
-use crate::db::{per_backend, Prepared};
+use crate::db::{keyed_by_text, per_backend, Prepared};
 use crate::schema::{tenants, ticket_events, ticket_notes, ticket_settings, tickets, users};
 use crate::session::AccessVersion;
 use crate::stamp::Stamp;
@@ -721,8 +721,8 @@ fn merged_page(
     Ok(rows?)
 }
 
-/// `arm UNION ALL arm … ORDER BY order LIMIT limit`, each arm in parentheses if `parenthesized`.
-/// Without a static query id, diesel's statement cache keys it by its SQL text.
+/// `arm UNION ALL arm … ORDER BY order LIMIT limit`, each arm in parentheses if `parenthesized`;
+/// kept prepared by its SQL text, one statement per number of arms and shape of filters.
 struct Merged<Q> {
     arms: Vec<Q>,
     parenthesized: bool,
@@ -754,16 +754,7 @@ where
     }
 }
 
-impl<Q> diesel::query_builder::QueryId for Merged<Q> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl<Q: diesel::query_builder::Query> diesel::query_builder::Query for Merged<Q> {
-    type SqlType = Q::SqlType;
-}
-
-impl<Q, C> RunQueryDsl<C> for Merged<Q> {}
+keyed_by_text!(Merged);
 
 // `+column`: the column's value, which no index answers. Written as an operator rather than a SQL
 // literal because diesel prepares any statement holding a literal anew on every run (on SQLite
