@@ -452,7 +452,21 @@ pub type Page = (Vec<Ticket>, Option<Position>);
 /// whose session is cached checks it without a statement of its own (see `session_cache`).
 pub fn list(conn: &mut DbConnection, f: &TicketFilter, reader: UserId) -> Result<(Page, Option<AccessVersion>)> {
     let mut rows = match f.companies.as_deref() {
-        Some(companies) if companies.len() > 1 && f.words.is_empty() => merged_page(conn, f, companies, reader)?,
+        Some(companies) if companies.len() > 1 && f.words.is_empty() => {
+            // A family of more companies than one statement merges (SQLite takes at most 500 arms
+            // in a compound select) is read in statements of `MERGED_ARMS`, merged here.
+            let mut rows = Vec::new();
+            for arms in companies.chunks(MERGED_ARMS) {
+                rows.extend(merged_page(conn, f, arms, reader)?);
+            }
+            if companies.len() > MERGED_ARMS {
+                rows.sort_unstable_by_key(|(row, ..)| position(f.sort, row));
+                if f.descending {
+                    rows.reverse();
+                }
+            }
+            rows
+        }
         _ => page(conn, f, reader)?,
     };
     let version = rows
@@ -720,6 +734,9 @@ fn merged_page(
     };
     Ok(rows?)
 }
+
+/// The most companies [`merged_page`] reads in one statement.
+const MERGED_ARMS: usize = 50;
 
 /// `arm UNION ALL arm … ORDER BY order LIMIT limit`, each arm in parentheses if `parenthesized`;
 /// kept prepared by its SQL text, one statement per number of arms and shape of filters.

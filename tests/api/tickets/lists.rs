@@ -154,6 +154,35 @@ on_both!(cursor_paging_walks_every_ticket_once_in_every_sort, |app: TestApp| asy
     assert_eq!(items(&app, &admin, "/api/v1/tickets").await.len(), 13);
 });
 
+on_both!(a_family_larger_than_one_statement_lists_every_ticket_once, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    let plus = app.token("pat.plus@demo.example").await;
+    let (contoso, ..) = companies(&app, &admin).await;
+    let before = items(&app, &plus, &company_tickets(contoso)).await.len();
+    // 55 more subsidiaries: Contoso's members list 57 companies, more than one statement merges
+    // (50), and the newest subsidiary's ticket is read by the second statement.
+    let mut branch = 0;
+    for i in 0..55 {
+        let body = json!({"name": format!("Contoso Branch {i}"), "parent_company_id": contoso});
+        branch = status(app.post("/api/v1/companies", Some(&admin), body).await, 201).await["id"].as_i64().unwrap();
+    }
+    let sam = user_id(&app, &admin, "sam.sub@demo.example").await;
+    let path = format!("/api/v1/users/{sam}/memberships/{branch}");
+    ok(app.send(reqwest::Method::PUT, &path, &admin, json!({"roles": ["portal_user"]})).await).await;
+    let far = create(&app, &admin, branch, json!({"title": "At the far branch", "requester_id": sam})).await;
+
+    for sort in SORTS {
+        let sorted = format!("{}?sort={sort}", company_tickets(contoso));
+        let listed = items(&app, &plus, &sorted).await;
+        assert!(in_order(&listed, sort), "{sorted}: {listed:?}");
+        assert_eq!(listed.len(), before + 1, "{sorted}");
+        assert!(listed.iter().any(|t| t["id"] == far["id"]), "{sorted}: the far branch's ticket");
+        for limit in [1, 4] {
+            assert_eq!(walk(&app, &plus, &sorted, limit).await, ids(&listed), "{sorted} by {limit}");
+        }
+    }
+});
+
 on_both!(bad_list_parameters_are_refused, |app: TestApp| async move {
     let user = app.token("pat.user@demo.example").await;
     let admin = app.token("admin@demo.example").await;
