@@ -53,11 +53,13 @@ pub async fn user_id(app: &TestApp, staff: &str, email: &str) -> i64 {
 /// Asserts a 2xx answer (printing the body otherwise) and returns its JSON.
 pub async fn ok(res: Response) -> Value {
     let status = res.status();
+    let content_type = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
     let text = res.text().await.unwrap();
     assert!(status.is_success(), "expected success, got {status}: {text}");
     if text.is_empty() {
         Value::Null
     } else {
+        assert_eq!(content_type.as_deref(), Some("application/json"), "{text}");
         serde_json::from_str(&text).unwrap()
     }
 }

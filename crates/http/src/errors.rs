@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::respond::JsonBody;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
@@ -158,7 +159,7 @@ impl ResponseError for ApiError {
             response.insert_header(("RateLimit-Policy", format!("\"{name}\";q={quota};w={window}")));
             response.insert_header(("RateLimit", format!("\"{name}\";r=0;t={retry_after_secs}")));
         }
-        response.json(self.problem())
+        response.json_body(self.problem())
     }
 }
 

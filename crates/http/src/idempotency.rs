@@ -4,6 +4,7 @@
 //! kept 24 hours (see `clientdesk_persistence::idempotency`).
 
 use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::Utc;
 use clientdesk_domain::ids::UserId;
@@ -12,6 +13,7 @@ use clientdesk_persistence::{write_tx, DbConnection};
 use sha2::{Digest, Sha256};
 
 use crate::errors::{ApiError, ApiResult};
+use crate::respond::JsonBody;
 use crate::state::AppState;
 
 pub const HEADER: &str = "Idempotency-Key";
@@ -41,7 +43,7 @@ pub async fn once<P, T, W>(
 where
     P: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     T: Send + 'static,
-    W: FnOnce(&mut DbConnection, T) -> ApiResult<(StatusCode, serde_json::Value)> + Send + 'static,
+    W: FnOnce(&mut DbConnection, T) -> ApiResult<(StatusCode, Bytes)> + Send + 'static,
 {
     let Some(key) = key else {
         let (status, body) = state
@@ -50,7 +52,7 @@ where
                 write_tx(conn, |conn| work(conn, prepared))
             })
             .await?;
-        return Ok(HttpResponse::build(status).json(body));
+        return Ok(HttpResponse::build(status).json_bytes(body));
     };
     let hash = hex::encode(Sha256::digest(fingerprint));
     let claim = state
@@ -82,13 +84,14 @@ where
             let prepared = prepare(conn)?;
             write_tx(conn, |conn| {
                 let (status, body) = work(conn, prepared)?;
-                idempotency::complete(conn, claim, status.as_u16(), &body.to_string())?;
+                let text = std::str::from_utf8(&body).map_err(|e| ApiError::Internal(e.to_string()))?;
+                idempotency::complete(conn, claim, status.as_u16(), text)?;
                 Ok((status, body))
             })
         })
         .await;
     match done {
-        Ok((status, body)) => Ok(HttpResponse::build(status).json(body)),
+        Ok((status, body)) => Ok(HttpResponse::build(status).json_bytes(body)),
         Err(err) => {
             state.run(move |conn| Ok(idempotency::release(conn, claim)?)).await?;
             Err(err)

@@ -29,6 +29,7 @@ use super::tickets::view::Named;
 use crate::auth::jwt::ACCESS_TTL;
 use crate::auth::secrets::{fingerprint, hmac_matches, random_token};
 use crate::errors::{ApiError, ApiResult, Problem};
+use crate::respond::JsonBody;
 use crate::state::AppState;
 
 const LOGIN_CODE: &str = "agent_login_code";
@@ -283,7 +284,7 @@ pub async fn agent_login(state: web::Data<AppState>, req: HttpRequest, link: web
         private(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("{front_end}#{fragment}"))).finish())
     };
     match step {
-        Ok(Step::Answer(answer)) => private(HttpResponse::Ok().json(answer)),
+        Ok(Step::Answer(answer)) => private(HttpResponse::Ok().json_body(answer)),
         Ok(Step::Code(code)) => redirect(format!("code={code}")),
         Err(ApiError::Unauthorized(_)) if !json => redirect("error=invalid_link".into()),
         Err(err) => private(err.error_response()),
@@ -331,7 +332,7 @@ pub async fn exchange_code(
             })
         })
         .await?;
-    Ok(private(HttpResponse::Ok().json(answer)))
+    Ok(private(HttpResponse::Ok().json_body(answer)))
 }
 
 /// The tenant and device a stored code names.
@@ -513,7 +514,7 @@ pub async fn register(
         .await?;
     let (status, answer) = answer;
     let status = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK);
-    Ok(private(HttpResponse::build(status).json(answer)))
+    Ok(private(HttpResponse::build(status).json_body(answer)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -568,5 +569,5 @@ pub async fn confirm_registration(
             })
         })
         .await?;
-    Ok(private(HttpResponse::Ok().json(checked?)))
+    Ok(private(HttpResponse::Ok().json_body(checked?)))
 }

@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
+use crate::respond::JsonBody;
 use crate::routes::tickets::access::{self, TicketAccess};
 use crate::state::AppState;
 
@@ -252,7 +253,7 @@ pub async fn upload_attachments(
         })
         .await;
     match saved {
-        Ok(saved) => Ok(HttpResponse::Created().json(saved)),
+        Ok(saved) => Ok(HttpResponse::Created().json_body(saved)),
         Err(err) => {
             // Nothing refers to the stored objects: remove them again.
             for key in stored {
@@ -285,7 +286,7 @@ pub async fn list_attachments(state: web::Data<AppState>, auth: Auth, path: web:
             Ok(list.into_iter().map(AttachmentView::from).collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(list))
+    Ok(HttpResponse::Ok().json_body(list))
 }
 
 /// Download an attachment, authorised like its ticket.

@@ -21,6 +21,7 @@ use crate::auth::{secrets, totp};
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::metrics::SigninOutcome;
+use crate::respond::JsonBody;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -450,7 +451,7 @@ pub async fn login(
             Ok(LoginResponse::Authenticated(signed_in(&st, conn, &session, &client, &[AuthMethod::Pwd], "pwd", now)?))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(response))
+    Ok(HttpResponse::Ok().json_body(response))
 }
 
 /// Second step: a TOTP code (or a recovery code) with the MFA token.
@@ -512,7 +513,7 @@ pub async fn verify_mfa(
             signed_in(&st, conn, &session, &client, &[AuthMethod::Pwd, method], factor, now)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(pair))
+    Ok(HttpResponse::Ok().json_body(pair))
 }
 
 /// Start enrolment: a new TOTP secret, its otpauth URI and QR code.
@@ -535,7 +536,7 @@ pub async fn start_enrolment(state: web::Data<AppState>, body: web::Json<MfaToke
             begin_enrolment(&st, conn, &session)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(start))
+    Ok(HttpResponse::Ok().json_body(start))
 }
 
 /// Stores a new pending secret and describes it for an authenticator app.
@@ -618,7 +619,7 @@ pub async fn confirm_enrolment(
             complete_enrolment(&st, conn, &session, &body.code, &client, now)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(done))
+    Ok(HttpResponse::Ok().json_body(done))
 }
 
 /// Trade a refresh token for new tokens. The refresh token is spent; presenting a spent one
@@ -669,7 +670,7 @@ pub async fn refresh(
             issue_in_family(&st, conn, &session, &amr, &token.family, now)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(pair))
+    Ok(HttpResponse::Ok().json_body(pair))
 }
 
 /// Sign out: revokes the refresh token's family. Access tokens expire within 15 minutes.

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
+use crate::respond::JsonBody;
 use crate::routes::auth::Client;
 use crate::state::AppState;
 
@@ -79,7 +80,7 @@ async fn list_entries(state: web::Data<AppState>, auth: Auth, which: Catalogue) 
     auth.principal.require_staff()?;
     let tenant = auth.tenant.id;
     let entries = state.run(move |conn| Ok(catalog::entries(conn, tenant, which)?)).await?;
-    Ok(HttpResponse::Ok().json(entries.into_iter().map(EntryView::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json_body(entries.into_iter().map(EntryView::from).collect::<Vec<_>>()))
 }
 
 async fn create_entry(
@@ -104,7 +105,7 @@ async fn create_entry(
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(EntryView::from(entry)))
+    Ok(HttpResponse::Created().json_body(EntryView::from(entry)))
 }
 
 async fn update_entry(
@@ -132,7 +133,7 @@ async fn update_entry(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(EntryView::from(entry)))
+    Ok(HttpResponse::Ok().json_body(EntryView::from(entry)))
 }
 
 /// List the tenant's request types (staff; customers see theirs in the ticket form).
@@ -329,7 +330,7 @@ pub async fn list_custom_fields(state: web::Data<AppState>, auth: Auth) -> ApiRe
     auth.principal.require_staff()?;
     let tenant = auth.tenant.id;
     let fields = state.run(move |conn| Ok(catalog::custom_fields(conn, tenant)?)).await?;
-    Ok(HttpResponse::Ok().json(fields.into_iter().map(CustomFieldView::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json_body(fields.into_iter().map(CustomFieldView::from).collect::<Vec<_>>()))
 }
 
 /// Define a custom ticket field (provider admin).
@@ -376,7 +377,7 @@ pub async fn create_custom_field(
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(CustomFieldView::from(field)))
+    Ok(HttpResponse::Created().json_body(CustomFieldView::from(field)))
 }
 
 /// Change a custom field's label, options, required flag, customer visibility or active flag
@@ -419,7 +420,7 @@ pub async fn update_custom_field(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(CustomFieldView::from(field)))
+    Ok(HttpResponse::Ok().json_body(CustomFieldView::from(field)))
 }
 
 /// Read the tenant's ticket settings (staff): statuses hidden from customers, reopening, and the
@@ -433,7 +434,7 @@ pub async fn get_ticket_settings(state: web::Data<AppState>, auth: Auth) -> ApiR
     auth.principal.require_staff()?;
     let tenant = auth.tenant.id;
     let settings = state.run(move |conn| Ok(tickets::settings(conn, tenant)?)).await?;
-    Ok(HttpResponse::Ok().json(settings))
+    Ok(HttpResponse::Ok().json_body(settings))
 }
 
 /// Replace the tenant's ticket settings (provider admin). Fields left out take their defaults.
@@ -471,5 +472,5 @@ pub async fn put_ticket_settings(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(saved))
+    Ok(HttpResponse::Ok().json_body(saved))
 }

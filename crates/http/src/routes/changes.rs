@@ -20,6 +20,7 @@ use crate::extract::Auth;
 use crate::idempotency;
 use crate::notify;
 use crate::paging::{self, PageQuery, Paged};
+use crate::respond::JsonBody;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -264,7 +265,7 @@ pub async fn create_change_request(
             let managers = store::members_with(conn, company_id, Permission::ChangesApprove)?;
             notify::change_requested(conn, &auth.tenant, &links, &company, &change, &managers, now)?;
             let view = one_view(conn, &auth, change)?;
-            Ok((StatusCode::CREATED, serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))?))
+            Ok((StatusCode::CREATED, crate::respond::to_json(view)?))
         },
     )
     .await
@@ -305,7 +306,7 @@ pub async fn list_change_requests(
             Ok(Paged { items: views(conn, &auth, page.items)?, next_cursor: paging::cursor(page.next_after) })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json_body(page))
 }
 
 fn load(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<ChangeRequest> {
@@ -334,7 +335,7 @@ pub async fn get_change_request(
             one_view(conn, &auth, change)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json_body(view))
 }
 
 /// Approve or reject a change request (change managers of its company).
@@ -384,7 +385,7 @@ pub async fn decide_change_request(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json_body(view))
 }
 
 /// Cancel a pending change request (staff).
@@ -423,5 +424,5 @@ pub async fn cancel_change_request(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json_body(view))
 }

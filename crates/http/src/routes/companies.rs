@@ -15,6 +15,7 @@ use validator::Validate;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::paging::{cursor, PageQuery, Paged};
+use crate::respond::JsonBody;
 use crate::routes::auth::Client;
 use crate::state::AppState;
 
@@ -141,7 +142,7 @@ pub async fn list_companies(
         return Err(ApiError::invalid("q", "must be at most 200 characters"));
     }
     let page = state.run(move |conn| Ok(companies::list(conn, tenant, text.as_deref(), after, limit)?)).await?;
-    Ok(HttpResponse::Ok().json(Paged {
+    Ok(HttpResponse::Ok().json_body(Paged {
         items: page.items.into_iter().map(CompanyView::from).collect(),
         next_cursor: cursor(page.next_after),
     }))
@@ -188,7 +189,7 @@ pub async fn create_company(
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(CompanyView::from(company)))
+    Ok(HttpResponse::Created().json_body(CompanyView::from(company)))
 }
 
 /// Read a company (staff).
@@ -203,7 +204,7 @@ pub async fn get_company(state: web::Data<AppState>, auth: Auth, path: web::Path
     auth.principal.require_staff()?;
     let (tenant, id) = (auth.tenant.id, CompanyId(path.into_inner()));
     let company = state.run(move |conn| Ok(companies::get(conn, tenant, id)?)).await?;
-    Ok(HttpResponse::Ok().json(CompanyView::from(company)))
+    Ok(HttpResponse::Ok().json_body(CompanyView::from(company)))
 }
 
 /// Change a company's name, parent, territory or classification (provider admin).
@@ -253,7 +254,7 @@ pub async fn update_company(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(CompanyView::from(company)))
+    Ok(HttpResponse::Ok().json_body(CompanyView::from(company)))
 }
 
 /// A company's portal settings: its own overrides and the settings in force.
@@ -281,7 +282,7 @@ pub async fn get_settings(state: web::Data<AppState>, auth: Auth, path: web::Pat
     let (tenant, id) = (auth.tenant.clone(), CompanyId(path.into_inner()));
     let company = state.run(move |conn| Ok(companies::get(conn, tenant.id, id)?)).await?;
     let effective = settings::resolve(&auth.tenant.portal_defaults, &company.portal_overrides);
-    Ok(HttpResponse::Ok().json(CompanySettingsView { overrides: company.portal_overrides, effective }))
+    Ok(HttpResponse::Ok().json_body(CompanySettingsView { overrides: company.portal_overrides, effective }))
 }
 
 /// Replace a company's overrides (provider admin). Fields left out follow the tenant's defaults.
@@ -329,7 +330,7 @@ pub async fn put_settings(
         })
         .await?;
     let effective = settings::resolve(&defaults, &company.portal_overrides);
-    Ok(HttpResponse::Ok().json(CompanySettingsView { overrides: company.portal_overrides, effective }))
+    Ok(HttpResponse::Ok().json_body(CompanySettingsView { overrides: company.portal_overrides, effective }))
 }
 
 /// The tenant-wide default portal settings (staff).
@@ -340,7 +341,7 @@ pub async fn put_settings(
 #[get("/api/v1/tenant/settings")]
 pub async fn get_tenant_settings(auth: Auth) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
-    Ok(HttpResponse::Ok().json(&auth.tenant.portal_defaults))
+    Ok(HttpResponse::Ok().json_body(&auth.tenant.portal_defaults))
 }
 
 /// Replace the tenant-wide default portal settings (provider admin); every field is required.
@@ -375,5 +376,5 @@ pub async fn put_tenant_settings(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(defaults))
+    Ok(HttpResponse::Ok().json_body(defaults))
 }

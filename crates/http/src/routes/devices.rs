@@ -17,6 +17,7 @@ use crate::auth::secrets::{fingerprint, random_token};
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::paging::{self, PageQuery, Paged};
+use crate::respond::JsonBody;
 use crate::state::AppState;
 
 /// Prefix of the RMM's sync credential, so a leaked one is recognisable.
@@ -132,7 +133,7 @@ pub async fn get_integration(state: web::Data<AppState>, auth: Auth) -> ApiResul
             Ok(IntegrationView::from(&integration))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json_body(view))
 }
 
 /// Set up or change the RMM integration (provider admins). The first call makes the signing
@@ -160,7 +161,7 @@ pub async fn put_integration(
         (IntegrationView::from(&*i), Some(detail))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json_body(view))
 }
 
 /// Loads the tenant's integration (a new one, with a fresh secret, on first use), lets `change`
@@ -204,7 +205,7 @@ pub async fn rotate_secret(state: web::Data<AppState>, req: HttpRequest, auth: A
         (SecretView { secret }, None)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json_body(view))
 }
 
 /// Make the credential the RMM syncs devices with (provider admins); it replaces the previous
@@ -221,7 +222,7 @@ pub async fn new_sync_token(state: web::Data<AppState>, req: HttpRequest, auth: 
         (SecretView { secret: token }, None)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json_body(view))
 }
 
 /// A device as the RMM sends it.
@@ -419,7 +420,7 @@ pub async fn sync_devices(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(answer))
+    Ok(HttpResponse::Ok().json_body(answer))
 }
 
 /// A device as staff and its user see it.
@@ -500,7 +501,7 @@ pub async fn list_devices(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json_body(page))
 }
 
 /// Read a device (staff).
@@ -515,7 +516,7 @@ pub async fn get_device(state: web::Data<AppState>, auth: Auth, path: web::Path<
     auth.principal.require_staff()?;
     let id = path.into_inner();
     let device = state.run(move |conn| Ok(store::get_device(conn, auth.tenant.id, id)?)).await?;
-    Ok(HttpResponse::Ok().json(DeviceView::from(device)))
+    Ok(HttpResponse::Ok().json_body(DeviceView::from(device)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -583,7 +584,7 @@ pub async fn update_device(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(DeviceView::from(device)))
+    Ok(HttpResponse::Ok().json_body(DeviceView::from(device)))
 }
 
 /// Issue a new link token for a device (staff); the old one stops working at once. Shown only
@@ -615,7 +616,7 @@ pub async fn rotate_device_token(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json_body(view))
 }
 
 /// Remove a device (staff): its link token stops working and its agent sessions end.
@@ -661,5 +662,5 @@ pub async fn my_devices(state: web::Data<AppState>, auth: Auth) -> ApiResult<Htt
             Ok(page.items.into_iter().map(DeviceView::from).collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(devices))
+    Ok(HttpResponse::Ok().json_body(devices))
 }

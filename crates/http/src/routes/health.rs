@@ -3,6 +3,7 @@
 use actix_web::{get, web, HttpResponse};
 
 use crate::errors::{ApiError, ApiResult, Problem};
+use crate::respond::JsonBody;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -13,7 +14,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[utoipa::path(tag = "health", operation_id = "live", responses((status = 200, description = "Alive", body = Object, example = json!({"status": "ok"}))))]
 #[get("/health/live")]
 pub async fn live() -> HttpResponse {
-    HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+    HttpResponse::Ok().json_body(serde_json::json!({"status": "ok"}))
 }
 
 /// The database answers.
@@ -24,7 +25,7 @@ pub async fn live() -> HttpResponse {
 pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let db = state.db.clone();
     web::block(move || db.ping()).await?.map_err(|e| ApiError::Unavailable(e.to_string()))?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ok"})))
+    Ok(HttpResponse::Ok().json_body(serde_json::json!({"status": "ok"})))
 }
 
 /// Prometheus metrics (text exposition format).

@@ -14,6 +14,7 @@ use validator::Validate;
 use crate::auth::secrets;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
+use crate::respond::JsonBody;
 use crate::routes::auth::{self as signin, Client, EnrolmentDone, EnrolmentStart};
 use crate::state::AppState;
 use clientdesk_domain::principal::AuthMethod;
@@ -113,7 +114,7 @@ fn me_of(auth: &Auth) -> Me {
 )]
 #[get("/api/v1/me")]
 pub async fn get_me(auth: Auth) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(me_of(&auth)))
+    Ok(HttpResponse::Ok().json_body(me_of(&auth)))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -173,7 +174,7 @@ pub async fn update_me(
     }
     auth.user.phone = phone;
     auth.user.language = language;
-    Ok(HttpResponse::Ok().json(me_of(&auth)))
+    Ok(HttpResponse::Ok().json_body(me_of(&auth)))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -293,7 +294,7 @@ pub struct CreatedApiToken {
 pub async fn list_api_tokens(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
     let user = auth.user.id;
     let list = state.run(move |conn| Ok(tokens::list_api_tokens(conn, user)?)).await?;
-    Ok(HttpResponse::Ok().json(list.into_iter().map(ApiTokenView::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json_body(list.into_iter().map(ApiTokenView::from).collect::<Vec<_>>()))
 }
 
 /// Create an API token for an integration script. Needs a session signed in with a second factor.
@@ -337,7 +338,7 @@ pub async fn create_api_token(
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(CreatedApiToken { token_info: created.into(), token: secret }))
+    Ok(HttpResponse::Created().json_body(CreatedApiToken { token_info: created.into(), token: secret }))
 }
 
 /// Revoke one of my API tokens.
@@ -416,7 +417,7 @@ pub async fn start_reenrolment(
             signin::begin_enrolment(&st, conn, &session)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(start))
+    Ok(HttpResponse::Ok().json_body(start))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -453,7 +454,7 @@ pub async fn confirm_reenrolment(
             signin::complete_enrolment(&st, conn, &session, &body.code, &client, now)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(done))
+    Ok(HttpResponse::Ok().json_body(done))
 }
 
 /// Switch two-factor sign-in off, with a fresh code; refused while any of the user's companies

@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::paging::{cursor, PageQuery, Paged};
+use crate::respond::JsonBody;
 use crate::routes::auth::Client;
 use crate::state::AppState;
 
@@ -106,7 +107,7 @@ pub async fn list_outbox(
         .transpose()?;
     let tenant = auth.tenant.id;
     let page = state.run(move |conn| Ok(outbox::list(conn, tenant, status, channel, before, limit)?)).await?;
-    Ok(HttpResponse::Ok().json(Paged {
+    Ok(HttpResponse::Ok().json_body(Paged {
         items: page.items.into_iter().map(OutboxMessageView::from).collect(),
         next_cursor: cursor(page.next_after),
     }))
@@ -142,5 +143,5 @@ pub async fn retry_message(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(OutboxMessageView::from(message)))
+    Ok(HttpResponse::Ok().json_body(OutboxMessageView::from(message)))
 }

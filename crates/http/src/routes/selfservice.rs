@@ -27,6 +27,7 @@ use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::idempotency;
 use crate::notify;
+use crate::respond::JsonBody;
 use crate::state::AppState;
 
 /// How long a proven second factor lets the user run actions.
@@ -159,7 +160,7 @@ pub async fn set_phone(
             })
         })
         .await?;
-    Ok(HttpResponse::Accepted().json(view))
+    Ok(HttpResponse::Accepted().json_body(view))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -200,7 +201,7 @@ pub async fn confirm_phone(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view?))
+    Ok(HttpResponse::Ok().json_body(view?))
 }
 
 /// Remove the phone: self-service actions ask for a phone again before they run.
@@ -310,7 +311,7 @@ pub async fn step_up(
             Ok(StepUpView { valid_until: now + STEP_UP_TTL })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json_body(view))
 }
 
 /// Send a step-up code by SMS to the verified phone.
@@ -445,7 +446,7 @@ impl SoftwareInput {
 pub async fn list_software(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     let list = state.run(move |conn| Ok(store::list_software(conn, auth.tenant.id)?)).await?;
-    Ok(HttpResponse::Ok().json(list.into_iter().map(SoftwareView::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json_body(list.into_iter().map(SoftwareView::from).collect::<Vec<_>>()))
 }
 
 /// Add software to the catalogue (staff).
@@ -485,7 +486,7 @@ pub async fn create_software(
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(view))
+    Ok(HttpResponse::Created().json_body(view))
 }
 
 /// Change software of the catalogue (staff); send only what changes.
@@ -516,7 +517,7 @@ pub async fn update_software(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json_body(view))
 }
 
 /// Whether `s` is offered on `device`: active, offered to its company, with an installer for its
@@ -556,7 +557,7 @@ pub async fn device_software(state: web::Data<AppState>, auth: Auth, path: web::
             Ok(all.into_iter().filter(|s| offered(s, &device)).map(SoftwareView::from).collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(list))
+    Ok(HttpResponse::Ok().json_body(list))
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -741,7 +742,7 @@ pub async fn request_action(
         event.detail = Some(body.kind.as_str().to_owned());
         audit::record(conn, &event, now)?;
         let view = ActionView::of(action, now);
-        Ok((StatusCode::ACCEPTED, serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))?))
+        Ok((StatusCode::ACCEPTED, crate::respond::to_json(view)?))
     })
     .await
 }
@@ -762,7 +763,7 @@ pub async fn list_actions(state: web::Data<AppState>, auth: Auth, path: web::Pat
             Ok(store::device_actions_of(conn, id)?.into_iter().map(|a| ActionView::of(a, now)).collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(list))
+    Ok(HttpResponse::Ok().json_body(list))
 }
 
 /// Read an action (the device's user, or staff).
@@ -781,7 +782,7 @@ pub async fn get_action(state: web::Data<AppState>, auth: Auth, path: web::Path<
             Ok(ActionView::of(action, Utc::now()))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json_body(view))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -861,5 +862,5 @@ pub async fn action_result(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json_body(view))
 }

@@ -15,6 +15,7 @@ use crate::auth::secrets;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::paging::{cursor, PageQuery, Paged};
+use crate::respond::JsonBody;
 use crate::routes::auth::Client;
 use crate::state::AppState;
 
@@ -108,7 +109,7 @@ pub async fn list_users(
             Ok(Paged { items, next_cursor: cursor(page.next_after) })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json_body(page))
 }
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
@@ -205,7 +206,7 @@ pub async fn create_user(
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(CreatedUser { user: created, set_password_token: token }))
+    Ok(HttpResponse::Created().json_body(CreatedUser { user: created, set_password_token: token }))
 }
 
 /// Read a portal user (staff).
@@ -224,7 +225,7 @@ pub async fn get_user(state: web::Data<AppState>, auth: Auth, path: web::Path<i6
             view(conn, u)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(user))
+    Ok(HttpResponse::Ok().json_body(user))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -274,7 +275,7 @@ pub async fn put_membership(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(user))
+    Ok(HttpResponse::Ok().json_body(user))
 }
 
 /// Remove the user from a company (provider admin).
@@ -344,7 +345,7 @@ async fn set_disabled(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(user))
+    Ok(HttpResponse::Ok().json_body(user))
 }
 
 /// Disable a portal user (provider admin): its sessions and tokens stop working at once.
@@ -431,5 +432,5 @@ pub async fn list_audit_events(
             created_at: e.created_at,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(Paged { items, next_cursor: cursor(page.next_after) }))
+    Ok(HttpResponse::Ok().json_body(Paged { items, next_cursor: cursor(page.next_after) }))
 }

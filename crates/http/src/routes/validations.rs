@@ -30,6 +30,7 @@ use crate::extract::Auth;
 use crate::idempotency;
 use crate::notify;
 use crate::paging::{self, PageQuery, Paged};
+use crate::respond::JsonBody;
 use crate::state::{AppState, LinkSettings};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -332,7 +333,7 @@ pub async fn create_validation(
             audit_event(conn, &auth.tenant, auth.principal.user_id, "validation.requested", &validation, None)?;
             notify::validation_requested(conn, &auth.tenant, &links, ticket, &validation, &approvers, now)?;
             let view = one_view(conn, &auth, validation, ticket)?;
-            Ok((StatusCode::CREATED, serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))?))
+            Ok((StatusCode::CREATED, crate::respond::to_json(view)?))
         },
     )
     .await
@@ -371,7 +372,7 @@ pub async fn list_ticket_validations(
             list(conn, &auth, &filter)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json_body(page))
 }
 
 fn list(conn: &mut DbConnection, auth: &Auth, filter: &ValidationFilter) -> ApiResult<Paged<ValidationView>> {
@@ -428,7 +429,7 @@ pub async fn list_company_validations(
             list(conn, &auth, &filter)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json_body(page))
 }
 
 /// The validation and the ticket it is about, if the caller may read that ticket; 404 otherwise.
@@ -454,7 +455,7 @@ pub async fn get_validation(state: web::Data<AppState>, auth: Auth, path: web::P
             one_view(conn, &auth, validation, &access.ticket)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json_body(view))
 }
 
 /// What deciding did: settled or recorded the decision, or found the validation expired (which
@@ -575,7 +576,7 @@ pub async fn decide_validation(
             })
         })
         .await?;
-    outcome.map(|view| HttpResponse::Ok().json(view)).ok_or_else(expired)
+    outcome.map(|view| HttpResponse::Ok().json_body(view)).ok_or_else(expired)
 }
 
 /// Cancel a pending validation (staff).
@@ -612,7 +613,7 @@ pub async fn cancel_validation(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json_body(view))
 }
 
 /// What a mailed decision link will do, shown before the approver confirms.
@@ -710,7 +711,7 @@ pub async fn preview_decision_link(
         .await;
     match (view, decision_page::wants_html(&req)) {
         (Ok(view), true) => decision_page::preview(&view),
-        (Ok(view), false) => decision_page::private(HttpResponse::Ok().json(view)),
+        (Ok(view), false) => decision_page::private(HttpResponse::Ok().json_body(view)),
         (Err(err), true) => decision_page::refusal(&err),
         (Err(err), false) => decision_page::private(err.error_response()),
     }
@@ -792,7 +793,7 @@ pub async fn confirm_decision_link(
     };
     match (outcome.and_then(|o| o.ok_or_else(expired)), html) {
         (Ok(o), true) => decision_page::outcome(&o),
-        (Ok(o), false) => decision_page::private(HttpResponse::Ok().json(o)),
+        (Ok(o), false) => decision_page::private(HttpResponse::Ok().json_body(o)),
         (Err(err), true) => decision_page::refusal(&err),
         (Err(err), false) => decision_page::private(err.error_response()),
     }

@@ -19,6 +19,7 @@ use super::{
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::paging::{cursor, PageQuery, Paged};
+use crate::respond::JsonBody;
 use crate::state::AppState;
 
 /// The company the caller reads for, if it may read the knowledge base there: 404 when the
@@ -125,7 +126,7 @@ pub async fn list_articles(
             Ok(kb::list(conn, tenant, Scope::Reader(&reader), &filter, before, limit)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Paged {
+    Ok(HttpResponse::Ok().json_body(Paged {
         items: page.items.into_iter().map(ArticleSummaryView::from).collect(),
         next_cursor: cursor(page.next_after),
     }))
@@ -160,7 +161,7 @@ pub async fn read_article(
             Ok((article, mine))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(ArticleView {
+    Ok(HttpResponse::Ok().json_body(ArticleView {
         id: article.id.0,
         title: article.title,
         summary: article.summary,
@@ -211,7 +212,7 @@ pub async fn put_feedback(
             Ok(kb::set_feedback(conn, tenant, id, user, helpful, Utc::now())?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(FeedbackInput { helpful }))
+    Ok(HttpResponse::Ok().json_body(FeedbackInput { helpful }))
 }
 
 /// The categories that hold articles the company may see, as a flat list (build the tree from
@@ -234,7 +235,7 @@ pub async fn list_categories(state: web::Data<AppState>, auth: Auth, path: web::
             Ok(category_views(categories, &direct, false))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(views))
+    Ok(HttpResponse::Ok().json_body(views))
 }
 
 /// Search the articles the company may see: ranked (a title match above a body match), with
@@ -358,7 +359,7 @@ pub async fn suggestions(
     let limit = body.limit.unwrap_or(5);
     let candidates = rules::draft_words(&[&body.title, &body.description], SUGGESTION_CANDIDATES);
     if candidates.is_empty() {
-        return Ok(HttpResponse::Ok().json(Suggestions { items: Vec::new() }));
+        return Ok(HttpResponse::Ok().json_body(Suggestions { items: Vec::new() }));
     }
     let key = Key::new(&auth.tenant, &reader, Asked::Suggestions { words: candidates.clone(), limit });
     if let Some(body) = state.kb_searches.get(&key) {

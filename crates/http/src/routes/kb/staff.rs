@@ -23,6 +23,7 @@ use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::paging::{cursor, PageQuery, Paged};
 use crate::preconditions::{check_if_match, etag, if_match};
+use crate::respond::JsonBody;
 use crate::routes::auth::Client;
 use crate::state::AppState;
 
@@ -120,7 +121,7 @@ fn staff_view(conn: &mut DbConnection, article: Article) -> ApiResult<StaffArtic
 
 /// The answer for one article to staff: its view, with its revision as the ETag.
 fn staff_answer(status: actix_web::http::StatusCode, view: StaffArticleView) -> HttpResponse {
-    HttpResponse::build(status).insert_header((header::ETAG, etag(view.revision))).json(view)
+    HttpResponse::build(status).insert_header((header::ETAG, etag(view.revision))).json_body(view)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -221,7 +222,7 @@ pub async fn staff_list_articles(
             updated_at: a.updated_at,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(Paged { items, next_cursor: cursor(page.next_after) }))
+    Ok(HttpResponse::Ok().json_body(Paged { items, next_cursor: cursor(page.next_after) }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -272,7 +273,7 @@ pub async fn staff_search(
             Ok(kb::search(conn, tenant, &req)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(search_page(results, offset, true)))
+    Ok(HttpResponse::Ok().json_body(search_page(results, offset, true)))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -627,7 +628,7 @@ pub async fn list_revisions(
             created_at: r.created_at,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(Paged { items, next_cursor: cursor(page.next_after) }))
+    Ok(HttpResponse::Ok().json_body(Paged { items, next_cursor: cursor(page.next_after) }))
 }
 
 /// One revision of an article, whole.
@@ -667,7 +668,7 @@ pub async fn get_revision(
     let (id, number) = path.into_inner();
     let tenant = auth.tenant.id;
     let r = state.run(move |conn| Ok(kb::revision(conn, tenant, ArticleId(id), number)?)).await?;
-    Ok(HttpResponse::Ok().json(RevisionView {
+    Ok(HttpResponse::Ok().json_body(RevisionView {
         revision: r.revision,
         audience: AudienceInput::from(&r.audience),
         title: r.title,
@@ -701,7 +702,7 @@ pub async fn staff_list_categories(state: web::Data<AppState>, auth: Auth) -> Ap
             Ok(category_views(categories, &direct, true))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(views))
+    Ok(HttpResponse::Ok().json_body(views))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -799,7 +800,7 @@ pub async fn create_category(
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(category_view(category)))
+    Ok(HttpResponse::Created().json_body(category_view(category)))
 }
 
 /// Rename, describe or move a category (staff). A move that would put a category under itself
@@ -844,7 +845,7 @@ pub async fn update_category(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(category_view(category)))
+    Ok(HttpResponse::Ok().json_body(category_view(category)))
 }
 
 /// Delete an empty category (staff): one with subcategories or articles is refused (409).

@@ -8,6 +8,7 @@ pub mod view;
 
 use actix_web::http::header;
 use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_domain::ids::{CompanyId, UserId};
@@ -27,6 +28,7 @@ use crate::extract::{Auth, Caller};
 use crate::idempotency;
 use crate::paging::{self, PageQuery, Paged};
 use crate::preconditions::{check_if_match, etag, if_match};
+use crate::respond::{self, JsonBody};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -172,7 +174,7 @@ fn list_page(
     viewer: &Viewer,
     may_update: impl Fn(&clientdesk_domain::tickets::Ticket) -> bool,
     sort_name: &str,
-) -> ApiResult<(Paged<TicketView>, Option<AccessVersion>)> {
+) -> ApiResult<(Bytes, Option<AccessVersion>)> {
     let catalog = auth.catalogs.get(conn, &auth.tenant)?;
     let filter = TicketFilter {
         hidden_statuses: if viewer.is_staff() { Vec::new() } else { catalog.settings.hidden_statuses.clone() },
@@ -184,7 +186,7 @@ fn list_page(
         items: tickets.iter().map(|t| ctx.view(t, viewer, may_update(t))).collect(),
         next_cursor: next.map(|p| paging::encode_position(p, sort_name)),
     };
-    Ok((page, version))
+    Ok((respond::to_json(page)?, version))
 }
 
 /// List and search a company's tickets.
@@ -219,7 +221,7 @@ pub async fn list_company_tickets(
             caller.read_with(conn, |conn, auth| list_company_page(conn, auth, company, &query, &sort_name))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json_bytes(page))
 }
 
 fn list_company_page(
@@ -228,7 +230,7 @@ fn list_company_page(
     company: CompanyId,
     query: &TicketQuery,
     sort_name: &str,
-) -> ApiResult<(Paged<TicketView>, Option<AccessVersion>)> {
+) -> ApiResult<(Bytes, Option<AccessVersion>)> {
     let mut filter = query.filter(auth, auth.principal.is_staff())?;
     if auth.principal.is_staff() {
         companies::get(conn, auth.tenant.id, company)?;
@@ -281,17 +283,24 @@ pub async fn list_tickets(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json_bytes(page))
+}
+
+/// A ticket written as its reader sees it, and its version.
+struct Rendered {
+    version: i64,
+    body: Bytes,
 }
 
 /// The answer to a read or change of one ticket, with its version as the ETag.
-fn ticket_response(status: StatusCode, view: &TicketView) -> HttpResponse {
-    HttpResponse::build(status).insert_header((header::ETAG, etag(view.version))).json(view)
+fn ticket_response(status: StatusCode, ticket: Rendered) -> HttpResponse {
+    HttpResponse::build(status).insert_header((header::ETAG, etag(ticket.version))).json_bytes(ticket.body)
 }
 
-fn render(conn: &mut DbConnection, auth: &Auth, access: &TicketAccess) -> ApiResult<TicketView> {
+fn render(conn: &mut DbConnection, auth: &Auth, access: &TicketAccess) -> ApiResult<Rendered> {
     let ctx = Context::for_ticket(conn, auth, &access.catalog, &access.ticket, &access.people)?;
-    Ok(ctx.view(&access.ticket, &access.viewer, access.may_update))
+    let body = respond::to_json(ctx.view(&access.ticket, &access.viewer, access.may_update))?;
+    Ok(Rendered { version: access.ticket.version, body })
 }
 
 /// Read a ticket. Sends its version as the `ETag`.
@@ -311,7 +320,7 @@ pub async fn get_ticket(state: web::Data<AppState>, caller: Caller, path: web::P
             render(conn, &auth, &access)
         })
         .await?;
-    Ok(ticket_response(StatusCode::OK, &view))
+    Ok(ticket_response(StatusCode::OK, view))
 }
 
 /// Open a ticket in a company.
@@ -360,8 +369,7 @@ pub async fn create_ticket(
         move |conn, checked| {
             // The history names who opened it: the staff member, when staff open it for a member.
             let ticket = store::create(conn, checked.ticket, Some(user), Utc::now())?;
-            let view = checked.ctx.view(&ticket, &checked.viewer, checked.may_update);
-            Ok((StatusCode::CREATED, serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))?))
+            Ok((StatusCode::CREATED, respond::to_json(checked.ctx.view(&ticket, &checked.viewer, checked.may_update))?))
         },
     )
     .await
@@ -404,7 +412,7 @@ pub async fn update_ticket(
             })
         })
         .await?;
-    Ok(ticket_response(StatusCode::OK, &view))
+    Ok(ticket_response(StatusCode::OK, view))
 }
 
 /// Loads the ticket, checks the caller may change it and the precondition, applies `edit` and
@@ -416,7 +424,7 @@ fn change(
     id: i64,
     if_match: Option<&str>,
     edit: impl Fn(&mut DbConnection, &mut TicketAccess) -> ApiResult<Vec<Change>>,
-) -> ApiResult<TicketView> {
+) -> ApiResult<Rendered> {
     for _ in 0..5 {
         let mut access = access::load(conn, auth, id)?;
         access.require_update()?;
@@ -508,7 +516,7 @@ async fn set_status(
             })
         })
         .await?;
-    Ok(ticket_response(StatusCode::OK, &view))
+    Ok(ticket_response(StatusCode::OK, view))
 }
 
 /// A note on a ticket.
@@ -517,7 +525,7 @@ async fn set_status(
     "internal": false, "created_at": "2026-11-23T09:15:00Z"}))]
 pub struct NoteView {
     pub id: i64,
-    pub author: Person,
+    pub author: Person<'static>,
     pub body: String,
     /// Staff-only notes; customers never see them.
     pub internal: bool,
@@ -552,7 +560,7 @@ pub async fn list_notes(
                     .into_iter()
                     .map(|n| NoteView {
                         id: n.id,
-                        author: ctx.person(n.author_id, &access.viewer),
+                        author: ctx.person(n.author_id, &access.viewer).into_owned(),
                         body: n.body,
                         internal: n.internal,
                         created_at: n.created_at,
@@ -562,7 +570,7 @@ pub async fn list_notes(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json_body(page))
 }
 
 /// Add a note to a ticket. Customers add public notes to tickets they may change; staff may add
@@ -602,7 +610,7 @@ pub async fn add_note(
                 let ctx = Context::load(conn, &auth, &access.catalog, &[], &[note.author_id])?;
                 Ok(NoteView {
                     id: note.id,
-                    author: ctx.person(note.author_id, &access.viewer),
+                    author: ctx.person(note.author_id, &access.viewer).into_owned(),
                     body: note.body,
                     internal: note.internal,
                     created_at: note.created_at,
@@ -610,7 +618,7 @@ pub async fn add_note(
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(note))
+    Ok(HttpResponse::Created().json_body(note))
 }
 
 /// One line of a ticket's history.
@@ -621,7 +629,7 @@ pub struct HistoryEntry {
     pub id: i64,
     pub at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub actor: Option<Person>,
+    pub actor: Option<Person<'static>>,
     /// `created`, `updated` (one field), `note` (the note's id) or `attachment` (its file name).
     pub kind: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -658,7 +666,7 @@ pub async fn ticket_history(
                 .map(|e| HistoryEntry {
                     id: e.id,
                     at: e.created_at,
-                    actor: e.actor_id.map(|a| ctx.person(a, viewer)),
+                    actor: e.actor_id.map(|a| ctx.person(a, viewer).into_owned()),
                     old_value: ctx.event_value(e.field.as_deref(), e.old_value, viewer),
                     new_value: ctx.event_value(e.field.as_deref(), e.new_value, viewer),
                     kind: e.kind,
@@ -667,7 +675,7 @@ pub async fn ticket_history(
                 .collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(entries))
+    Ok(HttpResponse::Ok().json_body(entries))
 }
 
 /// A field of the ticket form and what the reader may do with it.
@@ -778,7 +786,7 @@ pub async fn ticket_form(state: web::Data<AppState>, auth: Auth, path: web::Path
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(form))
+    Ok(HttpResponse::Ok().json_body(form))
 }
 
 #[cfg(test)]
