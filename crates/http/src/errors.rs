@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::respond::JsonBody;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
@@ -16,6 +15,8 @@ use clientdesk_domain::principal::Denied;
 use clientdesk_domain::DomainError;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::respond::JsonBody;
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Serialize, ToSchema)]

@@ -54,6 +54,7 @@ const CUSTOMER_FIELDS: [(&str, Field); 5] = [
 ];
 
 impl TicketCatalog {
+    /// The catalogue as read, with what it lets staff and customers edit worked out once.
     pub fn new(
         settings: TicketSettings,
         custom_fields: Vec<CustomField>,
