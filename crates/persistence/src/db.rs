@@ -76,9 +76,13 @@ impl ManageConnection for Manager {
                 // (up to 1 GiB), shared by every connection through the OS page cache, instead of
                 // each connection copying pages into its own 2 MB cache: searching 100,000
                 // knowledge-base articles or listing a million tickets touches far more than that.
+                // Temporary files in memory: every write runs in a savepoint of its group's
+                // transaction (see `Writer`), whose sub-journal keeps the original of each page
+                // the write changes; past 64 KiB SQLite spills it to a temporary file and then
+                // writes every page of the transaction's later savepoints there too.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA mmap_size = 1073741824;",
+                     PRAGMA foreign_keys = ON; PRAGMA mmap_size = 1073741824; PRAGMA temp_store = MEMORY;",
                 )
                 .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
