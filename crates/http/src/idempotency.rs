@@ -7,12 +7,12 @@ use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::Utc;
-use clientdesk_domain::ids::UserId;
 use clientdesk_persistence::idempotency::{self, Claim};
 use clientdesk_persistence::{write_tx, DbConnection};
 use sha2::{Digest, Sha256};
 
 use crate::errors::{ApiError, ApiResult};
+use crate::extract::{Auth, Caller};
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
@@ -32,34 +32,42 @@ pub fn key_of(req: &HttpRequest) -> ApiResult<Option<String>> {
 /// `prepare` reads and checks what it can before the transaction, so that the transaction (one
 /// writer at a time on SQLite, the tenant's counter row held on PostgreSQL) is no longer than
 /// the writes; whatever `prepare` returns is handed to `work`.
+///
+/// `sender` is authenticated first, in the same database step as the rest: a [`Caller`] is
+/// checked there, so that a request without a key takes one trip to the blocking pool, not two.
 pub async fn once<P, T, W>(
     state: &AppState,
-    user: UserId,
+    sender: impl Sender,
     key: Option<String>,
     fingerprint: &[u8],
     prepare: P,
     work: W,
 ) -> ApiResult<HttpResponse>
 where
-    P: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+    P: FnOnce(&mut DbConnection, Auth) -> ApiResult<T> + Send + 'static,
     T: Send + 'static,
     W: FnOnce(&mut DbConnection, T) -> ApiResult<(StatusCode, Bytes)> + Send + 'static,
 {
     let Some(key) = key else {
         let (status, body) = state
             .run(move |conn| {
-                let prepared = prepare(conn)?;
+                let auth = sender.authenticate(conn)?;
+                let prepared = prepare(conn, auth)?;
                 write_tx(conn, |conn| work(conn, prepared))
             })
             .await?;
         return Ok(HttpResponse::build(status).json_bytes(body));
     };
     let hash = hex::encode(Sha256::digest(fingerprint));
-    let claim = state
+    let (auth, claim) = state
         .run({
             let key = key.clone();
             move |conn| {
-                write_tx(conn, |conn| Ok::<_, ApiError>(idempotency::claim(conn, user, &key, &hash, Utc::now())?))
+                let auth = sender.authenticate(conn)?;
+                let user = auth.principal.user_id;
+                let claim =
+                    write_tx(conn, |conn| Ok::<_, ApiError>(idempotency::claim(conn, user, &key, &hash, Utc::now())?))?;
+                Ok((auth, claim))
             }
         })
         .await?;
@@ -81,7 +89,7 @@ where
     };
     let done = state
         .run(move |conn| {
-            let prepared = prepare(conn)?;
+            let prepared = prepare(conn, auth)?;
             write_tx(conn, |conn| {
                 let (status, body) = work(conn, prepared)?;
                 let text = std::str::from_utf8(&body).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -96,5 +104,23 @@ where
             state.run(move |conn| Ok(idempotency::release(conn, claim)?)).await?;
             Err(err)
         }
+    }
+}
+
+/// Who sends a request to [`once`]: an [`Auth`] its extractor has loaded, or a [`Caller`] still to
+/// be checked against the database.
+pub trait Sender: Send + 'static {
+    fn authenticate(self, conn: &mut DbConnection) -> ApiResult<Auth>;
+}
+
+impl Sender for Auth {
+    fn authenticate(self, _: &mut DbConnection) -> ApiResult<Auth> {
+        Ok(self)
+    }
+}
+
+impl Sender for Caller {
+    fn authenticate(self, conn: &mut DbConnection) -> ApiResult<Auth> {
+        Caller::authenticate(self, conn)
     }
 }

@@ -248,11 +248,11 @@ pub async fn create_change_request(
     let (links, client) = (state.settings.links.clone(), Client::of(&req));
     idempotency::once(
         &state,
-        auth.principal.user_id,
+        auth,
         key,
         &fingerprint,
-        |_| Ok(()),
-        move |conn, ()| {
+        |_, auth| Ok(auth),
+        move |conn, auth| {
             let company = companies::get(conn, auth.tenant.id, company_id)?;
             let change = store::create_change(conn, &change)?;
             client.record_change(

@@ -652,7 +652,7 @@ pub async fn request_action(
     let key = idempotency::key_of(&req)?;
     let fingerprint = serde_json::to_vec(&(req.path(), &body)).map_err(|e| ApiError::Internal(e.to_string()))?;
     let (client, st) = (Client::of(&req), state.clone());
-    idempotency::once(&state, auth.principal.user_id, key, &fingerprint, |_| Ok(()), move |conn, ()| {
+    idempotency::once(&state, auth, key, &fingerprint, |_, auth| Ok(auth), move |conn, auth| {
         let now = Utc::now();
         let device = own_device(conn, &auth, id)?;
         if !auth.principal.is_staff() {

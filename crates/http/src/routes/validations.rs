@@ -295,11 +295,11 @@ pub async fn create_validation(
     let links = state.settings.links.clone();
     idempotency::once(
         &state,
-        auth.principal.user_id,
+        auth,
         key,
         &fingerprint,
-        |_| Ok(()),
-        move |conn, ()| {
+        |_, auth| Ok(auth),
+        move |conn, auth| {
             let access = access::load(conn, &auth, ticket_id)?;
             let ticket = &access.ticket;
             if ticket.status == Status::Closed {

@@ -344,7 +344,7 @@ pub async fn get_ticket(state: web::Data<AppState>, caller: Caller, path: web::P
 pub async fn create_ticket(
     state: web::Data<AppState>,
     req: HttpRequest,
-    auth: Auth,
+    caller: Caller,
     path: web::Path<i64>,
     body: web::Json<NewTicketInput>,
 ) -> ApiResult<HttpResponse> {
@@ -353,20 +353,20 @@ pub async fn create_ticket(
     body.check_shape()?;
     let key = idempotency::key_of(&req)?;
     let fingerprint = serde_json::to_vec(&(req.path(), &body)).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let user = auth.principal.user_id;
-    auth.principal.require_writable()?;
     idempotency::once(
         &state,
-        user,
+        caller,
         key,
         &fingerprint,
-        move |conn| {
+        move |conn, auth| {
+            auth.principal.require_writable()?;
+            let user = auth.principal.user_id;
             let catalog = auth.catalogs.get(conn, &auth.tenant)?;
             let mut checked = input::check_new(conn, &auth, company, body, &catalog)?;
             checked.ticket.number = store::reserve_number(conn, auth.tenant.id)?;
-            Ok(checked)
+            Ok((checked, user))
         },
-        move |conn, checked| {
+        move |conn, (checked, user)| {
             // The history names who opened it: the staff member, when staff open it for a member.
             let ticket = store::create(conn, checked.ticket, Some(user), Utc::now())?;
             Ok((StatusCode::CREATED, respond::to_json(checked.ctx.view(&ticket, &checked.viewer, checked.may_update))?))
