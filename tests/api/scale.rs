@@ -226,6 +226,14 @@ on_both!(ticket_reads_on_one_server_follow_access_changed_on_the_other_at_once, 
     for path in [list.clone(), ticket(drucker), ticket(i64::from(i32::MAX))] {
         assert_eq!(app.get(&path, &plus).await.status(), 401, "{path}");
     }
+    // Nor may it open a ticket, with or without an Idempotency-Key (creation checks the session in
+    // its own database step), and nothing of either attempt is kept: not the ticket, not the key.
+    let open = json!({"title": "Opened while disabled", "description": "Must not be kept."});
+    let create = |token: String| {
+        app.request(reqwest::Method::POST, &list, Some(&token)).header("Idempotency-Key", "while-disabled").json(&open)
+    };
+    assert_eq!(app.post(&list, Some(&plus), open.clone()).await.status(), 401);
+    assert_eq!(create(plus.clone()).send().await.unwrap().status(), 401);
     // A list that finds nothing (no requester has this id) reads no versions with its page: enabled
     // again (and signed in again: disabling revoked the token), it answers; disabled again, it
     // refuses.
@@ -233,6 +241,11 @@ on_both!(ticket_reads_on_one_server_follow_access_changed_on_the_other_at_once, 
     on_other("enable").await;
     let plus = app.token("pat.plus@demo.example").await;
     assert_eq!(ok(app.get(&empty, &plus).await).await["items"], json!([]));
+    let found = || async { ok(app.get(&format!("{list}?q=disabled"), &admin).await).await["items"].clone() };
+    assert_eq!(found().await, json!([]), "no ticket was opened while disabled");
+    let res = create(plus.clone()).send().await.unwrap();
+    assert_eq!(res.status(), 201, "the key was not kept: it opens a ticket now");
+    assert_eq!(found().await.as_array().unwrap().len(), 1);
     on_other("disable").await;
     assert_eq!(app.get(&empty, &plus).await.status(), 401);
 });
