@@ -566,8 +566,10 @@ macro_rules! page_query {
             // hold, see migration 000005); a query that is a number also finds that ticket number.
             let companies = f.companies.as_deref().unwrap_or_default();
             let text: TicketCondition<DB> = if postgres {
-                let indexed = "(to_tsvector('simple', tickets.title || ' ' || tickets.description) \
-                               || ('company_' || tickets.company_id::text)::tsvector)";
+                // The index's own expression (migration 000015): punctuation read as spaces, so
+                // the words of host names, addresses and paths are found, as on SQLite.
+                let indexed = "(to_tsvector('simple', regexp_replace(tickets.title || ' ' || tickets.description, \
+                               '[[:punct:]]', ' ', 'g')) || ('company_' || tickets.company_id::text)::tsvector)";
                 let words =
                     sql::<Bool>(&format!("{indexed} @@ (to_tsquery('simple', ")).bind::<Text, _>(pg_query(&f.words));
                 if companies.is_empty() {

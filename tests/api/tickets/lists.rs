@@ -284,8 +284,8 @@ on_both!(text_search_finds_by_words_prefixes_and_number_within_what_one_sees, |a
     assert_eq!(items(&app, &admin, "/api/v1/tickets?q=quota").await.len(), 1, "staff search the whole tenant");
 });
 
-/// Words inside host names, e-mail addresses and paths, which MSP tickets are full of.
-async fn search_inside_host_names_and_addresses(app: TestApp) {
+// Words inside host names, e-mail addresses and paths, which MSP tickets are full of.
+on_both!(search_finds_words_inside_host_names_and_addresses, |app: TestApp| async move {
     let user = app.token("pat.user@demo.example").await;
     let contoso = company_id(&app, &user, "Contoso Ltd").await;
     create(
@@ -300,22 +300,4 @@ async fn search_inside_host_names_and_addresses(app: TestApp) {
         let found = items(&app, &user, &format!("{}?q={q}", company_tickets(contoso))).await;
         assert_eq!(found.len(), 1, "{q}");
     }
-}
-
-mod search_finds_words_inside_host_names_and_addresses {
-    use crate::harness::{Backend, TestApp};
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::search_inside_host_names_and_addresses(TestApp::spawn(Backend::Sqlite).await).await;
-    }
-
-    // Known gap: PostgreSQL's parser keeps `fileserver.contoso.local` and e-mail addresses as
-    // single lexemes, so "contoso" does not find them. The fix is a migration that indexes the
-    // text with non-alphanumerics replaced by spaces (the query side already splits that way).
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "PostgreSQL indexes host names and e-mail addresses as one word; needs a migration"]
-    async fn postgres() {
-        super::search_inside_host_names_and_addresses(TestApp::spawn(Backend::Postgres).await).await;
-    }
-}
+});
