@@ -122,7 +122,7 @@ impl Db {
         }
         let backend = url.backend;
         let manager = Manager { url };
-        let writer = (backend == Backend::Sqlite).then(|| Arc::new(Writer::new(manager.clone())));
+        let writer = (backend == Backend::Sqlite).then(|| Writer::start(manager.clone()));
         let pool = Pool::builder()
             .max_size(size)
             // A checkout test costs a round trip per request; broken connections are detected by
@@ -264,6 +264,8 @@ struct Writer {
     /// Writers waiting for the connection: while there are any, the one in it leaves the
     /// commit to them.
     queued: AtomicUsize,
+    /// Whether the checkpointer thread runs (see [`Writer::start`]).
+    checkpointer: bool,
 }
 
 /// The most writes committed together: bounds what a write waits for behind others.
@@ -305,9 +307,46 @@ impl WriterState {
     }
 }
 
+/// How often the checkpointer copies the WAL's new pages into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+
 impl Writer {
-    fn new(manager: Manager) -> Self {
-        Self { manager, state: Mutex::default(), group_ended: Condvar::new(), queued: AtomicUsize::new(0) }
+    /// The writer, and its checkpointer: a thread with a connection of its own that copies the
+    /// WAL's committed pages into the database file every [`CHECKPOINT_EVERY`] (a PASSIVE
+    /// checkpoint, which never waits for readers or writers), until the writer is dropped. The
+    /// writer's connection does not checkpoint itself: SQLite's automatic checkpoint runs in the
+    /// commit that passes 1,000 WAL pages, and its fsync of the database file held the writer,
+    /// so every queued write waited for it (creation's p99 at 16 connections: 161 ms, p50 5.6 ms).
+    fn start(manager: Manager) -> Arc<Self> {
+        Arc::new_cyclic(|alive: &std::sync::Weak<Self>| {
+            let (alive, checkpointing) = (alive.clone(), manager.clone());
+            // It sleeps first: the writer exists by the time it looks.
+            let spawned = std::thread::Builder::new().name("sqlite-checkpoint".into()).spawn(move || {
+                let mut conn = None;
+                while alive.strong_count() > 0 {
+                    std::thread::sleep(CHECKPOINT_EVERY);
+                    if conn.is_none() {
+                        conn = checkpointing.connect().ok();
+                    }
+                    if let Some(c) = conn.as_mut() {
+                        if let Err(error) = c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)") {
+                            tracing::warn!(%error, "SQLite checkpoint failed; reconnecting");
+                            conn = None;
+                        }
+                    }
+                }
+            });
+            if let Err(error) = &spawned {
+                tracing::error!(%error, "no SQLite checkpointer thread: the writer checkpoints itself");
+            }
+            Self {
+                manager,
+                state: Mutex::default(),
+                group_ended: Condvar::new(),
+                queued: AtomicUsize::new(0),
+                checkpointer: spawned.is_ok(),
+            }
+        })
     }
 
     fn lock(&self) -> MutexGuard<'_, WriterState> {
@@ -334,7 +373,11 @@ impl Writer {
             if state.group > 0 {
                 state.end_group(false, &self.group_ended);
             }
-            state.conn = Some(self.manager.connect().map_err(|e| Error::Unavailable(e.to_string()))?);
+            let mut conn = self.manager.connect().map_err(|e| Error::Unavailable(e.to_string()))?;
+            if self.checkpointer {
+                conn.batch_execute("PRAGMA wal_autocheckpoint = 0").map_err(Error::from)?;
+            }
+            state.conn = Some(conn);
         }
         let st = &mut *state;
         let conn = st.conn.as_mut().expect("the writer is open");
@@ -513,6 +556,32 @@ mod tests {
     fn insert(conn: &mut DbConnection, who: i64) -> Result<()> {
         diesel::sql_query(format!("INSERT INTO t (who) VALUES ({who})")).execute(conn)?;
         Ok(())
+    }
+
+    /// The writer leaves checkpoints to its thread, which copies the WAL back while writes go on:
+    /// the WAL is reused rather than grown by every commit.
+    #[test]
+    fn the_checkpointer_keeps_the_wal_from_growing() {
+        let (scratch, db) = scratch();
+        let wal = || std::fs::metadata(format!("{}-wal", scratch.0.display())).map(|m| m.len()).unwrap_or(0);
+        let mut first_round = 0;
+        for round in 0..4 {
+            for i in 0..1000 {
+                write_tx(&mut db.conn().unwrap(), |conn| insert(conn, round * 1000 + i)).unwrap();
+            }
+            if round == 0 {
+                first_round = wal();
+            }
+            std::thread::sleep(CHECKPOINT_EVERY * 3);
+        }
+        assert_eq!(count(&db, None), 4000);
+        // Without checkpoints, the WAL holds all four rounds of commits.
+        assert!(
+            first_round > 0 && wal() < 2 * first_round,
+            "a WAL of {} bytes after 1,000 commits, {} after 4,000",
+            first_round,
+            wal()
+        );
     }
 
     /// Writers that queue are committed together, yet each one alone: a failing write leaves
