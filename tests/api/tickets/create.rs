@@ -312,6 +312,10 @@ on_both!(idempotency_key_gives_one_ticket_per_key_and_user, |app: TestApp| async
     let again: Value = again.json().await.unwrap();
     assert_eq!(again, first, "the first answer, replayed");
     assert_eq!(count().await, before + 1);
+    // One history line, written with the ticket, however often the request is replayed.
+    let lines = history(&app, &user, first["id"].as_i64().unwrap()).await;
+    assert_eq!(history_fields(&lines), ["created"]);
+    assert_eq!(lines[0]["actor"]["name"], "Pat User");
 
     let res = post(&user, "key-1", json!({"title": "Projector", "description": "Room 5"})).await.unwrap();
     let answer = problem(res, 422).await;

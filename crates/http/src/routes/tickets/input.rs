@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
@@ -23,6 +24,7 @@ use super::catalog_cache::TicketCatalog;
 use super::view::Context;
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::Auth;
+use crate::respond;
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_TEXT: usize = 20_000;
@@ -268,6 +270,14 @@ pub fn check_new(
             Viewer::Member { roles, .. } => clientdesk_domain::tickets::may_update(roles, true),
         };
     Ok(CheckedTicket { ticket, viewer, may_update, ctx })
+}
+
+impl CheckedTicket {
+    /// Writes the ticket with `create` and answers with the caller's view of it.
+    pub fn write(self, create: impl FnOnce(NewTicket) -> clientdesk_persistence::Result<Ticket>) -> ApiResult<Bytes> {
+        let ticket = create(self.ticket)?;
+        respond::to_json(self.ctx.view(&ticket, &self.viewer, self.may_update))
+    }
 }
 
 /// Changes to a ticket; only the fields present change. `null` clears a field that may be empty.

@@ -351,28 +351,45 @@ pub async fn create_ticket(
     let company = CompanyId(path.into_inner());
     let body = body.into_inner();
     body.check_shape()?;
-    let key = idempotency::key_of(&req)?;
+    let Some(key) = idempotency::key_of(&req)? else {
+        // Nothing to remember for a retry: the ticket is one committed write (`store::open`),
+        // answered once committed.
+        let body = state
+            .run(move |conn| {
+                let auth = caller.authenticate(conn)?;
+                let (checked, user) = check_creation(conn, auth, company, body)?;
+                checked.write(|new| store::open(conn, new, Some(user), Utc::now()))
+            })
+            .await?;
+        return Ok(HttpResponse::Created().json_bytes(body));
+    };
     let fingerprint = serde_json::to_vec(&(req.path(), &body)).map_err(|e| ApiError::Internal(e.to_string()))?;
     idempotency::once(
         &state,
         caller,
-        key,
+        Some(key),
         &fingerprint,
-        move |conn, auth| {
-            auth.principal.require_writable()?;
-            let user = auth.principal.user_id;
-            let catalog = auth.catalogs.get(conn, &auth.tenant)?;
-            let mut checked = input::check_new(conn, &auth, company, body, &catalog)?;
-            checked.ticket.number = store::reserve_number(conn, auth.tenant.id)?;
-            Ok((checked, user))
-        },
+        move |conn, auth| check_creation(conn, auth, company, body),
         move |conn, (checked, user)| {
-            // The history names who opened it: the staff member, when staff open it for a member.
-            let ticket = store::create(conn, checked.ticket, Some(user), Utc::now())?;
-            Ok((StatusCode::CREATED, respond::to_json(checked.ctx.view(&ticket, &checked.viewer, checked.may_update))?))
+            Ok((StatusCode::CREATED, checked.write(|new| store::create(conn, new, Some(user), Utc::now()))?))
         },
     )
     .await
+}
+
+/// Checks a new ticket and takes its number (see `store::reserve_number`); also returns who opens
+/// it, whom the history names (the staff member, when staff open it for a member).
+fn check_creation(
+    conn: &mut DbConnection,
+    auth: Auth,
+    company: CompanyId,
+    body: NewTicketInput,
+) -> ApiResult<(input::CheckedTicket, UserId)> {
+    auth.principal.require_writable()?;
+    let catalog = auth.catalogs.get(conn, &auth.tenant)?;
+    let mut checked = input::check_new(conn, &auth, company, body, &catalog)?;
+    checked.ticket.number = store::reserve_number(conn, auth.tenant.id)?;
+    Ok((checked, auth.principal.user_id))
 }
 
 /// Change a ticket.
