@@ -66,7 +66,12 @@ bench_backend() {
     stop_server "$name"
 }
 
-bench_backend sqlite "$WORK/bench.db"
-start_postgres
-bench_backend postgres "$PG_URL"
+# BENCH_BACKENDS="postgres" measures one backend only.
+for backend in ${BENCH_BACKENDS:-sqlite postgres}; do
+    case $backend in
+        sqlite) bench_backend sqlite "$WORK/bench.db" ;;
+        postgres) start_postgres; bench_backend postgres "$PG_URL" ;;
+        *) echo "unknown backend: $backend" >&2; exit 1 ;;
+    esac
+done
 print_summary
