@@ -92,10 +92,5 @@ runs() {
     for conns in 32 8; do measure "$label suggest" "$conns" "$token" "$base" -s bench/kb-suggest.lua; done
 }
 
-for backend in ${BENCH_BACKENDS:-sqlite postgres}; do
-    case $backend in
-        sqlite) bench_backend sqlite "$WORK/bench.db" ;;
-        postgres) start_postgres; bench_backend postgres "$PG_URL" ;;
-    esac
-done
+each_backend
 print_summary

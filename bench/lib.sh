@@ -104,6 +104,19 @@ measure() {
         "$(field "$out" 50%)" "$(field "$out" 99%)")")
 }
 
+# Runs the script's bench_backend on each backend of BENCH_BACKENDS (default both; "postgres"
+# or "sqlite" measures one).
+each_backend() {
+    local backend
+    for backend in ${BENCH_BACKENDS:-sqlite postgres}; do
+        case $backend in
+            sqlite) bench_backend sqlite "$WORK/bench.db" ;;
+            postgres) start_postgres; bench_backend postgres "$PG_URL" ;;
+            *) echo "unknown backend: $backend" >&2; exit 1 ;;
+        esac
+    done
+}
+
 print_summary() {
     echo
     printf '%-34s %6s %12s %10s %10s\n' measurement conns requests/s p50 p99

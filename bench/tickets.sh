@@ -66,12 +66,5 @@ bench_backend() {
     stop_server "$name"
 }
 
-# BENCH_BACKENDS="postgres" measures one backend only.
-for backend in ${BENCH_BACKENDS:-sqlite postgres}; do
-    case $backend in
-        sqlite) bench_backend sqlite "$WORK/bench.db" ;;
-        postgres) start_postgres; bench_backend postgres "$PG_URL" ;;
-        *) echo "unknown backend: $backend" >&2; exit 1 ;;
-    esac
-done
+each_backend
 print_summary
