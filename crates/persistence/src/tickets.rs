@@ -239,8 +239,10 @@ pub struct NewTicket {
 /// Opens a ticket as [`create`] does, committed when it returns. On PostgreSQL `create` is one
 /// statement, so it runs in a transaction of its own, without a BEGIN and a COMMIT that would
 /// each take a round trip: with the caller's session and the number, a creation took six round
-/// trips, now three (2,040-2,470 -> 2,730-3,050 creations a second back to back). On SQLite it
-/// runs on the writer, whose commits are grouped (see `write_tx`).
+/// trips, now three (2,040-2,470 -> 2,730-3,050 creations a second back to back). Its number is
+/// taken before (`reserve_number`); without one, the counter's statement commits first, leaving a
+/// gap if the ticket then fails, as `reserve_number` does. On SQLite it runs on the writer, whose
+/// commits are grouped (see `write_tx`).
 pub fn open(conn: &mut Conn, new: NewTicket, actor: Option<UserId>, now: DateTime<Utc>) -> Result<Ticket> {
     match &mut **conn {
         DbConnection::Pg(_) => create(conn, new, actor, now),
