@@ -284,7 +284,7 @@ pub fn create(conn: &mut DbConnection, new: NewTicket, actor: Option<UserId>, no
     let (id, recorded) = match conn {
         DbConnection::Pg(c) => {
             let event = (new.tenant_id.0, actor.map(|u| u.0), created.kind, now.naive_utc());
-            (WithCreated { insert, event }.get_result(c)?, true)
+            (Prepared(WithCreated { insert, event }).get_result(c)?, true)
         }
         DbConnection::Sqlite(c) => (Prepared(insert).get_result(c)?, false),
     };
@@ -323,8 +323,8 @@ pub fn create(conn: &mut DbConnection, new: NewTicket, actor: Option<UserId>, no
 /// PostgreSQL: a ticket's INSERT (returning its id) and its `created` history line in one
 /// statement, `WITH t AS (INSERT INTO tickets ... RETURNING id) INSERT INTO ticket_events ...
 /// SELECT ... FROM t RETURNING ticket_id`: one round trip instead of two, and atomic on its own
-/// (see [`open`]). SQLite has no INSERT in a WITH clause. Kept prepared, keyed by its SQL text
-/// (see `Prepared`).
+/// (see [`open`]). SQLite has no INSERT in a WITH clause. Run as `Prepared`, so that it is kept
+/// prepared, keyed by its SQL text.
 struct WithCreated<Q> {
     insert: Q,
     /// The tenant, the actor, the kind and the time of the history line.
@@ -349,10 +349,6 @@ impl<Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>> diesel::query_buil
         out.push_bind_param::<diesel::sql_types::Timestamp, _>(&self.event.3)?;
         out.push_sql(" FROM t RETURNING ticket_id");
         Ok(())
-    }
-
-    fn is_safe_to_cache_prepared(&self, _backend: &diesel::pg::Pg) -> QueryResult<bool> {
-        Ok(true)
     }
 }
 
