@@ -39,6 +39,7 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
     let hasher = PasswordHasherConfig::new(config.hash_cost).map_err(anyhow::Error::msg)?;
     Ok(AppState {
         db,
+        turns: AppState::turns(config.pool_size),
         keys: Arc::new(keys),
         hasher: Arc::new(hasher),
         settings: Arc::new(config.http.clone()),
