@@ -65,13 +65,15 @@ impl Schema {
 // Full-text search is the one place where the backends keep different structures on purpose:
 // SQLite FTS5 virtual tables (`kb_articles_fts`, `tickets_fts`, with the shadow tables FTS5
 // creates for them: `_data`, `_idx`, `_docsize`, `_config`; no `_content`, as the text stays in
-// the base tables), PostgreSQL a generated tsvector column on the articles and GIN indexes. Only
-// these names are left out of the comparison.
+// the base tables, and the index through which a knowledge-base search checks each FTS5 match),
+// PostgreSQL a generated tsvector column on the articles and GIN indexes. Only these names are
+// left out of the comparison.
 const SQLITE_ONLY_TABLES: &str = "'kb_articles_fts', 'kb_articles_fts_data', 'kb_articles_fts_idx', \
      'kb_articles_fts_docsize', 'kb_articles_fts_config', 'tickets_fts', 'tickets_fts_data', 'tickets_fts_idx', \
      'tickets_fts_docsize', 'tickets_fts_config', 'tickets_fts_queue'";
 const PG_ONLY_COLUMN: (&str, &str) = ("kb_articles", "search_vector");
 const PG_ONLY_INDEXES: [&str; 2] = ["kb_articles_search_idx", "tickets_search_idx"];
+const SQLITE_ONLY_INDEXES: [&str; 1] = ["kb_articles_visibility_idx"];
 
 // An INTEGER PRIMARY KEY reports notnull = 0 but is the rowid, never null: pk columns count as
 // NOT NULL. Indexes without sql are the automatic ones behind PRIMARY KEY / UNIQUE constraints.
@@ -119,10 +121,11 @@ const PG_INDEXES: &str = "SELECT t.relname::text AS table_name, i.relname::text 
 
 fn sqlite_schema(path: &str) -> Schema {
     let mut conn = SqliteConnection::establish(path).expect("open the SQLite database");
+    let indexes: Vec<IndexRow> = diesel::sql_query(sqlite_indexes()).load(&mut conn).expect("SQLite indexes");
     Schema::new(
         diesel::sql_query(sqlite_tables()).load(&mut conn).expect("SQLite tables"),
         diesel::sql_query(sqlite_columns()).load(&mut conn).expect("SQLite columns"),
-        diesel::sql_query(sqlite_indexes()).load(&mut conn).expect("SQLite indexes"),
+        indexes.into_iter().filter(|i| !SQLITE_ONLY_INDEXES.contains(&i.index_name.as_str())).collect(),
     )
 }
 
