@@ -327,7 +327,8 @@ impl Writer {
     /// [`WAL_RESTART_BYTES`], the checkpointer takes the writer between two groups and runs a
     /// TRUNCATE checkpoint, which copies the rest, waits for readers to leave the WAL and empties
     /// it. Writes wait for that; readers do not. Its connection waits for readers 100 ms at most,
-    /// so a long read postpones the truncation rather than holding the writes.
+    /// so a long read postpones the truncation to the next look rather than holding the writes
+    /// until it ends.
     fn start(manager: Manager) -> Arc<Self> {
         Arc::new_cyclic(|alive: &std::sync::Weak<Self>| {
             let (alive, checkpointing) = (alive.clone(), manager.clone());
