@@ -310,7 +310,8 @@ impl WriterState {
 /// How often the checkpointer copies the WAL's new pages into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 
-/// The WAL size past which the checkpointer starts the WAL over (see [`Writer::start`]).
+/// The WAL size past which the checkpointer starts the WAL over, and the size its file is
+/// shrunk to then (see [`Writer::start`]).
 const WAL_RESTART_BYTES: u64 = if cfg!(test) { 1 << 20 } else { 64 << 20 };
 
 impl Writer {
@@ -325,10 +326,12 @@ impl Writer {
     /// it, and under writes that never pause none has: the WAL grew by gigabytes (1.5 GB after
     /// 25 s of creations; 0.8 GB in 5 s from one client). So once the WAL is past
     /// [`WAL_RESTART_BYTES`], the checkpointer takes the writer between two groups and runs a
-    /// TRUNCATE checkpoint, which copies the rest, waits for readers to leave the WAL and empties
-    /// it. Writes wait for that; readers do not. Its connection waits for readers 100 ms at most,
-    /// so a long read postpones the truncation to the next look rather than holding the writes
-    /// until it ends.
+    /// RESTART checkpoint, which copies the rest and waits for readers to leave the WAL, so that
+    /// the next commit writes the WAL from its start and shrinks its file to that size (the
+    /// writer's `journal_size_limit`). Writes wait for that; readers do not. Its connection waits
+    /// for readers 100 ms at most, so a long read postpones the restart to the next look rather
+    /// than holding the writes until it ends. A TRUNCATE checkpoint, which empties the file, made
+    /// the commits after it extend the file anew: 5% fewer creations at 16 connections.
     fn start(manager: Manager) -> Arc<Self> {
         Arc::new_cyclic(|alive: &std::sync::Weak<Self>| {
             let (alive, checkpointing) = (alive.clone(), manager.clone());
@@ -348,7 +351,7 @@ impl Writer {
                     let mut checkpointed = c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)");
                     let long = std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_RESTART_BYTES);
                     if let (true, Ok(()), Some(writer)) = (long, &checkpointed, alive.upgrade()) {
-                        checkpointed = writer.between_groups(|| c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)"));
+                        checkpointed = writer.between_groups(|| c.batch_execute("PRAGMA wal_checkpoint(RESTART)"));
                     }
                     if let Err(error) = checkpointed {
                         tracing::warn!(%error, "SQLite checkpoint failed; reconnecting");
@@ -405,7 +408,11 @@ impl Writer {
             }
             let mut conn = self.manager.connect().map_err(|e| Error::Unavailable(e.to_string()))?;
             if self.checkpointer {
-                conn.batch_execute("PRAGMA wal_autocheckpoint = 0").map_err(Error::from)?;
+                // The first commit after the checkpointer restarted the WAL also shrinks its file.
+                conn.batch_execute(&format!(
+                    "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {WAL_RESTART_BYTES}"
+                ))
+                .map_err(Error::from)?;
             }
             state.conn = Some(conn);
         }
@@ -634,20 +641,20 @@ mod tests {
                 })
             })
             .collect();
-        let (mut largest, mut last, mut emptied) = (0, 0, 0);
+        let (mut largest, mut last, mut restarted) = (0, 0, 0);
         let started = std::time::Instant::now();
         while started.elapsed() < Duration::from_secs(3) {
             std::thread::sleep(Duration::from_millis(10));
             let now = wal();
-            emptied += usize::from(now < last);
+            restarted += usize::from(now < last);
             (largest, last) = (largest.max(now), now);
         }
         stop.store(true, Ordering::Relaxed);
         busy.into_iter().for_each(|t| t.join().unwrap());
         let written = count(&db, None);
-        // Without it: 147 MB after 18,000 writes, never emptied. With it the WAL grows past the
-        // limit by what is written until the checkpointer next looks (about 10 MB here).
-        assert!(emptied > 0, "the WAL was never emptied ({largest} bytes after {written} writes)");
+        // Without it: 147 MB after 18,000 writes, never shrunk. With it the WAL grows past the
+        // limit by what is written until the checkpointer next looks (about 12 MB here).
+        assert!(restarted > 0, "the WAL never started over ({largest} bytes after {written} writes)");
         assert!(largest < 32 * WAL_RESTART_BYTES, "the WAL reached {largest} bytes after {written} writes");
     }
 
