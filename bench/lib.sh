@@ -46,16 +46,15 @@ free_port() {
 # (`host42` at 16 connections: p99 88-820 ms, 12-13 ms without). Database hosts turn it off
 # (usual PostgreSQL tuning); so does the benchmark, while it runs, where it may.
 autogroup_off() {
-    if [ -f "$AUTOGROUP" ] && [ "$(cat "$AUTOGROUP")" != 0 ]; then
-        local was
-        was=$(cat "$AUTOGROUP")
-        if echo 0 2>/dev/null >"$AUTOGROUP"; then
-            AUTOGROUP_WAS=$was
-            echo "kernel.sched_autogroup_enabled set to 0 until the benchmark ends"
-        else
-            echo "warning: kernel.sched_autogroup_enabled is on and cannot be changed here:" \
-                "expect PostgreSQL latencies of 0.1-2 s at the tail" >&2
-        fi
+    local was
+    was=$(cat "$AUTOGROUP" 2>/dev/null) || return 0
+    [ "$was" != 0 ] || return 0
+    if echo 0 2>/dev/null >"$AUTOGROUP"; then
+        AUTOGROUP_WAS=$was
+        echo "kernel.sched_autogroup_enabled set to 0 until the benchmark ends"
+    else
+        echo "warning: kernel.sched_autogroup_enabled is on and cannot be changed here:" \
+            "expect PostgreSQL latencies of 0.1-2 s at the tail" >&2
     fi
 }
 

@@ -119,9 +119,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The permits of [`AppState::run`] for a pool of `connections`.
-    pub fn turns(connections: u32) -> Arc<Semaphore> {
-        Arc::new(Semaphore::new(connections as usize))
+    /// The permits of [`AppState::run`]: one per connection of `db`'s pool.
+    pub fn turns(db: &Db) -> Arc<Semaphore> {
+        Arc::new(Semaphore::new(db.size() as usize))
     }
 
     /// Runs `f` with a pooled connection on the blocking pool: database work never runs on an

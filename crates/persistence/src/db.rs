@@ -137,6 +137,11 @@ impl Db {
         self.backend
     }
 
+    /// How many connections the pool holds at most.
+    pub fn size(&self) -> u32 {
+        self.pool.max_size()
+    }
+
     pub fn conn(&self) -> Result<Conn> {
         Ok(Conn { pooled: self.pool.get()?, writer: self.writer.clone() })
     }
@@ -349,9 +354,11 @@ impl Writer {
                     }
                     let Some(c) = conn.as_mut() else { continue };
                     let mut checkpointed = c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)");
-                    let long = std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_RESTART_BYTES);
-                    if let (true, Ok(()), Some(writer)) = (long, &checkpointed, alive.upgrade()) {
-                        checkpointed = writer.between_groups(|| c.batch_execute("PRAGMA wal_checkpoint(RESTART)"));
+                    let long = || std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_RESTART_BYTES);
+                    if checkpointed.is_ok() && long() {
+                        if let Some(writer) = alive.upgrade() {
+                            checkpointed = writer.between_groups(|| c.batch_execute("PRAGMA wal_checkpoint(RESTART)"));
+                        }
                     }
                     if let Err(error) = checkpointed {
                         tracing::warn!(%error, "SQLite checkpoint failed; reconnecting");

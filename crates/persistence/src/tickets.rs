@@ -281,12 +281,12 @@ pub fn create(conn: &mut DbConnection, new: NewTicket, actor: Option<UserId>, no
         .returning(tickets::id);
     let created = Change::created();
     // On PostgreSQL the history line is written by the same statement (see `WithCreated`).
-    let (id, recorded) = match conn {
+    let id = match conn {
         DbConnection::Pg(c) => {
             let event = (new.tenant_id.0, actor.map(|u| u.0), created.kind, now.naive_utc());
-            (Prepared(WithCreated { insert, event }).get_result(c)?, true)
+            Prepared(WithCreated { insert, event }).get_result(c)?
         }
-        DbConnection::Sqlite(c) => (Prepared(insert).get_result(c)?, false),
+        DbConnection::Sqlite(c) => Prepared(insert).get_result(c)?,
     };
     let ticket = Ticket {
         id,
@@ -314,7 +314,7 @@ pub fn create(conn: &mut DbConnection, new: NewTicket, actor: Option<UserId>, no
         updated_at: now,
         closed_at: None,
     };
-    if !recorded {
+    if let DbConnection::Sqlite(_) = conn {
         record_events(conn, &ticket, actor, &[created], now)?;
     }
     Ok(ticket)

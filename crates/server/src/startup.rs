@@ -38,8 +38,8 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
     let keys = Keys::new(&config.signing_keys, &config.http.issuer, "clientdesk-api").map_err(anyhow::Error::msg)?;
     let hasher = PasswordHasherConfig::new(config.hash_cost).map_err(anyhow::Error::msg)?;
     Ok(AppState {
+        turns: AppState::turns(&db),
         db,
-        turns: AppState::turns(config.pool_size),
         keys: Arc::new(keys),
         hasher: Arc::new(hasher),
         settings: Arc::new(config.http.clone()),
