@@ -122,7 +122,8 @@ on_both!(tampered_expired_and_mfa_tokens_are_refused, |app: TestApp| async move 
     tampered.pop();
     tampered.push(if access.ends_with('A') { 'B' } else { 'A' });
     problem(app.get("/api/v1/me", &tampered).await, 401).await;
-    let expired = app.state.keys.issue_access(3, 1, false, vec!["pwd".into()], 1, Utc::now() - Duration::minutes(20));
+    let expired =
+        app.state.keys.issue_access(3, 1, false, vec!["pwd".into()], 1, "s1", Utc::now() - Duration::minutes(20));
     problem(app.get("/api/v1/me", &expired).await, 401).await;
     let pending: Value = app.password_step("pat.user@demo.example", PASSWORD).await.json().await.unwrap();
     problem(app.get("/api/v1/me", pending["mfa_token"].as_str().unwrap()).await, 401).await;

@@ -13,5 +13,6 @@ mod pg;
 mod provider;
 mod rmm;
 mod scale;
+mod security;
 mod selfservice;
 mod tickets;

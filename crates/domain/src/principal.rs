@@ -56,6 +56,8 @@ pub struct Principal {
     pub read_only: bool,
     /// An agent session: the device it was opened from.
     pub device: Option<i64>,
+    /// The sign-in session an access token belongs to (its refresh family); none for API tokens.
+    pub session: Option<String>,
 }
 
 /// Why a policy said no. The HTTP layer answers 403 with the reason.
@@ -156,7 +158,15 @@ mod tests {
     use super::*;
 
     fn principal(kind: PrincipalKind, amr: &[AuthMethod], read_only: bool) -> Principal {
-        Principal { user_id: UserId(1), tenant_id: TenantId(1), kind, amr: amr.to_vec(), read_only, device: None }
+        Principal {
+            user_id: UserId(1),
+            tenant_id: TenantId(1),
+            kind,
+            amr: amr.to_vec(),
+            read_only,
+            device: None,
+            session: None,
+        }
     }
 
     #[test]

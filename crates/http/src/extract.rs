@@ -65,7 +65,7 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 }
 
 enum Credential {
-    Access { user: UserId, tenant: TenantId, amr: Vec<AuthMethod>, ver: i64, device: Option<i64> },
+    Access { user: UserId, tenant: TenantId, amr: Vec<AuthMethod>, ver: i64, device: Option<i64>, sid: Option<String> },
     ApiToken(String),
 }
 
@@ -112,7 +112,14 @@ impl Caller {
                 .map(UserId)
                 .map_err(|_| ApiError::Unauthorized("The access token is invalid or expired."))?;
             let amr = claims.amr.iter().filter_map(|m| AuthMethod::parse(m)).collect();
-            Credential::Access { user, tenant: TenantId(claims.tid), amr, ver: claims.ver, device: claims.dev }
+            Credential::Access {
+                user,
+                tenant: TenantId(claims.tid),
+                amr,
+                ver: claims.ver,
+                device: claims.dev,
+                sid: claims.sid,
+            }
         };
         let method = req.method().as_str();
         // Resolving the route pattern again costs a router walk: only agent sessions need it.
@@ -223,9 +230,9 @@ fn load(
 ) -> Result<Auth, ApiError> {
     let now = Utc::now();
     let revoked = || ApiError::Unauthorized("The token is no longer valid. Sign in again.");
-    let (user_id, amr, read_only, expected, device) = match credential {
-        Credential::Access { user, tenant, amr, ver, device } => {
-            (*user, amr.clone(), false, Some((*tenant, *ver)), *device)
+    let (user_id, amr, read_only, expected, device, sid) = match credential {
+        Credential::Access { user, tenant, amr, ver, device, sid } => {
+            (*user, amr.clone(), false, Some((*tenant, *ver)), *device, sid.clone())
         }
         Credential::ApiToken(hash) => {
             let token = tokens::find_api_token(conn, hash).map_err(|_| revoked())?;
@@ -236,7 +243,7 @@ fn load(
             if token.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
                 tokens::touch_api_token(conn, token.id, now)?;
             }
-            (token.user_id, vec![AuthMethod::ApiToken], token.read_only, None, None)
+            (token.user_id, vec![AuthMethod::ApiToken], token.read_only, None, None, None)
         }
     };
     let session = match sessions.get(conn, user_id, check) {
@@ -263,7 +270,7 @@ fn load(
         return Err(ApiError::Forbidden("The portal is disabled for every company you belong to."));
     }
     Ok(Auth {
-        principal: Principal { user_id, tenant_id: session.tenant.id, kind, amr, read_only, device },
+        principal: Principal { user_id, tenant_id: session.tenant.id, kind, amr, read_only, device, session: sid },
         user: session.user.clone(),
         tenant: session.tenant.clone(),
         companies,

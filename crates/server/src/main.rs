@@ -185,6 +185,7 @@ fn main() -> anyhow::Result<()> {
                 user.staff_role.is_some(),
                 vec!["pwd".into(), "otp".into()],
                 user.auth_version,
+                "cli",
                 Utc::now(),
             );
             println!("{token}");

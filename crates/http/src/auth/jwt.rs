@@ -75,6 +75,9 @@ pub struct AccessClaims {
     /// An agent session's device: the session is bound to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dev: Option<i64>,
+    /// The sign-in session (its refresh-token family): logout ends it, step-up is bound to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -116,6 +119,7 @@ impl Keys {
         header
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub fn issue_access(
         &self,
         user_id: i64,
@@ -123,10 +127,11 @@ impl Keys {
         staff: bool,
         amr: Vec<String>,
         ver: i64,
+        sid: &str,
         now: DateTime<Utc>,
     ) -> String {
         let kind = if staff { "staff" } else { "portal" };
-        self.access(user_id, tenant_id, kind, amr, ver, None, now)
+        self.access(user_id, tenant_id, kind, amr, ver, None, Some(sid.to_owned()), now)
     }
 
     /// An access token for a session opened from an RMM agent link: `amr` is `agent` and the
@@ -137,9 +142,10 @@ impl Keys {
         tenant_id: i64,
         device: i64,
         ver: i64,
+        sid: &str,
         now: DateTime<Utc>,
     ) -> String {
-        self.access(user_id, tenant_id, "portal", vec!["agent".into()], ver, Some(device), now)
+        self.access(user_id, tenant_id, "portal", vec!["agent".into()], ver, Some(device), Some(sid.to_owned()), now)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -151,6 +157,7 @@ impl Keys {
         amr: Vec<String>,
         ver: i64,
         dev: Option<i64>,
+        sid: Option<String>,
         now: DateTime<Utc>,
     ) -> String {
         let claims = AccessClaims {
@@ -165,6 +172,7 @@ impl Keys {
             amr,
             ver,
             dev,
+            sid,
         };
         encode(&self.header(ACCESS_TYP), &claims, &self.signing.1).expect("HS256 encoding of plain claims cannot fail")
     }
@@ -239,7 +247,7 @@ mod tests {
     fn round_trip_and_refusals() {
         let k = keys("a", 1);
         let now = Utc::now();
-        let access = k.issue_access(5, 1, false, vec!["pwd".into(), "otp".into()], 3, now);
+        let access = k.issue_access(5, 1, false, vec!["pwd".into(), "otp".into()], 3, "s1", now);
         let claims = k.verify_access(&access).unwrap();
         assert_eq!((claims.sub.as_str(), claims.tid, claims.ver), ("5", 1, 3));
 
@@ -250,9 +258,9 @@ mod tests {
         assert!(keys("a", 2).verify_access(&access).is_err(), "foreign key with the same kid");
         assert!(keys("b", 1).verify_access(&access).is_err(), "unknown kid");
 
-        let expired = k.issue_access(5, 1, false, vec![], 3, now - Duration::minutes(16));
+        let expired = k.issue_access(5, 1, false, vec![], 3, "s1", now - Duration::minutes(16));
         assert!(k.verify_access(&expired).is_err());
-        let within_leeway = k.issue_access(5, 1, false, vec![], 3, now - ACCESS_TTL - Duration::seconds(20));
+        let within_leeway = k.issue_access(5, 1, false, vec![], 3, "s1", now - ACCESS_TTL - Duration::seconds(20));
         assert!(k.verify_access(&within_leeway).is_ok());
 
         // alg: none, with the same claims and no signature.
@@ -269,7 +277,7 @@ mod tests {
     #[test]
     fn a_remembered_token_still_expires() {
         let k = keys("a", 1);
-        let access = k.issue_access(5, 1, false, vec!["pwd".into()], 3, Utc::now());
+        let access = k.issue_access(5, 1, false, vec!["pwd".into()], 3, "s1", Utc::now());
         assert_eq!(k.verify_access(&access).unwrap().sub, "5");
         assert_eq!(k.verify_access(&access).unwrap().sub, "5", "answered from memory");
         // Time passes: the remembered claims are past their expiry and the leeway.

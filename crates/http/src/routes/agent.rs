@@ -211,7 +211,8 @@ fn outcome(
     if session.user.has_totp() {
         return Ok(sign_in());
     }
-    let token = state.keys.issue_agent_access(user.0, tenant.id.0, device.id, session.user.auth_version, now);
+    let sid = random_token(16);
+    let token = state.keys.issue_agent_access(user.0, tenant.id.0, device.id, session.user.auth_version, &sid, now);
     let mut event = client.event(Some(tenant.id), Some(user), "agent_login");
     event.target = Some(format!("device:{}", device.id));
     audit::record(conn, &event, now)?;

@@ -301,6 +301,7 @@ fn issue_in_family(
         user.staff_role.is_some(),
         amr_names.clone(),
         user.auth_version,
+        family,
         now,
     );
     let refresh_token = secrets::random_token(32);
