@@ -129,9 +129,8 @@ impl AppState {
     ///
     /// Requests take their turn for a connection here, in the order they came, and only then
     /// take a blocking thread. The pool itself is not fair: it hands a returned connection to
-    /// whichever thread asks first, so a waiting request could be passed over again and again.
-    /// With 16 clients searching on PostgreSQL's 8 connections (and autogroup scheduling on,
-    /// see the README), p50 was 4.5 ms and p99 530-820 ms; taking turns, p99 is 88-122 ms.
+    /// whichever thread asks first, so a waiting request could be passed over again and again
+    /// (docs/decisions/0010-fair-turns-for-pooled-connections.md).
     pub async fn run<T, F>(&self, f: F) -> ApiResult<T>
     where
         T: Send + 'static,
