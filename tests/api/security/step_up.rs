@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use crate::approvals::mails;
 use crate::harness::{problem, Backend, TestApp};
 use crate::on_both;
-use crate::rmm::{self, PAT_PC};
-use crate::tickets::{ok, status};
+use crate::rmm::{self, FRED_PC, KIOSK, PAT_PC};
+use crate::tickets::{ok, status, user_id};
 
 const PAT: &str = "pat.user@demo.example";
 const PAT_PLUS: &str = "pat.plus@demo.example";
@@ -82,6 +82,11 @@ async fn connected(app: &TestApp) -> rmm::Rmm {
         .await)
     .await;
     rmm
+}
+
+async fn audit(app: &TestApp, admin: &str, action: &str) -> Vec<Value> {
+    let page = ok(app.get(&format!("/api/v1/audit-events?action={action}"), admin).await).await;
+    page["items"].as_array().unwrap().clone()
 }
 
 on_both!(a_totp_user_changes_the_phone_only_with_a_fresh_authenticator_code, backend => |backend| async move {
@@ -321,4 +326,51 @@ on_both!(parallel_wrong_step_up_codes_get_no_more_checks_than_the_limit, backend
     assert_eq!(wrong + throttled, 200);
     let events = ok(app.get("/api/v1/audit-events?action=step_up_failed&limit=200", &app.token("admin@demo.example").await).await).await;
     assert_eq!(events["items"].as_array().unwrap().len(), wrong, "only checked codes are failures");
+});
+
+on_both!(a_reassigned_device_link_never_opens_a_session_for_a_user_with_a_second_factor, backend => |backend| async move {
+    let app = app_of(backend).await;
+    let rmm = connected(&app).await;
+    let (kiosk, _) = rmm.device(KIOSK);
+    let pat_id = user_id(&app, &rmm.staff, PAT).await;
+    let admin_id = ok(app.get("/api/v1/me", &rmm.staff).await).await["id"].as_i64().unwrap();
+    let device = format!("/api/v1/devices/{kiosk}");
+    problem(app.send(Method::PATCH, &device, &rmm.staff, json!({"user_id": admin_id})).await, 422).await;
+    ok(app.send(Method::PATCH, &device, &rmm.staff, json!({"user_id": pat_id})).await).await;
+    let token = ok(app.post(&format!("{device}/link-token"), Some(&rmm.staff), json!({})).await).await["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let link = format!(
+        "/api/v1/rmm/agent-login?client=demo&agentguid={KIOSK}&machineid=M-c002&groupid=root.office&token={token}"
+    );
+    let answer = ok(rmm::open(&app, &link).await).await;
+    assert_eq!(answer["status"], "sign_in_required", "{answer}");
+    assert!(answer.get("access_token").is_none());
+
+    let reassigned = audit(&app, &rmm.staff, "device.reassigned").await;
+    assert_eq!(reassigned.len(), 1, "{reassigned:?}");
+    assert_eq!(reassigned[0]["target"], format!("device:{kiosk}"));
+    assert_eq!(reassigned[0]["detail"], format!("nobody -> user:{pat_id}"));
+    let rotated = audit(&app, &rmm.staff, "device.link_token").await;
+    assert_eq!(rotated[0]["detail"], format!("for user:{pat_id}"));
+});
+
+on_both!(a_browser_link_code_answers_only_for_the_user_the_device_had, backend => |backend| async move {
+    let app = app_of(backend).await;
+    let rmm = connected(&app).await;
+    let (fred_pc, token) = rmm.device(FRED_PC);
+    let link = format!(
+        "/api/v1/rmm/agent-login?client=demo&agentguid={FRED_PC}&machineid=M-f001&groupid=root.office&token={token}"
+    );
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = browser.get(app.url(&link)).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let code = location.split("#code=").nth(1).expect("a code").to_owned();
+
+    ok(app.send(Method::PATCH, &format!("/api/v1/devices/{fred_pc}"), &rmm.staff, json!({"user_id": null})).await)
+        .await;
+    let res = app.post("/api/v1/rmm/agent-login/exchange", None, json!({"code": code})).await;
+    problem(res, 401).await;
 });

@@ -211,6 +211,10 @@ fn outcome(
     if session.user.has_totp() {
         return Ok(sign_in());
     }
+    // Staff act for many companies: a link never opens a session for one, whoever the device names.
+    if session.user.staff_role.is_some() {
+        return Err(refused());
+    }
     let sid = random_token(16);
     let token = state.keys.issue_agent_access(user.0, tenant.id.0, device.id, session.user.auth_version, &sid, now);
     let mut event = client.event(Some(tenant.id), Some(user), "agent_login");
@@ -329,6 +333,11 @@ pub async fn exchange_code(
                     return Err(invalid());
                 }
                 let (tenant, device) = code_device(conn, &found)?;
+                // The code answers for the user the device had when the link was opened: a
+                // reassignment in between must not hand that link to another user.
+                if device.user_id != found.user_id {
+                    return Err(invalid());
+                }
                 outcome(&st, conn, &tenant, &device, &client)
             })
         })
