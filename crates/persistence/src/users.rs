@@ -198,7 +198,14 @@ pub fn record_step_up(
     factor: Factor,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    diesel::delete(step_ups::table.find(session)).execute(conn)?;
+    // One row per session; the user's rows of a day ago or more are of no use any more.
+    let stale = now - chrono::Duration::days(1);
+    diesel::delete(
+        step_ups::table
+            .filter(step_ups::session_id.eq(session))
+            .or_filter(step_ups::user_id.eq(user.0).and(step_ups::proven_at.lt(stale.naive_utc()))),
+    )
+    .execute(conn)?;
     diesel::insert_into(step_ups::table)
         .values((
             step_ups::session_id.eq(session),

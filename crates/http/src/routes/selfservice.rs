@@ -406,6 +406,10 @@ pub async fn step_up(
         .run(move |conn| {
             let now = Utc::now();
             let key = format!("stepup:{}", auth.user.id.0);
+            // Already blocked: refuse without counting, so that tries during a block do not lengthen it.
+            if let Some(until) = throttle::blocked_until(conn, &key, now)? {
+                return Ok((Proof::Blocked(until), now));
+            }
             let outcome = write_tx(conn, |conn| -> ApiResult<Proof> {
                 accept_factor(&factors_of(conn, &auth)?, factor)?;
                 // Count the attempt first: of parallel attempts only the allowed number get checked.
