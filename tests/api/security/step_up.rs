@@ -287,7 +287,7 @@ on_both!(staff_restrict_the_calling_codes_sms_may_go_to, backend => |backend| as
     status(app.send(Method::PUT, "/api/v1/me/phone", &fred, json!({"phone": "+41 79 555 90 01"})).await, 202).await;
 });
 
-on_both!(a_step_up_counts_only_for_the_session_that_proved_it, backend => |backend| async move {
+on_both!(a_step_up_counts_only_for_the_sign_in_that_proved_it, backend => |backend| async move {
     let app = app_of(backend).await;
     let rmm = connected(&app).await;
     let pat_pc = rmm.device(PAT_PC).0;
@@ -328,7 +328,7 @@ on_both!(parallel_wrong_step_up_codes_get_no_more_checks_than_the_limit, backend
     assert_eq!(events["items"].as_array().unwrap().len(), wrong, "only checked codes are failures");
 });
 
-on_both!(a_reassigned_device_link_never_opens_a_session_for_a_user_with_a_second_factor, backend => |backend| async move {
+on_both!(a_reassigned_device_link_never_lets_a_user_with_a_second_factor_in_without_it, backend => |backend| async move {
     let app = app_of(backend).await;
     let rmm = connected(&app).await;
     let (kiosk, _) = rmm.device(KIOSK);

@@ -204,16 +204,16 @@ fn outcome(
     if session.user.disabled || !opens_tickets {
         return Err(refused());
     }
+    // Staff act for many companies: a link never opens a session for one, whoever the device names.
+    if session.user.staff_role.is_some() {
+        return Err(refused());
+    }
     // Seed 003: a user with a second factor enters password and code, agent or not. A company's
     // 2FA policy governs full sign-ins; an agent session is already limited to this device's
     // tickets, so a user without a second factor gets one (and a self-registered user, who has
     // no password yet, can use the portal at all).
     if session.user.has_totp() {
         return Ok(sign_in());
-    }
-    // Staff act for many companies: a link never opens a session for one, whoever the device names.
-    if session.user.staff_role.is_some() {
-        return Err(refused());
     }
     let sid = random_token(16);
     let token = state.keys.issue_agent_access(user.0, tenant.id.0, device.id, session.user.auth_version, &sid, now);
