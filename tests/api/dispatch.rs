@@ -367,6 +367,9 @@ on_both!(phone_codes_go_through_the_sms_gateway_with_its_token, backend => |back
     let (app, gateway) = with_gateway(backend, &[503]).await;
     let staff = app.token("admin@demo.example").await;
     let pat = app.token("pat.plus@demo.example").await;
+    // A user with an authenticator proves its code before changing the phone.
+    let code = app.code("pat.plus@demo.example");
+    ok(app.post("/api/v1/me/step-up", Some(&pat), json!({"code": code})).await).await;
     let phone = ok(app.send(Method::PUT, "/api/v1/me/phone", &pat, json!({"phone": "+41 79 555 12 34"})).await).await;
     let phone = phone["phone"].as_str().unwrap().to_owned();
 
@@ -395,6 +398,19 @@ on_both!(a_password_reset_reaches_the_rmm_and_the_phone_then_leaves_no_trace, ba
     gateway.until(1).await;
     let code = code_in(&texts(&gateway)[0].1);
     ok(app.post("/api/v1/me/phone/confirm", Some(&fred), json!({"code": code})).await).await;
+    // SMS codes count from a day after a phone change.
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        use clientdesk_persistence::schema::users;
+        use diesel::prelude::*;
+        let day_ago = (chrono::Utc::now() - chrono::Duration::hours(25)).naive_utc();
+        diesel::update(users::table.filter(users::email.eq("fred.fabrikam@demo.example")))
+            .set(users::phone_changed_at.eq(Some(day_ago)))
+            .execute(&mut *db.conn().unwrap())
+            .unwrap();
+    })
+    .await
+    .unwrap();
     status(app.post("/api/v1/me/step-up/sms", Some(&fred), json!({})).await, 202).await;
     gateway.until(2).await;
     let code = code_in(&texts(&gateway)[1].1);
@@ -434,6 +450,9 @@ on_both!(without_a_gateway_sms_are_written_to_files, backend => |backend| async 
     let dir = std::env::temp_dir().join(format!("clientdesk-sms-test-{}", uuid_like()));
     let app = TestApp::spawn_with(backend, |config| config.sms = SmsTransport::Files(dir.clone())).await;
     let pat = app.token("pat.plus@demo.example").await;
+    // A user with an authenticator proves its code before changing the phone.
+    let code = app.code("pat.plus@demo.example");
+    ok(app.post("/api/v1/me/step-up", Some(&pat), json!({"code": code})).await).await;
     let phone = ok(app.send(Method::PUT, "/api/v1/me/phone", &pat, json!({"phone": "+41 79 555 12 34"})).await).await;
     let phone = phone["phone"].as_str().unwrap().to_owned();
 

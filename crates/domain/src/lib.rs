@@ -15,6 +15,8 @@ pub mod principal;
 pub mod rmm;
 pub mod roles;
 pub mod settings;
+pub mod sms;
+pub mod step_up;
 pub mod throttle;
 pub mod tickets;
 pub mod user;

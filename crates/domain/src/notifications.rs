@@ -41,6 +41,9 @@ pub enum Notice<'a> {
     SmsCode { code: &'a str, minutes: i64, step_up: bool },
     /// By SMS to the verified phone: the temporary password of a computer's local account.
     TemporaryPassword { hostname: &'a str, password: &'a str },
+    /// To the account's address: its verified phone changed (`phone` is the new one, masked),
+    /// or was removed (`None`).
+    PhoneChanged { recipient: &'a str, phone: Option<&'a str>, at: DateTime<Utc> },
     /// To each change manager of the company: decide on a change request.
     ChangeRequested {
         recipient: &'a str,
@@ -60,6 +63,13 @@ pub enum Notice<'a> {
 pub struct Rendered {
     pub subject: String,
     pub body: String,
+}
+
+/// A phone number shown in an e-mail: its last two digits only.
+fn masked_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let tail: String = digits[digits.len().saturating_sub(2)..].iter().collect();
+    format!("••• {tail}")
 }
 
 fn when(t: DateTime<Utc>) -> String {
@@ -143,6 +153,12 @@ impl Notice<'_> {
                 let vars = [("hostname", *hostname), ("password", *password)];
                 Rendered { subject: String::new(), body: fill(t.password_sms, &vars) }
             }
+            Self::PhoneChanged { recipient, phone, at } => {
+                let masked = phone.map(masked_phone);
+                let template = if masked.is_some() { t.phone_changed_body } else { t.phone_removed_body };
+                let vars = [("name", *recipient), ("phone", masked.as_deref().unwrap_or("")), ("at", &when(*at))];
+                Rendered { subject: t.phone_changed_subject.to_owned(), body: fill(template, &vars) }
+            }
             Self::ChangeRequested { recipient, company, title, description, reason, risk, window, cost, url } => {
                 let window =
                     window.map_or_else(|| "—".to_owned(), |(from, to)| format!("{} – {}", when(from), when(to)));
@@ -209,6 +225,9 @@ struct Texts {
     phone_sms: &'static str,
     step_up_sms: &'static str,
     password_sms: &'static str,
+    phone_changed_subject: &'static str,
+    phone_changed_body: &'static str,
+    phone_removed_body: &'static str,
 }
 
 fn texts(lang: Language) -> &'static Texts {
@@ -249,6 +268,9 @@ const EN: Texts = Texts {
     step_up_sms:
         "Your clientdesk code to confirm an action on your computer: {code} (valid {minutes} min). Never share it.",
     password_sms: "Temporary password for {hostname}: {password} - sign in with it and choose a new password.",
+    phone_changed_subject: "Your phone number for the portal changed",
+    phone_changed_body: "Hello {name},\n\nThe phone number that confirms your self-service actions was changed on {at} to {phone}. For the next 24 hours, codes by SMS do not count as a second factor.\n\nIf you did not do this, sign in, change your password and tell your IT provider at once.",
+    phone_removed_body: "Hello {name},\n\nThe phone number that confirms your self-service actions was removed on {at}.\n\nIf you did not do this, sign in, change your password and tell your IT provider at once.",
 };
 
 const FR: Texts = Texts {
@@ -279,6 +301,9 @@ const FR: Texts = Texts {
     phone_sms: "Votre code clientdesk pour vérifier ce téléphone : {code} (valable {minutes} min).",
     step_up_sms: "Votre code clientdesk pour confirmer une action sur votre ordinateur : {code} (valable {minutes} min). Ne le partagez jamais.",
     password_sms: "Mot de passe temporaire pour {hostname} : {password} - connectez-vous avec et choisissez un nouveau mot de passe.",
+    phone_changed_subject: "Votre numéro de téléphone pour le portail a changé",
+    phone_changed_body: "Bonjour {name},\n\nLe numéro de téléphone qui confirme vos actions en libre-service a été remplacé le {at} par {phone}. Pendant les 24 prochaines heures, les codes par SMS ne comptent pas comme second facteur.\n\nSi ce n'est pas vous, connectez-vous, changez votre mot de passe et prévenez tout de suite votre prestataire informatique.",
+    phone_removed_body: "Bonjour {name},\n\nLe numéro de téléphone qui confirme vos actions en libre-service a été supprimé le {at}.\n\nSi ce n'est pas vous, connectez-vous, changez votre mot de passe et prévenez tout de suite votre prestataire informatique.",
 };
 
 const DE: Texts = Texts {
@@ -310,6 +335,9 @@ const DE: Texts = Texts {
     phone_sms: "Ihr clientdesk-Code zur Bestätigung dieses Telefons: {code} (gültig {minutes} Min.).",
     step_up_sms: "Ihr clientdesk-Code zur Bestätigung einer Aktion auf Ihrem Computer: {code} (gültig {minutes} Min.). Geben Sie ihn nie weiter.",
     password_sms: "Temporäres Passwort für {hostname}: {password} - melden Sie sich damit an und wählen Sie ein neues Passwort.",
+    phone_changed_subject: "Ihre Telefonnummer für das Portal wurde geändert",
+    phone_changed_body: "Guten Tag {name},\n\nDie Telefonnummer, die Ihre Self-Service-Aktionen bestätigt, wurde am {at} auf {phone} geändert. In den nächsten 24 Stunden gelten Codes per SMS nicht als zweiter Faktor.\n\nWenn Sie das nicht waren, melden Sie sich an, ändern Sie Ihr Passwort und informieren Sie sofort Ihren IT-Dienstleister.",
+    phone_removed_body: "Guten Tag {name},\n\nDie Telefonnummer, die Ihre Self-Service-Aktionen bestätigt, wurde am {at} entfernt.\n\nWenn Sie das nicht waren, melden Sie sich an, ändern Sie Ihr Passwort und informieren Sie sofort Ihren IT-Dienstleister.",
 };
 
 const ES: Texts = Texts {
@@ -339,6 +367,9 @@ const ES: Texts = Texts {
     phone_sms: "Su código de clientdesk para verificar este teléfono: {code} (válido {minutes} min).",
     step_up_sms: "Su código de clientdesk para confirmar una acción en su equipo: {code} (válido {minutes} min). No lo comparta nunca.",
     password_sms: "Contraseña temporal para {hostname}: {password} - inicie sesión con ella y elija una contraseña nueva.",
+    phone_changed_subject: "Su número de teléfono para el portal ha cambiado",
+    phone_changed_body: "Hola {name}:\n\nEl número de teléfono que confirma sus acciones de autoservicio se cambió el {at} por {phone}. Durante las próximas 24 horas, los códigos por SMS no cuentan como segundo factor.\n\nSi no ha sido usted, inicie sesión, cambie su contraseña y avise enseguida a su proveedor de TI.",
+    phone_removed_body: "Hola {name}:\n\nEl número de teléfono que confirma sus acciones de autoservicio se eliminó el {at}.\n\nSi no ha sido usted, inicie sesión, cambie su contraseña y avise enseguida a su proveedor de TI.",
 };
 
 const IT: Texts = Texts {
@@ -369,6 +400,9 @@ const IT: Texts = Texts {
     phone_sms: "Il suo codice clientdesk per verificare questo telefono: {code} (valido {minutes} min).",
     step_up_sms: "Il suo codice clientdesk per confermare un'azione sul suo computer: {code} (valido {minutes} min). Non lo condivida mai.",
     password_sms: "Password temporanea per {hostname}: {password} - acceda con questa e scelga una nuova password.",
+    phone_changed_subject: "Il suo numero di telefono per il portale è cambiato",
+    phone_changed_body: "Buongiorno {name},\n\nIl numero di telefono che conferma le sue azioni self-service è stato cambiato il {at} in {phone}. Per le prossime 24 ore i codici via SMS non valgono come secondo fattore.\n\nSe non è stato lei, acceda, cambi la password e avvisi subito il suo fornitore IT.",
+    phone_removed_body: "Buongiorno {name},\n\nIl numero di telefono che conferma le sue azioni self-service è stato rimosso il {at}.\n\nSe non è stato lei, acceda, cambi la password e avvisi subito il suo fornitore IT.",
 };
 
 #[cfg(test)]
@@ -417,6 +451,8 @@ mod tests {
             Notice::SmsCode { code: "123456", minutes: 10, step_up: false },
             Notice::SmsCode { code: "123456", minutes: 5, step_up: true },
             Notice::TemporaryPassword { hostname: "pc-42", password: "Tmp-42-xyz" },
+            Notice::PhoneChanged { recipient: "Fred", phone: Some("+41 79 555 12 42"), at: now },
+            Notice::PhoneChanged { recipient: "Fred", phone: None, at: now },
             Notice::ChangeRequested {
                 recipient: "Max",
                 company: "Contoso",
@@ -441,10 +477,12 @@ mod tests {
                         || r.subject.contains("123456")
                         || r.body.contains("123456")
                         || r.body.contains("Tmp-42-xyz")
+                        || r.body.contains("Fred")
                 );
+                assert!(!r.body.contains("555"), "a phone number is masked");
             }
         }
-        let fr = notices[7].render(Language::Fr);
+        let fr = notices[9].render(Language::Fr);
         assert!(fr.body.contains("1250.50 EUR") && fr.body.contains("élevé"), "{}", fr.body);
     }
 }

@@ -75,6 +75,16 @@ impl ThrottlePolicy {
         let delay = (self.base_delay * factor as i32).min(self.max_delay);
         Some(now + delay)
     }
+
+    /// SMS a user, company or tenant may cause (codes, temporary passwords): the headers name
+    /// the per-user hourly default; the limits themselves are configured (`SmsLimits`).
+    pub const SMS: ThrottlePolicy = ThrottlePolicy {
+        name: "sms",
+        free_failures: 5,
+        base_delay: Duration::zero(),
+        max_delay: Duration::zero(),
+        window: Duration::hours(1),
+    };
 }
 
 #[cfg(test)]

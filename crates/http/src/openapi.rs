@@ -49,7 +49,7 @@ use crate::routes::{
         devices::rotate_device_token, devices::delete_device, devices::my_devices,
         agent::agent_login, agent::exchange_code, agent::register, agent::confirm_registration,
         selfservice::set_phone, selfservice::confirm_phone, selfservice::remove_phone, selfservice::step_up,
-        selfservice::step_up_sms, selfservice::list_software, selfservice::create_software, selfservice::update_software,
+        selfservice::step_up_sms, selfservice::get_sms_policy, selfservice::put_sms_policy, selfservice::list_software, selfservice::create_software, selfservice::update_software,
         selfservice::device_software, selfservice::request_action, selfservice::list_actions, selfservice::get_action,
         selfservice::action_result,
         outbox::list_outbox, outbox::retry_message,

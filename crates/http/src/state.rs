@@ -32,6 +32,8 @@ pub struct HttpSettings {
     pub links: LinkSettings,
     /// How long a self-service action waits for the RMM's result before it expires.
     pub action_ttl: chrono::Duration,
+    /// How many SMS a user, a company and the tenant may cause an hour and a day.
+    pub sms_limits: clientdesk_domain::sms::SmsLimits,
     /// How many customers' search and suggestion answers each process keeps (0: none).
     pub kb_search_cache: usize,
     /// How many callers' sessions each process keeps (0: none).
@@ -90,6 +92,7 @@ impl Default for HttpSettings {
             ticket_attachments_max_bytes: 50 * 1024 * 1024,
             links: LinkSettings::default(),
             action_ttl: chrono::Duration::minutes(15),
+            sms_limits: clientdesk_domain::sms::SmsLimits::default(),
             kb_search_cache: 10_000,
             session_cache: 10_000,
         }

@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod rmm;
 pub mod schema;
 pub mod session;
+pub mod sms;
 mod stamp;
 pub mod tenants;
 pub mod throttle;

@@ -47,6 +47,7 @@ diesel::table! {
         phone_verified_at -> Nullable<Timestamp>,
         step_up_at -> Nullable<Timestamp>,
         access_version -> BigInt,
+        phone_changed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -535,6 +536,31 @@ diesel::table! {
         dispatched_at -> Nullable<Timestamp>,
         finished_at -> Nullable<Timestamp>,
         expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    step_ups (session_id) {
+        session_id -> Text,
+        user_id -> BigInt,
+        factor -> Text,
+        proven_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sms_counters (counter_key) {
+        counter_key -> Text,
+        sent -> Integer,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sms_policies (tenant_id) {
+        tenant_id -> BigInt,
+        allowed_prefixes -> Text,
+        updated_at -> Timestamp,
     }
 }
 

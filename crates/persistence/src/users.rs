@@ -4,11 +4,12 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use clientdesk_domain::entities::{Membership, User};
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::roles::RoleSet;
+use clientdesk_domain::step_up::Factor;
 use clientdesk_domain::user::{Language, StaffRole};
 use diesel::prelude::*;
 
 use crate::db::per_backend;
-use crate::schema::{memberships, recovery_codes, users};
+use crate::schema::{memberships, recovery_codes, step_ups, users};
 use crate::{utc, DbConnection, Page, Result};
 
 #[derive(Queryable, Selectable)]
@@ -188,17 +189,69 @@ pub fn update_profile(
     Ok(())
 }
 
-/// Marks the user's phone number verified (its SMS code was confirmed), if it is still `phone`.
-pub fn verify_phone(conn: &mut DbConnection, user: UserId, phone: &str, now: DateTime<Utc>) -> Result<bool> {
-    let changed = diesel::update(users::table.find(user.0).filter(users::phone.eq(phone)))
-        .set(users::phone_verified_at.eq(now.naive_utc()))
+/// Records that the sign-in `session` of `user` just proved a second factor (`factor`): it counts
+/// for that session only.
+pub fn record_step_up(
+    conn: &mut DbConnection,
+    user: UserId,
+    session: &str,
+    factor: Factor,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    // One row per session; the user's rows of a day ago or more are of no use any more.
+    let stale = now - chrono::Duration::days(1);
+    diesel::delete(
+        step_ups::table
+            .filter(step_ups::session_id.eq(session))
+            .or_filter(step_ups::user_id.eq(user.0).and(step_ups::proven_at.lt(stale.naive_utc()))),
+    )
+    .execute(conn)?;
+    diesel::insert_into(step_ups::table)
+        .values((
+            step_ups::session_id.eq(session),
+            step_ups::user_id.eq(user.0),
+            step_ups::factor.eq(factor.as_str()),
+            step_ups::proven_at.eq(now.naive_utc()),
+        ))
         .execute(conn)?;
-    Ok(changed == 1)
+    Ok(())
 }
 
-/// Records that the user just proved a second factor for a sensitive action.
-pub fn record_step_up(conn: &mut DbConnection, user: UserId, now: DateTime<Utc>) -> Result<()> {
-    diesel::update(users::table.find(user.0)).set(users::step_up_at.eq(now.naive_utc())).execute(conn)?;
+/// The last second factor the sign-in `session` of `user` proved, and when.
+pub fn step_up_of(conn: &mut DbConnection, user: UserId, session: &str) -> Result<Option<(Factor, DateTime<Utc>)>> {
+    let row: Option<(String, NaiveDateTime)> = step_ups::table
+        .find(session)
+        .filter(step_ups::user_id.eq(user.0))
+        .select((step_ups::factor, step_ups::proven_at))
+        .first(conn)
+        .optional()?;
+    Ok(row.and_then(|(factor, at)| Factor::parse(&factor).map(|f| (f, utc(at)))))
+}
+
+/// When the user's verified phone last changed (set, replaced or removed).
+pub fn phone_changed_at(conn: &mut DbConnection, user: UserId) -> Result<Option<DateTime<Utc>>> {
+    let at: Option<NaiveDateTime> = users::table.find(user.0).select(users::phone_changed_at).first(conn)?;
+    Ok(at.map(utc))
+}
+
+/// Makes `phone` the user's verified phone (its SMS code was just confirmed), or removes it, and
+/// notes the change. Every step-up of the user ends: one proven before the change must not carry
+/// over to what the change allows.
+pub fn change_verified_phone(
+    conn: &mut DbConnection,
+    user: UserId,
+    phone: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    diesel::update(users::table.find(user.0))
+        .set((
+            users::phone.eq(phone),
+            users::phone_verified_at.eq(phone.map(|_| now.naive_utc())),
+            users::phone_changed_at.eq(now.naive_utc()),
+            users::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    diesel::delete(step_ups::table.filter(step_ups::user_id.eq(user.0))).execute(conn)?;
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clientdesk_domain::outbox::RetryPolicy;
+use clientdesk_domain::sms::SmsLimits;
 use clientdesk_http::auth::jwt::SigningKey;
 use clientdesk_http::auth::password::HashCost;
 use clientdesk_http::state::LinkSettings;
@@ -57,6 +58,9 @@ struct FileConfig {
     sms_gateway_token: Option<String>,
     sms_dir: Option<PathBuf>,
     action_ttl_seconds: Option<i64>,
+    sms_limit_user: Option<String>,
+    sms_limit_company: Option<String>,
+    sms_limit_tenant: Option<String>,
     kb_search_cache: Option<usize>,
     session_cache: Option<usize>,
     public_url: Option<String>,
@@ -105,6 +109,17 @@ fn default_pool_size(database_url: &str, cores: u32) -> u32 {
     match DatabaseUrl::parse(database_url).backend {
         Backend::Sqlite => (cores * 4).max(32),
         Backend::Postgres => cores * 4,
+    }
+}
+
+/// An SMS limit written `<per hour>,<per day>` (e.g. `5,10`), both at least 1.
+fn sms_limit(name: &str, value: Option<String>, hour: i32, day: i32) -> anyhow::Result<(i32, i32)> {
+    let Some(value) = value else { return Ok((hour, day)) };
+    let parsed =
+        value.split_once(',').and_then(|(h, d)| Some((h.trim().parse::<i32>().ok()?, d.trim().parse::<i32>().ok()?)));
+    match parsed {
+        Some((h, d)) if h >= 1 && d >= 1 => Ok((h, d)),
+        _ => bail!("CLIENTDESK_{name}: {value:?} is not <per hour>,<per day> (e.g. 5,10)"),
     }
 }
 
@@ -166,6 +181,26 @@ impl Config {
         if !(1..=MAX_ACTION_TTL_SECONDS).contains(&action_ttl_seconds) {
             bail!("CLIENTDESK_ACTION_TTL_SECONDS must be between 1 and {MAX_ACTION_TTL_SECONDS}");
         }
+        let sms_defaults = defaults.sms_limits;
+        let (user_hour, user_day) = sms_limit(
+            "SMS_LIMIT_USER",
+            env("SMS_LIMIT_USER").or(file.sms_limit_user),
+            sms_defaults.user_hour,
+            sms_defaults.user_day,
+        )?;
+        let (company_hour, company_day) = sms_limit(
+            "SMS_LIMIT_COMPANY",
+            env("SMS_LIMIT_COMPANY").or(file.sms_limit_company),
+            sms_defaults.company_hour,
+            sms_defaults.company_day,
+        )?;
+        let (tenant_hour, tenant_day) = sms_limit(
+            "SMS_LIMIT_TENANT",
+            env("SMS_LIMIT_TENANT").or(file.sms_limit_tenant),
+            sms_defaults.tenant_hour,
+            sms_defaults.tenant_day,
+        )?;
+        let sms_limits = SmsLimits { user_hour, user_day, company_hour, company_day, tenant_hour, tenant_day };
         let link_defaults = LinkSettings::default();
         let links = LinkSettings {
             public_api_url: http_url(
@@ -192,6 +227,7 @@ impl Config {
         let http = HttpSettings {
             links,
             action_ttl: chrono::Duration::seconds(action_ttl_seconds),
+            sms_limits,
             kb_search_cache: env_parse("KB_SEARCH_CACHE")?.or(file.kb_search_cache).unwrap_or(defaults.kb_search_cache),
             session_cache: env_parse("SESSION_CACHE")?.or(file.session_cache).unwrap_or(defaults.session_cache),
             cors_origins,

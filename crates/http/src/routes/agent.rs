@@ -204,6 +204,10 @@ fn outcome(
     if session.user.disabled || !opens_tickets {
         return Err(refused());
     }
+    // Staff act for many companies: a link never opens a session for one, whoever the device names.
+    if session.user.staff_role.is_some() {
+        return Err(refused());
+    }
     // Seed 003: a user with a second factor enters password and code, agent or not. A company's
     // 2FA policy governs full sign-ins; an agent session is already limited to this device's
     // tickets, so a user without a second factor gets one (and a self-registered user, who has
@@ -329,6 +333,11 @@ pub async fn exchange_code(
                     return Err(invalid());
                 }
                 let (tenant, device) = code_device(conn, &found)?;
+                // The code answers for the user the device had when the link was opened: a
+                // reassignment in between must not hand that link to another user.
+                if device.user_id != found.user_id {
+                    return Err(invalid());
+                }
                 outcome(&st, conn, &tenant, &device, &client)
             })
         })

@@ -8,7 +8,7 @@ use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::rmm::{ActionKind, AgentIds, Platform};
 use clientdesk_domain::user::Email;
 use clientdesk_persistence::rmm::{self as store, Device, DeviceFields, Integration};
-use clientdesk_persistence::{companies, users, write_tx, DbConnection};
+use clientdesk_persistence::{audit, companies, users, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -300,6 +300,15 @@ fn optional(field: String, value: Option<&str>, max: usize) -> ApiResult<Option<
     value.map(str::trim).filter(|v| !v.is_empty()).map(|v| text(field, v, max)).transpose()
 }
 
+fn user_ref(user: Option<UserId>) -> String {
+    user.map_or_else(|| "nobody".to_owned(), |u| format!("user:{}", u.0))
+}
+
+/// The audit detail of a change of a device's user.
+fn reassignment(from: Option<UserId>, to: Option<UserId>) -> String {
+    format!("{} -> {}", user_ref(from), user_ref(to))
+}
+
 /// Checks a user may own a device of `company`: a portal user who is a member there.
 fn owner(
     conn: &mut DbConnection,
@@ -308,8 +317,9 @@ fn owner(
     company: CompanyId,
 ) -> ApiResult<bool> {
     let member = users::is_member(conn, user, company)?;
-    let same_tenant = users::get(conn, auth_tenant, user).is_ok();
-    Ok(member && same_tenant)
+    // Never staff: a device's link opens a session for its user.
+    let portal_user = users::get(conn, auth_tenant, user).is_ok_and(|u| u.staff_role.is_none());
+    Ok(member && portal_user)
 }
 
 /// Sync devices from the RMM (its sync credential as `Authorization: Bearer cdr_...`).
@@ -338,6 +348,7 @@ pub async fn sync_devices(
         .map(|t| fingerprint(t.trim()))
         .ok_or(ApiError::Unauthorized("Send the integration's sync credential as Authorization: Bearer cdr_..."))?;
     let devices = body.into_inner().devices;
+    let client = Client::of(&req);
     if devices.is_empty() || devices.len() > MAX_SYNC {
         return Err(ApiError::invalid("devices", format!("must hold 1 to {MAX_SYNC} devices")));
     }
@@ -397,6 +408,12 @@ pub async fn sync_devices(
                     results.push(match existing {
                         Some(device) => {
                             store::update_device(conn, device.id, &fields, now)?;
+                            if device.user_id != user {
+                                let mut event = client.event(Some(tenant), None, "device.reassigned");
+                                event.target = Some(format!("device:{}", device.id));
+                                event.detail = Some(reassignment(device.user_id, user));
+                                audit::record(conn, &event, now)?;
+                            }
                             SyncResult {
                                 agent_guid: fields.ids.agent_guid,
                                 id: device.id,
@@ -578,8 +595,13 @@ pub async fn update_device(
                     contact_phone: device.contact_phone,
                     last_seen_at: device.last_seen_at,
                 };
+                let previous = device.user_id;
                 store::update_device(conn, id, &fields, Utc::now())?;
                 client.record_change(conn, &auth, "device.updated", format!("device:{id}"), None)?;
+                if previous != user {
+                    let detail = reassignment(previous, user);
+                    client.record_change(conn, &auth, "device.reassigned", format!("device:{id}"), Some(detail))?;
+                }
                 Ok(store::get_device(conn, auth.tenant.id, id)?)
             })
         })
@@ -608,10 +630,12 @@ pub async fn rotate_device_token(
     let view = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                store::get_device(conn, auth.tenant.id, id)?;
+                let device = store::get_device(conn, auth.tenant.id, id)?;
                 let token = random_token(32);
                 store::set_device_token(conn, id, Some(&fingerprint(&token)), Utc::now())?;
-                client.record_change(conn, &auth, "device.link_token", format!("device:{id}"), None)?;
+                // Who the new link opens the portal for, as of now.
+                let detail = format!("for {}", user_ref(device.user_id));
+                client.record_change(conn, &auth, "device.link_token", format!("device:{id}"), Some(detail))?;
                 Ok(SecretView { secret: token })
             })
         })

@@ -123,7 +123,7 @@ pub async fn get_me(auth: Auth) -> ApiResult<HttpResponse> {
 pub struct UpdateMe {
     #[validate(length(max = 200))]
     pub name: Option<String>,
-    /// A phone number; `null` removes it.
+    /// The current phone number only: it changes through `PUT` / `DELETE /api/v1/me/phone`.
     #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
@@ -131,7 +131,7 @@ pub struct UpdateMe {
     pub language: Option<String>,
 }
 
-/// Change my name, phone or language.
+/// Change my name or language (the phone changes through `PUT /api/v1/me/phone`).
 #[utoipa::path(
     tag = "me",
     operation_id = "updateMe",
@@ -141,7 +141,7 @@ pub struct UpdateMe {
         (status = 200, description = "The updated user", body = Me),
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Read-only API token", body = Problem),
-        (status = 422, description = "Invalid name, phone or language", body = Problem),
+        (status = 422, description = "Invalid name or language, or a phone change (see `PUT /api/v1/me/phone`)", body = Problem),
     )
 )]
 #[patch("/api/v1/me")]
@@ -161,6 +161,14 @@ pub async fn update_me(
         Some(None) => None,
         None => auth.user.phone.clone(),
     };
+    // The phone proves a second factor: it changes only through `PUT /api/v1/me/phone`, which
+    // asks for the current one.
+    if phone != auth.user.phone {
+        return Err(ApiError::invalid(
+            "phone",
+            "change or remove your phone with PUT or DELETE /api/v1/me/phone (it asks for your second factor)",
+        ));
+    }
     let language = match &body.language {
         Some(l) => Language::parse(l)?,
         None => auth.user.language,

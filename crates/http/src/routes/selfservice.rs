@@ -8,14 +8,17 @@ use chrono::{DateTime, Duration, Utc};
 use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::notifications::Notice;
 use clientdesk_domain::outbox::Channel;
+use clientdesk_domain::principal::AuthMethod;
 use clientdesk_domain::rmm::{ActionKind, ActionStatus, Platform, LINK_MAX_SKEW_SECONDS};
 use clientdesk_domain::roles::Permission;
+use clientdesk_domain::sms::{destination_allowed, parse_prefixes, SmsScope};
+use clientdesk_domain::step_up::{Factor, Factors, STEP_UP_TTL};
 use clientdesk_domain::throttle::ThrottlePolicy;
 use clientdesk_domain::user::parse_phone;
 use clientdesk_persistence::actions::{self as store, Action, Software};
 use clientdesk_persistence::outbox::{self, NewMessage};
 use clientdesk_persistence::rmm::{self, Device, NewCode};
-use clientdesk_persistence::{audit, throttle, users, write_tx, DbConnection};
+use clientdesk_persistence::{audit, sms, throttle, users, write_tx, DbConnection};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -30,8 +33,6 @@ use crate::notify;
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
-/// How long a proven second factor lets the user run actions.
-pub const STEP_UP_TTL: Duration = Duration::minutes(5);
 const SMS_CODE_TTL: Duration = Duration::minutes(10);
 const MAX_CODE_ATTEMPTS: i32 = 5;
 /// The headers of the RMM's signed result callback (and of clientdesk's signed webhooks).
@@ -44,6 +45,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(remove_phone)
         .service(step_up)
         .service(step_up_sms)
+        .service(get_sms_policy)
+        .service(put_sms_policy)
         .service(list_software)
         .service(create_software)
         .service(update_software)
@@ -61,8 +64,62 @@ pub fn signed_payload(timestamp: i64, body: &[u8]) -> Vec<u8> {
     payload
 }
 
-/// Sends a 6-digit code by SMS for `purpose`; only its fingerprint is kept.
-fn send_code(conn: &mut DbConnection, auth: &Auth, phone: &str, purpose: &str, for_action: bool) -> ApiResult<()> {
+/// Refuses what only a person signed in with a password may do here (phones, step-up, actions):
+/// not an agent session, not an API token. Returns the sign-in session it binds the proof to.
+fn person(auth: &Auth) -> ApiResult<String> {
+    auth.principal.require_full_session()?;
+    if auth.principal.amr.contains(&AuthMethod::ApiToken) {
+        return Err(ApiError::Forbidden("An API token cannot manage phones or prove a second factor."));
+    }
+    auth.principal
+        .session
+        .clone()
+        .ok_or(ApiError::Forbidden("This access token names no sign-in session: sign in again."))
+}
+
+/// The second factors the caller has, as stored now.
+fn factors_of(conn: &mut DbConnection, auth: &Auth) -> ApiResult<Factors> {
+    Ok(Factors {
+        totp: auth.user.has_totp(),
+        verified_phone: verified_phone(auth).is_ok(),
+        phone_changed_at: users::phone_changed_at(conn, auth.user.id)?,
+    })
+}
+
+/// Checks that an SMS may go to `phone` now: a calling code the tenant allows (422), and room in
+/// every hourly and daily limit of the user, its companies and the tenant (429). Counts the SMS;
+/// call it inside the transaction that queues it, before queueing.
+pub(crate) fn sms_allowed(conn: &mut DbConnection, state: &AppState, auth: &Auth, phone: &str) -> ApiResult<()> {
+    let now = Utc::now();
+    let prefixes = sms::allowed_prefixes(conn, auth.tenant.id)?;
+    if !destination_allowed(phone, prefixes.as_deref()) {
+        return Err(ApiError::invalid(
+            "phone",
+            "SMS cannot go to this country: give the number with a calling code your provider allows",
+        ));
+    }
+    let mut scopes = vec![SmsScope::User(auth.user.id.0), SmsScope::Tenant(auth.tenant.id.0)];
+    scopes.extend(auth.companies.iter().map(|m| SmsScope::Company(m.company.id.0)));
+    let windows = state.settings.sms_limits.windows(&scopes, now);
+    if let Some(until) = sms::take(conn, &windows, now)? {
+        return Err(ApiError::TooManyRequests {
+            retry_after_secs: (until - now).num_seconds().max(1),
+            policy: ThrottlePolicy::SMS,
+        });
+    }
+    Ok(())
+}
+
+/// Sends a 6-digit code by SMS for `purpose`, within the SMS limits; only its fingerprint is kept.
+fn send_code(
+    conn: &mut DbConnection,
+    state: &AppState,
+    auth: &Auth,
+    phone: &str,
+    purpose: &str,
+    for_action: bool,
+) -> ApiResult<()> {
+    sms_allowed(conn, state, auth, phone)?;
     let now = Utc::now();
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     let payload = serde_json::json!({ "phone": phone }).to_string();
@@ -80,25 +137,44 @@ fn send_code(conn: &mut DbConnection, auth: &Auth, phone: &str, purpose: &str, f
     notify::sms(conn, auth.tenant.id, phone, text.body, auth.user.language, now)
 }
 
-/// Checks a code sent for `purpose`: the latest one, unspent, in time, within the attempts;
-/// counts a wrong one. Returns the phone it was sent to.
-fn check_code(conn: &mut DbConnection, purpose: &str, given: &str) -> ApiResult<Result<String, ApiError>> {
+/// What checking an SMS code found.
+enum CodeCheck {
+    /// The code, sent to this phone; now spent.
+    Valid(String),
+    Wrong,
+    /// None sent, expired, spent, or out of attempts.
+    Stale,
+}
+
+/// Checks a code sent for `purpose`: the latest one, unspent, in time, within the attempts. The
+/// attempt is counted before the code is compared, so parallel guesses cannot pass the limit;
+/// the caller commits the count whatever the outcome.
+fn check_code(conn: &mut DbConnection, purpose: &str, given: &str) -> ApiResult<CodeCheck> {
     let now = Utc::now();
-    let stale = || ApiError::Conflict("No valid code: ask for a new one.".into());
-    let Some(sent) = rmm::latest_code_of(conn, purpose)? else { return Err(stale()) };
-    if sent.used_at.is_some() || sent.expires_at <= now || sent.attempts >= MAX_CODE_ATTEMPTS {
-        return Err(stale());
+    let Some(sent) = rmm::latest_code_of(conn, purpose)? else { return Ok(CodeCheck::Stale) };
+    rmm::count_attempt(conn, sent.id)?;
+    // Read again under the row lock the count took: other attempts are in it now.
+    let Some(sent) = rmm::latest_code_of(conn, purpose)?.filter(|c| c.id == sent.id) else {
+        return Ok(CodeCheck::Stale);
+    };
+    if sent.used_at.is_some() || sent.expires_at <= now || sent.attempts > MAX_CODE_ATTEMPTS {
+        return Ok(CodeCheck::Stale);
     }
     if !constant_time_eq(&fingerprint(&format!("{purpose}:{}", given.trim())), &sent.code_hash) {
-        rmm::count_attempt(conn, sent.id)?;
-        return Ok(Err(ApiError::invalid("code", "is not the code we sent")));
+        return Ok(CodeCheck::Wrong);
     }
-    rmm::use_code(conn, sent.id, now)?;
+    if !rmm::use_code(conn, sent.id, now)? {
+        return Ok(CodeCheck::Stale);
+    }
     let phone = serde_json::from_str::<serde_json::Value>(&sent.payload)
         .ok()
         .and_then(|p| p["phone"].as_str().map(str::to_owned))
         .unwrap_or_default();
-    Ok(Ok(phone))
+    Ok(CodeCheck::Valid(phone))
+}
+
+fn no_valid_code() -> ApiError {
+    ApiError::Conflict("No valid code: ask for a new one.".into())
 }
 
 fn record(
@@ -111,6 +187,22 @@ fn record(
     let mut event = client.event(Some(auth.tenant.id), Some(auth.user.id), action);
     event.factor = factor;
     audit::record(conn, &event, Utc::now())?;
+    Ok(())
+}
+
+/// Tells the account's address that its verified phone changed (`None`: removed).
+fn tell_phone_change(conn: &mut DbConnection, auth: &Auth, phone: Option<&str>) -> ApiResult<()> {
+    let now = Utc::now();
+    let notice = Notice::PhoneChanged { recipient: &auth.user.name, phone, at: now };
+    notify::email(conn, auth.tenant.id, &auth.user.email, auth.user.language, &notice, now)
+}
+
+/// Refuses a phone change without a fresh second factor of the kind the user has, proven by
+/// this sign-in session.
+fn require_phone_change_proof(conn: &mut DbConnection, auth: &Auth, session: &str) -> ApiResult<()> {
+    let factors = factors_of(conn, auth)?;
+    let proof = users::step_up_of(conn, auth.user.id, session)?;
+    factors.allows_phone_change(proof, Utc::now())?;
     Ok(())
 }
 
@@ -128,15 +220,22 @@ pub struct PhoneView {
     pub verified: bool,
 }
 
-/// Set the phone that verifies self-service actions; a code is sent to it by SMS (confirm it
-/// with `POST /api/v1/me/phone/confirm`). Until then the phone is not verified.
+/// Set or replace the phone that verifies self-service actions: a code is sent to the new number
+/// by SMS; confirm it with `POST /api/v1/me/phone/confirm`, which makes it the verified phone
+/// (until then the current one stays).
+///
+/// A user with an authenticator app proves its code first, and a user with a verified phone a
+/// code sent to that phone (`POST /api/v1/me/step-up`, within 5 minutes, by this sign-in); a user
+/// with neither sets a first phone without. SMS go only to the calling codes the provider allows
+/// and within hourly and daily limits.
 #[utoipa::path(tag = "self-service", operation_id = "setPhone", security(("bearer" = [])),
     request_body = PhoneInput,
     responses(
-        (status = 202, description = "Saved; a code is on its way", body = PhoneView),
+        (status = 202, description = "A code is on its way to the new number", body = PhoneView),
         (status = 401, description = "Not signed in", body = Problem),
-        (status = 403, description = "An API token or an agent session", body = Problem),
-        (status = 422, description = "Not a phone number", body = Problem)))]
+        (status = 403, description = "No fresh second factor, an API token or an agent session", body = Problem),
+        (status = 422, description = "Not a phone number, or a calling code the provider does not allow", body = Problem),
+        (status = 429, description = "Too many SMS", body = Problem)))]
 #[put("/api/v1/me/phone")]
 pub async fn set_phone(
     state: web::Data<AppState>,
@@ -144,18 +243,15 @@ pub async fn set_phone(
     auth: Auth,
     body: web::Json<PhoneInput>,
 ) -> ApiResult<HttpResponse> {
-    auth.principal.require_full_session()?;
-    auth.principal.require_writable()?;
+    let session = person(&auth)?;
     let phone = parse_phone(&body.phone)?;
-    let client = Client::of(&req);
+    let (client, st) = (Client::of(&req), state.clone());
     let view = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let now = Utc::now();
-                let user = &auth.user;
-                users::update_profile(conn, user.id, &user.name, Some(&phone), user.language, now)?;
-                send_code(conn, &auth, &phone, &format!("phone:{}", user.id.0), false)?;
-                record(conn, &client, &auth, "phone_set", None)?;
+                require_phone_change_proof(conn, &auth, &session)?;
+                send_code(conn, &st, &auth, &phone, &format!("phone:{}", auth.user.id.0), false)?;
+                record(conn, &client, &auth, "phone_change_requested", None)?;
                 Ok(PhoneView { phone: phone.clone(), verified: false })
             })
         })
@@ -170,11 +266,13 @@ pub struct CodeInput {
     pub code: String,
 }
 
-/// Confirm the phone with the code it received.
+/// Confirm the new phone with the code it received: it becomes the verified phone, the
+/// account's e-mail address is told, and SMS codes count as a second factor again 24 hours later.
 #[utoipa::path(tag = "self-service", operation_id = "confirmPhone", security(("bearer" = [])),
     request_body = CodeInput,
     responses(
         (status = 200, description = "The phone is verified", body = PhoneView),
+        (status = 403, description = "An API token or an agent session", body = Problem),
         (status = 409, description = "No valid code (none sent, expired, or five wrong ones)", body = Problem),
         (status = 422, description = "Wrong code", body = Problem)))]
 #[post("/api/v1/me/phone/confirm")]
@@ -184,41 +282,47 @@ pub async fn confirm_phone(
     auth: Auth,
     body: web::Json<CodeInput>,
 ) -> ApiResult<HttpResponse> {
-    auth.principal.require_full_session()?;
+    person(&auth)?;
     let (code, client) = (body.into_inner().code, Client::of(&req));
-    let view = state
+    let checked = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let phone = match check_code(conn, &format!("phone:{}", auth.user.id.0), &code)? {
-                    Ok(phone) => phone,
-                    Err(wrong) => return Ok(Err(wrong)),
-                };
-                if !users::verify_phone(conn, auth.user.id, &phone, Utc::now())? {
-                    return Err(ApiError::Conflict("The phone number changed since the code was sent.".into()));
+                let checked = check_code(conn, &format!("phone:{}", auth.user.id.0), &code)?;
+                if let CodeCheck::Valid(phone) = &checked {
+                    users::change_verified_phone(conn, auth.user.id, Some(phone), Utc::now())?;
+                    tell_phone_change(conn, &auth, Some(phone))?;
+                    record(conn, &client, &auth, "phone_verified", Some("sms"))?;
                 }
-                record(conn, &client, &auth, "phone_verified", Some("sms"))?;
-                Ok(Ok(PhoneView { phone, verified: true }))
+                Ok(checked)
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(view?))
+    match checked {
+        CodeCheck::Valid(phone) => Ok(HttpResponse::Ok().json_body(PhoneView { phone, verified: true })),
+        CodeCheck::Wrong => Err(ApiError::invalid("code", "is not the code we sent")),
+        CodeCheck::Stale => Err(no_valid_code()),
+    }
 }
 
-/// Remove the phone: self-service actions ask for a phone again before they run.
+/// Remove the phone (with a fresh second factor, as for a change): self-service actions ask for
+/// a phone again before they run. The account's e-mail address is told.
 #[utoipa::path(tag = "self-service", operation_id = "removePhone", security(("bearer" = [])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "An API token or an agent session", body = Problem)))]
+        (status = 403, description = "No fresh second factor, an API token or an agent session", body = Problem)))]
 #[delete("/api/v1/me/phone")]
 pub async fn remove_phone(state: web::Data<AppState>, req: HttpRequest, auth: Auth) -> ApiResult<HttpResponse> {
-    auth.principal.require_full_session()?;
-    auth.principal.require_writable()?;
+    let session = person(&auth)?;
     let client = Client::of(&req);
     state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let user = &auth.user;
-                users::update_profile(conn, user.id, &user.name, None, user.language, Utc::now())?;
+                require_phone_change_proof(conn, &auth, &session)?;
+                if auth.user.phone.is_none() {
+                    return Ok(());
+                }
+                users::change_verified_phone(conn, auth.user.id, None, Utc::now())?;
+                tell_phone_change(conn, &auth, None)?;
                 record(conn, &client, &auth, "phone_removed", None)
             })
         })
@@ -230,27 +334,55 @@ pub async fn remove_phone(state: web::Data<AppState>, req: HttpRequest, auth: Au
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"code": "123456"}))]
 pub struct StepUpInput {
-    /// The current code of the authenticator app...
+    /// The current code of the authenticator app (the only factor of a user who has one)...
     pub code: Option<String>,
-    /// ... or the code sent by `POST /api/v1/me/step-up/sms`.
+    /// ... or, without one, the code sent by `POST /api/v1/me/step-up/sms`.
     pub sms_code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"valid_until": "2026-11-23T10:05:00Z"}))]
 pub struct StepUpView {
-    /// Actions may be asked for until then.
+    /// Actions may be asked for until then, by this sign-in session.
     pub valid_until: DateTime<Utc>,
 }
 
-/// Prove a second factor now (an authenticator code, or an SMS code to the verified phone):
-/// self-service actions run only within 5 minutes of it. Failures are throttled.
+/// Refuses a factor the user may not prove itself with now: 409 where the user lacks it, 403
+/// where it has a stronger one or changed its phone within a day.
+fn accept_factor(factors: &Factors, factor: Factor) -> ApiResult<()> {
+    factors.accepts(factor, Utc::now()).map_err(|denied| match (factor, factors.required()) {
+        (Factor::Otp, _) | (Factor::Sms, None) => ApiError::Conflict(format!("{}.", capitalised(denied.0))),
+        _ => ApiError::from(denied),
+    })
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// What a step-up attempt came to, decided inside its transaction so that its count commits.
+enum Proof {
+    Proven,
+    Wrong,
+    Stale,
+    Blocked(DateTime<Utc>),
+}
+
+/// Prove a second factor now, for this sign-in session: self-service actions and phone changes
+/// of this session are allowed within 5 minutes of it (other sessions of the user still need
+/// their own).
+///
+/// A user with an authenticator app proves its code, never an SMS code; a user without one, an
+/// SMS code sent to the verified phone, which counts only from 24 hours after a phone change.
+/// Every attempt is counted before the code is checked; past five wrong ones in an hour the
+/// answer is 429.
 #[utoipa::path(tag = "self-service", operation_id = "stepUp", security(("bearer" = [])),
     request_body = StepUpInput,
     responses(
         (status = 200, description = "Proven", body = StepUpView),
         (status = 401, description = "Wrong code", body = Problem),
-        (status = 403, description = "An API token or an agent session", body = Problem),
+        (status = 403, description = "An SMS code from a user with an authenticator or within 24 hours of a phone change, an API token or an agent session", body = Problem),
         (status = 409, description = "No authenticator set up, or no valid SMS code", body = Problem),
         (status = 422, description = "Give exactly one of code and sms_code", body = Problem),
         (status = 429, description = "Too many wrong codes", body = Problem)))]
@@ -261,73 +393,85 @@ pub async fn step_up(
     auth: Auth,
     body: web::Json<StepUpInput>,
 ) -> ApiResult<HttpResponse> {
-    auth.principal.require_full_session()?;
-    if auth.principal.amr.contains(&clientdesk_domain::principal::AuthMethod::ApiToken) {
-        return Err(ApiError::Forbidden("An API token cannot prove a second factor."));
-    }
+    let session = person(&auth)?;
     let body = body.into_inner();
+    let (factor, code) = match (body.code, body.sms_code) {
+        (Some(code), None) => (Factor::Otp, code),
+        (None, Some(code)) => (Factor::Sms, code),
+        _ => return Err(ApiError::invalid("code", "give exactly one of code and sms_code")),
+    };
     let client = Client::of(&req);
-    let view = state
+    let policy = ThrottlePolicy::STEP_UP;
+    let (outcome, now) = state
         .run(move |conn| {
             let now = Utc::now();
             let key = format!("stepup:{}", auth.user.id.0);
-            let policy = ThrottlePolicy::STEP_UP;
+            // Already blocked: refuse without counting, so that tries during a block do not lengthen it.
             if let Some(until) = throttle::blocked_until(conn, &key, now)? {
-                return Err(ApiError::TooManyRequests { retry_after_secs: (until - now).num_seconds().max(1), policy });
+                return Ok((Proof::Blocked(until), now));
             }
-            let outcome = write_tx(conn, |conn| {
-                let (proven, factor) = match (&body.code, &body.sms_code) {
-                    (Some(code), None) => {
-                        let secret = auth.user.totp_secret.as_deref().ok_or_else(|| {
-                            ApiError::Conflict(
-                                "No authenticator is set up: use an SMS code to your verified phone.".into(),
-                            )
-                        })?;
-                        let step = totp::matching_step(secret, code, now.timestamp().max(0) as u64);
-                        let claimed = match step {
-                            Some(step) => users::claim_totp_step(conn, auth.user.id, step)?,
-                            None => false,
-                        };
-                        (claimed, "otp")
-                    }
-                    (None, Some(code)) => {
-                        (check_code(conn, &format!("stepup:{}", auth.user.id.0), code)?.is_ok(), "sms")
-                    }
-                    _ => return Err(ApiError::invalid("code", "give exactly one of code and sms_code")),
-                };
-                if proven {
-                    users::record_step_up(conn, auth.user.id, now)?;
-                    throttle::reset(conn, &key)?;
-                    record(conn, &client, &auth, "step_up", Some(factor))?;
-                } else {
-                    throttle::record_failure(conn, &key, &policy, now)?;
-                    record(conn, &client, &auth, "step_up_failed", Some(factor))?;
+            let outcome = write_tx(conn, |conn| -> ApiResult<Proof> {
+                accept_factor(&factors_of(conn, &auth)?, factor)?;
+                // Count the attempt first: of parallel attempts only the allowed number get checked.
+                if let Some(until) = throttle::record_failure(conn, &key, &policy, now)? {
+                    return Ok(Proof::Blocked(until));
                 }
-                Ok(proven)
+                let outcome = match factor {
+                    Factor::Otp => {
+                        let secret = auth.user.totp_secret.as_deref().unwrap_or_default();
+                        match totp::matching_step(secret, &code, now.timestamp().max(0) as u64) {
+                            Some(step) if users::claim_totp_step(conn, auth.user.id, step)? => Proof::Proven,
+                            _ => Proof::Wrong,
+                        }
+                    }
+                    Factor::Sms => match check_code(conn, &format!("stepup:{}", auth.user.id.0), &code)? {
+                        CodeCheck::Valid(phone) if Some(&phone) == auth.user.phone.as_ref() => Proof::Proven,
+                        CodeCheck::Valid(_) | CodeCheck::Stale => Proof::Stale,
+                        CodeCheck::Wrong => Proof::Wrong,
+                    },
+                };
+                if let Proof::Proven = outcome {
+                    users::record_step_up(conn, auth.user.id, &session, factor, now)?;
+                    throttle::reset(conn, &key)?;
+                    record(conn, &client, &auth, "step_up", Some(factor.as_str()))?;
+                } else {
+                    record(conn, &client, &auth, "step_up_failed", Some(factor.as_str()))?;
+                }
+                Ok(outcome)
             })?;
-            if !outcome {
-                return Err(ApiError::Unauthorized("The code is wrong or was used already."));
-            }
-            Ok(StepUpView { valid_until: now + STEP_UP_TTL })
+            Ok((outcome, now))
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(view))
+    match outcome {
+        Proof::Proven => Ok(HttpResponse::Ok().json_body(StepUpView { valid_until: now + STEP_UP_TTL })),
+        Proof::Wrong => Err(ApiError::Unauthorized("The code is wrong or was used already.")),
+        Proof::Stale => Err(no_valid_code()),
+        Proof::Blocked(until) => {
+            Err(ApiError::TooManyRequests { retry_after_secs: (until - now).num_seconds().max(1), policy })
+        }
+    }
 }
 
-/// Send a step-up code by SMS to the verified phone.
+/// Send a step-up code by SMS to the verified phone (users without an authenticator app, from 24
+/// hours after a phone change; within the SMS limits).
 #[utoipa::path(tag = "self-service", operation_id = "stepUpSms", security(("bearer" = [])),
     responses(
         (status = 202, description = "A code is on its way"),
-        (status = 403, description = "An API token or an agent session", body = Problem),
-        (status = 409, description = "No verified phone", body = Problem)))]
+        (status = 403, description = "The user has an authenticator, or changed its phone within 24 hours; an API token or an agent session", body = Problem),
+        (status = 409, description = "No verified phone", body = Problem),
+        (status = 422, description = "The phone's calling code is no longer allowed", body = Problem),
+        (status = 429, description = "Too many SMS", body = Problem)))]
 #[post("/api/v1/me/step-up/sms")]
 pub async fn step_up_sms(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
-    auth.principal.require_full_session()?;
-    auth.principal.require_writable()?;
+    person(&auth)?;
     let phone = verified_phone(&auth)?.to_owned();
+    let st = state.clone();
     state
         .run(move |conn| {
-            write_tx(conn, |conn| send_code(conn, &auth, &phone, &format!("stepup:{}", auth.user.id.0), true))
+            write_tx(conn, |conn| {
+                accept_factor(&factors_of(conn, &auth)?, Factor::Sms)?;
+                send_code(conn, &st, &auth, &phone, &format!("stepup:{}", auth.user.id.0), true)
+            })
         })
         .await?;
     Ok(HttpResponse::Accepted().finish())
@@ -338,6 +482,58 @@ fn verified_phone(auth: &Auth) -> ApiResult<&str> {
         (Some(phone), Some(_)) => Ok(phone),
         _ => Err(ApiError::Conflict("Set and verify a phone first (PUT /api/v1/me/phone).".into())),
     }
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"allowed_calling_codes": ["+41", "+33", "+49"]}))]
+pub struct SmsPolicy {
+    /// The calling-code prefixes the tenant's SMS may go to (`+` and 1 to 6 digits, at most 100);
+    /// a phone outside them is refused (422). `null`: anywhere. An empty list: nowhere.
+    pub allowed_calling_codes: Option<Vec<String>>,
+}
+
+/// Where the tenant's SMS (phone codes, step-up codes, temporary passwords) may go (staff).
+#[utoipa::path(tag = "self-service", operation_id = "getSmsPolicy", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The policy", body = SmsPolicy),
+        (status = 403, description = "Not staff", body = Problem)))]
+#[get("/api/v1/tenant/sms-policy")]
+pub async fn get_sms_policy(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
+    auth.principal.require_staff()?;
+    let prefixes = state.run(move |conn| Ok(sms::allowed_prefixes(conn, auth.tenant.id)?)).await?;
+    Ok(HttpResponse::Ok().json_body(SmsPolicy { allowed_calling_codes: prefixes }))
+}
+
+/// Restrict the calling codes the tenant's SMS may go to (provider admins): against SMS pumping
+/// to premium-rate numbers abroad.
+#[utoipa::path(tag = "self-service", operation_id = "putSmsPolicy", security(("bearer" = [])),
+    request_body = SmsPolicy,
+    responses(
+        (status = 200, description = "The policy", body = SmsPolicy),
+        (status = 403, description = "Not a provider admin, or a read-only token", body = Problem),
+        (status = 422, description = "Not a list of calling-code prefixes", body = Problem)))]
+#[put("/api/v1/tenant/sms-policy")]
+pub async fn put_sms_policy(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    body: web::Json<SmsPolicy>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_provider_admin()?;
+    let prefixes = body.into_inner().allowed_calling_codes.as_deref().map(parse_prefixes).transpose()?;
+    let client = Client::of(&req);
+    let view = SmsPolicy { allowed_calling_codes: prefixes.clone() };
+    state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                sms::set_allowed_prefixes(conn, auth.tenant.id, prefixes.as_deref(), Utc::now())?;
+                let detail = prefixes.as_ref().map_or_else(|| "anywhere".to_owned(), |p| p.join(","));
+                client.record_change(conn, &auth, "sms_policy.updated", "tenant".into(), Some(detail))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json_body(view))
 }
 
 /// An application of the catalogue.
@@ -620,8 +816,9 @@ fn temporary_password() -> String {
 
 /// Ask the RMM to run an action on one of your computers.
 ///
-/// Needs a full sign-in (not an agent session), self-service on for the device's company, and a
-/// second factor proven within the last 5 minutes (`POST /api/v1/me/step-up`). Only the device's
+/// Needs a full sign-in (not an agent session, not an API token), self-service on for the
+/// device's company, and a second factor proven by this sign-in session within the last 5
+/// minutes (`POST /api/v1/me/step-up`). Only the device's
 /// user (or staff) may act on it. Software installs are for Windows and macOS only (422 on
 /// Linux), from the catalogue offered to the company. `reset_password` sends a temporary
 /// password to the verified phone by SMS; the API never returns it. At most 10 actions per user
@@ -633,7 +830,7 @@ fn temporary_password() -> String {
     responses(
         (status = 202, description = "Queued for the RMM", body = ActionView),
         (status = 401, description = "Not signed in", body = Problem),
-        (status = 403, description = "No fresh second factor, self-service off, or an agent session", body = Problem),
+        (status = 403, description = "No fresh second factor of this session, self-service off, an API token or an agent session", body = Problem),
         (status = 404, description = "Not a device of yours", body = Problem),
         (status = 409, description = "The RMM is not connected, or no verified phone for a password reset", body = Problem),
         (status = 422, description = "An action the platform does not allow, or software not offered", body = Problem),
@@ -646,8 +843,7 @@ pub async fn request_action(
     path: web::Path<i64>,
     body: web::Json<ActionInput>,
 ) -> ApiResult<HttpResponse> {
-    auth.principal.require_full_session()?;
-    auth.principal.require_writable()?;
+    let session = person(&auth)?;
     let (id, body) = (path.into_inner(), body.into_inner());
     let key = idempotency::key_of(&req)?;
     let fingerprint = serde_json::to_vec(&(req.path(), &body)).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -661,11 +857,9 @@ pub async fn request_action(
                 return Err(ApiError::Forbidden("Self-service actions are switched off for your company."));
             }
         }
-        if auth.user.step_up_at.is_none_or(|at| now - at > STEP_UP_TTL) {
-            return Err(ApiError::Forbidden(
-                "Prove a second factor first (POST /api/v1/me/step-up); it counts for 5 minutes.",
-            ));
-        }
+        // The proof must come from this sign-in session, and still be of a factor that counts.
+        let proof = users::step_up_of(conn, auth.user.id, &session)?;
+        factors_of(conn, &auth)?.allows_action(proof, now)?;
         if !body.kind.allowed_on(device.platform) {
             return Err(ApiError::invalid("kind", "software cannot be installed on Linux computers"));
         }
@@ -694,7 +888,10 @@ pub async fn request_action(
         let reset_phone = if body.kind == ActionKind::ResetPassword {
             let owner = device.user_id.map(|u| users::get(conn, auth.tenant.id, u)).transpose()?;
             match owner.as_ref().and_then(|u| u.phone.clone().zip(u.phone_verified_at)) {
-                Some((phone, _)) => Some((phone, owner.map(|o| o.language).unwrap_or_default())),
+                Some((phone, _)) => {
+                    sms_allowed(conn, &st, &auth, &phone)?;
+                    Some((phone, owner.map(|o| o.language).unwrap_or_default()))
+                }
                 None => return Err(ApiError::Conflict("Reset password needs the user's verified phone.".into())),
             }
         } else {
