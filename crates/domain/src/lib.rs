@@ -15,6 +15,7 @@ pub mod principal;
 pub mod rmm;
 pub mod roles;
 pub mod settings;
+pub mod targets;
 pub mod throttle;
 pub mod tickets;
 pub mod user;

@@ -16,6 +16,7 @@ pub mod rmm;
 pub mod schema;
 pub mod session;
 mod stamp;
+pub mod sweep;
 pub mod tenants;
 pub mod throttle;
 pub mod tickets;

@@ -43,6 +43,19 @@ pub fn enqueue(conn: &mut DbConnection, message: &NewMessage, now: DateTime<Utc>
     Ok(id)
 }
 
+/// Queues a message whose `body` is sealed (it carries a secret), with `redacted`, what staff
+/// are shown instead. The sealed body is wiped once the message is sent or dead.
+pub fn enqueue_sealed(
+    conn: &mut DbConnection,
+    message: &NewMessage,
+    redacted: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let id = enqueue(conn, message, now)?;
+    diesel::update(outbox::table.find(id)).set(outbox::redacted_body.eq(Some(redacted))).execute(conn)?;
+    Ok(id)
+}
+
 /// A message taken by a worker for one delivery attempt.
 #[derive(Debug, Clone)]
 pub struct Claimed {
@@ -208,6 +221,7 @@ struct MessageRow {
     last_error: Option<String>,
     created_at: NaiveDateTime,
     sent_at: Option<NaiveDateTime>,
+    redacted_body: Option<String>,
 }
 
 impl TryFrom<MessageRow> for Message {
@@ -227,6 +241,7 @@ impl TryFrom<MessageRow> for Message {
             last_error: row.last_error,
             created_at: utc(row.created_at),
             sent_at: row.sent_at.map(utc),
+            redacted_body: row.redacted_body,
         })
     }
 }

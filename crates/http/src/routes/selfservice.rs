@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::Client;
+use crate::auth::seal::Sealer;
 use crate::auth::secrets::{constant_time_eq, fingerprint, hmac_matches};
 use crate::auth::totp;
 use crate::errors::{ApiError, ApiResult, Problem};
@@ -61,8 +62,16 @@ pub fn signed_payload(timestamp: i64, body: &[u8]) -> Vec<u8> {
     payload
 }
 
-/// Sends a 6-digit code by SMS for `purpose`; only its fingerprint is kept.
-fn send_code(conn: &mut DbConnection, auth: &Auth, phone: &str, purpose: &str, for_action: bool) -> ApiResult<()> {
+/// Sends a 6-digit code by SMS for `purpose`; only its fingerprint is kept, and the message waits
+/// sealed.
+fn send_code(
+    conn: &mut DbConnection,
+    sealer: &Sealer,
+    auth: &Auth,
+    phone: &str,
+    purpose: &str,
+    for_action: bool,
+) -> ApiResult<()> {
     let now = Utc::now();
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     let payload = serde_json::json!({ "phone": phone }).to_string();
@@ -77,7 +86,7 @@ fn send_code(conn: &mut DbConnection, auth: &Auth, phone: &str, purpose: &str, f
     rmm::create_code(conn, &new, now)?;
     let text = Notice::SmsCode { code: &code, minutes: SMS_CODE_TTL.num_minutes(), step_up: for_action }
         .render(auth.user.language);
-    notify::sms(conn, auth.tenant.id, phone, text.body, auth.user.language, now)
+    notify::sealed_sms(conn, sealer, auth.tenant.id, phone, &text.body, &[&code], auth.user.language, now)
 }
 
 /// Checks a code sent for `purpose`: the latest one, unspent, in time, within the attempts;
@@ -147,14 +156,14 @@ pub async fn set_phone(
     auth.principal.require_full_session()?;
     auth.principal.require_writable()?;
     let phone = parse_phone(&body.phone)?;
-    let client = Client::of(&req);
+    let (client, sealer) = (Client::of(&req), state.sealer.clone());
     let view = state
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let now = Utc::now();
                 let user = &auth.user;
                 users::update_profile(conn, user.id, &user.name, Some(&phone), user.language, now)?;
-                send_code(conn, &auth, &phone, &format!("phone:{}", user.id.0), false)?;
+                send_code(conn, &sealer, &auth, &phone, &format!("phone:{}", user.id.0), false)?;
                 record(conn, &client, &auth, "phone_set", None)?;
                 Ok(PhoneView { phone: phone.clone(), verified: false })
             })
@@ -324,10 +333,10 @@ pub async fn step_up(
 pub async fn step_up_sms(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
     auth.principal.require_full_session()?;
     auth.principal.require_writable()?;
-    let phone = verified_phone(&auth)?.to_owned();
+    let (phone, sealer) = (verified_phone(&auth)?.to_owned(), state.sealer.clone());
     state
         .run(move |conn| {
-            write_tx(conn, |conn| send_code(conn, &auth, &phone, &format!("stepup:{}", auth.user.id.0), true))
+            write_tx(conn, |conn| send_code(conn, &sealer, &auth, &phone, &format!("stepup:{}", auth.user.id.0), true))
         })
         .await?;
     Ok(HttpResponse::Accepted().finish())
