@@ -409,3 +409,30 @@ on_both!(expired_codes_links_and_idle_throttles_are_swept, backend => |backend| 
     let new = json!({"registration_token": live, "name": "Kim Kiosk", "email": "kim@contoso.example"});
     status(app.post("/api/v1/rmm/registrations", None, new).await, 201).await;
 });
+
+on_both!(parallel_wrong_activation_codes_get_no_more_than_five_tries, backend => |backend| async move {
+    let app = undelivered(backend).await;
+    let rmm = kiosk_and_carla(&app).await;
+    // Two registration tokens of the computer, and two server processes on one database.
+    let tokens = [registration_token(&app, &rmm).await, registration_token(&app, &rmm).await];
+    for token in &tokens {
+        status(app.post("/api/v1/rmm/registrations", None, as_carla(token)).await, 202).await;
+    }
+    let code = codes_to_carla(&mails(&app).await).pop().unwrap();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let bases = [app.base.clone(), app.second_server()];
+    let calls = (0..200).map(|n| {
+        let url = format!("{}/api/v1/rmm/registrations/confirm", bases[n % 2]);
+        let (client, body) = (app.client.clone(), json!({"registration_token": tokens[n / 2 % 2], "code": wrong}));
+        tokio::spawn(async move { client.post(url).json(&body).send().await.unwrap().status().as_u16() })
+    });
+    let mut statuses = Vec::new();
+    for call in calls {
+        statuses.push(call.await.unwrap());
+    }
+    let tried = statuses.iter().filter(|s| **s == 422).count();
+    assert_eq!(tried, 5, "five wrong tries in all, then the code is spent: {statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 422 || *s == 409), "{statuses:?}");
+    let res = app.post("/api/v1/rmm/registrations/confirm", None, json!({"registration_token": tokens[1], "code": code}));
+    problem(res.await, 409).await;
+});
