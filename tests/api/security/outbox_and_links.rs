@@ -361,12 +361,12 @@ on_both!(expired_codes_links_and_idle_throttles_are_swept, backend => |backend| 
     registration_token(&app, &rmm).await;
     let live = registration_token(&app, &rmm).await;
     let (db, live_hash) = (app.state.db.clone(), clientdesk_http::auth::secrets::fingerprint(&live));
-    // Backdate all but the live registration; add a throttle counter idle for eight days.
+    // Expire all but the live registration three days ago; add a throttle counter idle for eight days.
     tokio::task::spawn_blocking(move || {
         use clientdesk_persistence::schema::{decision_links, signin_throttles, verification_codes};
         use diesel::prelude::*;
         let mut conn = db.conn().unwrap();
-        let past = (Utc::now() - chrono::Duration::minutes(1)).naive_utc();
+        let past = (Utc::now() - chrono::Duration::days(3)).naive_utc();
         diesel::update(verification_codes::table.filter(verification_codes::code_hash.ne(live_hash)))
             .set(verification_codes::expires_at.eq(past))
             .execute(&mut *conn)
