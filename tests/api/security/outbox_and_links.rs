@@ -436,3 +436,28 @@ on_both!(parallel_wrong_activation_codes_get_no_more_than_five_tries, backend =>
     let res = app.post("/api/v1/rmm/registrations/confirm", None, json!({"registration_token": tokens[1], "code": code}));
     problem(res.await, 409).await;
 });
+
+on_both!(agent_registrations_are_throttled_per_client_address, |app: TestApp| async move {
+    let rmm = rmm::setup(&app).await;
+    // 25 computers without a user, each registered once from the same address.
+    let guids: Vec<String> = (0..25).map(|n| format!("b1f0c4d2-0000-4000-8000-00000000{:04}", 7000 + n)).collect();
+    let devices: Vec<Value> = guids
+        .iter()
+        .map(|guid| {
+            let machine = format!("M-{}", &guid[guid.len() - 4..]);
+            json!({"agent_guid": guid, "machine_id": machine, "group_id": "root.office",
+                "hostname": format!("{machine}.example.local"), "platform": "windows", "company_id": rmm.contoso})
+        })
+        .collect();
+    let res = app.request(Method::PUT, "/api/v1/rmm/devices", Some(&rmm.sync)).json(&json!({"devices": devices}));
+    ok(res.send().await.unwrap()).await;
+    let mut statuses = Vec::new();
+    for (n, guid) in guids.iter().enumerate() {
+        let answer = ok(open(&app, &signed(&rmm.secret, guid, now(), &nonce())).await).await;
+        let body = json!({"registration_token": answer["registration_token"], "name": format!("Kiosk {n}"),
+            "email": format!("kiosk{n}@contoso.example")});
+        statuses.push(app.post("/api/v1/rmm/registrations", None, body).await.status().as_u16());
+    }
+    assert_eq!(statuses[..20], [201; 20], "{statuses:?}");
+    assert_eq!(statuses[20..], [429; 5], "{statuses:?}");
+});
