@@ -110,28 +110,23 @@ fn too_many(until: DateTime<Utc>, policy: ThrottlePolicy, now: DateTime<Utc>) ->
     ApiError::TooManyRequests { retry_after_secs: (until - now).num_seconds().max(1), policy }
 }
 
-/// Checks a link unless its client address is blocked; a refusal is counted against the address
-/// (in the same transaction, under the throttle row's lock) and audited only while the address
-/// is not blocked, so a flood of bad links is answered 429 and writes no more rows.
+/// Checks a link; a refusal is counted against the client address (in the same transaction,
+/// under the throttle row's lock) and audited only while the address is under its limit, so a
+/// flood of bad links is answered 429 and writes no more rows. A valid link is never held back:
+/// bad links from a shared address must not lock its honest computers out.
 fn verify_throttled(
     conn: &mut DbConnection,
     link: &AgentLink,
     client: &Client,
     now: DateTime<Utc>,
 ) -> ApiResult<Result<(Tenant, Device), ApiError>> {
-    let key = client.ip.as_ref().map(|ip| format!("agent-link:address:{ip}"));
-    let policy = ThrottlePolicy::AGENT_LINK_ADDRESS;
-    if let Some(key) = &key {
-        if let Some(until) = throttle::blocked_until(conn, key, now)? {
-            return Ok(Err(too_many(until, policy, now)));
-        }
-    }
     let refusal = match verify(conn, link, now)? {
         Ok(found) => return Ok(Ok(found)),
         Err(refusal) => refusal,
     };
-    let blocked = match &key {
-        Some(key) => throttle::record_failure(conn, key, &policy, now)?,
+    let policy = ThrottlePolicy::AGENT_LINK_ADDRESS;
+    let blocked = match &client.ip {
+        Some(ip) => throttle::record_failure(conn, &format!("agent-link:address:{ip}"), &policy, now)?,
         None => None,
     };
     match blocked {
@@ -277,8 +272,8 @@ fn wants_json(req: &HttpRequest) -> bool {
 /// or with `#error=invalid_link`. Refused (one uniform 401, the reason in the audit log): a wrong
 /// signature or token, `ts` more than 5 minutes off, a nonce used before, the integration
 /// disabled, ids matching no device of the tenant. Unsigned links work only where the tenant
-/// opted in to them (unsafe). After 20 refusals in an hour from one client address, its links
-/// answer 429 for a while, and refusals are no longer audited one by one.
+/// opted in to them (unsafe). After 20 refusals in an hour from one client address, its refused
+/// links answer 429 instead, and are no longer audited one by one; valid links still work.
 #[utoipa::path(tag = "rmm", operation_id = "agentLogin",
     params(AgentLink),
     responses(
@@ -286,7 +281,7 @@ fn wants_json(req: &HttpRequest) -> bool {
         (status = 303, description = "Browsers: to the front end, with `#code=...` or `#error=invalid_link`"),
         (status = 401, description = "The link is not valid", body = Problem),
         (status = 422, description = "A required parameter is missing", body = Problem),
-        (status = 429, description = "Too many refused links from this client address", body = Problem)))]
+        (status = 429, description = "Not valid, and too many refused links from this client address", body = Problem)))]
 #[get("/api/v1/rmm/agent-login")]
 pub async fn agent_login(state: web::Data<AppState>, req: HttpRequest, link: web::Query<AgentLink>) -> HttpResponse {
     let (link, client, json) = (link.into_inner(), Client::of(&req), wants_json(&req));
