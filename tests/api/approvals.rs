@@ -5,12 +5,29 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::harness::{problem, TestApp};
+use crate::harness::{problem, Backend, TestApp};
 use crate::on_both;
 use crate::tickets::{companies, company_settings, create, history, my_id, ok, status, user_id};
 
-/// Every message in the outbox as (recipient, subject, body), oldest first.
+/// Every message in the outbox as (recipient, subject, body), oldest first, as it is delivered: a
+/// sealed body opened (as the worker does), one wiped after delivery shown redacted.
 pub async fn mails(app: &TestApp) -> Vec<(String, String, String)> {
+    let sealer = app.state.sealer.clone();
+    stored(app)
+        .await
+        .into_iter()
+        .map(|(to, subject, body, redacted)| {
+            let body = match redacted {
+                Some(redacted) if body == clientdesk_persistence::outbox::SEALED_BODY_REMOVED => redacted,
+                _ => sealer.open(&body).expect("sealed under this server's key"),
+            };
+            (to, subject, body)
+        })
+        .collect()
+}
+
+/// Every message in the outbox as stored: (recipient, subject, body, redacted body), oldest first.
+pub async fn stored(app: &TestApp) -> Vec<(String, String, String, Option<String>)> {
     let db = app.state.db.clone();
     tokio::task::spawn_blocking(move || {
         use clientdesk_persistence::schema::outbox;
@@ -18,12 +35,17 @@ pub async fn mails(app: &TestApp) -> Vec<(String, String, String)> {
         let mut conn = db.conn().unwrap();
         outbox::table
             .order(outbox::id)
-            .select((outbox::recipient, outbox::subject, outbox::body))
-            .load::<(String, String, String)>(&mut *conn)
+            .select((outbox::recipient, outbox::subject, outbox::body, outbox::redacted_body))
+            .load(&mut *conn)
             .unwrap()
     })
     .await
     .unwrap()
+}
+
+/// A server whose outbox keeps its messages undelivered, so sealed secrets can still be read.
+async fn undelivered(backend: Backend) -> TestApp {
+    TestApp::spawn_with(backend, |config| config.outbox_worker = false).await
 }
 
 fn mails_to<'a>(all: &'a [(String, String, String)], to: &str) -> Vec<&'a (String, String, String)> {
@@ -223,7 +245,8 @@ on_both!(the_requester_never_approves_its_own_ticket, |app: TestApp| async move 
     problem(res, 403).await;
 });
 
-on_both!(decision_links_preview_then_decide_once_for_their_approver, |app: TestApp| async move {
+on_both!(decision_links_preview_then_decide_once_for_their_approver, backend => |backend| async move {
+    let app = undelivered(backend).await;
     let s = setup(&app).await;
     let v = ask(&app, &s.staff, s.ticket, json!({"question": "Replace the UPS battery, 90 EUR?"})).await;
     let all = mails(&app).await;
@@ -374,7 +397,8 @@ on_both!(change_managers_decide_changes_others_read_or_never_see_them, |app: Tes
     problem(app.get(&format!("{path}?status=maybe"), &max).await, 422).await;
 });
 
-on_both!(decision_links_work_from_a_browser, |app: TestApp| async move {
+on_both!(decision_links_work_from_a_browser, backend => |backend| async move {
+    let app = undelivered(backend).await;
     let staff = app.token("admin@demo.example").await;
     let (contoso, _, _) = companies(&app, &staff).await;
     let pat = app.token("pat.user@demo.example").await;

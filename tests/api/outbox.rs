@@ -320,7 +320,7 @@ async fn two_workers_on_postgres_deliver_each_message_exactly_once() {
             client.clone(),
         )
         .unwrap(),
-        webhooks: Webhooks::new(client),
+        webhooks: Webhooks::new(client).unwrap(),
         sealer: app.state.sealer.clone(),
     });
     let settings = WorkerSettings { poll: Duration::from_millis(20), batch: 8, ..WorkerSettings::default() };

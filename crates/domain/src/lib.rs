@@ -17,6 +17,7 @@ pub mod roles;
 pub mod settings;
 pub mod sms;
 pub mod step_up;
+pub mod targets;
 pub mod throttle;
 pub mod tickets;
 pub mod user;

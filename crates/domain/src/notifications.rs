@@ -220,6 +220,7 @@ struct Texts {
     change_subject: &'static str,
     change_body: &'static str,
     risks: [&'static str; 3],
+    /// Never the code: a subject is shown where a body is not (lock screens, the outbox).
     activation_subject: &'static str,
     activation_body: &'static str,
     phone_sms: &'static str,
@@ -260,7 +261,7 @@ const EN: Texts = Texts {
         {title}\n\n{description}\n\nReason: {reason}\nRisk: {risk}\nPlanned window: {window}\n\
         Estimated cost: {cost}\n\nDecide here: {url}\n",
     risks: ["low", "medium", "high"],
-    activation_subject: "Your portal activation code: {code}",
+    activation_subject: "Your portal activation code",
     activation_body: "Hello {name},\n\nSomeone, probably you, asked to activate portal access for this address from a \
         computer's agent menu. Enter this code to confirm: {code}\n\nIt is valid for {minutes} minutes. If it was \
         not you, ignore this message: nothing changes without the code.\n",
@@ -294,7 +295,7 @@ const FR: Texts = Texts {
         {company} :\n\n{title}\n\n{description}\n\nMotif : {reason}\nRisque : {risk}\nFenêtre prévue : {window}\n\
         Coût estimé : {cost}\n\nDécider ici : {url}\n",
     risks: ["faible", "moyen", "élevé"],
-    activation_subject: "Votre code d'activation du portail : {code}",
+    activation_subject: "Votre code d'activation du portail",
     activation_body: "Bonjour {name},\n\nQuelqu'un, sans doute vous, a demandé l'accès au portail pour cette adresse depuis le \
         menu de l'agent d'un ordinateur. Saisissez ce code pour confirmer : {code}\n\nIl est valable {minutes} minutes. \
         Si ce n'était pas vous, ignorez ce message : rien ne change sans le code.\n",
@@ -327,7 +328,7 @@ const DE: Texts = Texts {
         abzulehnen:\n\n{title}\n\n{description}\n\nBegründung: {reason}\nRisiko: {risk}\n\
         Geplantes Zeitfenster: {window}\nGeschätzte Kosten: {cost}\n\nHier entscheiden: {url}\n",
     risks: ["niedrig", "mittel", "hoch"],
-    activation_subject: "Ihr Aktivierungscode für das Portal: {code}",
+    activation_subject: "Ihr Aktivierungscode für das Portal",
     activation_body:
         "Hallo {name},\n\njemand, vermutlich Sie, hat über das Agent-Menü eines Computers den Portalzugang für \
         diese Adresse angefordert. Geben Sie zur Bestätigung diesen Code ein: {code}\n\nEr gilt {minutes} Minuten. \
@@ -360,7 +361,7 @@ const ES: Texts = Texts {
         {title}\n\n{description}\n\nMotivo: {reason}\nRiesgo: {risk}\nVentana prevista: {window}\n\
         Coste estimado: {cost}\n\nDecida aquí: {url}\n",
     risks: ["bajo", "medio", "alto"],
-    activation_subject: "Su código de activación del portal: {code}",
+    activation_subject: "Su código de activación del portal",
     activation_body: "Hola {name}:\n\nAlguien, probablemente usted, ha solicitado el acceso al portal para esta dirección desde \
         el menú del agente de un equipo. Introduzca este código para confirmarlo: {code}\n\nEs válido durante {minutes} \
         minutos. Si no ha sido usted, ignore este mensaje: sin el código no cambia nada.\n",
@@ -392,7 +393,7 @@ const IT: Texts = Texts {
         per {company}:\n\n{title}\n\n{description}\n\nMotivo: {reason}\nRischio: {risk}\n\
         Finestra prevista: {window}\nCosto stimato: {cost}\n\nDecida qui: {url}\n",
     risks: ["basso", "medio", "alto"],
-    activation_subject: "Il suo codice di attivazione del portale: {code}",
+    activation_subject: "Il suo codice di attivazione del portale",
     activation_body:
         "Buongiorno {name},\n\nqualcuno, probabilmente lei, ha chiesto l'accesso al portale per questo indirizzo dal \
         menu dell'agente di un computer. Inserisca questo codice per confermare: {code}\n\nÈ valido per {minutes} \

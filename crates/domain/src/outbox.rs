@@ -71,6 +71,17 @@ pub struct Message {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// What staff see when the body is sealed: the text with its secrets replaced.
+    pub redacted_body: Option<String>,
+}
+
+/// What stands in a shown message for a secret it carries.
+pub const REDACTED: &str = "[redacted]";
+
+/// `text` with every secret in `secrets` replaced by `REDACTED`: what staff may read of a message
+/// whose real body carries a link token or a code that would act for its recipient.
+pub fn redact(text: &str, secrets: &[&str]) -> String {
+    secrets.iter().filter(|s| !s.is_empty()).fold(text.to_owned(), |text, secret| text.replace(secret, REDACTED))
 }
 
 /// When a failed message is tried again: after `base × 2^(attempts−1)`, at most `cap`, until
@@ -105,6 +116,17 @@ impl RetryPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redaction_replaces_every_secret_and_keeps_the_rest() {
+        let text = "Accept: https://x/d/AAA\nReject: https://x/d/BBB\nAAA again";
+        assert_eq!(
+            redact(text, &["AAA", "BBB"]),
+            "Accept: https://x/d/[redacted]\nReject: https://x/d/[redacted]\n[redacted] again"
+        );
+        assert_eq!(redact("code 123456", &[""]), "code 123456");
+        assert_eq!(redact("no secret", &[]), "no secret");
+    }
 
     #[test]
     fn backoff_doubles_up_to_the_cap_then_gives_up() {

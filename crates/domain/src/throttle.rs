@@ -85,6 +85,33 @@ impl ThrottlePolicy {
         max_delay: Duration::zero(),
         window: Duration::hours(1),
     };
+
+    /// Agent registrations of one device (each may e-mail an activation code to a contact).
+    pub const AGENT_REGISTRATION_DEVICE: ThrottlePolicy = ThrottlePolicy {
+        name: "agent-registration-device",
+        free_failures: 5,
+        base_delay: Duration::minutes(1),
+        max_delay: Duration::hours(1),
+        window: Duration::hours(1),
+    };
+
+    /// Agent registrations from one client address: more room, offices share an address.
+    pub const AGENT_REGISTRATION_ADDRESS: ThrottlePolicy = ThrottlePolicy {
+        name: "agent-registration-address",
+        free_failures: 20,
+        base_delay: Duration::minutes(1),
+        max_delay: Duration::hours(1),
+        window: Duration::hours(1),
+    };
+
+    /// Refused agent links from one client address; each refusal is audited until the block.
+    pub const AGENT_LINK_ADDRESS: ThrottlePolicy = ThrottlePolicy {
+        name: "agent-link-address",
+        free_failures: 20,
+        base_delay: Duration::seconds(30),
+        max_delay: Duration::minutes(15),
+        window: Duration::hours(1),
+    };
 }
 
 #[cfg(test)]

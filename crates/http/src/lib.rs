@@ -15,6 +15,7 @@ pub mod routes;
 pub mod session_cache;
 pub mod state;
 pub mod storage;
+pub mod webhook_target;
 
 use actix_cors::Cors;
 use actix_web::dev::Service;
@@ -113,6 +114,21 @@ pub async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
     }
 }
 
+/// Paths whose segment after the prefix is a secret (a single-use decision-link token): logged
+/// with the secret replaced, so the request log never holds a usable link.
+const SECRET_PATHS: &[&str] = &["/api/v1/decision-links/"];
+
+/// `path` as it may be logged: the secret segment of a `SECRET_PATHS` path replaced.
+pub fn loggable_path(path: &str) -> String {
+    for prefix in SECRET_PATHS {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let tail = rest.find('/').map_or("", |at| &rest[at..]);
+            return format!("{prefix}[redacted]{tail}");
+        }
+    }
+    path.to_owned()
+}
+
 /// Gives every request an id (taken from `X-Request-Id` when sent), logs it with the outcome,
 /// returns it in the response, and counts the response for `/metrics`.
 pub fn request_id<S, B>(
@@ -130,7 +146,7 @@ where
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
-    let (method, path) = (req.method().clone(), req.path().to_owned());
+    let (method, path) = (req.method().clone(), loggable_path(req.path()));
     let started = std::time::Instant::now();
     let fut = srv.call(req);
     async move {
@@ -151,5 +167,60 @@ where
             res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
         }
         Ok(res)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use actix_web::test as service;
+    use actix_web::{web, App, HttpResponse};
+
+    use super::*;
+
+    #[test]
+    fn secret_path_segments_are_redacted() {
+        assert_eq!(loggable_path("/api/v1/decision-links/abcDEF123"), "/api/v1/decision-links/[redacted]");
+        assert_eq!(loggable_path("/api/v1/decision-links/abc/x"), "/api/v1/decision-links/[redacted]/x");
+        assert_eq!(loggable_path("/api/v1/tickets/42"), "/api/v1/tickets/42");
+    }
+
+    /// Everything the subscriber writes, in one buffer.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("the buffer is never poisoned").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[actix_web::test]
+    async fn the_request_log_never_holds_a_decision_link_token() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_writer(move || writer.clone())
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let app = service::init_service(
+            App::new()
+                .wrap_fn(request_id)
+                .route("/api/v1/decision-links/{token}", web::get().to(HttpResponse::NotFound)),
+        )
+        .await;
+        let token = "Zq3vTOKEN-that-must-not-be-logged";
+        let req = service::TestRequest::get().uri(&format!("/api/v1/decision-links/{token}")).to_request();
+        assert_eq!(service::call_service(&app, req).await.status(), 404);
+        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(log.contains("/api/v1/decision-links/[redacted]"), "{log}");
+        assert!(!log.contains(token), "{log}");
     }
 }

@@ -7,7 +7,7 @@ use clientdesk_domain::approvals::{ChangeRequest, Decision, Validation};
 use clientdesk_domain::entities::{Company, Tenant};
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::notifications::Notice;
-use clientdesk_domain::outbox::Channel;
+use clientdesk_domain::outbox::{redact, Channel};
 use clientdesk_domain::settings;
 use clientdesk_domain::tickets::Ticket;
 use clientdesk_domain::user::Language;
@@ -15,6 +15,7 @@ use clientdesk_persistence::approvals::{self, Member};
 use clientdesk_persistence::outbox::{self, NewMessage};
 use clientdesk_persistence::{companies, users, DbConnection};
 
+use crate::auth::seal::Sealer;
 use crate::auth::secrets::{fingerprint, random_token};
 use crate::errors::ApiResult;
 use crate::state::LinkSettings;
@@ -44,6 +45,68 @@ pub(crate) fn sms(
     enqueue(conn, tenant, Channel::Sms, to, String::new(), text, language, now)
 }
 
+/// Queues an e-mail whose text carries `secrets` (a link token, a code): the body waits sealed
+/// and is wiped once delivered; staff see it with the secrets replaced.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sealed_email(
+    conn: &mut DbConnection,
+    sealer: &Sealer,
+    tenant: TenantId,
+    to: &str,
+    language: Language,
+    notice: &Notice<'_>,
+    secrets: &[&str],
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let rendered = notice.render(language);
+    let shown = redact(&rendered.body, secrets);
+    let message = new_message(
+        tenant,
+        Channel::Email,
+        to,
+        redact(&rendered.subject, secrets),
+        sealer.seal(&rendered.body),
+        language,
+    );
+    outbox::enqueue_sealed(conn, &message, &shown, now)?;
+    Ok(())
+}
+
+/// Queues an SMS whose `text` carries `secrets`, sealed as `sealed_email` does.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sealed_sms(
+    conn: &mut DbConnection,
+    sealer: &Sealer,
+    tenant: TenantId,
+    to: &str,
+    text: &str,
+    secrets: &[&str],
+    language: Language,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let message = new_message(tenant, Channel::Sms, to, String::new(), sealer.seal(text), language);
+    outbox::enqueue_sealed(conn, &message, &redact(text, secrets), now)?;
+    Ok(())
+}
+
+fn new_message(
+    tenant: TenantId,
+    channel: Channel,
+    to: &str,
+    subject: String,
+    body: String,
+    language: Language,
+) -> NewMessage {
+    NewMessage {
+        tenant_id: tenant,
+        channel,
+        recipient: to.to_owned(),
+        subject,
+        body,
+        language: Some(language.as_str().to_owned()),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn enqueue(
     conn: &mut DbConnection,
@@ -55,15 +118,7 @@ fn enqueue(
     language: Language,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let message = NewMessage {
-        tenant_id: tenant,
-        channel,
-        recipient: to.to_owned(),
-        subject,
-        body,
-        language: Some(language.as_str().to_owned()),
-    };
-    outbox::enqueue(conn, &message, now)?;
+    outbox::enqueue(conn, &new_message(tenant, channel, to, subject, body, language), now)?;
     Ok(())
 }
 
@@ -72,9 +127,11 @@ fn notifications_on(tenant: &Tenant, company: &Company) -> bool {
 }
 
 /// Asks each approver to decide, with a pair of single-use accept / reject links made for that
-/// approver alone.
+/// approver alone. The links act for the approver, so the e-mail waits sealed (see `sealed_email`).
+#[allow(clippy::too_many_arguments)]
 pub fn validation_requested(
     conn: &mut DbConnection,
+    sealer: &Sealer,
     tenant: &Tenant,
     links: &LinkSettings,
     ticket: &Ticket,
@@ -89,7 +146,7 @@ pub fn validation_requested(
     let expires = validation.deadline.map_or(now + links.decision_link_ttl, |d| d.min(now + links.decision_link_ttl));
     let ticket_url = links.ticket(ticket.id);
     for approver in approvers {
-        let mut url = |decision: Decision| -> ApiResult<String> {
+        let mut url = |decision: Decision| -> ApiResult<(String, String)> {
             // 256 random bits; only the fingerprint is stored.
             let token = random_token(32);
             approvals::create_link(
@@ -101,9 +158,9 @@ pub fn validation_requested(
                 decision,
                 expires,
             )?;
-            Ok(links.decision(&token))
+            Ok((links.decision(&token), token))
         };
-        let (accept_url, reject_url) = (url(Decision::Accept)?, url(Decision::Reject)?);
+        let ((accept_url, accept), (reject_url, reject)) = (url(Decision::Accept)?, url(Decision::Reject)?);
         let notice = Notice::ValidationRequested {
             recipient: &approver.name,
             number: ticket.number,
@@ -115,7 +172,8 @@ pub fn validation_requested(
             links_expire: expires,
             ticket_url: &ticket_url,
         };
-        email(conn, tenant.id, &approver.email, approver.language, &notice, now)?;
+        let secrets = [accept.as_str(), reject.as_str()];
+        sealed_email(conn, sealer, tenant.id, &approver.email, approver.language, &notice, &secrets, now)?;
     }
     Ok(())
 }

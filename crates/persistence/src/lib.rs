@@ -17,6 +17,7 @@ pub mod schema;
 pub mod session;
 pub mod sms;
 mod stamp;
+pub mod sweep;
 pub mod tenants;
 pub mod throttle;
 pub mod tickets;

@@ -25,6 +25,21 @@ pub struct NewMessage {
 /// Queues a message, due at once. Call it inside the transaction of the change it reports, so
 /// the message exists exactly when the change does.
 pub fn enqueue(conn: &mut DbConnection, message: &NewMessage, now: DateTime<Utc>) -> Result<i64> {
+    insert(conn, message, None, now)
+}
+
+/// Queues a message whose `body` is sealed (it carries a secret), with `redacted`, what staff
+/// are shown instead. The sealed body is wiped once the message is sent or dead.
+pub fn enqueue_sealed(
+    conn: &mut DbConnection,
+    message: &NewMessage,
+    redacted: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    insert(conn, message, Some(redacted), now)
+}
+
+fn insert(conn: &mut DbConnection, message: &NewMessage, redacted: Option<&str>, now: DateTime<Utc>) -> Result<i64> {
     let id = diesel::insert_into(outbox::table)
         .values((
             outbox::tenant_id.eq(message.tenant_id.0),
@@ -37,6 +52,7 @@ pub fn enqueue(conn: &mut DbConnection, message: &NewMessage, now: DateTime<Utc>
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(now.naive_utc()),
             outbox::created_at.eq(now.naive_utc()),
+            outbox::redacted_body.eq(redacted),
         ))
         .returning(outbox::id)
         .get_result(conn)?;
@@ -208,6 +224,7 @@ struct MessageRow {
     last_error: Option<String>,
     created_at: NaiveDateTime,
     sent_at: Option<NaiveDateTime>,
+    redacted_body: Option<String>,
 }
 
 impl TryFrom<MessageRow> for Message {
@@ -227,6 +244,7 @@ impl TryFrom<MessageRow> for Message {
             last_error: row.last_error,
             created_at: utc(row.created_at),
             sent_at: row.sent_at.map(utc),
+            redacted_body: row.redacted_body,
         })
     }
 }

@@ -19,6 +19,9 @@ pub struct Integration {
     pub allow_unsigned_links: bool,
     pub sync_token_hash: Option<String>,
     pub updated_at: DateTime<Utc>,
+    /// Webhooks may go to private, loopback and link-local addresses (a RMM on the provider's
+    /// own network); off by default.
+    pub allow_private_targets: bool,
 }
 
 #[derive(Queryable, Selectable)]
@@ -32,6 +35,7 @@ struct IntegrationRow {
     allow_unsigned_links: bool,
     sync_token_hash: Option<String>,
     updated_at: NaiveDateTime,
+    allow_private_targets: bool,
 }
 
 impl From<IntegrationRow> for Integration {
@@ -45,6 +49,7 @@ impl From<IntegrationRow> for Integration {
             allow_unsigned_links: r.allow_unsigned_links,
             sync_token_hash: r.sync_token_hash,
             updated_at: utc(r.updated_at),
+            allow_private_targets: r.allow_private_targets,
         }
     }
 }
@@ -77,6 +82,7 @@ pub fn save_integration(conn: &mut DbConnection, i: &Integration) -> Result<()> 
         rmm_integrations::allow_unsigned_links.eq(i.allow_unsigned_links),
         rmm_integrations::sync_token_hash.eq(&i.sync_token_hash),
         rmm_integrations::updated_at.eq(i.updated_at.naive_utc()),
+        rmm_integrations::allow_private_targets.eq(i.allow_private_targets),
     );
     let updated = diesel::update(rmm_integrations::table.filter(rmm_integrations::tenant_id.eq(i.tenant_id.0)))
         .set(values)
@@ -306,18 +312,22 @@ pub fn use_nonce(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     diesel::delete(agent_nonces::table.filter(agent_nonces::expires_at.lt(now.naive_utc()))).execute(conn)?;
-    let inserted = diesel::insert_into(agent_nonces::table)
-        .values((
-            agent_nonces::tenant_id.eq(tenant.0),
-            agent_nonces::nonce.eq(nonce),
-            agent_nonces::expires_at.eq(expires_at.naive_utc()),
-        ))
-        .execute(conn);
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
-        Err(e) => Err(e.into()),
-    }
+    // Without an error on a used nonce: on PostgreSQL an error would abort the transaction that
+    // must still count and audit the refusal.
+    let values = (
+        agent_nonces::tenant_id.eq(tenant.0),
+        agent_nonces::nonce.eq(nonce),
+        agent_nonces::expires_at.eq(expires_at.naive_utc()),
+    );
+    let inserted = match conn {
+        DbConnection::Pg(pg) => {
+            diesel::insert_into(agent_nonces::table).values(values).on_conflict_do_nothing().execute(pg)?
+        }
+        DbConnection::Sqlite(sqlite) => {
+            diesel::insert_into(agent_nonces::table).values(values).on_conflict_do_nothing().execute(sqlite)?
+        }
+    };
+    Ok(inserted == 1)
 }
 
 /// A code or token a person proves, as stored.
@@ -422,6 +432,26 @@ pub fn use_code(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> Result<
     .set(verification_codes::used_at.eq(now.naive_utc()))
     .execute(conn)?;
     Ok(changed == 1)
+}
+
+/// Counts one try of a code before it is checked, in one statement, so parallel guesses cannot
+/// pass the limit; false when the code has had `max` tries already (or does not exist).
+pub fn take_attempt(conn: &mut DbConnection, id: i64, max: i32) -> Result<bool> {
+    let counted = diesel::update(
+        verification_codes::table.filter(verification_codes::id.eq(id)).filter(verification_codes::attempts.lt(max)),
+    )
+    .set(verification_codes::attempts.eq(verification_codes::attempts + 1))
+    .execute(conn)?;
+    Ok(counted == 1)
+}
+
+/// Holds the device's row until the transaction ends (PostgreSQL; SQLite's IMMEDIATE
+/// transaction already excludes other writers), so two calls for one device act one at a time.
+pub fn lock_device(conn: &mut DbConnection, id: i64) -> Result<()> {
+    if let DbConnection::Pg(pg) = conn {
+        devices::table.filter(devices::id.eq(id)).select(devices::id).for_update().first::<i64>(pg)?;
+    }
+    Ok(())
 }
 
 pub fn count_attempt(conn: &mut DbConnection, id: i64) -> Result<()> {

@@ -441,6 +441,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        redacted_body -> Nullable<Text>,
     }
 }
 
@@ -454,6 +455,7 @@ diesel::table! {
         allow_unsigned_links -> Bool,
         sync_token_hash -> Nullable<Text>,
         updated_at -> Timestamp,
+        allow_private_targets -> Bool,
     }
 }
 

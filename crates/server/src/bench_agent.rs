@@ -49,6 +49,7 @@ pub fn setup(db: &Db) -> anyhow::Result<AgentBench> {
             allow_unsigned_links: false,
             sync_token_hash: None,
             updated_at: now,
+            allow_private_targets: false,
         });
         rmm::save_integration(
             conn,

@@ -4,7 +4,8 @@
 //! Sealed bodies (a temporary password) are opened just before they are sent and removed once
 //! their message is sent or dead. A `device_action` webhook moves its action: dispatched when
 //! the RMM took it, failed when it could not be delivered; and each loop stores `expired` on
-//! actions whose time ran out.
+//! actions whose time ran out. Every `sweep_every` it also removes rows that can no longer be
+//! used (expired codes, decision links and nonces, idle throttle counters).
 //!
 //! Any number of workers, in any number of processes, may share one database: a claim moves its
 //! messages out of the others' reach for a lease (see `persistence::outbox::claim`), and a worker
@@ -19,6 +20,7 @@ use clientdesk_domain::outbox::{Channel, RetryPolicy};
 use clientdesk_domain::rmm::ActionStatus;
 use clientdesk_http::auth::seal::Sealer;
 use clientdesk_persistence::outbox::{self, Claimed};
+use clientdesk_persistence::sweep::{self, Swept};
 use clientdesk_persistence::{actions, rmm, write_tx, Db};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -36,6 +38,8 @@ pub struct WorkerSettings {
     pub batch: i64,
     /// How long claimed messages stay out of other workers' reach; it must outlast a delivery.
     pub lease: chrono::Duration,
+    /// How often expired rows are swept (see `persistence::sweep`).
+    pub sweep_every: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -45,6 +49,7 @@ impl Default for WorkerSettings {
             poll: Duration::from_secs(1),
             batch: 32,
             lease: chrono::Duration::minutes(5),
+            sweep_every: Duration::from_secs(600),
         }
     }
 }
@@ -95,7 +100,14 @@ impl Worker {
             poll_ms = self.settings.poll.as_millis() as u64,
             "outbox worker started"
         );
+        let mut last_sweep: Option<std::time::Instant> = None;
         while !*stop.borrow() {
+            if last_sweep.is_none_or(|at| at.elapsed() >= self.settings.sweep_every) {
+                last_sweep = Some(std::time::Instant::now());
+                if let Err(err) = self.sweep().await {
+                    tracing::error!(error = format!("{err:#}"), "outbox worker: sweeping expired rows failed");
+                }
+            }
             if let Err(err) = self.expire_actions().await {
                 tracing::error!(error = format!("{err:#}"), "outbox worker: expiring actions failed");
             }
@@ -114,6 +126,19 @@ impl Worker {
             }
         }
         tracing::info!("outbox worker stopped");
+    }
+
+    /// Removes expired codes, decision links and nonces and idle throttle counters.
+    pub async fn sweep(&self) -> anyhow::Result<Swept> {
+        let db = self.db.clone();
+        let swept = tokio::task::spawn_blocking(move || sweep::expired(&mut db.conn()?, Utc::now()))
+            .await
+            .context("the sweep task")?
+            .context("sweeping expired rows")?;
+        if swept.total() > 0 {
+            tracing::info!(?swept, "expired rows swept");
+        }
+        Ok(swept)
     }
 
     /// Stores `expired` on self-service actions whose time ran out; returns how many.
@@ -281,6 +306,7 @@ async fn send_webhook(
         let status = action.status(Utc::now()).as_str();
         return Err(SendError::permanent(format!("not sent: the action is {status} already")));
     }
+    let allow_private = integration.as_ref().is_some_and(|i| i.allow_private_targets);
     let secret = match integration {
         None => return Err(SendError::permanent("the tenant has no RMM integration to sign the webhook with")),
         Some(i) if !i.enabled => return Err(SendError::permanent("the tenant's RMM integration is switched off")),
@@ -289,5 +315,5 @@ async fn send_webhook(
         }
         Some(i) => i.secret,
     };
-    transports.webhooks.send(&message.recipient, &secret, body).await
+    transports.webhooks.send(&message.recipient, &secret, body, allow_private).await
 }

@@ -125,7 +125,7 @@ pub fn transports(config: &Config) -> anyhow::Result<Transports> {
     Ok(Transports {
         mailer: Mailer::new(&config.mail).context("configuring mail")?,
         sms: SmsSender::new(&config.sms, client.clone()).context("configuring SMS")?,
-        webhooks: Webhooks::new(client),
+        webhooks: Webhooks::new(client)?,
         sealer: Sealer::from_secret(&config.signing_keys[0].secret),
     })
 }

@@ -3,14 +3,24 @@
 //! HMAC-SHA256 of "<timestamp>.<body>">` under the tenant's current secret. Both are made at each
 //! attempt, so a retry is not refused as stale and a rotated secret counts at once.
 //!
-//! Also the HTTP client and the classification of answers that the SMS gateway shares.
+//! The target is checked at each delivery as when it was configured (`http::webhook_target`):
+//! unless the tenant allows its own network, an address literal must be public and a host name
+//! is resolved by a resolver that drops non-public addresses, so a name that turns private later
+//! (DNS rebinding) reaches nothing.
+//!
+//! Also the HTTP client and the classification of answers that the SMS gateway shares. A refusal
+//! keeps only the answer's status: its body is the receiver's, and may echo what it was sent.
 
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
 use clientdesk_http::auth::secrets::hmac_hex;
 use clientdesk_http::routes::selfservice::{signed_payload, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use clientdesk_http::webhook_target;
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::StatusCode;
 
@@ -20,19 +30,34 @@ use crate::mail::SendError;
 /// is never sent twice because its first delivery was slow.
 const TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// How much of a refusal's body is kept in the message's `last_error`.
-const ANSWER_EXCERPT_CHARS: usize = 200;
-
 /// The client of the webhook and SMS-gateway transports. It follows no redirect: reqwest would
 /// replay a POST as a GET, and a signed request belongs at the configured address only.
 pub fn http_client() -> anyhow::Result<reqwest::Client> {
+    builder().build().context("building the HTTP client")
+}
+
+fn builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .timeout(TIMEOUT)
         .connect_timeout(CONNECT_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("clientdesk/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .context("building the HTTP client")
+}
+
+/// Resolves host names to their public addresses only; a name with none fails to connect.
+struct PublicOnly;
+
+impl Resolve for PublicOnly {
+    fn resolve(&self, name: Name) -> Resolving {
+        Box::pin(async move {
+            let found = tokio::net::lookup_host((name.as_str(), 0)).await?;
+            let public: Vec<SocketAddr> = found.filter(|a| clientdesk_domain::targets::is_public(a.ip())).collect();
+            if public.is_empty() {
+                return Err(format!("{} resolves to no public address", name.as_str()).into());
+            }
+            Ok(Box::new(public.into_iter()) as Addrs)
+        })
+    }
 }
 
 /// An `http` or `https` URL, or a permanent failure: a bad address does not heal by waiting.
@@ -56,11 +81,7 @@ pub(crate) async fn outcome(what: &str, sent: Result<reqwest::Response, reqwest:
     if status.is_success() {
         return Ok(());
     }
-    let answer: String = response.text().await.unwrap_or_default().chars().take(ANSWER_EXCERPT_CHARS).collect();
-    let message = match answer.trim() {
-        "" => format!("{what} answered {status}"),
-        answer => format!("{what} answered {status}: {answer}"),
-    };
+    let message = format!("{what} answered {status}");
     if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
         Err(SendError::transient(message))
     } else {
@@ -81,21 +102,37 @@ fn chain(error: &dyn std::error::Error) -> String {
 }
 
 pub struct Webhooks {
+    /// For tenants that allow their own network.
     client: reqwest::Client,
+    /// For every other tenant: reaches public addresses only.
+    public: reqwest::Client,
 }
 
 impl Webhooks {
-    pub fn new(client: reqwest::Client) -> Self {
-        Self { client }
+    /// `client` serves tenants that allow private targets; a client that reaches public
+    /// addresses only is built beside it for the others.
+    pub fn new(client: reqwest::Client) -> anyhow::Result<Self> {
+        let public = builder().dns_resolver(Arc::new(PublicOnly)).build().context("building the webhook client")?;
+        Ok(Self { client, public })
     }
 
-    /// POSTs `body` (JSON) to `url`, signed under `secret`.
-    pub async fn send(&self, url: &str, secret: &str, body: &str) -> Result<(), SendError> {
-        let url = parse_url("the webhook URL", url)?;
+    /// POSTs `body` (JSON) to `url`, signed under `secret`; to a private address only when
+    /// `allow_private`.
+    pub async fn send(&self, url: &str, secret: &str, body: &str, allow_private: bool) -> Result<(), SendError> {
+        let url = webhook_target::parse(url).map_err(|why| SendError::permanent(format!("the webhook URL {why}")))?;
+        let client = if allow_private {
+            &self.client
+        } else {
+            // A literal address is not resolved, so the resolver cannot drop it: judge it here.
+            let addresses: Vec<_> = webhook_target::literal_ip(&url).into_iter().collect();
+            if let Err(why) = webhook_target::judge(&url, &addresses, false) {
+                return Err(SendError::permanent(format!("not sent: the webhook URL {why}")));
+            }
+            &self.public
+        };
         let timestamp = Utc::now().timestamp();
         let signature = hmac_hex(secret.as_bytes(), &signed_payload(timestamp, body.as_bytes()));
-        let sent = self
-            .client
+        let sent = client
             .post(url)
             .header(CONTENT_TYPE, "application/json")
             .header(TIMESTAMP_HEADER, timestamp.to_string())

@@ -78,7 +78,12 @@ fn actions(device: i64) -> String {
 async fn connected(app: &TestApp) -> rmm::Rmm {
     let rmm = rmm::setup(app).await;
     ok(app
-        .send(Method::PUT, "/api/v1/rmm/integration", &rmm.staff, json!({"enabled": true, "webhook_url": HOOK}))
+        .send(
+            Method::PUT,
+            "/api/v1/rmm/integration",
+            &rmm.staff,
+            json!({"enabled": true, "webhook_url": HOOK, "allow_private_targets": true}),
+        )
         .await)
     .await;
     rmm

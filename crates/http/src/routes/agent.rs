@@ -15,10 +15,11 @@ use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::notifications::Notice;
 use clientdesk_domain::rmm::{self, AgentIds, LINK_MAX_SKEW_SECONDS};
 use clientdesk_domain::roles::{Permission, Role, RoleSet};
+use clientdesk_domain::throttle::ThrottlePolicy;
 use clientdesk_domain::user::{parse_name, parse_phone, Email, Language};
 use clientdesk_persistence::audit;
 use clientdesk_persistence::rmm::{self as store, Code, Device, NewCode};
-use clientdesk_persistence::{companies, session, tenants, users, write_tx, DbConnection};
+use clientdesk_persistence::{companies, session, tenants, throttle, users, write_tx, DbConnection};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -103,6 +104,38 @@ fn audit_refusal(conn: &mut DbConnection, client: &Client, refusal: &Refused) ->
     event.detail = Some(refusal.0.to_owned());
     audit::record(conn, &event, Utc::now())?;
     Ok(())
+}
+
+fn too_many(until: DateTime<Utc>, policy: ThrottlePolicy, now: DateTime<Utc>) -> ApiError {
+    ApiError::TooManyRequests { retry_after_secs: (until - now).num_seconds().max(1), policy }
+}
+
+/// Checks a link; a refusal is counted against the client address (in the same transaction,
+/// under the throttle row's lock) and audited only while the address is under its limit, so a
+/// flood of bad links is answered 429 and writes no more rows. A valid link is never held back:
+/// bad links from a shared address must not lock its honest computers out.
+fn verify_throttled(
+    conn: &mut DbConnection,
+    link: &AgentLink,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> ApiResult<Result<(Tenant, Device), ApiError>> {
+    let refusal = match verify(conn, link, now)? {
+        Ok(found) => return Ok(Ok(found)),
+        Err(refusal) => refusal,
+    };
+    let policy = ThrottlePolicy::AGENT_LINK_ADDRESS;
+    let blocked = match &client.ip {
+        Some(ip) => throttle::record_failure(conn, &format!("agent-link:address:{ip}"), &policy, now)?,
+        None => None,
+    };
+    match blocked {
+        Some(until) => Ok(Err(too_many(until, policy, now))),
+        None => {
+            audit_refusal(conn, client, &refusal)?;
+            Ok(Err(refused()))
+        }
+    }
 }
 
 /// Checks a link and finds its device.
@@ -243,14 +276,16 @@ fn wants_json(req: &HttpRequest) -> bool {
 /// or with `#error=invalid_link`. Refused (one uniform 401, the reason in the audit log): a wrong
 /// signature or token, `ts` more than 5 minutes off, a nonce used before, the integration
 /// disabled, ids matching no device of the tenant. Unsigned links work only where the tenant
-/// opted in to them (unsafe).
+/// opted in to them (unsafe). After 20 refusals in an hour from one client address, its refused
+/// links answer 429 instead, and are no longer audited one by one; valid links still work.
 #[utoipa::path(tag = "rmm", operation_id = "agentLogin",
     params(AgentLink),
     responses(
         (status = 200, description = "Where the link leads (JSON clients)", body = AgentLoginAnswer),
         (status = 303, description = "Browsers: to the front end, with `#code=...` or `#error=invalid_link`"),
         (status = 401, description = "The link is not valid", body = Problem),
-        (status = 422, description = "A required parameter is missing", body = Problem)))]
+        (status = 422, description = "A required parameter is missing", body = Problem),
+        (status = 429, description = "Not valid, and too many refused links from this client address", body = Problem)))]
 #[get("/api/v1/rmm/agent-login")]
 pub async fn agent_login(state: web::Data<AppState>, req: HttpRequest, link: web::Query<AgentLink>) -> HttpResponse {
     let (link, client, json) = (link.into_inner(), Client::of(&req), wants_json(&req));
@@ -258,14 +293,7 @@ pub async fn agent_login(state: web::Data<AppState>, req: HttpRequest, link: web
     let step = state
         .run(move |conn| {
             let now = Utc::now();
-            let verified = write_tx(conn, |conn| verify(conn, &link, now))?;
-            let (tenant, device) = match verified {
-                Ok(found) => found,
-                Err(refusal) => {
-                    audit_refusal(conn, &client, &refusal)?;
-                    return Err(refused());
-                }
-            };
+            let (tenant, device) = write_tx(conn, |conn| verify_throttled(conn, &link, &client, now))??;
             if json {
                 return write_tx(conn, |conn| outcome(&st, conn, &tenant, &device, &client)).map(Step::Answer);
             }
@@ -390,6 +418,40 @@ pub struct AgentSessionView {
     pub device_id: i64,
 }
 
+/// The activation code of a device's registration: one live code per device, whichever
+/// registration token asked for it.
+fn activation_purpose(device: i64) -> String {
+    format!("activation:device:{device}")
+}
+
+fn activation_hash(device: i64, code: &str) -> String {
+    fingerprint(&format!("{device}:{code}"))
+}
+
+/// Counts a registration of `device` from `client` before anything is done for it, in its own
+/// transaction so that a refused call counts too; 429 when either is over its limit.
+fn count_registration(
+    conn: &mut clientdesk_persistence::Conn,
+    device: i64,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let mut keys = vec![(format!("agent-registration:device:{device}"), ThrottlePolicy::AGENT_REGISTRATION_DEVICE)];
+    if let Some(ip) = &client.ip {
+        keys.push((format!("agent-registration:address:{ip}"), ThrottlePolicy::AGENT_REGISTRATION_ADDRESS));
+    }
+    let blocked = write_tx(conn, |conn| {
+        let mut blocked = None;
+        for (key, policy) in &keys {
+            if let Some(until) = throttle::record_failure(conn, key, policy, now)? {
+                blocked = blocked.or(Some(too_many(until, *policy, now)));
+            }
+        }
+        Ok::<_, ApiError>(blocked)
+    })?;
+    blocked.map_or(Ok(()), Err)
+}
+
 /// The registration a token opened, still usable: not spent, not expired, its device still
 /// without a user.
 fn registration(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> ApiResult<(Code, Tenant, Device)> {
@@ -440,15 +502,18 @@ fn finish(
 ///
 /// An address that is already a portal user's answers 409 (ask the provider to link the device
 /// to it). The address of an existing contact without portal access is activated only once a
-/// code e-mailed to it is confirmed, so nobody takes over an account from a computer.
+/// code e-mailed to it is confirmed, so nobody takes over an account from a computer. A computer
+/// has one live code at a time, with its five tries: asking again while it is live sends nothing
+/// new. Registrations are limited per computer (5 an hour) and per client address (20 an hour).
 #[utoipa::path(tag = "rmm", operation_id = "registerFromAgent",
     request_body = RegistrationInput,
     responses(
         (status = 201, description = "Registered and signed in", body = RegistrationAnswer),
         (status = 202, description = "A code was e-mailed to the existing contact", body = RegistrationAnswer),
         (status = 401, description = "Invalid or expired registration token", body = Problem),
-        (status = 409, description = "The address is a portal user's already, or the computer has a user", body = Problem),
-        (status = 422, description = "Invalid name, e-mail or phone", body = Problem)))]
+        (status = 409, description = "The address is a portal user's already, the computer has a user, or a code sent to another contact for it is still live", body = Problem),
+        (status = 422, description = "Invalid name, e-mail or phone", body = Problem),
+        (status = 429, description = "Too many registrations of this computer or from this client address", body = Problem)))]
 #[post("/api/v1/rmm/registrations")]
 pub async fn register(
     state: web::Data<AppState>,
@@ -463,6 +528,8 @@ pub async fn register(
     let st = state.clone();
     let answer = state
         .run(move |conn| {
+            let (_, _, device) = registration(conn, &body.registration_token, Utc::now())?;
+            count_registration(conn, device.id, &client, Utc::now())?;
             write_tx(conn, |conn| {
                 let now = Utc::now();
                 let (code, tenant, device) = registration(conn, &body.registration_token, now)?;
@@ -476,14 +543,30 @@ pub async fn register(
                     }
                     Ok(existing) => {
                         // An existing contact: prove the address before it becomes a portal login.
+                        // One live code per device, with its tries: a repeat call reuses it.
+                        store::lock_device(conn, device.id)?;
+                        let purpose = activation_purpose(device.id);
+                        let live = store::latest_code_of(conn, &purpose)?.filter(|c| {
+                            c.used_at.is_none() && c.expires_at > now && c.attempts < MAX_ACTIVATION_ATTEMPTS
+                        });
+                        if let Some(live) = live {
+                            if live.user_id != Some(existing.id) {
+                                return Err(ApiError::Conflict(
+                                    "A code was sent to another contact for this computer; confirm it or wait \
+                                     until it expires."
+                                        .into(),
+                                ));
+                            }
+                            let expires_in = (live.expires_at - now).num_seconds().max(1);
+                            return Ok((202, RegistrationAnswer::ConfirmationRequired { expires_in }));
+                        }
                         let secret = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
-                        let purpose = format!("activation:{}", code.id);
                         let payload = serde_json::json!({ "user_id": existing.id.0 }).to_string();
                         let new = NewCode {
                             tenant_id: tenant.id,
                             user_id: Some(existing.id),
                             purpose: &purpose,
-                            code_hash: &fingerprint(&format!("{}:{secret}", code.id)),
+                            code_hash: &activation_hash(device.id, &secret),
                             payload: &payload,
                             expires_at: now + ACTIVATION_TTL,
                         };
@@ -493,7 +576,17 @@ pub async fn register(
                             code: &secret,
                             minutes: ACTIVATION_TTL.num_minutes(),
                         };
-                        crate::notify::email(conn, tenant.id, &existing.email, existing.language, &notice, now)?;
+                        let (to, language) = (&existing.email, existing.language);
+                        crate::notify::sealed_email(
+                            conn,
+                            &st.sealer,
+                            tenant.id,
+                            to,
+                            language,
+                            &notice,
+                            &[&secret],
+                            now,
+                        )?;
                         let mut event =
                             client.event(Some(tenant.id), Some(existing.id), "agent_registration_code_sent");
                         event.target = Some(format!("device:{}", device.id));
@@ -538,7 +631,7 @@ pub struct RegistrationConfirmation {
 
 /// Confirm a registration with the code e-mailed to the existing contact: the contact becomes a
 /// portal user of the device's company, linked to the device, and is signed in. Five wrong codes
-/// spend the code: register again.
+/// (with any registration token of the computer) spend the code: register again.
 #[utoipa::path(tag = "rmm", operation_id = "confirmAgentRegistration",
     request_body = RegistrationConfirmation,
     responses(
@@ -562,14 +655,16 @@ pub async fn confirm_registration(
                 let now = Utc::now();
                 let (registration, tenant, device) = registration(conn, &body.registration_token, now)?;
                 let stale = || ApiError::Conflict("No valid code: register again to receive a new one.".into());
-                let sent =
-                    store::latest_code_of(conn, &format!("activation:{}", registration.id))?.ok_or_else(stale)?;
-                if sent.used_at.is_some() || sent.expires_at <= now || sent.attempts >= MAX_ACTIVATION_ATTEMPTS {
+                let sent = store::latest_code_of(conn, &activation_purpose(device.id))?.ok_or_else(stale)?;
+                // The try is counted before the code is checked, so parallel guesses get no more.
+                if sent.used_at.is_some()
+                    || sent.expires_at <= now
+                    || !store::take_attempt(conn, sent.id, MAX_ACTIVATION_ATTEMPTS)?
+                {
                     return Err(stale());
                 }
-                let given = fingerprint(&format!("{}:{}", registration.id, body.code.trim()));
+                let given = activation_hash(device.id, body.code.trim());
                 if !crate::auth::secrets::constant_time_eq(&given, &sent.code_hash) {
-                    store::count_attempt(conn, sent.id)?;
                     return Ok(Err(ApiError::invalid("code", "is not the code we sent")));
                 }
                 store::use_code(conn, sent.id, now)?;

@@ -42,7 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// The integration as staff see it; secrets are shown once, when made.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"enabled": true, "webhook_url": "https://rmm.example.com/hooks/clientdesk",
-    "allow_unsigned_links": false, "has_previous_secret": true, "has_sync_token": true,
+    "allow_unsigned_links": false, "allow_private_targets": false, "has_previous_secret": true, "has_sync_token": true,
     "updated_at": "2026-11-23T09:00:00Z"}))]
 pub struct IntegrationView {
     /// Agent portal access: when off, every agent link is refused.
@@ -53,6 +53,8 @@ pub struct IntegrationView {
     /// Accept unsigned legacy links (ids only). Unsafe: anyone who has seen a device's ids can
     /// open its user's session.
     pub allow_unsigned_links: bool,
+    /// Webhooks may reach private, loopback and link-local addresses.
+    pub allow_private_targets: bool,
     /// A previous secret is still accepted (a rotation is rolling out).
     pub has_previous_secret: bool,
     pub has_sync_token: bool,
@@ -65,6 +67,7 @@ impl From<&Integration> for IntegrationView {
             enabled: i.enabled,
             webhook_url: i.webhook_url.clone(),
             allow_unsigned_links: i.allow_unsigned_links,
+            allow_private_targets: i.allow_private_targets,
             has_previous_secret: i.previous_secret.is_some(),
             has_sync_token: i.sync_token_hash.is_some(),
             updated_at: i.updated_at,
@@ -78,10 +81,15 @@ impl From<&Integration> for IntegrationView {
     "allow_unsigned_links": false}))]
 pub struct IntegrationInput {
     pub enabled: bool,
-    /// An `https://` URL (or `http://` for a local address).
+    /// An `https://` URL whose host resolves to public addresses only (with
+    /// `allow_private_targets`, also `http://` and private, loopback or link-local addresses).
     pub webhook_url: Option<String>,
     #[serde(default)]
     pub allow_unsigned_links: bool,
+    /// Let webhooks reach private, loopback and link-local addresses (an RMM on the provider's
+    /// own network). Off by default: such targets are refused when configured and when delivered.
+    #[serde(default)]
+    pub allow_private_targets: bool,
 }
 
 /// A secret shown once.
@@ -101,21 +109,14 @@ fn new_integration(auth: &Auth, now: DateTime<Utc>) -> Integration {
         allow_unsigned_links: false,
         sync_token_hash: None,
         updated_at: now,
+        allow_private_targets: false,
     }
 }
 
-/// An outgoing URL: absolute, `https` (plain `http` only for loopback addresses, for tests and
-/// a laptop), at most 2,000 characters.
-fn webhook_url(url: &str) -> ApiResult<String> {
-    let url = url.trim();
-    let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
-        .iter()
-        .any(|p| url.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/'])));
-    let host = url.strip_prefix("https://").map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
-    if url.len() > 2000 || !(local || host.is_some_and(|h| !h.is_empty())) || url.contains(char::is_whitespace) {
-        return Err(ApiError::invalid("webhook_url", "must be an https:// URL (http:// only for localhost)"));
-    }
-    Ok(url.to_owned())
+/// An outgoing URL, as `webhook_target` rules: https to a public address, or where the tenant
+/// allows its own network also http and private addresses.
+async fn webhook_url(url: &str, allow_private: bool) -> ApiResult<String> {
+    crate::webhook_target::check(url, allow_private).await.map_err(|why| ApiError::invalid("webhook_url", why))
 }
 
 /// Read the tenant's RMM integration (provider admins).
@@ -143,7 +144,7 @@ pub async fn get_integration(state: web::Data<AppState>, auth: Auth) -> ApiResul
     responses(
         (status = 200, description = "The integration", body = IntegrationView),
         (status = 403, description = "Not a provider admin", body = Problem),
-        (status = 422, description = "Invalid webhook URL", body = Problem)))]
+        (status = 422, description = "Invalid webhook URL: not https, with credentials, unresolvable, or resolving to a private address the tenant does not allow", body = Problem)))]
 #[put("/api/v1/rmm/integration")]
 pub async fn put_integration(
     state: web::Data<AppState>,
@@ -152,12 +153,19 @@ pub async fn put_integration(
     body: web::Json<IntegrationInput>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let url = body.webhook_url.as_deref().map(webhook_url).transpose()?;
+    let url = match body.webhook_url.as_deref() {
+        Some(url) => Some(webhook_url(url, body.allow_private_targets).await?),
+        None => None,
+    };
     let view = change_integration(&state, &req, auth, "rmm_integration.updated", move |i| {
         i.enabled = body.enabled;
         i.webhook_url = url;
         i.allow_unsigned_links = body.allow_unsigned_links;
-        let detail = format!("enabled={} unsigned_links={}", i.enabled, i.allow_unsigned_links);
+        i.allow_private_targets = body.allow_private_targets;
+        let detail = format!(
+            "enabled={} unsigned_links={} private_targets={}",
+            i.enabled, i.allow_unsigned_links, i.allow_private_targets
+        );
         (IntegrationView::from(&*i), Some(detail))
     })
     .await?;

@@ -3,11 +3,12 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use clientdesk_domain::outbox::{Channel, Delivery, Message};
+use clientdesk_domain::outbox::{Channel, Delivery, Message, REDACTED};
 use clientdesk_persistence::{outbox, write_tx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::auth::seal::Sealer;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::paging::{cursor, PageQuery, Paged};
@@ -19,9 +20,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list_outbox).service(retry_message);
 }
 
-/// A message and its delivery. The body is shown as stored: the tenant's own mail in full, but a
-/// secret (a temporary password) only sealed (`sealed:v1:...`), and as `[sealed content removed
-/// after delivery]` once its message is sent or dead.
+/// A message and its delivery. The body is shown as written, except that no usable secret is
+/// ever shown: a message carrying a decision link, an activation or SMS code or a temporary
+/// password shows its text with each secret replaced by `[redacted]` (or only `[redacted]`).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": 42, "channel": "email", "recipient": "anna.muster@contoso.example",
@@ -52,12 +53,18 @@ pub struct OutboxMessageView {
 
 impl From<Message> for OutboxMessageView {
     fn from(m: Message) -> Self {
+        // A sealed body is never shown, not even sealed: its redacted text is, or a placeholder.
+        let body = match m.redacted_body {
+            Some(redacted) => redacted,
+            None if Sealer::is_sealed(&m.body) => REDACTED.to_owned(),
+            None => m.body,
+        };
         Self {
             id: m.id,
             channel: m.channel,
             recipient: m.recipient,
             subject: m.subject,
-            body: m.body,
+            body,
             language: m.language,
             next_attempt_at: (m.status == Delivery::Pending).then_some(m.next_attempt_at),
             status: m.status,

@@ -110,7 +110,8 @@ pub(crate) fn sms_allowed(conn: &mut DbConnection, state: &AppState, auth: &Auth
     Ok(())
 }
 
-/// Sends a 6-digit code by SMS for `purpose`, within the SMS limits; only its fingerprint is kept.
+/// Sends a 6-digit code by SMS for `purpose`, within the SMS limits; only its fingerprint is kept,
+/// and the message waits sealed.
 fn send_code(
     conn: &mut DbConnection,
     state: &AppState,
@@ -134,7 +135,7 @@ fn send_code(
     rmm::create_code(conn, &new, now)?;
     let text = Notice::SmsCode { code: &code, minutes: SMS_CODE_TTL.num_minutes(), step_up: for_action }
         .render(auth.user.language);
-    notify::sms(conn, auth.tenant.id, phone, text.body, auth.user.language, now)
+    notify::sealed_sms(conn, &state.sealer, auth.tenant.id, phone, &text.body, &[&code], auth.user.language, now)
 }
 
 /// What checking an SMS code found.

@@ -21,6 +21,7 @@ use clientdesk_persistence::{tenants, users, write_tx, DbConnection, Error};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::auth::Client;
 use super::decision_page;
 use super::tickets::access::{self, TicketAccess};
 use super::tickets::view::Named;
@@ -256,6 +257,13 @@ fn audit_event(
     Ok(())
 }
 
+/// Where a decision came from: the client that sent it, and whether by mailed link or in the
+/// portal. Recorded with the decision, so a disputed one can be traced to an address and browser.
+struct DecidedFrom<'a> {
+    client: &'a Client,
+    via: &'static str,
+}
+
 /// Ask the company's approvers to validate a ticket (staff).
 ///
 /// The approvers (members holding `tickets_validate`, except the ticket's requester) each get an
@@ -292,7 +300,7 @@ pub async fn create_validation(
     }
     let key = idempotency::key_of(&req)?;
     let fingerprint = serde_json::to_vec(&(req.path(), &body)).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let links = state.settings.links.clone();
+    let (links, sealer) = (state.settings.links.clone(), state.sealer.clone());
     idempotency::once(
         &state,
         auth,
@@ -331,7 +339,7 @@ pub async fn create_validation(
             };
             history(conn, ticket, auth.principal.user_id, "requested", now)?;
             audit_event(conn, &auth.tenant, auth.principal.user_id, "validation.requested", &validation, None)?;
-            notify::validation_requested(conn, &auth.tenant, &links, ticket, &validation, &approvers, now)?;
+            notify::validation_requested(conn, &sealer, &auth.tenant, &links, ticket, &validation, &approvers, now)?;
             let view = one_view(conn, &auth, validation, ticket)?;
             Ok((StatusCode::CREATED, crate::respond::to_json(view)?))
         },
@@ -477,6 +485,7 @@ fn decide(
     decider: (UserId, &str),
     decision: Decision,
     comment: Option<&str>,
+    from: DecidedFrom<'_>,
 ) -> ApiResult<Outcome> {
     let now = Utc::now();
     let (user, name) = decider;
@@ -496,7 +505,10 @@ fn decide(
         other => other?,
     }
     history(conn, ticket, user, decision.as_str(), now)?;
-    audit_event(conn, tenant, user, "validation.decided", validation, Some(decision.as_str().to_owned()))?;
+    let mut event = from.client.event(Some(tenant.id), Some(user), "validation.decided");
+    event.target = Some(format!("validation:{}", validation.id));
+    event.detail = Some(format!("{} via {}", decision.as_str(), from.via));
+    audit::record(conn, &event, now)?;
     let approvers = approvers(conn, ticket)?;
     let accepts = store::decisions(conn, &[validation.id])?
         .into_iter()
@@ -536,13 +548,14 @@ fn expired() -> ApiError {
 #[post("/api/v1/validations/{validation_id}/decision")]
 pub async fn decide_validation(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
     body: web::Json<DecisionInput>,
 ) -> ApiResult<HttpResponse> {
     let (id, body) = (path.into_inner(), body.into_inner());
     let comment = approvals::decision_comment(body.decision == Decision::Reject, body.comment.as_deref())?;
-    let links = state.settings.links.clone();
+    let (links, client) = (state.settings.links.clone(), Client::of(&req));
     let outcome = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -569,6 +582,7 @@ pub async fn decide_validation(
                     decider,
                     body.decision,
                     comment.as_deref(),
+                    DecidedFrom { client: &client, via: "portal" },
                 )? {
                     Outcome::Decided(v) => Ok(Some(one_view(conn, &auth, v, &access.ticket)?)),
                     Outcome::Expired => Ok(None),
@@ -756,7 +770,7 @@ pub async fn confirm_decision_link(
 ) -> HttpResponse {
     let token = path.into_inner();
     let html = decision_page::wants_html(&req);
-    let links = state.settings.links.clone();
+    let (links, client) = (state.settings.links.clone(), Client::of(&req));
     let body = crate::extract::limited_body(payload, state.settings.json_limit).await;
     let outcome = match body.and_then(|body| confirmation(&req, &body)) {
         Err(err) => Err(err),
@@ -781,6 +795,7 @@ pub async fn confirm_decision_link(
                             decider,
                             decision,
                             comment.as_deref(),
+                            DecidedFrom { client: &client, via: "link" },
                         )?;
                         Ok(match outcome {
                             Outcome::Decided(v) => Some(DecisionLinkOutcome { decision, status: v.status(now) }),
