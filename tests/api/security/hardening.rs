@@ -1,2 +1,164 @@
 //! Hardening across the API: bodies must be JSON objects, lists and filters respect what
 //! customers may see, uploads are bounded, secrets are encrypted at rest, answers are not sniffed.
+
+use diesel::prelude::*;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::harness::{problem, Backend, TestApp, PASSWORD};
+use crate::on_both;
+use crate::rmm;
+use crate::tickets::ok;
+
+/// Every stored TOTP secret (current and pending) and RMM key, straight from the database.
+async fn stored_secrets(app: &TestApp) -> (Vec<(i64, Option<String>, Option<String>)>, Vec<(String, Option<String>)>) {
+    use clientdesk_persistence::schema::{rmm_integrations, users};
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.conn().unwrap();
+        let users = users::table
+            .select((users::id, users::totp_secret, users::totp_pending_secret))
+            .load::<(i64, Option<String>, Option<String>)>(&mut *conn)
+            .unwrap();
+        let rmm = rmm_integrations::table
+            .select((rmm_integrations::secret, rmm_integrations::previous_secret))
+            .load::<(String, Option<String>)>(&mut *conn)
+            .unwrap();
+        (users, rmm)
+    })
+    .await
+    .unwrap()
+}
+
+fn sealed(value: &Option<String>) -> bool {
+    value.as_deref().is_none_or(|v| v.starts_with("vault:v1:"))
+}
+
+/// Password, then a code of `secret`: the access token.
+async fn sign_in_with(app: &TestApp, email: &str, secret: &str) -> String {
+    let first: Value = ok(app.password_step(email, PASSWORD).await).await;
+    assert_eq!(first["status"], "mfa_required", "{first}");
+    let code = app.code_for(email, secret);
+    let done =
+        ok(app.post("/api/v1/auth/mfa/verify", None, json!({"mfa_token": first["mfa_token"], "code": code})).await)
+            .await;
+    done["access_token"].as_str().unwrap().to_owned()
+}
+
+on_both!(totp_secrets_are_stored_sealed_and_still_sign_in, |app: TestApp| async move {
+    let email = "fred.fabrikam@demo.example";
+    let fred = app.token(email).await;
+    let start = ok(app.post("/api/v1/me/2fa/enrollment", Some(&fred), json!({})).await).await;
+    let secret = start["secret"].as_str().unwrap().to_owned();
+    let (users, _) = stored_secrets(&app).await;
+    assert!(users.iter().all(|(_, s, p)| sealed(s) && sealed(p)), "{users:?}");
+    assert!(!format!("{users:?}").contains(&secret), "the pending secret is stored in clear");
+
+    let code = app.code_for(email, &secret);
+    ok(app.post("/api/v1/me/2fa/enrollment/confirm", Some(&fred), json!({"code": code})).await).await;
+    let (users, _) = stored_secrets(&app).await;
+    assert!(users.iter().all(|(_, s, p)| sealed(s) && sealed(p)), "{users:?}");
+    let text = format!("{users:?}");
+    assert!(!text.contains(&secret), "the enrolled secret is stored in clear");
+    for user in &app.users {
+        if let Some(demo) = &user.totp_secret {
+            assert!(!text.contains(demo.as_str()), "{} has its secret in clear", user.email);
+        }
+    }
+    // Both the enrolled and a seeded secret still sign in; a wrong code still does not.
+    let token = sign_in_with(&app, email, &secret).await;
+    ok(app.get("/api/v1/me", &token).await).await;
+    app.token("pat.user@demo.example").await;
+    let first: Value = ok(app.password_step(email, PASSWORD).await).await;
+    let wrong = app.post("/api/v1/auth/mfa/verify", None, json!({"mfa_token": first["mfa_token"], "code": "000000"}));
+    problem(wrong.await, 401).await;
+});
+
+on_both!(rmm_keys_are_stored_sealed_and_still_check_signed_links, |app: TestApp| async move {
+    let setup = rmm::setup(&app).await;
+    let (_, integrations) = stored_secrets(&app).await;
+    assert_eq!(integrations.len(), 1);
+    assert!(integrations.iter().all(|(s, p)| sealed(&Some(s.clone())) && sealed(p)), "{integrations:?}");
+    assert!(!format!("{integrations:?}").contains(&setup.secret));
+    let link = rmm::signed(&setup.secret, rmm::FRED_PC, rmm::now(), &rmm::nonce());
+    let answer = ok(rmm::open(&app, &link).await).await;
+    assert_eq!(answer["status"], "agent_session", "{answer}");
+    // A link signed with anything else, such as the stored value, is refused.
+    let stored = integrations[0].0.clone();
+    let forged = rmm::signed(&stored, rmm::FRED_PC, rmm::now(), &rmm::nonce());
+    problem(rmm::open(&app, &forged).await, 401).await;
+});
+
+on_both!(secrets_stored_in_clear_are_sealed_at_start_and_keep_working, |app: TestApp| async move {
+    // A secret written in clear, as before encryption at rest.
+    use clientdesk_persistence::schema::users;
+    let email = "pat.user@demo.example";
+    let plain = app.secret(email);
+    let db = app.state.db.clone();
+    let plain_in = plain.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.conn().unwrap();
+        diesel::update(users::table.filter(users::email.eq(email)))
+            .set(users::totp_secret.eq(plain_in))
+            .execute(&mut *conn)
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    // Read in clear while it is, then sealed by the next server to start.
+    app.token(email).await;
+    let _second = app.second_server();
+    let (users, _) = stored_secrets(&app).await;
+    assert!(users.iter().all(|(_, s, p)| sealed(s) && sealed(p)), "{users:?}");
+    assert!(!format!("{users:?}").contains(&plain));
+    sign_in_with(&app, email, &plain).await;
+});
+
+on_both!(every_answer_forbids_content_sniffing, |app: TestApp| async move {
+    let staff = app.token("tech@demo.example").await;
+    let answers = [
+        app.get("/api/v1/me", &staff).await,
+        app.request(Method::GET, "/api/v1/me", None).send().await.unwrap(),
+        app.request(Method::GET, "/health/live", None).send().await.unwrap(),
+        app.request(Method::GET, "/api/v1/no-such-thing", None).send().await.unwrap(),
+        app.post("/api/v1/auth/login", None, json!({"tenant": "demo"})).await,
+    ];
+    for res in answers {
+        assert_eq!(
+            res.headers().get("x-content-type-options").map(|v| v.to_str().unwrap()),
+            Some("nosniff"),
+            "{} {}",
+            res.url(),
+            res.status()
+        );
+    }
+});
+
+on_both!(metrics_are_not_served_publicly_without_a_token, backend => |backend: Backend| async move {
+    // By default: not on the API's address at all.
+    let app = TestApp::spawn(backend).await;
+    problem(app.request(Method::GET, "/metrics", None).send().await.unwrap(), 404).await;
+    let staff = app.token("admin@demo.example").await;
+    problem(app.get("/metrics", &staff).await, 404).await;
+    drop(app);
+
+    // With a token: only with that token.
+    let app = TestApp::spawn_with(backend, |c| c.http.metrics_token = Some("metrics-secret-1".into())).await;
+    problem(app.request(Method::GET, "/metrics", None).send().await.unwrap(), 401).await;
+    let staff = app.token("admin@demo.example").await;
+    problem(app.get("/metrics", &staff).await, 401).await;
+    let res = app.get("/metrics", "metrics-secret-1").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("clientdesk_http_responses_total"));
+});
+
+on_both!(metrics_on_their_own_address_are_not_on_the_api_address, backend => |backend: Backend| async move {
+    let app = TestApp::spawn_with(backend, |c| c.metrics_listen = Some("127.0.0.1:0".into())).await;
+    problem(app.request(Method::GET, "/metrics", None).send().await.unwrap(), 404).await;
+    let port = app.metrics_port.expect("the metrics address is bound");
+    let res = app.client.get(format!("http://127.0.0.1:{port}/metrics")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("clientdesk_signins_total"));
+    let other = app.client.get(format!("http://127.0.0.1:{port}/api/v1/me")).send().await.unwrap();
+    assert_eq!(other.status(), 404);
+});
