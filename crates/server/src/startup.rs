@@ -36,7 +36,7 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
     if !applied.is_empty() {
         tracing::info!(?applied, "applied migrations");
     }
-    clientdesk_persistence::vault::install(config.master_key).map_err(anyhow::Error::msg)?;
+    vault::install(config.master_key).map_err(anyhow::Error::msg)?;
     let mut conn = db.conn().context("opening the database")?;
     let sealed = write_tx(&mut conn, vault::seal_plain_secrets).context("sealing secrets stored in clear")?;
     if sealed > 0 {
@@ -152,6 +152,8 @@ impl Application {
 
 /// An outbox worker for a configuration, on `db`.
 pub fn worker(config: &Config, db: Db) -> anyhow::Result<Worker> {
+    // The worker opens RMM keys to sign what it sends.
+    vault::install(config.master_key).map_err(anyhow::Error::msg)?;
     Ok(Worker::new(db, Arc::new(transports(config)?), config.outbox.clone()))
 }
 

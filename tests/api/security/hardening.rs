@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::harness::{problem, Backend, TestApp, PASSWORD};
 use crate::on_both;
 use crate::rmm;
-use crate::tickets::ok;
+use crate::tickets::{ok, status};
 
 /// Every stored TOTP secret (current and pending) and RMM key, straight from the database.
 async fn stored_secrets(app: &TestApp) -> (Vec<(i64, Option<String>, Option<String>)>, Vec<(String, Option<String>)>) {
@@ -161,4 +161,109 @@ on_both!(metrics_on_their_own_address_are_not_on_the_api_address, backend => |ba
     assert!(res.text().await.unwrap().contains("clientdesk_signins_total"));
     let other = app.client.get(format!("http://127.0.0.1:{port}/api/v1/me")).send().await.unwrap();
     assert_eq!(other.status(), 404);
+});
+
+/// Runs `f` on a connection of the app's database.
+async fn with_db<T: Send + 'static>(
+    app: &TestApp,
+    f: impl FnOnce(&mut clientdesk_persistence::DbConnection) -> T + Send + 'static,
+) -> T {
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || f(&mut db.conn().unwrap())).await.unwrap()
+}
+
+on_both!(ticket_history_comes_in_pages_of_at_most_200, |app: TestApp| async move {
+    use clientdesk_persistence::schema::ticket_events;
+    let staff = app.token("tech@demo.example").await;
+    let (contoso, ..) = crate::tickets::companies(&app, &staff).await;
+    let pat = app.token("pat.user@demo.example").await;
+    let ticket = crate::tickets::create(&app, &pat, contoso, json!({"title": "Noisy", "description": "x"})).await;
+    let id = ticket["id"].as_i64().unwrap();
+    with_db(&app, move |conn| {
+        let tenant: i64 = clientdesk_persistence::schema::tickets::table
+            .find(id)
+            .select(clientdesk_persistence::schema::tickets::tenant_id)
+            .first(conn)
+            .unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        for n in 0..250 {
+            diesel::insert_into(ticket_events::table)
+                .values((
+                    ticket_events::tenant_id.eq(tenant),
+                    ticket_events::ticket_id.eq(id),
+                    ticket_events::kind.eq("updated"),
+                    ticket_events::field.eq("title"),
+                    ticket_events::new_value.eq(format!("Noisy {n}")),
+                    ticket_events::internal.eq(false),
+                    ticket_events::created_at.eq(now),
+                ))
+                .execute(conn)
+                .unwrap();
+        }
+    })
+    .await;
+    let path = format!("/api/v1/tickets/{id}/history");
+    let res = app.get(&path, &staff).await;
+    let next = res.headers().get("link").map(|v| v.to_str().unwrap().to_owned()).expect("a next page");
+    let first: Vec<Value> = ok(res).await.as_array().unwrap().clone();
+    assert_eq!(first.len(), 200);
+    let next = next.strip_prefix('<').and_then(|l| l.split_once(">; rel=\"next\"")).unwrap().0.to_owned();
+    let res = app.get(&next, &staff).await;
+    assert!(res.headers().get("link").is_none());
+    let second: Vec<Value> = ok(res).await.as_array().unwrap().clone();
+    assert_eq!(first.len() + second.len(), 251, "every event once, the creation included");
+    assert!(first.last().unwrap()["id"].as_i64() < second[0]["id"].as_i64());
+    let small = ok(app.get(&format!("{path}?limit=10"), &staff).await).await;
+    assert_eq!(small.as_array().unwrap().len(), 10);
+    problem(app.get(&format!("{path}?limit=201"), &staff).await, 422).await;
+    problem(app.get(&format!("{path}?cursor=nonsense"), &staff).await, 422).await;
+});
+
+on_both!(api_tokens_are_capped_in_number_and_in_the_list, |app: TestApp| async move {
+    let email = "pat.user@demo.example";
+    let token = app.token(email).await;
+    let me = ok(app.get("/api/v1/me", &token).await).await;
+    let user = clientdesk_domain::ids::UserId(me["id"].as_i64().unwrap());
+    let create = json!({"name": "script", "read_only": true, "expires_in_days": 30});
+    ok(app.post("/api/v1/me/api-tokens", Some(&token), create.clone()).await).await;
+    // 49 more live tokens and 100 revoked ones, straight into the database.
+    with_db(&app, move |conn| {
+        use clientdesk_persistence::tokens;
+        let tenant = clientdesk_persistence::tenants::find_by_slug(conn, "demo").unwrap().id;
+        let now = chrono::Utc::now();
+        for n in 0..149 {
+            let t = tokens::insert_api_token(
+                conn,
+                tenant,
+                user,
+                "bulk",
+                &format!("hash-{n}"),
+                true,
+                now,
+                now + chrono::Duration::days(1),
+            )
+            .unwrap();
+            if n >= 49 {
+                tokens::revoke_api_token(conn, user, t.id, now).unwrap();
+            }
+        }
+    })
+    .await;
+    let list = ok(app.get("/api/v1/me/api-tokens", &token).await).await;
+    assert_eq!(list.as_array().unwrap().len(), 100, "the list is capped");
+    problem(app.post("/api/v1/me/api-tokens", Some(&token), create.clone()).await, 409).await;
+    // Revoking one makes room for one.
+    let live_id = with_db(&app, move |conn| {
+        use clientdesk_persistence::schema::api_tokens;
+        api_tokens::table
+            .filter(api_tokens::user_id.eq(user.0))
+            .filter(api_tokens::revoked_at.is_null())
+            .select(api_tokens::id)
+            .order(api_tokens::id)
+            .first::<i64>(conn)
+            .unwrap()
+    })
+    .await;
+    status(app.send(Method::DELETE, &format!("/api/v1/me/api-tokens/{live_id}"), &token, json!({})).await, 204).await;
+    ok(app.post("/api/v1/me/api-tokens", Some(&token), create).await).await;
 });

@@ -658,42 +658,63 @@ pub struct HistoryEntry {
 }
 
 /// Read a ticket's history: who changed what, when. Customers do not see internal notes nor
-/// changes of fields hidden from them.
+/// changes of fields hidden from them. Paged: at most `limit` entries (default and at most 200);
+/// when there may be more, a `Link` header names the next page (`rel="next"`).
 #[utoipa::path(tag = "tickets", operation_id = "getTicketHistory", security(("bearer" = [])),
-    params(("ticket_id" = i64, Path)),
+    params(("ticket_id" = i64, Path), PageQuery),
     responses(
-        (status = 200, description = "The history, oldest first", body = Vec<HistoryEntry>),
-        (status = 404, description = "No such ticket, or not visible to you", body = Problem)))]
+        (status = 200, description = "A page of the history, oldest first", body = Vec<HistoryEntry>,
+            headers(("Link" = String, description = "`<...?cursor=...>; rel=\"next\"` when there may be more"))),
+        (status = 404, description = "No such ticket, or not visible to you", body = Problem),
+        (status = 422, description = "A limit out of range or a cursor not given out here", body = Problem)))]
 #[get("/api/v1/tickets/{ticket_id}/history")]
 pub async fn ticket_history(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
+    query: web::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let entries = state
+    let (limit, after) =
+        PageQuery { limit: query.limit.or(Some(HISTORY_PAGE)), cursor: query.cursor.clone() }.resolve()?;
+    let (entries, last) = state
         .run(move |conn| {
             let (auth, access) = access::authenticate_and_load(conn, caller, id)?;
-            let events = store::events(conn, id, access.viewer.is_staff())?;
+            let events = store::events(conn, id, access.viewer.is_staff(), after, limit)?;
+            // A full page may have more after it, even when some of it is hidden from the reader.
+            let last = (events.len() as i64 == limit).then(|| events.last().map(|e| e.id)).flatten();
             let ctx = Context::load(conn, &auth, &access.catalog, &[], &Context::people_in(&events))?;
             let viewer = &access.viewer;
-            Ok(events
-                .into_iter()
-                .filter(|e| ctx.sees_event(e, viewer))
-                .map(|e| HistoryEntry {
-                    id: e.id,
-                    at: e.created_at,
-                    actor: e.actor_id.map(|a| ctx.person(a, viewer).into_owned()),
-                    old_value: ctx.event_value(e.field.as_deref(), e.old_value, viewer),
-                    new_value: ctx.event_value(e.field.as_deref(), e.new_value, viewer),
-                    kind: e.kind,
-                    field: e.field,
-                })
-                .collect::<Vec<_>>())
+            Ok((
+                events
+                    .into_iter()
+                    .filter(|e| ctx.sees_event(e, viewer))
+                    .map(|e| HistoryEntry {
+                        id: e.id,
+                        at: e.created_at,
+                        actor: e.actor_id.map(|a| ctx.person(a, viewer).into_owned()),
+                        old_value: ctx.event_value(e.field.as_deref(), e.old_value, viewer),
+                        new_value: ctx.event_value(e.field.as_deref(), e.new_value, viewer),
+                        kind: e.kind,
+                        field: e.field,
+                    })
+                    .collect::<Vec<_>>(),
+                last,
+            ))
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(entries))
+    let mut res = HttpResponse::Ok();
+    if let Some(next) = paging::cursor(last) {
+        res.insert_header((
+            header::LINK,
+            format!("</api/v1/tickets/{id}/history?limit={limit}&cursor={next}>; rel=\"next\""),
+        ));
+    }
+    Ok(res.json_body(entries))
 }
+
+/// The longest page of a ticket's history.
+const HISTORY_PAGE: i64 = 200;
 
 /// A field of the ticket form and what the reader may do with it.
 #[derive(Debug, Serialize, ToSchema)]
