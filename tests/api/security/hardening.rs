@@ -267,3 +267,160 @@ on_both!(api_tokens_are_capped_in_number_and_in_the_list, |app: TestApp| async m
     status(app.send(Method::DELETE, &format!("/api/v1/me/api-tokens/{live_id}"), &token, json!({})).await, 204).await;
     ok(app.post("/api/v1/me/api-tokens", Some(&token), create).await).await;
 });
+
+/// A new ticket of pat.user at Contoso; returns its id.
+async fn pat_ticket(app: &TestApp, pat: &str) -> i64 {
+    let contoso = crate::tickets::company_id(app, pat, "Contoso Ltd").await;
+    let ticket = crate::tickets::create(app, pat, contoso, json!({"title": "Printer jams"})).await;
+    ticket["id"].as_i64().unwrap()
+}
+
+/// Starts an upload over a raw connection: the headers, declaring `length` bytes of body, and
+/// the first `sent` bytes of a form with one text file; the rest is never sent.
+async fn start_upload(app: &TestApp, token: &str, ticket: i64, length: usize, sent: usize) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let host = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+    let boundary = "XyZbOuNdArY";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n\
+         Content-Type: text/plain\r\n\r\n"
+    )
+    .into_bytes();
+    body.resize(sent.max(body.len()), b'a');
+    let head = format!(
+        "POST /api/v1/tickets/{ticket}/attachments HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {length}\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&body).await.unwrap();
+    stream.flush().await.unwrap();
+    stream
+}
+
+/// Starts a chunked upload (no declared length) over a raw connection: text files of the given
+/// sizes, the last one left unfinished, and the body never ended.
+async fn start_chunked(app: &TestApp, token: &str, ticket: i64, files: &[usize]) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let host = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+    let boundary = "XyZbOuNdArY";
+    let mut body = Vec::new();
+    for (n, size) in files.iter().enumerate() {
+        if n > 0 {
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f{n}.txt\"\r\n\
+                 Content-Type: text/plain\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.resize(body.len() + size, b'a');
+    }
+    let head = format!(
+        "POST /api/v1/tickets/{ticket}/attachments HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(format!("{:x}\r\n", body.len()).as_bytes()).await.unwrap();
+    stream.write_all(&body).await.unwrap();
+    stream.write_all(b"\r\n").await.unwrap();
+    stream.flush().await.unwrap();
+    stream
+}
+
+/// The status line of the answer on a raw connection, within a few seconds.
+async fn answer_status(stream: &mut tokio::net::TcpStream) -> Option<u16> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = vec![0u8; 1024];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut buf)).await.ok()?.ok()?;
+    let text = String::from_utf8_lossy(&buf[..read]).to_string();
+    text.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn text_file(bytes: usize) -> reqwest::multipart::Form {
+    let part =
+        reqwest::multipart::Part::bytes(vec![b'x'; bytes]).file_name("notes.txt").mime_str("text/plain").unwrap();
+    reqwest::multipart::Form::new().part("file", part)
+}
+
+async fn upload(app: &TestApp, token: &str, ticket: i64, form: reqwest::multipart::Form) -> reqwest::Response {
+    app.request(Method::POST, &format!("/api/v1/tickets/{ticket}/attachments"), Some(token))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Every file under the attachment directory.
+fn stored_files(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries.flatten().map(|e| if e.path().is_dir() { stored_files(&e.path()) } else { 1 }).sum()
+}
+
+on_both!(an_upload_declaring_more_than_the_ticket_has_room_for_is_refused_before_it_is_read, backend => |backend: Backend| async move {
+    let dir = std::env::temp_dir().join(format!("clientdesk-room-{}", clientdesk_http::auth::secrets::random_token(8)));
+    let storage = clientdesk_server::config::StorageConfig::Local(dir.clone());
+    let app = TestApp::spawn_with(backend, move |c| c.storage = storage).await;
+    let pat = app.token("pat.user@demo.example").await;
+    let ticket = pat_ticket(&app, &pat).await;
+    // Test limits: 256 KiB a file, 1 MiB a ticket. Fill 750 KiB of it.
+    for _ in 0..3 {
+        status(upload(&app, &pat, ticket, text_file(250 * 1024)).await, 201).await;
+    }
+    assert_eq!(stored_files(&dir), 3);
+    // 300 KiB declared, a few bytes sent: refused at once, without waiting for the body.
+    let mut stream = start_upload(&app, &pat, ticket, 300 * 1024, 200).await;
+    assert_eq!(answer_status(&mut stream).await, Some(413), "refused before the body is read");
+    assert_eq!(stored_files(&dir), 3, "nothing stored");
+    // What still fits is accepted.
+    status(upload(&app, &pat, ticket, text_file(200 * 1024)).await, 201).await;
+    let _ = std::fs::remove_dir_all(dir);
+});
+
+on_both!(an_upload_past_the_ticket_total_stops_as_its_bytes_arrive, backend => |backend: Backend| async move {
+    let dir = std::env::temp_dir().join(format!("clientdesk-room-{}", clientdesk_http::auth::secrets::random_token(8)));
+    let storage = clientdesk_server::config::StorageConfig::Local(dir.clone());
+    let app = TestApp::spawn_with(backend, move |c| c.storage = storage).await;
+    let pat = app.token("pat.user@demo.example").await;
+    let ticket = pat_ticket(&app, &pat).await;
+    for _ in 0..3 {
+        status(upload(&app, &pat, ticket, text_file(250 * 1024)).await, 201).await;
+    }
+    // No declared length (chunked): a first file of 200 KiB, then a second past the 274 KiB left,
+    // never finished. Refused as the bytes past the room arrive, and the first file removed.
+    let mut stream = start_chunked(&app, &pat, ticket, &[200 * 1024, 100 * 1024]).await;
+    assert_eq!(answer_status(&mut stream).await, Some(413), "refused before the body ends");
+    assert_eq!(stored_files(&dir), 3, "nothing of it stays stored");
+    let listed = ok(app.get(&format!("/api/v1/tickets/{ticket}/attachments"), &pat).await).await;
+    assert_eq!(listed.as_array().unwrap().len(), 3);
+    let _ = std::fs::remove_dir_all(dir);
+});
+
+on_both!(uploads_past_the_concurrency_limit_wait_with_503_and_retry_after, backend => |backend: Backend| async move {
+    let app = TestApp::spawn_with(backend, |c| c.http.upload_concurrency = 1).await;
+    let pat = app.token("pat.user@demo.example").await;
+    let ticket = pat_ticket(&app, &pat).await;
+    // One upload holds the only slot, its body half sent.
+    let held = start_upload(&app, &pat, ticket, 100 * 1024, 1024).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let res = upload(&app, &pat, ticket, text_file(1024)).await;
+    assert_eq!(res.status(), 503);
+    let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry));
+    problem(res, 503).await;
+    // Once it is gone, the slot is free again.
+    drop(held);
+    let mut done = None;
+    for _ in 0..50 {
+        let res = upload(&app, &pat, ticket, text_file(1024)).await;
+        if res.status() == 201 {
+            done = Some(());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(done.is_some(), "the slot is released when the held upload ends");
+});
