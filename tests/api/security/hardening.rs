@@ -424,3 +424,51 @@ on_both!(uploads_past_the_concurrency_limit_wait_with_503_and_retry_after, backe
     }
     assert!(done.is_some(), "the slot is released when the held upload ends");
 });
+
+on_both!(validations_of_tickets_in_hidden_statuses_are_not_listed_for_customers, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    let pat = app.token("pat.user@demo.example").await;
+    let ann = app.token("ann.approver@demo.example").await;
+    let ticket = pat_ticket(&app, &pat).await;
+    let contoso = crate::tickets::company_id(&app, &pat, "Contoso Ltd").await;
+    let asked = format!("/api/v1/tickets/{ticket}/validations");
+    status(app.post(&asked, Some(&admin), json!({"question": "May we replace the printer?"})).await, 201).await;
+    let company = format!("/api/v1/companies/{contoso}/validations");
+    let count = |page: Value| page["items"].as_array().unwrap().len();
+    assert_eq!(count(ok(app.get(&company, &ann).await).await), 1);
+    assert_eq!(count(ok(app.get(&company, &pat).await).await), 1);
+
+    ok(crate::tickets::patch(&app, &admin, ticket, json!({"status": "waiting_third_party"})).await).await;
+    crate::tickets::ticket_settings(&app, &admin, json!({"hidden_statuses": ["waiting_third_party"]})).await;
+    assert_eq!(count(ok(app.get(&company, &ann).await).await), 0, "the approver sees no hidden ticket");
+    assert_eq!(count(ok(app.get(&company, &pat).await).await), 0, "nor its requester");
+    assert_eq!(count(ok(app.get(&format!("{company}?status=pending"), &ann).await).await), 0);
+    problem(app.get(&asked, &ann).await, 404).await;
+    // Staff still see it.
+    assert_eq!(count(ok(app.get(&company, &admin).await).await), 1);
+});
+
+on_both!(customers_cannot_filter_or_sort_tickets_by_fields_hidden_from_them, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    let plus = app.token("pat.plus@demo.example").await;
+    let contoso = crate::tickets::company_id(&app, &plus, "Contoso Ltd").await;
+    let list = format!("/api/v1/companies/{contoso}/tickets");
+    let asks = [
+        ("priority", "?priority=high", "priority"),
+        ("priority", "?sort=-priority", "sort"),
+        ("request_type", "?request_type_id=1", "request_type_id"),
+        ("description", "?q=printer", "q"),
+        ("status", "?status=open", "status"),
+    ];
+    for (_, query, _) in asks {
+        ok(app.get(&format!("{list}{query}"), &plus).await).await;
+    }
+    for (field, query, parameter) in asks {
+        crate::tickets::ticket_settings(&app, &admin, json!({"field_visibility": {field: "hidden"}})).await;
+        let refused = problem(app.get(&format!("{list}{query}"), &plus).await, 422).await;
+        assert!(refused["errors"][parameter].is_array(), "{field}: {refused}");
+        // What is not hidden still filters, and staff filter by everything.
+        ok(app.get(&format!("{list}?sort=-created"), &plus).await).await;
+        ok(app.get(&format!("{list}{query}"), &admin).await).await;
+    }
+});

@@ -167,6 +167,31 @@ impl TicketQuery {
     }
 }
 
+/// The ticket fields a list filters or sorts by, each with the query parameter that asks for it.
+/// Search words match the description as well as the title.
+fn filtered_fields(filter: &TicketFilter) -> Vec<(Field, &'static str)> {
+    let mut used = Vec::new();
+    if !filter.statuses.is_empty() {
+        used.push((Field::Status, "status"));
+    }
+    if filter.priority.is_some() {
+        used.push((Field::Priority, "priority"));
+    }
+    if filter.sort == SortKey::Priority {
+        used.push((Field::Priority, "sort"));
+    }
+    if filter.request_type_id.is_some() {
+        used.push((Field::RequestType, "request_type_id"));
+    }
+    if filter.assignee_id.is_some() {
+        used.push((Field::Assignee, "assignee_id"));
+    }
+    if !filter.words.is_empty() {
+        used.push((Field::Description, "q"));
+    }
+    used
+}
+
 fn list_page(
     conn: &mut DbConnection,
     auth: &Auth,
@@ -176,6 +201,9 @@ fn list_page(
     sort_name: &str,
 ) -> ApiResult<(Bytes, Option<AccessVersion>)> {
     let catalog = auth.catalogs.get(conn, &auth.tenant)?;
+    if !viewer.is_staff() {
+        catalog.settings.check_customer_query(&filtered_fields(&filter))?;
+    }
     let filter = TicketFilter {
         hidden_statuses: if viewer.is_staff() { Vec::new() } else { catalog.settings.hidden_statuses.clone() },
         ..filter
@@ -194,7 +222,9 @@ fn list_page(
 /// `portal_user` sees the tickets it opened or is the contact of; `portal_user_plus` and the roles
 /// above it see all of the company's tickets and, where the company shows subsidiary tickets,
 /// those of its parent and subsidiaries too. Tickets in statuses the provider hides are never
-/// listed. Staff see every ticket of the company.
+/// listed, and filtering or sorting by a field hidden from customers (`status`, `priority`,
+/// `request_type_id`, or `q`, which searches the description) answers 422. Staff see every ticket
+/// of the company.
 #[utoipa::path(tag = "tickets", operation_id = "listCompanyTickets", security(("bearer" = [])),
     params(("company_id" = i64, Path), TicketQuery),
     responses(
