@@ -1125,83 +1125,72 @@ struct IndexedCount {
 }
 
 #[derive(QueryableByName)]
-struct TermShare {
-    #[diesel(sql_type = Text)]
-    term: String,
-    #[diesel(sql_type = Double)]
-    share: f64,
-}
-
-#[derive(QueryableByName)]
 struct Count {
     #[diesel(sql_type = BigInt)]
     n: i64,
 }
 
-/// About how many articles there are (in all tenants), and the share of them holding each word
-/// (see `kb::WordShare`), for choosing the significant words of a ticket draft. Cheap by design,
-/// so spelled per backend: SQLite counts each word's matches in the FTS5 index (stemmed as the
-/// articles were), stopping just past the common share; PostgreSQL reads the planner's
-/// statistics of the search vector (the most common lexemes and their frequencies, kept by
-/// ANALYZE), so a word not among them is rare or unknown to it.
-pub fn word_shares(conn: &mut DbConnection, words: &[String]) -> Result<(i64, HashMap<String, Option<f64>>)> {
+/// How many articles the scope may read in the tenant, and the share of them holding each word
+/// (see `kb::WordShare`), for choosing the significant words of a ticket draft. Counted over
+/// what the caller may read, never over other tenants' articles, drafts or articles for other
+/// audiences: which words a draft is searched by must not tell what those hold. Each word's
+/// matches are counted through the full-text index (stemmed as the articles were), joined to
+/// the scope's conditions as a search is, and counting stops just past the common share: past
+/// it, the exact number does not matter.
+pub fn word_shares(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    scope: Scope<'_>,
+    words: &[String],
+) -> Result<(i64, HashMap<String, Option<f64>>)> {
     let mut shares: HashMap<String, Option<f64>> = words.iter().map(|w| (w.clone(), None)).collect();
     if words.is_empty() {
         return Ok((0, shares));
     }
     let backend = backend_of(conn);
-    match backend {
-        Backend::Sqlite => {
-            let mut q = RawQuery::new(backend);
-            q.sql("SELECT coalesce(max(id), 0) AS n FROM kb_articles");
-            let articles = load_raw!(conn, q, Count)?.first().map_or(0, |c| c.n);
-            // Counting stops one past the common share: past it, the exact number does not matter.
-            let cap = (articles as f64 * kb_rules::COMMON_SHARE) as i64 + 1;
-            let mut q = RawQuery::new(backend);
-            for (i, word) in words.iter().enumerate() {
-                if i > 0 {
-                    q.sql(" UNION ALL ");
-                }
-                let _ = write!(
-                    q.sql,
-                    "SELECT {i} AS i, count(*) AS n FROM (SELECT 1 FROM kb_articles_fts WHERE kb_articles_fts MATCH "
-                );
-                q.text(format!("\"{word}\"")).sql(" LIMIT ").int(cap).sql(")");
-            }
-            for row in load_raw!(conn, q, IndexedCount)? {
-                if let Some(word) = words.get(row.i as usize) {
-                    let share = if articles > 0 { row.n as f64 / articles as f64 } else { 0.0 };
-                    shares.insert(word.clone(), Some(share));
-                }
-            }
-            Ok((articles, shares))
+    let filter = Filter::default();
+    let mut q = RawQuery::new(backend);
+    q.sql("SELECT count(*) AS n FROM kb_articles a WHERE ");
+    where_sql(&mut q, tenant, scope, &filter, TenantIndex::Use);
+    let articles = load_raw!(conn, q, Count)?.first().map_or(0, |c| c.n);
+    if articles == 0 {
+        return Ok((0, words.iter().map(|w| (w.clone(), Some(0.0))).collect()));
+    }
+    let cap = (articles as f64 * kb_rules::COMMON_SHARE) as i64 + 1;
+    let mut q = RawQuery::new(backend);
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            q.sql(" UNION ALL ");
         }
-        Backend::Postgres => {
-            let mut q = RawQuery::new(backend);
-            q.sql("SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = 'kb_articles'::regclass");
-            let articles = load_raw!(conn, q, Count)?.first().map_or(0, |c| c.n);
-            let mut q = RawQuery::new(backend);
-            let list = q.placeholder(Arg::Text(words.join(" ")));
-            let vectors = ["english", "french", "german", "spanish", "italian"]
-                .iter()
-                .map(|c| format!("to_tsvector('pg_catalog.{c}', w.word)"))
-                .collect::<Vec<_>>()
-                .join(" || ");
-            q.sql(&format!(
-                "WITH stats AS (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs \
-                 FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'kb_articles' \
-                 AND attname = 'search_vector') \
-                 SELECT w.word AS term, max(s.freqs[array_position(s.elems, l.lexeme)])::float8 AS share \
-                 FROM regexp_split_to_table({list}, ' ') AS w(word) \
-                 CROSS JOIN LATERAL unnest(tsvector_to_array({vectors})) AS l(lexeme) \
-                 CROSS JOIN stats s GROUP BY w.word HAVING max(s.freqs[array_position(s.elems, l.lexeme)]) IS NOT NULL"
-            ));
-            for t in load_raw!(conn, q, TermShare)? {
-                shares.insert(t.term, Some(t.share));
+        let _ = write!(q.sql, "SELECT CAST({i} AS BIGINT) AS i, count(*) AS n FROM (SELECT 1 AS one FROM ");
+        match backend {
+            Backend::Sqlite => {
+                // As in `search`: the index is the outer loop, each match checked in the
+                // visibility index.
+                q.sql(
+                    "kb_articles_fts CROSS JOIN kb_articles a INDEXED BY kb_articles_visibility_idx \
+                     ON a.id = kb_articles_fts.rowid WHERE kb_articles_fts MATCH ",
+                )
+                .text(format!("\"{word}\""))
+                .sql(" AND ");
+                where_sql(&mut q, tenant, scope, &filter, TenantIndex::Use);
             }
-            Ok((articles, shares))
+            Backend::Postgres => {
+                let configs = ["english", "french", "german", "spanish", "italian"];
+                let one = TextQuery { groups: vec![vec![Term::Word(word.clone())]], excluded: Vec::new() };
+                let matches = pg_query_sql(&mut q, &one, &configs);
+                q.sql("kb_articles a WHERE a.search_vector @@ (").sql(&matches).sql(") AND ");
+                where_sql(&mut q, tenant, scope, &filter, TenantIndex::Avoid);
+            }
+        }
+        q.sql(" LIMIT ").int(cap).sql(") m");
+    }
+    for row in load_raw!(conn, q, IndexedCount)? {
+        if let Some(word) = words.get(row.i as usize) {
+            shares.insert(word.clone(), Some(row.n as f64 / articles as f64));
         }
     }
+    Ok((articles, shares))
 }
 
 /// The PostgreSQL text search configuration of a language (as `kb_search_config` in the

@@ -472,3 +472,41 @@ on_both!(customers_cannot_filter_or_sort_tickets_by_fields_hidden_from_them, |ap
         ok(app.get(&format!("{list}{query}"), &admin).await).await;
     }
 });
+
+on_both!(kb_suggestions_weigh_words_only_over_articles_the_caller_may_read, |app: TestApp| async move {
+    let tech = app.token("tech@demo.example").await;
+    let boss = app.other_tenant_admin().await;
+    let pat = app.token("pat.user@demo.example").await;
+    let contoso = crate::tickets::company_id(&app, &pat, "Contoso Ltd").await;
+    let article = |token: String, title: &'static str, body: &'static str, audience: &'static str, publish: bool| {
+        let app = &app;
+        async move {
+            let made = app
+                .post(
+                    "/api/v1/kb/articles",
+                    Some(&token),
+                    json!({"title": title, "body": body, "audience": {"kind": audience}}),
+                )
+                .await;
+            let id = status(made, 201).await["id"].as_i64().unwrap();
+            if publish {
+                ok(app.post(&format!("/api/v1/kb/articles/{id}/publish"), Some(&token), json!({})).await).await;
+            }
+            id
+        }
+    };
+    let readable = article(tech.clone(), "Printer jams", "The wombatron printer jams.", "all_companies", true).await;
+    // Rare words that only articles pat may not read hold: drafts, an internal article, and
+    // another tenant's article.
+    article(tech.clone(), "Draft one", "zorblax", "all_companies", false).await;
+    article(tech.clone(), "Draft two", "quimzel", "all_companies", false).await;
+    article(tech.clone(), "Draft three", "fribbet", "all_companies", false).await;
+    article(tech.clone(), "Internal", "glarbin", "internal", true).await;
+    article(boss.clone(), "Elsewhere", "vextrop", "all_companies", true).await;
+
+    let asked = json!({"title": "zorblax quimzel fribbet glarbin vextrop", "description": "wombatron", "limit": 10});
+    let path = format!("/api/v1/companies/{contoso}/kb/suggestions");
+    let found = ok(app.post(&path, Some(&pat), asked).await).await;
+    let ids: Vec<i64> = found["items"].as_array().unwrap().iter().map(|h| h["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [readable], "words only unreadable articles hold do not crowd out readable ones: {found}");
+});
