@@ -408,6 +408,21 @@ fn write_key_file(data_dir: &Path, path: &Path) -> anyhow::Result<()> {
     file.write_all(hex::encode(random_bytes()).as_bytes()).with_context(|| format!("writing {}", path.display()))
 }
 
+/// Narrows a key file made before keys were created 0600 (it took the umask's mode).
+fn restrict(path: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?.permissions().mode();
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("restricting {} to its owner", path.display()))?;
+            tracing::warn!(path = %path.display(), "the key file was readable by others: restricted it to its owner (0600)");
+        }
+    }
+    Ok(())
+}
+
 fn master_key_from_hex(hex_key: &str) -> anyhow::Result<[u8; 32]> {
     let key = hex::decode(hex_key.trim()).context("the master key must be hex")?;
     key.try_into().map_err(|_| anyhow::anyhow!("the master key must be 256 bits (64 hex characters)"))
@@ -422,6 +437,7 @@ fn stored_master_key(data_dir: &Path) -> anyhow::Result<[u8; 32]> {
         tracing::warn!(path = %path.display(), "no CLIENTDESK_MASTER_KEY set: created a master key in the data directory; \
             set CLIENTDESK_MASTER_KEY (the same on every server process) in production");
     }
+    restrict(&path)?;
     master_key_from_hex(&std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?)
 }
 
@@ -435,6 +451,7 @@ fn stored_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
     } else if std::env::var("CLIENTDESK_JWT_SECRET").is_err() {
         tracing::warn!(path = %path.display(), "no CLIENTDESK_JWT_SECRET set: using the signing key kept in the data directory");
     }
+    restrict(&path)?;
     key_from_hex(&std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?)
 }
 
@@ -454,6 +471,11 @@ mod tests {
             let mode = std::fs::metadata(dir.join(name)).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600, "{name}");
         }
+        // A key file of before, readable by others, is narrowed when read.
+        std::fs::set_permissions(dir.join("master-key"), std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(stored_master_key(&dir).unwrap(), master);
+        let mode = std::fs::metadata(dir.join("master-key")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
         std::fs::remove_dir_all(dir).unwrap();
     }
 
