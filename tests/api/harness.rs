@@ -28,6 +28,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     pub users: Vec<DemoUser>,
+    /// The port of the metrics' own address, when configured.
+    pub metrics_port: Option<u16>,
     config: Config,
     database: Database,
     /// Last TOTP step used per user, so each sign-in uses a fresh code like a person would.
@@ -122,6 +124,7 @@ impl TestApp {
         configure(&mut config);
         let app = Application::build(&config).expect("the server starts");
         let port = app.port();
+        let metrics_port = app.metrics_port();
         let state = app.state().clone();
         tokio::spawn(app.run_until_stopped());
         let (db, hasher) = (state.db.clone(), state.hasher.clone());
@@ -132,6 +135,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             state,
             users: demo.users,
+            metrics_port,
             config,
             database,
             steps: Mutex::new(HashMap::new()),

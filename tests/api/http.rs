@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::harness::{problem, TestApp};
+use crate::harness::{problem, Backend, TestApp};
 use crate::on_both;
 
 on_both!(bad_requests_get_problems, |app: TestApp| async move {
@@ -49,11 +49,12 @@ on_both!(bad_requests_get_problems, |app: TestApp| async move {
     assert_eq!(res.headers()["x-request-id"], "abc-123");
 });
 
-on_both!(health_and_metrics, |app: TestApp| async move {
+on_both!(health_and_metrics, backend => |backend: Backend| async move {
+    let app = TestApp::spawn_with(backend, |c| c.http.metrics_token = Some("metrics-token".into())).await;
     assert_eq!(app.request(Method::GET, "/health/live", None).send().await.unwrap().status(), 200);
     assert_eq!(app.request(Method::GET, "/health/ready", None).send().await.unwrap().status(), 200);
     let _ = app.password_step("pat.user@demo.example", "wrong password").await;
-    let text = app.request(Method::GET, "/metrics", None).send().await.unwrap().text().await.unwrap();
+    let text = app.get("/metrics", "metrics-token").await.text().await.unwrap();
     assert!(text.contains("clientdesk_signins_total{outcome=\"failed\"} 1"), "{text}");
     assert!(text.contains("clientdesk_http_responses_total{class=\"4xx\"}"));
     assert_eq!(app.request(Method::GET, "/docs/", None).send().await.unwrap().status(), 200);

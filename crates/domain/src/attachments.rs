@@ -21,6 +21,12 @@ const ACCEPTED: &[(&str, Option<&[u8]>)] = &[
     ("message/rfc822", None),
 ];
 
+/// How many more bytes a ticket's attachments may take: the per-ticket limit less what is stored.
+/// An upload is refused as soon as it declares or sends more, before anything is stored.
+pub fn room_left(stored: i64, limit: i64) -> i64 {
+    limit.saturating_sub(stored).max(0)
+}
+
 /// The accepted content types, for error messages and the API description.
 pub fn accepted_types() -> Vec<&'static str> {
     ACCEPTED.iter().map(|(t, _)| *t).collect()
@@ -62,6 +68,14 @@ pub fn clean_file_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn room_left_is_the_limit_less_what_is_stored_and_never_negative() {
+        assert_eq!(room_left(0, 100), 100);
+        assert_eq!(room_left(60, 100), 40);
+        assert_eq!(room_left(100, 100), 0);
+        assert_eq!(room_left(150, 100), 0);
+    }
 
     #[test]
     fn contents_must_match_the_declared_type() {

@@ -205,6 +205,19 @@ impl TicketSettings {
     pub fn visible_statuses(&self) -> Vec<Status> {
         Status::ALL.iter().copied().filter(|s| !self.status_hidden(*s)).collect()
     }
+
+    /// Refuses a customer's list that filters or sorts by a field hidden from customers: which
+    /// tickets match, or their order, would tell what the field holds. `used` pairs each field
+    /// the list filters or sorts by with the query parameter that asked for it.
+    pub fn check_customer_query(&self, used: &[(Field, &'static str)]) -> Result<(), DomainError> {
+        match used.iter().find(|(field, _)| !self.shows(*field)) {
+            Some((field, parameter)) => Err(DomainError::new(
+                parameter,
+                format!("{} is not shown to customers, so tickets cannot be filtered or sorted by it", field.as_str()),
+            )),
+            None => Ok(()),
+        }
+    }
 }
 
 named_enum!(
@@ -316,6 +329,23 @@ mod tests {
 
     fn roles(names: &[&str]) -> RoleSet {
         RoleSet::parse_all(names).unwrap()
+    }
+
+    #[test]
+    fn customers_filter_and_sort_only_by_fields_they_see() {
+        let mut settings = TicketSettings::default();
+        let used = [(Field::Priority, "sort"), (Field::Status, "status"), (Field::Description, "q")];
+        assert_eq!(settings.check_customer_query(&used), Ok(()));
+        assert_eq!(settings.check_customer_query(&[]), Ok(()));
+        settings.field_visibility.insert(Field::Priority, Visibility::ReadOnly);
+        assert_eq!(settings.check_customer_query(&used), Ok(()), "read-only fields are shown");
+        for (field, parameter) in used {
+            let mut hiding = settings.clone();
+            hiding.field_visibility.insert(field, Visibility::Hidden);
+            assert_eq!(hiding.check_customer_query(&used).unwrap_err().field, parameter);
+            let others: Vec<_> = used.iter().copied().filter(|(f, _)| *f != field).collect();
+            assert_eq!(hiding.check_customer_query(&others), Ok(()));
+        }
     }
 
     #[test]

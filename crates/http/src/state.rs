@@ -38,6 +38,11 @@ pub struct HttpSettings {
     pub kb_search_cache: usize,
     /// How many callers' sessions each process keeps (0: none).
     pub session_cache: usize,
+    /// The bearer token `/metrics` asks for on the API's address; without one (and without an
+    /// address of its own) `/metrics` is not served there.
+    pub metrics_token: Option<String>,
+    /// How many attachment uploads are read at once; more answer 503 with `Retry-After`.
+    pub upload_concurrency: usize,
 }
 
 /// The addresses e-mails link to: the front end for tickets and change requests (templates with
@@ -95,6 +100,8 @@ impl Default for HttpSettings {
             sms_limits: clientdesk_domain::sms::SmsLimits::default(),
             kb_search_cache: 10_000,
             session_cache: 10_000,
+            metrics_token: None,
+            upload_concurrency: 8,
         }
     }
 }
@@ -119,6 +126,8 @@ pub struct AppState {
     pub kb_searches: Arc<SearchCache>,
     /// Seals secrets that wait in the outbox (see `auth::seal`).
     pub sealer: Sealer,
+    /// One permit per upload being read (see `HttpSettings::upload_concurrency`).
+    pub uploads: Arc<Semaphore>,
 }
 
 impl AppState {

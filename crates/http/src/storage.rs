@@ -9,7 +9,7 @@ use std::sync::Arc;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, PutPayload};
+use object_store::{ObjectStore, PutPayload, WriteMultipart};
 
 use crate::errors::ApiError;
 
@@ -60,6 +60,13 @@ impl Storage {
         Ok(())
     }
 
+    /// Starts writing an object in parts, so that a large file never sits whole in memory.
+    /// Nothing is visible under `key` until [`WriteMultipart::finish`]; abort it on failure.
+    pub async fn writer(&self, key: &str) -> Result<WriteMultipart, ApiError> {
+        let upload = self.store.put_multipart(&ObjectPath::from(key)).await.map_err(unavailable)?;
+        Ok(WriteMultipart::new_with_chunk_size(upload, PART_BYTES))
+    }
+
     pub async fn get(&self, key: &str) -> Result<Vec<u8>, ApiError> {
         let object = self.store.get(&ObjectPath::from(key)).await.map_err(unavailable)?;
         Ok(object.bytes().await.map_err(unavailable)?.to_vec())
@@ -74,6 +81,9 @@ impl Storage {
     }
 }
 
-fn unavailable(err: object_store::Error) -> ApiError {
+/// The size of the parts an object is written in: S3's smallest part.
+const PART_BYTES: usize = 5 * 1024 * 1024;
+
+pub(crate) fn unavailable(err: object_store::Error) -> ApiError {
     ApiError::Unavailable(format!("attachment storage: {err}"))
 }

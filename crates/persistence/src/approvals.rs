@@ -128,6 +128,8 @@ pub struct ValidationFilter {
     /// Only validations of tickets this user opened or is the contact of.
     pub concerning: Option<UserId>,
     pub status: Option<ValidationStatus>,
+    /// Validations of tickets in these statuses are never listed (statuses hidden from customers).
+    pub hidden_ticket_statuses: Vec<clientdesk_domain::tickets::Status>,
     pub after: Option<i64>,
     pub limit: i64,
 }
@@ -168,6 +170,9 @@ pub fn list_validations(
     }
     if let Some(user) = f.concerning {
         query = query.filter(tickets::requester_id.eq(user.0).or(tickets::contact_id.eq(user.0)));
+    }
+    for hidden in &f.hidden_ticket_statuses {
+        query = query.filter(tickets::status.ne(hidden.as_str()));
     }
     let pending = ValidationStatus::Pending.as_str();
     let now = now.naive_utc();

@@ -23,6 +23,7 @@ pub mod throttle;
 pub mod tickets;
 pub mod tokens;
 pub mod users;
+pub mod vault;
 
 pub use db::{write_tx, Backend, Conn, Db, DbConnection};
 pub use error::{Error, Result};

@@ -6,7 +6,7 @@ use clientdesk_domain::rmm::{AgentIds, Platform};
 use diesel::prelude::*;
 
 use crate::schema::{agent_nonces, devices, rmm_integrations, verification_codes};
-use crate::{utc, DbConnection, Error, Page, Result};
+use crate::{utc, vault, DbConnection, Error, Page, Result};
 
 /// A tenant's RMM integration.
 #[derive(Debug, Clone)]
@@ -40,11 +40,14 @@ struct IntegrationRow {
 
 impl From<IntegrationRow> for Integration {
     fn from(r: IntegrationRow) -> Self {
+        // The HMAC keys are sealed at rest and open here, the one place integrations are read.
+        let tenant = TenantId(r.tenant_id);
+        let open = |column: &str, value: String| vault::open_or_keep(tenant, &vault::identity(column, tenant.0), value);
         Integration {
-            tenant_id: TenantId(r.tenant_id),
+            tenant_id: tenant,
             enabled: r.enabled,
-            secret: r.secret,
-            previous_secret: r.previous_secret,
+            secret: open("rmm_integrations.secret", r.secret),
+            previous_secret: r.previous_secret.map(|s| open("rmm_integrations.previous_secret", s)),
             webhook_url: r.webhook_url,
             allow_unsigned_links: r.allow_unsigned_links,
             sync_token_hash: r.sync_token_hash,
@@ -74,10 +77,16 @@ pub fn integration_by_sync_token(conn: &mut DbConnection, hash: &str) -> Result<
 
 /// Stores the integration (created on first save). Call inside a write transaction.
 pub fn save_integration(conn: &mut DbConnection, i: &Integration) -> Result<()> {
+    let mut seal = |column: &str, value: &str| match vault::is_sealed(value) {
+        true => Ok(value.to_owned()),
+        false => vault::seal(conn, i.tenant_id, &vault::identity(column, i.tenant_id.0), value),
+    };
+    let secret = seal("rmm_integrations.secret", &i.secret)?;
+    let previous = i.previous_secret.as_deref().map(|s| seal("rmm_integrations.previous_secret", s)).transpose()?;
     let values = (
         rmm_integrations::enabled.eq(i.enabled),
-        rmm_integrations::secret.eq(&i.secret),
-        rmm_integrations::previous_secret.eq(&i.previous_secret),
+        rmm_integrations::secret.eq(&secret),
+        rmm_integrations::previous_secret.eq(&previous),
         rmm_integrations::webhook_url.eq(&i.webhook_url),
         rmm_integrations::allow_unsigned_links.eq(i.allow_unsigned_links),
         rmm_integrations::sync_token_hash.eq(&i.sync_token_hash),

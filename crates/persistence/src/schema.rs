@@ -446,6 +446,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    tenant_data_keys (tenant_id) {
+        tenant_id -> BigInt,
+        wrapped_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     rmm_integrations (tenant_id) {
         tenant_id -> BigInt,
         enabled -> Bool,

@@ -953,13 +953,24 @@ pub fn record_events(
 type EventRow = (i64, Option<i64>, String, Option<String>, Option<String>, Option<String>, bool, NaiveDateTime);
 
 /// The history of a ticket, oldest first; `with_internal` includes staff-only lines.
-pub fn events(conn: &mut DbConnection, ticket: i64, with_internal: bool) -> Result<Vec<TicketEvent>> {
+/// A page of the ticket's history, oldest first: at most `limit` events after the event `after`.
+pub fn events(
+    conn: &mut DbConnection,
+    ticket: i64,
+    with_internal: bool,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<TicketEvent>> {
     let mut q = ticket_events::table.filter(ticket_events::ticket_id.eq(ticket)).into_boxed();
     if !with_internal {
         q = q.filter(ticket_events::internal.eq(false));
     }
+    if let Some(after) = after {
+        q = q.filter(ticket_events::id.gt(after));
+    }
     let rows: Vec<EventRow> = q
         .order(ticket_events::id)
+        .limit(limit)
         .select((
             ticket_events::id,
             ticket_events::actor_id,

@@ -186,15 +186,34 @@ pub fn find_api_token(conn: &mut DbConnection, hash: &str) -> Result<ApiToken> {
         .into())
 }
 
+/// How many tokens the list shows: the newest, live or not.
+pub const LISTED_API_TOKENS: i64 = 100;
+/// How many live tokens a user may hold, so that the live ones always fit in the list.
+pub const LIVE_API_TOKENS: i64 = 50;
+
+/// The user's newest [`LISTED_API_TOKENS`] tokens, oldest first.
 pub fn list_api_tokens(conn: &mut DbConnection, user: UserId) -> Result<Vec<ApiToken>> {
-    Ok(api_tokens::table
+    let mut list: Vec<ApiToken> = api_tokens::table
         .filter(api_tokens::user_id.eq(user.0))
-        .order(api_tokens::id)
+        .order(api_tokens::id.desc())
+        .limit(LISTED_API_TOKENS)
         .select(ApiTokenRow::as_select())
         .load::<ApiTokenRow>(conn)?
         .into_iter()
         .map(ApiToken::from)
-        .collect())
+        .collect();
+    list.reverse();
+    Ok(list)
+}
+
+/// How many of the user's tokens are live (neither revoked nor expired) at `now`.
+pub fn live_api_tokens(conn: &mut DbConnection, user: UserId, now: DateTime<Utc>) -> Result<i64> {
+    Ok(api_tokens::table
+        .filter(api_tokens::user_id.eq(user.0))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(api_tokens::expires_at.gt(now.naive_utc()))
+        .count()
+        .get_result(conn)?)
 }
 
 /// Revokes one of the user's tokens; returns whether it was the user's and live.

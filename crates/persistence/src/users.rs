@@ -10,7 +10,7 @@ use diesel::prelude::*;
 
 use crate::db::per_backend;
 use crate::schema::{memberships, recovery_codes, step_ups, users};
-use crate::{utc, DbConnection, Page, Result};
+use crate::{utc, vault, DbConnection, Page, Result};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -36,6 +36,13 @@ pub(crate) struct UserRow {
 
 impl From<UserRow> for User {
     fn from(row: UserRow) -> Self {
+        // TOTP secrets are sealed at rest and open here, the one place users are read.
+        let tenant = TenantId(row.tenant_id);
+        let open = |column: &str, value: Option<String>| {
+            value.map(|v| vault::open_or_keep(tenant, &vault::identity(column, row.id), v))
+        };
+        let totp_secret = open("users.totp_secret", row.totp_secret);
+        let totp_pending_secret = open("users.totp_pending_secret", row.totp_pending_secret);
         User {
             id: UserId(row.id),
             tenant_id: TenantId(row.tenant_id),
@@ -47,8 +54,8 @@ impl From<UserRow> for User {
             password_hash: row.password_hash,
             disabled: row.disabled,
             auth_version: row.auth_version,
-            totp_secret: row.totp_secret,
-            totp_pending_secret: row.totp_pending_secret,
+            totp_secret,
+            totp_pending_secret,
             totp_last_step: row.totp_last_step,
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
@@ -284,7 +291,29 @@ pub fn set_disabled(conn: &mut DbConnection, user: UserId, disabled: bool, now: 
     bump_auth_version(conn, user, now)
 }
 
+/// Seals a TOTP secret of the user for storage (see [`vault`]).
+pub(crate) fn seal_totp(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    user: i64,
+    column: &str,
+    secret: Option<&str>,
+) -> Result<Option<String>> {
+    secret
+        .map(|s| match vault::is_sealed(s) {
+            true => Ok(s.to_owned()),
+            false => vault::seal(conn, tenant, &vault::identity(&format!("users.{column}"), user), s),
+        })
+        .transpose()
+}
+
+fn tenant_of(conn: &mut DbConnection, user: UserId) -> Result<TenantId> {
+    Ok(TenantId(users::table.find(user.0).select(users::tenant_id).first(conn)?))
+}
+
 pub fn set_pending_totp(conn: &mut DbConnection, user: UserId, secret: Option<&str>) -> Result<()> {
+    let tenant = tenant_of(conn, user)?;
+    let secret = seal_totp(conn, tenant, user.0, "totp_pending_secret", secret)?;
     diesel::update(users::table.find(user.0)).set(users::totp_pending_secret.eq(secret)).execute(conn)?;
     Ok(())
 }
@@ -297,6 +326,8 @@ pub fn set_totp(
     step: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let tenant = tenant_of(conn, user)?;
+    let secret = seal_totp(conn, tenant, user.0, "totp_secret", secret)?;
     diesel::update(users::table.find(user.0))
         .set((
             users::totp_secret.eq(secret),

@@ -67,6 +67,10 @@ struct FileConfig {
     ticket_url: Option<String>,
     change_request_url: Option<String>,
     agent_login_url: Option<String>,
+    master_key: Option<String>,
+    metrics_listen: Option<String>,
+    metrics_token: Option<String>,
+    upload_concurrency: Option<usize>,
 }
 
 /// Where attachment contents are kept.
@@ -94,6 +98,10 @@ pub struct Config {
     /// Whether `serve` runs an outbox worker beside the HTTP server (turn it off where dedicated
     /// `clientdesk worker` processes deliver).
     pub outbox_worker: bool,
+    /// Wraps the tenants' data keys, which seal TOTP secrets and RMM keys at rest.
+    pub master_key: [u8; 32],
+    /// Serves `/metrics` on this address of its own, and not on `listen`.
+    pub metrics_listen: Option<String>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -145,6 +153,10 @@ impl Config {
             Some(hex) => key_from_hex(&hex).context("CLIENTDESK_JWT_SECRET")?,
             None => stored_key(&data_dir)?,
         }];
+        let master_key = match env("MASTER_KEY").or(file.master_key) {
+            Some(hex) => master_key_from_hex(&hex).context("CLIENTDESK_MASTER_KEY")?,
+            None => stored_master_key(&data_dir)?,
+        };
         let default_cost = HashCost::default();
         let hash_cost = HashCost {
             memory_kib: env_parse("ARGON2_MEMORY_KIB")?.or(file.argon2_memory_kib).unwrap_or(default_cost.memory_kib),
@@ -230,6 +242,10 @@ impl Config {
             sms_limits,
             kb_search_cache: env_parse("KB_SEARCH_CACHE")?.or(file.kb_search_cache).unwrap_or(defaults.kb_search_cache),
             session_cache: env_parse("SESSION_CACHE")?.or(file.session_cache).unwrap_or(defaults.session_cache),
+            metrics_token: env("METRICS_TOKEN").or(file.metrics_token),
+            upload_concurrency: env_parse("UPLOAD_CONCURRENCY")?
+                .or(file.upload_concurrency)
+                .unwrap_or(defaults.upload_concurrency),
             cors_origins,
             attachment_max_bytes: env_parse("ATTACHMENT_MAX_BYTES")?
                 .or(file.attachment_max_bytes)
@@ -289,6 +305,9 @@ impl Config {
         let poll_millis: u64 = env_parse("OUTBOX_POLL_MILLIS")?
             .or(file.outbox_poll_millis)
             .unwrap_or(worker_defaults.poll.as_millis() as u64);
+        if http.upload_concurrency < 1 {
+            bail!("CLIENTDESK_UPLOAD_CONCURRENCY must be at least 1");
+        }
         if backoff_seconds < 1 || poll_millis < 1 {
             bail!("CLIENTDESK_OUTBOX_BACKOFF_SECONDS and CLIENTDESK_OUTBOX_POLL_MILLIS must be positive");
         }
@@ -319,6 +338,8 @@ impl Config {
             sms,
             outbox,
             outbox_worker: env_parse("OUTBOX_WORKER")?.or(file.outbox_worker).unwrap_or(true),
+            master_key,
+            metrics_listen: env("METRICS_LISTEN").or(file.metrics_listen),
         })
     }
 
@@ -362,9 +383,14 @@ impl Config {
                 ..WorkerSettings::default()
             },
             outbox_worker: true,
+            // One key for the whole test process: the vault holds one master key per process.
+            master_key: *TEST_MASTER_KEY.get_or_init(|| random_bytes().try_into().expect("32 bytes")),
+            metrics_listen: None,
         }
     }
 }
+
+static TEST_MASTER_KEY: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
 
 /// A week: an action the RMM has not settled by then will not be settled.
 const MAX_ACTION_TTL_SECONDS: i64 = 7 * 24 * 3600;
@@ -405,23 +431,89 @@ fn key_from_hex(hex_secret: &str) -> anyhow::Result<SigningKey> {
     Ok(SigningKey { kid, secret })
 }
 
+/// Writes a fresh random key (hex) to `path`, readable by the owner only (0600) from its
+/// creation on, whatever the umask.
+fn write_key_file(data_dir: &Path, path: &Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(hex::encode(random_bytes()).as_bytes()).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Narrows a key file made before keys were created 0600 (it took the umask's mode).
+fn restrict(path: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?.permissions().mode();
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("restricting {} to its owner", path.display()))?;
+            tracing::warn!(path = %path.display(), "the key file was readable by others: restricted it to its owner (0600)");
+        }
+    }
+    Ok(())
+}
+
+fn master_key_from_hex(hex_key: &str) -> anyhow::Result<[u8; 32]> {
+    let key = hex::decode(hex_key.trim()).context("the master key must be hex")?;
+    key.try_into().map_err(|_| anyhow::anyhow!("the master key must be 256 bits (64 hex characters)"))
+}
+
+/// The master key kept in `data_dir/master-key`, created on first use. Losing it loses every
+/// sealed secret: back it up with the database, or set CLIENTDESK_MASTER_KEY.
+fn stored_master_key(data_dir: &Path) -> anyhow::Result<[u8; 32]> {
+    let path = data_dir.join("master-key");
+    if !path.exists() {
+        write_key_file(data_dir, &path)?;
+        tracing::warn!(path = %path.display(), "no CLIENTDESK_MASTER_KEY set: created a master key in the data directory; \
+            set CLIENTDESK_MASTER_KEY (the same on every server process) in production");
+    }
+    restrict(&path)?;
+    master_key_from_hex(&std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?)
+}
+
 /// The signing key kept in `data_dir/signing-key`, created on first use.
 fn stored_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
     let path = data_dir.join("signing-key");
     if !path.exists() {
-        std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
-        std::fs::write(&path, hex::encode(random_bytes())).with_context(|| format!("writing {}", path.display()))?;
+        write_key_file(data_dir, &path)?;
         tracing::warn!(path = %path.display(), "no CLIENTDESK_JWT_SECRET set: created a signing key in the data directory; \
             set CLIENTDESK_JWT_SECRET (the same on every server process) in production");
     } else if std::env::var("CLIENTDESK_JWT_SECRET").is_err() {
         tracing::warn!(path = %path.display(), "no CLIENTDESK_JWT_SECRET set: using the signing key kept in the data directory");
     }
+    restrict(&path)?;
     key_from_hex(&std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn key_files_are_readable_by_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("clientdesk-keys-{}", uuid::Uuid::new_v4()));
+        stored_key(&dir).unwrap();
+        let master = stored_master_key(&dir).unwrap();
+        assert_eq!(stored_master_key(&dir).unwrap(), master, "the stored key is kept");
+        for name in ["signing-key", "master-key"] {
+            let mode = std::fs::metadata(dir.join(name)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{name}");
+        }
+        // A key file of before, readable by others, is narrowed when read.
+        std::fs::set_permissions(dir.join("master-key"), std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(stored_master_key(&dir).unwrap(), master);
+        let mode = std::fs::metadata(dir.join("master-key")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     #[test]
     fn link_settings_are_http_urls_holding_their_placeholder() {

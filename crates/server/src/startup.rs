@@ -13,7 +13,7 @@ use clientdesk_http::routes::kb::search_cache::SearchCache;
 use clientdesk_http::session_cache::SessionCache;
 use clientdesk_http::storage::Storage;
 use clientdesk_http::AppState;
-use clientdesk_persistence::Db;
+use clientdesk_persistence::{vault, write_tx, Db};
 
 use crate::config::{Config, StorageConfig};
 use crate::mail::Mailer;
@@ -26,6 +26,7 @@ pub struct Application {
     server: actix_web::dev::Server,
     state: AppState,
     worker: Option<Worker>,
+    metrics: Option<(u16, actix_web::dev::Server)>,
 }
 
 /// The shared state for a configuration, with the database migrated.
@@ -35,6 +36,13 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
     if !applied.is_empty() {
         tracing::info!(?applied, "applied migrations");
     }
+    vault::install(config.master_key).map_err(anyhow::Error::msg)?;
+    let mut conn = db.conn().context("opening the database")?;
+    let sealed = write_tx(&mut conn, vault::seal_plain_secrets).context("sealing secrets stored in clear")?;
+    if sealed > 0 {
+        tracing::info!(sealed, "sealed secrets stored in clear");
+    }
+    drop(conn);
     let keys = Keys::new(&config.signing_keys, &config.http.issuer, "clientdesk-api").map_err(anyhow::Error::msg)?;
     let hasher = PasswordHasherConfig::new(config.hash_cost).map_err(anyhow::Error::msg)?;
     Ok(AppState {
@@ -54,6 +62,7 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
         sessions: Arc::new(SessionCache::new(config.http.session_cache)),
         kb_searches: Arc::new(SearchCache::new(config.http.kb_search_cache)),
         sealer: Sealer::from_secret(&config.signing_keys[0].secret),
+        uploads: Arc::new(tokio::sync::Semaphore::new(config.http.upload_concurrency)),
     })
 }
 
@@ -73,6 +82,8 @@ impl Application {
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {
             App::new()
+                // No answer may be sniffed into another type than the one it declares.
+                .wrap(middleware::DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
                 .wrap(clientdesk_http::cors(&app_state.settings))
                 .wrap(middleware::Compress::default())
                 .wrap_fn(clientdesk_http::request_id)
@@ -83,15 +94,32 @@ impl Application {
         if let Some(workers) = config.workers {
             server = server.workers(workers);
         }
+        let mut metrics_server = None;
+        if let Some(address) = &config.metrics_listen {
+            let listener = TcpListener::bind(address).with_context(|| format!("binding {address}"))?;
+            let port = listener.local_addr()?.port();
+            let metrics = state.metrics.clone();
+            let served = HttpServer::new(move || {
+                App::new().configure(clientdesk_http::routes::health::metrics_only(metrics.clone()))
+            })
+            .workers(1)
+            .listen(listener)?;
+            metrics_server = Some((port, served.run()));
+        }
         let worker = match config.outbox_worker {
             true => Some(worker(config, state.db.clone())?),
             false => None,
         };
-        Ok(Self { port, server: server.run(), state, worker })
+        Ok(Self { port, server: server.run(), state, worker, metrics: metrics_server })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the metrics' own address, when configured.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
     }
 
     pub fn state(&self) -> &AppState {
@@ -103,7 +131,15 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let worker = self.worker.map(|worker| tokio::spawn(worker.run(stopped)));
+        let metrics = self.metrics.map(|(_, server)| {
+            let handle = server.handle();
+            tokio::spawn(server);
+            handle
+        });
         let served = self.server.await;
+        if let Some(metrics) = metrics {
+            metrics.stop(true).await;
+        }
         stop.send_replace(true);
         if let Some(worker) = worker {
             if let Err(err) = worker.await {
@@ -116,6 +152,8 @@ impl Application {
 
 /// An outbox worker for a configuration, on `db`.
 pub fn worker(config: &Config, db: Db) -> anyhow::Result<Worker> {
+    // The worker opens RMM keys to sign what it sends.
+    vault::install(config.master_key).map_err(anyhow::Error::msg)?;
     Ok(Worker::new(db, Arc::new(transports(config)?), config.outbox.clone()))
 }
 

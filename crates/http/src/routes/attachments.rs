@@ -6,7 +6,7 @@ use actix_multipart::{Multipart, MultipartError};
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use clientdesk_domain::attachments::{accepted_types, check_content, clean_file_name};
+use clientdesk_domain::attachments::{accepted_types, check_content, clean_file_name, room_left};
 use clientdesk_persistence::attachments::{self, Attachment};
 use clientdesk_persistence::tickets::{self as store, Change};
 use clientdesk_persistence::write_tx;
@@ -20,6 +20,7 @@ use crate::extract::Auth;
 use crate::respond::JsonBody;
 use crate::routes::tickets::access::{self, TicketAccess};
 use crate::state::AppState;
+use crate::storage::Storage;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(upload_attachments).service(list_attachments).service(download_attachment);
@@ -83,16 +84,34 @@ fn multipart_error(err: MultipartError) -> ApiError {
     }
 }
 
-struct Upload {
+/// A file written to storage, not yet recorded.
+struct Stored {
     file_name: String,
     content_type: String,
-    contents: Vec<u8>,
+    size: i64,
+    sha256: String,
+    key: String,
 }
 
-/// Reads the form, holding at most one file's limit in memory per file.
-async fn read_form(mut form: Multipart, max_file: usize) -> ApiResult<(Vec<Upload>, Option<i64>)> {
-    let mut files = Vec::new();
+/// What an upload may take: per file, and in all (what is left of the ticket's total).
+struct Room {
+    per_file: usize,
+    left: i64,
+}
+
+/// Reads the form and streams each file to storage as it arrives, holding only a part in memory.
+/// A file over the per-file limit, or files over what is left of the ticket's total, are refused
+/// as soon as the bytes past the limit arrive. On an error the files already stored are returned
+/// with it, for the caller to remove.
+async fn stream_form(
+    mut form: Multipart,
+    storage: &Storage,
+    key_prefix: &str,
+    room: &Room,
+    files: &mut Vec<Stored>,
+) -> ApiResult<Option<i64>> {
     let mut note_id = None;
+    let mut received: i64 = 0;
     while let Some(mut field) = form.try_next().await.map_err(multipart_error)? {
         match field.name() {
             Some("file") => {
@@ -102,20 +121,72 @@ async fn read_form(mut form: Multipart, max_file: usize) -> ApiResult<(Vec<Uploa
                 let file_name =
                     clean_file_name(field.content_disposition().and_then(|d| d.get_filename()).unwrap_or(""));
                 let declared = field.content_type().map(|m| m.to_string()).unwrap_or_default();
-                let mut contents = Vec::new();
-                while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
-                    if contents.len() + chunk.len() > max_file {
-                        return Err(ApiError::PayloadTooLarge(format!(
-                            "{file_name} is larger than the limit of {max_file} bytes per file."
-                        )));
+                // The type is checked against the first bytes before anything is written.
+                let mut head = Vec::with_capacity(HEAD_BYTES);
+                let (mut rest, mut ended) = (None, false);
+                while head.len() < HEAD_BYTES {
+                    let Some(chunk) = field.try_next().await.map_err(multipart_error)? else {
+                        // A field is not to be polled again once it has ended.
+                        ended = true;
+                        break;
+                    };
+                    let take = (HEAD_BYTES - head.len()).min(chunk.len());
+                    head.extend_from_slice(&chunk[..take]);
+                    if take < chunk.len() {
+                        rest = Some(chunk.slice(take..));
                     }
-                    contents.extend_from_slice(&chunk);
                 }
-                if contents.is_empty() {
+                if head.is_empty() {
                     return Err(ApiError::invalid("file", format!("{file_name} is empty")));
                 }
-                let content_type = check_content(&declared, &contents[..contents.len().min(16)])?;
-                files.push(Upload { file_name, content_type, contents });
+                let content_type = check_content(&declared, &head)?;
+                let key = format!("{key_prefix}/{}", uuid::Uuid::new_v4());
+                let mut writer = storage.writer(&key).await?;
+                let mut hasher = Sha256::new();
+                let mut size = 0usize;
+                let mut next = Some(actix_web::web::Bytes::from(head));
+                let written: ApiResult<()> = async {
+                    loop {
+                        let chunk = match next.take().or_else(|| rest.take()) {
+                            Some(chunk) => chunk,
+                            None if ended => return Ok(()),
+                            None => match field.try_next().await.map_err(multipart_error)? {
+                                Some(chunk) => chunk,
+                                None => return Ok(()),
+                            },
+                        };
+                        size += chunk.len();
+                        received += chunk.len() as i64;
+                        if size > room.per_file {
+                            return Err(ApiError::PayloadTooLarge(format!(
+                                "{file_name} is larger than the limit of {} bytes per file.",
+                                room.per_file
+                            )));
+                        }
+                        if received > room.left {
+                            return Err(too_much_for_ticket());
+                        }
+                        hasher.update(&chunk);
+                        writer.write(&chunk);
+                        // At most two parts in flight: memory stays bounded whatever the file.
+                        writer.wait_for_capacity(2).await.map_err(storage_error)?;
+                    }
+                }
+                .await;
+                if let Err(err) = written {
+                    if let Err(e) = writer.abort().await {
+                        tracing::warn!(%key, error = %e, "could not abort a refused attachment");
+                    }
+                    return Err(err);
+                }
+                writer.finish().await.map_err(storage_error)?;
+                files.push(Stored {
+                    file_name,
+                    content_type,
+                    size: size as i64,
+                    sha256: hex::encode(hasher.finalize()),
+                    key,
+                });
             }
             Some("note_id") => {
                 let mut text = Vec::new();
@@ -142,7 +213,39 @@ async fn read_form(mut form: Multipart, max_file: usize) -> ApiResult<(Vec<Uploa
             format!("send at least one `file` part, of type {}", accepted_types().join(", ")),
         ));
     }
-    Ok((files, note_id))
+    Ok(note_id)
+}
+
+/// How many first bytes of a file its type is checked against.
+const HEAD_BYTES: usize = 16;
+
+/// What a multipart body may carry besides the files themselves (boundaries, part headers, a
+/// note id), when its declared length is compared with the room left.
+const FORM_OVERHEAD: i64 = 16 * 1024;
+
+fn too_much_for_ticket() -> ApiError {
+    ApiError::PayloadTooLarge("The ticket's attachments would exceed their total limit.".into())
+}
+
+fn storage_error(err: object_store::Error) -> ApiError {
+    crate::storage::unavailable(err)
+}
+
+/// Every upload slot is taken: try again in a moment.
+fn uploads_busy() -> HttpResponse {
+    let problem = ApiError::Unavailable(String::new()).problem();
+    HttpResponse::ServiceUnavailable()
+        .insert_header((header::RETRY_AFTER, "1"))
+        .content_type("application/problem+json")
+        .json_body(Problem { detail: "Too many uploads are in progress. Try again in a moment.".into(), ..problem })
+}
+
+async fn remove(storage: &Storage, files: &[Stored]) {
+    for file in files {
+        if let Err(e) = storage.delete(&file.key).await {
+            tracing::warn!(key = %file.key, error = %e, "could not remove an orphaned attachment");
+        }
+    }
 }
 
 /// The caller may change the ticket and, if it names a note, the note is one of the ticket's that
@@ -166,8 +269,9 @@ fn check_upload(
 ///
 /// Accepted types: PNG, JPEG, GIF, WebP, PDF, zip and Office documents (checked against the
 /// file's first bytes), plain text, CSV, JSON and e-mail messages. A file over the per-file limit
-/// or an upload taking the ticket over its total limit answers 413. Customers upload to tickets
-/// they may change.
+/// or an upload taking the ticket over its total limit answers 413, before anything is stored
+/// when the body's length says so, else as soon as the bytes past the limit arrive. Files are
+/// streamed to storage. Customers upload to tickets they may change.
 #[utoipa::path(tag = "tickets", operation_id = "uploadTicketAttachments", security(("bearer" = [])),
     params(("ticket_id" = i64, Path)),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
@@ -178,6 +282,7 @@ fn check_upload(
         (status = 409, description = "The ticket is billed", body = Problem),
         (status = 413, description = "A file or the ticket's attachments exceed the limit", body = Problem),
         (status = 415, description = "Not multipart/form-data", body = Problem),
+        (status = 503, description = "Too many uploads in progress; see Retry-After", body = Problem),
         (status = 422, description = "No file, an empty file, a type not accepted or contents not matching it", body = Problem)))]
 #[post("/api/v1/tickets/{ticket_id}/attachments")]
 pub async fn upload_attachments(
@@ -188,39 +293,55 @@ pub async fn upload_attachments(
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    // Refuse before reading a possibly large body.
+    // A bounded number of uploads at once per process: each holds a connection's worth of body.
+    let Ok(_slot) = state.uploads.clone().try_acquire_owned() else { return Ok(uploads_busy()) };
+    let limits = state.settings.clone();
+    // Refuse before reading a possibly large body: who may not change the ticket, and a body
+    // that declares more than the ticket has room for.
     let ticket_auth = auth.clone();
-    state
+    let stored_bytes = state
         .run(move |conn| {
             let access = access::load(conn, &ticket_auth, id)?;
-            access.require_update()
+            access.require_update()?;
+            Ok(attachments::total_bytes(conn, id)?)
         })
         .await?;
-    let limits = state.settings.clone();
-    let (files, note_id) = read_form(Multipart::new(req.headers(), payload), limits.attachment_max_bytes).await?;
-    let tenant = auth.tenant.id;
-    let mut stored = Vec::new();
-    for file in &files {
-        let key = format!("tenant-{}/ticket-{id}/{}", tenant.0, uuid::Uuid::new_v4());
-        state.storage.put(&key, file.contents.clone()).await?;
-        stored.push(key);
+    let room = Room {
+        per_file: limits.attachment_max_bytes,
+        left: room_left(stored_bytes, limits.ticket_attachments_max_bytes),
+    };
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<i64>().ok());
+    if declared.is_some_and(|length| length > room.left.saturating_add(FORM_OVERHEAD)) {
+        return Err(too_much_for_ticket());
     }
-    let keys = stored.clone();
+    let prefix = format!("tenant-{}/ticket-{id}", auth.tenant.id.0);
+    let mut files = Vec::new();
+    let form = Multipart::new(req.headers(), payload);
+    let note_id = match stream_form(form, &state.storage, &prefix, &room, &mut files).await {
+        Ok(note_id) => note_id,
+        Err(err) => {
+            remove(&state.storage, &files).await;
+            return Err(err);
+        }
+    };
+    let recorded: Vec<(String, String, i64, String, String)> = files
+        .iter()
+        .map(|f| (f.file_name.clone(), f.content_type.clone(), f.size, f.sha256.clone(), f.key.clone()))
+        .collect();
     let saved = state
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let access = access::load(conn, &auth, id)?;
                 let internal = check_upload(&access, conn, note_id)?;
-                let added: i64 = files.iter().map(|f| f.contents.len() as i64).sum();
+                // Checked again as it is recorded: parallel uploads may have taken the room.
+                let added: i64 = recorded.iter().map(|f| f.2).sum();
                 if attachments::total_bytes(conn, id)? + added > limits.ticket_attachments_max_bytes {
-                    return Err(ApiError::PayloadTooLarge(format!(
-                        "The ticket's attachments would exceed the limit of {} bytes.",
-                        limits.ticket_attachments_max_bytes
-                    )));
+                    return Err(too_much_for_ticket());
                 }
                 let now = store::ticket_time(Utc::now());
                 let mut saved = Vec::new();
-                for (file, key) in files.into_iter().zip(keys) {
+                for (file_name, content_type, size_bytes, sha256, storage_key) in recorded {
                     let attachment = attachments::insert(
                         conn,
                         &Attachment {
@@ -228,11 +349,11 @@ pub async fn upload_attachments(
                             tenant_id: auth.tenant.id,
                             ticket_id: id,
                             note_id,
-                            sha256: hex::encode(Sha256::digest(&file.contents)),
-                            size_bytes: file.contents.len() as i64,
-                            file_name: file.file_name,
-                            content_type: file.content_type,
-                            storage_key: key,
+                            sha256,
+                            size_bytes,
+                            file_name,
+                            content_type,
+                            storage_key,
                             uploaded_by: auth.principal.user_id,
                             created_at: now,
                         },
@@ -256,11 +377,7 @@ pub async fn upload_attachments(
         Ok(saved) => Ok(HttpResponse::Created().json_body(saved)),
         Err(err) => {
             // Nothing refers to the stored objects: remove them again.
-            for key in stored {
-                if let Err(e) = state.storage.delete(&key).await {
-                    tracing::warn!(%key, error = %e, "could not remove an orphaned attachment");
-                }
-            }
+            remove(&state.storage, &files).await;
             Err(err)
         }
     }

@@ -1,8 +1,13 @@
 //! Liveness, readiness and metrics.
 
-use actix_web::{get, web, HttpResponse};
+use std::sync::Arc;
 
+use actix_web::http::header;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+
+use crate::auth::secrets::{constant_time_eq, fingerprint};
 use crate::errors::{ApiError, ApiResult, Problem};
+use crate::metrics::Metrics;
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
@@ -28,9 +33,37 @@ pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json_body(serde_json::json!({"status": "ok"})))
 }
 
-/// Prometheus metrics (text exposition format).
-#[utoipa::path(tag = "health", operation_id = "metrics", responses((status = 200, description = "Metrics", content_type = "text/plain", body = String)))]
+/// Prometheus metrics (text exposition format). On the API's address only with the configured
+/// metrics token as bearer (`CLIENTDESK_METRICS_TOKEN`); without one it is not served here (see
+/// `CLIENTDESK_METRICS_LISTEN` for an address of its own, which asks for no token).
+#[utoipa::path(tag = "health", operation_id = "metrics", security(("bearer" = [])), responses(
+    (status = 200, description = "Metrics", content_type = "text/plain", body = String),
+    (status = 401, description = "Not the metrics token", body = Problem),
+    (status = 404, description = "Metrics are not served on this address", body = Problem)))]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render())
+pub async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    let Some(expected) = state.settings.metrics_token.as_deref() else { return Err(ApiError::NotFound) };
+    let presented = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !constant_time_eq(&fingerprint(presented), &fingerprint(expected)) {
+        return Err(ApiError::Unauthorized("Send the metrics token as a bearer token."));
+    }
+    Ok(render(&state.metrics))
+}
+
+fn render(counters: &Metrics) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(counters.render())
+}
+
+/// The app of the metrics' own address (`CLIENTDESK_METRICS_LISTEN`): `/metrics` without a
+/// token, nothing else. Keep that address off the public network.
+pub fn metrics_only(counters: Arc<Metrics>) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg: &mut web::ServiceConfig| {
+        cfg.app_data(web::Data::from(counters))
+            .route("/metrics", web::get().to(|counters: web::Data<Metrics>| async move { render(&counters) }));
+    }
 }

@@ -295,7 +295,8 @@ pub struct CreatedApiToken {
     pub token: String,
 }
 
-/// My API tokens (without their secrets).
+/// My API tokens (without their secrets): the newest 100, live or not, oldest first. A user
+/// holds at most 50 live tokens, so every live one is listed.
 #[utoipa::path(tag = "me", operation_id = "listApiTokens", security(("bearer" = [])),
     responses((status = 200, description = "The tokens", body = [ApiTokenView]), (status = 401, description = "Not signed in", body = Problem)))]
 #[get("/api/v1/me/api-tokens")]
@@ -306,11 +307,13 @@ pub async fn list_api_tokens(state: web::Data<AppState>, auth: Auth) -> ApiResul
 }
 
 /// Create an API token for an integration script. Needs a session signed in with a second factor.
+/// A user holds at most 50 live tokens: revoke one to make room.
 #[utoipa::path(tag = "me", operation_id = "createApiToken", security(("bearer" = [])), request_body = CreateApiToken,
     responses(
         (status = 201, description = "Created; the secret is in `token`", body = CreatedApiToken),
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Session without a second factor, or an API token", body = Problem),
+        (status = 409, description = "You already hold 50 live tokens", body = Problem),
         (status = 422, description = "Invalid input", body = Problem)))]
 #[post("/api/v1/me/api-tokens")]
 pub async fn create_api_token(
@@ -329,6 +332,12 @@ pub async fn create_api_token(
         .run(move |conn| {
             let now = Utc::now();
             write_tx(conn, |conn| {
+                if tokens::live_api_tokens(conn, user, now)? >= tokens::LIVE_API_TOKENS {
+                    return Err(ApiError::Conflict(format!(
+                        "You hold {} live API tokens, the most allowed; revoke one first.",
+                        tokens::LIVE_API_TOKENS
+                    )));
+                }
                 let t = tokens::insert_api_token(
                     conn,
                     tenant,

@@ -374,6 +374,8 @@ pub async fn list_ticket_validations(
                 ticket: Some(ticket_id),
                 concerning: None,
                 status,
+                // Reading the ticket above already refuses one in a hidden status.
+                hidden_ticket_statuses: Vec::new(),
                 after,
                 limit,
             };
@@ -393,8 +395,9 @@ fn list(conn: &mut DbConnection, auth: &Auth, filter: &ValidationFilter) -> ApiR
 /// List a company's validations, newest first.
 ///
 /// Approvers and the other roles reading all of the company's tickets see every validation;
-/// `portal_user` sees those of the tickets it opened or is the contact of. Filter with `status`
-/// (`pending` excludes those past their deadline, which are `expired`).
+/// `portal_user` sees those of the tickets it opened or is the contact of. Customers never see
+/// those of tickets in statuses hidden from them. Filter with `status` (`pending` excludes those
+/// past their deadline, which are `expired`).
 #[utoipa::path(tag = "validations", operation_id = "listCompanyValidations", security(("bearer" = [])),
     params(("company_id" = i64, Path), ValidationQuery),
     responses(
@@ -421,12 +424,15 @@ pub async fn list_company_validations(
                 ticket: None,
                 concerning: None,
                 status,
+                hidden_ticket_statuses: Vec::new(),
                 after,
                 limit,
             };
             if auth.principal.is_staff() {
                 clientdesk_persistence::companies::get(conn, auth.tenant.id, company)?;
             } else {
+                // Tickets in statuses hidden from customers do not exist for them, nor their validations.
+                filter.hidden_ticket_statuses = auth.catalogs.get(conn, &auth.tenant)?.settings.hidden_statuses.clone();
                 let member = access::ticketing_member(&auth, company)?;
                 match ticket_rules::read_scope(&member.roles) {
                     Some(Scope::All) => {}

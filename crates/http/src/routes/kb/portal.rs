@@ -337,8 +337,8 @@ const SUGGESTION_WORDS: usize = 5;
 
 /// Articles that may answer a ticket being written: the most relevant of those the company may
 /// see for any of the significant words of the draft's title and description. Significant: the
-/// five rarest in the knowledge base of its first sixteen words, leaving out common words and the
-/// words most articles hold. No significant word, no suggestion.
+/// five rarest, among the articles the company may read, of its first sixteen words, leaving out
+/// common words and the words most of those articles hold. No significant word, no suggestion.
 #[utoipa::path(tag = "knowledge base", operation_id = "suggestKbArticles", security(("bearer" = [])),
     params(("company_id" = i64, Path)), request_body = SuggestionInput,
     responses(
@@ -366,9 +366,21 @@ pub async fn suggestions(
         return Ok(json_body(body));
     }
     let tenant = auth.tenant.id;
+    let readable_key = Key::new(&auth.tenant, &reader, Asked::Readable);
+    let cache = state.kb_searches.clone();
     let results = state
         .run(move |conn| {
-            let (articles, shares) = kb::word_shares(conn, &candidates)?;
+            let scope = Scope::Reader(&reader);
+            // What the reader may read changes only with the knowledge base: counted once a version.
+            let articles = match cache.readable(&readable_key) {
+                Some(articles) => articles,
+                None => {
+                    let articles = kb::readable_articles(conn, tenant, scope)?;
+                    cache.put_readable(readable_key, articles);
+                    articles
+                }
+            };
+            let shares = kb::word_shares(conn, tenant, scope, articles, &candidates, SUGGESTION_WORDS)?;
             let words = rules::significant_words(&candidates, articles, &shares, SUGGESTION_WORDS);
             let Some(query) = TextQuery::any_of(words) else { return Ok(None) };
             let req = SearchRequest {

@@ -30,6 +30,8 @@ pub enum Asked {
     },
     /// A ticket draft, as the words `rules::draft_words` read from it.
     Suggestions { words: Vec<String>, limit: i64 },
+    /// How many articles the reader may read (what suggestions weigh words against).
+    Readable,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -49,11 +51,28 @@ impl Key {
 /// An LRU of answer bodies; with no room (`CLIENTDESK_KB_SEARCH_CACHE=0`) it keeps nothing.
 pub struct SearchCache {
     entries: Option<Mutex<LruCache<Key, Bytes>>>,
+    /// Per reader and KB version, how many articles it may read: kept even where answers are not
+    /// (a count of every readable article is the dear part of a new suggestion).
+    readable: Mutex<LruCache<Key, i64>>,
 }
+
+/// Readers whose readable-article count each process keeps.
+const READABLE_COUNTS: NonZeroUsize = NonZeroUsize::new(4096).expect("not zero");
 
 impl SearchCache {
     pub fn new(entries: usize) -> Self {
-        Self { entries: NonZeroUsize::new(entries).map(|n| Mutex::new(LruCache::new(n))) }
+        Self {
+            entries: NonZeroUsize::new(entries).map(|n| Mutex::new(LruCache::new(n))),
+            readable: Mutex::new(LruCache::new(READABLE_COUNTS)),
+        }
+    }
+
+    pub fn readable(&self, key: &Key) -> Option<i64> {
+        self.readable.lock().unwrap_or_else(PoisonError::into_inner).get(key).copied()
+    }
+
+    pub fn put_readable(&self, key: Key, articles: i64) {
+        self.readable.lock().unwrap_or_else(PoisonError::into_inner).put(key, articles);
     }
 
     pub fn get(&self, key: &Key) -> Option<Bytes> {

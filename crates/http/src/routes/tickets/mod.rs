@@ -167,6 +167,31 @@ impl TicketQuery {
     }
 }
 
+/// The ticket fields a list filters or sorts by, each with the query parameter that asks for it.
+/// Search words match the description as well as the title.
+fn filtered_fields(filter: &TicketFilter) -> Vec<(Field, &'static str)> {
+    let mut used = Vec::new();
+    if !filter.statuses.is_empty() {
+        used.push((Field::Status, "status"));
+    }
+    if filter.priority.is_some() {
+        used.push((Field::Priority, "priority"));
+    }
+    if filter.sort == SortKey::Priority {
+        used.push((Field::Priority, "sort"));
+    }
+    if filter.request_type_id.is_some() {
+        used.push((Field::RequestType, "request_type_id"));
+    }
+    if filter.assignee_id.is_some() {
+        used.push((Field::Assignee, "assignee_id"));
+    }
+    if !filter.words.is_empty() {
+        used.push((Field::Description, "q"));
+    }
+    used
+}
+
 fn list_page(
     conn: &mut DbConnection,
     auth: &Auth,
@@ -176,6 +201,9 @@ fn list_page(
     sort_name: &str,
 ) -> ApiResult<(Bytes, Option<AccessVersion>)> {
     let catalog = auth.catalogs.get(conn, &auth.tenant)?;
+    if !viewer.is_staff() {
+        catalog.settings.check_customer_query(&filtered_fields(&filter))?;
+    }
     let filter = TicketFilter {
         hidden_statuses: if viewer.is_staff() { Vec::new() } else { catalog.settings.hidden_statuses.clone() },
         ..filter
@@ -194,7 +222,9 @@ fn list_page(
 /// `portal_user` sees the tickets it opened or is the contact of; `portal_user_plus` and the roles
 /// above it see all of the company's tickets and, where the company shows subsidiary tickets,
 /// those of its parent and subsidiaries too. Tickets in statuses the provider hides are never
-/// listed. Staff see every ticket of the company.
+/// listed, and filtering or sorting by a field hidden from customers (`status`, `priority`,
+/// `request_type_id`, or `q`, which searches the description) answers 422. Staff see every ticket
+/// of the company.
 #[utoipa::path(tag = "tickets", operation_id = "listCompanyTickets", security(("bearer" = [])),
     params(("company_id" = i64, Path), TicketQuery),
     responses(
@@ -658,42 +688,63 @@ pub struct HistoryEntry {
 }
 
 /// Read a ticket's history: who changed what, when. Customers do not see internal notes nor
-/// changes of fields hidden from them.
+/// changes of fields hidden from them. Paged: at most `limit` entries (default and at most 200);
+/// when there may be more, a `Link` header names the next page (`rel="next"`).
 #[utoipa::path(tag = "tickets", operation_id = "getTicketHistory", security(("bearer" = [])),
-    params(("ticket_id" = i64, Path)),
+    params(("ticket_id" = i64, Path), PageQuery),
     responses(
-        (status = 200, description = "The history, oldest first", body = Vec<HistoryEntry>),
-        (status = 404, description = "No such ticket, or not visible to you", body = Problem)))]
+        (status = 200, description = "A page of the history, oldest first", body = Vec<HistoryEntry>,
+            headers(("Link" = String, description = "`<...?cursor=...>; rel=\"next\"` when there may be more"))),
+        (status = 404, description = "No such ticket, or not visible to you", body = Problem),
+        (status = 422, description = "A limit out of range or a cursor not given out here", body = Problem)))]
 #[get("/api/v1/tickets/{ticket_id}/history")]
 pub async fn ticket_history(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
+    query: web::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let entries = state
+    let (limit, after) =
+        PageQuery { limit: query.limit.or(Some(HISTORY_PAGE)), cursor: query.cursor.clone() }.resolve()?;
+    let (entries, last) = state
         .run(move |conn| {
             let (auth, access) = access::authenticate_and_load(conn, caller, id)?;
-            let events = store::events(conn, id, access.viewer.is_staff())?;
+            let events = store::events(conn, id, access.viewer.is_staff(), after, limit)?;
+            // A full page may have more after it, even when some of it is hidden from the reader.
+            let last = (events.len() as i64 == limit).then(|| events.last().map(|e| e.id)).flatten();
             let ctx = Context::load(conn, &auth, &access.catalog, &[], &Context::people_in(&events))?;
             let viewer = &access.viewer;
-            Ok(events
-                .into_iter()
-                .filter(|e| ctx.sees_event(e, viewer))
-                .map(|e| HistoryEntry {
-                    id: e.id,
-                    at: e.created_at,
-                    actor: e.actor_id.map(|a| ctx.person(a, viewer).into_owned()),
-                    old_value: ctx.event_value(e.field.as_deref(), e.old_value, viewer),
-                    new_value: ctx.event_value(e.field.as_deref(), e.new_value, viewer),
-                    kind: e.kind,
-                    field: e.field,
-                })
-                .collect::<Vec<_>>())
+            Ok((
+                events
+                    .into_iter()
+                    .filter(|e| ctx.sees_event(e, viewer))
+                    .map(|e| HistoryEntry {
+                        id: e.id,
+                        at: e.created_at,
+                        actor: e.actor_id.map(|a| ctx.person(a, viewer).into_owned()),
+                        old_value: ctx.event_value(e.field.as_deref(), e.old_value, viewer),
+                        new_value: ctx.event_value(e.field.as_deref(), e.new_value, viewer),
+                        kind: e.kind,
+                        field: e.field,
+                    })
+                    .collect::<Vec<_>>(),
+                last,
+            ))
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(entries))
+    let mut res = HttpResponse::Ok();
+    if let Some(next) = paging::cursor(last) {
+        res.insert_header((
+            header::LINK,
+            format!("</api/v1/tickets/{id}/history?limit={limit}&cursor={next}>; rel=\"next\""),
+        ));
+    }
+    Ok(res.json_body(entries))
 }
+
+/// The longest page of a ticket's history.
+const HISTORY_PAGE: i64 = 200;
 
 /// A field of the ticket form and what the reader may do with it.
 #[derive(Debug, Serialize, ToSchema)]
