@@ -5,6 +5,7 @@ pub mod auth;
 pub mod errors;
 pub mod extract;
 pub mod idempotency;
+pub mod json;
 pub mod metrics;
 pub mod notify;
 pub mod openapi;

@@ -30,6 +30,7 @@ use super::tickets::view::Named;
 use crate::auth::jwt::ACCESS_TTL;
 use crate::auth::secrets::{fingerprint, hmac_matches, random_token};
 use crate::errors::{ApiError, ApiResult, Problem};
+use crate::json::Json;
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
@@ -347,7 +348,7 @@ pub struct CodeExchange {
 pub async fn exchange_code(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<CodeExchange>,
+    body: Json<CodeExchange>,
 ) -> ApiResult<HttpResponse> {
     let (code, client) = (body.into_inner().code, Client::of(&req));
     let st = state.clone();
@@ -518,7 +519,7 @@ fn finish(
 pub async fn register(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RegistrationInput>,
+    body: Json<RegistrationInput>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let name = parse_name("name", &body.name)?;
@@ -643,7 +644,7 @@ pub struct RegistrationConfirmation {
 pub async fn confirm_registration(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RegistrationConfirmation>,
+    body: Json<RegistrationConfirmation>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let client = Client::of(&req);

@@ -20,6 +20,7 @@ use crate::auth::jwt::{MfaPurpose, ACCESS_TTL, MFA_TTL};
 use crate::auth::{secrets, totp};
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
+use crate::json::Json;
 use crate::metrics::SigninOutcome;
 use crate::respond::JsonBody;
 use crate::state::AppState;
@@ -380,11 +381,7 @@ fn unix_now(now: DateTime<Utc>) -> u64 {
     )
 )]
 #[post("/api/v1/auth/login")]
-pub async fn login(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Json<LoginRequest>,
-) -> ApiResult<HttpResponse> {
+pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<LoginRequest>) -> ApiResult<HttpResponse> {
     body.validate()?;
     let body = body.into_inner();
     let client = Client::of(&req);
@@ -473,7 +470,7 @@ pub async fn login(
 pub async fn verify_mfa(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<MfaVerifyRequest>,
+    body: Json<MfaVerifyRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let body = body.into_inner();
@@ -528,7 +525,7 @@ pub async fn verify_mfa(
     )
 )]
 #[post("/api/v1/auth/mfa/enrollment")]
-pub async fn start_enrolment(state: web::Data<AppState>, body: web::Json<MfaTokenRequest>) -> ApiResult<HttpResponse> {
+pub async fn start_enrolment(state: web::Data<AppState>, body: Json<MfaTokenRequest>) -> ApiResult<HttpResponse> {
     body.validate()?;
     let st = state.clone();
     let start = state
@@ -608,7 +605,7 @@ pub fn complete_enrolment(
 pub async fn confirm_enrolment(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<EnrolmentConfirm>,
+    body: Json<EnrolmentConfirm>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let client = Client::of(&req);
@@ -639,7 +636,7 @@ pub async fn confirm_enrolment(
 pub async fn refresh(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RefreshRequest>,
+    body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let client = Client::of(&req);
@@ -682,7 +679,7 @@ pub async fn refresh(
     responses((status = 204, description = "Signed out (also for an unknown token)"))
 )]
 #[post("/api/v1/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> ApiResult<HttpResponse> {
+pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
     body.validate()?;
     state
         .run(move |conn| {
@@ -711,7 +708,7 @@ pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>)
 pub async fn set_password(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<SetPasswordRequest>,
+    body: Json<SetPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let body = body.into_inner();

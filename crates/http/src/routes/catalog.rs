@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
+use crate::json::Json;
 use crate::respond::JsonBody;
 use crate::routes::auth::Client;
 use crate::state::AppState;
@@ -159,7 +160,7 @@ pub async fn create_request_type(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<EntryInput>,
+    body: Json<EntryInput>,
 ) -> ApiResult<HttpResponse> {
     create_entry(state, req, auth, body.into_inner(), Catalogue::RequestTypes).await
 }
@@ -179,7 +180,7 @@ pub async fn update_request_type(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<EntryInput>,
+    body: Json<EntryInput>,
 ) -> ApiResult<HttpResponse> {
     update_entry(state, req, auth, path.into_inner(), body.into_inner(), Catalogue::RequestTypes).await
 }
@@ -207,7 +208,7 @@ pub async fn create_queue(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<EntryInput>,
+    body: Json<EntryInput>,
 ) -> ApiResult<HttpResponse> {
     create_entry(state, req, auth, body.into_inner(), Catalogue::Queues).await
 }
@@ -227,7 +228,7 @@ pub async fn update_queue(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<EntryInput>,
+    body: Json<EntryInput>,
 ) -> ApiResult<HttpResponse> {
     update_entry(state, req, auth, path.into_inner(), body.into_inner(), Catalogue::Queues).await
 }
@@ -346,7 +347,7 @@ pub async fn create_custom_field(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<CustomFieldInput>,
+    body: Json<CustomFieldInput>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_provider_admin()?;
     let b = body.into_inner();
@@ -395,7 +396,7 @@ pub async fn update_custom_field(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<CustomFieldPatch>,
+    body: Json<CustomFieldPatch>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_provider_admin()?;
     let (id, patch, client) = (path.into_inner(), body.into_inner(), Client::of(&req));
@@ -451,7 +452,7 @@ pub async fn put_ticket_settings(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<TicketSettings>,
+    body: Json<TicketSettings>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_provider_admin()?;
     let settings = body.into_inner();

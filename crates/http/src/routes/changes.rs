@@ -18,6 +18,7 @@ use super::tickets::view::Named;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::idempotency;
+use crate::json::Json;
 use crate::notify;
 use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
@@ -235,7 +236,7 @@ pub async fn create_change_request(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<NewChangeInput>,
+    body: Json<NewChangeInput>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     auth.principal.require_writable()?;
@@ -358,7 +359,7 @@ pub async fn decide_change_request(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<ChangeDecisionInput>,
+    body: Json<ChangeDecisionInput>,
 ) -> ApiResult<HttpResponse> {
     let (id, body) = (path.into_inner(), body.into_inner());
     let rejecting = body.decision == ChangeDecision::Reject;

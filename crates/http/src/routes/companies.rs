@@ -14,6 +14,7 @@ use validator::Validate;
 
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
+use crate::json::Json;
 use crate::paging::{cursor, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::routes::auth::Client;
@@ -166,7 +167,7 @@ pub async fn create_company(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<CompanyInput>,
+    body: Json<CompanyInput>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_provider_admin()?;
@@ -222,7 +223,7 @@ pub async fn update_company(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<CompanyPatch>,
+    body: Json<CompanyPatch>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_provider_admin()?;
@@ -305,7 +306,7 @@ pub async fn put_settings(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<PortalSettingsOverride>,
+    body: Json<PortalSettingsOverride>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_provider_admin()?;
     let overrides = body.into_inner();
@@ -359,7 +360,7 @@ pub async fn put_tenant_settings(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<PortalSettings>,
+    body: Json<PortalSettings>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_provider_admin()?;
     let defaults = body.into_inner();

@@ -16,6 +16,7 @@ use super::auth::Client;
 use crate::auth::secrets::{fingerprint, random_token};
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
+use crate::json::Json;
 use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::state::AppState;
@@ -150,7 +151,7 @@ pub async fn put_integration(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<IntegrationInput>,
+    body: Json<IntegrationInput>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let url = match body.webhook_url.as_deref() {
@@ -344,7 +345,7 @@ fn owner(
 pub async fn sync_devices(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<SyncRequest>,
+    body: Json<SyncRequest>,
 ) -> ApiResult<HttpResponse> {
     let unknown = ApiError::Unauthorized("Send the integration's sync credential as Authorization: Bearer cdr_...");
     let token = req
@@ -570,7 +571,7 @@ pub async fn update_device(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<DevicePatch>,
+    body: Json<DevicePatch>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     auth.principal.require_writable()?;

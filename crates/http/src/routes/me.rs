@@ -14,6 +14,7 @@ use validator::Validate;
 use crate::auth::secrets;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
+use crate::json::Json;
 use crate::respond::JsonBody;
 use crate::routes::auth::{self as signin, Client, EnrolmentDone, EnrolmentStart};
 use crate::state::AppState;
@@ -145,11 +146,7 @@ pub struct UpdateMe {
     )
 )]
 #[patch("/api/v1/me")]
-pub async fn update_me(
-    state: web::Data<AppState>,
-    mut auth: Auth,
-    body: web::Json<UpdateMe>,
-) -> ApiResult<HttpResponse> {
+pub async fn update_me(state: web::Data<AppState>, mut auth: Auth, body: Json<UpdateMe>) -> ApiResult<HttpResponse> {
     body.validate()?;
     let body = body.into_inner();
     let name = match &body.name {
@@ -212,7 +209,7 @@ pub async fn change_password(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<ChangePassword>,
+    body: Json<ChangePassword>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_writable()?;
@@ -320,7 +317,7 @@ pub async fn create_api_token(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<CreateApiToken>,
+    body: Json<CreateApiToken>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_fresh_mfa_session()?;
@@ -413,7 +410,7 @@ pub async fn start_reenrolment(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<FreshCode>,
+    body: Json<FreshCode>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     if auth.principal.amr.contains(&AuthMethod::ApiToken) {
@@ -459,7 +456,7 @@ pub async fn confirm_reenrolment(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<NewCode>,
+    body: Json<NewCode>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_writable()?;
@@ -487,7 +484,7 @@ pub async fn disable_two_factor(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<NewCode>,
+    body: Json<NewCode>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_fresh_mfa_session()?;

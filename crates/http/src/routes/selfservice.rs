@@ -29,6 +29,7 @@ use crate::auth::totp;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::idempotency;
+use crate::json::Json;
 use crate::notify;
 use crate::respond::JsonBody;
 use crate::state::AppState;
@@ -242,7 +243,7 @@ pub async fn set_phone(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<PhoneInput>,
+    body: Json<PhoneInput>,
 ) -> ApiResult<HttpResponse> {
     let session = person(&auth)?;
     let phone = parse_phone(&body.phone)?;
@@ -281,7 +282,7 @@ pub async fn confirm_phone(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<CodeInput>,
+    body: Json<CodeInput>,
 ) -> ApiResult<HttpResponse> {
     person(&auth)?;
     let (code, client) = (body.into_inner().code, Client::of(&req));
@@ -392,7 +393,7 @@ pub async fn step_up(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<StepUpInput>,
+    body: Json<StepUpInput>,
 ) -> ApiResult<HttpResponse> {
     let session = person(&auth)?;
     let body = body.into_inner();
@@ -519,7 +520,7 @@ pub async fn put_sms_policy(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<SmsPolicy>,
+    body: Json<SmsPolicy>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_provider_admin()?;
     let prefixes = body.into_inner().allowed_calling_codes.as_deref().map(parse_prefixes).transpose()?;
@@ -658,7 +659,7 @@ pub async fn list_software(state: web::Data<AppState>, auth: Auth) -> ApiResult<
 pub async fn create_software(
     state: web::Data<AppState>,
     auth: Auth,
-    body: web::Json<SoftwareInput>,
+    body: Json<SoftwareInput>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     auth.principal.require_writable()?;
@@ -699,7 +700,7 @@ pub async fn update_software(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<SoftwareInput>,
+    body: Json<SoftwareInput>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     auth.principal.require_writable()?;
@@ -842,7 +843,7 @@ pub async fn request_action(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<ActionInput>,
+    body: Json<ActionInput>,
 ) -> ApiResult<HttpResponse> {
     let session = person(&auth)?;
     let (id, body) = (path.into_inner(), body.into_inner());
@@ -1023,7 +1024,7 @@ pub async fn action_result(
     if (Utc::now().timestamp() - ts).abs() > LINK_MAX_SKEW_SECONDS {
         return Err(refused());
     }
-    let result: ActionResult = serde_json::from_slice(&body).map_err(|e| ApiError::invalid("body", e.to_string()))?;
+    let result: ActionResult = crate::json::from_slice(&body)?;
     if !matches!(result.status, ActionStatus::Succeeded | ActionStatus::Failed) {
         return Err(ApiError::invalid("status", "must be succeeded or failed"));
     }

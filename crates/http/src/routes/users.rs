@@ -14,6 +14,7 @@ use validator::Validate;
 use crate::auth::secrets;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
+use crate::json::Json;
 use crate::paging::{cursor, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::routes::auth::Client;
@@ -158,7 +159,7 @@ pub async fn create_user(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<CreateUser>,
+    body: Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_provider_admin()?;
@@ -251,7 +252,7 @@ pub async fn put_membership(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<(i64, i64)>,
-    body: web::Json<RolesInput>,
+    body: Json<RolesInput>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_provider_admin()?;

@@ -29,6 +29,7 @@ use crate::auth::secrets::fingerprint;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::idempotency;
+use crate::json::Json;
 use crate::notify;
 use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
@@ -286,7 +287,7 @@ pub async fn create_validation(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<NewValidationInput>,
+    body: Json<NewValidationInput>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     auth.principal.require_writable()?;
@@ -557,7 +558,7 @@ pub async fn decide_validation(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<DecisionInput>,
+    body: Json<DecisionInput>,
 ) -> ApiResult<HttpResponse> {
     let (id, body) = (path.into_inner(), body.into_inner());
     let comment = approvals::decision_comment(body.decision == Decision::Reject, body.comment.as_deref())?;
@@ -743,7 +744,7 @@ fn confirmation(req: &HttpRequest, body: &[u8]) -> ApiResult<LinkConfirmation> {
     let media = content_type.split(';').next().unwrap_or("").trim();
     match media {
         _ if body.is_empty() => Ok(LinkConfirmation::default()),
-        "application/json" => serde_json::from_slice(body).map_err(|e| ApiError::invalid("body", e.to_string())),
+        "application/json" => crate::json::from_slice(body),
         "application/x-www-form-urlencoded" => {
             serde_urlencoded::from_bytes(body).map_err(|e| ApiError::invalid("body", e.to_string()))
         }

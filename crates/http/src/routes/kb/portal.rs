@@ -18,6 +18,7 @@ use super::{
 };
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
+use crate::json::Json;
 use crate::paging::{cursor, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::state::AppState;
@@ -197,7 +198,7 @@ pub async fn put_feedback(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<(i64, i64)>,
-    body: web::Json<FeedbackInput>,
+    body: Json<FeedbackInput>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_writable()?;
     let (company, id) = path.into_inner();
@@ -352,7 +353,7 @@ pub async fn suggestions(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<SuggestionInput>,
+    body: Json<SuggestionInput>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let reader = reader(&auth, path.into_inner())?;

@@ -21,6 +21,7 @@ use super::{
 };
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
+use crate::json::Json;
 use crate::paging::{cursor, PageQuery, Paged};
 use crate::preconditions::{check_if_match, etag, if_match};
 use crate::respond::JsonBody;
@@ -355,7 +356,7 @@ pub async fn create_article(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<ArticleInput>,
+    body: Json<ArticleInput>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_kb_author()?;
@@ -429,7 +430,7 @@ pub async fn update_article(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<ArticlePatch>,
+    body: Json<ArticlePatch>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_kb_author()?;
@@ -776,7 +777,7 @@ pub async fn create_category(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    body: web::Json<CategoryInput>,
+    body: Json<CategoryInput>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_kb_author()?;
@@ -820,7 +821,7 @@ pub async fn update_category(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<CategoryPatch>,
+    body: Json<CategoryPatch>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_kb_author()?;

@@ -26,6 +26,7 @@ use self::view::{Context, Named, Person, TicketView};
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::{Auth, Caller};
 use crate::idempotency;
+use crate::json::Json;
 use crate::paging::{self, PageQuery, Paged};
 use crate::preconditions::{check_if_match, etag, if_match};
 use crate::respond::{self, JsonBody};
@@ -376,7 +377,7 @@ pub async fn create_ticket(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<NewTicketInput>,
+    body: Json<NewTicketInput>,
 ) -> ApiResult<HttpResponse> {
     let company = CompanyId(path.into_inner());
     let body = body.into_inner();
@@ -448,7 +449,7 @@ pub async fn update_ticket(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<TicketPatch>,
+    body: Json<TicketPatch>,
 ) -> ApiResult<HttpResponse> {
     let (id, patch, if_match) = (path.into_inner(), body.into_inner(), if_match(&req));
     patch.check_shape()?;
@@ -636,7 +637,7 @@ pub async fn add_note(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-    body: web::Json<NoteInput>,
+    body: Json<NoteInput>,
 ) -> ApiResult<HttpResponse> {
     let (id, body) = (path.into_inner(), body.into_inner());
     let text = body.checked_body()?;
