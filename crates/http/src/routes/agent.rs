@@ -242,7 +242,7 @@ fn outcome(
     if session.user.staff_role.is_some() {
         return Err(refused());
     }
-    // Seed 003: a user with a second factor enters password and code, agent or not. A company's
+    // A user with a second factor enters password and code, agent or not. A company's
     // 2FA policy governs full sign-ins; an agent session is already limited to this device's
     // tickets, so a user without a second factor gets one (and a self-registered user, who has
     // no password yet, can use the portal at all).
