@@ -9,6 +9,7 @@ use crate::auth::password::PasswordHasherConfig;
 use crate::auth::seal::Sealer;
 use crate::errors::{ApiError, ApiResult};
 use crate::metrics::Metrics;
+use crate::rate_limit::AddressLimiter;
 use crate::routes::kb::search_cache::SearchCache;
 use crate::routes::tickets::catalog_cache::CatalogCache;
 use crate::session_cache::SessionCache;
@@ -36,6 +37,12 @@ pub struct HttpSettings {
     pub kb_search_cache: usize,
     /// How many callers' sessions each process keeps (0: none).
     pub session_cache: usize,
+    /// Proxies whose `X-Forwarded-For` names the client (see `routes::auth::Client::of`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long a sign-in lasts at most, refreshes included; then the user signs in again.
+    pub session_max_age: chrono::Duration,
+    /// Requests per minute one client address may make to the unauthenticated `/auth/*` endpoints.
+    pub auth_requests_per_minute: i32,
 }
 
 /// The addresses e-mails link to: the front end for tickets and change requests (templates with
@@ -92,6 +99,9 @@ impl Default for HttpSettings {
             action_ttl: chrono::Duration::minutes(15),
             kb_search_cache: 10_000,
             session_cache: 10_000,
+            trusted_proxies: Vec::new(),
+            session_max_age: chrono::Duration::days(30),
+            auth_requests_per_minute: 120,
         }
     }
 }
@@ -116,6 +126,8 @@ pub struct AppState {
     pub kb_searches: Arc<SearchCache>,
     /// Seals secrets that wait in the outbox (see `auth::seal`).
     pub sealer: Sealer,
+    /// The request rate of each client address on the unauthenticated sign-in endpoints.
+    pub auth_limiter: Arc<AddressLimiter>,
 }
 
 impl AppState {
