@@ -314,7 +314,7 @@ on_both!(api_tokens_end_when_the_password_or_second_factor_changes, |app: TestAp
     assert_eq!(app.get("/api/v1/me", &fresh).await.status(), 200, "the new authenticator's session goes on");
 });
 
-// Sessions end
+// Sign-ins end
 
 on_both!(a_logout_ends_its_access_token_at_once_and_no_other, |app: TestApp| async move {
     let email = "chris.controller@demo.example";

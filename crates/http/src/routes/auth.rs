@@ -970,3 +970,25 @@ pub fn check_fresh_code(
         Ok::<_, ApiError>(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_is_the_right_most_address_no_trusted_proxy_wrote() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "192.0.2.7/32".parse().unwrap()];
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let peer = Some(ip("10.0.0.1"));
+        // An untrusted peer is the client, whatever it writes.
+        assert_eq!(client_address(Some(ip("203.0.113.1")), &["198.51.100.1"], &trusted), Some(ip("203.0.113.1")));
+        // Behind trusted proxies: the first address from the right that no trusted proxy has.
+        assert_eq!(client_address(peer, &["198.51.100.1, 203.0.113.5, 192.0.2.7"], &trusted), Some(ip("203.0.113.5")));
+        assert_eq!(client_address(peer, &["198.51.100.1", "203.0.113.5"], &trusted), Some(ip("203.0.113.5")));
+        // Garbage in the chain: the last trusted hop is as far as the client is known.
+        assert_eq!(client_address(peer, &["203.0.113.5, unknown, 10.2.3.4"], &trusted), Some(ip("10.2.3.4")));
+        // No header: the proxy itself.
+        assert_eq!(client_address(peer, &[], &trusted), peer);
+        assert_eq!(client_address(None, &["203.0.113.5"], &trusted), None);
+    }
+}
