@@ -74,16 +74,26 @@ fn locked_row(conn: &mut DbConnection, key: &str, now: DateTime<Utc>) -> Result<
         signin_throttles::last_failure_at,
         signin_throttles::blocked_until,
     ));
-    let (previous, last, blocked): (i32, NaiveDateTime, Option<NaiveDateTime>) = match conn {
-        DbConnection::Pg(pg) => {
-            diesel::insert_into(signin_throttles::table).values(fresh).on_conflict_do_nothing().execute(pg)?;
-            current.for_update().first(pg)?
+    // On PostgreSQL a reset that commits between the upsert and the lock deletes the row under
+    // us (the locking read then finds nothing): create it again.
+    let mut found = None;
+    for _ in 0..3 {
+        found = match conn {
+            DbConnection::Pg(pg) => {
+                diesel::insert_into(signin_throttles::table).values(fresh).on_conflict_do_nothing().execute(pg)?;
+                current.for_update().first(pg).optional()?
+            }
+            DbConnection::Sqlite(sqlite) => {
+                diesel::insert_into(signin_throttles::table).values(fresh).on_conflict_do_nothing().execute(sqlite)?;
+                current.first(sqlite).optional()?
+            }
+        };
+        if found.is_some() {
+            break;
         }
-        DbConnection::Sqlite(sqlite) => {
-            diesel::insert_into(signin_throttles::table).values(fresh).on_conflict_do_nothing().execute(sqlite)?;
-            current.first(sqlite)?
-        }
-    };
+    }
+    let (previous, last, blocked): (i32, NaiveDateTime, Option<NaiveDateTime>) =
+        found.ok_or_else(|| crate::Error::Conflict("a throttle was reset meanwhile".into()))?;
     Ok((previous, (previous > 0).then(|| utc(last)), blocked.map(utc)))
 }
 
