@@ -41,6 +41,8 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
     let hasher = PasswordHasherConfig::new(config.hash_cost)
         .map_err(anyhow::Error::msg)?
         .with_concurrency(config.password_hash_concurrency);
+    // The unauthenticated sign-in endpoints hold at most half the connections at once.
+    let auth_share = (db.size() as usize / 2).max(1);
     Ok(AppState {
         turns: AppState::turns(&db),
         db,
@@ -58,11 +60,14 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
         sessions: Arc::new(SessionCache::new(config.http.session_cache)),
         kb_searches: Arc::new(SearchCache::new(config.http.kb_search_cache)),
         sealer: Sealer::from_secret(&config.signing_keys[0].secret),
-        auth_limiter: Arc::new(AddressLimiter::new(RateLimit {
-            name: "auth-requests",
-            requests: config.http.auth_requests_per_minute,
-            window: chrono::Duration::minutes(1),
-        })),
+        auth_limiter: Arc::new(AddressLimiter::new(
+            RateLimit {
+                name: "auth-requests",
+                requests: config.http.auth_requests_per_minute,
+                window: chrono::Duration::minutes(1),
+            },
+            auth_share,
+        )),
     })
 }
 

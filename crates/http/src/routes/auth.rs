@@ -301,6 +301,22 @@ fn record_failure(conn: &mut Conn, mut event: NewAuditEvent, now: DateTime<Utc>)
     Ok(())
 }
 
+/// Database work of the unauthenticated sign-in endpoints: within their share of the pool's
+/// connections (see `rate_limit::AddressLimiter::share`), so that a flood of them from many
+/// addresses queues there, and never more than that share ahead of signed-in requests.
+struct Unauthenticated<'a>(&'a AppState);
+
+impl Unauthenticated<'_> {
+    async fn run<T, F>(self, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Conn) -> ApiResult<T> + Send + 'static,
+    {
+        let _share = self.0.auth_limiter.share().acquire().await.expect("the share is never closed");
+        self.0.run(f).await
+    }
+}
+
 /// Refuses with 429 once the client address is over its request rate on the unauthenticated
 /// sign-in endpoints (in memory: see `rate_limit`).
 fn rate_limit(state: &AppState, client: &Client) -> ApiResult<()> {
@@ -475,7 +491,7 @@ pub async fn login(
 
     // Step 1: count the attempt, then find the account (if any).
     let (st, c, e, slug) = (state.clone(), client.clone(), email.clone(), body.tenant.trim().to_owned());
-    let found = state
+    let found = Unauthenticated(&state)
         .run(move |conn| {
             let tenant = tenants::find_by_slug(conn, &slug).ok();
             let keys = SigninKeys::new(&slug, &e, &c);
@@ -508,7 +524,7 @@ pub async fn login(
 
     // Step 3: record the outcome and answer.
     let st = state.clone();
-    let response = state
+    let response = Unauthenticated(&state)
         .run(move |conn| {
             let Some(user) = user.filter(|_| ok) else {
                 let mut event = client.event(tenant_id, None, "signin_failed");
@@ -575,7 +591,7 @@ pub async fn verify_mfa(
     body.validate()?;
     let body = body.into_inner();
     let st = state.clone();
-    let pair = state
+    let pair = Unauthenticated(&state)
         .run(move |conn| {
             let now = Utc::now();
             let session = mfa_session(&st, conn, &body.mfa_token, MfaPurpose::Verify)?;
@@ -640,7 +656,7 @@ pub async fn start_enrolment(
     rate_limit(&state, &Client::of(&req))?;
     body.validate()?;
     let st = state.clone();
-    let start = state
+    let start = Unauthenticated(&state)
         .run(move |conn| {
             let session = mfa_session(&st, conn, &body.mfa_token, MfaPurpose::Enrol)?;
             begin_enrolment(&st, conn, &session)
@@ -726,7 +742,7 @@ pub async fn confirm_enrolment(
     rate_limit(&state, &client)?;
     body.validate()?;
     let st = state.clone();
-    let done = state
+    let done = Unauthenticated(&state)
         .run(move |conn| {
             let now = Utc::now();
             let session = mfa_session(&st, conn, &body.mfa_token, MfaPurpose::Enrol)?;
@@ -761,7 +777,7 @@ pub async fn refresh(
     rate_limit(&state, &client)?;
     body.validate()?;
     let st = state.clone();
-    let pair = state
+    let pair = Unauthenticated(&state)
         .run(move |conn| {
             let now = Utc::now();
             let invalid = || ApiError::Unauthorized("The refresh token is invalid. Sign in again.");
@@ -817,7 +833,7 @@ pub async fn logout(
 ) -> ApiResult<HttpResponse> {
     rate_limit(&state, &Client::of(&req))?;
     body.validate()?;
-    state
+    Unauthenticated(&state)
         .run(move |conn| {
             if let Ok(token) = tokens::find_refresh(conn, &secrets::fingerprint(&body.refresh_token)) {
                 let now = Utc::now();
@@ -859,7 +875,9 @@ pub async fn set_password(
     // The token first: no hash is spent on a wrong one. It is spent only with the hash stored.
     let token = secrets::fingerprint(&body.token);
     let t = token.clone();
-    state.run(move |conn| tokens::live_password_token(conn, &t, Utc::now())?.ok_or_else(invalid)).await?;
+    Unauthenticated(&state)
+        .run(move |conn| tokens::live_password_token(conn, &t, Utc::now())?.ok_or_else(invalid))
+        .await?;
     let password = body.password;
     let hash = state
         .hasher
@@ -867,7 +885,7 @@ pub async fn set_password(
         .await
         .map_err(ApiError::Internal)?
         .map_err(ApiError::Internal)?;
-    state
+    Unauthenticated(&state)
         .run(move |conn| {
             let now = Utc::now();
             write_tx(conn, |conn| {
