@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: run test lint openapi bench bench-me bench-tickets bench-kb bench-outbox bench-agent
+.PHONY: run test lint openapi bench bench-me bench-tickets bench-kb bench-outbox bench-agent bench-auth
 
 run:
 	cargo run --release -p clientdesk-server --bin clientdesk -- serve --demo
@@ -18,7 +18,7 @@ openapi:
 	cargo run -p clientdesk-server --bin clientdesk -- openapi > openapi/openapi.json.tmp
 	mv openapi/openapi.json.tmp openapi/openapi.json
 
-bench: bench-me bench-tickets bench-kb bench-outbox bench-agent
+bench: bench-me bench-tickets bench-kb bench-outbox bench-agent bench-auth
 
 bench-me:
 	bash bench/me.sh
@@ -34,3 +34,6 @@ bench-outbox:
 
 bench-agent:
 	bash bench/agent.sh
+
+bench-auth:
+	bash bench/auth.sh

@@ -16,6 +16,8 @@ on_both!(two_servers_share_sessions_revocations_and_throttles, |app: TestApp| as
     let access = tokens["access_token"].as_str().unwrap();
     let res = client.get(format!("{other}/api/v1/me")).bearer_auth(access).send().await.unwrap();
     assert_eq!(res.status(), 200);
+    let me: Value = app.get("/api/v1/me", access).await.json().await.unwrap();
+    let id = me["id"].as_i64().unwrap();
     // A refresh token spent on one is spent on the other.
     let res = client
         .post(format!("{other}/api/v1/auth/refresh"))
@@ -26,10 +28,14 @@ on_both!(two_servers_share_sessions_revocations_and_throttles, |app: TestApp| as
     assert_eq!(res.status(), 200);
     let res = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": tokens["refresh_token"]})).await;
     assert_eq!(res.status(), 401, "reuse is detected across servers");
+    // The reuse ended the sign-in: its access token is refused by both servers at once.
+    let res = client.get(format!("{other}/api/v1/me")).bearer_auth(access).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(app.get("/api/v1/me", access).await.status(), 401);
     // Disabled through one, refused by the other at once.
+    let access = app.token("pat.user@demo.example").await;
+    assert_eq!(app.get("/api/v1/me", &access).await.status(), 200);
     let admin = app.token("admin@demo.example").await;
-    let me: Value = app.get("/api/v1/me", access).await.json().await.unwrap();
-    let id = me["id"].as_i64().unwrap();
     let res = client
         .post(format!("{other}/api/v1/users/{id}/disable"))
         .bearer_auth(&admin)
@@ -38,7 +44,7 @@ on_both!(two_servers_share_sessions_revocations_and_throttles, |app: TestApp| as
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(app.get("/api/v1/me", access).await.status(), 401);
+    assert_eq!(app.get("/api/v1/me", &access).await.status(), 401);
     // Failures counted on either server throttle the account on both.
     for i in 0..6 {
         let base = if i % 2 == 0 { &app.base } else { &other };

@@ -255,6 +255,10 @@ fn load(
             return Err(revoked());
         }
     }
+    // A signed-out sign-in's access tokens end with it (checked in memory: see `session_cache`).
+    if sid.as_ref().is_some_and(|sid| session.ended_signins.contains(sid)) {
+        return Err(revoked());
+    }
     if session.user.disabled {
         return Err(ApiError::Unauthorized("This account is disabled."));
     }

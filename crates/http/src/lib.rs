@@ -11,6 +11,7 @@ pub mod notify;
 pub mod openapi;
 pub mod paging;
 pub mod preconditions;
+pub mod rate_limit;
 pub mod respond;
 pub mod routes;
 pub mod session_cache;

@@ -15,9 +15,10 @@ use clientdesk_domain::entities::{Tenant, User};
 use clientdesk_domain::ids::UserId;
 use clientdesk_domain::settings;
 use clientdesk_persistence::session::{self, AccessVersion};
-use clientdesk_persistence::{DbConnection, Result};
+use clientdesk_persistence::{tokens, DbConnection, Result};
 use lru::LruCache;
 
+use crate::auth::jwt::ACCESS_TTL;
 use crate::extract::MemberCompany;
 use crate::routes::tickets::access;
 
@@ -29,6 +30,9 @@ pub struct CachedSession {
     pub companies: Vec<MemberCompany>,
     /// The versions it was loaded at; `None` keeps it out of the cache.
     pub version: Option<AccessVersion>,
+    /// The user's sign-ins (`sid`s) ended lately enough that their access tokens may be
+    /// unexpired: ending one raises the user's version, so this is never stale.
+    pub ended_signins: Vec<String>,
 }
 
 /// An LRU of sessions by user; with no room (`CLIENTDESK_SESSION_CACHE=0`) every request loads
@@ -90,5 +94,8 @@ fn load(conn: &mut DbConnection, user: UserId) -> Result<CachedSession> {
             companies.push(MemberCompany { company, roles, settings, related });
         }
     }
-    Ok(CachedSession { user: session.user, tenant: session.tenant, companies, version: session.version })
+    // Access tokens live ACCESS_TTL, and are accepted a little past it (the JWT leeway).
+    let since = chrono::Utc::now() - ACCESS_TTL - chrono::Duration::minutes(1);
+    let ended_signins = tokens::ended_signins_since(conn, user, since)?;
+    Ok(CachedSession { user: session.user, tenant: session.tenant, companies, version: session.version, ended_signins })
 }

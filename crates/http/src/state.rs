@@ -9,6 +9,7 @@ use crate::auth::password::PasswordHasherConfig;
 use crate::auth::seal::Sealer;
 use crate::errors::{ApiError, ApiResult};
 use crate::metrics::Metrics;
+use crate::rate_limit::AddressLimiter;
 use crate::routes::kb::search_cache::SearchCache;
 use crate::routes::tickets::catalog_cache::CatalogCache;
 use crate::session_cache::SessionCache;
@@ -43,6 +44,12 @@ pub struct HttpSettings {
     pub metrics_token: Option<String>,
     /// How many attachment uploads are read at once; more answer 503 with `Retry-After`.
     pub upload_concurrency: usize,
+    /// Proxies whose `X-Forwarded-For` names the client (see `routes::auth::Client::of`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long a sign-in lasts at most, refreshes included; then the user signs in again.
+    pub session_max_age: chrono::Duration,
+    /// Requests per minute one client address may make to the unauthenticated `/auth/*` endpoints.
+    pub auth_requests_per_minute: i32,
 }
 
 /// The addresses e-mails link to: the front end for tickets and change requests (templates with
@@ -102,6 +109,9 @@ impl Default for HttpSettings {
             session_cache: 10_000,
             metrics_token: None,
             upload_concurrency: 8,
+            trusted_proxies: Vec::new(),
+            session_max_age: chrono::Duration::days(30),
+            auth_requests_per_minute: 120,
         }
     }
 }
@@ -128,6 +138,8 @@ pub struct AppState {
     pub sealer: Sealer,
     /// One permit per upload being read (see `HttpSettings::upload_concurrency`).
     pub uploads: Arc<Semaphore>,
+    /// The request rate of each client address on the unauthenticated sign-in endpoints.
+    pub auth_limiter: Arc<AddressLimiter>,
 }
 
 impl AppState {

@@ -113,6 +113,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    signin_sessions (sid) {
+        sid -> Text,
+        tenant_id -> BigInt,
+        user_id -> BigInt,
+        started_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     signin_throttles (throttle_key) {
         throttle_key -> Text,
         failures -> Integer,
@@ -596,6 +606,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     api_tokens,
     password_tokens,
+    signin_sessions,
     signin_throttles,
     audit_events,
     ticket_settings,

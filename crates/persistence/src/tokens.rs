@@ -1,11 +1,11 @@
-//! Refresh tokens, API tokens and set-password tokens. Only SHA-256 hashes of the secrets are
-//! stored, so a token is checked with one indexed lookup.
+//! Sign-ins, refresh tokens, API tokens and set-password tokens. Only SHA-256 hashes of the
+//! secrets are stored, so a token is checked with one indexed lookup.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use clientdesk_domain::ids::{ApiTokenId, TenantId, UserId};
 use diesel::prelude::*;
 
-use crate::schema::{api_tokens, password_tokens, refresh_tokens};
+use crate::schema::{api_tokens, password_tokens, refresh_tokens, signin_sessions, users};
 use crate::{utc, DbConnection, Result};
 
 // Refresh tokens
@@ -96,13 +96,75 @@ pub fn revoke_family(conn: &mut DbConnection, family: &str, now: DateTime<Utc>) 
     Ok(())
 }
 
+/// Ends every sign-in of the user (its access tokens are refused through their auth version).
 pub fn revoke_all_refresh(conn: &mut DbConnection, user: UserId, now: DateTime<Utc>) -> Result<()> {
     diesel::update(
         refresh_tokens::table.filter(refresh_tokens::user_id.eq(user.0)).filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::revoked_at.eq(now.naive_utc()))
     .execute(conn)?;
+    diesel::update(
+        signin_sessions::table.filter(signin_sessions::user_id.eq(user.0)).filter(signin_sessions::ended_at.is_null()),
+    )
+    .set(signin_sessions::ended_at.eq(now.naive_utc()))
+    .execute(conn)?;
     Ok(())
+}
+
+// Sign-ins (a refresh family; access tokens name it as `sid`)
+
+pub struct Signin {
+    pub user_id: UserId,
+    pub started_at: DateTime<Utc>,
+    pub ended: bool,
+}
+
+pub fn start_signin(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    user: UserId,
+    sid: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    diesel::insert_into(signin_sessions::table)
+        .values((
+            signin_sessions::sid.eq(sid),
+            signin_sessions::tenant_id.eq(tenant.0),
+            signin_sessions::user_id.eq(user.0),
+            signin_sessions::started_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find_signin(conn: &mut DbConnection, sid: &str) -> Result<Signin> {
+    let (user, started, ended): (i64, NaiveDateTime, Option<NaiveDateTime>) = signin_sessions::table
+        .find(sid)
+        .select((signin_sessions::user_id, signin_sessions::started_at, signin_sessions::ended_at))
+        .first(conn)?;
+    Ok(Signin { user_id: UserId(user), started_at: utc(started), ended: ended.is_some() })
+}
+
+/// Ends a sign-in: its refresh family is revoked, and its access tokens are refused from now on.
+/// Call inside a write transaction. The user's access version is raised, so that every process
+/// reloads the user's session, which lists the sign-ins ended lately ([`ended_signins_since`]):
+/// the per-request check stays a version comparison.
+pub fn end_signin(conn: &mut DbConnection, user: UserId, sid: &str, now: DateTime<Utc>) -> Result<()> {
+    revoke_family(conn, sid, now)?;
+    diesel::update(signin_sessions::table.find(sid).filter(signin_sessions::ended_at.is_null()))
+        .set(signin_sessions::ended_at.eq(now.naive_utc()))
+        .execute(conn)?;
+    diesel::update(users::table.find(user.0)).set(users::access_version.eq(users::access_version + 1)).execute(conn)?;
+    Ok(())
+}
+
+/// The user's sign-ins ended at or after `since` (whose access tokens may still be unexpired).
+pub fn ended_signins_since(conn: &mut DbConnection, user: UserId, since: DateTime<Utc>) -> Result<Vec<String>> {
+    Ok(signin_sessions::table
+        .filter(signin_sessions::user_id.eq(user.0))
+        .filter(signin_sessions::ended_at.ge(since.naive_utc()))
+        .select(signin_sessions::sid)
+        .load(conn)?)
 }
 
 // API tokens
@@ -229,6 +291,16 @@ pub fn revoke_api_token(conn: &mut DbConnection, user: UserId, id: ApiTokenId, n
     Ok(updated == 1)
 }
 
+/// Revokes every live API token of the user (its password or second factor changed); returns
+/// how many.
+pub fn revoke_all_api_tokens(conn: &mut DbConnection, user: UserId, now: DateTime<Utc>) -> Result<usize> {
+    Ok(diesel::update(
+        api_tokens::table.filter(api_tokens::user_id.eq(user.0)).filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(now.naive_utc()))
+    .execute(conn)?)
+}
+
 pub fn touch_api_token(conn: &mut DbConnection, id: ApiTokenId, now: DateTime<Utc>) -> Result<()> {
     diesel::update(api_tokens::table.find(id.0)).set(api_tokens::last_used_at.eq(now.naive_utc())).execute(conn)?;
     Ok(())
@@ -252,6 +324,19 @@ pub fn insert_password_token(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// The user a live set-password token is for, without spending it (checked before the new
+/// password is hashed, so that no hash is spent on a wrong token).
+pub fn live_password_token(conn: &mut DbConnection, hash: &str, now: DateTime<Utc>) -> Result<Option<UserId>> {
+    let found: Option<i64> = password_tokens::table
+        .filter(password_tokens::token_hash.eq(hash))
+        .filter(password_tokens::used_at.is_null())
+        .filter(password_tokens::expires_at.gt(now.naive_utc()))
+        .select(password_tokens::user_id)
+        .first(conn)
+        .optional()?;
+    Ok(found.map(UserId))
 }
 
 /// Spends a live set-password token; returns the user it was for.

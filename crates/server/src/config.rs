@@ -71,6 +71,10 @@ struct FileConfig {
     metrics_listen: Option<String>,
     metrics_token: Option<String>,
     upload_concurrency: Option<usize>,
+    trusted_proxies: Option<Vec<String>>,
+    session_max_age_days: Option<i64>,
+    password_hash_concurrency: Option<usize>,
+    auth_requests_per_minute: Option<i32>,
 }
 
 /// Where attachment contents are kept.
@@ -87,6 +91,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub signing_keys: Vec<SigningKey>,
     pub hash_cost: HashCost,
+    /// How many passwords are hashed or verified at once (the rest wait their turn).
+    pub password_hash_concurrency: usize,
     pub http: HttpSettings,
     pub pool_size: u32,
     /// actix worker threads; `None` means one per core.
@@ -236,7 +242,26 @@ impl Config {
             )?,
             ..link_defaults
         };
+        let trusted_proxies = match env("TRUSTED_PROXIES") {
+            Some(list) => list.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+            None => file.trusted_proxies.unwrap_or_default(),
+        };
+        let session_max_age_days: i64 = env_parse("SESSION_MAX_AGE_DAYS")?
+            .or(file.session_max_age_days)
+            .unwrap_or(defaults.session_max_age.num_days());
+        if !(1..=365).contains(&session_max_age_days) {
+            bail!("CLIENTDESK_SESSION_MAX_AGE_DAYS must be between 1 and 365");
+        }
+        let auth_requests_per_minute: i32 = env_parse("AUTH_REQUESTS_PER_MINUTE")?
+            .or(file.auth_requests_per_minute)
+            .unwrap_or(defaults.auth_requests_per_minute);
+        if auth_requests_per_minute < 1 {
+            bail!("CLIENTDESK_AUTH_REQUESTS_PER_MINUTE must be at least 1");
+        }
         let http = HttpSettings {
+            trusted_proxies: parse_proxies(&trusted_proxies)?,
+            session_max_age: chrono::Duration::days(session_max_age_days),
+            auth_requests_per_minute,
             links,
             action_ttl: chrono::Duration::seconds(action_ttl_seconds),
             sms_limits,
@@ -324,12 +349,18 @@ impl Config {
         };
         let cores = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
         let default_pool_size = default_pool_size(&database_url, cores);
+        let password_hash_concurrency: usize =
+            env_parse("PASSWORD_HASH_CONCURRENCY")?.or(file.password_hash_concurrency).unwrap_or(cores as usize);
+        if password_hash_concurrency < 1 {
+            bail!("CLIENTDESK_PASSWORD_HASH_CONCURRENCY must be at least 1");
+        }
         Ok(Self {
             database_url,
             listen,
             data_dir,
             signing_keys,
             hash_cost,
+            password_hash_concurrency,
             http,
             pool_size: env_parse("POOL_SIZE")?.or(file.pool_size).unwrap_or(default_pool_size),
             workers: env_parse("WORKERS")?.or(file.workers),
@@ -352,8 +383,11 @@ impl Config {
             data_dir: std::env::temp_dir(),
             signing_keys: vec![SigningKey { kid: "test".into(), secret: random_bytes() }],
             hash_cost: HashCost { memory_kib: 1024, iterations: 1, parallelism: 1 },
+            password_hash_concurrency: 2,
             // Small attachment limits, so tests cross them with small files.
             http: HttpSettings {
+                // Tests sign in often from one address; the rate limit's own test lowers it.
+                auth_requests_per_minute: 100_000,
                 attachment_max_bytes: 256 * 1024,
                 ticket_attachments_max_bytes: 1024 * 1024,
                 // Port 0 is replaced by the port bound (see `startup::Application::build`).
@@ -391,6 +425,17 @@ impl Config {
 }
 
 static TEST_MASTER_KEY: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+/// Proxy addresses or networks (`10.0.0.5`, `10.0.0.0/8`, `fd00::/8`).
+fn parse_proxies(list: &[String]) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    list.iter()
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| anyhow::anyhow!("CLIENTDESK_TRUSTED_PROXIES: {entry:?} is not an IP address or network"))
+        })
+        .collect()
+}
 
 /// A week: an action the RMM has not settled by then will not be settled.
 const MAX_ACTION_TTL_SECONDS: i64 = 7 * 24 * 3600;
@@ -527,5 +572,13 @@ mod tests {
         let err = template("TICKET_URL", "https://portal.example.com/tickets".into(), Some("{ticket_id}"));
         assert!(err.unwrap_err().to_string().contains("{ticket_id}"));
         assert!(template("AGENT_LOGIN_URL", "https://portal.example.com/agent".into(), None).is_ok());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let parsed = parse_proxies(&["10.0.0.5".into(), "10.1.0.0/16".into(), "fd00::/8".into()]).unwrap();
+        assert_eq!(parsed.len(), 3);
+        assert!(parsed[0].contains(&"10.0.0.5".parse::<std::net::IpAddr>().unwrap()));
+        assert!(parse_proxies(&["proxy.example.com".into()]).is_err());
     }
 }

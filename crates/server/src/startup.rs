@@ -5,10 +5,12 @@ use std::sync::Arc;
 
 use actix_web::{middleware, web, App, HttpServer};
 use anyhow::Context;
+use clientdesk_domain::throttle::RateLimit;
 use clientdesk_http::auth::jwt::Keys;
 use clientdesk_http::auth::password::PasswordHasherConfig;
 use clientdesk_http::auth::seal::Sealer;
 use clientdesk_http::metrics::Metrics;
+use clientdesk_http::rate_limit::AddressLimiter;
 use clientdesk_http::routes::kb::search_cache::SearchCache;
 use clientdesk_http::session_cache::SessionCache;
 use clientdesk_http::storage::Storage;
@@ -44,7 +46,11 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
     }
     drop(conn);
     let keys = Keys::new(&config.signing_keys, &config.http.issuer, "clientdesk-api").map_err(anyhow::Error::msg)?;
-    let hasher = PasswordHasherConfig::new(config.hash_cost).map_err(anyhow::Error::msg)?;
+    let hasher = PasswordHasherConfig::new(config.hash_cost)
+        .map_err(anyhow::Error::msg)?
+        .with_concurrency(config.password_hash_concurrency);
+    // The unauthenticated sign-in endpoints hold at most half the connections at once.
+    let auth_share = (db.size() as usize / 2).max(1);
     Ok(AppState {
         turns: AppState::turns(&db),
         db,
@@ -63,6 +69,14 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
         kb_searches: Arc::new(SearchCache::new(config.http.kb_search_cache)),
         sealer: Sealer::from_secret(&config.signing_keys[0].secret),
         uploads: Arc::new(tokio::sync::Semaphore::new(config.http.upload_concurrency)),
+        auth_limiter: Arc::new(AddressLimiter::new(
+            RateLimit {
+                name: "auth-requests",
+                requests: config.http.auth_requests_per_minute,
+                window: chrono::Duration::minutes(1),
+            },
+            auth_share,
+        )),
     })
 }
 

@@ -1,8 +1,14 @@
-//! Password hashing with argon2id. Hashing is slow on purpose: call it on the blocking pool.
+//! Password hashing with argon2id. Hashing is slow on purpose: requests hash and verify through
+//! [`PasswordHasherConfig::run`], which takes one of a few permits (about one per core) before it
+//! takes a blocking thread, so that a flood of passwords waits its turn instead of taking the
+//! threads and cores that database work needs.
+
+use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::rngs::OsRng;
+use tokio::sync::Semaphore;
 
 /// argon2id cost. The default is OWASP's recommendation (19 MiB, 2 passes, 1 lane).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,13 +30,39 @@ pub struct PasswordHasherConfig {
     /// A hash of a random password, verified when the account does not exist so that an
     /// unknown user takes as long to refuse as a wrong password.
     dummy_hash: String,
+    /// Permits of [`Self::run`]: how many hashes run at once.
+    permits: Arc<Semaphore>,
 }
 
 impl PasswordHasherConfig {
+    /// A hasher that runs as many hashes at once as there are cores.
     pub fn new(cost: HashCost) -> Result<Self, String> {
-        let mut this = Self { cost, dummy_hash: String::new() };
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let mut this = Self { cost, dummy_hash: String::new(), permits: Arc::new(Semaphore::new(cores)) };
         this.dummy_hash = this.hash(&super::secrets::random_token(16))?;
         Ok(this)
+    }
+
+    /// The same, running at most `permits` (at least one) hashes at once.
+    pub fn with_concurrency(self, permits: usize) -> Self {
+        Self { permits: Arc::new(Semaphore::new(permits.max(1))), ..self }
+    }
+
+    /// Runs `f` (hashing or verifying) on the blocking pool once a permit is free: every request
+    /// hashes through here, so hashing never holds more than its permits' threads and cores.
+    pub async fn run<T, F>(self: &Arc<Self>, f: F) -> Result<T, String>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Self) -> T + Send + 'static,
+    {
+        let permit = self.permits.clone().acquire_owned().await.map_err(|e| e.to_string())?;
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            f(&this)
+        })
+        .await
+        .map_err(|e| format!("password hashing: {e}"))
     }
 
     fn argon2(&self) -> Result<Argon2<'static>, String> {
@@ -90,5 +122,32 @@ mod tests {
         let stronger = PasswordHasherConfig::new(HashCost { memory_kib: 2048, ..CHEAP }).unwrap();
         assert!(stronger.needs_rehash(&hash));
         assert!(stronger.verify("correct horse battery staple", Some(&hash)), "old hashes still verify");
+    }
+
+    #[tokio::test]
+    async fn hashing_runs_within_its_permits() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let hasher = Arc::new(PasswordHasherConfig::new(CHEAP).unwrap().with_concurrency(2));
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let runs: Vec<_> = (0..8)
+            .map(|_| {
+                let (hasher, running, most) = (hasher.clone(), running.clone(), most.clone());
+                tokio::spawn(async move {
+                    hasher
+                        .run(move |h| {
+                            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                            most.fetch_max(now, Ordering::SeqCst);
+                            let hash = h.hash("x");
+                            running.fetch_sub(1, Ordering::SeqCst);
+                            hash
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for run in runs {
+            assert!(run.await.unwrap().unwrap().is_ok());
+        }
+        assert!(most.load(Ordering::SeqCst) <= 2, "at most two hashes at once");
     }
 }

@@ -2,16 +2,19 @@
 //! enrolment under a 2FA-required policy; refresh rotation with reuse detection; logout; and
 //! setting a password with a one-time token.
 
+use std::net::IpAddr;
+
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::principal::AuthMethod;
 use clientdesk_domain::settings::{self, TwoFactorPolicy};
-use clientdesk_domain::throttle::ThrottlePolicy;
+use clientdesk_domain::throttle::{Attempt, ThrottlePolicy};
 use clientdesk_domain::user::{Email, NewPassword};
 use clientdesk_persistence::audit::{self, NewAuditEvent};
 use clientdesk_persistence::session::{self, Session};
 use clientdesk_persistence::{tenants, throttle, tokens, users, write_tx, Conn, DbConnection};
+use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -160,9 +163,14 @@ pub struct Client {
 }
 
 impl Client {
+    /// The client as this request shows it: the TCP peer, or, when the peer is one of the
+    /// configured trusted proxies (`CLIENTDESK_TRUSTED_PROXIES`), the address it forwarded.
     pub fn of(req: &HttpRequest) -> Self {
+        let trusted = req.app_data::<web::Data<AppState>>().map_or(&[][..], |s| &s.settings.trusted_proxies[..]);
+        let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).collect();
+        let ip = client_address(req.peer_addr().map(|a| a.ip()), &forwarded, trusted);
         Self {
-            ip: req.peer_addr().map(|a| a.ip().to_string()),
+            ip: ip.map(|ip| ip.to_string()),
             user_agent: req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_owned),
         }
     }
@@ -195,43 +203,125 @@ impl Client {
     }
 }
 
-fn account_key(tenant: &str, email: &str) -> String {
-    format!("account:{tenant}:{email}")
-}
-
-fn address_key(client: &Client) -> Option<String> {
-    client.ip.as_ref().map(|ip| format!("address:{ip}"))
-}
-
-/// Refuses with 429 while the account or the address is blocked.
-fn check_throttle(conn: &mut DbConnection, account: &str, client: &Client, now: DateTime<Utc>) -> ApiResult<()> {
-    let checks = [(Some(account.to_owned()), ThrottlePolicy::ACCOUNT), (address_key(client), ThrottlePolicy::ADDRESS)];
-    for (key, policy) in checks {
-        let Some(key) = key else { continue };
-        if let Some(until) = throttle::blocked_until(conn, &key, now)? {
-            return Err(ApiError::TooManyRequests { retry_after_secs: (until - now).num_seconds().max(1), policy });
+/// The client's address: the TCP peer unless it is a trusted proxy; then the right-most address
+/// of `X-Forwarded-For` that is not itself a trusted proxy (the left part is the client's own
+/// word, which anyone can write). Where the chain holds something else than an address, the
+/// last trusted hop is the client as far as can be known.
+pub fn client_address(peer: Option<IpAddr>, forwarded: &[&str], trusted: &[IpNet]) -> Option<IpAddr> {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let mut client = peer?;
+    if !is_trusted(&client) {
+        return Some(client);
+    }
+    for hop in forwarded.iter().flat_map(|h| h.split(',')).rev() {
+        let Ok(ip) = hop.trim().parse::<IpAddr>() else { break };
+        client = ip;
+        if !is_trusted(&ip) {
+            break;
         }
+    }
+    Some(client)
+}
+
+/// The throttle keys of a sign-in attempt (see `docs/decisions/0001-sign-in-throttling.md`):
+/// the account from this address, the address, and the account from everywhere.
+struct SigninKeys {
+    pair: String,
+    address: Option<String>,
+    account: String,
+}
+
+impl SigninKeys {
+    fn new(tenant: &str, email: &str, client: &Client) -> Self {
+        let ip = client.ip.as_deref().unwrap_or("-");
+        Self {
+            pair: format!("account-address:{tenant}:{email}:{ip}"),
+            address: client.ip.as_ref().map(|ip| format!("address:{ip}")),
+            account: format!("account:{tenant}:{email}"),
+        }
+    }
+
+    /// The keys that refuse an attempt outright while blocked.
+    fn gates(&self) -> impl Iterator<Item = (&str, ThrottlePolicy)> {
+        std::iter::once((self.pair.as_str(), ThrottlePolicy::ACCOUNT_ADDRESS))
+            .chain(self.address.as_deref().map(|k| (k, ThrottlePolicy::ADDRESS)))
+    }
+}
+
+/// Whether the account-wide throttle held this attempt back: then a password alone does not get
+/// in, only a right password followed by a second factor.
+#[derive(Debug, Clone, Copy)]
+struct AccountHold(Option<i64>);
+
+impl AccountHold {
+    fn refusal(self) -> Option<ApiError> {
+        self.0.map(|retry_after_secs| ApiError::TooManyRequests { retry_after_secs, policy: ThrottlePolicy::ACCOUNT })
+    }
+}
+
+fn too_many(until: DateTime<Utc>, now: DateTime<Utc>, policy: ThrottlePolicy) -> ApiError {
+    ApiError::TooManyRequests { retry_after_secs: (until - now).num_seconds().max(1), policy }
+}
+
+/// Counts an attempt before its password or code is checked, in one transaction: refused with
+/// 429 (and counted nowhere) while the account from this address or the address is blocked.
+/// With `account_wide`, it is counted against the account too, whose block only holds it back.
+fn count_attempt(conn: &mut Conn, keys: &SigninKeys, account_wide: bool, now: DateTime<Utc>) -> ApiResult<AccountHold> {
+    write_tx(conn, |conn| {
+        for (key, policy) in keys.gates() {
+            if let Attempt::Refused { until } = throttle::count_attempt(conn, key, &policy, now)? {
+                return Err(too_many(until, now, policy));
+            }
+        }
+        if !account_wide {
+            return Ok(AccountHold(None));
+        }
+        Ok(match throttle::count_attempt(conn, &keys.account, &ThrottlePolicy::ACCOUNT, now)? {
+            Attempt::Refused { until } => AccountHold(Some((until - now).num_seconds().max(1))),
+            Attempt::Counted { .. } => AccountHold(None),
+        })
+    })
+}
+
+/// Takes back the count of an attempt that turned out right (`account`: it was counted against
+/// the account too).
+fn forgive_attempt(conn: &mut DbConnection, keys: &SigninKeys, account: bool) -> ApiResult<()> {
+    for (key, _) in keys.gates() {
+        throttle::forgive(conn, key)?;
+    }
+    if account {
+        throttle::forgive(conn, &keys.account)?;
     }
     Ok(())
 }
 
-/// Counts a failed password or code against the account and the address, and audits it.
-fn record_failure(
-    conn: &mut Conn,
-    account: &str,
-    client: &Client,
-    mut event: NewAuditEvent,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    write_tx(conn, |conn| {
-        throttle::record_failure(conn, account, &ThrottlePolicy::ACCOUNT, now)?;
-        if let Some(key) = address_key(client) {
-            throttle::record_failure(conn, &key, &ThrottlePolicy::ADDRESS, now)?;
-        }
-        event.action = "signin_failed";
-        audit::record(conn, &event, now)?;
-        Ok::<_, crate::errors::ApiError>(())
-    })
+/// Audits a wrong password or code (already counted by [`count_attempt`]).
+fn record_failure(conn: &mut Conn, mut event: NewAuditEvent, now: DateTime<Utc>) -> ApiResult<()> {
+    event.action = "signin_failed";
+    audit::record(conn, &event, now)?;
+    Ok(())
+}
+
+/// Database work of the unauthenticated sign-in endpoints: within their share of the pool's
+/// connections (see `rate_limit::AddressLimiter::share`), so that a flood of them from many
+/// addresses queues there, and never more than that share ahead of signed-in requests.
+struct Unauthenticated<'a>(&'a AppState);
+
+impl Unauthenticated<'_> {
+    async fn run<T, F>(self, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Conn) -> ApiResult<T> + Send + 'static,
+    {
+        let _share = self.0.auth_limiter.share().acquire().await.expect("the share is never closed");
+        self.0.run(f).await
+    }
+}
+
+/// Refuses with 429 once the client address is over its request rate on the unauthenticated
+/// sign-in endpoints (in memory: see `rate_limit`).
+fn rate_limit(state: &AppState, client: &Client) -> ApiResult<()> {
+    state.auth_limiter.check(client.ip.as_deref(), Utc::now())
 }
 
 fn throttled(
@@ -283,7 +373,9 @@ pub fn issue_tokens(
     amr: &[AuthMethod],
     now: DateTime<Utc>,
 ) -> ApiResult<TokenPair> {
-    issue_in_family(state, conn, session, amr, &secrets::random_token(16), now)
+    let sid = secrets::random_token(16);
+    tokens::start_signin(conn, session.tenant.id, session.user.id, &sid, now)?;
+    issue_in_family(state, conn, session, amr, &sid, now, now)
 }
 
 fn issue_in_family(
@@ -292,6 +384,7 @@ fn issue_in_family(
     session: &Session,
     amr: &[AuthMethod],
     family: &str,
+    started: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> ApiResult<TokenPair> {
     let amr_names: Vec<String> = amr.iter().map(|m| m.as_str().to_owned()).collect();
@@ -314,7 +407,8 @@ fn issue_in_family(
         &secrets::fingerprint(&refresh_token),
         &amr_names.join(" "),
         now,
-        now + state.settings.refresh_ttl,
+        // A refresh never carries the sign-in past its maximum age.
+        (now + state.settings.refresh_ttl).min(started + state.settings.session_max_age),
     )?;
     Ok(TokenPair { access_token: access, refresh_token, token_type: "Bearer", expires_in: ACCESS_TTL.num_seconds() })
 }
@@ -328,10 +422,10 @@ pub fn signed_in(
     factor: &'static str,
     now: DateTime<Utc>,
 ) -> ApiResult<TokenPair> {
-    let email = session.user.email.clone();
-    let tenant_slug = session.tenant.slug.clone();
+    let keys = SigninKeys::new(&session.tenant.slug, &session.user.email, client);
     let pair = write_tx(conn, |conn| {
-        throttle::reset(conn, &account_key(&tenant_slug, &email))?;
+        throttle::reset(conn, &keys.pair)?;
+        throttle::reset(conn, &keys.account)?;
         let mut event = client.event(Some(session.tenant.id), Some(session.user.id), "signin_succeeded");
         event.factor = Some(factor);
         audit::record(conn, &event, now)?;
@@ -366,7 +460,9 @@ fn unix_now(now: DateTime<Utc>) -> u64 {
 /// Answers with tokens, or with an MFA token for the second step (`mfa_required`), or with an
 /// MFA token for enrolment when policy requires 2FA and the user has none
 /// (`enrollment_required`). An unknown user and a wrong password get the same answer in the same
-/// time. Failed passwords and codes are throttled per account and per client address.
+/// time. Attempts are counted before they are checked, per account and client address, per
+/// address, and per account (which holds back a password alone, never a password with a second
+/// factor); see `docs/decisions/0001-sign-in-throttling.md`.
 #[utoipa::path(
     tag = "auth",
     operation_id = "login",
@@ -376,71 +472,85 @@ fn unix_now(now: DateTime<Utc>) -> u64 {
         (status = 401, description = "Wrong e-mail or password", body = Problem),
         (status = 403, description = "Account disabled, or portal disabled for all its companies", body = Problem),
         (status = 422, description = "Invalid input", body = Problem),
-        (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem,
+        (status = 429, description = "Too many failed attempts, or requests from this address; see Retry-After", body = Problem,
             headers(("Retry-After" = i64, description = "Seconds to wait"), ("RateLimit-Policy" = String), ("RateLimit" = String))),
     )
 )]
 #[post("/api/v1/auth/login")]
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<LoginRequest>) -> ApiResult<HttpResponse> {
+    let client = Client::of(&req);
+    rate_limit(&state, &client)?;
     body.validate()?;
     let body = body.into_inner();
-    let client = Client::of(&req);
     let now = Utc::now();
     let email = body.email.trim().to_lowercase();
-    let key = account_key(body.tenant.trim(), &email);
+    let keys = SigninKeys::new(body.tenant.trim(), &email, &client);
 
-    // Step 1: throttle, then find the account (if any).
-    let (st, c, k, e, slug) =
-        (state.clone(), client.clone(), key.clone(), email.clone(), body.tenant.trim().to_owned());
-    let found = state
+    // Step 1: count the attempt, then find the account (if any).
+    let (st, c, e, slug) = (state.clone(), client.clone(), email.clone(), body.tenant.trim().to_owned());
+    let found = Unauthenticated(&state)
         .run(move |conn| {
             let tenant = tenants::find_by_slug(conn, &slug).ok();
-            check_throttle(conn, &k, &c, now)
+            let keys = SigninKeys::new(&slug, &e, &c);
+            let hold = count_attempt(conn, &keys, true, now)
                 .map_err(|err| throttled(&st, conn, &c, tenant.as_ref().map(|t| t.id), err))?;
             let user = match (&tenant, Email::parse(&e)) {
                 (Some(t), Ok(email)) => users::find_by_email(conn, t.id, email.as_str()).ok(),
                 _ => None,
             };
-            Ok((tenant.map(|t| t.id), user))
+            Ok((tenant.map(|t| t.id), user, hold))
         })
         .await?;
-    let (tenant_id, user) = found;
+    let (tenant_id, user, hold) = found;
 
-    // Step 2: verify the password (or a dummy hash) on the blocking pool.
-    let hasher = state.hasher.clone();
+    // Step 2: verify the password (or a dummy hash), within the hashing permits.
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let password = body.password;
-    let (ok, rehash) = web::block(move || {
-        let ok = hasher.verify(&password, stored.as_deref());
-        let rehash = (ok && stored.as_deref().is_some_and(|s| hasher.needs_rehash(s)))
-            .then(|| hasher.hash(&password))
-            .transpose();
-        (ok, rehash)
-    })
-    .await?;
+    let (ok, rehash) = state
+        .hasher
+        .run(move |hasher| {
+            let ok = hasher.verify(&password, stored.as_deref());
+            let rehash = (ok && stored.as_deref().is_some_and(|s| hasher.needs_rehash(s)))
+                .then(|| hasher.hash(&password))
+                .transpose();
+            (ok, rehash)
+        })
+        .await
+        .map_err(ApiError::Internal)?;
     let rehash = rehash.map_err(ApiError::Internal)?;
 
     // Step 3: record the outcome and answer.
     let st = state.clone();
-    let response = state
+    let response = Unauthenticated(&state)
         .run(move |conn| {
             let Some(user) = user.filter(|_| ok) else {
                 let mut event = client.event(tenant_id, None, "signin_failed");
                 event.factor = Some("pwd");
                 event.target = Some(email.clone());
-                record_failure(conn, &key, &client, event, now)?;
+                record_failure(conn, event, now)?;
                 st.metrics.record_signin(SigninOutcome::Failed);
-                return Err(ApiError::Unauthorized("The e-mail address or the password is wrong."));
+                // While the account is held back, a wrong password looks like a right one.
+                return Err(hold
+                    .refusal()
+                    .unwrap_or(ApiError::Unauthorized("The e-mail address or the password is wrong.")));
             };
-            if let Some(hash) = rehash {
-                users::set_password_hash(conn, user.id, &hash, false, now)?;
-            }
+            write_tx(conn, |conn| {
+                forgive_attempt(conn, &keys, hold.0.is_none())?;
+                if let Some(hash) = &rehash {
+                    users::set_password_hash(conn, user.id, hash, false, now)?;
+                }
+                Ok::<_, ApiError>(())
+            })?;
             let session = session::load(conn, user.id)?;
             ensure_may_sign_in(&session)?;
             let ver = session.user.auth_version;
             if session.user.has_totp() {
                 let token = st.keys.issue_mfa(user.id.0, user.tenant_id.0, MfaPurpose::Verify, ver, now);
                 return Ok(LoginResponse::MfaRequired { mfa_token: token, expires_in: MFA_TTL.num_seconds() });
+            }
+            // The account-wide throttle lets a password through only to a second factor.
+            if let Some(err) = hold.refusal() {
+                return Err(throttled(&st, conn, &client, tenant_id, err));
             }
             if two_factor_required(&session) {
                 let token = st.keys.issue_mfa(user.id.0, user.tenant_id.0, MfaPurpose::Enrol, ver, now);
@@ -463,7 +573,8 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Logi
         (status = 200, description = "Signed in", body = TokenPair),
         (status = 401, description = "Wrong, reused or expired code, or invalid MFA token", body = Problem),
         (status = 422, description = "Neither or both of code and recovery_code", body = Problem),
-        (status = 429, description = "Too many failed attempts", body = Problem),
+        (status = 429, description = "Too many failed attempts, or requests from this address; see Retry-After", body = Problem,
+            headers(("Retry-After" = i64, description = "Seconds to wait"), ("RateLimit-Policy" = String), ("RateLimit" = String))),
     )
 )]
 #[post("/api/v1/auth/mfa/verify")]
@@ -472,16 +583,22 @@ pub async fn verify_mfa(
     req: HttpRequest,
     body: Json<MfaVerifyRequest>,
 ) -> ApiResult<HttpResponse> {
+    let client = Client::of(&req);
+    rate_limit(&state, &client)?;
     body.validate()?;
     let body = body.into_inner();
-    let client = Client::of(&req);
     let st = state.clone();
-    let pair = state
+    let pair = Unauthenticated(&state)
         .run(move |conn| {
             let now = Utc::now();
             let session = mfa_session(&st, conn, &body.mfa_token, MfaPurpose::Verify)?;
-            let key = account_key(&session.tenant.slug, &session.user.email);
-            check_throttle(conn, &key, &client, now)
+            if body.code.is_some() == body.recovery_code.is_some() {
+                return Err(ApiError::invalid("code", "send either code or recovery_code"));
+            }
+            let keys = SigninKeys::new(&session.tenant.slug, &session.user.email, &client);
+            // The account-wide throttle does not hold codes back: a right password plus a second
+            // factor gets in, whatever happens to the account elsewhere.
+            count_attempt(conn, &keys, false, now)
                 .map_err(|e| throttled(&st, conn, &client, Some(session.tenant.id), e))?;
             let user = &session.user;
             let (accepted, method, factor) = match (&body.code, &body.recovery_code) {
@@ -504,10 +621,11 @@ pub async fn verify_mfa(
             if !accepted {
                 let mut event = client.event(Some(session.tenant.id), Some(user.id), "signin_failed");
                 event.factor = Some(factor);
-                record_failure(conn, &key, &client, event, now)?;
+                record_failure(conn, event, now)?;
                 st.metrics.record_signin(SigninOutcome::Failed);
                 return Err(ApiError::Unauthorized("The code is wrong, expired or already used."));
             }
+            write_tx(conn, |conn| forgive_attempt(conn, &keys, false))?;
             signed_in(&st, conn, &session, &client, &[AuthMethod::Pwd, method], factor, now)
         })
         .await?;
@@ -522,13 +640,20 @@ pub async fn verify_mfa(
     responses(
         (status = 200, description = "Scan this, then confirm with a first code", body = EnrolmentStart),
         (status = 401, description = "Invalid or expired MFA token", body = Problem),
+        (status = 429, description = "Too many requests from this address; see Retry-After", body = Problem,
+            headers(("Retry-After" = i64, description = "Seconds to wait"), ("RateLimit-Policy" = String), ("RateLimit" = String))),
     )
 )]
 #[post("/api/v1/auth/mfa/enrollment")]
-pub async fn start_enrolment(state: web::Data<AppState>, body: Json<MfaTokenRequest>) -> ApiResult<HttpResponse> {
+pub async fn start_enrolment(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<MfaTokenRequest>,
+) -> ApiResult<HttpResponse> {
+    rate_limit(&state, &Client::of(&req))?;
     body.validate()?;
     let st = state.clone();
-    let start = state
+    let start = Unauthenticated(&state)
         .run(move |conn| {
             let session = mfa_session(&st, conn, &body.mfa_token, MfaPurpose::Enrol)?;
             begin_enrolment(&st, conn, &session)
@@ -568,6 +693,7 @@ pub fn finish_enrolment(
         let mut event = client.event(Some(session.tenant.id), Some(user.id), "mfa_enrolled");
         event.factor = Some("otp");
         audit::record(conn, &event, now)?;
+        revoke_api_tokens(conn, client, session.tenant.id, user.id, now)?;
         Ok::<_, crate::errors::ApiError>(())
     })?;
     Ok(codes)
@@ -599,6 +725,8 @@ pub fn complete_enrolment(
         (status = 401, description = "Invalid or expired MFA token", body = Problem),
         (status = 409, description = "Enrolment was not started", body = Problem),
         (status = 422, description = "The code does not match the new secret", body = Problem),
+        (status = 429, description = "Too many requests from this address; see Retry-After", body = Problem,
+            headers(("Retry-After" = i64, description = "Seconds to wait"), ("RateLimit-Policy" = String), ("RateLimit" = String))),
     )
 )]
 #[post("/api/v1/auth/mfa/enrollment/confirm")]
@@ -607,10 +735,11 @@ pub async fn confirm_enrolment(
     req: HttpRequest,
     body: Json<EnrolmentConfirm>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let client = Client::of(&req);
+    rate_limit(&state, &client)?;
+    body.validate()?;
     let st = state.clone();
-    let done = state
+    let done = Unauthenticated(&state)
         .run(move |conn| {
             let now = Utc::now();
             let session = mfa_session(&st, conn, &body.mfa_token, MfaPurpose::Enrol)?;
@@ -621,7 +750,8 @@ pub async fn confirm_enrolment(
 }
 
 /// Trade a refresh token for new tokens. The refresh token is spent; presenting a spent one
-/// again revokes its whole family (someone else has a copy).
+/// again ends its whole sign-in (someone else has a copy). A sign-in lasts at most
+/// `CLIENTDESK_SESSION_MAX_AGE_DAYS` from its password, however often it is refreshed.
 #[utoipa::path(
     tag = "auth",
     operation_id = "refreshTokens",
@@ -630,6 +760,8 @@ pub async fn confirm_enrolment(
         (status = 200, description = "New tokens", body = TokenPair),
         (status = 401, description = "Unknown, expired, revoked or reused refresh token", body = Problem),
         (status = 403, description = "Account or portal disabled", body = Problem),
+        (status = 429, description = "Too many requests from this address; see Retry-After", body = Problem,
+            headers(("Retry-After" = i64, description = "Seconds to wait"), ("RateLimit-Policy" = String), ("RateLimit" = String))),
     )
 )]
 #[post("/api/v1/auth/refresh")]
@@ -638,10 +770,11 @@ pub async fn refresh(
     req: HttpRequest,
     body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let client = Client::of(&req);
+    rate_limit(&state, &client)?;
+    body.validate()?;
     let st = state.clone();
-    let pair = state
+    let pair = Unauthenticated(&state)
         .run(move |conn| {
             let now = Utc::now();
             let invalid = || ApiError::Unauthorized("The refresh token is invalid. Sign in again.");
@@ -652,7 +785,8 @@ pub async fn refresh(
             }
             if token.rotated || !tokens::spend_refresh(conn, token.id, now)? {
                 write_tx(conn, |conn| {
-                    tokens::revoke_family(conn, &token.family, now)?;
+                    // Someone else holds a copy: the sign-in ends, its access tokens too.
+                    tokens::end_signin(conn, token.user_id, &token.family, now)?;
                     audit::record(
                         conn,
                         &client.event(Some(token.tenant_id), Some(token.user_id), "refresh_token_reused"),
@@ -662,29 +796,45 @@ pub async fn refresh(
                 })?;
                 return Err(invalid());
             }
+            // Past its maximum age, a sign-in ends however often it was refreshed.
+            let signin = tokens::find_signin(conn, &token.family).map_err(|_| invalid())?;
+            if signin.ended || signin.started_at + st.settings.session_max_age <= now {
+                return Err(ApiError::Unauthorized("The sign-in has expired. Sign in again."));
+            }
             let session = session::load(conn, token.user_id)?;
             ensure_may_sign_in(&session)?;
             let amr: Vec<AuthMethod> = token.amr.split_whitespace().filter_map(AuthMethod::parse).collect();
-            issue_in_family(&st, conn, &session, &amr, &token.family, now)
+            issue_in_family(&st, conn, &session, &amr, &token.family, signin.started_at, now)
         })
         .await?;
     Ok(HttpResponse::Ok().json_body(pair))
 }
 
-/// Sign out: revokes the refresh token's family. Access tokens expire within 15 minutes.
+/// Sign out: ends the sign-in of the refresh token, its access tokens at once. The user's other
+/// sign-ins go on.
 #[utoipa::path(
     tag = "auth",
     operation_id = "logout",
     request_body = RefreshRequest,
-    responses((status = 204, description = "Signed out (also for an unknown token)"))
+    responses(
+        (status = 204, description = "Signed out (also for an unknown token)"),
+        (status = 429, description = "Too many requests from this address", body = Problem,
+            headers(("Retry-After" = i64, description = "Seconds to wait"), ("RateLimit-Policy" = String), ("RateLimit" = String))),
+    )
 )]
 #[post("/api/v1/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    rate_limit(&state, &Client::of(&req))?;
     body.validate()?;
-    state
+    Unauthenticated(&state)
         .run(move |conn| {
             if let Ok(token) = tokens::find_refresh(conn, &secrets::fingerprint(&body.refresh_token)) {
-                tokens::revoke_family(conn, &token.family, Utc::now())?;
+                let now = Utc::now();
+                write_tx(conn, |conn| tokens::end_signin(conn, token.user_id, &token.family, now))?;
             }
             Ok(())
         })
@@ -693,7 +843,8 @@ pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> A
 }
 
 /// Set a password with a one-time set-password token (from `clientdesk bootstrap` or user
-/// creation). Ends every session of the user.
+/// creation). Ends every session and API token of the user. The token is checked before the
+/// password is hashed.
 #[utoipa::path(
     tag = "auth",
     operation_id = "setPassword",
@@ -702,6 +853,8 @@ pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> A
         (status = 204, description = "Password set"),
         (status = 401, description = "Unknown, used or expired token", body = Problem),
         (status = 422, description = "Password refused by the policy", body = Problem),
+        (status = 429, description = "Too many requests from this address; see Retry-After", body = Problem,
+            headers(("Retry-After" = i64, description = "Seconds to wait"), ("RateLimit-Policy" = String), ("RateLimit" = String))),
     )
 )]
 #[post("/api/v1/auth/password")]
@@ -710,28 +863,96 @@ pub async fn set_password(
     req: HttpRequest,
     body: Json<SetPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
+    let client = Client::of(&req);
+    rate_limit(&state, &client)?;
     body.validate()?;
     let body = body.into_inner();
     NewPassword::parse(&body.password, None)?;
-    let hasher = state.hasher.clone();
+    let invalid = || ApiError::Unauthorized("The set-password token is invalid, used or expired.");
+    // The token first: no hash is spent on a wrong one. It is spent only with the hash stored.
+    let token = secrets::fingerprint(&body.token);
+    let t = token.clone();
+    Unauthenticated(&state)
+        .run(move |conn| tokens::live_password_token(conn, &t, Utc::now())?.ok_or_else(invalid))
+        .await?;
     let password = body.password;
-    let hash = web::block(move || hasher.hash(&password)).await?.map_err(ApiError::Internal)?;
-    let client = Client::of(&req);
-    state
+    let hash = state
+        .hasher
+        .run(move |hasher| hasher.hash(&password))
+        .await
+        .map_err(ApiError::Internal)?
+        .map_err(ApiError::Internal)?;
+    Unauthenticated(&state)
         .run(move |conn| {
             let now = Utc::now();
             write_tx(conn, |conn| {
-                let user = tokens::spend_password_token(conn, &secrets::fingerprint(&body.token), now)?
-                    .ok_or(ApiError::Unauthorized("The set-password token is invalid, used or expired."))?;
+                let user = tokens::spend_password_token(conn, &token, now)?.ok_or_else(invalid)?;
                 users::set_password_hash(conn, user, &hash, true, now)?;
                 tokens::revoke_all_refresh(conn, user, now)?;
                 let session = session::load(conn, user)?;
                 audit::record(conn, &client.event(Some(session.tenant.id), Some(user), "password_set"), now)?;
+                revoke_api_tokens(conn, &client, session.tenant.id, user, now)?;
                 Ok(())
             })
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Revokes the user's API tokens, whose owner's password or second factor has just changed
+/// (a token made before may have been made by whoever the change locks out), and audits it.
+pub fn revoke_api_tokens(
+    conn: &mut DbConnection,
+    client: &Client,
+    tenant: TenantId,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let revoked = tokens::revoke_all_api_tokens(conn, user, now)?;
+    if revoked > 0 {
+        let mut event = client.event(Some(tenant), Some(user), "api_tokens_revoked");
+        event.detail = Some(format!("{revoked} API tokens"));
+        audit::record(conn, &event, now)?;
+    }
+    Ok(())
+}
+
+/// Checks a signed-in user's current password as a sign-in would: counted first (429 while this
+/// address or the account from it is blocked), verified within the hashing permits, forgiven
+/// when right. Returns whether it is right.
+pub async fn check_current_password(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    client: &Client,
+    password: String,
+) -> ApiResult<bool> {
+    let now = Utc::now();
+    let keys = SigninKeys::new(&auth.tenant.slug, &auth.user.email, client);
+    let (st, c, tenant) = (state.clone(), client.clone(), auth.tenant.id);
+    let k = SigninKeys::new(&auth.tenant.slug, &auth.user.email, client);
+    let hold = state
+        .run(move |conn| count_attempt(conn, &k, true, now).map_err(|e| throttled(&st, conn, &c, Some(tenant), e)))
+        .await?;
+    let stored = auth.user.password_hash.clone();
+    let ok = state
+        .hasher
+        .run(move |hasher| hasher.verify(&password, stored.as_deref()))
+        .await
+        .map_err(ApiError::Internal)?;
+    let (client, user) = (client.clone(), auth.user.id);
+    state
+        .run(move |conn| {
+            if ok {
+                write_tx(conn, |conn| forgive_attempt(conn, &keys, hold.0.is_none()))
+            } else {
+                let mut event = client.event(Some(tenant), Some(user), "signin_failed");
+                event.factor = Some("pwd");
+                record_failure(conn, event, now)?;
+                hold.refusal().map_or(Ok(()), Err)
+            }
+        })
+        .await?;
+    Ok(ok)
 }
 
 /// Checks a fresh TOTP code of a signed-in user (for changes to the second factor): throttled
@@ -744,10 +965,10 @@ pub fn check_fresh_code(
     code: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let key = account_key(&session.tenant.slug, &session.user.email);
-    check_throttle(conn, &key, client, now).map_err(|e| throttled(state, conn, client, Some(session.tenant.id), e))?;
+    let keys = SigninKeys::new(&session.tenant.slug, &session.user.email, client);
     let secret =
         session.user.totp_secret.as_deref().ok_or_else(|| ApiError::Conflict("No second factor is set up.".into()))?;
+    count_attempt(conn, &keys, false, now).map_err(|e| throttled(state, conn, client, Some(session.tenant.id), e))?;
     let claimed = match totp::matching_step(secret, code, unix_now(now)) {
         Some(step) => users::claim_totp_step(conn, session.user.id, step)?,
         None => false,
@@ -755,8 +976,34 @@ pub fn check_fresh_code(
     if !claimed {
         let mut event = client.event(Some(session.tenant.id), Some(session.user.id), "signin_failed");
         event.factor = Some("otp");
-        record_failure(conn, &key, client, event, now)?;
+        record_failure(conn, event, now)?;
         return Err(ApiError::Forbidden("The code is wrong, expired or already used."));
     }
-    Ok(())
+    write_tx(conn, |conn| {
+        forgive_attempt(conn, &keys, false)?;
+        throttle::reset(conn, &keys.pair)?;
+        Ok::<_, ApiError>(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_is_the_right_most_address_no_trusted_proxy_wrote() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "192.0.2.7/32".parse().unwrap()];
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let peer = Some(ip("10.0.0.1"));
+        // An untrusted peer is the client, whatever it writes.
+        assert_eq!(client_address(Some(ip("203.0.113.1")), &["198.51.100.1"], &trusted), Some(ip("203.0.113.1")));
+        // Behind trusted proxies: the first address from the right that no trusted proxy has.
+        assert_eq!(client_address(peer, &["198.51.100.1, 203.0.113.5, 192.0.2.7"], &trusted), Some(ip("203.0.113.5")));
+        assert_eq!(client_address(peer, &["198.51.100.1", "203.0.113.5"], &trusted), Some(ip("203.0.113.5")));
+        // Garbage in the chain: the last trusted hop is as far as the client is known.
+        assert_eq!(client_address(peer, &["203.0.113.5, unknown, 10.2.3.4"], &trusted), Some(ip("10.2.3.4")));
+        // No header: the proxy itself.
+        assert_eq!(client_address(peer, &[], &trusted), peer);
+        assert_eq!(client_address(None, &["203.0.113.5"], &trusted), None);
+    }
 }

@@ -191,7 +191,8 @@ pub struct ChangePassword {
     pub new_password: String,
 }
 
-/// Change my password. Every session and access token of the user ends; sign in again.
+/// Change my password. Every session, access token and API token of the user ends; sign in
+/// again. Wrong current passwords are throttled like sign-ins; API tokens may not call this.
 #[utoipa::path(
     tag = "me",
     operation_id = "changePassword",
@@ -202,6 +203,8 @@ pub struct ChangePassword {
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Wrong current password, or an API token", body = Problem),
         (status = 422, description = "New password refused by the policy", body = Problem),
+        (status = 429, description = "Too many wrong passwords; see Retry-After", body = Problem,
+            headers(("Retry-After" = i64, description = "Seconds to wait"), ("RateLimit-Policy" = String), ("RateLimit" = String))),
     )
 )]
 #[post("/api/v1/me/password")]
@@ -212,23 +215,24 @@ pub async fn change_password(
     body: Json<ChangePassword>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
+    if auth.principal.amr.contains(&AuthMethod::ApiToken) {
+        return Err(ApiError::Forbidden("An API token cannot change the password."));
+    }
     auth.principal.require_writable()?;
     let body = body.into_inner();
     let email = Email::parse(&auth.user.email).ok();
     NewPassword::parse(&body.new_password, email.as_ref()).map_err(|e| ApiError::invalid("new_password", e.message))?;
-    let hasher = state.hasher.clone();
-    let stored = auth.user.password_hash.clone();
-    let hash = web::block(move || {
-        if hasher.verify(&body.current_password, stored.as_deref()) {
-            hasher.hash(&body.new_password).map(Some)
-        } else {
-            Ok(None)
-        }
-    })
-    .await?
-    .map_err(ApiError::Internal)?
-    .ok_or(ApiError::Forbidden("The current password is wrong."))?;
     let client = Client::of(&req);
+    if !signin::check_current_password(&state, &auth, &client, body.current_password).await? {
+        return Err(ApiError::Forbidden("The current password is wrong."));
+    }
+    let new_password = body.new_password;
+    let hash = state
+        .hasher
+        .run(move |hasher| hasher.hash(&new_password))
+        .await
+        .map_err(ApiError::Internal)?
+        .map_err(ApiError::Internal)?;
     let (user, tenant) = (auth.user.id, auth.tenant.id);
     state
         .run(move |conn| {
@@ -237,6 +241,7 @@ pub async fn change_password(
                 users::set_password_hash(conn, user, &hash, true, now)?;
                 tokens::revoke_all_refresh(conn, user, now)?;
                 audit::record(conn, &client.event(Some(tenant), Some(user), "password_changed"), now)?;
+                signin::revoke_api_tokens(conn, &client, tenant, user, now)?;
                 Ok(())
             })
         })
@@ -502,6 +507,7 @@ pub async fn disable_two_factor(
                 users::replace_recovery_codes(conn, user, &[])?;
                 tokens::revoke_all_refresh(conn, user, now)?;
                 audit::record(conn, &client.event(Some(session.tenant.id), Some(user), "mfa_disabled"), now)?;
+                signin::revoke_api_tokens(conn, &client, session.tenant.id, user, now)?;
                 Ok(())
             })
         })
