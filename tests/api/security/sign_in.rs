@@ -1,59 +1,16 @@
 //! Sign-in, passwords and sessions: throttles that count atomically, lock-out that cannot be used
 //! as a weapon, password hashing that cannot starve the server, and sessions that end.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use clientdesk_domain::throttle::ThrottlePolicy;
 use clientdesk_server::config::Config;
-use reqwest::{Method, RequestBuilder, Response};
+use reqwest::{Method, Response};
 use serde_json::{json, Value};
 
+use super::{assert_throttled, burst};
 use crate::harness::{problem, Backend, TestApp, PASSWORD};
 use crate::on_both;
-
-/// The answers of a burst by status, and how long it took.
-struct Burst {
-    counts: BTreeMap<u16, i32>,
-    took: Duration,
-}
-
-/// Sends `n` requests at once.
-async fn burst(n: usize, make: impl Fn() -> RequestBuilder) -> Burst {
-    let started = Instant::now();
-    let answers = futures_util::future::join_all((0..n).map(|_| make().send())).await;
-    let took = started.elapsed();
-    let mut counts = BTreeMap::new();
-    for answer in answers {
-        *counts.entry(answer.unwrap().status().as_u16()).or_insert(0) += 1;
-    }
-    Burst { counts, took }
-}
-
-/// Asserts that of a burst of wrong attempts no more were checked (answering `checked`) than the
-/// limit allows, and every other one was refused with 429. The limit: the free failures, the one
-/// that sets the first block (2 s), and one more each time a block ends while the burst still
-/// runs (after 2 s, then 4 s more, ...).
-fn assert_throttled(burst: &Burst, checked: u16, total: i32) {
-    let policy = ThrottlePolicy::ACCOUNT_ADDRESS;
-    let (mut ended, mut block) = (0, policy.base_delay.num_milliseconds() as u128);
-    let mut at = block;
-    while at <= burst.took.as_millis() {
-        ended += 1;
-        block *= 2;
-        at += block;
-    }
-    let limit = policy.free_failures + 1 + ended;
-    let counts = &burst.counts;
-    let tries = counts.get(&checked).copied().unwrap_or(0);
-    let refused = counts.get(&429).copied().unwrap_or(0);
-    assert!(
-        tries >= 1 && tries <= limit,
-        "{tries} attempts checked, at most {limit} allowed: {counts:?} in {:?}",
-        burst.took
-    );
-    assert_eq!(tries + refused, total, "only {checked} and 429 answers: {counts:?}");
-}
 
 /// An app behind a trusted proxy at 127.0.0.1, whose `X-Forwarded-For` names the client.
 async fn behind_proxy(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
@@ -98,7 +55,7 @@ async fn audit(app: &TestApp, action: &str) -> Vec<Value> {
 on_both!(a_burst_of_wrong_passwords_gets_no_more_tries_than_the_limit, |app: TestApp| async move {
     let body = json!({"tenant": "demo", "email": "pat.user@demo.example", "password": "wrong password!"});
     let counts = burst(200, || app.request(Method::POST, "/api/v1/auth/login", None).json(&body)).await;
-    assert_throttled(&counts, 401, 200);
+    assert_throttled(ThrottlePolicy::ACCOUNT_ADDRESS, &counts, 401, 200);
 });
 
 on_both!(a_burst_of_wrong_codes_gets_no_more_tries_than_the_limit, |app: TestApp| async move {
@@ -106,21 +63,21 @@ on_both!(a_burst_of_wrong_codes_gets_no_more_tries_than_the_limit, |app: TestApp
     let body: Value = app.password_step(email, PASSWORD).await.json().await.unwrap();
     let verify = json!({"mfa_token": body["mfa_token"], "code": "000000"});
     let counts = burst(200, || app.request(Method::POST, "/api/v1/auth/mfa/verify", None).json(&verify)).await;
-    assert_throttled(&counts, 401, 200);
+    assert_throttled(ThrottlePolicy::ACCOUNT_ADDRESS, &counts, 401, 200);
 });
 
 on_both!(a_burst_of_wrong_fresh_codes_gets_no_more_tries_than_the_limit, |app: TestApp| async move {
     let token = app.token("ann.approver@demo.example").await;
     let body = json!({"code": "000000"});
     let counts = burst(200, || app.request(Method::POST, "/api/v1/me/2fa/enrollment", Some(&token)).json(&body)).await;
-    assert_throttled(&counts, 403, 200);
+    assert_throttled(ThrottlePolicy::ACCOUNT_ADDRESS, &counts, 403, 200);
 });
 
 on_both!(a_burst_of_wrong_current_passwords_gets_no_more_tries_than_the_limit, |app: TestApp| async move {
     let token = app.token("chris.controller@demo.example").await;
     let body = json!({"current_password": "wrong password!", "new_password": "a fine new passphrase"});
     let counts = burst(200, || app.request(Method::POST, "/api/v1/me/password", Some(&token)).json(&body)).await;
-    assert_throttled(&counts, 403, 200);
+    assert_throttled(ThrottlePolicy::ACCOUNT_ADDRESS, &counts, 403, 200);
 });
 
 // Lock-out cannot be used as a weapon

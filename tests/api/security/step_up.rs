@@ -1,9 +1,11 @@
 //! Step-up and phones: a second factor cannot be swapped for an easier one, SMS cannot be pumped,
 //! and a device link never yields a session without the user's second factor.
 
+use clientdesk_domain::throttle::ThrottlePolicy;
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use super::{assert_throttled, burst};
 use crate::approvals::mails;
 use crate::harness::{problem, Backend, TestApp};
 use crate::on_both;
@@ -317,19 +319,12 @@ on_both!(device_actions_refuse_api_tokens, backend => |backend| async move {
 on_both!(parallel_wrong_step_up_codes_get_no_more_checks_than_the_limit, backend => |backend| async move {
     let app = app_of(backend).await;
     let pat = app.token(PAT).await;
-    let tries = (0..200).map(|_| app.post("/api/v1/me/step-up", Some(&pat), json!({"code": "000000"})));
-    let answers = futures_util::future::join_all(tries).await;
-    let (mut wrong, mut throttled) = (0, 0);
-    for res in answers {
-        match res.status().as_u16() {
-            401 => wrong += 1,
-            429 => throttled += 1,
-            other => panic!("unexpected {other}"),
-        }
-    }
-    assert!(wrong <= 5, "at most the five free tries are checked: {wrong} were");
-    assert_eq!(wrong + throttled, 200);
-    let events = ok(app.get("/api/v1/audit-events?action=step_up_failed&limit=200", &app.token("admin@demo.example").await).await).await;
+    let body = json!({"code": "000000"});
+    let tries = burst(200, || app.request(Method::POST, "/api/v1/me/step-up", Some(&pat)).json(&body)).await;
+    assert_throttled(ThrottlePolicy::STEP_UP, &tries, 401, 200);
+    let wrong = tries.counts.get(&401).copied().unwrap_or(0) as usize;
+    let admin = app.token("admin@demo.example").await;
+    let events = ok(app.get("/api/v1/audit-events?action=step_up_failed&limit=200", &admin).await).await;
     assert_eq!(events["items"].as_array().unwrap().len(), wrong, "only checked codes are failures");
 });
 

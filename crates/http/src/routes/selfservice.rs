@@ -13,7 +13,7 @@ use clientdesk_domain::rmm::{ActionKind, ActionStatus, Platform, LINK_MAX_SKEW_S
 use clientdesk_domain::roles::Permission;
 use clientdesk_domain::sms::{destination_allowed, parse_prefixes, SmsScope};
 use clientdesk_domain::step_up::{Factor, Factors, STEP_UP_TTL};
-use clientdesk_domain::throttle::ThrottlePolicy;
+use clientdesk_domain::throttle::{Attempt, ThrottlePolicy};
 use clientdesk_domain::user::parse_phone;
 use clientdesk_persistence::actions::{self as store, Action, Software};
 use clientdesk_persistence::outbox::{self, NewMessage};
@@ -408,14 +408,10 @@ pub async fn step_up(
         .run(move |conn| {
             let now = Utc::now();
             let key = format!("stepup:{}", auth.user.id.0);
-            // Already blocked: refuse without counting, so that tries during a block do not lengthen it.
-            if let Some(until) = throttle::blocked_until(conn, &key, now)? {
-                return Ok((Proof::Blocked(until), now));
-            }
             let outcome = write_tx(conn, |conn| -> ApiResult<Proof> {
                 accept_factor(&factors_of(conn, &auth)?, factor)?;
                 // Count the attempt first: of parallel attempts only the allowed number get checked.
-                if let Some(until) = throttle::record_failure(conn, &key, &policy, now)? {
+                if let Attempt::Refused { until } = throttle::count_attempt(conn, &key, &policy, now)? {
                     return Ok(Proof::Blocked(until));
                 }
                 let outcome = match factor {
