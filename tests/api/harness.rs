@@ -37,6 +37,8 @@ pub struct TestApp {
 enum Database {
     Sqlite(std::path::PathBuf),
     Postgres(String),
+    /// A database the test owns (e.g. on a cluster of its own), left to it.
+    External,
 }
 
 impl Drop for TestApp {
@@ -48,6 +50,7 @@ impl Drop for TestApp {
                 }
             }
             Database::Postgres(url) => pg::drop_database(url),
+            Database::External => {}
         }
         if let clientdesk_server::mail::MailTransport::Files(dir) = &self.config.mail.transport {
             let _ = std::fs::remove_dir_all(dir);
@@ -118,7 +121,16 @@ impl TestApp {
                 (url.clone(), Database::Postgres(url))
             }
         };
-        let mut config = Config::for_tests(&url);
+        Self::start(&url, database, configure).await
+    }
+
+    /// Starts the app on a database the test owns and removes itself (its own PostgreSQL cluster).
+    pub async fn spawn_on(url: &str, configure: impl FnOnce(&mut Config)) -> Self {
+        Self::start(url, Database::External, configure).await
+    }
+
+    async fn start(url: &str, database: Database, configure: impl FnOnce(&mut Config)) -> Self {
+        let mut config = Config::for_tests(url);
         configure(&mut config);
         let app = Application::build(&config).expect("the server starts");
         let port = app.port();

@@ -153,6 +153,10 @@ impl ResponseError for ApiError {
         if let Self::Unauthorized(_) = self {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
         }
+        if let Self::Unavailable(_) = self {
+            // What a database restart or a failover takes to be noticed and recovered from.
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
+        }
         if let Self::TooManyRequests { retry_after_secs, policy } = self {
             // IETF draft-ietf-httpapi-ratelimit-headers: the policy, and what is left of it now.
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));

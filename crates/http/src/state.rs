@@ -38,6 +38,13 @@ pub struct HttpSettings {
     pub kb_search_cache: usize,
     /// How many callers' sessions each process keeps (0: none).
     pub session_cache: usize,
+    /// Largest request head (request line and headers), in bytes; past it the answer is 431.
+    pub max_head_bytes: usize,
+    /// How long a client has to send a whole request, head and body; past it the answer is 408.
+    pub request_timeout: std::time::Duration,
+    /// Open connections one client address may hold (0: no limit); the requests of the others
+    /// are answered 429 and their connections closed.
+    pub max_connections_per_client: usize,
 }
 
 /// The addresses e-mails link to: the front end for tickets and change requests (templates with
@@ -95,6 +102,9 @@ impl Default for HttpSettings {
             sms_limits: clientdesk_domain::sms::SmsLimits::default(),
             kb_search_cache: 10_000,
             session_cache: 10_000,
+            max_head_bytes: 16 * 1024,
+            request_timeout: std::time::Duration::from_secs(30),
+            max_connections_per_client: 64,
         }
     }
 }
@@ -119,6 +129,12 @@ pub struct AppState {
     pub kb_searches: Arc<SearchCache>,
     /// Seals secrets that wait in the outbox (see `auth::seal`).
     pub sealer: Sealer,
+    /// Set when the server begins to stop (see [`AppState::draining`]).
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
+}
+
+fn unreachable() -> ApiError {
+    ApiError::Unavailable("the database is unreachable".into())
 }
 
 impl AppState {
@@ -139,14 +155,29 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Conn) -> ApiResult<T> + Send + 'static,
     {
-        let turn = self.turns.clone().acquire_owned().await.expect("the permits are never closed");
+        let turn = match self.db.unreachable() {
+            // Nothing can serve a request that would queue behind others while the database is
+            // unreachable: it is answered at once.
+            true => self.turns.clone().try_acquire_owned().map_err(|_| unreachable())?,
+            false => self.turns.clone().acquire_owned().await.expect("the permits are never closed"),
+        };
         let db = self.db.clone();
         web::block(move || {
             // Dropped after the connection is back in the pool, for the next turn to find it.
             let _turn = turn;
             let mut conn = db.conn().map_err(ApiError::from)?;
-            f(&mut conn)
+            let result = f(&mut conn);
+            if let Err(ApiError::Unavailable(_)) = &result {
+                conn.check_alive(&db);
+            }
+            result
         })
         .await?
+    }
+
+    /// Whether the server has been told to stop: it answers what has arrived, each with
+    /// `Connection: close`, and readiness says 503.
+    pub fn draining(&self) -> bool {
+        self.draining.load(std::sync::atomic::Ordering::Relaxed)
     }
 }

@@ -24,7 +24,7 @@ pub mod tickets;
 pub mod tokens;
 pub mod users;
 
-pub use db::{write_tx, Backend, Conn, Db, DbConnection};
+pub use db::{write_tx, Backend, Conn, Db, DbConnection, DbOptions};
 pub use error::{Error, Result};
 
 use chrono::{DateTime, NaiveDateTime, Utc};

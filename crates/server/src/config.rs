@@ -32,7 +32,13 @@ struct FileConfig {
     jwt_secret: Option<String>,
     cors_origins: Option<Vec<String>>,
     pool_size: Option<u32>,
+    pool_timeout_millis: Option<u64>,
+    sqlite_mmap_bytes: Option<u64>,
     workers: Option<usize>,
+    max_head_bytes: Option<usize>,
+    request_timeout_seconds: Option<u64>,
+    max_connections_per_client: Option<usize>,
+    shutdown_grace_seconds: Option<u64>,
     argon2_memory_kib: Option<u32>,
     argon2_iterations: Option<u32>,
     attachments_dir: Option<PathBuf>,
@@ -85,8 +91,14 @@ pub struct Config {
     pub hash_cost: HashCost,
     pub http: HttpSettings,
     pub pool_size: u32,
+    /// How long a request waits for a pooled connection while the database is reachable.
+    pub pool_timeout: Duration,
+    /// SQLite: how much of the database file each connection maps into memory.
+    pub sqlite_mmap_bytes: u64,
     /// actix worker threads; `None` means one per core.
     pub workers: Option<usize>,
+    /// On SIGTERM, how long the server drains (answers what has arrived) before it exits.
+    pub shutdown_grace: Duration,
     pub storage: StorageConfig,
     pub mail: MailConfig,
     pub sms: SmsTransport,
@@ -230,6 +242,13 @@ impl Config {
             sms_limits,
             kb_search_cache: env_parse("KB_SEARCH_CACHE")?.or(file.kb_search_cache).unwrap_or(defaults.kb_search_cache),
             session_cache: env_parse("SESSION_CACHE")?.or(file.session_cache).unwrap_or(defaults.session_cache),
+            max_head_bytes: env_parse("MAX_HEAD_BYTES")?.or(file.max_head_bytes).unwrap_or(defaults.max_head_bytes),
+            request_timeout: env_parse("REQUEST_TIMEOUT_SECONDS")?
+                .or(file.request_timeout_seconds)
+                .map_or(defaults.request_timeout, Duration::from_secs),
+            max_connections_per_client: env_parse("MAX_CONNECTIONS_PER_CLIENT")?
+                .or(file.max_connections_per_client)
+                .unwrap_or(defaults.max_connections_per_client),
             cors_origins,
             attachment_max_bytes: env_parse("ATTACHMENT_MAX_BYTES")?
                 .or(file.attachment_max_bytes)
@@ -313,7 +332,16 @@ impl Config {
             hash_cost,
             http,
             pool_size: env_parse("POOL_SIZE")?.or(file.pool_size).unwrap_or(default_pool_size),
+            pool_timeout: Duration::from_millis(
+                env_parse("POOL_TIMEOUT_MILLIS")?.or(file.pool_timeout_millis).unwrap_or(2000),
+            ),
+            sqlite_mmap_bytes: env_parse("SQLITE_MMAP_BYTES")?
+                .or(file.sqlite_mmap_bytes)
+                .unwrap_or(clientdesk_persistence::db::DEFAULT_SQLITE_MMAP_BYTES),
             workers: env_parse("WORKERS")?.or(file.workers),
+            shutdown_grace: Duration::from_secs(
+                env_parse("SHUTDOWN_GRACE_SECONDS")?.or(file.shutdown_grace_seconds).unwrap_or(30),
+            ),
             storage,
             mail,
             sms,
@@ -340,7 +368,10 @@ impl Config {
                 ..HttpSettings::default()
             },
             pool_size: 8,
+            pool_timeout: Duration::from_secs(2),
+            sqlite_mmap_bytes: clientdesk_persistence::db::DEFAULT_SQLITE_MMAP_BYTES,
             workers: Some(2),
+            shutdown_grace: Duration::from_secs(30),
             storage: StorageConfig::Local(
                 std::env::temp_dir().join(format!("clientdesk-attachments-{}", uuid::Uuid::new_v4())),
             ),

@@ -13,7 +13,7 @@ use clientdesk_http::routes::kb::search_cache::SearchCache;
 use clientdesk_http::session_cache::SessionCache;
 use clientdesk_http::storage::Storage;
 use clientdesk_http::AppState;
-use clientdesk_persistence::Db;
+use clientdesk_persistence::{Db, DbOptions};
 
 use crate::config::{Config, StorageConfig};
 use crate::mail::Mailer;
@@ -30,7 +30,12 @@ pub struct Application {
 
 /// The shared state for a configuration, with the database migrated.
 pub fn state(config: &Config) -> anyhow::Result<AppState> {
-    let db = Db::connect(&config.database_url, config.pool_size).context("opening the database")?;
+    let options = DbOptions {
+        size: config.pool_size,
+        pool_timeout: config.pool_timeout,
+        sqlite_mmap_bytes: config.sqlite_mmap_bytes,
+    };
+    let db = Db::connect_with(&config.database_url, &options).context("opening the database")?;
     let applied = db.migrate().context("migrating the database")?;
     if !applied.is_empty() {
         tracing::info!(?applied, "applied migrations");
@@ -54,6 +59,7 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
         sessions: Arc::new(SessionCache::new(config.http.session_cache)),
         kb_searches: Arc::new(SearchCache::new(config.http.kb_search_cache)),
         sealer: Sealer::from_secret(&config.signing_keys[0].secret),
+        draining: Arc::default(),
     })
 }
 
