@@ -28,6 +28,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     pub users: Vec<DemoUser>,
+    /// Drains and stops the server, as SIGTERM does.
+    pub stopper: clientdesk_server::startup::Stopper,
+    /// The running server, which ends once it has stopped.
+    pub served: Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
     config: Config,
     database: Database,
     /// Last TOTP step used per user, so each sign-in uses a fresh code like a person would.
@@ -135,7 +139,8 @@ impl TestApp {
         let app = Application::build(&config).expect("the server starts");
         let port = app.port();
         let state = app.state().clone();
-        tokio::spawn(app.run_until_stopped());
+        let stopper = app.stopper();
+        let served = tokio::spawn(app.run_until_stopped());
         let (db, hasher) = (state.db.clone(), state.hasher.clone());
         let demo =
             tokio::task::spawn_blocking(move || seed::demo(&db, &hasher)).await.unwrap().expect("demo data loads");
@@ -144,6 +149,8 @@ impl TestApp {
             client: reqwest::Client::new(),
             state,
             users: demo.users,
+            stopper,
+            served: Mutex::new(Some(served)),
             config,
             database,
             steps: Mutex::new(HashMap::new()),
