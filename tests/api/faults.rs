@@ -387,3 +387,74 @@ on_both!(a_stop_ends_within_the_grace_period, backend => |backend| async move {
     let took = started.elapsed();
     assert!(took >= Duration::from_millis(1500) && took < Duration::from_secs(4), "stopped after {took:?}");
 });
+
+/// How many attempts the outbox counts for message `id`.
+async fn attempts(app: &TestApp, id: i64) -> i32 {
+    use clientdesk_persistence::schema::outbox;
+    use diesel::prelude::*;
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        outbox::table.find(id).select(outbox::attempts).first::<i32>(&mut *db.conn().unwrap()).unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+// A delivery slower than the outbox's lease keeps its message: the worker renews the lease while
+// it delivers, so another worker (another process) does not take the message meanwhile.
+on_both!(a_slow_delivery_keeps_its_outbox_lease, backend => |backend| async move {
+    use clientdesk_persistence::outbox::{self, NewMessage};
+    use clientdesk_server::outbox::{BatchReport, Worker, WorkerSettings};
+
+    // An SMTP relay that accepts and then says nothing for 4 s before hanging up.
+    let relay = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = relay.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        for _ in 0..20 {
+            let Ok((stream, _)) = relay.accept().await else { return };
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_secs(4)).await;
+                drop(stream);
+            });
+        }
+    });
+    let lease = chrono::Duration::seconds(1);
+    let mail = clientdesk_server::mail::MailConfig::plain_smtp("127.0.0.1", port);
+    let app = TestApp::spawn_with(backend, |config| {
+        config.mail = mail.clone();
+        config.outbox.lease = lease;
+    })
+    .await;
+    let db = app.state.db.clone();
+    let id = tokio::task::spawn_blocking(move || {
+        let mut conn = db.conn().unwrap();
+        let tenant = clientdesk_persistence::tenants::find_by_slug(&mut conn, "demo").unwrap().id;
+        let message = NewMessage {
+            tenant_id: tenant,
+            channel: clientdesk_domain::outbox::Channel::Email,
+            recipient: "pat@contoso.example".into(),
+            subject: "Slow relay".into(),
+            body: "Hello".into(),
+            language: None,
+        };
+        clientdesk_persistence::write_tx(&mut conn, |conn| outbox::enqueue(conn, &message, chrono::Utc::now())).unwrap()
+    })
+    .await
+    .unwrap();
+    let claimed = Instant::now();
+    while attempts(&app, id).await == 0 {
+        assert!(claimed.elapsed() < Duration::from_secs(5), "the worker never took the message");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+
+    let mut config = clientdesk_server::config::Config::for_tests("unused.db");
+    config.mail = mail;
+    let transports = std::sync::Arc::new(clientdesk_server::startup::transports(&config).unwrap());
+    let other = Worker::new(app.state.db.clone(), transports, WorkerSettings { lease, ..WorkerSettings::default() });
+    // Three leases long, while the first worker still waits for the relay.
+    while claimed.elapsed() < Duration::from_secs(3) {
+        assert_eq!(other.run_once().await.unwrap(), BatchReport::default(), "another worker took the message");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(attempts(&app, id).await, 1);
+});

@@ -59,6 +59,7 @@ struct FileConfig {
     outbox_max_attempts: Option<i32>,
     outbox_backoff_seconds: Option<u64>,
     outbox_poll_millis: Option<u64>,
+    outbox_lease_seconds: Option<i64>,
     outbox_worker: Option<bool>,
     sms_gateway_url: Option<String>,
     sms_gateway_token: Option<String>,
@@ -311,6 +312,12 @@ impl Config {
         if backoff_seconds < 1 || poll_millis < 1 {
             bail!("CLIENTDESK_OUTBOX_BACKOFF_SECONDS and CLIENTDESK_OUTBOX_POLL_MILLIS must be positive");
         }
+        let lease_seconds: i64 = env_parse("OUTBOX_LEASE_SECONDS")?
+            .or(file.outbox_lease_seconds)
+            .unwrap_or(worker_defaults.lease.num_seconds());
+        if !(3..=3600).contains(&lease_seconds) {
+            bail!("CLIENTDESK_OUTBOX_LEASE_SECONDS must be between 3 and 3600");
+        }
         // A first delay past the cap is the cap (and stays within chrono's range).
         let cap = worker_defaults.retry.cap;
         let outbox = WorkerSettings {
@@ -320,6 +327,7 @@ impl Config {
                 ..worker_defaults.retry
             },
             poll: Duration::from_millis(poll_millis),
+            lease: chrono::Duration::seconds(lease_seconds),
             ..worker_defaults
         };
         let cores = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
