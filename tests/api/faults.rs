@@ -458,3 +458,62 @@ on_both!(a_slow_delivery_keeps_its_outbox_lease, backend => |backend| async move
     }
     assert_eq!(attempts(&app, id).await, 1);
 });
+
+// A process killed while it held an Idempotency-Key leaves its claim unanswered: a retry is 409
+// until the claim's lease (renewed only by a live holder) has run out, then takes it over and
+// creates the ticket once; later retries replay that answer.
+on_both!(an_idempotency_claim_left_by_a_dead_process_is_taken_over, backend => |backend| async move {
+    use clientdesk_persistence::schema::idempotency_keys as keys;
+    use diesel::prelude::*;
+
+    let app = TestApp::spawn_with(backend, |config| config.http.idempotency_lease = chrono::Duration::seconds(2)).await;
+    let pat = app.token("pat.user@demo.example").await;
+    let contoso = crate::tickets::company_id(&app, &pat, "Contoso Ltd").await;
+    let body = serde_json::json!({"title": "Monitor flickers", "description": "Since Monday."});
+    let post = |key: &'static str| {
+        app.request(reqwest::Method::POST, &crate::tickets::company_tickets(contoso), Some(&pat))
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+    };
+    assert_eq!(post("first").await.unwrap().status(), 201);
+    // The claim a killed process leaves: the same request, taken just now, never answered.
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.conn().unwrap();
+        let (user, hash): (i64, String) = keys::table
+            .filter(keys::idempotency_key.eq("first"))
+            .select((keys::user_id, keys::request_hash))
+            .first(&mut *conn)
+            .unwrap();
+        diesel::insert_into(keys::table)
+            .values((
+                keys::user_id.eq(user),
+                keys::idempotency_key.eq("killed"),
+                keys::request_hash.eq(hash),
+                keys::created_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .execute(&mut *conn)
+            .unwrap();
+    })
+    .await
+    .unwrap();
+
+    let started = Instant::now();
+    assert_eq!(post("killed").await.unwrap().status(), 409, "the claim is fresh");
+    let created = loop {
+        let res = post("killed").await.unwrap();
+        if res.status() == 201 {
+            break res.json::<serde_json::Value>().await.unwrap();
+        }
+        assert_eq!(res.status(), 409);
+        assert!(started.elapsed() < Duration::from_secs(5), "still 409 after {:?}", started.elapsed());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(started.elapsed() >= Duration::from_millis(1500), "taken over after {:?}", started.elapsed());
+    let replayed = post("killed").await.unwrap();
+    assert_eq!(replayed.status(), 201);
+    assert_eq!(replayed.json::<serde_json::Value>().await.unwrap()["id"], created["id"]);
+    let titles = crate::tickets::titles(app.get(&crate::tickets::company_tickets(contoso), &pat).await).await;
+    assert_eq!(titles.iter().filter(|t| *t == "Monitor flickers").count(), 2, "one ticket per key");
+});

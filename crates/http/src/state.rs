@@ -45,6 +45,9 @@ pub struct HttpSettings {
     /// Open connections one client address may hold (0: no limit); the requests of the others
     /// are answered 429 and their connections closed.
     pub max_connections_per_client: usize,
+    /// How long an unanswered Idempotency-Key claim that is no longer renewed (its process died)
+    /// holds retries off with 409 before one takes it over.
+    pub idempotency_lease: chrono::Duration,
 }
 
 /// The addresses e-mails link to: the front end for tickets and change requests (templates with
@@ -105,6 +108,7 @@ impl Default for HttpSettings {
             max_head_bytes: 16 * 1024,
             request_timeout: std::time::Duration::from_secs(30),
             max_connections_per_client: 64,
+            idempotency_lease: clientdesk_persistence::idempotency::CLAIM_LEASE,
         }
     }
 }

@@ -39,6 +39,7 @@ struct FileConfig {
     request_timeout_seconds: Option<u64>,
     max_connections_per_client: Option<usize>,
     shutdown_grace_seconds: Option<u64>,
+    idempotency_lease_seconds: Option<i64>,
     argon2_memory_kib: Option<u32>,
     argon2_iterations: Option<u32>,
     attachments_dir: Option<PathBuf>,
@@ -247,6 +248,11 @@ impl Config {
             request_timeout: env_parse("REQUEST_TIMEOUT_SECONDS")?
                 .or(file.request_timeout_seconds)
                 .map_or(defaults.request_timeout, Duration::from_secs),
+            idempotency_lease: match env_parse("IDEMPOTENCY_LEASE_SECONDS")?.or(file.idempotency_lease_seconds) {
+                Some(seconds @ 3..=3600) => chrono::Duration::seconds(seconds),
+                Some(_) => bail!("CLIENTDESK_IDEMPOTENCY_LEASE_SECONDS must be between 3 and 3600"),
+                None => defaults.idempotency_lease,
+            },
             max_connections_per_client: env_parse("MAX_CONNECTIONS_PER_CLIENT")?
                 .or(file.max_connections_per_client)
                 .unwrap_or(defaults.max_connections_per_client),
