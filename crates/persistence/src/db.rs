@@ -751,6 +751,24 @@ mod tests {
         Ok(())
     }
 
+    /// Each SQLite connection maps as much of the file as configured (what RSS counts per
+    /// connection, see docs/ARCHITECTURE.md#memory).
+    #[test]
+    fn sqlite_connections_map_what_is_configured() {
+        use diesel::sql_types::BigInt;
+        #[derive(QueryableByName)]
+        struct Map {
+            #[diesel(sql_type = BigInt)]
+            mmap_size: i64,
+        }
+        let path = std::env::temp_dir().join(format!("clientdesk-mmap-{}.db", uuid_like()));
+        let _scratch = Scratch(path.clone());
+        let options = DbOptions { sqlite_mmap_bytes: 4 << 20, ..DbOptions::new(2) };
+        let db = Db::connect_with(path.to_str().expect("a UTF-8 temp path"), &options).expect("opens");
+        let map = diesel::sql_query("PRAGMA mmap_size").get_result::<Map>(&mut *db.conn().unwrap()).unwrap();
+        assert_eq!(map.mmap_size, 4 << 20);
+    }
+
     /// The writer leaves checkpoints to its thread, which copies the WAL back while writes go on:
     /// the WAL is reused rather than grown by every commit.
     #[test]
