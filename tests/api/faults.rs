@@ -377,7 +377,7 @@ on_both!(a_stop_answers_every_request_that_reached_the_server, |app: TestApp| as
 on_both!(a_stop_ends_within_the_grace_period, backend => |backend| async move {
     let app = TestApp::spawn_with(backend, |config| config.shutdown_grace = Duration::from_secs(2)).await;
     let mut stream = connect(&app).await;
-    // Half a head: the connection stays open until the request timeout (30 s).
+    // Half a head: the connection stays open until actix's head timeout (5 s).
     stream.write_all(b"GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n").await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     let started = Instant::now();

@@ -109,7 +109,7 @@ impl Modify for TransportResponses {
             ResponseBuilder::new().description(description).content("application/json", content).build()
         };
         let common = [
-            ("408", "The whole request did not arrive within the request timeout (30 s by default)"),
+            ("408", "The request did not fully arrive in time (its body: 30 s after its head by default)"),
             ("431", "The request line and headers are larger than the limit (16 KiB by default)"),
             ("503", "The database is unreachable, or the server is stopping; see `Retry-After`"),
         ];

@@ -40,7 +40,8 @@ pub struct HttpSettings {
     pub session_cache: usize,
     /// Largest request head (request line and headers), in bytes; past it the answer is 431.
     pub max_head_bytes: usize,
-    /// How long a client has to send a whole request, head and body; past it the answer is 408.
+    /// How long a client has to send a request's body once its head has arrived (which must
+    /// take at most 5 s); past it the answer is 408.
     pub request_timeout: std::time::Duration,
     /// Open connections one client address may hold (0: no limit); the requests of the others
     /// are answered 429 and their connections closed.

@@ -1,8 +1,8 @@
 //! Limits of the transport, enforced before any route runs (docs/decisions/0030-transport-limits-and-faults.md):
 //! - a request head (request line and headers) larger than `max_head_bytes` is answered 431;
-//! - a request whose body has not fully arrived within `request_timeout` is answered 408 (actix
-//!   answers a head that is still incomplete then with 408 too), so a client that stops half way
-//!   cannot hold a connection and a worker's attention forever;
+//! - a request whose body has not fully arrived within `request_timeout` of its head is answered
+//!   408 (a head must arrive within actix's `client_request_timeout`, 5 s, or actix answers 408),
+//!   so a client that stops half way cannot hold a connection forever;
 //! - a client address holding more than `max_connections_per_client` open connections has the
 //!   requests of the extra ones answered 429, and those connections closed;
 //! - while the server drains before it stops, every answer carries `Connection: close`.

@@ -104,8 +104,6 @@ impl Application {
                 .default_service(web::to(clientdesk_http::not_found))
         })
         .on_connect(move |io, data| counted.on_connect(io, data))
-        // The head must arrive within the request timeout too (actix answers 408 itself).
-        .client_request_timeout(config.http.request_timeout)
         // Stopping is ours: on SIGTERM, `Application::run_until_stopped` drains first.
         .disable_signals()
         .shutdown_timeout(1)
