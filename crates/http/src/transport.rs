@@ -89,7 +89,8 @@ impl Drop for Connection {
 
 /// The size of a request's head as it came over the wire (request line, headers, line ends).
 fn head_bytes(req: &ServiceRequest) -> usize {
-    let line = req.method().as_str().len() + req.uri().to_string().len() + " HTTP/1.1\r\n".len() + 1;
+    let target = req.uri().path_and_query().map_or(1, |p| p.as_str().len());
+    let line = req.method().as_str().len() + 1 + target + " HTTP/1.1\r\n".len();
     let headers: usize = req.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum();
     line + headers + 2
 }

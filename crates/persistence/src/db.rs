@@ -255,7 +255,13 @@ impl Db {
     /// Runs on the calling thread; on timeout the attempt is left to finish on its own thread.
     pub fn probe(&self, timeout: Duration) -> Result<()> {
         let (done, outcome) = std::sync::mpsc::channel();
-        let manager = self.manager.clone();
+        let mut manager = self.manager.clone();
+        // libpq waits for an unanswered connection attempt as long as the OS does (minutes): the
+        // probe's thread gives up within seconds rather than pile up behind a silent network.
+        if manager.url.backend == Backend::Postgres && !manager.url.target.contains("connect_timeout") {
+            let joiner = if manager.url.target.contains('?') { '&' } else { '?' };
+            manager.url.target = format!("{}{joiner}connect_timeout=2", manager.url.target);
+        }
         std::thread::Builder::new()
             .name("db-probe".into())
             .spawn(move || {
