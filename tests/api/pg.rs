@@ -153,7 +153,7 @@ impl Cluster {
         started.map_err(|e| format!("{e}\n--- postgres.log ---\n{}", std::fs::read_to_string(&log).unwrap_or_default()))
     }
 
-    /// Stops the cluster as an operator's restart does: sessions are told, then cut.
+    /// Stops the cluster as an operator's restart does: clients are told, then cut off.
     pub fn stop(&self) -> Result<(), String> {
         run(
             pg_command(&self.bin, "pg_ctl", self.as_root).arg("-D").arg(&self.data).args(["-w", "-m", "fast", "stop"]),
