@@ -84,7 +84,9 @@ start_server() {
     data=$WORK/data-$name
     log=$WORK/server-$name.log
     mkdir -p "$data"
-    export CLIENTDESK_DATABASE_URL=$url CLIENTDESK_LISTEN=127.0.0.1:$PORT CLIENTDESK_DATA_DIR=$data CLIENTDESK_LOG=warn
+    # One load generator stands for many clients: no per-address connection cap.
+    export CLIENTDESK_DATABASE_URL=$url CLIENTDESK_LISTEN=127.0.0.1:$PORT CLIENTDESK_DATA_DIR=$data CLIENTDESK_LOG=warn \
+        CLIENTDESK_MAX_CONNECTIONS_PER_CLIENT=0
     "$BIN" serve --demo >"$log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 300); do

@@ -30,6 +30,10 @@ pub struct TestApp {
     pub users: Vec<DemoUser>,
     /// The port of the metrics' own address, when configured.
     pub metrics_port: Option<u16>,
+    /// Drains and stops the server, as SIGTERM does.
+    pub stopper: clientdesk_server::startup::Stopper,
+    /// The running server, which ends once it has stopped.
+    pub served: Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
     config: Config,
     database: Database,
     /// Last TOTP step used per user, so each sign-in uses a fresh code like a person would.
@@ -39,6 +43,8 @@ pub struct TestApp {
 enum Database {
     Sqlite(std::path::PathBuf),
     Postgres(String),
+    /// A database the test owns (e.g. on a cluster of its own), left to it.
+    External,
 }
 
 impl Drop for TestApp {
@@ -50,6 +56,7 @@ impl Drop for TestApp {
                 }
             }
             Database::Postgres(url) => pg::drop_database(url),
+            Database::External => {}
         }
         if let clientdesk_server::mail::MailTransport::Files(dir) = &self.config.mail.transport {
             let _ = std::fs::remove_dir_all(dir);
@@ -120,13 +127,23 @@ impl TestApp {
                 (url.clone(), Database::Postgres(url))
             }
         };
-        let mut config = Config::for_tests(&url);
+        Self::start(&url, database, configure).await
+    }
+
+    /// Starts the app on a database the test owns and removes itself (its own PostgreSQL cluster).
+    pub async fn spawn_on(url: &str, configure: impl FnOnce(&mut Config)) -> Self {
+        Self::start(url, Database::External, configure).await
+    }
+
+    async fn start(url: &str, database: Database, configure: impl FnOnce(&mut Config)) -> Self {
+        let mut config = Config::for_tests(url);
         configure(&mut config);
         let app = Application::build(&config).expect("the server starts");
         let port = app.port();
         let metrics_port = app.metrics_port();
         let state = app.state().clone();
-        tokio::spawn(app.run_until_stopped());
+        let stopper = app.stopper();
+        let served = tokio::spawn(app.run_until_stopped());
         let (db, hasher) = (state.db.clone(), state.hasher.clone());
         let demo =
             tokio::task::spawn_blocking(move || seed::demo(&db, &hasher)).await.unwrap().expect("demo data loads");
@@ -136,6 +153,8 @@ impl TestApp {
             state,
             users: demo.users,
             metrics_port,
+            stopper,
+            served: Mutex::new(Some(served)),
             config,
             database,
             steps: Mutex::new(HashMap::new()),

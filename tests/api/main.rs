@@ -4,6 +4,7 @@ mod approvals;
 mod attachments;
 mod auth;
 mod dispatch;
+mod faults;
 mod harness;
 mod http;
 mod kb;

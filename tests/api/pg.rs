@@ -85,45 +85,96 @@ fn init_server() -> Result<Server, String> {
     Ok(Server { base_url, admin: Mutex::new(admin) })
 }
 
-/// Starts a cluster in a new temp directory and returns its URL.
+/// Starts the shared cluster in a new temp directory and returns its URL; the watchdog removes it.
 fn start_cluster() -> Result<String, String> {
-    let bin = PathBuf::from(std::env::var("PG_BIN").unwrap_or_else(|_| DEFAULT_PG_BIN.to_owned()));
-    if !bin.join("initdb").exists() {
-        return Err(format!("{} not found", bin.join("initdb").display()));
-    }
-    let as_root = is_root();
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    let dir = std::env::temp_dir().join(format!("clientdesk-pg-{}-{nanos}", std::process::id()));
-    let data = dir.join("data");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    if as_root {
-        run(Command::new("chown").arg("postgres:postgres").arg(&dir), "chown")?;
-    }
-    // Registered before initdb so that the directory goes even if the start fails half way.
-    spawn_watchdog(&bin, &dir, &data, as_root)?;
+    let cluster = Cluster::create()?;
+    let url = cluster.url.clone();
+    std::mem::forget(cluster);
+    Ok(url)
+}
 
-    run(pg_command(&bin, "initdb", as_root).arg("-D").arg(&data).args(INITDB_OPTIONS), "initdb")?;
-    let port = free_port()?;
-    let options = format!(
-        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-         -c full_page_writes=off -c max_connections=300",
-        dir.display()
-    );
-    let log = dir.join("postgres.log");
-    let started = run(
-        pg_command(&bin, "pg_ctl", as_root)
-            .arg("-D")
-            .arg(&data)
-            .arg("-l")
-            .arg(&log)
-            .args(["-w", "-t", "60", "-o", &options, "start"]),
-        "pg_ctl start",
-    );
-    if let Err(e) = started {
-        let log = std::fs::read_to_string(&log).unwrap_or_default();
-        return Err(format!("{e}\n--- postgres.log ---\n{log}"));
+/// A cluster in a temp directory of its own, on a free port: for tests that stop and start their
+/// database, never the shared one. Stopped and removed when dropped (or by its watchdog when the
+/// test process dies first).
+pub struct Cluster {
+    bin: PathBuf,
+    dir: PathBuf,
+    data: PathBuf,
+    options: String,
+    as_root: bool,
+    /// The `postgres` database of the cluster.
+    pub url: String,
+}
+
+impl Cluster {
+    pub fn create() -> Result<Self, String> {
+        let bin = PathBuf::from(std::env::var("PG_BIN").unwrap_or_else(|_| DEFAULT_PG_BIN.to_owned()));
+        if !bin.join("initdb").exists() {
+            return Err(format!("{} not found", bin.join("initdb").display()));
+        }
+        let as_root = is_root();
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!("clientdesk-pg-{}-{nanos}", std::process::id()));
+        let data = dir.join("data");
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if as_root {
+            run(Command::new("chown").arg("postgres:postgres").arg(&dir), "chown")?;
+        }
+        // Registered before initdb so that the directory goes even if the start fails half way.
+        spawn_watchdog(&bin, &dir, &data, as_root)?;
+
+        run(pg_command(&bin, "initdb", as_root).arg("-D").arg(&data).args(INITDB_OPTIONS), "initdb")?;
+        let port = free_port()?;
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+             -c full_page_writes=off -c max_connections=300",
+            dir.display()
+        );
+        let cluster =
+            Self { bin, dir, data, options, as_root, url: format!("postgres://postgres@127.0.0.1:{port}/postgres") };
+        cluster.start()?;
+        Ok(cluster)
     }
-    Ok(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
+
+    /// Starts the cluster and waits until it accepts connections.
+    pub fn start(&self) -> Result<(), String> {
+        let log = self.dir.join("postgres.log");
+        let started = run(
+            pg_command(&self.bin, "pg_ctl", self.as_root).arg("-D").arg(&self.data).arg("-l").arg(&log).args([
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                &self.options,
+                "start",
+            ]),
+            "pg_ctl start",
+        );
+        started.map_err(|e| format!("{e}\n--- postgres.log ---\n{}", std::fs::read_to_string(&log).unwrap_or_default()))
+    }
+
+    /// Stops the cluster as an operator's restart does: clients are told, then cut off.
+    pub fn stop(&self) -> Result<(), String> {
+        run(
+            pg_command(&self.bin, "pg_ctl", self.as_root).arg("-D").arg(&self.data).args(["-w", "-m", "fast", "stop"]),
+            "pg_ctl stop",
+        )
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = run(
+            pg_command(&self.bin, "pg_ctl", self.as_root).arg("-D").arg(&self.data).args([
+                "-w",
+                "-m",
+                "immediate",
+                "stop",
+            ]),
+            "pg_ctl stop",
+        );
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 /// A PostgreSQL binary, run as the `postgres` user when we are root.

@@ -65,6 +65,15 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: i64, policy: clientdesk_domain::throttle::ThrottlePolicy },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// The request's head was larger than this many bytes.
+    #[error("request header fields too large")]
+    HeaderFieldsTooLarge(usize),
+    /// The request did not fully arrive within this many seconds.
+    #[error("request timeout")]
+    RequestTimeout(u64),
+    /// The client address holds more than this many open connections.
+    #[error("too many connections")]
+    TooManyConnections(usize),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -88,6 +97,9 @@ impl ApiError {
             Self::Invalid(_) => ("validation", "Invalid input"),
             Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             Self::Unavailable(_) => ("unavailable", "Service unavailable"),
+            Self::HeaderFieldsTooLarge(_) => ("header-fields-too-large", "Request header fields too large"),
+            Self::RequestTimeout(_) => ("request-timeout", "Request timeout"),
+            Self::TooManyConnections(_) => ("too-many-connections", "Too many connections"),
             Self::Internal(_) => ("internal", "Internal error"),
         }
     }
@@ -106,6 +118,13 @@ impl ApiError {
                 format!("Too many failed attempts. Try again in {retry_after_secs} seconds.")
             }
             Self::Unavailable(_) => "The service is temporarily unavailable. Try again shortly.".into(),
+            Self::HeaderFieldsTooLarge(limit) => {
+                format!("The request line and headers may take {limit} bytes at most.")
+            }
+            Self::RequestTimeout(secs) => format!("The whole request must arrive within {secs} seconds."),
+            Self::TooManyConnections(limit) => {
+                format!("One client address may hold {limit} connections at once; reuse or close the others.")
+            }
             Self::Internal(_) => "Something went wrong on our side. It has been logged.".into(),
         }
     }
@@ -140,6 +159,9 @@ impl ResponseError for ApiError {
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::HeaderFieldsTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            Self::TooManyConnections(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -152,6 +174,10 @@ impl ResponseError for ApiError {
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json")));
         if let Self::Unauthorized(_) = self {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+        }
+        if let Self::Unavailable(_) | Self::TooManyConnections(_) = self {
+            // What a database restart or a failover takes to be noticed and recovered from.
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
         }
         if let Self::TooManyRequests { retry_after_secs, policy } = self {
             // IETF draft-ietf-httpapi-ratelimit-headers: the policy, and what is left of it now.

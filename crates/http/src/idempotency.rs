@@ -1,7 +1,9 @@
 //! `Idempotency-Key` on create requests: a retry with the same key and body gets the first
 //! answer (status and body) and causes no second side effect; the same key with another body is
 //! 422; a retry while the first request still runs is 409. Keys belong to the caller and are
-//! kept 24 hours (see `clientdesk_persistence::idempotency`).
+//! kept 24 hours (see `clientdesk_persistence::idempotency`). The request that holds a key renews
+//! its claim while it runs; a claim not renewed for the idempotency lease (10 s) belongs to a
+//! process that died, and a retry takes it over.
 
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
@@ -59,14 +61,16 @@ where
         return Ok(HttpResponse::build(status).json_bytes(body));
     };
     let hash = hex::encode(Sha256::digest(fingerprint));
+    let lease = state.settings.idempotency_lease;
     let (auth, claim) = state
         .run({
             let key = key.clone();
             move |conn| {
                 let auth = sender.authenticate(conn)?;
                 let user = auth.principal.user_id;
-                let claim =
-                    write_tx(conn, |conn| Ok::<_, ApiError>(idempotency::claim(conn, user, &key, &hash, Utc::now())?))?;
+                let claim = write_tx(conn, |conn| {
+                    Ok::<_, ApiError>(idempotency::claim(conn, user, &key, &hash, Utc::now(), lease)?)
+                })?;
                 Ok((auth, claim))
             }
         })
@@ -87,6 +91,9 @@ where
             return Err(ApiError::invalid(HEADER, "was already used with a different request; use a new key"))
         }
     };
+    // Dropped when this request ends, which stops the renewals.
+    let (_running, ended) = tokio::sync::oneshot::channel::<()>();
+    actix_web::rt::spawn(keep_claimed(state.clone(), claim, lease, ended));
     let done = state
         .run(move |conn| {
             let prepared = prepare(conn, auth)?;
@@ -103,6 +110,27 @@ where
         Err(err) => {
             state.run(move |conn| Ok(idempotency::release(conn, claim)?)).await?;
             Err(err)
+        }
+    }
+}
+
+/// Renews a claim every third of the lease until `ended` (or the request's future is dropped).
+async fn keep_claimed(
+    state: AppState,
+    claim: i64,
+    lease: chrono::Duration,
+    mut ended: tokio::sync::oneshot::Receiver<()>,
+) {
+    let every = (lease / 3).to_std().unwrap_or(std::time::Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            _ = &mut ended => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+        let renewed =
+            state.run(move |conn| write_tx(conn, |conn| Ok(idempotency::renew(conn, claim, Utc::now())?))).await;
+        if let Err(error) = renewed {
+            tracing::warn!(%error, "renewing an Idempotency-Key claim failed");
         }
     }
 }

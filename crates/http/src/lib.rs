@@ -17,6 +17,7 @@ pub mod routes;
 pub mod session_cache;
 pub mod state;
 pub mod storage;
+pub mod transport;
 pub mod webhook_target;
 
 use actix_cors::Cors;

@@ -55,7 +55,7 @@ use crate::routes::{
         outbox::list_outbox, outbox::retry_message,
         health::live, health::ready, health::metrics,
     ),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &TransportResponses),
     tags(
         (name = "auth", description = "Signing in, second factor, tokens"),
         (name = "me", description = "The signed-in user"),
@@ -94,6 +94,47 @@ impl Modify for BearerScheme {
                     .build(),
             ),
         );
+    }
+}
+
+/// Answers any operation may give before its handler runs, or when the database is unreachable
+/// (see `transport` and `state::AppState::run`).
+struct TransportResponses;
+
+impl Modify for TransportResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+            ResponseBuilder::new().description(description).content("application/json", content).build()
+        };
+        let common = [
+            ("408", "The request did not fully arrive in time (its body: 30 s after its head by default)"),
+            ("431", "The request line and headers are larger than the limit (16 KiB by default)"),
+            ("503", "The database is unreachable, or the server is stopping; see `Retry-After`"),
+        ];
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            // Liveness and metrics use no database and answer while the server drains.
+            let uses_database = !matches!(path.as_str(), "/health/live" | "/metrics");
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+                &mut item.head,
+                &mut item.options,
+                &mut item.trace,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, description) in common {
+                    if status == "503" && !uses_database {
+                        continue;
+                    }
+                    operation.responses.responses.entry(status.into()).or_insert_with(|| problem(description).into());
+                }
+            }
+        }
     }
 }
 

@@ -50,6 +50,17 @@ pub struct HttpSettings {
     pub session_max_age: chrono::Duration,
     /// Requests per minute one client address may make to the unauthenticated `/auth/*` endpoints.
     pub auth_requests_per_minute: i32,
+    /// Largest request head (request line and headers), in bytes; past it the answer is 431.
+    pub max_head_bytes: usize,
+    /// How long a client has to send a request's body once its head has arrived (which must
+    /// take at most 5 s); past it the answer is 408.
+    pub request_timeout: std::time::Duration,
+    /// Open connections one client address may hold (0: no limit); the requests of the others
+    /// are answered 429 and their connections closed.
+    pub max_connections_per_client: usize,
+    /// How long an unanswered Idempotency-Key claim that is no longer renewed (its process died)
+    /// holds retries off with 409 before one takes it over.
+    pub idempotency_lease: chrono::Duration,
 }
 
 /// The addresses e-mails link to: the front end for tickets and change requests (templates with
@@ -112,6 +123,10 @@ impl Default for HttpSettings {
             trusted_proxies: Vec::new(),
             session_max_age: chrono::Duration::days(30),
             auth_requests_per_minute: 120,
+            max_head_bytes: 16 * 1024,
+            request_timeout: std::time::Duration::from_secs(30),
+            max_connections_per_client: 64,
+            idempotency_lease: clientdesk_persistence::idempotency::CLAIM_LEASE,
         }
     }
 }
@@ -140,6 +155,12 @@ pub struct AppState {
     pub uploads: Arc<Semaphore>,
     /// The request rate of each client address on the unauthenticated sign-in endpoints.
     pub auth_limiter: Arc<AddressLimiter>,
+    /// Set when the server begins to stop (see [`AppState::draining`]).
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
+}
+
+fn unreachable() -> ApiError {
+    ApiError::Unavailable("the database is unreachable".into())
 }
 
 impl AppState {
@@ -160,14 +181,29 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Conn) -> ApiResult<T> + Send + 'static,
     {
-        let turn = self.turns.clone().acquire_owned().await.expect("the permits are never closed");
+        let turn = match self.db.unreachable() {
+            // Nothing can serve a request that would queue behind others while the database is
+            // unreachable: it is answered at once.
+            true => self.turns.clone().try_acquire_owned().map_err(|_| unreachable())?,
+            false => self.turns.clone().acquire_owned().await.expect("the permits are never closed"),
+        };
         let db = self.db.clone();
         web::block(move || {
             // Dropped after the connection is back in the pool, for the next turn to find it.
             let _turn = turn;
             let mut conn = db.conn().map_err(ApiError::from)?;
-            f(&mut conn)
+            let result = f(&mut conn);
+            if let Err(ApiError::Unavailable(_)) = &result {
+                conn.check_alive(&db);
+            }
+            result
         })
         .await?
+    }
+
+    /// Whether the server has been told to stop: it answers what has arrived, each with
+    /// `Connection: close`, and readiness says 503.
+    pub fn draining(&self) -> bool {
+        self.draining.load(std::sync::atomic::Ordering::Relaxed)
     }
 }

@@ -6,9 +6,9 @@
 
 use std::collections::VecDeque;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
@@ -53,10 +53,76 @@ impl DatabaseUrl {
     }
 }
 
+/// How the pool and its connections are set up.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// How many connections the pool holds at most.
+    pub size: u32,
+    /// How long a request waits for a connection while the database is reachable; once a
+    /// connection attempt has failed, it waits [`UNREACHABLE_WAIT`] at most.
+    pub pool_timeout: Duration,
+    /// SQLite: how much of the database file each connection maps into memory (`mmap_size`).
+    pub sqlite_mmap_bytes: u64,
+}
+
+impl DbOptions {
+    pub fn new(size: u32) -> Self {
+        Self { size, pool_timeout: Duration::from_secs(2), sqlite_mmap_bytes: DEFAULT_SQLITE_MMAP_BYTES }
+    }
+}
+
+/// SQLite's `mmap_size` unless configured: see `Manager::connect` and docs/ARCHITECTURE.md.
+pub const DEFAULT_SQLITE_MMAP_BYTES: u64 = 1 << 30;
+
+/// How long a request waits for a connection once the database was found unreachable: it is
+/// answered 503 at once rather than held while nothing can serve it.
+pub const UNREACHABLE_WAIT: Duration = Duration::from_millis(250);
+
+/// For how long after a connection was found dead every checkout is tested first: a database
+/// restart kills every pooled connection at once, and each would otherwise fail one request.
+const SUSPECT_FOR: Duration = Duration::from_secs(10);
+
+/// What the process last learned about the database's reachability, shared by the pool's manager,
+/// the connections and the readiness probe.
+#[derive(Debug)]
+struct Health {
+    /// The last connection attempt failed.
+    unreachable: AtomicBool,
+    /// Until when (milliseconds since `epoch`) checkouts are tested before use.
+    suspect_until: AtomicU64,
+    epoch: Instant,
+}
+
+impl Default for Health {
+    fn default() -> Self {
+        Self { unreachable: AtomicBool::new(false), suspect_until: AtomicU64::new(0), epoch: Instant::now() }
+    }
+}
+
+impl Health {
+    fn now(&self) -> u64 {
+        self.epoch.elapsed().as_millis() as u64
+    }
+
+    fn connected(&self, ok: bool) {
+        self.unreachable.store(!ok, Ordering::Relaxed);
+    }
+
+    fn suspect(&self) -> bool {
+        self.now() < self.suspect_until.load(Ordering::Relaxed)
+    }
+
+    fn connection_lost(&self) {
+        self.suspect_until.store(self.now() + SUSPECT_FOR.as_millis() as u64, Ordering::Relaxed);
+    }
+}
+
 /// Opens connections for the pool and prepares each SQLite connection.
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
+    mmap_bytes: u64,
+    health: Arc<Health>,
 }
 
 impl ManageConnection for Manager {
@@ -64,6 +130,22 @@ impl ManageConnection for Manager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> std::result::Result<DbConnection, Self::Error> {
+        let conn = self.open();
+        self.health.connected(conn.is_ok());
+        conn
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> std::result::Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+impl Manager {
+    fn open(&self) -> std::result::Result<DbConnection, diesel::r2d2::Error> {
         match self.url.backend {
             Backend::Postgres => PgConnection::establish(&self.url.target)
                 .map(DbConnection::Pg)
@@ -73,29 +155,24 @@ impl ManageConnection for Manager {
                     SqliteConnection::establish(&self.url.target).map_err(diesel::r2d2::Error::ConnectionError)?;
                 // busy_timeout first: a connection opened during WAL recovery would otherwise fail
                 // at once with "database is locked". Reads go through a memory map of the file
-                // (up to 1 GiB), shared by every connection through the OS page cache, instead of
-                // each connection copying pages into its own 2 MB cache: searching 100,000
+                // (up to `mmap_bytes`, 1 GiB unless configured), shared by every connection through
+                // the OS page cache, instead of each connection copying pages into its own 2 MB
+                // cache (though RSS counts a mapped page once per connection that touched it, see
+                // docs/ARCHITECTURE.md#memory): searching 100,000
                 // knowledge-base articles or listing a million tickets touches far more than that.
                 // Temporary files in memory: every write runs in a savepoint of its group's
                 // transaction (see `Writer`), whose sub-journal keeps the original of each page
                 // the write changes; past 64 KiB SQLite spills it to a temporary file and then
                 // writes every page of the transaction's later savepoints there too.
-                conn.batch_execute(
+                conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA mmap_size = 1073741824; PRAGMA temp_store = MEMORY;",
-                )
+                     PRAGMA foreign_keys = ON; PRAGMA mmap_size = {}; PRAGMA temp_store = MEMORY;",
+                    self.mmap_bytes
+                ))
                 .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }
-    }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> std::result::Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken()
     }
 }
 
@@ -109,11 +186,17 @@ pub struct Db {
     pool: DbPool,
     backend: Backend,
     writer: Option<Arc<Writer>>,
+    manager: Manager,
+    pool_timeout: Duration,
 }
 
 impl Db {
     /// Opens a pool of `size` connections. For SQLite the file's directory is created.
     pub fn connect(url: &str, size: u32) -> Result<Self> {
+        Self::connect_with(url, &DbOptions::new(size))
+    }
+
+    pub fn connect_with(url: &str, options: &DbOptions) -> Result<Self> {
         let url = DatabaseUrl::parse(url);
         if url.backend == Backend::Sqlite {
             if let Some(dir) = std::path::Path::new(&url.target).parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -121,16 +204,18 @@ impl Db {
             }
         }
         let backend = url.backend;
-        let manager = Manager { url };
+        let manager = Manager { url, mmap_bytes: options.sqlite_mmap_bytes, health: Arc::default() };
         let writer = (backend == Backend::Sqlite).then(|| Writer::start(manager.clone()));
         let pool = Pool::builder()
-            .max_size(size)
-            // A checkout test costs a round trip per request; broken connections are detected by
-            // `has_broken` instead.
+            .max_size(options.size)
+            // A checkout test costs a round trip per request: connections are tested only for a
+            // while after one was found dead (see `Db::conn`).
             .test_on_check_out(false)
-            .connection_timeout(Duration::from_secs(10))
-            .build(manager)?;
-        Ok(Self { pool, backend, writer })
+            // Also how long the pool waits to open its connections at start, and (halved) the
+            // longest pause between its attempts to reopen them.
+            .connection_timeout(options.pool_timeout)
+            .build(manager.clone())?;
+        Ok(Self { pool, backend, writer, manager, pool_timeout: options.pool_timeout })
     }
 
     pub fn backend(&self) -> Backend {
@@ -142,8 +227,58 @@ impl Db {
         self.pool.max_size()
     }
 
+    /// A pooled connection. While the database is known to be unreachable, it waits
+    /// [`UNREACHABLE_WAIT`] at most: the caller answers 503 rather than hold its client. For a
+    /// while after a connection was found dead, each connection is tested before it is handed
+    /// out, and a dead one is discarded for the next: a restarted database costs the request that
+    /// found the first dead connection, not one request per pooled connection.
     pub fn conn(&self) -> Result<Conn> {
-        Ok(Conn { pooled: self.pool.get()?, writer: self.writer.clone() })
+        let health = &self.manager.health;
+        for _ in 0..=self.size() {
+            let wait = if self.unreachable() { UNREACHABLE_WAIT } else { self.pool_timeout };
+            let mut conn = Conn { pooled: self.pool.get_timeout(wait)?, writer: self.writer.clone() };
+            if !health.suspect() || conn.pooled.batch_execute("SELECT 1").is_ok() {
+                return Ok(conn);
+            }
+            conn.discard();
+        }
+        Err(Error::Unavailable("every pooled connection was dead".into()))
+    }
+
+    /// Whether the last attempt to open a connection failed.
+    pub fn unreachable(&self) -> bool {
+        self.manager.health.unreachable.load(Ordering::Relaxed)
+    }
+
+    /// Whether the database answers on a connection of its own, opened now, within `timeout`
+    /// (for `/health/ready`: it neither waits for the pool nor trusts a pooled connection).
+    /// Runs on the calling thread; on timeout the attempt is left to finish on its own thread.
+    pub fn probe(&self, timeout: Duration) -> Result<()> {
+        let (done, outcome) = std::sync::mpsc::channel();
+        let mut manager = self.manager.clone();
+        // libpq waits for an unanswered connection attempt as long as the OS does (minutes): the
+        // probe's thread gives up within seconds rather than pile up behind a silent network.
+        if manager.url.backend == Backend::Postgres && !manager.url.target.contains("connect_timeout") {
+            let joiner = if manager.url.target.contains('?') { '&' } else { '?' };
+            manager.url.target = format!("{}{joiner}connect_timeout=2", manager.url.target);
+        }
+        std::thread::Builder::new()
+            .name("db-probe".into())
+            .spawn(move || {
+                let answered = manager
+                    .connect()
+                    .map_err(|e| Error::Unavailable(e.to_string()))
+                    .and_then(|mut conn| conn.batch_execute("SELECT 1").map_err(Error::from));
+                let _ = done.send(answered);
+            })
+            .map_err(|e| Error::Unavailable(format!("no probe thread: {e}")))?;
+        match outcome.recv_timeout(timeout) {
+            Ok(answered) => answered,
+            Err(_) => {
+                self.manager.health.connected(false);
+                Err(Error::Unavailable(format!("no answer within {} ms", timeout.as_millis())))
+            }
+        }
     }
 
     /// Applies the pending migrations of this backend; returns their names.
@@ -155,11 +290,6 @@ impl Db {
         };
         let applied = conn.run_pending_migrations(source).map_err(|e| Error::Other(e.to_string()))?;
         Ok(applied.iter().map(|v| v.to_string()).collect())
-    }
-
-    /// Whether the database answers (for `/health/ready`).
-    pub fn ping(&self) -> Result<()> {
-        self.conn()?.batch_execute("SELECT 1").map_err(Error::from)
     }
 }
 
@@ -237,6 +367,31 @@ impl Deref for Conn {
 impl DerefMut for Conn {
     fn deref_mut(&mut self) -> &mut DbConnection {
         &mut self.pooled
+    }
+}
+
+impl Conn {
+    /// After a statement failed as [`Error::Unavailable`]: whether this connection still answers.
+    /// A dead one is discarded instead of going back to the pool (diesel's `is_broken` does not
+    /// see a lost PostgreSQL connection outside a transaction), and the connections checked out
+    /// for a while after are tested first.
+    pub fn check_alive(&mut self, health_of: &Db) -> bool {
+        let alive = self.pooled.batch_execute("SELECT 1").is_ok();
+        if !alive {
+            health_of.manager.health.connection_lost();
+            self.discard();
+        }
+        alive
+    }
+
+    /// Marks the connection broken, so that the pool closes it rather than take it back.
+    fn discard(&mut self) {
+        match &mut *self.pooled {
+            DbConnection::Pg(pg) => AnsiTransactionManager::transaction_manager_status_mut(pg).set_in_error(),
+            DbConnection::Sqlite(sqlite) => {
+                AnsiTransactionManager::transaction_manager_status_mut(sqlite).set_in_error()
+            }
+        }
     }
 }
 
@@ -600,6 +755,24 @@ mod tests {
     fn insert(conn: &mut DbConnection, who: i64) -> Result<()> {
         diesel::sql_query(format!("INSERT INTO t (who) VALUES ({who})")).execute(conn)?;
         Ok(())
+    }
+
+    /// Each SQLite connection maps as much of the file as configured (what RSS counts per
+    /// connection, see docs/ARCHITECTURE.md#memory).
+    #[test]
+    fn sqlite_connections_map_what_is_configured() {
+        use diesel::sql_types::BigInt;
+        #[derive(QueryableByName)]
+        struct Map {
+            #[diesel(sql_type = BigInt)]
+            mmap_size: i64,
+        }
+        let path = std::env::temp_dir().join(format!("clientdesk-mmap-{}.db", uuid_like()));
+        let _scratch = Scratch(path.clone());
+        let options = DbOptions { sqlite_mmap_bytes: 4 << 20, ..DbOptions::new(2) };
+        let db = Db::connect_with(path.to_str().expect("a UTF-8 temp path"), &options).expect("opens");
+        let map = diesel::sql_query("PRAGMA mmap_size").get_result::<Map>(&mut *db.conn().unwrap()).unwrap();
+        assert_eq!(map.mmap_size, 4 << 20);
     }
 
     /// The writer leaves checkpoints to its thread, which copies the WAL back while writes go on:

@@ -11,8 +11,10 @@ use crate::{utc, DbConnection, Error, Result};
 
 /// How long a key is remembered.
 pub const KEPT: Duration = Duration::hours(24);
-/// A claim older than this without an answer belongs to a request that died; it may be retaken.
-pub const ABANDONED: Duration = Duration::seconds(60);
+/// A claim without an answer that has not been renewed for this long belongs to a request that
+/// died (its process was killed); it may be retaken. The request that holds a claim renews it
+/// every third of this (see [`renew`]). The default of the configured lease.
+pub const CLAIM_LEASE: Duration = Duration::seconds(10);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
@@ -29,8 +31,16 @@ pub enum Claim {
 /// id, request hash, answer status and body, claim time.
 type StoredKey = (i64, String, Option<i32>, Option<String>, chrono::NaiveDateTime);
 
-/// Claims `key` for `user`. Call inside a write transaction.
-pub fn claim(conn: &mut DbConnection, user: UserId, key: &str, hash: &str, now: DateTime<Utc>) -> Result<Claim> {
+/// Claims `key` for `user`; a claim left unanswered and not renewed for `lease` is taken over.
+/// Call inside a write transaction.
+pub fn claim(
+    conn: &mut DbConnection,
+    user: UserId,
+    key: &str,
+    hash: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> Result<Claim> {
     diesel::delete(idempotency_keys::table)
         .filter(idempotency_keys::user_id.eq(user.0))
         .filter(idempotency_keys::created_at.lt((now - KEPT).naive_utc()))
@@ -52,7 +62,7 @@ pub fn claim(conn: &mut DbConnection, user: UserId, key: &str, hash: &str, now: 
         Some((_, _, Some(status), body, _)) => {
             Ok(Claim::Replay { status: u16::try_from(status).unwrap_or(200), body: body.unwrap_or_default() })
         }
-        Some((id, _, None, _, created)) if utc(created) < now - ABANDONED => {
+        Some((id, _, None, _, created)) if utc(created) < now - lease => {
             diesel::update(idempotency_keys::table.find(id))
                 .set(idempotency_keys::created_at.eq(now.naive_utc()))
                 .execute(conn)?;
@@ -79,6 +89,14 @@ pub fn claim(conn: &mut DbConnection, user: UserId, key: &str, hash: &str, now: 
             }
         }
     }
+}
+
+/// Renews a claim still unanswered, so that it is not taken over while its request runs.
+pub fn renew(conn: &mut DbConnection, claim: i64, now: DateTime<Utc>) -> Result<()> {
+    diesel::update(idempotency_keys::table.find(claim).filter(idempotency_keys::status_code.is_null()))
+        .set(idempotency_keys::created_at.eq(now.naive_utc()))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Stores the answer of a claimed key; call in the transaction that did the work.

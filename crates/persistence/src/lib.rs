@@ -25,7 +25,7 @@ pub mod tokens;
 pub mod users;
 pub mod vault;
 
-pub use db::{write_tx, Backend, Conn, Db, DbConnection};
+pub use db::{write_tx, Backend, Conn, Db, DbConnection, DbOptions};
 pub use error::{Error, Result};
 
 use chrono::{DateTime, NaiveDateTime, Utc};

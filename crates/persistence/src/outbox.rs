@@ -133,7 +133,8 @@ const CLAIM_SQLITE: &str = "UPDATE outbox SET attempts = attempts + 1, next_atte
 
 /// Takes up to `limit` due messages for one attempt each: counts the attempt and moves them out
 /// of reach until `now + lease`, so a worker that dies mid-batch only delays its messages. The
-/// lease must outlast a delivery, or a slow message could be sent twice. Runs its own write
+/// worker renews the lease while it delivers (see [`renew`]), or a slow message could be sent
+/// twice. Runs its own write
 /// transaction; an idle poll takes no write lock.
 pub fn claim(conn: &mut Conn, now: DateTime<Utc>, lease: Duration, limit: i64) -> Result<Vec<Claimed>> {
     // The status is written out, not bound, so that both planners see the partial index of due
@@ -165,6 +166,13 @@ pub fn claim(conn: &mut Conn, now: DateTime<Utc>, lease: Duration, limit: i64) -
     let mut claimed = rows.into_iter().map(Claimed::try_from).collect::<Result<Vec<_>>>()?;
     claimed.sort_by_key(|c| c.id);
     Ok(claimed)
+}
+
+/// Extends the lease of messages a worker is still delivering to `until`. Call inside a write
+/// transaction; messages already settled are left as they are.
+pub fn renew(conn: &mut DbConnection, ids: &[i64], until: DateTime<Utc>) -> Result<usize> {
+    let pending = outbox::table.filter(outbox::id.eq_any(ids)).filter(outbox::status.eq(Delivery::Pending.as_str()));
+    Ok(diesel::update(pending).set(outbox::next_attempt_at.eq(until.naive_utc())).execute(conn)?)
 }
 
 /// Errors longer than this are cut: an SMTP server may answer with a page of text.

@@ -32,7 +32,14 @@ struct FileConfig {
     jwt_secret: Option<String>,
     cors_origins: Option<Vec<String>>,
     pool_size: Option<u32>,
+    pool_timeout_millis: Option<u64>,
+    sqlite_mmap_bytes: Option<u64>,
     workers: Option<usize>,
+    max_head_bytes: Option<usize>,
+    request_timeout_seconds: Option<u64>,
+    max_connections_per_client: Option<usize>,
+    shutdown_grace_seconds: Option<u64>,
+    idempotency_lease_seconds: Option<i64>,
     argon2_memory_kib: Option<u32>,
     argon2_iterations: Option<u32>,
     attachments_dir: Option<PathBuf>,
@@ -53,6 +60,7 @@ struct FileConfig {
     outbox_max_attempts: Option<i32>,
     outbox_backoff_seconds: Option<u64>,
     outbox_poll_millis: Option<u64>,
+    outbox_lease_seconds: Option<i64>,
     outbox_worker: Option<bool>,
     sms_gateway_url: Option<String>,
     sms_gateway_token: Option<String>,
@@ -95,8 +103,14 @@ pub struct Config {
     pub password_hash_concurrency: usize,
     pub http: HttpSettings,
     pub pool_size: u32,
+    /// How long a request waits for a pooled connection while the database is reachable.
+    pub pool_timeout: Duration,
+    /// SQLite: how much of the database file each connection maps into memory.
+    pub sqlite_mmap_bytes: u64,
     /// actix worker threads; `None` means one per core.
     pub workers: Option<usize>,
+    /// On SIGTERM, how long the server drains (answers what has arrived) before it exits.
+    pub shutdown_grace: Duration,
     pub storage: StorageConfig,
     pub mail: MailConfig,
     pub sms: SmsTransport,
@@ -271,6 +285,18 @@ impl Config {
             upload_concurrency: env_parse("UPLOAD_CONCURRENCY")?
                 .or(file.upload_concurrency)
                 .unwrap_or(defaults.upload_concurrency),
+            max_head_bytes: env_parse("MAX_HEAD_BYTES")?.or(file.max_head_bytes).unwrap_or(defaults.max_head_bytes),
+            request_timeout: env_parse("REQUEST_TIMEOUT_SECONDS")?
+                .or(file.request_timeout_seconds)
+                .map_or(defaults.request_timeout, Duration::from_secs),
+            idempotency_lease: match env_parse("IDEMPOTENCY_LEASE_SECONDS")?.or(file.idempotency_lease_seconds) {
+                Some(seconds @ 3..=3600) => chrono::Duration::seconds(seconds),
+                Some(_) => bail!("CLIENTDESK_IDEMPOTENCY_LEASE_SECONDS must be between 3 and 3600"),
+                None => defaults.idempotency_lease,
+            },
+            max_connections_per_client: env_parse("MAX_CONNECTIONS_PER_CLIENT")?
+                .or(file.max_connections_per_client)
+                .unwrap_or(defaults.max_connections_per_client),
             cors_origins,
             attachment_max_bytes: env_parse("ATTACHMENT_MAX_BYTES")?
                 .or(file.attachment_max_bytes)
@@ -336,6 +362,12 @@ impl Config {
         if backoff_seconds < 1 || poll_millis < 1 {
             bail!("CLIENTDESK_OUTBOX_BACKOFF_SECONDS and CLIENTDESK_OUTBOX_POLL_MILLIS must be positive");
         }
+        let lease_seconds: i64 = env_parse("OUTBOX_LEASE_SECONDS")?
+            .or(file.outbox_lease_seconds)
+            .unwrap_or(worker_defaults.lease.num_seconds());
+        if !(3..=3600).contains(&lease_seconds) {
+            bail!("CLIENTDESK_OUTBOX_LEASE_SECONDS must be between 3 and 3600");
+        }
         // A first delay past the cap is the cap (and stays within chrono's range).
         let cap = worker_defaults.retry.cap;
         let outbox = WorkerSettings {
@@ -345,6 +377,7 @@ impl Config {
                 ..worker_defaults.retry
             },
             poll: Duration::from_millis(poll_millis),
+            lease: chrono::Duration::seconds(lease_seconds),
             ..worker_defaults
         };
         let cores = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
@@ -363,7 +396,16 @@ impl Config {
             password_hash_concurrency,
             http,
             pool_size: env_parse("POOL_SIZE")?.or(file.pool_size).unwrap_or(default_pool_size),
+            pool_timeout: Duration::from_millis(
+                env_parse("POOL_TIMEOUT_MILLIS")?.or(file.pool_timeout_millis).unwrap_or(2000),
+            ),
+            sqlite_mmap_bytes: env_parse("SQLITE_MMAP_BYTES")?
+                .or(file.sqlite_mmap_bytes)
+                .unwrap_or(clientdesk_persistence::db::DEFAULT_SQLITE_MMAP_BYTES),
             workers: env_parse("WORKERS")?.or(file.workers),
+            shutdown_grace: Duration::from_secs(
+                env_parse("SHUTDOWN_GRACE_SECONDS")?.or(file.shutdown_grace_seconds).unwrap_or(30),
+            ),
             storage,
             mail,
             sms,
@@ -395,7 +437,10 @@ impl Config {
                 ..HttpSettings::default()
             },
             pool_size: 8,
+            pool_timeout: Duration::from_secs(2),
+            sqlite_mmap_bytes: clientdesk_persistence::db::DEFAULT_SQLITE_MMAP_BYTES,
             workers: Some(2),
+            shutdown_grace: Duration::from_secs(30),
             storage: StorageConfig::Local(
                 std::env::temp_dir().join(format!("clientdesk-attachments-{}", uuid::Uuid::new_v4())),
             ),

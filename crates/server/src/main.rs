@@ -202,6 +202,13 @@ fn main() -> anyhow::Result<()> {
                 let host = config.listen.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h).to_owned();
                 tracing::info!(database = %redact(&config.database_url), "clientdesk listening on http://{host}:{port}");
                 eprintln!("\nclientdesk is listening on http://{host}:{port} — Swagger UI: http://{host}:{port}/docs/\n");
+                let stopper = app.stopper();
+                actix_web::rt::spawn(async move {
+                    match shutdown_signal().await {
+                        Ok(()) => stopper.stop(),
+                        Err(error) => tracing::error!(%error, "cannot listen for stop signals"),
+                    }
+                });
                 app.run_until_stopped().await?;
                 Ok(())
             })

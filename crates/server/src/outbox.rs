@@ -8,8 +8,9 @@
 //! used (expired codes, decision links and nonces, idle throttle counters).
 //!
 //! Any number of workers, in any number of processes, may share one database: a claim moves its
-//! messages out of the others' reach for a lease (see `persistence::outbox::claim`), and a worker
-//! that dies mid-batch only delays its messages until the lease ends.
+//! messages out of the others' reach for a lease (see `persistence::outbox::claim`), renewed every
+//! third of the lease while the worker delivers them, so a slow delivery keeps its messages and a
+//! worker that dies mid-batch only delays its messages until the short lease ends (30 s).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,7 +37,9 @@ pub struct WorkerSettings {
     pub poll: Duration,
     /// Messages taken, and sent concurrently, at a time.
     pub batch: i64,
-    /// How long claimed messages stay out of other workers' reach; it must outlast a delivery.
+    /// How long claimed messages stay out of other workers' reach unless renewed: the delay
+    /// before another worker retries the batch of a worker that died. Renewed every third of it
+    /// while the batch is delivered.
     pub lease: chrono::Duration,
     /// How often expired rows are swept (see `persistence::sweep`).
     pub sweep_every: Duration,
@@ -48,8 +51,35 @@ impl Default for WorkerSettings {
             retry: RetryPolicy::default(),
             poll: Duration::from_secs(1),
             batch: 32,
-            lease: chrono::Duration::minutes(5),
+            lease: chrono::Duration::seconds(30),
             sweep_every: Duration::from_secs(600),
+        }
+    }
+}
+
+/// Renews the lease of a batch's messages every third of the lease until `delivered`.
+async fn keep_leased(
+    db: Db,
+    ids: Vec<i64>,
+    lease: chrono::Duration,
+    mut delivered: tokio::sync::oneshot::Receiver<()>,
+) {
+    let every = (lease / 3).to_std().unwrap_or(Duration::from_secs(1)).max(Duration::from_millis(100));
+    loop {
+        tokio::select! {
+            _ = &mut delivered => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+        let (db, ids) = (db.clone(), ids.clone());
+        let renewed = tokio::task::spawn_blocking(move || {
+            let mut conn = db.conn()?;
+            write_tx(&mut conn, |conn| outbox::renew(conn, &ids, Utc::now() + lease))
+        })
+        .await;
+        match renewed {
+            Ok(Ok(_)) => {}
+            Ok(Err(err)) => tracing::warn!(error = %err, "outbox worker: renewing a batch's lease failed"),
+            Err(err) => tracing::warn!(error = %err, "outbox worker: the lease renewal task failed"),
         }
     }
 }
@@ -167,6 +197,9 @@ impl Worker {
         if claimed.is_empty() {
             return Ok(BatchReport::default());
         }
+        let (delivered, renewing) = tokio::sync::oneshot::channel();
+        let ids = claimed.iter().map(|m| m.id).collect();
+        let renewal = tokio::spawn(keep_leased(self.db.clone(), ids, lease, renewing));
         let mut deliveries = JoinSet::new();
         for message in claimed {
             let (transports, db) = (self.transports.clone(), self.db.clone());
@@ -183,6 +216,9 @@ impl Worker {
                 Err(err) => tracing::error!(error = %err, "outbox worker: a delivery panicked"),
             }
         }
+        // No renewal may land after the outcomes (a retry's time) are recorded.
+        let _ = delivered.send(());
+        let _ = renewal.await;
         self.record(outcomes).await
     }
 

@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::{middleware, web, App, HttpServer};
 use anyhow::Context;
@@ -14,8 +15,9 @@ use clientdesk_http::rate_limit::AddressLimiter;
 use clientdesk_http::routes::kb::search_cache::SearchCache;
 use clientdesk_http::session_cache::SessionCache;
 use clientdesk_http::storage::Storage;
+use clientdesk_http::transport::{self, Connections};
 use clientdesk_http::AppState;
-use clientdesk_persistence::{vault, write_tx, Db};
+use clientdesk_persistence::{vault, write_tx, Db, DbOptions};
 
 use crate::config::{Config, StorageConfig};
 use crate::mail::Mailer;
@@ -29,11 +31,29 @@ pub struct Application {
     state: AppState,
     worker: Option<Worker>,
     metrics: Option<(u16, actix_web::dev::Server)>,
+    connections: Arc<Connections>,
+    grace: Duration,
+    stop: Stopper,
+}
+
+/// Tells a running [`Application`] to drain and stop (what SIGTERM does in `clientdesk serve`).
+#[derive(Clone)]
+pub struct Stopper(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Stopper {
+    pub fn stop(&self) {
+        self.0.send_replace(true);
+    }
 }
 
 /// The shared state for a configuration, with the database migrated.
 pub fn state(config: &Config) -> anyhow::Result<AppState> {
-    let db = Db::connect(&config.database_url, config.pool_size).context("opening the database")?;
+    let options = DbOptions {
+        size: config.pool_size,
+        pool_timeout: config.pool_timeout,
+        sqlite_mmap_bytes: config.sqlite_mmap_bytes,
+    };
+    let db = Db::connect_with(&config.database_url, &options).context("opening the database")?;
     let applied = db.migrate().context("migrating the database")?;
     if !applied.is_empty() {
         tracing::info!(?applied, "applied migrations");
@@ -77,6 +97,7 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
             },
             auth_share,
         )),
+        draining: Arc::default(),
     })
 }
 
@@ -94,6 +115,8 @@ impl Application {
         let config = &config;
         let state = state(config)?;
         let app_state = state.clone();
+        let connections = Arc::new(Connections::default());
+        let counted = connections.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 // No answer may be sniffed into another type than the one it declares.
@@ -101,9 +124,14 @@ impl Application {
                 .wrap(clientdesk_http::cors(&app_state.settings))
                 .wrap(middleware::Compress::default())
                 .wrap_fn(clientdesk_http::request_id)
+                .wrap(middleware::from_fn(transport::limits))
                 .configure(clientdesk_http::configure(app_state.clone()))
                 .default_service(web::to(clientdesk_http::not_found))
         })
+        .on_connect(move |io, data| counted.on_connect(io, data))
+        // Stopping is ours: on SIGTERM, `Application::run_until_stopped` drains first.
+        .disable_signals()
+        .shutdown_timeout(1)
         .listen(listener)?;
         if let Some(workers) = config.workers {
             server = server.workers(workers);
@@ -124,7 +152,22 @@ impl Application {
             true => Some(worker(config, state.db.clone())?),
             false => None,
         };
-        Ok(Self { port, server: server.run(), state, worker, metrics: metrics_server })
+        let stop = Stopper(Arc::new(tokio::sync::watch::channel(false).0));
+        Ok(Self {
+            port,
+            server: server.run(),
+            state,
+            worker,
+            metrics: metrics_server,
+            connections,
+            grace: config.shutdown_grace,
+            stop,
+        })
+    }
+
+    /// What makes this application drain and stop.
+    pub fn stopper(&self) -> Stopper {
+        self.stop.clone()
     }
 
     pub fn port(&self) -> u16 {
@@ -140,8 +183,8 @@ impl Application {
         &self.state
     }
 
-    /// Serves, with the outbox worker beside the server; the worker stops (after its current
-    /// batch) when the server does.
+    /// Serves, with the outbox worker beside the server, until told to stop (see [`drain`]); the
+    /// worker stops (after its current batch) when the server does.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let worker = self.worker.map(|worker| tokio::spawn(worker.run(stopped)));
@@ -150,7 +193,15 @@ impl Application {
             tokio::spawn(server);
             handle
         });
+        let draining = tokio::spawn(drain(
+            self.stop.0.subscribe(),
+            self.server.handle(),
+            self.state.draining.clone(),
+            self.connections,
+            self.grace,
+        ));
         let served = self.server.await;
+        draining.abort();
         if let Some(metrics) = metrics {
             metrics.stop(true).await;
         }
@@ -162,6 +213,35 @@ impl Application {
         }
         served
     }
+}
+
+/// Once told to stop: readiness answers 503 and every answer carries `Connection: close`; no
+/// new connection is accepted; requests that reached the server on open connections, including
+/// the next one a keep-alive connection already sent, are answered. The server stops once every
+/// connection has closed, or when the grace period ends, cutting what is left
+/// (docs/decisions/0030-transport-limits-and-faults.md).
+async fn drain(
+    mut told: tokio::sync::watch::Receiver<bool>,
+    server: actix_web::dev::ServerHandle,
+    draining: Arc<std::sync::atomic::AtomicBool>,
+    connections: Arc<Connections>,
+    grace: Duration,
+) {
+    if told.wait_for(|stop| *stop).await.is_err() {
+        return;
+    }
+    let deadline = tokio::time::Instant::now() + grace;
+    draining.store(true, std::sync::atomic::Ordering::SeqCst);
+    server.pause().await;
+    tracing::info!(open = connections.open(), grace_secs = grace.as_secs(), "stopping: draining connections");
+    while connections.open() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let left = connections.open();
+    if left > 0 {
+        tracing::warn!(open = left, "stopping: the grace period is over; closing the connections left");
+    }
+    server.stop(left == 0).await;
 }
 
 /// An outbox worker for a configuration, on `db`.

@@ -1,6 +1,7 @@
 //! Liveness, readiness and metrics.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -22,14 +23,22 @@ pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json_body(serde_json::json!({"status": "ok"}))
 }
 
-/// The database answers.
+/// How long readiness waits for the database's answer: a load balancer must learn at once that
+/// this process cannot serve.
+pub const READY_TIMEOUT: Duration = Duration::from_millis(800);
+
+/// The database answers a connection opened for this check, within a second; 503 otherwise, and
+/// while the server drains before it stops.
 #[utoipa::path(tag = "health", operation_id = "ready", responses(
     (status = 200, description = "Ready", body = Object, example = json!({"status": "ok"})),
-    (status = 503, description = "Database unreachable", body = Problem)))]
+    (status = 503, description = "Database unreachable, or the server is stopping", body = Problem)))]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    if state.draining() {
+        return Err(ApiError::Unavailable("the server is stopping".into()));
+    }
     let db = state.db.clone();
-    web::block(move || db.ping()).await?.map_err(|e| ApiError::Unavailable(e.to_string()))?;
+    web::block(move || db.probe(READY_TIMEOUT)).await?.map_err(|e| ApiError::Unavailable(e.to_string()))?;
     Ok(HttpResponse::Ok().json_body(serde_json::json!({"status": "ok"})))
 }
 
