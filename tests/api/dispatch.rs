@@ -400,18 +400,7 @@ on_both!(a_password_reset_reaches_the_rmm_and_the_phone_then_leaves_no_trace, ba
     let code = code_in(&texts(&gateway)[0].1);
     ok(app.post("/api/v1/me/phone/confirm", Some(&fred), json!({"code": code})).await).await;
     // SMS codes count from a day after a phone change.
-    let db = app.state.db.clone();
-    tokio::task::spawn_blocking(move || {
-        use clientdesk_persistence::schema::users;
-        use diesel::prelude::*;
-        let day_ago = (chrono::Utc::now() - chrono::Duration::hours(25)).naive_utc();
-        diesel::update(users::table.filter(users::email.eq("fred.fabrikam@demo.example")))
-            .set(users::phone_changed_at.eq(Some(day_ago)))
-            .execute(&mut *db.conn().unwrap())
-            .unwrap();
-    })
-    .await
-    .unwrap();
+    app.phone_changed_hours_ago("fred.fabrikam@demo.example", 25).await;
     status(app.post("/api/v1/me/step-up/sms", Some(&fred), json!({})).await, 202).await;
     gateway.until(2).await;
     let code = code_in(&texts(&gateway)[1].1);

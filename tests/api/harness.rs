@@ -170,6 +170,23 @@ impl TestApp {
         base
     }
 
+    /// Moves the user's last phone change back by `hours`, as if it had been made then (SMS
+    /// step-up is refused for a day after a change).
+    pub async fn phone_changed_hours_ago(&self, email: &'static str, hours: i64) {
+        let db = self.state.db.clone();
+        tokio::task::spawn_blocking(move || {
+            use clientdesk_persistence::schema::users;
+            use diesel::prelude::*;
+            let at = (chrono::Utc::now() - chrono::Duration::hours(hours)).naive_utc();
+            diesel::update(users::table.filter(users::email.eq(email)))
+                .set(users::phone_changed_at.eq(Some(at)))
+                .execute(&mut *db.conn().unwrap())
+                .unwrap();
+        })
+        .await
+        .unwrap();
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -134,18 +134,7 @@ on_both!(phone_verification_sms_step_up_and_sealed_password_resets, backend => |
     // No authenticator: the step-up code comes by SMS, from a day after the phone changed.
     problem(app.post("/api/v1/me/step-up", Some(&fred), json!({"code": "123456"})).await, 409).await;
     problem(app.post("/api/v1/me/step-up/sms", Some(&fred), json!({})).await, 403).await;
-    let db = app.state.db.clone();
-    tokio::task::spawn_blocking(move || {
-        use clientdesk_persistence::schema::users;
-        use diesel::prelude::*;
-        let day_ago = (chrono::Utc::now() - chrono::Duration::hours(25)).naive_utc();
-        diesel::update(users::table.filter(users::email.eq("fred.fabrikam@demo.example")))
-            .set(users::phone_changed_at.eq(Some(day_ago)))
-            .execute(&mut *db.conn().unwrap())
-            .unwrap();
-    })
-    .await
-    .unwrap();
+    app.phone_changed_hours_ago("fred.fabrikam@demo.example", 25).await;
     status(app.post("/api/v1/me/step-up/sms", Some(&fred), json!({})).await, 202).await;
     let code = code_sent_to(&app, phone).await;
     ok(app.post("/api/v1/me/step-up", Some(&fred), json!({"sms_code": code})).await).await;

@@ -49,22 +49,6 @@ async fn verified_phone(app: &TestApp, token: &str, phone: &str) {
     ok(app.post("/api/v1/me/phone/confirm", Some(token), json!({"code": code})).await).await;
 }
 
-/// Moves the user's last phone change back by `hours`, as if it had been made then.
-async fn phone_changed_hours_ago(app: &TestApp, email: &'static str, hours: i64) {
-    let db = app.state.db.clone();
-    tokio::task::spawn_blocking(move || {
-        use clientdesk_persistence::schema::users;
-        use diesel::prelude::*;
-        let at = (chrono::Utc::now() - chrono::Duration::hours(hours)).naive_utc();
-        diesel::update(users::table.filter(users::email.eq(email)))
-            .set(users::phone_changed_at.eq(Some(at)))
-            .execute(&mut *db.conn().unwrap())
-            .unwrap();
-    })
-    .await
-    .unwrap();
-}
-
 async fn read_write_token(app: &TestApp, session: &str) -> String {
     let body = json!({"name": "script", "read_only": false, "expires_in_days": 1});
     status(app.post("/api/v1/me/api-tokens", Some(session), body).await, 201).await["token"]
@@ -120,7 +104,7 @@ on_both!(a_totp_user_steps_up_with_the_authenticator_only, backend => |backend| 
     let pat = app.token(PAT).await;
     step_up_totp(&app, &pat, PAT).await;
     verified_phone(&app, &pat, "+41 79 555 10 03").await;
-    phone_changed_hours_ago(&app, PAT, 48).await;
+    app.phone_changed_hours_ago(PAT, 48).await;
 
     let before = sent_to(&app, "+41 79 555 10 03").await;
     let body = problem(app.post("/api/v1/me/step-up/sms", Some(&pat), json!({})).await, 403).await;
@@ -135,7 +119,7 @@ on_both!(a_phone_change_needs_a_code_to_the_current_phone, backend => |backend| 
     let fred = app.token(FRED).await;
     // No factor yet: a first phone needs none.
     verified_phone(&app, &fred, "+41 79 555 20 01").await;
-    phone_changed_hours_ago(&app, FRED, 25).await;
+    app.phone_changed_hours_ago(FRED, 25).await;
 
     let new = json!({"phone": "+41 79 555 20 02"});
     let body = problem(app.send(Method::PUT, "/api/v1/me/phone", &fred, new.clone()).await, 403).await;
@@ -177,7 +161,7 @@ on_both!(every_phone_change_is_told_to_the_accounts_address, backend => |backend
     assert!(subject.contains("phone"), "{subject}");
     assert!(body.contains("57") && !body.contains("555 40"), "the new number, masked: {body}");
 
-    phone_changed_hours_ago(&app, FRED, 25).await;
+    app.phone_changed_hours_ago(FRED, 25).await;
     status(app.post("/api/v1/me/step-up/sms", Some(&fred), json!({})).await, 202).await;
     let code = code_sent_to(&app, "+41 79 555 40 57").await;
     ok(app.post("/api/v1/me/step-up", Some(&fred), json!({"sms_code": code})).await).await;
@@ -196,9 +180,9 @@ on_both!(sms_step_up_waits_a_day_after_a_phone_change, backend => |backend| asyn
     // A code sent before the change does not count either.
     problem(app.post("/api/v1/me/step-up", Some(&fred), json!({"sms_code": "123456"})).await, 403).await;
 
-    phone_changed_hours_ago(&app, FRED, 23).await;
+    app.phone_changed_hours_ago(FRED, 23).await;
     problem(app.post("/api/v1/me/step-up/sms", Some(&fred), json!({})).await, 403).await;
-    phone_changed_hours_ago(&app, FRED, 25).await;
+    app.phone_changed_hours_ago(FRED, 25).await;
     status(app.post("/api/v1/me/step-up/sms", Some(&fred), json!({})).await, 202).await;
     let code = code_sent_to(&app, "+41 79 555 50 01").await;
     ok(app.post("/api/v1/me/step-up", Some(&fred), json!({"sms_code": code})).await).await;
