@@ -3,6 +3,7 @@
 //! bounded (under 30 s) and talks to 127.0.0.1 only. Tests that stop PostgreSQL do it on a cluster
 //! of their own, never on the one the other tests share.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -15,11 +16,21 @@ use crate::pg::Cluster;
 const STAFF: &str = "tech@demo.example";
 
 /// A cluster of the test's own and an app on it.
-async fn own_cluster() -> (Cluster, TestApp) {
+async fn own_cluster() -> (Arc<Cluster>, TestApp) {
     let cluster =
         tokio::task::spawn_blocking(|| Cluster::create().expect("a PostgreSQL cluster of its own")).await.unwrap();
     let app = TestApp::spawn_on(&cluster.url, |config| config.pool_size = 4).await;
-    (cluster, app)
+    (Arc::new(cluster), app)
+}
+
+/// Stops the cluster and starts it again.
+async fn restart(cluster: &Arc<Cluster>) {
+    let restarting = cluster.clone();
+    blocking(move || {
+        restarting.stop()?;
+        restarting.start()
+    })
+    .await;
 }
 
 async fn blocking(f: impl FnOnce() -> Result<(), String> + Send + 'static) {
@@ -47,7 +58,6 @@ async fn readiness_and_requests_answer_at_once_while_postgres_is_down() {
     let token = app.token(STAFF).await;
     let (status, _, _) = timed_get(&app, "/health/ready", None).await;
     assert_eq!(status, 200);
-    let cluster = std::sync::Arc::new(cluster);
 
     let stopping = cluster.clone();
     blocking(move || stopping.stop()).await;
@@ -124,13 +134,7 @@ async fn a_postgres_restart_under_load_never_answers_500() {
         })
         .collect();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let cluster = std::sync::Arc::new(cluster);
-    let restarting = cluster.clone();
-    blocking(move || {
-        restarting.stop()?;
-        restarting.start()
-    })
-    .await;
+    restart(&cluster).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     // After the restart, the pool has recovered: the next requests succeed.
     let (status, _, _) = timed_get(&app, "/api/v1/companies", Some(&token)).await;
@@ -179,13 +183,7 @@ async fn a_postgres_restart_while_idle_is_503_at_worst_and_recovers_at_once() {
     for (status, _, _) in futures_util::future::join_all(warm).await {
         assert_eq!(status, 200);
     }
-    let cluster = std::sync::Arc::new(cluster);
-    let restarting = cluster.clone();
-    blocking(move || {
-        restarting.stop()?;
-        restarting.start()
-    })
-    .await;
+    restart(&cluster).await;
     let mut statuses = Vec::new();
     for n in 0..20 {
         let started = Instant::now();

@@ -187,6 +187,14 @@ impl TestApp {
         .unwrap();
     }
 
+    /// The directory attachment contents go to (tests store locally, removed with the app).
+    pub fn attachments_dir(&self) -> &std::path::Path {
+        match &self.config.storage {
+            clientdesk_server::config::StorageConfig::Local(dir) => dir,
+            clientdesk_server::config::StorageConfig::S3(_) => panic!("tests store attachments locally"),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

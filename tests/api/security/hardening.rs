@@ -361,9 +361,8 @@ fn stored_files(dir: &std::path::Path) -> usize {
 }
 
 on_both!(an_upload_declaring_more_than_the_ticket_has_room_for_is_refused_before_it_is_read, backend => |backend: Backend| async move {
-    let dir = std::env::temp_dir().join(format!("clientdesk-room-{}", clientdesk_http::auth::secrets::random_token(8)));
-    let storage = clientdesk_server::config::StorageConfig::Local(dir.clone());
-    let app = TestApp::spawn_with(backend, move |c| c.storage = storage).await;
+    let app = TestApp::spawn(backend).await;
+    let dir = app.attachments_dir().to_owned();
     let pat = app.token("pat.user@demo.example").await;
     let ticket = pat_ticket(&app, &pat).await;
     // Test limits: 256 KiB a file, 1 MiB a ticket. Fill 750 KiB of it.
@@ -377,13 +376,11 @@ on_both!(an_upload_declaring_more_than_the_ticket_has_room_for_is_refused_before
     assert_eq!(stored_files(&dir), 3, "nothing stored");
     // What still fits is accepted.
     status(upload(&app, &pat, ticket, text_file(200 * 1024)).await, 201).await;
-    let _ = std::fs::remove_dir_all(dir);
 });
 
 on_both!(an_upload_past_the_ticket_total_stops_as_its_bytes_arrive, backend => |backend: Backend| async move {
-    let dir = std::env::temp_dir().join(format!("clientdesk-room-{}", clientdesk_http::auth::secrets::random_token(8)));
-    let storage = clientdesk_server::config::StorageConfig::Local(dir.clone());
-    let app = TestApp::spawn_with(backend, move |c| c.storage = storage).await;
+    let app = TestApp::spawn(backend).await;
+    let dir = app.attachments_dir().to_owned();
     let pat = app.token("pat.user@demo.example").await;
     let ticket = pat_ticket(&app, &pat).await;
     for _ in 0..3 {
@@ -396,7 +393,6 @@ on_both!(an_upload_past_the_ticket_total_stops_as_its_bytes_arrive, backend => |
     assert_eq!(stored_files(&dir), 3, "nothing of it stays stored");
     let listed = ok(app.get(&format!("/api/v1/tickets/{ticket}/attachments"), &pat).await).await;
     assert_eq!(listed.as_array().unwrap().len(), 3);
-    let _ = std::fs::remove_dir_all(dir);
 });
 
 on_both!(uploads_past_the_concurrency_limit_wait_with_503_and_retry_after, backend => |backend: Backend| async move {
