@@ -1,0 +1,4 @@
+//! The clientdesk use cases, between the HTTP layer and storage: each loads what a domain rule
+//! needs, applies the rule, stores the result and enqueues what must be sent, in one transaction.
+//! Also the infrastructure the server, the worker and the HTTP layer share without depending on
+//! one another.
