@@ -161,6 +161,11 @@ impl TestApp {
         }
     }
 
+    /// The configuration the server was started with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// Starts a second server process-alike (its own pool, state and port) on the same database
     /// and signing key; returns its base URL.
     pub fn second_server(&self) -> String {

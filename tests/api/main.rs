@@ -11,6 +11,7 @@ mod kb;
 mod migrations;
 mod outbox;
 mod pg;
+mod processes;
 mod provider;
 mod rmm;
 mod scale;

@@ -112,7 +112,7 @@ fn main() -> anyhow::Result<()> {
                 let worker = startup::worker(&config, db)?;
                 let (stop, stopped) = tokio::sync::watch::channel(false);
                 let running = tokio::spawn(worker.run(stopped));
-                shutdown_signal().await?;
+                startup::shutdown_signal().await?;
                 stop.send_replace(true);
                 running.await?;
                 Ok(())
@@ -204,7 +204,7 @@ fn main() -> anyhow::Result<()> {
                 eprintln!("\nclientdesk is listening on http://{host}:{port} — Swagger UI: http://{host}:{port}/docs/\n");
                 let stopper = app.stopper();
                 actix_web::rt::spawn(async move {
-                    match shutdown_signal().await {
+                    match startup::shutdown_signal().await {
                         Ok(()) => stopper.stop(),
                         Err(error) => tracing::error!(%error, "cannot listen for stop signals"),
                     }
@@ -214,20 +214,6 @@ fn main() -> anyhow::Result<()> {
             })
         }
     }
-}
-
-/// Waits for Ctrl-C, or SIGTERM (how service managers ask a process to stop).
-async fn shutdown_signal() -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            interrupted = tokio::signal::ctrl_c() => interrupted,
-            _ = term.recv() => Ok(()),
-        }
-    }
-    #[cfg(not(unix))]
-    tokio::signal::ctrl_c().await
 }
 
 /// The database URL without its password, for logs.

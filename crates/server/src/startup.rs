@@ -261,3 +261,17 @@ pub fn transports(config: &Config) -> anyhow::Result<Transports> {
         sealer: Sealer::from_secret(&config.signing_keys[0].secret),
     })
 }
+
+/// Waits for Ctrl-C, or SIGTERM (how service managers ask a process to stop).
+pub async fn shutdown_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            interrupted = tokio::signal::ctrl_c() => interrupted,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await
+}
