@@ -5,6 +5,7 @@
 
 pub mod approvals;
 pub mod attachments;
+pub mod business_hours;
 pub mod entities;
 pub mod error;
 pub mod ids;
@@ -15,6 +16,7 @@ pub mod principal;
 pub mod rmm;
 pub mod roles;
 pub mod settings;
+pub mod sla;
 pub mod sms;
 pub mod step_up;
 pub mod targets;
