@@ -331,7 +331,8 @@ on_both!(devices_sync_with_the_integration_credential_and_keep_company_and_user_
         device("b1f0c4d2-0000-4000-8000-00000000c010", rmm.contoso, "windows", Some("fred.fabrikam@demo.example"))
     ]);
     let body = problem(sync(&app, &rmm.sync, wrong_user).await, 422).await;
-    assert!(body["errors"]["devices[1].user_email"].is_array(), "{body}");
+    // Named by the GUID the RMM knows the device by.
+    assert!(body["errors"]["devices[agent_guid=b1f0c4d2-0000-4000-8000-00000000c010].user_email"].is_array(), "{body}");
     problem(sync(&app, &rmm.sync, json!([device("x-1", 999_999, "windows", None)])).await, 422).await;
     problem(sync(&app, &rmm.sync, json!([{"agent_guid": "x"}])).await, 422).await;
     let listed = ok(app.get(&format!("/api/v1/devices?company_id={}", rmm.contoso), &rmm.staff).await).await;
@@ -401,4 +402,60 @@ on_both!(another_tenants_secret_and_devices_open_nothing_here, |app: TestApp| as
     // The sync credential of one tenant cannot touch the other's devices or companies.
     let fabrikam_pc = json!([device("b1f0c4d2-0000-4000-8000-0000000000a2", rmm.fabrikam, "windows", None)]);
     problem(sync(&app, &other_sync, fabrikam_pc).await, 422).await;
+});
+
+// A full batch of realistic devices fits the sync's body limit; a body past it is 413.
+on_both!(a_sync_takes_its_whole_documented_batch, |app: TestApp| async move {
+    let rmm = setup(&app).await;
+    let batch: Vec<Value> = (0..500)
+        .map(|n| {
+            let mut d = device(&format!("b1f0c4d2-0000-4000-8000-{n:012}"), rmm.contoso, "windows", None);
+            d["hostname"] = json!(format!("workstation-{n:04}.branch-office-lausanne.contoso.example.local"));
+            d["last_seen_at"] = json!("2026-11-30T08:55:00Z");
+            d
+        })
+        .collect();
+    assert!(json!({"devices": batch}).to_string().len() > 128 * 1024, "twice the default body limit of 64 KiB");
+    let synced = ok(sync(&app, &rmm.sync, json!(batch)).await).await;
+    assert_eq!(synced["devices"].as_array().unwrap().len(), 500);
+
+    let oversized = json!({"devices": [device("b1f0c4d2-0000-4000-8000-00000000c0ff", rmm.contoso, "windows", None)],
+        "padding": "x".repeat(3 * 1024 * 1024)});
+    let res = app.request(Method::PUT, "/api/v1/rmm/devices", Some(&rmm.sync)).json(&oversized).send().await.unwrap();
+    problem(res, 413).await;
+    let listed = ok(app.get(&format!("/api/v1/devices?company_id={}&limit=200", rmm.contoso), &rmm.staff).await).await;
+    assert!(listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["agent_guid"] != "b1f0c4d2-0000-4000-8000-00000000c0ff"));
+});
+
+// Parameters an RMM adds to its links are not signed and change nothing; a link missing one of
+// its own parameters sends a browser to the front end with the error, like any refused link.
+on_both!(links_ignore_added_parameters_and_browsers_never_get_a_raw_error, |app: TestApp| async move {
+    let rmm = setup(&app).await;
+    let link = format!("{}&lang=en", signed(&rmm.secret, FRED_PC, now(), &nonce()));
+    assert_eq!(ok(open(&app, &link).await).await["status"], "agent_session");
+
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let incomplete = "/api/v1/rmm/agent-login?client=demo&agentguid=x&lang=en";
+    let res = browser.get(app.url(incomplete)).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "http://localhost:3000/agent-login#error=invalid_link");
+    problem(open(&app, incomplete).await, 422).await;
+});
+
+// A session opened from a device's agent menu lists that device only, not its user's others.
+on_both!(an_agent_session_sees_only_its_own_device, |app: TestApp| async move {
+    let rmm = setup(&app).await;
+    let (fred_pc, _) = rmm.device(FRED_PC);
+    let answer = ok(open(&app, &signed(&rmm.secret, FRED_PC, now(), &nonce())).await).await;
+    let agent = answer["access_token"].as_str().unwrap().to_owned();
+    let seen = ok(app.get("/api/v1/me/devices", &agent).await).await;
+    let ids: Vec<i64> = seen.as_array().unwrap().iter().map(|d| d["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, vec![fred_pc]);
+    // Signed in with password and code, the same user sees both computers.
+    let fred = app.token("fred.fabrikam@demo.example").await;
+    assert_eq!(ok(app.get("/api/v1/me/devices", &fred).await).await.as_array().unwrap().len(), 2);
 });

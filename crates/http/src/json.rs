@@ -54,6 +54,30 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// A JSON object body of up to `LIMIT` bytes: for the batch endpoints whose documented batch is
+/// larger than the default limit. Errors are those of [`Json`].
+#[derive(Debug)]
+pub struct LargeJson<T, const LIMIT: usize>(pub T);
+
+impl<T, const LIMIT: usize> LargeJson<T, LIMIT> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for LargeJson<T, LIMIT> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        actix_web::web::JsonBody::<Object<T>>::new(&req, payload, None, true)
+            .limit(LIMIT)
+            .map(move |body| body.map(|body| Self(body.0)).map_err(|e| crate::errors::json_error(e, &req)))
+            .boxed_local()
+    }
+}
+
 /// `T` read from a JSON object only.
 #[derive(Debug)]
 pub struct Object<T>(pub T);

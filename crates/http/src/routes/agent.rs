@@ -45,9 +45,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(agent_login).service(exchange_code).service(register).service(confirm_registration);
 }
 
-/// The link the RMM agent opens. Give either `ts`, `nonce` and `sig`, or `token`.
+/// The link the RMM agent opens. Give either `ts`, `nonce` and `sig`, or `token`. Other
+/// parameters (an RMM may add its own, such as `lang`) are not signed and are ignored.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AgentLink {
     /// The tenant: its slug or its name (`+` for a space).
@@ -285,11 +285,22 @@ fn wants_json(req: &HttpRequest) -> bool {
         (status = 200, description = "Where the link leads (JSON clients)", body = AgentLoginAnswer),
         (status = 303, description = "Browsers: to the front end, with `#code=...` or `#error=invalid_link`"),
         (status = 401, description = "The link is not valid", body = Problem),
-        (status = 422, description = "A required parameter is missing", body = Problem),
+        (status = 422, description = "A required parameter is missing (JSON clients; browsers are redirected with `#error=invalid_link`)", body = Problem),
         (status = 429, description = "Not valid, and too many refused links from this client address", body = Problem)))]
 #[get("/api/v1/rmm/agent-login")]
-pub async fn agent_login(state: web::Data<AppState>, req: HttpRequest, link: web::Query<AgentLink>) -> HttpResponse {
-    let (link, client, json) = (link.into_inner(), Client::of(&req), wants_json(&req));
+pub async fn agent_login(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let (client, json) = (Client::of(&req), wants_json(&req));
+    let front_end = &state.settings.links.agent_login_url;
+    let redirect = |fragment: String| {
+        private(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("{front_end}#{fragment}"))).finish())
+    };
+    // Parsed here rather than by an extractor, so that a browser is sent to the front end with
+    // the error like any other refused link.
+    let link = match serde_urlencoded::from_str::<AgentLink>(req.query_string()) {
+        Ok(link) => link,
+        Err(_) if !json => return redirect("error=invalid_link".into()),
+        Err(e) => return private(ApiError::invalid("query", e.to_string()).error_response()),
+    };
     let st = state.clone();
     let step = state
         .run(move |conn| {
@@ -313,10 +324,6 @@ pub async fn agent_login(state: web::Data<AppState>, req: HttpRequest, link: web
             Ok(Step::Code(code))
         })
         .await;
-    let front_end = &state.settings.links.agent_login_url;
-    let redirect = |fragment: String| {
-        private(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("{front_end}#{fragment}"))).finish())
-    };
     match step {
         Ok(Step::Answer(answer)) => private(HttpResponse::Ok().json_body(answer)),
         Ok(Step::Code(code)) => redirect(format!("code={code}")),

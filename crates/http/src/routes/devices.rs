@@ -16,7 +16,7 @@ use super::auth::Client;
 use crate::auth::secrets::{fingerprint, random_token};
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
-use crate::json::Json;
+use crate::json::{Json, LargeJson};
 use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::state::AppState;
@@ -25,6 +25,8 @@ use crate::state::AppState;
 pub const SYNC_TOKEN_PREFIX: &str = "cdr_";
 /// Most devices in one sync request.
 const MAX_SYNC: usize = 500;
+/// The body limit of a sync: 500 devices of up to 4 KiB each.
+const SYNC_BODY_LIMIT: usize = MAX_SYNC * 4 * 1024;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(get_integration)
@@ -333,19 +335,21 @@ fn owner(
 
 /// Sync devices from the RMM (its sync credential as `Authorization: Bearer cdr_...`).
 ///
-/// Devices are upserted by `agent_guid` in one transaction: one invalid device refuses the whole
-/// request (422 naming it). A new device gets a link token, returned only here.
+/// Up to 500 devices a call, in a body of at most 2 MiB. Devices are upserted by `agent_guid` in
+/// one transaction: one invalid device refuses the whole request (422 naming it by its GUID, as
+/// `devices[agent_guid=...].company_id`). A new device gets a link token, returned only here.
 #[utoipa::path(tag = "rmm", operation_id = "syncDevices", security(("bearer" = [])),
     request_body = SyncRequest,
     responses(
         (status = 200, description = "What was created or updated", body = SyncResponse),
         (status = 401, description = "Missing or unknown sync credential", body = Problem),
+        (status = 413, description = "A body over 2 MiB", body = Problem),
         (status = 422, description = "An invalid device, a user who is not a member of the device's company", body = Problem)))]
 #[put("/api/v1/rmm/devices")]
 pub async fn sync_devices(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: Json<SyncRequest>,
+    body: LargeJson<SyncRequest, SYNC_BODY_LIMIT>,
 ) -> ApiResult<HttpResponse> {
     let unknown = ApiError::Unauthorized("Send the integration's sync credential as Authorization: Bearer cdr_...");
     let token = req
@@ -372,9 +376,11 @@ pub async fn sync_devices(
                 let now = Utc::now();
                 let mut results = Vec::with_capacity(devices.len());
                 for (i, d) in devices.into_iter().enumerate() {
-                    let at = |f: &str| format!("devices[{i}].{f}");
+                    // A refused device is named by its agent GUID, which the RMM knows it by.
+                    let agent_guid = text(format!("devices[{i}].agent_guid"), &d.agent_guid, 100)?;
+                    let at = |f: &str| format!("devices[agent_guid={agent_guid}].{f}");
                     let ids = AgentIds {
-                        agent_guid: text(at("agent_guid"), &d.agent_guid, 100)?,
+                        agent_guid: agent_guid.clone(),
                         machine_id: text(at("machine_id"), &d.machine_id, 100)?,
                         group_id: text(at("group_id"), &d.group_id, 200)?,
                     };
@@ -685,14 +691,21 @@ pub async fn delete_device(
 /// My devices, with the self-service actions each one's platform allows.
 #[utoipa::path(tag = "rmm", operation_id = "listMyDevices", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The devices assigned to me", body = Vec<DeviceView>),
+        (status = 200, description = "The devices assigned to me; in a session opened from a device's agent menu, that device only", body = Vec<DeviceView>),
         (status = 401, description = "Not signed in", body = Problem)))]
 #[get("/api/v1/me/devices")]
 pub async fn my_devices(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
     let devices = state
         .run(move |conn| {
             let page = store::list_devices(conn, auth.tenant.id, None, Some(auth.principal.user_id), None, 200)?;
-            Ok(page.items.into_iter().map(DeviceView::from).collect::<Vec<_>>())
+            // A session opened from a device's agent menu sees that device only.
+            let only = auth.principal.device;
+            Ok(page
+                .items
+                .into_iter()
+                .filter(|d| only.is_none_or(|id| d.id == id))
+                .map(DeviceView::from)
+                .collect::<Vec<_>>())
         })
         .await?;
     Ok(HttpResponse::Ok().json_body(devices))
