@@ -26,7 +26,7 @@ pub const SYNC_TOKEN_PREFIX: &str = "cdr_";
 /// Most devices in one sync request.
 const MAX_SYNC: usize = 500;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_integration)
         .service(put_integration)
         .service(rotate_secret)
