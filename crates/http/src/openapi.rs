@@ -122,3 +122,74 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
 pub fn document_json() -> String {
     document().to_pretty_json().expect("the OpenAPI document serialises")
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::document;
+
+    const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+    /// `(method, path)` of every route attribute (`#[get("/...")]`, ...) in the files under `dir`,
+    /// with the path parameters' patterns left out (`{id:\d+}` is `{id}`, as in the document).
+    fn declared_routes(dir: &Path, routes: &mut BTreeSet<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("the source directory is readable") {
+            let path = entry.expect("the source directory is readable").path();
+            if path.is_dir() {
+                declared_routes(&path, routes);
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).expect("a source file is readable");
+            for line in source.lines().map(str::trim_start) {
+                for method in METHODS {
+                    let Some(rest) = line.strip_prefix(&format!("#[{method}(\"")) else { continue };
+                    let Some((template, _)) = rest.split_once('"') else { continue };
+                    let mut normalised = String::new();
+                    let mut in_pattern = false;
+                    for c in template.chars() {
+                        match c {
+                            ':' if normalised.rfind('{') > normalised.rfind('}') => in_pattern = true,
+                            '}' => {
+                                in_pattern = false;
+                                normalised.push(c);
+                            }
+                            c if !in_pattern => normalised.push(c),
+                            _ => {}
+                        }
+                    }
+                    routes.insert((method.to_owned(), normalised));
+                }
+            }
+        }
+    }
+
+    /// Every route a handler declares is an operation of the document, and the document has no
+    /// other. The document holds exactly what `api_routes` registers (which accepts only handlers
+    /// with `#[utoipa::path]`), so a handler served from elsewhere, or declared and never
+    /// registered, fails here. That each operation is answered by the server is checked over HTTP
+    /// (`tests/api/http.rs`).
+    #[test]
+    fn every_declared_route_is_a_documented_operation() {
+        let mut declared = BTreeSet::new();
+        declared_routes(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut declared);
+        let documented: BTreeSet<(String, String)> = document()
+            .paths
+            .paths
+            .iter()
+            .flat_map(|(path, item)| {
+                let operations = [&item.get, &item.post, &item.put, &item.patch, &item.delete];
+                METHODS
+                    .into_iter()
+                    .zip(operations)
+                    .filter(|(_, operation)| operation.is_some())
+                    .map(|(method, _)| (method.to_owned(), path.clone()))
+            })
+            .collect();
+        let undocumented: Vec<_> = declared.difference(&documented).collect();
+        let unregistered: Vec<_> = documented.difference(&declared).collect();
+        assert!(undocumented.is_empty(), "declared by a handler but not registered in `api_routes`: {undocumented:?}");
+        assert!(unregistered.is_empty(), "documented without a handler declaring it: {unregistered:?}");
+    }
+}
