@@ -46,6 +46,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(web::JsonConfig::default().limit(json_limit).error_handler(errors::json_error))
             .app_data(web::QueryConfig::default().error_handler(errors::query_error))
             .app_data(web::PathConfig::default().error_handler(errors::path_error));
+        // The operations collected here are dropped: `openapi::document` builds the document once.
         utoipa_actix_web::service_config::ServiceConfig::new(cfg).configure(api_routes);
         cfg.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::document().clone()));
     }

@@ -5,9 +5,10 @@ use std::sync::OnceLock;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-
 use utoipa_actix_web::AppExt;
 
+/// The document's info, tags and amendments; its operations are those `crate::api_routes`
+/// registers (`RegisteredRoutes`). Read it through [`document`], which builds it once.
 #[derive(OpenApi)]
 #[openapi(
     info(
