@@ -25,7 +25,6 @@ use actix_web::dev::Service;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::web;
 use serde::{Deserialize, Deserializer};
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use state::{AppState, HttpSettings};
@@ -46,24 +45,32 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
         cfg.app_data(web::Data::new(state))
             .app_data(web::JsonConfig::default().limit(json_limit).error_handler(errors::json_error))
             .app_data(web::QueryConfig::default().error_handler(errors::query_error))
-            .app_data(web::PathConfig::default().error_handler(errors::path_error))
-            .configure(routes::auth::routes)
-            .configure(routes::me::routes)
-            .configure(routes::companies::routes)
-            .configure(routes::users::routes)
-            .configure(routes::tickets::routes)
-            .configure(routes::catalog::routes)
-            .configure(routes::attachments::routes)
-            .configure(routes::kb::routes)
-            .configure(routes::validations::routes)
-            .configure(routes::changes::routes)
-            .configure(routes::devices::routes)
-            .configure(routes::agent::routes)
-            .configure(routes::selfservice::routes)
-            .configure(routes::outbox::routes)
-            .configure(routes::health::routes)
-            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()));
+            .app_data(web::PathConfig::default().error_handler(errors::path_error));
+        // The operations collected here are dropped: `openapi::document` builds the document once.
+        utoipa_actix_web::service_config::ServiceConfig::new(cfg).configure(api_routes);
+        cfg.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::document().clone()));
     }
+}
+
+/// Every route of the API, registered together with its OpenAPI operation: the server serves this
+/// list and `openapi::document` is built from it, so no route is served undocumented or
+/// documented unserved (a service without `#[utoipa::path]` does not compile here).
+pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.configure(routes::auth::routes)
+        .configure(routes::me::routes)
+        .configure(routes::companies::routes)
+        .configure(routes::users::routes)
+        .configure(routes::tickets::routes)
+        .configure(routes::catalog::routes)
+        .configure(routes::attachments::routes)
+        .configure(routes::kb::routes)
+        .configure(routes::validations::routes)
+        .configure(routes::changes::routes)
+        .configure(routes::devices::routes)
+        .configure(routes::agent::routes)
+        .configure(routes::selfservice::routes)
+        .configure(routes::outbox::routes)
+        .configure(routes::health::routes);
 }
 
 /// CORS for the configured origins only; none means same-origin only.
@@ -83,10 +90,10 @@ pub fn cors(settings: &HttpSettings) -> Cors {
 pub async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
     static ROUTES: std::sync::OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> = std::sync::OnceLock::new();
     let routes = ROUTES.get_or_init(|| {
-        openapi::ApiDoc::openapi()
+        openapi::document()
             .paths
             .paths
-            .into_iter()
+            .iter()
             .map(|(path, item)| {
                 let methods = [
                     ("GET", item.get.is_some()),

@@ -1,13 +1,14 @@
-//! The OpenAPI document, generated from the handlers' annotations.
+//! The OpenAPI document, generated from the handlers' annotations. Its operations come from the
+//! routes the server registers (`crate::api_routes`), never from a list of their own.
+
+use std::sync::OnceLock;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
 
-use crate::routes::{
-    agent, attachments, auth, catalog, changes, companies, devices, health, kb, me, outbox, selfservice, tickets,
-    users, validations,
-};
-
+/// The document's info, tags and amendments; its operations are those `crate::api_routes`
+/// registers (`RegisteredRoutes`). Read it through [`document`], which builds it once.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -16,46 +17,8 @@ use crate::routes::{
             `POST /api/v1/auth/mfa/verify` with a TOTP code, and use the access token as `Authorization: Bearer`. \
             Errors are RFC 9457 problem documents."
     ),
-    paths(
-        auth::login, auth::verify_mfa, auth::start_enrolment, auth::confirm_enrolment, auth::refresh, auth::logout,
-        auth::set_password,
-        me::get_me, me::update_me, me::change_password, me::list_api_tokens, me::create_api_token, me::revoke_api_token,
-        me::start_reenrolment, me::confirm_reenrolment, me::disable_two_factor,
-        companies::list_companies, companies::create_company, companies::get_company, companies::update_company,
-        companies::get_settings, companies::put_settings, companies::get_tenant_settings, companies::put_tenant_settings,
-        users::list_users, users::create_user, users::get_user, users::put_membership, users::delete_membership,
-        users::disable_user, users::enable_user, users::list_audit_events,
-        tickets::list_company_tickets, tickets::create_ticket, tickets::ticket_form, tickets::list_tickets,
-        tickets::get_ticket, tickets::update_ticket, tickets::close_ticket, tickets::reopen_ticket,
-        tickets::list_notes, tickets::add_note, tickets::ticket_history,
-        attachments::upload_attachments, attachments::list_attachments, attachments::download_attachment,
-        catalog::list_request_types, catalog::create_request_type, catalog::update_request_type,
-        catalog::list_queues, catalog::create_queue, catalog::update_queue,
-        catalog::list_custom_fields, catalog::create_custom_field, catalog::update_custom_field,
-        catalog::get_ticket_settings, catalog::put_ticket_settings,
-        kb::portal::list_articles, kb::portal::read_article, kb::portal::put_feedback, kb::portal::list_categories,
-        kb::portal::search, kb::portal::suggestions,
-        kb::staff::staff_list_articles, kb::staff::staff_search, kb::staff::create_article, kb::staff::staff_get_article,
-        kb::staff::update_article, kb::staff::publish_article, kb::staff::unpublish_article, kb::staff::delete_article,
-        kb::staff::list_revisions, kb::staff::get_revision, kb::staff::staff_list_categories, kb::staff::create_category,
-        kb::staff::update_category, kb::staff::delete_category,
-        validations::create_validation, validations::list_ticket_validations, validations::list_company_validations,
-        validations::get_validation, validations::decide_validation, validations::cancel_validation,
-        validations::preview_decision_link, validations::confirm_decision_link,
-        changes::create_change_request, changes::list_change_requests, changes::get_change_request,
-        changes::decide_change_request, changes::cancel_change_request,
-        devices::get_integration, devices::put_integration, devices::rotate_secret, devices::new_sync_token,
-        devices::sync_devices, devices::list_devices, devices::get_device, devices::update_device,
-        devices::rotate_device_token, devices::delete_device, devices::my_devices,
-        agent::agent_login, agent::exchange_code, agent::register, agent::confirm_registration,
-        selfservice::set_phone, selfservice::confirm_phone, selfservice::remove_phone, selfservice::step_up,
-        selfservice::step_up_sms, selfservice::get_sms_policy, selfservice::put_sms_policy, selfservice::list_software, selfservice::create_software, selfservice::update_software,
-        selfservice::device_software, selfservice::request_action, selfservice::list_actions, selfservice::get_action,
-        selfservice::action_result,
-        outbox::list_outbox, outbox::retry_message,
-        health::live, health::ready, health::metrics,
-    ),
-    modifiers(&BearerScheme, &TransportResponses),
+    // `RegisteredRoutes` first: the others amend the operations it adds.
+    modifiers(&RegisteredRoutes, &BearerScheme, &TransportResponses),
     tags(
         (name = "auth", description = "Signing in, second factor, tokens"),
         (name = "me", description = "The signed-in user"),
@@ -78,6 +41,17 @@ use crate::routes::{
     )
 )]
 pub struct ApiDoc;
+
+/// Adds the operation and the schemas of every route in `crate::api_routes`, read from an app
+/// that registers them as the server does.
+struct RegisteredRoutes;
+
+impl Modify for RegisteredRoutes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let (_, registered) = actix_web::App::new().into_utoipa_app().configure(crate::api_routes).split_for_parts();
+        openapi.merge(registered);
+    }
+}
 
 struct BearerScheme;
 
@@ -138,7 +112,85 @@ impl Modify for TransportResponses {
     }
 }
 
+/// The whole document, built once: served at `/openapi.json`, printed by `clientdesk openapi`, and
+/// read by `crate::not_found` for its 405 answers.
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOCUMENT.get_or_init(ApiDoc::openapi)
+}
+
 /// The document as committed in `openapi/openapi.json`.
 pub fn document_json() -> String {
-    ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serialises")
+    document().to_pretty_json().expect("the OpenAPI document serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::document;
+
+    const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+    /// `(method, path)` of every route attribute (`#[get("/...")]`, ...) in the files under `dir`,
+    /// with the path parameters' patterns left out (`{id:\d+}` is `{id}`, as in the document).
+    fn declared_routes(dir: &Path, routes: &mut BTreeSet<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("the source directory is readable") {
+            let path = entry.expect("the source directory is readable").path();
+            if path.is_dir() {
+                declared_routes(&path, routes);
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).expect("a source file is readable");
+            for line in source.lines().map(str::trim_start) {
+                for method in METHODS {
+                    let Some(rest) = line.strip_prefix(&format!("#[{method}(\"")) else { continue };
+                    let Some((template, _)) = rest.split_once('"') else { continue };
+                    let mut normalised = String::new();
+                    let mut in_pattern = false;
+                    for c in template.chars() {
+                        match c {
+                            ':' if normalised.rfind('{') > normalised.rfind('}') => in_pattern = true,
+                            '}' => {
+                                in_pattern = false;
+                                normalised.push(c);
+                            }
+                            c if !in_pattern => normalised.push(c),
+                            _ => {}
+                        }
+                    }
+                    routes.insert((method.to_owned(), normalised));
+                }
+            }
+        }
+    }
+
+    /// Every route a handler declares is an operation of the document, and the document has no
+    /// other. The document holds exactly what `api_routes` registers (which accepts only handlers
+    /// with `#[utoipa::path]`), so a handler served from elsewhere, or declared and never
+    /// registered, fails here. That each operation is answered by the server is checked over HTTP
+    /// (`tests/api/http.rs`).
+    #[test]
+    fn every_declared_route_is_a_documented_operation() {
+        let mut declared = BTreeSet::new();
+        declared_routes(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut declared);
+        let documented: BTreeSet<(String, String)> = document()
+            .paths
+            .paths
+            .iter()
+            .flat_map(|(path, item)| {
+                let operations = [&item.get, &item.post, &item.put, &item.patch, &item.delete];
+                METHODS
+                    .into_iter()
+                    .zip(operations)
+                    .filter(|(_, operation)| operation.is_some())
+                    .map(|(method, _)| (method.to_owned(), path.clone()))
+            })
+            .collect();
+        let undocumented: Vec<_> = declared.difference(&documented).collect();
+        let unregistered: Vec<_> = documented.difference(&declared).collect();
+        assert!(undocumented.is_empty(), "declared by a handler but not registered in `api_routes`: {undocumented:?}");
+        assert!(unregistered.is_empty(), "documented without a handler declaring it: {unregistered:?}");
+    }
 }

@@ -41,7 +41,7 @@ const REGISTRATION_TTL: Duration = Duration::minutes(30);
 const ACTIVATION_TTL: Duration = Duration::minutes(15);
 const MAX_ACTIVATION_ATTEMPTS: i32 = 5;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(agent_login).service(exchange_code).service(register).service(confirm_registration);
 }
 

@@ -22,7 +22,7 @@ use crate::routes::tickets::access::{self, TicketAccess};
 use crate::state::AppState;
 use crate::storage::Storage;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(upload_attachments).service(list_attachments).service(download_attachment);
 }
 

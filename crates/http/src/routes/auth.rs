@@ -28,7 +28,7 @@ use crate::metrics::SigninOutcome;
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(login)
         .service(verify_mfa)
         .service(start_enrolment)

@@ -24,7 +24,7 @@ use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_change_request)
         .service(list_change_requests)
         .service(get_change_request)

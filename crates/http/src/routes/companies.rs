@@ -20,7 +20,7 @@ use crate::respond::JsonBody;
 use crate::routes::auth::Client;
 use crate::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_companies)
         .service(create_company)
         .service(get_company)

@@ -28,7 +28,7 @@ const MAX_SYNC: usize = 500;
 /// The body limit of a sync: 500 devices of up to 4 KiB each.
 const SYNC_BODY_LIMIT: usize = MAX_SYNC * 4 * 1024;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_integration)
         .service(put_integration)
         .service(rotate_secret)

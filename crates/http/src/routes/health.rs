@@ -12,7 +12,7 @@ use crate::metrics::Metrics;
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(live).service(ready).service(metrics);
 }
 

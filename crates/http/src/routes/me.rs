@@ -21,7 +21,7 @@ use crate::state::AppState;
 use clientdesk_domain::principal::AuthMethod;
 use clientdesk_persistence::session;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_me)
         .service(update_me)
         .service(change_password)

@@ -40,7 +40,7 @@ const MAX_CODE_ATTEMPTS: i32 = 5;
 pub const TIMESTAMP_HEADER: &str = "X-Clientdesk-Timestamp";
 pub const SIGNATURE_HEADER: &str = "X-Clientdesk-Signature";
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(set_phone)
         .service(confirm_phone)
         .service(remove_phone)

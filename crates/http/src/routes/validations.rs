@@ -35,7 +35,7 @@ use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::state::{AppState, LinkSettings};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_validation)
         .service(list_ticket_validations)
         .service(list_company_validations)

@@ -15,7 +15,6 @@ pub mod staff;
 
 use std::collections::HashMap;
 
-use actix_web::web;
 use chrono::Utc;
 use clientdesk_domain::ids::{CategoryId, CompanyId};
 use clientdesk_domain::kb::{self as rules, Audience, Category, TextQuery, MARK_END, MARK_START};
@@ -27,7 +26,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::errors::{ApiError, ApiResult};
 use crate::paging::offset_cursor;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(portal::list_articles)
         .service(portal::read_article)
         .service(portal::put_feedback)

@@ -32,7 +32,7 @@ use crate::preconditions::{check_if_match, etag, if_match};
 use crate::respond::{self, JsonBody};
 use crate::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_company_tickets)
         .service(create_ticket)
         .service(ticket_form)
