@@ -16,4 +16,5 @@ mod rmm;
 mod scale;
 mod security;
 mod selfservice;
+mod snapshots;
 mod tickets;
