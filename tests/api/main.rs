@@ -17,4 +17,5 @@ mod rmm;
 mod scale;
 mod security;
 mod selfservice;
+mod snapshots;
 mod tickets;

@@ -487,3 +487,97 @@ mod tests {
         assert!(fr.body.contains("1250.50 EUR") && fr.body.contains("élevé"), "{}", fr.body);
     }
 }
+
+/// Every template written out for one fixed input in every language, so a change of wording or
+/// layout shows in review as a diff of `src/snapshots/`.
+#[cfg(test)]
+mod template_snapshots {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 14, hour, 30, 0).single().expect("a valid fixed time")
+    }
+
+    fn templates() -> Vec<(&'static str, Notice<'static>)> {
+        vec![
+            (
+                "validation_requested",
+                Notice::ValidationRequested {
+                    recipient: "Ann Approver",
+                    number: 42,
+                    title: "Server reboot",
+                    question: "May we reboot the file server tonight?",
+                    deadline: Some(at(18)),
+                    accept_url: "https://portal.example/api/v1/decision-links/ACCEPT-TOKEN",
+                    reject_url: "https://portal.example/api/v1/decision-links/REJECT-TOKEN",
+                    links_expire: at(20),
+                    ticket_url: "https://portal.example/tickets/42",
+                },
+            ),
+            (
+                "validation_decided",
+                Notice::ValidationDecided {
+                    number: 42,
+                    title: "Server reboot",
+                    question: "May we reboot the file server tonight?",
+                    accepted: false,
+                    decider: "Ann Approver",
+                    comment: Some("Not tonight, the month-end run is on."),
+                    ticket_url: "https://portal.example/tickets/42",
+                },
+            ),
+            (
+                "note_added",
+                Notice::NoteAdded {
+                    recipient: "Pat User",
+                    number: 7,
+                    title: "Printer on floor 2 jams",
+                    author: "Tom Tech",
+                    note: "The fuser is replaced; please try again.",
+                    ticket_url: "https://portal.example/tickets/7",
+                },
+            ),
+            ("activation_code", Notice::ActivationCode { recipient: "Sam Subsidiary", code: "123456", minutes: 15 }),
+            ("sms_phone_code", Notice::SmsCode { code: "654321", minutes: 10, step_up: false }),
+            ("sms_step_up_code", Notice::SmsCode { code: "654321", minutes: 5, step_up: true }),
+            ("sms_temporary_password", Notice::TemporaryPassword { hostname: "pc-042", password: "Tmp-42-xyz" }),
+            (
+                "phone_changed",
+                Notice::PhoneChanged { recipient: "Fred Fabrikam", phone: Some("+41 79 555 12 42"), at: at(9) },
+            ),
+            ("phone_removed", Notice::PhoneChanged { recipient: "Fred Fabrikam", phone: None, at: at(9) }),
+            (
+                "change_requested",
+                Notice::ChangeRequested {
+                    recipient: "Max Changes",
+                    company: "Contoso Ltd",
+                    title: "Replace the firewall",
+                    description: "The old appliance is swapped for a new one.",
+                    reason: "The old one reaches its end of life.",
+                    risk: Risk::Medium,
+                    window: Some((at(20), at(22))),
+                    cost: Some((125_050, "EUR")),
+                    url: "https://portal.example/change-requests/3",
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_template_in_every_language() {
+        for lang in Language::ALL {
+            let mut settings = insta::Settings::clone_current();
+            settings.set_snapshot_suffix(lang.as_str());
+            settings.bind(|| {
+                for (name, notice) in templates() {
+                    let Rendered { subject, body } = notice.render(lang);
+                    // SMS have no subject; text is the only body clientdesk writes (no HTML part).
+                    let subject = if subject.is_empty() { "(none: SMS)".to_owned() } else { subject };
+                    insta::assert_snapshot!(name, format!("Subject: {subject}\n--- text/plain ---\n{body}"));
+                }
+            });
+        }
+    }
+}
