@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use actix_web::{http::Method, FromRequest, HttpRequest};
 use chrono::{Duration, Utc};
+use clientdesk_app::crypto::secrets::{fingerprint, API_TOKEN_PREFIX};
 use clientdesk_domain::entities::{Company, Tenant, User};
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::principal::{AuthMethod, CompanyAccess, Principal, PrincipalKind};
@@ -21,7 +22,6 @@ use clientdesk_domain::settings::PortalSettings;
 use clientdesk_persistence::session::{self, AccessVersion};
 use clientdesk_persistence::{rmm, tokens, DbConnection};
 
-use crate::auth::secrets::{fingerprint, API_TOKEN_PREFIX};
 use crate::errors::ApiError;
 use crate::routes::tickets::catalog_cache::CatalogCache;
 use crate::session_cache::{Check, SessionCache};

@@ -1,7 +1,6 @@
 //! The clientdesk HTTP API: actix-web routes, the authenticated-principal extractor,
 //! problem+json errors, the OpenAPI document and Swagger UI.
 
-pub mod auth;
 pub mod errors;
 pub mod extract;
 pub mod idempotency;

@@ -3,6 +3,8 @@
 //! notifications on. The worker delivers them.
 
 use chrono::{DateTime, Utc};
+use clientdesk_app::crypto::seal::Sealer;
+use clientdesk_app::crypto::secrets::{fingerprint, random_token};
 use clientdesk_domain::approvals::{ChangeRequest, Decision, Validation};
 use clientdesk_domain::entities::{Company, Tenant};
 use clientdesk_domain::ids::{TenantId, UserId};
@@ -15,8 +17,6 @@ use clientdesk_persistence::approvals::{self, Member};
 use clientdesk_persistence::outbox::{self, NewMessage};
 use clientdesk_persistence::{companies, users, DbConnection};
 
-use crate::auth::seal::Sealer;
-use crate::auth::secrets::{fingerprint, random_token};
 use crate::errors::ApiResult;
 use crate::state::LinkSettings;
 
@@ -33,7 +33,7 @@ pub(crate) fn email(
     enqueue(conn, tenant, Channel::Email, to, rendered.subject, rendered.body, language, now)
 }
 
-/// Queues an SMS; `text` may be sealed (see `auth::seal`).
+/// Queues an SMS; `text` may be sealed (see `clientdesk_app::crypto::seal`).
 pub(crate) fn sms(
     conn: &mut DbConnection,
     tenant: TenantId,

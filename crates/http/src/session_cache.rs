@@ -11,6 +11,7 @@
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use clientdesk_app::crypto::jwt::ACCESS_TTL;
 use clientdesk_domain::entities::{Tenant, User};
 use clientdesk_domain::ids::UserId;
 use clientdesk_domain::settings;
@@ -18,7 +19,6 @@ use clientdesk_persistence::session::{self, AccessVersion};
 use clientdesk_persistence::{tokens, DbConnection, Result};
 use lru::LruCache;
 
-use crate::auth::jwt::ACCESS_TTL;
 use crate::extract::MemberCompany;
 use crate::routes::tickets::access;
 

@@ -1,12 +1,12 @@
 use std::sync::Arc;
 
 use actix_web::web;
+use clientdesk_app::crypto::jwt::Keys;
+use clientdesk_app::crypto::password::PasswordHasherConfig;
+use clientdesk_app::crypto::seal::Sealer;
 use clientdesk_persistence::{Conn, Db};
 use tokio::sync::Semaphore;
 
-use crate::auth::jwt::Keys;
-use crate::auth::password::PasswordHasherConfig;
-use crate::auth::seal::Sealer;
 use crate::errors::{ApiError, ApiResult};
 use crate::metrics::Metrics;
 use crate::rate_limit::AddressLimiter;
@@ -149,7 +149,7 @@ pub struct AppState {
     pub sessions: Arc<SessionCache>,
     /// Customers' knowledge-base answers as of the tenant's KB version.
     pub kb_searches: Arc<SearchCache>,
-    /// Seals secrets that wait in the outbox (see `auth::seal`).
+    /// Seals secrets that wait in the outbox (see `clientdesk_app::crypto::seal`).
     pub sealer: Sealer,
     /// One permit per upload being read (see `HttpSettings::upload_concurrency`).
     pub uploads: Arc<Semaphore>,

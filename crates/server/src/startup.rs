@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use actix_web::{middleware, web, App, HttpServer};
 use anyhow::Context;
+use clientdesk_app::crypto::jwt::Keys;
+use clientdesk_app::crypto::password::PasswordHasherConfig;
+use clientdesk_app::crypto::seal::Sealer;
 use clientdesk_domain::throttle::RateLimit;
-use clientdesk_http::auth::jwt::Keys;
-use clientdesk_http::auth::password::PasswordHasherConfig;
-use clientdesk_http::auth::seal::Sealer;
 use clientdesk_http::metrics::Metrics;
 use clientdesk_http::rate_limit::AddressLimiter;
 use clientdesk_http::routes::kb::search_cache::SearchCache;

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
-use clientdesk_http::auth::secrets::hmac_hex;
+use clientdesk_app::crypto::secrets::hmac_hex;
 use clientdesk_http::routes::selfservice::{signed_payload, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use clientdesk_http::webhook_target;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};

@@ -10,6 +10,8 @@
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_app::crypto::jwt::ACCESS_TTL;
+use clientdesk_app::crypto::secrets::{fingerprint, hmac_matches, random_token};
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::notifications::Notice;
@@ -27,8 +29,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::Client;
 use super::decision_page::private;
 use super::tickets::view::Named;
-use crate::auth::jwt::ACCESS_TTL;
-use crate::auth::secrets::{fingerprint, hmac_matches, random_token};
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::json::Json;
 use crate::respond::JsonBody;
@@ -665,7 +665,7 @@ pub async fn confirm_registration(
                     return Err(stale());
                 }
                 let given = activation_hash(device.id, body.code.trim());
-                if !crate::auth::secrets::constant_time_eq(&given, &sent.code_hash) {
+                if !clientdesk_app::crypto::secrets::constant_time_eq(&given, &sent.code_hash) {
                     return Ok(Err(ApiError::invalid("code", "is not the code we sent")));
                 }
                 store::use_code(conn, sent.id, now)?;

@@ -6,6 +6,8 @@ use std::net::IpAddr;
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_app::crypto::jwt::{MfaPurpose, ACCESS_TTL, MFA_TTL};
+use clientdesk_app::crypto::{secrets, totp};
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::principal::AuthMethod;
 use clientdesk_domain::settings::{self, TwoFactorPolicy};
@@ -19,8 +21,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::auth::jwt::{MfaPurpose, ACCESS_TTL, MFA_TTL};
-use crate::auth::{secrets, totp};
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;

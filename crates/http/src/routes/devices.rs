@@ -4,6 +4,7 @@
 
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_app::crypto::secrets::{fingerprint, random_token};
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::rmm::{ActionKind, AgentIds, Platform};
 use clientdesk_domain::user::Email;
@@ -13,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::Client;
-use crate::auth::secrets::{fingerprint, random_token};
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;

@@ -3,6 +3,7 @@
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
+use clientdesk_app::crypto::secrets;
 use clientdesk_domain::ids::ApiTokenId;
 use clientdesk_domain::settings::sections;
 use clientdesk_domain::user::{parse_name, parse_phone, Email, Language, NewPassword};
@@ -11,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::auth::secrets;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;

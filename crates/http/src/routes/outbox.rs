@@ -3,12 +3,12 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_app::crypto::seal::Sealer;
 use clientdesk_domain::outbox::{Channel, Delivery, Message, REDACTED};
 use clientdesk_persistence::{outbox, write_tx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::seal::Sealer;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::paging::{cursor, PageQuery, Paged};

@@ -5,6 +5,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_app::crypto::secrets::{constant_time_eq, fingerprint, hmac_matches};
+use clientdesk_app::crypto::totp;
 use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::notifications::Notice;
 use clientdesk_domain::outbox::Channel;
@@ -24,8 +26,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::Client;
-use crate::auth::secrets::{constant_time_eq, fingerprint, hmac_matches};
-use crate::auth::totp;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::idempotency;

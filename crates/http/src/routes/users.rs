@@ -2,6 +2,7 @@
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
+use clientdesk_app::crypto::secrets;
 use clientdesk_domain::entities::User;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::RoleSet;
@@ -11,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::auth::secrets;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
