@@ -13,7 +13,6 @@ pub mod preconditions;
 pub mod rate_limit;
 pub mod respond;
 pub mod routes;
-pub mod session_cache;
 pub mod state;
 pub mod storage;
 pub mod transport;

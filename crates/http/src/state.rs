@@ -1,6 +1,9 @@
 use std::sync::Arc;
 
 use actix_web::web;
+use clientdesk_app::cache::catalogue::CatalogCache;
+use clientdesk_app::cache::kb_answers::SearchCache;
+use clientdesk_app::cache::session::SessionCache;
 use clientdesk_app::crypto::jwt::Keys;
 use clientdesk_app::crypto::password::PasswordHasherConfig;
 use clientdesk_app::crypto::seal::Sealer;
@@ -10,9 +13,6 @@ use tokio::sync::Semaphore;
 use crate::errors::{ApiError, ApiResult};
 use crate::metrics::Metrics;
 use crate::rate_limit::AddressLimiter;
-use crate::routes::kb::search_cache::SearchCache;
-use crate::routes::tickets::catalog_cache::CatalogCache;
-use crate::session_cache::SessionCache;
 use crate::storage::Storage;
 
 /// Settings of the HTTP layer, filled in by the server from its configuration.

@@ -6,14 +6,14 @@ use std::time::Duration;
 
 use actix_web::{middleware, web, App, HttpServer};
 use anyhow::Context;
+use clientdesk_app::cache::kb_answers::SearchCache;
+use clientdesk_app::cache::session::SessionCache;
 use clientdesk_app::crypto::jwt::Keys;
 use clientdesk_app::crypto::password::PasswordHasherConfig;
 use clientdesk_app::crypto::seal::Sealer;
 use clientdesk_domain::throttle::RateLimit;
 use clientdesk_http::metrics::Metrics;
 use clientdesk_http::rate_limit::AddressLimiter;
-use clientdesk_http::routes::kb::search_cache::SearchCache;
-use clientdesk_http::session_cache::SessionCache;
 use clientdesk_http::storage::Storage;
 use clientdesk_http::transport::{self, Connections};
 use clientdesk_http::AppState;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
+use clientdesk_app::cache::catalogue::TicketCatalog;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
 use clientdesk_domain::settings::RequestTypes;
@@ -20,7 +21,6 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::access::{self, TicketAccess, Viewer};
-use super::catalog_cache::TicketCatalog;
 use super::view::Context;
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::Auth;

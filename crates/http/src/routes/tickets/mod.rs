@@ -2,7 +2,6 @@
 //! close and reopen, notes, history, and the form a front end draws to open one.
 
 pub mod access;
-pub mod catalog_cache;
 pub mod input;
 pub mod view;
 

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
+use clientdesk_app::cache::catalogue::TicketCatalog;
 use clientdesk_domain::ids::UserId;
 use clientdesk_domain::roles::Permission;
 use clientdesk_domain::settings::WorkedHoursDisplay;
@@ -22,7 +23,6 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::access::Viewer;
-use super::catalog_cache::TicketCatalog;
 use crate::errors::ApiResult;
 use crate::extract::Auth;
 
