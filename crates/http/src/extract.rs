@@ -39,6 +39,13 @@ pub struct Auth {
     version: Option<AccessVersion>,
 }
 
+/// What the audit log records of the caller (see `Origin::record_change`).
+impl AsRef<Principal> for Auth {
+    fn as_ref(&self) -> &Principal {
+        &self.principal
+    }
+}
+
 impl Auth {
     /// The caller's access to a company, or 404 when it is not one of them.
     pub fn company(&self, id: CompanyId) -> Result<(&MemberCompany, CompanyAccess), ApiError> {

@@ -8,6 +8,7 @@ pub mod json;
 pub mod metrics;
 pub mod notify;
 pub mod openapi;
+pub mod origin;
 pub mod paging;
 pub mod preconditions;
 pub mod rate_limit;

@@ -44,7 +44,7 @@ pub struct HttpSettings {
     pub metrics_token: Option<String>,
     /// How many attachment uploads are read at once; more answer 503 with `Retry-After`.
     pub upload_concurrency: usize,
-    /// Proxies whose `X-Forwarded-For` names the client (see `routes::auth::Client::of`).
+    /// Proxies whose `X-Forwarded-For` names the client (see `origin::of`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How long a sign-in lasts at most, refreshes included; then the user signs in again.
     pub session_max_age: chrono::Duration,

@@ -11,9 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
+use crate::origin;
 use crate::paging::{cursor, PageQuery, Paged};
 use crate::respond::JsonBody;
-use crate::routes::auth::Client;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -137,7 +137,7 @@ pub async fn retry_message(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
-    let (id, client) = (path.into_inner(), Client::of(&req));
+    let (id, client) = (path.into_inner(), origin::of(&req));
     let message = state
         .run(move |conn| {
             write_tx(conn, |conn| {

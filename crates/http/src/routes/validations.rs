@@ -10,6 +10,7 @@ use actix_web::ResponseError;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use clientdesk_app::crypto::secrets::fingerprint;
+use clientdesk_app::origin::Origin;
 use clientdesk_domain::approvals::{self, Decision, DecisionRule, Validation, ValidationStatus};
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{CompanyId, UserId};
@@ -22,7 +23,6 @@ use clientdesk_persistence::{tenants, users, write_tx, DbConnection, Error};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::Client;
 use super::decision_page;
 use super::tickets::access::{self, TicketAccess};
 use super::tickets::view::Named;
@@ -31,6 +31,7 @@ use crate::extract::Auth;
 use crate::idempotency;
 use crate::json::Json;
 use crate::notify;
+use crate::origin;
 use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::state::{AppState, LinkSettings};
@@ -261,7 +262,7 @@ fn audit_event(
 /// Where a decision came from: the client that sent it, and whether by mailed link or in the
 /// portal. Recorded with the decision, so a disputed one can be traced to an address and browser.
 struct DecidedFrom<'a> {
-    client: &'a Client,
+    client: &'a Origin,
     via: &'static str,
 }
 
@@ -562,7 +563,7 @@ pub async fn decide_validation(
 ) -> ApiResult<HttpResponse> {
     let (id, body) = (path.into_inner(), body.into_inner());
     let comment = approvals::decision_comment(body.decision == Decision::Reject, body.comment.as_deref())?;
-    let (links, client) = (state.settings.links.clone(), Client::of(&req));
+    let (links, client) = (state.settings.links.clone(), origin::of(&req));
     let outcome = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -777,7 +778,7 @@ pub async fn confirm_decision_link(
 ) -> HttpResponse {
     let token = path.into_inner();
     let html = decision_page::wants_html(&req);
-    let (links, client) = (state.settings.links.clone(), Client::of(&req));
+    let (links, client) = (state.settings.links.clone(), origin::of(&req));
     let body = crate::extract::limited_body(payload, state.settings.json_limit).await;
     let outcome = match body.and_then(|body| confirmation(&req, &body)) {
         Err(err) => Err(err),
