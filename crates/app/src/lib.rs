@@ -5,4 +5,7 @@
 
 pub mod cache;
 pub mod crypto;
+pub mod notify;
 pub mod origin;
+pub mod storage;
+pub mod webhook_target;

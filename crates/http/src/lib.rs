@@ -6,7 +6,6 @@ pub mod extract;
 pub mod idempotency;
 pub mod json;
 pub mod metrics;
-pub mod notify;
 pub mod openapi;
 pub mod origin;
 pub mod paging;
@@ -15,9 +14,7 @@ pub mod rate_limit;
 pub mod respond;
 pub mod routes;
 pub mod state;
-pub mod storage;
 pub mod transport;
-pub mod webhook_target;
 
 use actix_cors::Cors;
 use actix_web::dev::Service;

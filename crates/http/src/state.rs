@@ -7,13 +7,14 @@ use clientdesk_app::cache::session::SessionCache;
 use clientdesk_app::crypto::jwt::Keys;
 use clientdesk_app::crypto::password::PasswordHasherConfig;
 use clientdesk_app::crypto::seal::Sealer;
+use clientdesk_app::notify::LinkSettings;
+use clientdesk_app::storage::Storage;
 use clientdesk_persistence::{Conn, Db};
 use tokio::sync::Semaphore;
 
 use crate::errors::{ApiError, ApiResult};
 use crate::metrics::Metrics;
 use crate::rate_limit::AddressLimiter;
-use crate::storage::Storage;
 
 /// Settings of the HTTP layer, filled in by the server from its configuration.
 #[derive(Debug, Clone)]
@@ -61,47 +62,6 @@ pub struct HttpSettings {
     /// How long an unanswered Idempotency-Key claim that is no longer renewed (its process died)
     /// holds retries off with 409 before one takes it over.
     pub idempotency_lease: chrono::Duration,
-}
-
-/// The addresses e-mails link to: the front end for tickets and change requests (templates with
-/// `{ticket_id}` / `{change_request_id}`), this API for the decision links of validations.
-#[derive(Debug, Clone)]
-pub struct LinkSettings {
-    /// This API as mail readers reach it, e.g. `https://portal-api.example.com`.
-    pub public_api_url: String,
-    pub ticket_url: String,
-    pub change_request_url: String,
-    /// How long a mailed decision link works (at most until the validation's deadline).
-    pub decision_link_ttl: chrono::Duration,
-    /// The front end's page that a browser opening an agent link is sent to, with a one-time
-    /// code in the fragment (`#code=...`) to exchange for the sign-in answer.
-    pub agent_login_url: String,
-}
-
-impl Default for LinkSettings {
-    fn default() -> Self {
-        Self {
-            public_api_url: "http://127.0.0.1:8080".into(),
-            ticket_url: "http://localhost:3000/tickets/{ticket_id}".into(),
-            change_request_url: "http://localhost:3000/change-requests/{change_request_id}".into(),
-            decision_link_ttl: chrono::Duration::days(7),
-            agent_login_url: "http://localhost:3000/agent-login".into(),
-        }
-    }
-}
-
-impl LinkSettings {
-    pub fn ticket(&self, id: i64) -> String {
-        self.ticket_url.replace("{ticket_id}", &id.to_string())
-    }
-
-    pub fn change_request(&self, id: i64) -> String {
-        self.change_request_url.replace("{change_request_id}", &id.to_string())
-    }
-
-    pub fn decision(&self, token: &str) -> String {
-        format!("{}/api/v1/decision-links/{token}", self.public_api_url.trim_end_matches('/'))
-    }
 }
 
 impl Default for HttpSettings {

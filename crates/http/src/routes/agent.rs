@@ -579,7 +579,7 @@ pub async fn register(
                             minutes: ACTIVATION_TTL.num_minutes(),
                         };
                         let (to, language) = (&existing.email, existing.language);
-                        crate::notify::sealed_email(
+                        clientdesk_app::notify::sealed_email(
                             conn,
                             &st.sealer,
                             tenant.id,

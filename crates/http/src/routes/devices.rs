@@ -117,7 +117,7 @@ fn new_integration(auth: &Auth, now: DateTime<Utc>) -> Integration {
 /// An outgoing URL, as `webhook_target` rules: https to a public address, or where the tenant
 /// allows its own network also http and private addresses.
 async fn webhook_url(url: &str, allow_private: bool) -> ApiResult<String> {
-    crate::webhook_target::check(url, allow_private).await.map_err(|why| ApiError::invalid("webhook_url", why))
+    clientdesk_app::webhook_target::check(url, allow_private).await.map_err(|why| ApiError::invalid("webhook_url", why))
 }
 
 /// Read the tenant's RMM integration (provider admins).

@@ -7,6 +7,7 @@ use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use clientdesk_app::crypto::secrets::{constant_time_eq, fingerprint, hmac_matches};
 use clientdesk_app::crypto::totp;
+use clientdesk_app::notify;
 use clientdesk_app::origin::Origin;
 use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::notifications::Notice;
@@ -30,7 +31,6 @@ use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::idempotency;
 use crate::json::Json;
-use crate::notify;
 use crate::origin;
 use crate::respond::JsonBody;
 use crate::state::AppState;
@@ -137,7 +137,8 @@ fn send_code(
     rmm::create_code(conn, &new, now)?;
     let text = Notice::SmsCode { code: &code, minutes: SMS_CODE_TTL.num_minutes(), step_up: for_action }
         .render(auth.user.language);
-    notify::sealed_sms(conn, &state.sealer, auth.tenant.id, phone, &text.body, &[&code], auth.user.language, now)
+    notify::sealed_sms(conn, &state.sealer, auth.tenant.id, phone, &text.body, &[&code], auth.user.language, now)?;
+    Ok(())
 }
 
 /// What checking an SMS code found.
@@ -197,7 +198,8 @@ fn record(
 fn tell_phone_change(conn: &mut DbConnection, auth: &Auth, phone: Option<&str>) -> ApiResult<()> {
     let now = Utc::now();
     let notice = Notice::PhoneChanged { recipient: &auth.user.name, phone, at: now };
-    notify::email(conn, auth.tenant.id, &auth.user.email, auth.user.language, &notice, now)
+    notify::email(conn, auth.tenant.id, &auth.user.email, auth.user.language, &notice, now)?;
+    Ok(())
 }
 
 /// Refuses a phone change without a fresh second factor of the kind the user has, proven by

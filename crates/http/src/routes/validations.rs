@@ -10,6 +10,7 @@ use actix_web::ResponseError;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use clientdesk_app::crypto::secrets::fingerprint;
+use clientdesk_app::notify::{self, LinkSettings};
 use clientdesk_app::origin::Origin;
 use clientdesk_domain::approvals::{self, Decision, DecisionRule, Validation, ValidationStatus};
 use clientdesk_domain::entities::Tenant;
@@ -30,11 +31,10 @@ use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::idempotency;
 use crate::json::Json;
-use crate::notify;
 use crate::origin;
 use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
-use crate::state::{AppState, LinkSettings};
+use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(create_validation)

@@ -652,7 +652,7 @@ pub async fn add_note(
                 let (author, now) = (auth.principal.user_id, Utc::now());
                 let note = store::add_note(conn, &access.ticket, author, &text, body.internal, now)?;
                 if !body.internal {
-                    crate::notify::note_added(conn, &auth.tenant, &links, &access.ticket, author, &text, now)?;
+                    clientdesk_app::notify::note_added(conn, &auth.tenant, &links, &access.ticket, author, &text, now)?;
                 }
                 let ctx = Context::load(conn, &auth, &access.catalog, &[], &[note.author_id])?;
                 Ok(NoteView {
