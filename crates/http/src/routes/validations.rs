@@ -732,7 +732,15 @@ pub async fn preview_decision_link(
         })
         .await;
     match (view, decision_page::wants_html(&req)) {
-        (Ok(view), true) => decision_page::preview(&view),
+        (Ok(view), true) => decision_page::preview(&decision_page::Preview {
+            decision: view.decision,
+            approver: &view.approver,
+            ticket_number: view.ticket.number,
+            ticket_title: &view.ticket.title,
+            question: &view.question,
+            deadline: view.deadline,
+            comment_required: view.comment_required,
+        }),
         (Ok(view), false) => decision_page::private(HttpResponse::Ok().json_body(view)),
         (Err(err), true) => decision_page::refusal(&err),
         (Err(err), false) => decision_page::private(err.error_response()),
@@ -815,7 +823,7 @@ pub async fn confirm_decision_link(
         }
     };
     match (outcome.and_then(|o| o.ok_or_else(expired)), html) {
-        (Ok(o), true) => decision_page::outcome(&o),
+        (Ok(o), true) => decision_page::outcome(o.decision, o.status),
         (Ok(o), false) => decision_page::private(HttpResponse::Ok().json_body(o)),
         (Err(err), true) => decision_page::refusal(&err),
         (Err(err), false) => decision_page::private(err.error_response()),

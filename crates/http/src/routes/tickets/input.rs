@@ -276,7 +276,7 @@ impl CheckedTicket {
     /// Writes the ticket with `create` and answers with the caller's view of it.
     pub fn write(self, create: impl FnOnce(NewTicket) -> clientdesk_persistence::Result<Ticket>) -> ApiResult<Bytes> {
         let ticket = create(self.ticket)?;
-        respond::to_json(self.ctx.view(&ticket, &self.viewer, self.may_update))
+        Ok(respond::to_json(self.ctx.view(&ticket, &self.viewer, self.may_update))?)
     }
 }
 
