@@ -1,7 +1,7 @@
 //! The authenticated caller, extracted from the `Authorization: Bearer` header: an access token
 //! (JWT) or an API token. Either way the user's session is checked against the database on every
-//! request (its versions, see `clientdesk_app::cache::session`), so a disabled user, a disabled company portal or
-//! a token issued before a password, 2FA or role change is refused at once.
+//! request (its versions, see `clientdesk_app::cache::session`), so a disabled user, a disabled
+//! company portal or a token issued before a password, 2FA or role change is refused at once.
 //!
 //! Handlers take [`Auth`], loaded in a trip of its own to the blocking pool, or, where all their
 //! work is one database step (the hot reads), [`Caller`], and authenticate at the start of that
@@ -251,7 +251,8 @@ fn load(
             return Err(revoked());
         }
     }
-    // A signed-out sign-in's access tokens end with it (checked in memory: see `clientdesk_app::cache::session`).
+    // A signed-out sign-in's access tokens end with it (checked in memory: see
+    // `clientdesk_app::cache::session`).
     if sid.as_ref().is_some_and(|sid| session.ended_signins.contains(sid)) {
         return Err(revoked());
     }
