@@ -313,7 +313,7 @@ on_both!(signed_in_users_enrol_and_disable_where_policy_allows, |app: TestApp| a
 });
 
 on_both!(hashes_are_upgraded_at_sign_in_when_the_cost_rises, |app: TestApp| async move {
-    use clientdesk_http::auth::password::{HashCost, PasswordHasherConfig};
+    use clientdesk_app::crypto::password::{HashCost, PasswordHasherConfig};
     let email = "pat.user@demo.example";
     let db = app.state.db.clone();
     let weaker = PasswordHasherConfig::new(HashCost { memory_kib: 512, iterations: 1, parallelism: 1 }).unwrap();

@@ -7,7 +7,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
-use clientdesk_http::auth::secrets::hmac_hex;
+use clientdesk_app::crypto::secrets::hmac_hex;
 use clientdesk_persistence::outbox::SEALED_BODY_REMOVED;
 use clientdesk_server::mail::{MailConfig, Mailer};
 use clientdesk_server::outbox::{Transports, Worker, WorkerSettings};

@@ -675,7 +675,7 @@ on_both!(categories_form_a_tree_without_cycles, |app: TestApp| async move {
     assert!(!names.contains(&"Printing"), "only a DACH article there: {names:?}");
 });
 
-// Customers' answers are cached per server (see `routes/kb/search_cache.rs`): each kind of
+// Customers' answers are cached per server (see `crates/app/src/cache/kb_answers.rs`): each kind of
 // article change must show in the very next search and suggestion, and the same question asked
 // twice must get the same answer.
 on_both!(cached_answers_follow_every_article_change, |app: TestApp| async move {

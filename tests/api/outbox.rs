@@ -211,7 +211,7 @@ on_both!(unsignable_webhooks_and_unopenable_seals_are_dead_at_once, |app: TestAp
     })
     .await[0];
     // Sealed under another server's key: no attempt will open it.
-    let sealed = clientdesk_http::auth::seal::Sealer::from_secret(&[7; 32]).seal("Your code is 123456");
+    let sealed = clientdesk_app::crypto::seal::Sealer::from_secret(&[7; 32]).seal("Your code is 123456");
     let sms = enqueue_with(&app.state.db, 1, move |tenant, n| NewMessage {
         recipient: "+41795551234".into(),
         body: sealed.clone(),

@@ -99,7 +99,7 @@ fn signed_for(client: &str, secret: &str, guid: &str, ts: i64, nonce: &str) -> S
     let (machine, group) = (machine(guid), "root.office");
     let canonical =
         format!("agentguid={guid}&client={client}&groupid={group}&machineid={machine}&nonce={nonce}&ts={ts}");
-    let sig = clientdesk_http::auth::secrets::hmac_hex(secret.as_bytes(), canonical.as_bytes());
+    let sig = clientdesk_app::crypto::secrets::hmac_hex(secret.as_bytes(), canonical.as_bytes());
     format!(
         "/api/v1/rmm/agent-login?client={client}&agentguid={guid}&machineid={machine}&groupid={group}&ts={ts}&nonce={nonce}&sig={sig}"
     )

@@ -170,7 +170,7 @@ on_both!(phone_verification_sms_step_up_and_sealed_password_resets, backend => |
 
 fn sign(secret: &str, ts: i64, body: &str) -> String {
     let payload = format!("{ts}.{body}");
-    format!("sha256={}", clientdesk_http::auth::secrets::hmac_hex(secret.as_bytes(), payload.as_bytes()))
+    format!("sha256={}", clientdesk_app::crypto::secrets::hmac_hex(secret.as_bytes(), payload.as_bytes()))
 }
 
 async fn callback(app: &TestApp, ts: i64, signature: Option<String>, body: &str) -> reqwest::Response {

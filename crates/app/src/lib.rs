@@ -2,3 +2,10 @@
 //! needs, applies the rule, stores the result and enqueues what must be sent, in one transaction.
 //! Also the infrastructure the server, the worker and the HTTP layer share without depending on
 //! one another.
+
+pub mod cache;
+pub mod crypto;
+pub mod notify;
+pub mod origin;
+pub mod storage;
+pub mod webhook_target;

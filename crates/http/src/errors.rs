@@ -190,6 +190,18 @@ impl ResponseError for ApiError {
     }
 }
 
+impl From<crate::respond::Unserializable> for ApiError {
+    fn from(err: crate::respond::Unserializable) -> Self {
+        Self::Internal(err.to_string())
+    }
+}
+
+impl From<clientdesk_app::storage::StorageError> for ApiError {
+    fn from(err: clientdesk_app::storage::StorageError) -> Self {
+        Self::Unavailable(err.to_string())
+    }
+}
+
 impl From<clientdesk_persistence::Error> for ApiError {
     fn from(err: clientdesk_persistence::Error) -> Self {
         use clientdesk_persistence::Error as E;

@@ -1,7 +1,7 @@
 //! The authenticated caller, extracted from the `Authorization: Bearer` header: an access token
 //! (JWT) or an API token. Either way the user's session is checked against the database on every
-//! request (its versions, see `session_cache`), so a disabled user, a disabled company portal or
-//! a token issued before a password, 2FA or role change is refused at once.
+//! request (its versions, see `clientdesk_app::cache::session`), so a disabled user, a disabled
+//! company portal or a token issued before a password, 2FA or role change is refused at once.
 //!
 //! Handlers take [`Auth`], loaded in a trip of its own to the blocking pool, or, where all their
 //! work is one database step (the hot reads), [`Caller`], and authenticate at the start of that
@@ -13,29 +13,18 @@ use std::sync::Arc;
 
 use actix_web::{http::Method, FromRequest, HttpRequest};
 use chrono::{Duration, Utc};
-use clientdesk_domain::entities::{Company, Tenant, User};
+use clientdesk_app::cache::catalogue::CatalogCache;
+use clientdesk_app::cache::session::{Check, MemberCompany, SessionCache};
+use clientdesk_app::crypto::secrets::{fingerprint, API_TOKEN_PREFIX};
+use clientdesk_domain::entities::{Tenant, User};
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::principal::{AuthMethod, CompanyAccess, Principal, PrincipalKind};
 use clientdesk_domain::roles::{Permission, Role, RoleSet};
-use clientdesk_domain::settings::PortalSettings;
 use clientdesk_persistence::session::{self, AccessVersion};
 use clientdesk_persistence::{rmm, tokens, DbConnection};
 
-use crate::auth::secrets::{fingerprint, API_TOKEN_PREFIX};
 use crate::errors::ApiError;
-use crate::routes::tickets::catalog_cache::CatalogCache;
-use crate::session_cache::{Check, SessionCache};
 use crate::state::AppState;
-
-/// One of the caller's companies, with its roles there and the settings in force.
-#[derive(Debug, Clone)]
-pub struct MemberCompany {
-    pub company: Company,
-    pub roles: RoleSet,
-    pub settings: PortalSettings,
-    /// The companies whose tickets this membership reaches (`access::related_companies`).
-    pub related: Vec<CompanyId>,
-}
 
 #[derive(Clone)]
 pub struct Auth {
@@ -44,10 +33,17 @@ pub struct Auth {
     pub tenant: Tenant,
     /// Portal users only: the companies whose portal is enabled.
     pub companies: Vec<MemberCompany>,
-    /// The server's ticket catalogue cache (see `routes::tickets::catalog_cache`).
+    /// The server's ticket catalogue cache (see `clientdesk_app::cache::catalogue`).
     pub catalogs: Arc<CatalogCache>,
     /// The versions of the session this was loaded from (see `Caller::read_with`).
     version: Option<AccessVersion>,
+}
+
+/// What the audit log records of the caller (see `Origin::record_change`).
+impl AsRef<Principal> for Auth {
+    fn as_ref(&self) -> &Principal {
+        &self.principal
+    }
 }
 
 impl Auth {
@@ -255,7 +251,8 @@ fn load(
             return Err(revoked());
         }
     }
-    // A signed-out sign-in's access tokens end with it (checked in memory: see `session_cache`).
+    // A signed-out sign-in's access tokens end with it (checked in memory: see
+    // `clientdesk_app::cache::session`).
     if sid.as_ref().is_some_and(|sid| session.ended_signins.contains(sid)) {
         return Err(revoked());
     }

@@ -1,24 +1,20 @@
 //! The clientdesk HTTP API: actix-web routes, the authenticated-principal extractor,
 //! problem+json errors, the OpenAPI document and Swagger UI.
 
-pub mod auth;
 pub mod errors;
 pub mod extract;
 pub mod idempotency;
 pub mod json;
 pub mod metrics;
-pub mod notify;
 pub mod openapi;
+pub mod origin;
 pub mod paging;
 pub mod preconditions;
 pub mod rate_limit;
 pub mod respond;
 pub mod routes;
-pub mod session_cache;
 pub mod state;
-pub mod storage;
 pub mod transport;
-pub mod webhook_target;
 
 use actix_cors::Cors;
 use actix_web::dev::Service;

@@ -12,8 +12,6 @@ use actix_web::web::Bytes;
 use actix_web::{HttpResponse, HttpResponseBuilder};
 use serde::Serialize;
 
-use crate::errors::{ApiError, ApiResult};
-
 /// What a thread keeps between answers; a larger buffer (a rare big export) is let go.
 const KEPT: usize = 256 * 1024;
 
@@ -24,15 +22,20 @@ thread_local! {
     static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
+/// A value that could not be written as JSON: a bug, answered as a 500.
+#[derive(Debug, thiserror::Error)]
+#[error("an answer could not be serialized: {0}")]
+pub struct Unserializable(#[from] serde_json::Error);
+
 /// `value` as JSON, for an answer made later (or kept, as an idempotent answer is).
-pub fn to_json(value: impl Serialize) -> ApiResult<Bytes> {
+pub fn to_json(value: impl Serialize) -> Result<Bytes, Unserializable> {
     BUFFER.with_borrow_mut(|buf| {
         buf.clear();
         let written = serde_json::to_writer(&mut *buf, &value).map(|()| Bytes::copy_from_slice(buf));
         if buf.capacity() > KEPT {
             *buf = Vec::with_capacity(KEPT);
         }
-        written.map_err(|err| ApiError::Internal(format!("an answer could not be serialized: {err}")))
+        Ok(written?)
     })
 }
 

@@ -1,19 +1,20 @@
 use std::sync::Arc;
 
 use actix_web::web;
+use clientdesk_app::cache::catalogue::CatalogCache;
+use clientdesk_app::cache::kb_answers::SearchCache;
+use clientdesk_app::cache::session::SessionCache;
+use clientdesk_app::crypto::jwt::Keys;
+use clientdesk_app::crypto::password::PasswordHasherConfig;
+use clientdesk_app::crypto::seal::Sealer;
+use clientdesk_app::notify::LinkSettings;
+use clientdesk_app::storage::Storage;
 use clientdesk_persistence::{Conn, Db};
 use tokio::sync::Semaphore;
 
-use crate::auth::jwt::Keys;
-use crate::auth::password::PasswordHasherConfig;
-use crate::auth::seal::Sealer;
 use crate::errors::{ApiError, ApiResult};
 use crate::metrics::Metrics;
 use crate::rate_limit::AddressLimiter;
-use crate::routes::kb::search_cache::SearchCache;
-use crate::routes::tickets::catalog_cache::CatalogCache;
-use crate::session_cache::SessionCache;
-use crate::storage::Storage;
 
 /// Settings of the HTTP layer, filled in by the server from its configuration.
 #[derive(Debug, Clone)]
@@ -44,7 +45,7 @@ pub struct HttpSettings {
     pub metrics_token: Option<String>,
     /// How many attachment uploads are read at once; more answer 503 with `Retry-After`.
     pub upload_concurrency: usize,
-    /// Proxies whose `X-Forwarded-For` names the client (see `routes::auth::Client::of`).
+    /// Proxies whose `X-Forwarded-For` names the client (see `origin::of`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How long a sign-in lasts at most, refreshes included; then the user signs in again.
     pub session_max_age: chrono::Duration,
@@ -61,47 +62,6 @@ pub struct HttpSettings {
     /// How long an unanswered Idempotency-Key claim that is no longer renewed (its process died)
     /// holds retries off with 409 before one takes it over.
     pub idempotency_lease: chrono::Duration,
-}
-
-/// The addresses e-mails link to: the front end for tickets and change requests (templates with
-/// `{ticket_id}` / `{change_request_id}`), this API for the decision links of validations.
-#[derive(Debug, Clone)]
-pub struct LinkSettings {
-    /// This API as mail readers reach it, e.g. `https://portal-api.example.com`.
-    pub public_api_url: String,
-    pub ticket_url: String,
-    pub change_request_url: String,
-    /// How long a mailed decision link works (at most until the validation's deadline).
-    pub decision_link_ttl: chrono::Duration,
-    /// The front end's page that a browser opening an agent link is sent to, with a one-time
-    /// code in the fragment (`#code=...`) to exchange for the sign-in answer.
-    pub agent_login_url: String,
-}
-
-impl Default for LinkSettings {
-    fn default() -> Self {
-        Self {
-            public_api_url: "http://127.0.0.1:8080".into(),
-            ticket_url: "http://localhost:3000/tickets/{ticket_id}".into(),
-            change_request_url: "http://localhost:3000/change-requests/{change_request_id}".into(),
-            decision_link_ttl: chrono::Duration::days(7),
-            agent_login_url: "http://localhost:3000/agent-login".into(),
-        }
-    }
-}
-
-impl LinkSettings {
-    pub fn ticket(&self, id: i64) -> String {
-        self.ticket_url.replace("{ticket_id}", &id.to_string())
-    }
-
-    pub fn change_request(&self, id: i64) -> String {
-        self.change_request_url.replace("{change_request_id}", &id.to_string())
-    }
-
-    pub fn decision(&self, token: &str) -> String {
-        format!("{}/api/v1/decision-links/{token}", self.public_api_url.trim_end_matches('/'))
-    }
 }
 
 impl Default for HttpSettings {
@@ -149,7 +109,7 @@ pub struct AppState {
     pub sessions: Arc<SessionCache>,
     /// Customers' knowledge-base answers as of the tenant's KB version.
     pub kb_searches: Arc<SearchCache>,
-    /// Seals secrets that wait in the outbox (see `auth::seal`).
+    /// Seals secrets that wait in the outbox (see `clientdesk_app::crypto::seal`).
     pub sealer: Sealer,
     /// One permit per upload being read (see `HttpSettings::upload_concurrency`).
     pub uploads: Arc<Semaphore>,

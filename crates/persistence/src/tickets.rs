@@ -370,7 +370,7 @@ pub type People = Vec<(UserId, String, bool)>;
 
 /// A ticket of `tenant` with the names of the people on it, and the access versions of `caller`'s
 /// session (`None` once the user is gone), in one query: reading a ticket is the most frequent
-/// request, and its names, then the caller's versions (see `session_cache`), each took a round
+/// request, and its names, then the caller's versions (see `clientdesk_app::cache::session`), each took a round
 /// trip of their own.
 pub fn get_named(
     conn: &mut DbConnection,
@@ -505,7 +505,7 @@ pub type Page = (Vec<Ticket>, Option<Position>);
 
 /// One page of the list `f` describes, and the access versions of `reader`'s session as the
 /// page's query read them (`None` when it found no ticket, or once the user is gone): a caller
-/// whose session is cached checks it without a statement of its own (see `session_cache`).
+/// whose session is cached checks it without a statement of its own (see `clientdesk_app::cache::session`).
 pub fn list(conn: &mut DbConnection, f: &TicketFilter, reader: UserId) -> Result<(Page, Option<AccessVersion>)> {
     let mut rows = match f.companies.as_deref() {
         Some(companies) if companies.len() > 1 && f.words.is_empty() => {

@@ -5,8 +5,8 @@
 
 use anyhow::Context;
 use chrono::Utc;
+use clientdesk_app::crypto::secrets::{fingerprint, random_token};
 use clientdesk_domain::rmm::{AgentIds, Platform};
-use clientdesk_http::auth::secrets::{fingerprint, random_token};
 use clientdesk_persistence::rmm::{self, DeviceFields, Integration};
 use clientdesk_persistence::{session, tenants, users, write_tx, Db};
 

@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{bail, Context};
+use clientdesk_app::crypto::jwt::SigningKey;
+use clientdesk_app::crypto::password::HashCost;
+use clientdesk_app::notify::LinkSettings;
+use clientdesk_app::storage::S3Settings;
 use clientdesk_domain::outbox::RetryPolicy;
 use clientdesk_domain::sms::SmsLimits;
-use clientdesk_http::auth::jwt::SigningKey;
-use clientdesk_http::auth::password::HashCost;
-use clientdesk_http::state::LinkSettings;
-use clientdesk_http::storage::S3Settings;
 use clientdesk_http::HttpSettings;
 use clientdesk_persistence::db::DatabaseUrl;
 use clientdesk_persistence::Backend;
@@ -517,7 +517,7 @@ fn key_from_hex(hex_secret: &str) -> anyhow::Result<SigningKey> {
         bail!("the signing key must be at least 256 bits (64 hex characters)");
     }
     // The kid names the key without revealing it: the first bytes of its SHA-256.
-    let kid = clientdesk_http::auth::secrets::fingerprint(hex_secret.trim())[..12].to_owned();
+    let kid = clientdesk_app::crypto::secrets::fingerprint(hex_secret.trim())[..12].to_owned();
     Ok(SigningKey { kid, secret })
 }
 

@@ -10,10 +10,10 @@
 
 use anyhow::Context;
 use chrono::Utc;
+use clientdesk_app::crypto::password::PasswordHasherConfig;
 use clientdesk_domain::ids::{CategoryId, CompanyId, TenantId, UserId};
 use clientdesk_domain::kb::{ArticleStatus, Audience};
 use clientdesk_domain::user::Language;
-use clientdesk_http::auth::password::PasswordHasherConfig;
 use clientdesk_persistence::companies::{self, CompanyFields};
 use clientdesk_persistence::{kb, tenants, users, write_tx, Db, DbConnection};
 use rand::distributions::{Distribution, WeightedIndex};

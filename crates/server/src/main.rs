@@ -3,7 +3,7 @@
 use anyhow::Context;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
-use clientdesk_http::auth::password::PasswordHasherConfig;
+use clientdesk_app::crypto::password::PasswordHasherConfig;
 use clientdesk_persistence::{tenants, users, Db};
 use clientdesk_server::config::Config;
 use clientdesk_server::startup::{self, Application};

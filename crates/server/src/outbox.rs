@@ -17,9 +17,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
+use clientdesk_app::crypto::seal::Sealer;
 use clientdesk_domain::outbox::{Channel, RetryPolicy};
 use clientdesk_domain::rmm::ActionStatus;
-use clientdesk_http::auth::seal::Sealer;
 use clientdesk_persistence::outbox::{self, Claimed};
 use clientdesk_persistence::sweep::{self, Swept};
 use clientdesk_persistence::{actions, rmm, write_tx, Db};

@@ -3,13 +3,13 @@
 
 use anyhow::{bail, Context};
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_app::crypto::{password::PasswordHasherConfig, secrets, totp};
 use clientdesk_domain::ids::{CategoryId, CompanyId, TenantId, UserId};
 use clientdesk_domain::kb::{ArticleStatus, Audience};
 use clientdesk_domain::roles::RoleSet;
 use clientdesk_domain::settings::{PortalSettings, PortalSettingsOverride, TwoFactorPolicy};
 use clientdesk_domain::tickets::{CustomField, CustomFieldKind, CustomVisibility, Priority};
 use clientdesk_domain::user::{Email, Language, StaffRole};
-use clientdesk_http::auth::{password::PasswordHasherConfig, secrets, totp};
 use clientdesk_persistence::catalog::{self, Catalogue};
 use clientdesk_persistence::companies::{self, CompanyFields};
 use clientdesk_persistence::tickets as store;

@@ -3,7 +3,7 @@
 //! HMAC-SHA256 of "<timestamp>.<body>">` under the tenant's current secret. Both are made at each
 //! attempt, so a retry is not refused as stale and a rotated secret counts at once.
 //!
-//! The target is checked at each delivery as when it was configured (`http::webhook_target`):
+//! The target is checked at each delivery as when it was configured (`clientdesk_app::webhook_target`):
 //! unless the tenant allows its own network, an address literal must be public and a host name
 //! is resolved by a resolver that drops non-public addresses, so a name that turns private later
 //! (DNS rebinding) reaches nothing.
@@ -17,9 +17,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
-use clientdesk_http::auth::secrets::hmac_hex;
+use clientdesk_app::crypto::secrets::hmac_hex;
+use clientdesk_app::webhook_target;
 use clientdesk_http::routes::selfservice::{signed_payload, SIGNATURE_HEADER, TIMESTAMP_HEADER};
-use clientdesk_http::webhook_target;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::StatusCode;

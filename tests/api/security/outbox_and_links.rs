@@ -362,7 +362,7 @@ on_both!(expired_codes_links_and_idle_throttles_are_swept, backend => |backend| 
     validation(&app, &staff, "Swap the switch?").await;
     registration_token(&app, &rmm).await;
     let live = registration_token(&app, &rmm).await;
-    let (db, live_hash) = (app.state.db.clone(), clientdesk_http::auth::secrets::fingerprint(&live));
+    let (db, live_hash) = (app.state.db.clone(), clientdesk_app::crypto::secrets::fingerprint(&live));
     // Expire all but the live registration three days ago; add a throttle counter idle for eight days.
     tokio::task::spawn_blocking(move || {
         use clientdesk_persistence::schema::{decision_links, signin_throttles, verification_codes};

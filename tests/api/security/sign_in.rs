@@ -165,7 +165,7 @@ on_both!(unauthenticated_sign_in_endpoints_are_rate_limited_per_address, backend
 });
 
 on_both!(a_set_password_token_is_checked_before_any_hash, backend => |backend| async move {
-    use clientdesk_http::auth::password::HashCost;
+    use clientdesk_app::crypto::password::HashCost;
     // A deliberately slow hash, one at a time, so that any hash spent shows in the time taken.
     let app = TestApp::spawn_with(backend, |config| {
         config.hash_cost = HashCost { memory_kib: 32_768, iterations: 6, parallelism: 1 };
@@ -197,7 +197,7 @@ on_both!(a_set_password_token_is_checked_before_any_hash, backend => |backend| a
         )
         .unwrap();
         let now = chrono::Utc::now();
-        let hash = clientdesk_http::auth::secrets::fingerprint(secret);
+        let hash = clientdesk_app::crypto::secrets::fingerprint(secret);
         clientdesk_persistence::tokens::insert_password_token(&mut conn, user.id, &hash, now, now + chrono::Duration::hours(1))
             .unwrap();
     })

@@ -10,6 +10,9 @@
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_app::crypto::jwt::ACCESS_TTL;
+use clientdesk_app::crypto::secrets::{fingerprint, hmac_matches, random_token};
+use clientdesk_app::origin::Origin;
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::notifications::Notice;
@@ -24,13 +27,11 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::Client;
 use super::decision_page::private;
 use super::tickets::view::Named;
-use crate::auth::jwt::ACCESS_TTL;
-use crate::auth::secrets::{fingerprint, hmac_matches, random_token};
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::json::Json;
+use crate::origin;
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
@@ -100,7 +101,7 @@ fn refused() -> ApiError {
     ApiError::Unauthorized("The agent link is not valid.")
 }
 
-fn audit_refusal(conn: &mut DbConnection, client: &Client, refusal: &Refused) -> ApiResult<()> {
+fn audit_refusal(conn: &mut DbConnection, client: &Origin, refusal: &Refused) -> ApiResult<()> {
     let mut event = client.event(refusal.1, None, "agent_login_refused");
     event.detail = Some(refusal.0.to_owned());
     audit::record(conn, &event, Utc::now())?;
@@ -118,7 +119,7 @@ fn too_many(until: DateTime<Utc>, policy: ThrottlePolicy, now: DateTime<Utc>) ->
 fn verify_throttled(
     conn: &mut DbConnection,
     link: &AgentLink,
-    client: &Client,
+    client: &Origin,
     now: DateTime<Utc>,
 ) -> ApiResult<Result<(Tenant, Device), ApiError>> {
     let refusal = match verify(conn, link, now)? {
@@ -200,7 +201,7 @@ fn outcome(
     conn: &mut DbConnection,
     tenant: &Tenant,
     device: &Device,
-    client: &Client,
+    client: &Origin,
 ) -> ApiResult<AgentLoginAnswer> {
     let now = Utc::now();
     let Some(user) = device.user_id else {
@@ -289,7 +290,7 @@ fn wants_json(req: &HttpRequest) -> bool {
         (status = 429, description = "Not valid, and too many refused links from this client address", body = Problem)))]
 #[get("/api/v1/rmm/agent-login")]
 pub async fn agent_login(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let (client, json) = (Client::of(&req), wants_json(&req));
+    let (client, json) = (origin::of(&req), wants_json(&req));
     let front_end = &state.settings.links.agent_login_url;
     let redirect = |fragment: String| {
         private(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("{front_end}#{fragment}"))).finish())
@@ -357,7 +358,7 @@ pub async fn exchange_code(
     req: HttpRequest,
     body: Json<CodeExchange>,
 ) -> ApiResult<HttpResponse> {
-    let (code, client) = (body.into_inner().code, Client::of(&req));
+    let (code, client) = (body.into_inner().code, origin::of(&req));
     let st = state.clone();
     let answer = state
         .run(move |conn| {
@@ -441,7 +442,7 @@ fn activation_hash(device: i64, code: &str) -> String {
 fn count_registration(
     conn: &mut clientdesk_persistence::Conn,
     device: i64,
-    client: &Client,
+    client: &Origin,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let mut keys = vec![(format!("agent-registration:device:{device}"), ThrottlePolicy::AGENT_REGISTRATION_DEVICE)];
@@ -479,7 +480,7 @@ fn registration(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> Api
 fn finish(
     state: &AppState,
     conn: &mut DbConnection,
-    client: &Client,
+    client: &Origin,
     registration: &Code,
     tenant: &Tenant,
     device: &Device,
@@ -532,7 +533,7 @@ pub async fn register(
     let name = parse_name("name", &body.name)?;
     let email = Email::parse(&body.email)?;
     let phone = body.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(parse_phone).transpose()?;
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let st = state.clone();
     let answer = state
         .run(move |conn| {
@@ -585,7 +586,7 @@ pub async fn register(
                             minutes: ACTIVATION_TTL.num_minutes(),
                         };
                         let (to, language) = (&existing.email, existing.language);
-                        crate::notify::sealed_email(
+                        clientdesk_app::notify::sealed_email(
                             conn,
                             &st.sealer,
                             tenant.id,
@@ -654,7 +655,7 @@ pub async fn confirm_registration(
     body: Json<RegistrationConfirmation>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let st = state.clone();
     // A wrong code is counted even though the answer is an error, so it is written first.
     let checked = state
@@ -672,7 +673,7 @@ pub async fn confirm_registration(
                     return Err(stale());
                 }
                 let given = activation_hash(device.id, body.code.trim());
-                if !crate::auth::secrets::constant_time_eq(&given, &sent.code_hash) {
+                if !clientdesk_app::crypto::secrets::constant_time_eq(&given, &sent.code_hash) {
                     return Ok(Err(ApiError::invalid("code", "is not the code we sent")));
                 }
                 store::use_code(conn, sent.id, now)?;

@@ -6,6 +6,7 @@ use actix_multipart::{Multipart, MultipartError};
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_app::storage::Storage;
 use clientdesk_domain::attachments::{accepted_types, check_content, clean_file_name, room_left};
 use clientdesk_persistence::attachments::{self, Attachment};
 use clientdesk_persistence::tickets::{self as store, Change};
@@ -20,7 +21,6 @@ use crate::extract::Auth;
 use crate::respond::JsonBody;
 use crate::routes::tickets::access::{self, TicketAccess};
 use crate::state::AppState;
-use crate::storage::Storage;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(upload_attachments).service(list_attachments).service(download_attachment);
@@ -228,7 +228,7 @@ fn too_much_for_ticket() -> ApiError {
 }
 
 fn storage_error(err: object_store::Error) -> ApiError {
-    crate::storage::unavailable(err)
+    clientdesk_app::storage::StorageError(err).into()
 }
 
 /// Every upload slot is taken: try again in a moment.

@@ -2,10 +2,11 @@
 //! enrolment under a 2FA-required policy; refresh rotation with reuse detection; logout; and
 //! setting a password with a one-time token.
 
-use std::net::IpAddr;
-
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_app::crypto::jwt::{MfaPurpose, ACCESS_TTL, MFA_TTL};
+use clientdesk_app::crypto::{secrets, totp};
+use clientdesk_app::origin::Origin;
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::principal::AuthMethod;
 use clientdesk_domain::settings::{self, TwoFactorPolicy};
@@ -14,17 +15,15 @@ use clientdesk_domain::user::{Email, NewPassword};
 use clientdesk_persistence::audit::{self, NewAuditEvent};
 use clientdesk_persistence::session::{self, Session};
 use clientdesk_persistence::{tenants, throttle, tokens, users, write_tx, Conn, DbConnection};
-use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::auth::jwt::{MfaPurpose, ACCESS_TTL, MFA_TTL};
-use crate::auth::{secrets, totp};
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
 use crate::metrics::SigninOutcome;
+use crate::origin;
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
@@ -155,74 +154,6 @@ pub struct SetPasswordRequest {
 
 // Shared steps
 
-/// The client address and user agent, for throttling and the audit log.
-#[derive(Debug, Clone)]
-pub struct Client {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-}
-
-impl Client {
-    /// The client as this request shows it: the TCP peer, or, when the peer is one of the
-    /// configured trusted proxies (`CLIENTDESK_TRUSTED_PROXIES`), the address it forwarded.
-    pub fn of(req: &HttpRequest) -> Self {
-        let trusted = req.app_data::<web::Data<AppState>>().map_or(&[][..], |s| &s.settings.trusted_proxies[..]);
-        let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).collect();
-        let ip = client_address(req.peer_addr().map(|a| a.ip()), &forwarded, trusted);
-        Self {
-            ip: ip.map(|ip| ip.to_string()),
-            user_agent: req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_owned),
-        }
-    }
-
-    pub fn event(&self, tenant: Option<TenantId>, actor: Option<UserId>, action: &'static str) -> NewAuditEvent {
-        NewAuditEvent {
-            tenant_id: tenant,
-            actor_user_id: actor,
-            action,
-            ip: self.ip.clone(),
-            user_agent: self.user_agent.clone(),
-            ..Default::default()
-        }
-    }
-
-    /// Records a change the signed-in caller made to `target` (e.g. `company:3`).
-    pub fn record_change(
-        &self,
-        conn: &mut DbConnection,
-        auth: &Auth,
-        action: &'static str,
-        target: String,
-        detail: Option<String>,
-    ) -> ApiResult<()> {
-        let mut event = self.event(Some(auth.tenant.id), Some(auth.user.id), action);
-        event.target = Some(target);
-        event.detail = detail;
-        audit::record(conn, &event, Utc::now())?;
-        Ok(())
-    }
-}
-
-/// The client's address: the TCP peer unless it is a trusted proxy; then the right-most address
-/// of `X-Forwarded-For` that is not itself a trusted proxy (the left part is the client's own
-/// word, which anyone can write). Where the chain holds something else than an address, the
-/// last trusted hop is the client as far as can be known.
-pub fn client_address(peer: Option<IpAddr>, forwarded: &[&str], trusted: &[IpNet]) -> Option<IpAddr> {
-    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
-    let mut client = peer?;
-    if !is_trusted(&client) {
-        return Some(client);
-    }
-    for hop in forwarded.iter().flat_map(|h| h.split(',')).rev() {
-        let Ok(ip) = hop.trim().parse::<IpAddr>() else { break };
-        client = ip;
-        if !is_trusted(&ip) {
-            break;
-        }
-    }
-    Some(client)
-}
-
 /// The throttle keys of a sign-in attempt (see `docs/decisions/0001-sign-in-throttling.md`):
 /// the account from this address, the address, and the account from everywhere.
 struct SigninKeys {
@@ -232,7 +163,7 @@ struct SigninKeys {
 }
 
 impl SigninKeys {
-    fn new(tenant: &str, email: &str, client: &Client) -> Self {
+    fn new(tenant: &str, email: &str, client: &Origin) -> Self {
         let ip = client.ip.as_deref().unwrap_or("-");
         Self {
             pair: format!("account-address:{tenant}:{email}:{ip}"),
@@ -320,14 +251,14 @@ impl Unauthenticated<'_> {
 
 /// Refuses with 429 once the client address is over its request rate on the unauthenticated
 /// sign-in endpoints (in memory: see `rate_limit`).
-fn rate_limit(state: &AppState, client: &Client) -> ApiResult<()> {
+fn rate_limit(state: &AppState, client: &Origin) -> ApiResult<()> {
     state.auth_limiter.check(client.ip.as_deref(), Utc::now())
 }
 
 fn throttled(
     state: &AppState,
     conn: &mut DbConnection,
-    client: &Client,
+    client: &Origin,
     tenant: Option<TenantId>,
     err: ApiError,
 ) -> ApiError {
@@ -417,7 +348,7 @@ pub fn signed_in(
     state: &AppState,
     conn: &mut Conn,
     session: &Session,
-    client: &Client,
+    client: &Origin,
     amr: &[AuthMethod],
     factor: &'static str,
     now: DateTime<Utc>,
@@ -478,7 +409,7 @@ fn unix_now(now: DateTime<Utc>) -> u64 {
 )]
 #[post("/api/v1/auth/login")]
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<LoginRequest>) -> ApiResult<HttpResponse> {
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     rate_limit(&state, &client)?;
     body.validate()?;
     let body = body.into_inner();
@@ -583,7 +514,7 @@ pub async fn verify_mfa(
     req: HttpRequest,
     body: Json<MfaVerifyRequest>,
 ) -> ApiResult<HttpResponse> {
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     rate_limit(&state, &client)?;
     body.validate()?;
     let body = body.into_inner();
@@ -650,7 +581,7 @@ pub async fn start_enrolment(
     req: HttpRequest,
     body: Json<MfaTokenRequest>,
 ) -> ApiResult<HttpResponse> {
-    rate_limit(&state, &Client::of(&req))?;
+    rate_limit(&state, &origin::of(&req))?;
     body.validate()?;
     let st = state.clone();
     let start = Unauthenticated(&state)
@@ -675,7 +606,7 @@ pub fn finish_enrolment(
     conn: &mut Conn,
     session: &Session,
     code: &str,
-    client: &Client,
+    client: &Origin,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<String>> {
     let user = &session.user;
@@ -706,7 +637,7 @@ pub fn complete_enrolment(
     conn: &mut Conn,
     session: &Session,
     code: &str,
-    client: &Client,
+    client: &Origin,
     now: DateTime<Utc>,
 ) -> ApiResult<EnrolmentDone> {
     let recovery_codes = finish_enrolment(conn, session, code, client, now)?;
@@ -735,7 +666,7 @@ pub async fn confirm_enrolment(
     req: HttpRequest,
     body: Json<EnrolmentConfirm>,
 ) -> ApiResult<HttpResponse> {
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     rate_limit(&state, &client)?;
     body.validate()?;
     let st = state.clone();
@@ -770,7 +701,7 @@ pub async fn refresh(
     req: HttpRequest,
     body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     rate_limit(&state, &client)?;
     body.validate()?;
     let st = state.clone();
@@ -828,7 +759,7 @@ pub async fn logout(
     req: HttpRequest,
     body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    rate_limit(&state, &Client::of(&req))?;
+    rate_limit(&state, &origin::of(&req))?;
     body.validate()?;
     Unauthenticated(&state)
         .run(move |conn| {
@@ -863,7 +794,7 @@ pub async fn set_password(
     req: HttpRequest,
     body: Json<SetPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     rate_limit(&state, &client)?;
     body.validate()?;
     let body = body.into_inner();
@@ -903,7 +834,7 @@ pub async fn set_password(
 /// (a token made before may have been made by whoever the change locks out), and audits it.
 pub fn revoke_api_tokens(
     conn: &mut DbConnection,
-    client: &Client,
+    client: &Origin,
     tenant: TenantId,
     user: UserId,
     now: DateTime<Utc>,
@@ -923,7 +854,7 @@ pub fn revoke_api_tokens(
 pub async fn check_current_password(
     state: &web::Data<AppState>,
     auth: &Auth,
-    client: &Client,
+    client: &Origin,
     password: String,
 ) -> ApiResult<bool> {
     let now = Utc::now();
@@ -961,7 +892,7 @@ pub fn check_fresh_code(
     state: &AppState,
     conn: &mut Conn,
     session: &Session,
-    client: &Client,
+    client: &Origin,
     code: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
@@ -984,26 +915,4 @@ pub fn check_fresh_code(
         throttle::reset(conn, &keys.pair)?;
         Ok::<_, ApiError>(())
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_client_is_the_right_most_address_no_trusted_proxy_wrote() {
-        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "192.0.2.7/32".parse().unwrap()];
-        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
-        let peer = Some(ip("10.0.0.1"));
-        // An untrusted peer is the client, whatever it writes.
-        assert_eq!(client_address(Some(ip("203.0.113.1")), &["198.51.100.1"], &trusted), Some(ip("203.0.113.1")));
-        // Behind trusted proxies: the first address from the right that no trusted proxy has.
-        assert_eq!(client_address(peer, &["198.51.100.1, 203.0.113.5, 192.0.2.7"], &trusted), Some(ip("203.0.113.5")));
-        assert_eq!(client_address(peer, &["198.51.100.1", "203.0.113.5"], &trusted), Some(ip("203.0.113.5")));
-        // Garbage in the chain: the last trusted hop is as far as the client is known.
-        assert_eq!(client_address(peer, &["203.0.113.5, unknown, 10.2.3.4"], &trusted), Some(ip("10.2.3.4")));
-        // No header: the proxy itself.
-        assert_eq!(client_address(peer, &[], &trusted), peer);
-        assert_eq!(client_address(None, &["203.0.113.5"], &trusted), None);
-    }
 }

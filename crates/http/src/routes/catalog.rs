@@ -12,8 +12,8 @@ use utoipa::ToSchema;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
+use crate::origin;
 use crate::respond::JsonBody;
-use crate::routes::auth::Client;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -93,7 +93,7 @@ async fn create_entry(
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_provider_admin()?;
     let name = entry_name(&body.name)?;
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let entry = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -119,7 +119,7 @@ async fn update_entry(
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_provider_admin()?;
     let name = entry_name(&body.name)?;
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let entry = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -362,7 +362,7 @@ pub async fn create_custom_field(
         active: b.active.unwrap_or(true),
     };
     check_field(&field)?;
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let field = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -399,7 +399,7 @@ pub async fn update_custom_field(
     body: Json<CustomFieldPatch>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_provider_admin()?;
-    let (id, patch, client) = (path.into_inner(), body.into_inner(), Client::of(&req));
+    let (id, patch, client) = (path.into_inner(), body.into_inner(), origin::of(&req));
     let field = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -457,7 +457,7 @@ pub async fn put_ticket_settings(
     auth.principal.require_provider_admin()?;
     let settings = body.into_inner();
     settings.validate()?;
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let saved = settings.clone();
     state
         .run(move |conn| {
@@ -469,7 +469,8 @@ pub async fn put_ticket_settings(
                     "ticket_settings_changed",
                     format!("tenant:{}", auth.tenant.id.0),
                     None,
-                )
+                )?;
+                Ok(())
             })
         })
         .await?;

@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_app::notify;
 use clientdesk_domain::approvals::{self, ChangeDecision, ChangeRequest, ChangeStatus, Risk};
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
@@ -13,13 +14,12 @@ use clientdesk_persistence::{companies, users, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::Client;
 use super::tickets::view::Named;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::idempotency;
 use crate::json::Json;
-use crate::notify;
+use crate::origin;
 use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::state::AppState;
@@ -246,7 +246,7 @@ pub async fn create_change_request(
     let fingerprint = serde_json::to_vec(&(req.path(), &body)).map_err(|e| ApiError::Internal(e.to_string()))?;
     let now = Utc::now();
     let change = body.into_change(&auth, company_id, now)?;
-    let (links, client) = (state.settings.links.clone(), Client::of(&req));
+    let (links, client) = (state.settings.links.clone(), origin::of(&req));
     idempotency::once(
         &state,
         auth,
@@ -364,7 +364,7 @@ pub async fn decide_change_request(
     let (id, body) = (path.into_inner(), body.into_inner());
     let rejecting = body.decision == ChangeDecision::Reject;
     let comment = approvals::decision_comment(rejecting, body.comment.as_deref())?;
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let view = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -407,7 +407,7 @@ pub async fn cancel_change_request(
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     let id = path.into_inner();
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let view = state
         .run(move |conn| {
             write_tx(conn, |conn| {

@@ -15,9 +15,9 @@ use validator::Validate;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
+use crate::origin;
 use crate::paging::{cursor, PageQuery, Paged};
 use crate::respond::JsonBody;
-use crate::routes::auth::Client;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -172,7 +172,7 @@ pub async fn create_company(
     body.validate()?;
     auth.principal.require_provider_admin()?;
     let body = body.into_inner();
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let company = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -227,7 +227,7 @@ pub async fn update_company(
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_provider_admin()?;
-    let (id, body, client) = (CompanyId(path.into_inner()), body.into_inner(), Client::of(&req));
+    let (id, body, client) = (CompanyId(path.into_inner()), body.into_inner(), origin::of(&req));
     let company = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -311,7 +311,7 @@ pub async fn put_settings(
     auth.principal.require_provider_admin()?;
     let overrides = body.into_inner();
     overrides.validate()?;
-    let (id, client) = (CompanyId(path.into_inner()), Client::of(&req));
+    let (id, client) = (CompanyId(path.into_inner()), origin::of(&req));
     let defaults = auth.tenant.portal_defaults.clone();
     let company = state
         .run(move |conn| {
@@ -365,7 +365,7 @@ pub async fn put_tenant_settings(
     auth.principal.require_provider_admin()?;
     let defaults = body.into_inner();
     settings::validate_time_zone(&defaults.time_zone)?;
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let saved = defaults.clone();
     state
         .run(move |conn| {

@@ -8,10 +8,22 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
-use clientdesk_domain::approvals::Decision;
+use chrono::{DateTime, Utc};
+use clientdesk_domain::approvals::{Decision, ValidationStatus};
 
-use super::validations::{DecisionLinkOutcome, DecisionLinkView};
 use crate::errors::ApiError;
+
+/// What a link will decide, as its page shows it.
+pub struct Preview<'a> {
+    pub decision: Decision,
+    pub approver: &'a str,
+    pub ticket_number: i64,
+    pub ticket_title: &'a str,
+    pub question: &'a str,
+    pub deadline: Option<DateTime<Utc>>,
+    /// A reject link needs a comment when confirmed.
+    pub comment_required: bool,
+}
 
 /// Whether the caller is a browser asking for a page rather than a JSON client.
 pub fn wants_html(req: &HttpRequest) -> bool {
@@ -64,12 +76,12 @@ fn page(status: StatusCode, title: &str, content: &str) -> HttpResponse {
 }
 
 /// What the link will decide, with the confirmation form.
-pub fn preview(view: &DecisionLinkView) -> HttpResponse {
+pub fn preview(view: &Preview<'_>) -> HttpResponse {
     let (verb, button) = match view.decision {
         Decision::Accept => ("Accept", "Confirm: accept"),
         Decision::Reject => ("Reject", "Confirm: reject"),
     };
-    let title = format!("{verb} the validation of ticket #{}", view.ticket.number);
+    let title = format!("{verb} the validation of ticket #{}", view.ticket_number);
     let deadline = view.deadline.map(|d| format!("<p>Decide before {}.</p>", d.format("%Y-%m-%d %H:%M UTC")));
     let (label, required) = if view.comment_required {
         ("Why do you reject it? (required)", " required")
@@ -82,23 +94,23 @@ pub fn preview(view: &DecisionLinkView) -> HttpResponse {
          <textarea name=\"comment\" rows=\"4\" maxlength=\"4000\"{required}></textarea></label></p>\
          <p><button type=\"submit\">{button}</button></p></form>",
         escape(&title),
-        escape(&view.approver),
+        escape(view.approver),
         verb.to_lowercase(),
-        view.ticket.number,
-        escape(&view.ticket.title),
-        escape(&view.question),
+        view.ticket_number,
+        escape(view.ticket_title),
+        escape(view.question),
         deadline.unwrap_or_default(),
     );
     page(StatusCode::OK, &title, &content)
 }
 
 /// The outcome of a confirmed link.
-pub fn outcome(outcome: &DecisionLinkOutcome) -> HttpResponse {
-    let done = match outcome.decision {
+pub fn outcome(decision: Decision, status: ValidationStatus) -> HttpResponse {
+    let done = match decision {
         Decision::Accept => "accepted",
         Decision::Reject => "rejected",
     };
-    let status = outcome.status.as_str();
+    let status = status.as_str();
     let content = format!(
         "<h1>Thank you</h1><p>You {done} the request. It is now <strong>{status}</strong>.</p>\
          <p>You can close this page.</p>"

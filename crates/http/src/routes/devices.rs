@@ -4,6 +4,7 @@
 
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_app::crypto::secrets::{fingerprint, random_token};
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::rmm::{ActionKind, AgentIds, Platform};
 use clientdesk_domain::user::Email;
@@ -12,11 +13,10 @@ use clientdesk_persistence::{audit, companies, users, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::Client;
-use crate::auth::secrets::{fingerprint, random_token};
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::{Json, LargeJson};
+use crate::origin;
 use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::state::AppState;
@@ -119,7 +119,7 @@ fn new_integration(auth: &Auth, now: DateTime<Utc>) -> Integration {
 /// An outgoing URL, as `webhook_target` rules: https to a public address, or where the tenant
 /// allows its own network also http and private addresses.
 async fn webhook_url(url: &str, allow_private: bool) -> ApiResult<String> {
-    crate::webhook_target::check(url, allow_private).await.map_err(|why| ApiError::invalid("webhook_url", why))
+    clientdesk_app::webhook_target::check(url, allow_private).await.map_err(|why| ApiError::invalid("webhook_url", why))
 }
 
 /// Read the tenant's RMM integration (provider admins).
@@ -185,7 +185,7 @@ async fn change_integration<T: Send + 'static>(
     change: impl FnOnce(&mut Integration) -> (T, Option<String>) + Send + 'static,
 ) -> ApiResult<T> {
     auth.principal.require_provider_admin()?;
-    let client = Client::of(req);
+    let client = origin::of(req);
     state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -361,7 +361,7 @@ pub async fn sync_devices(
         .map(|t| fingerprint(t.trim()))
         .ok_or(ApiError::Unauthorized("Send the integration's sync credential as Authorization: Bearer cdr_..."))?;
     let devices = body.into_inner().devices;
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     if devices.is_empty() || devices.len() > MAX_SYNC {
         return Err(ApiError::invalid("devices", format!("must hold 1 to {MAX_SYNC} devices")));
     }
@@ -581,7 +581,7 @@ pub async fn update_device(
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     auth.principal.require_writable()?;
-    let (id, patch, client) = (path.into_inner(), body.into_inner(), Client::of(&req));
+    let (id, patch, client) = (path.into_inner(), body.into_inner(), origin::of(&req));
     let device = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -641,7 +641,7 @@ pub async fn rotate_device_token(
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     auth.principal.require_writable()?;
-    let (id, client) = (path.into_inner(), Client::of(&req));
+    let (id, client) = (path.into_inner(), origin::of(&req));
     let view = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -674,14 +674,15 @@ pub async fn delete_device(
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     auth.principal.require_writable()?;
-    let (id, client) = (path.into_inner(), Client::of(&req));
+    let (id, client) = (path.into_inner(), origin::of(&req));
     state
         .run(move |conn| {
             write_tx(conn, |conn| {
                 store::get_device(conn, auth.tenant.id, id)?;
                 clientdesk_persistence::actions::delete_device_actions(conn, id)?;
                 store::delete_device(conn, id)?;
-                client.record_change(conn, &auth, "device.deleted", format!("device:{id}"), None)
+                client.record_change(conn, &auth, "device.deleted", format!("device:{id}"), None)?;
+                Ok(())
             })
         })
         .await?;

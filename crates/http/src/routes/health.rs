@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
+use clientdesk_app::crypto::secrets::{constant_time_eq, fingerprint};
 
-use crate::auth::secrets::{constant_time_eq, fingerprint};
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::metrics::Metrics;
 use crate::respond::JsonBody;

@@ -3,6 +3,7 @@
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
+use clientdesk_app::crypto::secrets;
 use clientdesk_domain::ids::ApiTokenId;
 use clientdesk_domain::settings::sections;
 use clientdesk_domain::user::{parse_name, parse_phone, Email, Language, NewPassword};
@@ -11,12 +12,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::auth::secrets;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
+use crate::origin;
 use crate::respond::JsonBody;
-use crate::routes::auth::{self as signin, Client, EnrolmentDone, EnrolmentStart};
+use crate::routes::auth::{self as signin, EnrolmentDone, EnrolmentStart};
 use crate::state::AppState;
 use clientdesk_domain::principal::AuthMethod;
 use clientdesk_persistence::session;
@@ -222,7 +223,7 @@ pub async fn change_password(
     let body = body.into_inner();
     let email = Email::parse(&auth.user.email).ok();
     NewPassword::parse(&body.new_password, email.as_ref()).map_err(|e| ApiError::invalid("new_password", e.message))?;
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     if !signin::check_current_password(&state, &auth, &client, body.current_password).await? {
         return Err(ApiError::Forbidden("The current password is wrong."));
     }
@@ -326,7 +327,7 @@ pub async fn create_api_token(
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_fresh_mfa_session()?;
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let (user, tenant) = (auth.user.id, auth.tenant.id);
     let secret = secrets::new_api_token();
     let hash = secrets::fingerprint(&secret);
@@ -376,7 +377,7 @@ pub async fn revoke_api_token(
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_writable()?;
     let id = ApiTokenId(path.into_inner());
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let (user, tenant) = (auth.user.id, auth.tenant.id);
     state
         .run(move |conn| {
@@ -421,7 +422,7 @@ pub async fn start_reenrolment(
     if auth.principal.amr.contains(&AuthMethod::ApiToken) {
         return Err(ApiError::Forbidden("An API token cannot change the second factor."));
     }
-    let (client, st, user) = (Client::of(&req), state.clone(), auth.user.id);
+    let (client, st, user) = (origin::of(&req), state.clone(), auth.user.id);
     let start = state
         .run(move |conn| {
             let now = Utc::now();
@@ -465,7 +466,7 @@ pub async fn confirm_reenrolment(
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_writable()?;
-    let (client, st, user) = (Client::of(&req), state.clone(), auth.user.id);
+    let (client, st, user) = (origin::of(&req), state.clone(), auth.user.id);
     let done = state
         .run(move |conn| {
             let now = Utc::now();
@@ -493,7 +494,7 @@ pub async fn disable_two_factor(
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     auth.principal.require_fresh_mfa_session()?;
-    let (client, st, user) = (Client::of(&req), state.clone(), auth.user.id);
+    let (client, st, user) = (origin::of(&req), state.clone(), auth.user.id);
     state
         .run(move |conn| {
             let now = Utc::now();

@@ -3,17 +3,17 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_app::crypto::seal::Sealer;
 use clientdesk_domain::outbox::{Channel, Delivery, Message, REDACTED};
 use clientdesk_persistence::{outbox, write_tx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::seal::Sealer;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
+use crate::origin;
 use crate::paging::{cursor, PageQuery, Paged};
 use crate::respond::JsonBody;
-use crate::routes::auth::Client;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -137,7 +137,7 @@ pub async fn retry_message(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
-    let (id, client) = (path.into_inner(), Client::of(&req));
+    let (id, client) = (path.into_inner(), origin::of(&req));
     let message = state
         .run(move |conn| {
             write_tx(conn, |conn| {

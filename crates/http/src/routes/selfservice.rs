@@ -5,6 +5,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_app::crypto::secrets::{constant_time_eq, fingerprint, hmac_matches};
+use clientdesk_app::crypto::totp;
+use clientdesk_app::notify;
+use clientdesk_app::origin::Origin;
 use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::notifications::Notice;
 use clientdesk_domain::outbox::Channel;
@@ -23,14 +27,11 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::Client;
-use crate::auth::secrets::{constant_time_eq, fingerprint, hmac_matches};
-use crate::auth::totp;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::idempotency;
 use crate::json::Json;
-use crate::notify;
+use crate::origin;
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
@@ -136,7 +137,8 @@ fn send_code(
     rmm::create_code(conn, &new, now)?;
     let text = Notice::SmsCode { code: &code, minutes: SMS_CODE_TTL.num_minutes(), step_up: for_action }
         .render(auth.user.language);
-    notify::sealed_sms(conn, &state.sealer, auth.tenant.id, phone, &text.body, &[&code], auth.user.language, now)
+    notify::sealed_sms(conn, &state.sealer, auth.tenant.id, phone, &text.body, &[&code], auth.user.language, now)?;
+    Ok(())
 }
 
 /// What checking an SMS code found.
@@ -181,7 +183,7 @@ fn no_valid_code() -> ApiError {
 
 fn record(
     conn: &mut DbConnection,
-    client: &Client,
+    client: &Origin,
     auth: &Auth,
     action: &'static str,
     factor: Option<&'static str>,
@@ -196,7 +198,8 @@ fn record(
 fn tell_phone_change(conn: &mut DbConnection, auth: &Auth, phone: Option<&str>) -> ApiResult<()> {
     let now = Utc::now();
     let notice = Notice::PhoneChanged { recipient: &auth.user.name, phone, at: now };
-    notify::email(conn, auth.tenant.id, &auth.user.email, auth.user.language, &notice, now)
+    notify::email(conn, auth.tenant.id, &auth.user.email, auth.user.language, &notice, now)?;
+    Ok(())
 }
 
 /// Refuses a phone change without a fresh second factor of the kind the user has, proven by
@@ -247,7 +250,7 @@ pub async fn set_phone(
 ) -> ApiResult<HttpResponse> {
     let session = person(&auth)?;
     let phone = parse_phone(&body.phone)?;
-    let (client, st) = (Client::of(&req), state.clone());
+    let (client, st) = (origin::of(&req), state.clone());
     let view = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -285,7 +288,7 @@ pub async fn confirm_phone(
     body: Json<CodeInput>,
 ) -> ApiResult<HttpResponse> {
     person(&auth)?;
-    let (code, client) = (body.into_inner().code, Client::of(&req));
+    let (code, client) = (body.into_inner().code, origin::of(&req));
     let checked = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -315,7 +318,7 @@ pub async fn confirm_phone(
 #[delete("/api/v1/me/phone")]
 pub async fn remove_phone(state: web::Data<AppState>, req: HttpRequest, auth: Auth) -> ApiResult<HttpResponse> {
     let session = person(&auth)?;
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -402,7 +405,7 @@ pub async fn step_up(
         (None, Some(code)) => (Factor::Sms, code),
         _ => return Err(ApiError::invalid("code", "give exactly one of code and sms_code")),
     };
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let policy = ThrottlePolicy::STEP_UP;
     let (outcome, now) = state
         .run(move |conn| {
@@ -520,14 +523,15 @@ pub async fn put_sms_policy(
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_provider_admin()?;
     let prefixes = body.into_inner().allowed_calling_codes.as_deref().map(parse_prefixes).transpose()?;
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let view = SmsPolicy { allowed_calling_codes: prefixes.clone() };
     state
         .run(move |conn| {
             write_tx(conn, |conn| {
                 sms::set_allowed_prefixes(conn, auth.tenant.id, prefixes.as_deref(), Utc::now())?;
                 let detail = prefixes.as_ref().map_or_else(|| "anywhere".to_owned(), |p| p.join(","));
-                client.record_change(conn, &auth, "sms_policy.updated", "tenant".into(), Some(detail))
+                client.record_change(conn, &auth, "sms_policy.updated", "tenant".into(), Some(detail))?;
+                Ok(())
             })
         })
         .await?;
@@ -845,7 +849,7 @@ pub async fn request_action(
     let (id, body) = (path.into_inner(), body.into_inner());
     let key = idempotency::key_of(&req)?;
     let fingerprint = serde_json::to_vec(&(req.path(), &body)).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let (client, st) = (Client::of(&req), state.clone());
+    let (client, st) = (origin::of(&req), state.clone());
     idempotency::once(&state, auth, key, &fingerprint, |_, auth| Ok(auth), move |conn, auth| {
         let now = Utc::now();
         let device = own_device(conn, &auth, id)?;

@@ -2,6 +2,7 @@
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
+use clientdesk_app::crypto::secrets;
 use clientdesk_domain::entities::User;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::RoleSet;
@@ -11,13 +12,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::auth::secrets;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
+use crate::origin;
 use crate::paging::{cursor, PageQuery, Paged};
 use crate::respond::JsonBody;
-use crate::routes::auth::Client;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -173,7 +173,7 @@ pub async fn create_user(
         .iter()
         .map(|m| Ok((CompanyId(m.company_id), RoleSet::parse_all(&m.roles)?)))
         .collect::<ApiResult<Vec<_>>>()?;
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let token = secrets::random_token(32);
     let token_hash = secrets::fingerprint(&token);
     let created = state
@@ -258,7 +258,7 @@ pub async fn put_membership(
     auth.principal.require_provider_admin()?;
     let roles = RoleSet::parse_all(&body.roles)?;
     let (user_id, company_id) = path.into_inner();
-    let (user_id, company_id, client) = (UserId(user_id), CompanyId(company_id), Client::of(&req));
+    let (user_id, company_id, client) = (UserId(user_id), CompanyId(company_id), origin::of(&req));
     let user = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -295,7 +295,7 @@ pub async fn delete_membership(
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_provider_admin()?;
     let (user_id, company_id) = path.into_inner();
-    let (user_id, company_id, client) = (UserId(user_id), CompanyId(company_id), Client::of(&req));
+    let (user_id, company_id, client) = (UserId(user_id), CompanyId(company_id), origin::of(&req));
     state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -309,7 +309,8 @@ pub async fn delete_membership(
                     "membership_removed",
                     format!("user:{}", user_id),
                     Some(format!("company:{company_id}")),
-                )
+                )?;
+                Ok(())
             })
         })
         .await?;
@@ -324,7 +325,7 @@ async fn set_disabled(
     disabled: bool,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_provider_admin()?;
-    let (id, client) = (UserId(id), Client::of(&req));
+    let (id, client) = (UserId(id), origin::of(&req));
     let user = state
         .run(move |conn| {
             write_tx(conn, |conn| {

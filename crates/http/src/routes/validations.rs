@@ -9,6 +9,9 @@ use actix_web::http::{header, StatusCode};
 use actix_web::ResponseError;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_app::crypto::secrets::fingerprint;
+use clientdesk_app::notify::{self, LinkSettings};
+use clientdesk_app::origin::Origin;
 use clientdesk_domain::approvals::{self, Decision, DecisionRule, Validation, ValidationStatus};
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{CompanyId, UserId};
@@ -21,19 +24,17 @@ use clientdesk_persistence::{tenants, users, write_tx, DbConnection, Error};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::Client;
 use super::decision_page;
 use super::tickets::access::{self, TicketAccess};
 use super::tickets::view::Named;
-use crate::auth::secrets::fingerprint;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::idempotency;
 use crate::json::Json;
-use crate::notify;
+use crate::origin;
 use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
-use crate::state::{AppState, LinkSettings};
+use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_validation)
@@ -261,7 +262,7 @@ fn audit_event(
 /// Where a decision came from: the client that sent it, and whether by mailed link or in the
 /// portal. Recorded with the decision, so a disputed one can be traced to an address and browser.
 struct DecidedFrom<'a> {
-    client: &'a Client,
+    client: &'a Origin,
     via: &'static str,
 }
 
@@ -562,7 +563,7 @@ pub async fn decide_validation(
 ) -> ApiResult<HttpResponse> {
     let (id, body) = (path.into_inner(), body.into_inner());
     let comment = approvals::decision_comment(body.decision == Decision::Reject, body.comment.as_deref())?;
-    let (links, client) = (state.settings.links.clone(), Client::of(&req));
+    let (links, client) = (state.settings.links.clone(), origin::of(&req));
     let outcome = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -731,7 +732,15 @@ pub async fn preview_decision_link(
         })
         .await;
     match (view, decision_page::wants_html(&req)) {
-        (Ok(view), true) => decision_page::preview(&view),
+        (Ok(view), true) => decision_page::preview(&decision_page::Preview {
+            decision: view.decision,
+            approver: &view.approver,
+            ticket_number: view.ticket.number,
+            ticket_title: &view.ticket.title,
+            question: &view.question,
+            deadline: view.deadline,
+            comment_required: view.comment_required,
+        }),
         (Ok(view), false) => decision_page::private(HttpResponse::Ok().json_body(view)),
         (Err(err), true) => decision_page::refusal(&err),
         (Err(err), false) => decision_page::private(err.error_response()),
@@ -777,7 +786,7 @@ pub async fn confirm_decision_link(
 ) -> HttpResponse {
     let token = path.into_inner();
     let html = decision_page::wants_html(&req);
-    let (links, client) = (state.settings.links.clone(), Client::of(&req));
+    let (links, client) = (state.settings.links.clone(), origin::of(&req));
     let body = crate::extract::limited_body(payload, state.settings.json_limit).await;
     let outcome = match body.and_then(|body| confirmation(&req, &body)) {
         Err(err) => Err(err),
@@ -814,7 +823,7 @@ pub async fn confirm_decision_link(
         }
     };
     match (outcome.and_then(|o| o.ok_or_else(expired)), html) {
-        (Ok(o), true) => decision_page::outcome(&o),
+        (Ok(o), true) => decision_page::outcome(o.decision, o.status),
         (Ok(o), false) => decision_page::private(HttpResponse::Ok().json_body(o)),
         (Err(err), true) => decision_page::refusal(&err),
         (Err(err), false) => decision_page::private(err.error_response()),

@@ -10,7 +10,6 @@
 //! Every staff write is audited.
 
 pub mod portal;
-pub mod search_cache;
 pub mod staff;
 
 use std::collections::HashMap;

@@ -4,6 +4,7 @@ use actix_web::http::header::ContentType;
 use actix_web::web::Bytes;
 use actix_web::{get, post, put, web, HttpResponse};
 use chrono::Utc;
+use clientdesk_app::cache::kb_answers::{Asked, Key};
 use clientdesk_domain::ids::{ArticleId, CategoryId, CompanyId};
 use clientdesk_domain::kb::{self as rules, Reader, TextQuery};
 use clientdesk_persistence::kb::{self, ArticleListItem, Filter, Scope, SearchRequest};
@@ -11,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::search_cache::{Asked, Key};
 use super::{
     category_views, parse_language, parse_tag_filter, search_page, CategoryView, SearchHitView, SearchInput,
     SearchPage, SearchQuery, SEARCH_LIMIT,

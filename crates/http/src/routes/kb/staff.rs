@@ -22,10 +22,10 @@ use super::{
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
+use crate::origin;
 use crate::paging::{cursor, PageQuery, Paged};
 use crate::preconditions::{check_if_match, etag, if_match};
 use crate::respond::JsonBody;
-use crate::routes::auth::Client;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -370,7 +370,7 @@ pub async fn create_article(
         language: parse_language("language", body.language.as_deref())?.unwrap_or_default(),
         audience: body.audience.parse()?,
     };
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let view = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -435,7 +435,7 @@ pub async fn update_article(
     body.validate()?;
     auth.principal.require_kb_author()?;
     let body = body.into_inner();
-    let (id, client, if_match) = (ArticleId(path.into_inner()), Client::of(&req), if_match(&req));
+    let (id, client, if_match) = (ArticleId(path.into_inner()), origin::of(&req), if_match(&req));
     // Parse what was sent before touching the database; the rest comes from the article.
     let title = body.title.as_deref().map(rules::parse_title).transpose()?;
     let summary = body.summary.as_deref().map(rules::parse_summary).transpose()?;
@@ -482,7 +482,7 @@ async fn set_status(
     status: ArticleStatus,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_kb_author()?;
-    let (id, client, if_match) = (ArticleId(id), Client::of(&req), if_match(&req));
+    let (id, client, if_match) = (ArticleId(id), origin::of(&req), if_match(&req));
     let view = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -566,14 +566,21 @@ pub async fn delete_article(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_kb_author()?;
-    let (id, client, if_match) = (ArticleId(path.into_inner()), Client::of(&req), if_match(&req));
+    let (id, client, if_match) = (ArticleId(path.into_inner()), origin::of(&req), if_match(&req));
     state
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let current = kb::get_article(conn, auth.tenant.id, id)?;
                 check_if_match(if_match.as_deref(), current.revision)?;
                 kb::delete_article(conn, auth.tenant.id, id)?;
-                client.record_change(conn, &auth, "kb_article_deleted", format!("kb_article:{id}"), Some(current.title))
+                client.record_change(
+                    conn,
+                    &auth,
+                    "kb_article_deleted",
+                    format!("kb_article:{id}"),
+                    Some(current.title),
+                )?;
+                Ok(())
             })
         })
         .await?;
@@ -784,7 +791,7 @@ pub async fn create_category(
     let name = rules::parse_category_name(&body.name)?;
     let description = rules::parse_category_description(&body.description)?;
     let parent = body.parent_id.map(CategoryId);
-    let client = Client::of(&req);
+    let client = origin::of(&req);
     let category = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -828,7 +835,7 @@ pub async fn update_category(
     let body = body.into_inner();
     let name = body.name.as_deref().map(rules::parse_category_name).transpose()?;
     let description = body.description.as_deref().map(rules::parse_category_description).transpose()?;
-    let (id, client) = (CategoryId(path.into_inner()), Client::of(&req));
+    let (id, client) = (CategoryId(path.into_inner()), origin::of(&req));
     let category = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -866,7 +873,7 @@ pub async fn delete_category(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_kb_author()?;
-    let (id, client) = (CategoryId(path.into_inner()), Client::of(&req));
+    let (id, client) = (CategoryId(path.into_inner()), origin::of(&req));
     state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -878,7 +885,8 @@ pub async fn delete_category(
                     )));
                 }
                 kb::delete_category(conn, auth.tenant.id, id)?;
-                client.record_change(conn, &auth, "kb_category_deleted", format!("kb_category:{id}"), None)
+                client.record_change(conn, &auth, "kb_category_deleted", format!("kb_category:{id}"), None)?;
+                Ok(())
             })
         })
         .await?;

@@ -5,19 +5,19 @@
 //! a ticket in a status the tenant hides, and never where ticketing is off. Everything else is
 //! 404, as if it did not exist.
 
-use clientdesk_domain::entities::Company;
-use clientdesk_domain::ids::{CompanyId, TenantId};
+use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::roles::RoleSet;
 use clientdesk_domain::settings::PortalSettings;
 use std::sync::Arc;
 
+use clientdesk_app::cache::catalogue::TicketCatalog;
+use clientdesk_app::cache::session::MemberCompany;
 use clientdesk_domain::tickets::{self, Scope, Ticket};
 use clientdesk_persistence::tickets::People;
-use clientdesk_persistence::{companies, DbConnection};
+use clientdesk_persistence::DbConnection;
 
-use super::catalog_cache::TicketCatalog;
 use crate::errors::{ApiError, ApiResult};
-use crate::extract::{Auth, Caller, MemberCompany};
+use crate::extract::{Auth, Caller};
 
 /// How the caller sees a ticket.
 #[derive(Debug, Clone)]
@@ -45,27 +45,6 @@ pub struct TicketAccess {
     pub catalog: Arc<TicketCatalog>,
     /// The names of the people on the ticket, read with it.
     pub people: People,
-}
-
-/// The companies whose tickets a member of `company` lists and reads: the company itself and,
-/// where its settings show subsidiary tickets, its parent, the parent's other subsidiaries and its
-/// own subsidiaries. Read with the session (see `session_cache`): a change of any company raises
-/// the tenant's access version, so the list is never older than the request.
-pub fn related_companies(
-    conn: &mut DbConnection,
-    tenant: TenantId,
-    company: &Company,
-    settings: &PortalSettings,
-) -> clientdesk_persistence::Result<Vec<CompanyId>> {
-    let mut ids = vec![company.id];
-    if settings.subsidiary_tickets_visible {
-        let family_root = company.parent_company_id.unwrap_or(company.id);
-        ids.extend(companies::children(conn, tenant, [company.id, family_root])?);
-        ids.push(family_root);
-        ids.sort();
-        ids.dedup();
-    }
-    Ok(ids)
 }
 
 /// The portal user's membership in `company` where ticketing is on: 404 when it is not a member,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
+use clientdesk_app::cache::catalogue::TicketCatalog;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
 use clientdesk_domain::settings::RequestTypes;
@@ -20,7 +21,6 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::access::{self, TicketAccess, Viewer};
-use super::catalog_cache::TicketCatalog;
 use super::view::Context;
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::Auth;
@@ -276,7 +276,7 @@ impl CheckedTicket {
     /// Writes the ticket with `create` and answers with the caller's view of it.
     pub fn write(self, create: impl FnOnce(NewTicket) -> clientdesk_persistence::Result<Ticket>) -> ApiResult<Bytes> {
         let ticket = create(self.ticket)?;
-        respond::to_json(self.ctx.view(&ticket, &self.viewer, self.may_update))
+        Ok(respond::to_json(self.ctx.view(&ticket, &self.viewer, self.may_update))?)
     }
 }
 

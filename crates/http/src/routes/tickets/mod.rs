@@ -2,7 +2,6 @@
 //! close and reopen, notes, history, and the form a front end draws to open one.
 
 pub mod access;
-pub mod catalog_cache;
 pub mod input;
 pub mod view;
 
@@ -653,7 +652,7 @@ pub async fn add_note(
                 let (author, now) = (auth.principal.user_id, Utc::now());
                 let note = store::add_note(conn, &access.ticket, author, &text, body.internal, now)?;
                 if !body.internal {
-                    crate::notify::note_added(conn, &auth.tenant, &links, &access.ticket, author, &text, now)?;
+                    clientdesk_app::notify::note_added(conn, &auth.tenant, &links, &access.ticket, author, &text, now)?;
                 }
                 let ctx = Context::load(conn, &auth, &access.catalog, &[], &[note.author_id])?;
                 Ok(NoteView {

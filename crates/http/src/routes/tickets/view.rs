@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
+use clientdesk_app::cache::catalogue::TicketCatalog;
+use clientdesk_app::notify::NEUTRAL_STAFF_NAME;
 use clientdesk_domain::ids::UserId;
 use clientdesk_domain::roles::Permission;
 use clientdesk_domain::settings::WorkedHoursDisplay;
@@ -22,12 +24,8 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::access::Viewer;
-use super::catalog_cache::TicketCatalog;
 use crate::errors::ApiResult;
 use crate::extract::Auth;
-
-/// What customers see instead of a technician's name where the company hides them.
-pub const NEUTRAL_STAFF_NAME: &str = "Support team";
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Person<'a> {

@@ -10,7 +10,7 @@
 use std::num::NonZeroUsize;
 use std::sync::{Mutex, PoisonError};
 
-use actix_web::web::Bytes;
+use bytes::Bytes;
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{CategoryId, TenantId};
 use clientdesk_domain::kb::{Reader, TextQuery};
@@ -28,7 +28,7 @@ pub enum Asked {
         limit: i64,
         offset: i64,
     },
-    /// A ticket draft, as the words `rules::draft_words` read from it.
+    /// A ticket draft, as the words `clientdesk_domain::kb::draft_words` reads from it.
     Suggestions { words: Vec<String>, limit: i64 },
     /// How many articles the reader may read (what suggestions weigh words against).
     Readable,

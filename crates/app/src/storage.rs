@@ -11,7 +11,10 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, PutPayload, WriteMultipart};
 
-use crate::errors::ApiError;
+/// The storage could not be reached or refused the operation.
+#[derive(Debug, thiserror::Error)]
+#[error("attachment storage: {0}")]
+pub struct StorageError(#[from] pub object_store::Error);
 
 /// S3-compatible object storage settings.
 #[derive(Debug, Clone)]
@@ -55,35 +58,31 @@ impl Storage {
         Ok(Self { store: Arc::new(builder.build()?), description: format!("s3:{}", settings.bucket) })
     }
 
-    pub async fn put(&self, key: &str, contents: Vec<u8>) -> Result<(), ApiError> {
-        self.store.put(&ObjectPath::from(key), PutPayload::from(contents)).await.map_err(unavailable)?;
+    pub async fn put(&self, key: &str, contents: Vec<u8>) -> Result<(), StorageError> {
+        self.store.put(&ObjectPath::from(key), PutPayload::from(contents)).await?;
         Ok(())
     }
 
     /// Starts writing an object in parts, so that a large file never sits whole in memory.
     /// Nothing is visible under `key` until [`WriteMultipart::finish`]; abort it on failure.
-    pub async fn writer(&self, key: &str) -> Result<WriteMultipart, ApiError> {
-        let upload = self.store.put_multipart(&ObjectPath::from(key)).await.map_err(unavailable)?;
+    pub async fn writer(&self, key: &str) -> Result<WriteMultipart, StorageError> {
+        let upload = self.store.put_multipart(&ObjectPath::from(key)).await?;
         Ok(WriteMultipart::new_with_chunk_size(upload, PART_BYTES))
     }
 
-    pub async fn get(&self, key: &str) -> Result<Vec<u8>, ApiError> {
-        let object = self.store.get(&ObjectPath::from(key)).await.map_err(unavailable)?;
-        Ok(object.bytes().await.map_err(unavailable)?.to_vec())
+    pub async fn get(&self, key: &str) -> Result<Vec<u8>, StorageError> {
+        let object = self.store.get(&ObjectPath::from(key)).await?;
+        Ok(object.bytes().await?.to_vec())
     }
 
     /// Removes an object; a missing one is fine (the goal is that it is gone).
-    pub async fn delete(&self, key: &str) -> Result<(), ApiError> {
+    pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
         match self.store.delete(&ObjectPath::from(key)).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(unavailable(e)),
+            Err(e) => Err(e.into()),
         }
     }
 }
 
 /// The size of the parts an object is written in: S3's smallest part.
 const PART_BYTES: usize = 5 * 1024 * 1024;
-
-pub(crate) fn unavailable(err: object_store::Error) -> ApiError {
-    ApiError::Unavailable(format!("attachment storage: {err}"))
-}

@@ -13,42 +13,85 @@ use clientdesk_domain::tickets::Ticket;
 use clientdesk_domain::user::Language;
 use clientdesk_persistence::approvals::{self, Member};
 use clientdesk_persistence::outbox::{self, NewMessage};
-use clientdesk_persistence::{companies, users, DbConnection};
+use clientdesk_persistence::{companies, users, DbConnection, Result};
 
-use crate::auth::seal::Sealer;
-use crate::auth::secrets::{fingerprint, random_token};
-use crate::errors::ApiResult;
-use crate::state::LinkSettings;
+use crate::crypto::seal::Sealer;
+use crate::crypto::secrets::{fingerprint, random_token};
+
+/// What customers see instead of a technician's name where the company hides them: in ticket
+/// views and in e-mails alike.
+pub const NEUTRAL_STAFF_NAME: &str = "Support team";
+
+/// The addresses e-mails link to: the front end for tickets and change requests (templates with
+/// `{ticket_id}` / `{change_request_id}`), this API for the decision links of validations.
+#[derive(Debug, Clone)]
+pub struct LinkSettings {
+    /// This API as mail readers reach it, e.g. `https://portal-api.example.com`.
+    pub public_api_url: String,
+    pub ticket_url: String,
+    pub change_request_url: String,
+    /// How long a mailed decision link works (at most until the validation's deadline).
+    pub decision_link_ttl: chrono::Duration,
+    /// The front end's page that a browser opening an agent link is sent to, with a one-time
+    /// code in the fragment (`#code=...`) to exchange for the sign-in answer.
+    pub agent_login_url: String,
+}
+
+impl Default for LinkSettings {
+    fn default() -> Self {
+        Self {
+            public_api_url: "http://127.0.0.1:8080".into(),
+            ticket_url: "http://localhost:3000/tickets/{ticket_id}".into(),
+            change_request_url: "http://localhost:3000/change-requests/{change_request_id}".into(),
+            decision_link_ttl: chrono::Duration::days(7),
+            agent_login_url: "http://localhost:3000/agent-login".into(),
+        }
+    }
+}
+
+impl LinkSettings {
+    pub fn ticket(&self, id: i64) -> String {
+        self.ticket_url.replace("{ticket_id}", &id.to_string())
+    }
+
+    pub fn change_request(&self, id: i64) -> String {
+        self.change_request_url.replace("{change_request_id}", &id.to_string())
+    }
+
+    pub fn decision(&self, token: &str) -> String {
+        format!("{}/api/v1/decision-links/{token}", self.public_api_url.trim_end_matches('/'))
+    }
+}
 
 /// Queues an e-mail with `notice` written in `language`.
-pub(crate) fn email(
+pub fn email(
     conn: &mut DbConnection,
     tenant: TenantId,
     to: &str,
     language: Language,
     notice: &Notice<'_>,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> Result<()> {
     let rendered = notice.render(language);
     enqueue(conn, tenant, Channel::Email, to, rendered.subject, rendered.body, language, now)
 }
 
-/// Queues an SMS; `text` may be sealed (see `auth::seal`).
-pub(crate) fn sms(
+/// Queues an SMS; `text` may be sealed (see `crate::crypto::seal`).
+pub fn sms(
     conn: &mut DbConnection,
     tenant: TenantId,
     to: &str,
     text: String,
     language: Language,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> Result<()> {
     enqueue(conn, tenant, Channel::Sms, to, String::new(), text, language, now)
 }
 
 /// Queues an e-mail whose text carries `secrets` (a link token, a code): the body waits sealed
 /// and is wiped once delivered; staff see it with the secrets replaced.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn sealed_email(
+pub fn sealed_email(
     conn: &mut DbConnection,
     sealer: &Sealer,
     tenant: TenantId,
@@ -57,7 +100,7 @@ pub(crate) fn sealed_email(
     notice: &Notice<'_>,
     secrets: &[&str],
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> Result<()> {
     let rendered = notice.render(language);
     let shown = redact(&rendered.body, secrets);
     let message = new_message(
@@ -74,7 +117,7 @@ pub(crate) fn sealed_email(
 
 /// Queues an SMS whose `text` carries `secrets`, sealed as `sealed_email` does.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn sealed_sms(
+pub fn sealed_sms(
     conn: &mut DbConnection,
     sealer: &Sealer,
     tenant: TenantId,
@@ -83,7 +126,7 @@ pub(crate) fn sealed_sms(
     secrets: &[&str],
     language: Language,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> Result<()> {
     let message = new_message(tenant, Channel::Sms, to, String::new(), sealer.seal(text), language);
     outbox::enqueue_sealed(conn, &message, &redact(text, secrets), now)?;
     Ok(())
@@ -117,7 +160,7 @@ fn enqueue(
     body: String,
     language: Language,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> Result<()> {
     outbox::enqueue(conn, &new_message(tenant, channel, to, subject, body, language), now)?;
     Ok(())
 }
@@ -138,7 +181,7 @@ pub fn validation_requested(
     validation: &Validation,
     approvers: &[Member],
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> Result<()> {
     let company = companies::get(conn, tenant.id, ticket.company_id)?;
     if !notifications_on(tenant, &company) {
         return Ok(());
@@ -146,7 +189,7 @@ pub fn validation_requested(
     let expires = validation.deadline.map_or(now + links.decision_link_ttl, |d| d.min(now + links.decision_link_ttl));
     let ticket_url = links.ticket(ticket.id);
     for approver in approvers {
-        let mut url = |decision: Decision| -> ApiResult<(String, String)> {
+        let mut url = |decision: Decision| -> Result<(String, String)> {
             // 256 random bits; only the fingerprint is stored.
             let token = random_token(32);
             approvals::create_link(
@@ -190,7 +233,7 @@ pub fn validation_settled(
     decider: &str,
     comment: Option<&str>,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> Result<()> {
     let Some(assignee) = ticket.assignee_id else { return Ok(()) };
     let assignee = users::get(conn, tenant.id, assignee)?;
     if assignee.disabled {
@@ -218,7 +261,7 @@ pub fn note_added(
     author: UserId,
     note: &str,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> Result<()> {
     if ticket.requester_id == author {
         return Ok(());
     }
@@ -231,7 +274,7 @@ pub fn note_added(
     // Customers see technicians as the company's settings say; the e-mail follows the same rule.
     let shown = settings::resolve(&tenant.portal_defaults, &company.portal_overrides);
     let author_name = if author.staff_role.is_some() && !shown.technician_names_shown {
-        crate::routes::tickets::view::NEUTRAL_STAFF_NAME.to_owned()
+        NEUTRAL_STAFF_NAME.to_owned()
     } else {
         author.name
     };
@@ -256,7 +299,7 @@ pub fn change_requested(
     change: &ChangeRequest,
     managers: &[Member],
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> Result<()> {
     if !notifications_on(tenant, company) {
         return Ok(());
     }

@@ -11,16 +11,25 @@
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use clientdesk_domain::entities::{Tenant, User};
-use clientdesk_domain::ids::UserId;
-use clientdesk_domain::settings;
+use clientdesk_domain::entities::{Company, Tenant, User};
+use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
+use clientdesk_domain::roles::RoleSet;
+use clientdesk_domain::settings::{self, PortalSettings};
 use clientdesk_persistence::session::{self, AccessVersion};
-use clientdesk_persistence::{tokens, DbConnection, Result};
+use clientdesk_persistence::{companies, tokens, DbConnection, Result};
 use lru::LruCache;
 
-use crate::auth::jwt::ACCESS_TTL;
-use crate::extract::MemberCompany;
-use crate::routes::tickets::access;
+use crate::crypto::jwt::ACCESS_TTL;
+
+/// One of the caller's companies, with its roles there and the settings in force.
+#[derive(Debug, Clone)]
+pub struct MemberCompany {
+    pub company: Company,
+    pub roles: RoleSet,
+    pub settings: PortalSettings,
+    /// The companies whose tickets this membership reaches ([`related_companies`]).
+    pub related: Vec<CompanyId>,
+}
 
 /// What a request knows of its caller before its credential's own checks.
 pub struct CachedSession {
@@ -77,10 +86,11 @@ impl SessionCache {
 pub enum Check {
     /// Reads the session's versions now.
     Now,
-    /// Against the versions the request's own query has just read (see `tickets::get_named`).
+    /// Against the versions the request's own query has just read (see
+    /// `clientdesk_persistence::tickets::get_named`).
     AsRead(AccessVersion),
     /// Not yet: the request's own query reads the versions later, and the request compares them
-    /// with [`CachedSession::version`] (see `Caller::read_with`).
+    /// with [`CachedSession::version`] (the HTTP layer's `Caller::read_with`).
     Later,
 }
 
@@ -90,7 +100,7 @@ fn load(conn: &mut DbConnection, user: UserId) -> Result<CachedSession> {
     for (company, roles) in session.memberships {
         let settings = settings::resolve(&session.tenant.portal_defaults, &company.portal_overrides);
         if settings.portal_enabled {
-            let related = access::related_companies(conn, session.tenant.id, &company, &settings)?;
+            let related = related_companies(conn, session.tenant.id, &company, &settings)?;
             companies.push(MemberCompany { company, roles, settings, related });
         }
     }
@@ -98,4 +108,25 @@ fn load(conn: &mut DbConnection, user: UserId) -> Result<CachedSession> {
     let since = chrono::Utc::now() - ACCESS_TTL - chrono::Duration::minutes(1);
     let ended_signins = tokens::ended_signins_since(conn, user, since)?;
     Ok(CachedSession { user: session.user, tenant: session.tenant, companies, version: session.version, ended_signins })
+}
+
+/// The companies whose tickets a member of `company` lists and reads: the company itself and,
+/// where its settings show subsidiary tickets, its parent, the parent's other subsidiaries and its
+/// own subsidiaries. Read with the session: a change of any company raises the tenant's access
+/// version, so the list is never older than the request.
+pub fn related_companies(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    company: &Company,
+    settings: &PortalSettings,
+) -> Result<Vec<CompanyId>> {
+    let mut ids = vec![company.id];
+    if settings.subsidiary_tickets_visible {
+        let family_root = company.parent_company_id.unwrap_or(company.id);
+        ids.extend(companies::children(conn, tenant, [company.id, family_root])?);
+        ids.push(family_root);
+        ids.sort();
+        ids.dedup();
+    }
+    Ok(ids)
 }

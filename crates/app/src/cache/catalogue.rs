@@ -11,9 +11,7 @@ use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::TenantId;
 use clientdesk_domain::tickets::{CustomField, CustomVisibility, Field, TicketSettings, Visibility};
 use clientdesk_persistence::catalog::{self, Catalogue, Entry};
-use clientdesk_persistence::{tickets, DbConnection};
-
-use crate::errors::ApiResult;
+use clientdesk_persistence::{tickets, DbConnection, Result};
 
 #[derive(Debug)]
 pub struct TicketCatalog {
@@ -98,7 +96,7 @@ pub struct CatalogCache {
 
 impl CatalogCache {
     /// The catalogue of `tenant` as of its `catalog_version`.
-    pub fn get(&self, conn: &mut DbConnection, tenant: &Tenant) -> ApiResult<Arc<TicketCatalog>> {
+    pub fn get(&self, conn: &mut DbConnection, tenant: &Tenant) -> Result<Arc<TicketCatalog>> {
         let cached = self.entries.lock().unwrap_or_else(PoisonError::into_inner).get(&tenant.id).cloned();
         if let Some((version, catalog)) = cached {
             if version == tenant.catalog_version {
