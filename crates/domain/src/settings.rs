@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::entities::{Company, Tenant};
 use crate::roles::{Permission, RoleSet};
 use crate::DomainError;
 
@@ -144,8 +145,14 @@ pub fn validate_time_zone(name: &str) -> Result<(), DomainError> {
         .map_err(|_| DomainError::new("time_zone", "must be an IANA time zone such as Europe/Zurich"))
 }
 
-/// The settings in force for a company: its overrides over the tenant's defaults.
-pub fn resolve(defaults: &PortalSettings, overrides: &PortalSettingsOverride) -> PortalSettings {
+/// The settings in force for `company`: its overrides over the defaults of its `tenant`. Every
+/// reader of a company's settings goes through here.
+pub fn for_company(tenant: &Tenant, company: &Company) -> PortalSettings {
+    resolve(&tenant.portal_defaults, &company.portal_overrides)
+}
+
+/// The overrides over the defaults, field by field.
+fn resolve(defaults: &PortalSettings, overrides: &PortalSettingsOverride) -> PortalSettings {
     let d = defaults.clone();
     let o = overrides.clone();
     PortalSettings {

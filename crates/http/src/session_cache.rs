@@ -88,7 +88,7 @@ fn load(conn: &mut DbConnection, user: UserId) -> Result<CachedSession> {
     let session = session::load(conn, user)?;
     let mut companies = Vec::with_capacity(session.memberships.len());
     for (company, roles) in session.memberships {
-        let settings = settings::resolve(&session.tenant.portal_defaults, &company.portal_overrides);
+        let settings = settings::for_company(&session.tenant, &company);
         if settings.portal_enabled {
             let related = access::related_companies(conn, session.tenant.id, &company, &settings)?;
             companies.push(MemberCompany { company, roles, settings, related });

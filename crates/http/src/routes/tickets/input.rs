@@ -114,7 +114,7 @@ fn check_request_type(
         Some(member) => request_type_allowed(&member.settings.request_types, id),
         None => {
             let c = companies::get(conn, auth.tenant.id, company)?;
-            let settings = clientdesk_domain::settings::resolve(&auth.tenant.portal_defaults, &c.portal_overrides);
+            let settings = clientdesk_domain::settings::for_company(&auth.tenant, &c);
             request_type_allowed(&settings.request_types, id)
         }
     };
