@@ -2,3 +2,5 @@
 //! needs, applies the rule, stores the result and enqueues what must be sent, in one transaction.
 //! Also the infrastructure the server, the worker and the HTTP layer share without depending on
 //! one another.
+
+pub mod tickets;

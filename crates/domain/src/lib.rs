@@ -19,6 +19,7 @@ pub mod sms;
 pub mod step_up;
 pub mod targets;
 pub mod throttle;
+pub mod ticket_access;
 pub mod tickets;
 pub mod user;
 

@@ -34,6 +34,16 @@ pub enum RequestTypes {
     Chosen(Vec<i64>),
 }
 
+impl RequestTypes {
+    /// Whether the company's users may choose request type `id`.
+    pub fn allows(&self, id: i64) -> bool {
+        match self {
+            Self::All => true,
+            Self::Chosen(ids) => ids.contains(&id),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PortalSettings {

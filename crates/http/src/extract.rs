@@ -33,7 +33,7 @@ pub struct MemberCompany {
     pub company: Company,
     pub roles: RoleSet,
     pub settings: PortalSettings,
-    /// The companies whose tickets this membership reaches (`access::related_companies`).
+    /// The companies whose tickets this membership reaches (`ticket_access::related_companies`).
     pub related: Vec<CompanyId>,
 }
 

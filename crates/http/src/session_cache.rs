@@ -13,14 +13,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use clientdesk_domain::entities::{Tenant, User};
 use clientdesk_domain::ids::UserId;
-use clientdesk_domain::settings;
+use clientdesk_domain::{settings, ticket_access};
 use clientdesk_persistence::session::{self, AccessVersion};
-use clientdesk_persistence::{tokens, DbConnection, Result};
+use clientdesk_persistence::{companies, tokens, DbConnection, Result};
 use lru::LruCache;
 
 use crate::auth::jwt::ACCESS_TTL;
 use crate::extract::MemberCompany;
-use crate::routes::tickets::access;
 
 /// What a request knows of its caller before its credential's own checks.
 pub struct CachedSession {
@@ -90,7 +89,9 @@ fn load(conn: &mut DbConnection, user: UserId) -> Result<CachedSession> {
     for (company, roles) in session.memberships {
         let settings = settings::for_company(&session.tenant, &company);
         if settings.portal_enabled {
-            let related = access::related_companies(conn, session.tenant.id, &company, &settings)?;
+            let related = ticket_access::related_companies(&company, &settings, |ids| {
+                companies::children(conn, session.tenant.id, ids)
+            })?;
             companies.push(MemberCompany { company, roles, settings, related });
         }
     }
