@@ -3,4 +3,5 @@
 //! Also the infrastructure the server, the worker and the HTTP layer share without depending on
 //! one another.
 
+pub mod selfservice;
 pub mod tickets;

@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod principal;
 pub mod rmm;
 pub mod roles;
+pub mod selfservice;
 pub mod settings;
 pub mod sms;
 pub mod step_up;

@@ -33,18 +33,6 @@ pub(crate) fn email(
     enqueue(conn, tenant, Channel::Email, to, rendered.subject, rendered.body, language, now)
 }
 
-/// Queues an SMS; `text` may be sealed (see `auth::seal`).
-pub(crate) fn sms(
-    conn: &mut DbConnection,
-    tenant: TenantId,
-    to: &str,
-    text: String,
-    language: Language,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    enqueue(conn, tenant, Channel::Sms, to, String::new(), text, language, now)
-}
-
 /// Queues an e-mail whose text carries `secrets` (a link token, a code): the body waits sealed
 /// and is wiped once delivered; staff see it with the secrets replaced.
 #[allow(clippy::too_many_arguments)]
