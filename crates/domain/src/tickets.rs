@@ -534,6 +534,15 @@ pub fn may_set(viewer: &Viewer, settings: &TicketSettings, input: Input, moment:
     }
 }
 
+/// Whether `viewer` may add a note of this kind to a ticket it may change: internal notes, which
+/// customers never see, are written by staff only.
+pub fn may_add_note(viewer: &Viewer, internal: bool) -> Result<(), DomainError> {
+    if internal && !viewer.is_staff() {
+        return Err(DomainError::new("internal", "only staff add internal notes"));
+    }
+    Ok(())
+}
+
 /// Whether a member with `roles` may open tickets in its company.
 pub fn may_open(roles: &RoleSet) -> Result<(), Denied> {
     if roles.grants(Permission::TicketsCreate) {
@@ -734,6 +743,15 @@ mod tests {
         assert_eq!(outcome(&customer, &settings, Title, Opening), "ok", "a new ticket always has a title");
         assert_eq!(outcome(&customer, &settings, Title, Changing), "edit");
         assert!(may_open(&roles(&["portal_user"])).is_ok());
+        // (viewer, internal) -> allowed
+        for (viewer, internal, allowed) in [
+            (&customer, false, true),
+            (&customer, true, false),
+            (&Viewer::Staff, true, true),
+            (&Viewer::Staff, false, true),
+        ] {
+            assert_eq!(may_add_note(viewer, internal).is_ok(), allowed);
+        }
         assert!(may_open(&roles(&["controller"])).is_err());
     }
 

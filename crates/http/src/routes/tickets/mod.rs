@@ -611,9 +611,7 @@ pub async fn add_note(
             write_tx(conn, |conn| {
                 let access = access::load(conn, &auth, id)?;
                 access.require_update()?;
-                if body.internal && !access.viewer.is_staff() {
-                    return Err(ApiError::invalid("internal", "only staff add internal notes"));
-                }
+                rules::may_add_note(&access.viewer, body.internal)?;
                 let (author, now) = (auth.principal.user_id, Utc::now());
                 let note = store::add_note(conn, &access.ticket, author, &text, body.internal, now)?;
                 if !body.internal {
