@@ -7,5 +7,7 @@ pub mod cache;
 pub mod crypto;
 pub mod notify;
 pub mod origin;
+pub mod selfservice;
 pub mod storage;
+pub mod tickets;
 pub mod webhook_target;

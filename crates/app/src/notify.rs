@@ -166,7 +166,7 @@ fn enqueue(
 }
 
 fn notifications_on(tenant: &Tenant, company: &Company) -> bool {
-    settings::resolve(&tenant.portal_defaults, &company.portal_overrides).notifications_enabled
+    settings::for_company(tenant, company).notifications_enabled
 }
 
 /// Asks each approver to decide, with a pair of single-use accept / reject links made for that
@@ -272,7 +272,7 @@ pub fn note_added(
     }
     let author = users::get(conn, tenant.id, author)?;
     // Customers see technicians as the company's settings say; the e-mail follows the same rule.
-    let shown = settings::resolve(&tenant.portal_defaults, &company.portal_overrides);
+    let shown = settings::for_company(tenant, &company);
     let author_name = if author.staff_role.is_some() && !shown.technician_names_shown {
         NEUTRAL_STAFF_NAME.to_owned()
     } else {

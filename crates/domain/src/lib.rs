@@ -15,12 +15,14 @@ pub mod outbox;
 pub mod principal;
 pub mod rmm;
 pub mod roles;
+pub mod selfservice;
 pub mod settings;
 pub mod sla;
 pub mod sms;
 pub mod step_up;
 pub mod targets;
 pub mod throttle;
+pub mod ticket_access;
 pub mod tickets;
 pub mod user;
 

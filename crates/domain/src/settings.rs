@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::entities::{Company, Tenant};
 use crate::roles::{Permission, RoleSet};
 use crate::DomainError;
 
@@ -31,6 +32,16 @@ pub enum RequestTypes {
     All,
     /// Only these request types (ids).
     Chosen(Vec<i64>),
+}
+
+impl RequestTypes {
+    /// Whether the company's users may choose request type `id`.
+    pub fn allows(&self, id: i64) -> bool {
+        match self {
+            Self::All => true,
+            Self::Chosen(ids) => ids.contains(&id),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,8 +155,14 @@ pub fn validate_time_zone(name: &str) -> Result<(), DomainError> {
         .map_err(|_| DomainError::new("time_zone", "must be an IANA time zone such as Europe/Zurich"))
 }
 
-/// The settings in force for a company: its overrides over the tenant's defaults.
-pub fn resolve(defaults: &PortalSettings, overrides: &PortalSettingsOverride) -> PortalSettings {
+/// The settings in force for `company`: its overrides over the defaults of its `tenant`. Every
+/// reader of a company's settings goes through here.
+pub fn for_company(tenant: &Tenant, company: &Company) -> PortalSettings {
+    resolve(&tenant.portal_defaults, &company.portal_overrides)
+}
+
+/// The overrides over the defaults, field by field.
+fn resolve(defaults: &PortalSettings, overrides: &PortalSettingsOverride) -> PortalSettings {
     let d = defaults.clone();
     let o = overrides.clone();
     PortalSettings {

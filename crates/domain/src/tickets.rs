@@ -11,7 +11,9 @@ use utoipa::ToSchema;
 use chrono::{DateTime, Utc};
 
 use crate::ids::{CompanyId, TenantId, UserId};
+use crate::principal::Denied;
 use crate::roles::{Permission, RoleSet};
+use crate::ticket_access::Viewer;
 use crate::DomainError;
 
 macro_rules! named_enum {
@@ -298,7 +300,7 @@ pub fn check_custom_values(
     Ok(())
 }
 
-/// Which of a company's tickets a member reads.
+/// Which of a company's tickets a member reads (see `ticket_access::read_scope`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     /// Every ticket of the company.
@@ -307,25 +309,363 @@ pub enum Scope {
     Own,
 }
 
-pub fn read_scope(roles: &RoleSet) -> Option<Scope> {
-    if roles.grants(Permission::TicketsReadAll) {
-        Some(Scope::All)
-    } else if roles.grants(Permission::TicketsReadOwn) {
-        Some(Scope::Own)
-    } else {
-        None
+/// The longest title, in characters.
+pub const MAX_TITLE: usize = 200;
+/// The longest description or note, in characters.
+pub const MAX_TEXT: usize = 20_000;
+/// The most minutes worked or billed on one ticket.
+pub const MAX_MINUTES: i64 = 10_000_000;
+/// The most custom values one request may send.
+pub const MAX_CUSTOM_VALUES: usize = 100;
+
+/// PostgreSQL cannot store U+0000 in text (SQLite cuts the text there): refused on both, so that
+/// it is a refusal and not a storage failure.
+fn no_nul(field: &'static str, value: &str) -> Result<(), DomainError> {
+    if value.contains('\0') {
+        return Err(DomainError::new(field, "must not contain the NUL character"));
+    }
+    Ok(())
+}
+
+/// A ticket's title: trimmed, 1 to [`MAX_TITLE`] characters.
+pub fn title(value: &str) -> Result<String, DomainError> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > MAX_TITLE {
+        return Err(DomainError::new("title", format!("must be 1 to {MAX_TITLE} characters")));
+    }
+    no_nul("title", value)?;
+    Ok(value.to_owned())
+}
+
+/// A description: at most [`MAX_TEXT`] characters.
+pub fn check_text(field: &'static str, value: &str) -> Result<(), DomainError> {
+    if value.chars().count() > MAX_TEXT {
+        return Err(DomainError::new(field, format!("must be at most {MAX_TEXT} characters")));
+    }
+    no_nul(field, value)
+}
+
+/// A note's body: trimmed, 1 to [`MAX_TEXT`] characters.
+pub fn note_body(value: &str) -> Result<String, DomainError> {
+    let body = value.trim();
+    if body.is_empty() || body.chars().count() > MAX_TEXT {
+        return Err(DomainError::new("body", format!("must be 1 to {MAX_TEXT} characters")));
+    }
+    no_nul("body", body)?;
+    Ok(body.to_owned())
+}
+
+/// A time a caller sends (a due date, a list filter) must be one both databases store and
+/// compare the same way: PostgreSQL refuses years before 4713 BC, and SQLite compares times as
+/// text, which only orders four-digit years.
+pub fn plausible_time(field: &'static str, at: DateTime<Utc>) -> Result<DateTime<Utc>, DomainError> {
+    if !(1970..=9999).contains(&chrono::Datelike::year(&at)) {
+        return Err(DomainError::new(field, "must be between the years 1970 and 9999"));
+    }
+    Ok(at)
+}
+
+fn check_custom_count(values: &BTreeMap<String, Value>) -> Result<(), DomainError> {
+    if values.len() > MAX_CUSTOM_VALUES {
+        return Err(DomainError::new("custom_fields", format!("at most {MAX_CUSTOM_VALUES} values")));
+    }
+    Ok(())
+}
+
+/// A new ticket as its creator asks for it.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub title: String,
+    pub description: String,
+    pub priority: Option<Priority>,
+    pub provider_priority: Option<Priority>,
+    pub request_type_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    /// Staff only: the portal user the ticket is opened for.
+    pub requester_id: Option<i64>,
+    pub custom_fields: BTreeMap<String, Value>,
+}
+
+/// Checks what can be checked of a new ticket before anything is read.
+pub fn check_draft(
+    title_text: &str,
+    description: &str,
+    custom_fields: &BTreeMap<String, Value>,
+) -> Result<(), DomainError> {
+    title(title_text)?;
+    check_text("description", description)?;
+    check_custom_count(custom_fields)
+}
+
+/// Changes asked for a ticket: `None` leaves a field as it is, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub priority: Option<Priority>,
+    pub provider_priority: Option<Option<Priority>>,
+    pub request_type_id: Option<Option<i64>>,
+    pub queue_id: Option<Option<i64>>,
+    pub contact_id: Option<Option<i64>>,
+    pub status: Option<Status>,
+    pub assignee_id: Option<Option<i64>>,
+    pub due_at: Option<Option<DateTime<Utc>>>,
+    pub worked_minutes: Option<i64>,
+    pub billed_minutes: Option<i64>,
+    pub billed: Option<bool>,
+    /// Values to set by key (`null` clears one); keys left out keep their value.
+    pub custom_fields: Option<BTreeMap<String, Value>>,
+}
+
+impl Changes {
+    /// What can be checked before the ticket is read.
+    pub fn check_shape(&self) -> Result<(), DomainError> {
+        if let Some(t) = &self.title {
+            title(t)?;
+        }
+        if let Some(d) = &self.description {
+            check_text("description", d)?;
+        }
+        if let Some(Some(at)) = self.due_at {
+            plausible_time("due_at", at)?;
+        }
+        for (name, v) in [("worked_minutes", self.worked_minutes), ("billed_minutes", self.billed_minutes)] {
+            if v.is_some_and(|m| !(0..=MAX_MINUTES).contains(&m)) {
+                return Err(DomainError::new(name, format!("must be between 0 and {MAX_MINUTES}")));
+            }
+        }
+        self.custom_fields.as_ref().map(check_custom_count).transpose()?;
+        Ok(())
     }
 }
 
-/// Whether a member may change a ticket it reads (`own`: it opened it or is its contact).
-pub fn may_update(roles: &RoleSet, own: bool) -> bool {
-    roles.grants(Permission::TicketsUpdateAll) || (own && roles.grants(Permission::TicketsUpdateOwn))
+/// What a caller sends to open or change a ticket, by the name the API gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Title,
+    Description,
+    Priority,
+    ProviderPriority,
+    RequestType,
+    Queue,
+    Contact,
+    Requester,
+    Status,
+    Assignee,
+    DueDate,
+    WorkedMinutes,
+    BilledMinutes,
+    Billed,
+}
+
+impl Input {
+    pub const ALL: [Self; 14] = [
+        Self::Title,
+        Self::Description,
+        Self::Priority,
+        Self::ProviderPriority,
+        Self::RequestType,
+        Self::Queue,
+        Self::Contact,
+        Self::Requester,
+        Self::Status,
+        Self::Assignee,
+        Self::DueDate,
+        Self::WorkedMinutes,
+        Self::BilledMinutes,
+        Self::Billed,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Title => "title",
+            Self::Description => "description",
+            Self::Priority => "priority",
+            Self::ProviderPriority => "provider_priority",
+            Self::RequestType => "request_type_id",
+            Self::Queue => "queue_id",
+            Self::Contact => "contact_id",
+            Self::Requester => "requester_id",
+            Self::Status => "status",
+            Self::Assignee => "assignee_id",
+            Self::DueDate => "due_at",
+            Self::WorkedMinutes => "worked_minutes",
+            Self::BilledMinutes => "billed_minutes",
+            Self::Billed => "billed",
+        }
+    }
+
+    /// The default field whose customer visibility decides whether customers set this input;
+    /// `None` for what only staff set.
+    fn customer_field(self) -> Option<Field> {
+        match self {
+            Self::Title => Some(Field::Title),
+            Self::Description => Some(Field::Description),
+            Self::Priority => Some(Field::Priority),
+            Self::RequestType => Some(Field::RequestType),
+            Self::Contact => Some(Field::Contact),
+            _ => None,
+        }
+    }
+}
+
+/// When a caller sets a ticket's inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    Opening,
+    Changing,
+}
+
+/// Whether `viewer` may set `input` when opening or changing a ticket. Staff set everything. A
+/// customer sets a default field only where the tenant made it editable for customers (the title
+/// and description of a ticket it opens always), the provider's priority only when opening and
+/// only with `priority_set`, and nothing only staff set. A refusal names the input (a 422).
+pub fn may_set(viewer: &Viewer, settings: &TicketSettings, input: Input, moment: Moment) -> Result<(), DomainError> {
+    let Viewer::Member { roles, .. } = viewer else { return Ok(()) };
+    match (input, moment, input.customer_field()) {
+        (Input::Title | Input::Description, Moment::Opening, _) => Ok(()),
+        (Input::ProviderPriority, Moment::Opening, _) if roles.grants(Permission::PrioritySet) => Ok(()),
+        (Input::ProviderPriority, Moment::Opening, _) => {
+            Err(DomainError::new(input.name(), "your roles do not allow setting it"))
+        }
+        (_, _, Some(field)) if settings.visibility(field) == Visibility::Editable => Ok(()),
+        (_, _, Some(_)) => Err(DomainError::new(input.name(), "is not editable for customers")),
+        (_, _, None) => Err(DomainError::new(input.name(), "is set by the service provider only")),
+    }
+}
+
+/// Whether `viewer` may add a note of this kind to a ticket it may change: internal notes, which
+/// customers never see, are written by staff only.
+pub fn may_add_note(viewer: &Viewer, internal: bool) -> Result<(), DomainError> {
+    if internal && !viewer.is_staff() {
+        return Err(DomainError::new("internal", "only staff add internal notes"));
+    }
+    Ok(())
+}
+
+/// Whether a member with `roles` may open tickets in its company.
+pub fn may_open(roles: &RoleSet) -> Result<(), Denied> {
+    if roles.grants(Permission::TicketsCreate) {
+        Ok(())
+    } else {
+        Err(Denied("Your roles in this company do not allow opening tickets."))
+    }
+}
+
+/// Checks the custom values a caller sends against the definitions; `opening` also demands every
+/// required field the caller can see.
+pub fn check_custom_input(
+    definitions: &[CustomField],
+    values: &BTreeMap<String, Value>,
+    viewer: &Viewer,
+    moment: Moment,
+) -> Result<(), DomainError> {
+    let customer = !viewer.is_staff();
+    check_custom_values(definitions, values, customer)?;
+    if moment == Moment::Opening {
+        let missing = definitions.iter().find(|f| {
+            f.active
+                && f.required
+                && !(customer && f.customer_visibility == CustomVisibility::Hidden)
+                && values.get(&f.key).is_none_or(Value::is_null)
+        });
+        if let Some(f) = missing {
+            return Err(DomainError::new("custom_fields", format!("{}: is required", f.key)));
+        }
+    }
+    Ok(())
+}
+
+impl Ticket {
+    /// Sets the status and keeps `closed_at` in step (`now` as stored); the status it had.
+    pub fn set_status(&mut self, status: Status, now: DateTime<Utc>) -> Status {
+        if status.is_closed() && !self.status.is_closed() {
+            self.closed_at = Some(now);
+        } else if !status.is_closed() {
+            self.closed_at = None;
+        }
+        std::mem::replace(&mut self.status, status)
+    }
+}
+
+/// What a caller asks of a ticket's status through the close and reopen endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusRequest {
+    Close,
+    Reopen,
+}
+
+/// Why a ticket cannot be closed or reopened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransitionRefused {
+    /// Only a closed ticket is reopened (409).
+    NotClosed,
+    /// The tenant does not let customers reopen tickets (403).
+    Denied(Denied),
+}
+
+/// Whether a caller may reopen closed tickets: staff always, customers where the tenant allows.
+pub fn reopen_allowed(staff: bool, settings: &TicketSettings) -> bool {
+    staff || settings.reopen_allowed
+}
+
+/// The status a ticket in `current` moves to when `viewer` asks to close or reopen it; `None`
+/// when closing a ticket closed already, which changes nothing. Reopening has no time limit.
+pub fn transition(
+    viewer: &Viewer,
+    settings: &TicketSettings,
+    current: Status,
+    request: StatusRequest,
+) -> Result<Option<Status>, TransitionRefused> {
+    match request {
+        StatusRequest::Close if current.is_closed() => Ok(None),
+        StatusRequest::Close => Ok(Some(Status::Closed)),
+        StatusRequest::Reopen if !current.is_closed() => Err(TransitionRefused::NotClosed),
+        StatusRequest::Reopen if !reopen_allowed(viewer.is_staff(), settings) => {
+            Err(TransitionRefused::Denied(Denied("The provider does not allow reopening tickets.")))
+        }
+        StatusRequest::Reopen => Ok(Some(Status::Open)),
+    }
+}
+/// Tickets for the unit tests of the rules.
+#[cfg(test)]
+pub(crate) mod samples {
+    use super::*;
+
+    pub fn ticket(company: i64, requester: i64, status: Status, billed: bool) -> Ticket {
+        let now = Utc::now();
+        Ticket {
+            id: 1,
+            tenant_id: TenantId(1),
+            company_id: CompanyId(company),
+            number: 1,
+            title: "t".into(),
+            description: String::new(),
+            status,
+            priority: Priority::Normal,
+            provider_priority: None,
+            request_type_id: None,
+            queue_id: None,
+            requester_id: UserId(requester),
+            contact_id: None,
+            assignee_id: None,
+            device_id: None,
+            due_at: None,
+            worked_minutes: 0,
+            billed_minutes: 0,
+            billed,
+            custom_values: BTreeMap::new(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            closed_at: None,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::roles::Role;
 
     fn roles(names: &[&str]) -> RoleSet {
         RoleSet::parse_all(names).unwrap()
@@ -348,16 +688,128 @@ mod tests {
         }
     }
 
+    fn member(names: &[&str]) -> Viewer {
+        Viewer::Member { roles: roles(names), settings: Default::default() }
+    }
+
     #[test]
-    fn scopes_follow_the_roles() {
-        assert_eq!(read_scope(&roles(&["portal_user"])), Some(Scope::Own));
-        for role in Role::ALL.into_iter().filter(|r| *r != Role::PortalUser) {
-            assert_eq!(read_scope(&roles(&[role.as_str()])), Some(Scope::All), "{role:?}");
+    fn who_sets_which_input_when() {
+        let mut settings = TicketSettings::default();
+        settings.field_visibility.insert(Field::Priority, Visibility::ReadOnly);
+        settings.field_visibility.insert(Field::Contact, Visibility::Hidden);
+        let (customer, setter) = (member(&["portal_user"]), member(&["customer_approver"]));
+        use Input::*;
+        use Moment::*;
+        // (input, opening: customer / customer with priority_set, changing: customer); staff set
+        // everything at both moments. "edit": not editable for customers; "staff": staff only;
+        // "roles": the roles do not allow it.
+        let table = [
+            (Title, "ok", "ok", "ok"),
+            (Description, "ok", "ok", "ok"),
+            (Priority, "edit", "edit", "edit"),
+            (ProviderPriority, "roles", "ok", "staff"),
+            (RequestType, "ok", "ok", "ok"),
+            (Queue, "staff", "staff", "staff"),
+            (Contact, "edit", "edit", "edit"),
+            (Requester, "staff", "staff", "staff"),
+            (Status, "staff", "staff", "staff"),
+            (Assignee, "staff", "staff", "staff"),
+            (DueDate, "staff", "staff", "staff"),
+            (WorkedMinutes, "staff", "staff", "staff"),
+            (BilledMinutes, "staff", "staff", "staff"),
+            (Billed, "staff", "staff", "staff"),
+        ];
+        assert_eq!(table.len(), Input::ALL.len());
+        let outcome = |viewer: &Viewer, settings: &TicketSettings, input, moment| match may_set(
+            viewer, settings, input, moment,
+        ) {
+            Ok(()) => "ok",
+            Err(e) if e.message == "is not editable for customers" => "edit",
+            Err(e) if e.message == "is set by the service provider only" => "staff",
+            Err(e) if e.message == "your roles do not allow setting it" => "roles",
+            Err(e) => panic!("{e}"),
+        };
+        for (input, opening, opening_setter, changing) in table {
+            assert_eq!(outcome(&customer, &settings, input, Opening), opening, "{input:?}");
+            assert_eq!(outcome(&setter, &settings, input, Opening), opening_setter, "{input:?}");
+            assert_eq!(outcome(&customer, &settings, input, Changing), changing, "{input:?}");
+            assert_eq!(outcome(&Viewer::Staff, &settings, input, Opening), "ok");
+            assert_eq!(outcome(&Viewer::Staff, &settings, input, Changing), "ok");
+            if let Err(e) = may_set(&customer, &settings, input, Changing) {
+                assert_eq!(e.field, input.name());
+            }
         }
-        assert!(may_update(&roles(&["portal_user"]), true));
-        assert!(!may_update(&roles(&["portal_user"]), false));
-        assert!(!may_update(&roles(&["controller"]), true), "the controller changes nothing");
-        assert!(may_update(&roles(&["portal_user_plus"]), false));
+        settings.field_visibility.insert(Field::Title, Visibility::ReadOnly);
+        assert_eq!(outcome(&customer, &settings, Title, Opening), "ok", "a new ticket always has a title");
+        assert_eq!(outcome(&customer, &settings, Title, Changing), "edit");
+        assert!(may_open(&roles(&["portal_user"])).is_ok());
+        // (viewer, internal) -> allowed
+        for (viewer, internal, allowed) in [
+            (&customer, false, true),
+            (&customer, true, false),
+            (&Viewer::Staff, true, true),
+            (&Viewer::Staff, false, true),
+        ] {
+            assert_eq!(may_add_note(viewer, internal).is_ok(), allowed);
+        }
+        assert!(may_open(&roles(&["controller"])).is_err());
+    }
+
+    #[test]
+    fn closing_and_reopening() {
+        let open_settings = TicketSettings::default();
+        let closed_settings = TicketSettings { reopen_allowed: false, ..TicketSettings::default() };
+        let customer = member(&["portal_user"]);
+        use StatusRequest::*;
+        let denied = Err(TransitionRefused::Denied(Denied("The provider does not allow reopening tickets.")));
+        // (viewer, reopening allowed, from, request, outcome)
+        let table = [
+            (&customer, &open_settings, Status::Open, Close, Ok(Some(Status::Closed))),
+            (&customer, &open_settings, Status::Resolved, Close, Ok(None)),
+            (&customer, &open_settings, Status::Closed, Close, Ok(None)),
+            (&customer, &open_settings, Status::Closed, Reopen, Ok(Some(Status::Open))),
+            (&customer, &open_settings, Status::Resolved, Reopen, Ok(Some(Status::Open))),
+            (&customer, &open_settings, Status::InProgress, Reopen, Err(TransitionRefused::NotClosed)),
+            (&customer, &closed_settings, Status::Closed, Reopen, denied.clone()),
+            (&customer, &closed_settings, Status::New, Reopen, Err(TransitionRefused::NotClosed)),
+            (&Viewer::Staff, &closed_settings, Status::Closed, Reopen, Ok(Some(Status::Open))),
+            (&Viewer::Staff, &closed_settings, Status::Open, Close, Ok(Some(Status::Closed))),
+        ];
+        for (viewer, settings, from, request, outcome) in table {
+            assert_eq!(transition(viewer, settings, from, request), outcome, "{from:?} {request:?}");
+        }
+        assert!(reopen_allowed(true, &closed_settings));
+        assert!(!reopen_allowed(false, &closed_settings));
+    }
+
+    #[test]
+    fn a_status_change_keeps_closed_at_in_step() {
+        let now = Utc::now();
+        let mut t = samples::ticket(1, 7, Status::Open, false);
+        assert_eq!(t.set_status(Status::Resolved, now), Status::Open);
+        assert_eq!(t.closed_at, Some(now));
+        t.set_status(Status::Closed, now + chrono::Duration::hours(1));
+        assert_eq!(t.closed_at, Some(now), "closed when it was first closed");
+        t.set_status(Status::Open, now);
+        assert_eq!(t.closed_at, None);
+    }
+
+    #[test]
+    fn inputs_are_checked_before_anything_is_read() {
+        assert_eq!(title("  Printer  ").unwrap(), "Printer");
+        assert_eq!(title(" ").unwrap_err().field, "title");
+        assert!(title(&"x".repeat(MAX_TITLE + 1)).is_err());
+        assert!(title("a\0b").is_err());
+        assert!(note_body("").is_err());
+        assert!(check_text("description", &"x".repeat(MAX_TEXT)).is_ok());
+        let changes = Changes { worked_minutes: Some(-1), ..Changes::default() };
+        assert_eq!(changes.check_shape().unwrap_err().field, "worked_minutes");
+        let far = "1969-12-31T23:59:59Z".parse::<DateTime<Utc>>().unwrap();
+        assert!(Changes { due_at: Some(Some(far)), ..Changes::default() }.check_shape().is_err());
+        assert!(Changes { due_at: Some(None), ..Changes::default() }.check_shape().is_ok());
+        let many = (0..=MAX_CUSTOM_VALUES).map(|i| (i.to_string(), Value::Null)).collect();
+        assert!(check_draft("t", "", &many).is_err());
+        assert!(check_draft("t", "", &BTreeMap::new()).is_ok());
     }
 
     #[test]

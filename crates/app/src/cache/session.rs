@@ -12,9 +12,10 @@ use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use clientdesk_domain::entities::{Company, Tenant, User};
-use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
+use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::RoleSet;
 use clientdesk_domain::settings::{self, PortalSettings};
+use clientdesk_domain::ticket_access;
 use clientdesk_persistence::session::{self, AccessVersion};
 use clientdesk_persistence::{companies, tokens, DbConnection, Result};
 use lru::LruCache;
@@ -27,7 +28,7 @@ pub struct MemberCompany {
     pub company: Company,
     pub roles: RoleSet,
     pub settings: PortalSettings,
-    /// The companies whose tickets this membership reaches ([`related_companies`]).
+    /// The companies whose tickets this membership reaches ([`ticket_access::related_companies`]).
     pub related: Vec<CompanyId>,
 }
 
@@ -98,9 +99,11 @@ fn load(conn: &mut DbConnection, user: UserId) -> Result<CachedSession> {
     let session = session::load(conn, user)?;
     let mut companies = Vec::with_capacity(session.memberships.len());
     for (company, roles) in session.memberships {
-        let settings = settings::resolve(&session.tenant.portal_defaults, &company.portal_overrides);
+        let settings = settings::for_company(&session.tenant, &company);
         if settings.portal_enabled {
-            let related = related_companies(conn, session.tenant.id, &company, &settings)?;
+            let related = ticket_access::related_companies(&company, &settings, |ids| {
+                companies::children(conn, session.tenant.id, ids)
+            })?;
             companies.push(MemberCompany { company, roles, settings, related });
         }
     }
@@ -108,25 +111,4 @@ fn load(conn: &mut DbConnection, user: UserId) -> Result<CachedSession> {
     let since = chrono::Utc::now() - ACCESS_TTL - chrono::Duration::minutes(1);
     let ended_signins = tokens::ended_signins_since(conn, user, since)?;
     Ok(CachedSession { user: session.user, tenant: session.tenant, companies, version: session.version, ended_signins })
-}
-
-/// The companies whose tickets a member of `company` lists and reads: the company itself and,
-/// where its settings show subsidiary tickets, its parent, the parent's other subsidiaries and its
-/// own subsidiaries. Read with the session: a change of any company raises the tenant's access
-/// version, so the list is never older than the request.
-pub fn related_companies(
-    conn: &mut DbConnection,
-    tenant: TenantId,
-    company: &Company,
-    settings: &PortalSettings,
-) -> Result<Vec<CompanyId>> {
-    let mut ids = vec![company.id];
-    if settings.subsidiary_tickets_visible {
-        let family_root = company.parent_company_id.unwrap_or(company.id);
-        ids.extend(companies::children(conn, tenant, [company.id, family_root])?);
-        ids.push(family_root);
-        ids.sort();
-        ids.dedup();
-    }
-    Ok(ids)
 }

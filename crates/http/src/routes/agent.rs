@@ -234,7 +234,7 @@ fn outcome(
     let opens_tickets = session.memberships.iter().any(|(company, roles)| {
         company.id == device.company_id
             && roles.grants(Permission::TicketsCreate)
-            && clientdesk_domain::settings::resolve(&tenant.portal_defaults, &company.portal_overrides).portal_enabled
+            && clientdesk_domain::settings::for_company(tenant, company).portal_enabled
     });
     if session.user.disabled || !opens_tickets {
         return Err(refused());

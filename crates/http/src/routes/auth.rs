@@ -276,7 +276,7 @@ pub fn two_factor_required(session: &Session) -> bool {
         return session.tenant.portal_defaults.two_factor == TwoFactorPolicy::Required;
     }
     session.memberships.iter().any(|(company, _)| {
-        let s = settings::resolve(&session.tenant.portal_defaults, &company.portal_overrides);
+        let s = settings::for_company(&session.tenant, company);
         s.portal_enabled && s.two_factor == TwoFactorPolicy::Required
     })
 }
@@ -287,9 +287,10 @@ pub fn ensure_may_sign_in(session: &Session) -> ApiResult<()> {
         return Err(ApiError::Forbidden("This account is disabled."));
     }
     if session.user.staff_role.is_none()
-        && !session.memberships.iter().any(|(company, _)| {
-            settings::resolve(&session.tenant.portal_defaults, &company.portal_overrides).portal_enabled
-        })
+        && !session
+            .memberships
+            .iter()
+            .any(|(company, _)| settings::for_company(&session.tenant, company).portal_enabled)
     {
         return Err(ApiError::Forbidden("The portal is disabled for every company you belong to."));
     }

@@ -282,7 +282,7 @@ pub async fn get_settings(state: web::Data<AppState>, auth: Auth, path: web::Pat
     auth.principal.require_staff()?;
     let (tenant, id) = (auth.tenant.clone(), CompanyId(path.into_inner()));
     let company = state.run(move |conn| Ok(companies::get(conn, tenant.id, id)?)).await?;
-    let effective = settings::resolve(&auth.tenant.portal_defaults, &company.portal_overrides);
+    let effective = settings::for_company(&auth.tenant, &company);
     Ok(HttpResponse::Ok().json_body(CompanySettingsView { overrides: company.portal_overrides, effective }))
 }
 
@@ -312,7 +312,7 @@ pub async fn put_settings(
     let overrides = body.into_inner();
     overrides.validate()?;
     let (id, client) = (CompanyId(path.into_inner()), origin::of(&req));
-    let defaults = auth.tenant.portal_defaults.clone();
+    let tenant = auth.tenant.clone();
     let company = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -330,7 +330,7 @@ pub async fn put_settings(
             })
         })
         .await?;
-    let effective = settings::resolve(&defaults, &company.portal_overrides);
+    let effective = settings::for_company(&tenant, &company);
     Ok(HttpResponse::Ok().json_body(CompanySettingsView { overrides: company.portal_overrides, effective }))
 }
 

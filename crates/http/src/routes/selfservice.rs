@@ -9,24 +9,23 @@ use clientdesk_app::crypto::secrets::{constant_time_eq, fingerprint, hmac_matche
 use clientdesk_app::crypto::totp;
 use clientdesk_app::notify;
 use clientdesk_app::origin::Origin;
+use clientdesk_app::selfservice::{self as use_case, ActionSettings, Requester};
 use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::notifications::Notice;
-use clientdesk_domain::outbox::Channel;
-use clientdesk_domain::principal::AuthMethod;
-use clientdesk_domain::rmm::{ActionKind, ActionStatus, Platform, LINK_MAX_SKEW_SECONDS};
-use clientdesk_domain::roles::Permission;
-use clientdesk_domain::sms::{destination_allowed, parse_prefixes, SmsScope};
+use clientdesk_domain::rmm::{ActionKind, ActionStatus, LINK_MAX_SKEW_SECONDS};
+use clientdesk_domain::selfservice::{self as policy, Ask};
+use clientdesk_domain::sms::parse_prefixes;
 use clientdesk_domain::step_up::{Factor, Factors, STEP_UP_TTL};
 use clientdesk_domain::throttle::{Attempt, ThrottlePolicy};
 use clientdesk_domain::user::parse_phone;
 use clientdesk_persistence::actions::{self as store, Action, Software};
-use clientdesk_persistence::outbox::{self, NewMessage};
 use clientdesk_persistence::rmm::{self, Device, NewCode};
 use clientdesk_persistence::{audit, sms, throttle, users, write_tx, DbConnection};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::tickets::access;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::idempotency;
@@ -69,47 +68,20 @@ pub fn signed_payload(timestamp: i64, body: &[u8]) -> Vec<u8> {
 /// Refuses what only a person signed in with a password may do here (phones, step-up, actions):
 /// not an agent session, not an API token. Returns the sign-in session it binds the proof to.
 fn person(auth: &Auth) -> ApiResult<String> {
-    auth.principal.require_full_session()?;
-    if auth.principal.amr.contains(&AuthMethod::ApiToken) {
-        return Err(ApiError::Forbidden("An API token cannot manage phones or prove a second factor."));
-    }
-    auth.principal
-        .session
-        .clone()
-        .ok_or(ApiError::Forbidden("This access token names no sign-in session: sign in again."))
+    Ok(policy::person(&auth.principal)?.to_owned())
 }
 
 /// The second factors the caller has, as stored now.
 fn factors_of(conn: &mut DbConnection, auth: &Auth) -> ApiResult<Factors> {
-    Ok(Factors {
-        totp: auth.user.has_totp(),
-        verified_phone: verified_phone(auth).is_ok(),
-        phone_changed_at: users::phone_changed_at(conn, auth.user.id)?,
-    })
+    Ok(use_case::factors_of(conn, &auth.user)?)
 }
 
 /// Checks that an SMS may go to `phone` now: a calling code the tenant allows (422), and room in
 /// every hourly and daily limit of the user, its companies and the tenant (429). Counts the SMS;
 /// call it inside the transaction that queues it, before queueing.
 pub(crate) fn sms_allowed(conn: &mut DbConnection, state: &AppState, auth: &Auth, phone: &str) -> ApiResult<()> {
-    let now = Utc::now();
-    let prefixes = sms::allowed_prefixes(conn, auth.tenant.id)?;
-    if !destination_allowed(phone, prefixes.as_deref()) {
-        return Err(ApiError::invalid(
-            "phone",
-            "SMS cannot go to this country: give the number with a calling code your provider allows",
-        ));
-    }
-    let mut scopes = vec![SmsScope::User(auth.user.id.0), SmsScope::Tenant(auth.tenant.id.0)];
-    scopes.extend(auth.companies.iter().map(|m| SmsScope::Company(m.company.id.0)));
-    let windows = state.settings.sms_limits.windows(&scopes, now);
-    if let Some(until) = sms::take(conn, &windows, now)? {
-        return Err(ApiError::TooManyRequests {
-            retry_after_secs: (until - now).num_seconds().max(1),
-            policy: ThrottlePolicy::SMS,
-        });
-    }
-    Ok(())
+    let companies = auth.companies.iter().map(|m| m.company.id);
+    Ok(use_case::sms_allowed(conn, &state.settings.sms_limits, auth.tenant.id, auth.user.id, companies, phone)?)
 }
 
 /// Sends a 6-digit code by SMS for `purpose`, within the SMS limits; only its fingerprint is kept,
@@ -718,25 +690,9 @@ pub async fn update_software(
     Ok(HttpResponse::Ok().json_body(view))
 }
 
-/// Whether `s` is offered on `device`: active, offered to its company, with an installer for its
-/// platform.
-fn offered(s: &Software, device: &Device) -> bool {
-    let installer = match device.platform {
-        Platform::Windows => s.chocolatey_id.is_some(),
-        Platform::Mac => s.homebrew_formula.is_some() || s.homebrew_cask.is_some(),
-        Platform::Linux => false,
-    };
-    s.active && installer && (s.all_companies || s.companies.contains(&device.company_id))
-}
-
 /// A device the caller may act on: its assigned user, or staff; 404 for anyone else.
 fn own_device(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<Device> {
-    let device = rmm::get_device(conn, auth.tenant.id, id)?;
-    if auth.principal.is_staff() || device.user_id == Some(auth.principal.user_id) {
-        Ok(device)
-    } else {
-        Err(ApiError::NotFound)
-    }
+    Ok(use_case::own_device(conn, &auth.principal, auth.tenant.id, id)?)
 }
 
 /// The software the device's user may install on it.
@@ -752,7 +708,7 @@ pub async fn device_software(state: web::Data<AppState>, auth: Auth, path: web::
         .run(move |conn| {
             let device = own_device(conn, &auth, id)?;
             let all = store::list_software(conn, auth.tenant.id)?;
-            Ok(all.into_iter().filter(|s| offered(s, &device)).map(SoftwareView::from).collect::<Vec<_>>())
+            Ok(all.into_iter().filter(|s| use_case::offered(s, &device)).map(SoftwareView::from).collect::<Vec<_>>())
         })
         .await?;
     Ok(HttpResponse::Ok().json_body(list))
@@ -806,16 +762,6 @@ impl ActionView {
     }
 }
 
-/// A temporary password: 4 groups of 4 from an alphabet without look-alikes (about 80 bits).
-fn temporary_password() -> String {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::thread_rng();
-    (0..4)
-        .map(|_| (0..4).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 /// Ask the RMM to run an action on one of your computers.
 ///
 /// Needs a full sign-in (not an agent session, not an API token), self-service on for the
@@ -850,99 +796,32 @@ pub async fn request_action(
     let key = idempotency::key_of(&req)?;
     let fingerprint = serde_json::to_vec(&(req.path(), &body)).map_err(|e| ApiError::Internal(e.to_string()))?;
     let (client, st) = (origin::of(&req), state.clone());
-    idempotency::once(&state, auth, key, &fingerprint, |_, auth| Ok(auth), move |conn, auth| {
-        let now = Utc::now();
-        let device = own_device(conn, &auth, id)?;
-        if !auth.principal.is_staff() {
-            let (member, _) = auth.company(device.company_id)?;
-            if !member.settings.self_service_enabled || !member.roles.grants(Permission::SelfService) {
-                return Err(ApiError::Forbidden("Self-service actions are switched off for your company."));
-            }
-        }
-        // The proof must come from this sign-in session, and still be of a factor that counts.
-        let proof = users::step_up_of(conn, auth.user.id, &session)?;
-        factors_of(conn, &auth)?.allows_action(proof, now)?;
-        if !body.kind.allowed_on(device.platform) {
-            return Err(ApiError::invalid("kind", "software cannot be installed on Linux computers"));
-        }
-        let software = match (body.kind, body.software_id) {
-            (ActionKind::InstallSoftware, Some(sid)) => {
-                let s = store::get_software(conn, auth.tenant.id, sid)
-                    .map_err(|_| ApiError::invalid("software_id", "is not in the catalogue"))?;
-                if !offered(&s, &device) {
-                    return Err(ApiError::invalid("software_id", "is not offered on this computer"));
-                }
-                Some(s)
-            }
-            (ActionKind::InstallSoftware, None) => return Err(ApiError::invalid("software_id", "is required to install software")),
-            (_, Some(_)) => return Err(ApiError::invalid("software_id", "goes with install_software only")),
-            (_, None) => None,
-        };
-        let window = ThrottlePolicy::ACTIONS;
-        if store::count_recent(conn, auth.user.id, now - window.window)? >= window.free_failures as i64 {
-            return Err(ApiError::TooManyRequests { retry_after_secs: 600, policy: window });
-        }
-        let integration = rmm::integration_of(conn, auth.tenant.id)?
-            .filter(|i| i.enabled)
-            .and_then(|i| i.webhook_url)
-            .ok_or_else(|| ApiError::Conflict("Self-service is not connected to the RMM yet.".into()))?;
-        // The password reset goes to the device user's verified phone.
-        let reset_phone = if body.kind == ActionKind::ResetPassword {
-            let owner = device.user_id.map(|u| users::get(conn, auth.tenant.id, u)).transpose()?;
-            match owner.as_ref().and_then(|u| u.phone.clone().zip(u.phone_verified_at)) {
-                Some((phone, _)) => {
-                    sms_allowed(conn, &st, &auth, &phone)?;
-                    Some((phone, owner.map(|o| o.language).unwrap_or_default()))
-                }
-                None => return Err(ApiError::Conflict("Reset password needs the user's verified phone.".into())),
-            }
-        } else {
-            None
-        };
-        let action = store::create_action(
-            conn,
-            auth.tenant.id,
-            device.id,
-            auth.user.id,
-            body.kind,
-            software.as_ref().map(|s| s.id),
-            now,
-            now + st.settings.action_ttl,
-        )?;
-        let password = reset_phone.as_ref().map(|_| temporary_password());
-        let payload = serde_json::json!({
-            "event": "device_action",
-            "action": {"id": action.id, "kind": action.kind, "created_at": action.created_at, "expires_at": action.expires_at},
-            "device": {"id": device.id, "agent_guid": device.ids.agent_guid, "machine_id": device.ids.machine_id,
-                "group_id": device.ids.group_id, "hostname": device.hostname, "platform": device.platform},
-            "software": software.as_ref().map(|s| serde_json::json!({"name": s.name, "chocolatey_id": s.chocolatey_id,
-                "homebrew_formula": s.homebrew_formula, "homebrew_cask": s.homebrew_cask})),
-            "temporary_password": password,
-            "callback_url": format!("{}/api/v1/rmm/action-results", st.settings.links.public_api_url.trim_end_matches('/')),
-        })
-        .to_string();
-        // A body carrying a password waits sealed, and is wiped once delivered.
-        let body_text = if password.is_some() { st.sealer.seal(&payload) } else { payload };
-        let webhook = NewMessage {
-            tenant_id: auth.tenant.id,
-            channel: Channel::Webhook,
-            recipient: integration,
-            subject: "device_action".into(),
-            body: body_text,
-            language: None,
-        };
-        outbox::enqueue(conn, &webhook, now)?;
-        if let (Some((phone, language)), Some(password)) = (reset_phone, &password) {
-            let text = Notice::TemporaryPassword { hostname: &device.hostname, password }.render(language).body;
-            notify::sms(conn, auth.tenant.id, &phone, st.sealer.seal(&text), language, now)?;
-        }
-        let mut event = client.event(Some(auth.tenant.id), Some(auth.user.id), "device_action_requested");
-        event.target = Some(format!("device:{}", device.id));
-        event.detail = Some(body.kind.as_str().to_owned());
-        audit::record(conn, &event, now)?;
-        let view = ActionView::of(action, now);
-        Ok((StatusCode::ACCEPTED, crate::respond::to_json(view)?))
-    })
+    idempotency::once(
+        &state,
+        auth,
+        key,
+        &fingerprint,
+        |_, auth| Ok(auth),
+        move |conn, auth| {
+            let now = Utc::now();
+            let requester = Requester {
+                principal: &auth.principal,
+                user: &auth.user,
+                memberships: auth.companies.iter().map(access::membership).collect(),
+                session: &session,
+            };
+            let links = &st.settings.links;
+            let settings = ActionSettings {
+                ttl: st.settings.action_ttl,
+                public_api_url: &links.public_api_url,
+                sms_limits: &st.settings.sms_limits,
+            };
+            let ask = Ask { kind: body.kind, software_id: body.software_id };
+            let audit = client.event(Some(auth.tenant.id), Some(auth.user.id), "device_action_requested");
+            let action = use_case::request_action(conn, &requester, id, ask, &settings, &st.sealer, audit, now)?;
+            Ok((StatusCode::ACCEPTED, crate::respond::to_json(ActionView::of(action, now))?))
+        },
+    )
     .await
 }
 
@@ -1062,4 +941,18 @@ pub async fn action_result(
         })
         .await?;
     Ok(HttpResponse::Ok().json_body(view))
+}
+
+impl From<use_case::Error> for ApiError {
+    fn from(err: use_case::Error) -> Self {
+        use use_case::Error as E;
+        match err {
+            E::NotFound => Self::NotFound,
+            E::Denied(denied) => denied.into(),
+            E::Invalid(invalid) => invalid.into(),
+            E::Conflict(message) => Self::Conflict(message.into()),
+            E::TooMany { retry_after_secs, policy } => Self::TooManyRequests { retry_after_secs, policy },
+            E::Store(err) => err.into(),
+        }
+    }
 }

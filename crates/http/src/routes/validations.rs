@@ -16,7 +16,7 @@ use clientdesk_domain::approvals::{self, Decision, DecisionRule, Validation, Val
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
-use clientdesk_domain::tickets::{self as ticket_rules, Scope, Status, Ticket};
+use clientdesk_domain::tickets::{Scope, Status, Ticket};
 use clientdesk_persistence::approvals::{self as store, DecisionRecord, Member, TicketRef, ValidationFilter};
 use clientdesk_persistence::audit::{self, NewAuditEvent};
 use clientdesk_persistence::tickets::{self as tickets_store, Change};
@@ -436,7 +436,7 @@ pub async fn list_company_validations(
                 // Tickets in statuses hidden from customers do not exist for them, nor their validations.
                 filter.hidden_ticket_statuses = auth.catalogs.get(conn, &auth.tenant)?.settings.hidden_statuses.clone();
                 let member = access::ticketing_member(&auth, company)?;
-                match ticket_rules::read_scope(&member.roles) {
+                match clientdesk_domain::ticket_access::read_scope(&member.roles) {
                     Some(Scope::All) => {}
                     Some(Scope::Own) => filter.concerning = Some(auth.principal.user_id),
                     None => return Err(ApiError::Forbidden("Your roles in this company do not include tickets.")),

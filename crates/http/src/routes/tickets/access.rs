@@ -1,40 +1,22 @@
-//! Who reads and changes which ticket. Staff work every ticket of their tenant. A portal user
-//! reads a ticket through one of its memberships: in that company (or, where the company shows
-//! subsidiary tickets, in its parent, subsidiaries and sister companies), all of them with
-//! `tickets_read_all`, only those it opened or is the contact of with `tickets_read_own`; never
-//! a ticket in a status the tenant hides, and never where ticketing is off. Everything else is
-//! 404, as if it did not exist.
+//! Loading a ticket for its caller. The rule of who reads and changes which ticket is
+//! `clientdesk_domain::ticket_access`; everything the caller may not read is 404, as if it did
+//! not exist.
 
-use clientdesk_domain::ids::CompanyId;
-use clientdesk_domain::roles::RoleSet;
-use clientdesk_domain::settings::PortalSettings;
 use std::sync::Arc;
 
 use clientdesk_app::cache::catalogue::TicketCatalog;
 use clientdesk_app::cache::session::MemberCompany;
-use clientdesk_domain::tickets::{self, Scope, Ticket};
+use clientdesk_app::tickets::{Actor, Catalogue};
+use clientdesk_domain::ids::CompanyId;
+use clientdesk_domain::ticket_access::{self, ChangeRefused, Membership};
+use clientdesk_domain::tickets::Ticket;
 use clientdesk_persistence::tickets::People;
 use clientdesk_persistence::DbConnection;
 
+pub use clientdesk_domain::ticket_access::Viewer;
+
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::{Auth, Caller};
-
-/// How the caller sees a ticket.
-#[derive(Debug, Clone)]
-pub enum Viewer {
-    Staff,
-    /// A portal user, through the membership that lets it read the ticket.
-    Member {
-        roles: RoleSet,
-        settings: PortalSettings,
-    },
-}
-
-impl Viewer {
-    pub fn is_staff(&self) -> bool {
-        matches!(self, Self::Staff)
-    }
-}
 
 /// A ticket the caller may read, how it sees it, and whether it may change it.
 pub struct TicketAccess {
@@ -47,13 +29,40 @@ pub struct TicketAccess {
     pub people: People,
 }
 
+/// One of the caller's memberships, as the ticket rules see it.
+pub fn membership(member: &MemberCompany) -> Membership<'_> {
+    Membership {
+        company: member.company.id,
+        roles: &member.roles,
+        settings: &member.settings,
+        related: &member.related,
+    }
+}
+
+/// The caller, as the ticket use cases see it.
+pub fn actor(auth: &Auth) -> Actor<'_> {
+    Actor {
+        principal: &auth.principal,
+        tenant: &auth.tenant,
+        memberships: auth.companies.iter().map(membership).collect(),
+    }
+}
+
+/// The tenant's ticket catalogue, as the ticket use cases see it.
+pub fn catalogue(catalog: &TicketCatalog) -> Catalogue<'_> {
+    Catalogue {
+        settings: &catalog.settings,
+        custom_fields: &catalog.custom_fields,
+        request_types: &catalog.request_types,
+        queues: &catalog.queues,
+    }
+}
+
 /// The portal user's membership in `company` where ticketing is on: 404 when it is not a member,
 /// 403 when the company has ticketing off.
 pub fn ticketing_member(auth: &Auth, company: CompanyId) -> ApiResult<&MemberCompany> {
     let (member, _) = auth.company(company)?;
-    if !member.settings.ticketing_enabled {
-        return Err(ApiError::Forbidden("Ticketing is switched off for this company."));
-    }
+    ticket_access::require_ticketing(&member.settings)?;
     Ok(member)
 }
 
@@ -89,51 +98,25 @@ pub fn load(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<TicketAc
 /// How `auth` sees `ticket` of its tenant, if it may read it at all.
 fn check(conn: &mut DbConnection, auth: &Auth, ticket: Ticket, people: People) -> ApiResult<TicketAccess> {
     let catalog = auth.catalogs.get(conn, &auth.tenant)?;
-    if auth.principal.is_staff() {
-        return Ok(TicketAccess {
-            ticket,
-            viewer: Viewer::Staff,
-            may_update: !auth.principal.read_only,
-            catalog,
-            people,
-        });
-    }
-    if catalog.settings.status_hidden(ticket.status) {
-        return Err(ApiError::NotFound);
-    }
-    let user = auth.principal.user_id;
-    // A direct membership first, then one reaching the ticket through the subsidiary setting.
-    let mut members: Vec<&MemberCompany> = auth
-        .companies
-        .iter()
-        .filter(|m| m.settings.ticketing_enabled && m.related.contains(&ticket.company_id))
-        .collect();
-    members.sort_by_key(|m| m.company.id != ticket.company_id);
-    for member in members {
-        let readable = match tickets::read_scope(&member.roles) {
-            Some(Scope::All) => true,
-            Some(Scope::Own) => ticket.concerns(user),
-            None => false,
-        };
-        if readable {
-            let may_update = !auth.principal.read_only && tickets::may_update(&member.roles, ticket.concerns(user));
-            let viewer = Viewer::Member { roles: member.roles.clone(), settings: member.settings.clone() };
-            return Ok(TicketAccess { ticket, viewer, may_update, catalog, people });
-        }
-    }
-    Err(ApiError::NotFound)
+    let memberships = auth.companies.iter().map(membership);
+    let reading =
+        ticket_access::reading(&auth.principal, memberships, &ticket, &catalog.settings).ok_or(ApiError::NotFound)?;
+    Ok(TicketAccess { ticket, viewer: reading.viewer, may_update: reading.may_update, catalog, people })
 }
 
 impl TicketAccess {
     /// The caller may change the ticket: 403 when it only reads it, 409 when a customer meets a
     /// billed ticket.
     pub fn require_update(&self) -> ApiResult<()> {
-        if !self.may_update {
-            return Err(ApiError::Forbidden("Your roles let you read this ticket, not change it."));
+        ticket_access::may_change(&self.viewer, self.may_update, &self.ticket).map_err(ApiError::from)
+    }
+}
+
+impl From<ChangeRefused> for ApiError {
+    fn from(refused: ChangeRefused) -> Self {
+        match refused {
+            ChangeRefused::ReadOnly(denied) => denied.into(),
+            ChangeRefused::Billed => Self::Conflict("This ticket has been billed and can no longer be changed.".into()),
         }
-        if self.ticket.billed && !self.viewer.is_staff() {
-            return Err(ApiError::Conflict("This ticket has been billed and can no longer be changed.".into()));
-        }
-        Ok(())
     }
 }

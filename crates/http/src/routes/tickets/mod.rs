@@ -10,11 +10,15 @@ use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_app::tickets::{self as use_case, Edit};
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
-use clientdesk_domain::tickets::{CustomFieldKind, CustomVisibility, Field, Priority, Status, Visibility};
+use clientdesk_domain::ticket_access;
+use clientdesk_domain::tickets::{
+    self as rules, CustomFieldKind, CustomVisibility, Field, Priority, Status, StatusRequest, Visibility,
+};
 use clientdesk_persistence::session::AccessVersion;
-use clientdesk_persistence::tickets::{self as store, Change, SearchWord, SortKey, TicketFilter};
+use clientdesk_persistence::tickets::{self as store, SearchWord, SortKey, TicketFilter};
 use clientdesk_persistence::{companies, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -151,10 +155,10 @@ impl TicketQuery {
             assignee_id: self.assignee_id.map(UserId),
             queue_id: self.queue_id,
             words: self.q.as_deref().map(search_words).transpose()?.unwrap_or_default(),
-            created_from: self.created_from.map(|t| input::plausible_time("created_from", t)).transpose()?,
-            created_to: self.created_to.map(|t| input::plausible_time("created_to", t)).transpose()?,
-            updated_from: self.updated_from.map(|t| input::plausible_time("updated_from", t)).transpose()?,
-            updated_to: self.updated_to.map(|t| input::plausible_time("updated_to", t)).transpose()?,
+            created_from: self.created_from.map(|t| rules::plausible_time("created_from", t)).transpose()?,
+            created_to: self.created_to.map(|t| rules::plausible_time("created_to", t)).transpose()?,
+            updated_from: self.updated_from.map(|t| rules::plausible_time("updated_from", t)).transpose()?,
+            updated_to: self.updated_to.map(|t| rules::plausible_time("updated_to", t)).transpose()?,
             sort,
             descending,
             after: self.cursor.as_deref().map(|c| paging::decode_position(c, sort_name)).transpose()?,
@@ -268,12 +272,9 @@ fn list_company_page(
         return list_page(conn, auth, filter, &Viewer::Staff, |_| !auth.principal.read_only, sort_name);
     }
     let member = access::ticketing_member(auth, company)?;
-    let scope = clientdesk_domain::tickets::read_scope(&member.roles)
-        .ok_or(ApiError::Forbidden("Your roles in this company do not include tickets."))?;
-    filter.companies = Some(member.related.clone());
-    if scope == clientdesk_domain::tickets::Scope::Own {
-        filter.concerning = Some(auth.principal.user_id);
-    }
+    let scope = ticket_access::list_scope(auth.principal.user_id, access::membership(member))?;
+    filter.companies = Some(scope.companies);
+    filter.concerning = scope.concerning;
     let viewer = Viewer::Member { roles: member.roles.clone(), settings: member.settings.clone() };
     let user = auth.principal.user_id;
     let writable = !auth.principal.read_only;
@@ -283,7 +284,7 @@ fn list_company_page(
         auth,
         filter,
         &viewer,
-        |t| writable && clientdesk_domain::tickets::may_update(&roles, t.concerns(user)),
+        |t| writable && ticket_access::may_update(&roles, t.concerns(user)),
         sort_name,
     )
 }
@@ -388,7 +389,7 @@ pub async fn create_ticket(
             .run(move |conn| {
                 let auth = caller.authenticate(conn)?;
                 let (checked, user) = check_creation(conn, auth, company, body)?;
-                checked.write(|new| store::open(conn, new, Some(user), Utc::now()))
+                checked.write(|new| use_case::open(conn, new, user, Utc::now()))
             })
             .await?;
         return Ok(HttpResponse::Created().json_bytes(body));
@@ -401,25 +402,27 @@ pub async fn create_ticket(
         &fingerprint,
         move |conn, auth| check_creation(conn, auth, company, body),
         move |conn, (checked, user)| {
-            Ok((StatusCode::CREATED, checked.write(|new| store::create(conn, new, Some(user), Utc::now()))?))
+            Ok((StatusCode::CREATED, checked.write(|new| use_case::open_within(conn, new, user, Utc::now()))?))
         },
     )
     .await
 }
 
-/// Checks a new ticket and takes its number (see `store::reserve_number`); also returns who opens
-/// it, whom the history names (the staff member, when staff open it for a member).
+/// Checks a new ticket and takes its number (see `use_case::prepare_opening`); also returns who
+/// opens it, whom the history names (the staff member, when staff open it for a member).
 fn check_creation(
     conn: &mut DbConnection,
     auth: Auth,
     company: CompanyId,
     body: NewTicketInput,
 ) -> ApiResult<(input::CheckedTicket, UserId)> {
-    auth.principal.require_writable()?;
     let catalog = auth.catalogs.get(conn, &auth.tenant)?;
-    let mut checked = input::check_new(conn, &auth, company, body, &catalog)?;
-    checked.ticket.number = store::reserve_number(conn, auth.tenant.id)?;
-    Ok((checked, auth.principal.user_id))
+    let opening =
+        use_case::prepare_opening(conn, &access::actor(&auth), access::catalogue(&catalog), company, body.into())?;
+    let people: Vec<UserId> = std::iter::once(opening.ticket.requester_id).chain(opening.ticket.contact_id).collect();
+    let ctx = Context::load(conn, &auth, &catalog, &[], &people)?;
+    let (viewer, may_update) = (opening.reading.viewer, opening.reading.may_update);
+    Ok((input::CheckedTicket { ticket: opening.ticket, viewer, may_update, ctx }, auth.principal.user_id))
 }
 
 /// Change a ticket.
@@ -450,49 +453,29 @@ pub async fn update_ticket(
     path: web::Path<i64>,
     body: Json<TicketPatch>,
 ) -> ApiResult<HttpResponse> {
-    let (id, patch, if_match) = (path.into_inner(), body.into_inner(), if_match(&req));
-    patch.check_shape()?;
+    let (id, if_match) = (path.into_inner(), if_match(&req));
+    let changes = rules::Changes::from(body.into_inner());
+    changes.check_shape()?;
     let view = state
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                change(conn, &auth, id, if_match.as_deref(), |conn, access| patch.apply(conn, &auth, access))
-            })
-        })
+        .run(move |conn| write_tx(conn, |conn| change(conn, &auth, id, if_match.as_deref(), &Edit::Fields(changes))))
         .await?;
     Ok(ticket_response(StatusCode::OK, view))
 }
 
-/// Loads the ticket, checks the caller may change it and the precondition, applies `edit` and
-/// saves with the version read. Without `If-Match`, a concurrent change is not an error: the
-/// edit is applied again to the fresh ticket (READ COMMITTED lets the retry see it).
-fn change(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    id: i64,
-    if_match: Option<&str>,
-    edit: impl Fn(&mut DbConnection, &mut TicketAccess) -> ApiResult<Vec<Change>>,
-) -> ApiResult<Rendered> {
-    for _ in 0..5 {
-        let mut access = access::load(conn, auth, id)?;
-        access.require_update()?;
-        check_if_match(if_match, access.ticket.version)?;
-        let version = access.ticket.version;
-        let changes = edit(conn, &mut access)?;
-        if changes.is_empty() {
-            return render(conn, auth, &access);
-        }
-        let now = store::ticket_time(Utc::now());
-        access.ticket.updated_at = now;
-        if store::save(conn, &access.ticket, version)? {
-            store::record_events(conn, &access.ticket, Some(auth.principal.user_id), &changes, now)?;
-            access.ticket.version = version + 1;
-            return render(conn, auth, &access);
-        }
-        if if_match.is_some() {
-            return Err(ApiError::PreconditionFailed);
-        }
-    }
-    Err(ApiError::Conflict("The ticket is being changed by others right now; try again.".into()))
+/// Changes the ticket as the caller asks (see `use_case::change`) and renders it.
+fn change(conn: &mut DbConnection, auth: &Auth, id: i64, if_match: Option<&str>, edit: &Edit) -> ApiResult<Rendered> {
+    let catalog = auth.catalogs.get(conn, &auth.tenant)?;
+    let matches = |version| check_if_match(if_match, version).is_ok();
+    let precondition = if_match.map(|_| &matches as &dyn Fn(i64) -> bool);
+    let changed = use_case::change(conn, &access::actor(auth), access::catalogue(&catalog), id, precondition, edit)?;
+    let access = TicketAccess {
+        ticket: changed.ticket,
+        viewer: changed.reading.viewer,
+        may_update: changed.reading.may_update,
+        catalog,
+        people: changed.people,
+    };
+    render(conn, auth, &access)
 }
 
 /// Close a ticket (customers who may change it, and staff).
@@ -511,7 +494,7 @@ pub async fn close_ticket(
     auth: Auth,
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    set_status(state, req, auth, path.into_inner(), Status::Closed).await
+    set_status(state, req, auth, path.into_inner(), StatusRequest::Close).await
 }
 
 /// Reopen a closed ticket. Customers may only where the provider allows reopening.
@@ -530,7 +513,7 @@ pub async fn reopen_ticket(
     auth: Auth,
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    set_status(state, req, auth, path.into_inner(), Status::Open).await
+    set_status(state, req, auth, path.into_inner(), StatusRequest::Reopen).await
 }
 
 async fn set_status(
@@ -538,30 +521,11 @@ async fn set_status(
     req: HttpRequest,
     auth: Auth,
     id: i64,
-    target: Status,
+    request: StatusRequest,
 ) -> ApiResult<HttpResponse> {
     let if_match = if_match(&req);
     let view = state
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                change(conn, &auth, id, if_match.as_deref(), |_, access| {
-                    let t = &mut access.ticket;
-                    if target == Status::Closed {
-                        if t.status.is_closed() {
-                            return Ok(Vec::new());
-                        }
-                    } else {
-                        if !t.status.is_closed() {
-                            return Err(ApiError::Conflict("The ticket is not closed.".into()));
-                        }
-                        if !access.viewer.is_staff() && !access.catalog.settings.reopen_allowed {
-                            return Err(ApiError::Forbidden("The provider does not allow reopening tickets."));
-                        }
-                    }
-                    Ok(vec![input::set_status(t, target, Utc::now())])
-                })
-            })
-        })
+        .run(move |conn| write_tx(conn, |conn| change(conn, &auth, id, if_match.as_deref(), &Edit::Status(request))))
         .await?;
     Ok(ticket_response(StatusCode::OK, view))
 }
@@ -646,9 +610,7 @@ pub async fn add_note(
             write_tx(conn, |conn| {
                 let access = access::load(conn, &auth, id)?;
                 access.require_update()?;
-                if body.internal && !access.viewer.is_staff() {
-                    return Err(ApiError::invalid("internal", "only staff add internal notes"));
-                }
+                rules::may_add_note(&access.viewer, body.internal)?;
                 let (author, now) = (auth.principal.user_id, Utc::now());
                 let note = store::add_note(conn, &access.ticket, author, &text, body.internal, now)?;
                 if !body.internal {
@@ -807,7 +769,7 @@ pub async fn ticket_form(state: web::Data<AppState>, auth: Auth, path: web::Path
             let staff = auth.principal.is_staff();
             let (allowed, roles) = if staff {
                 let c = companies::get(conn, tenant, company)?;
-                let settings = clientdesk_domain::settings::resolve(&auth.tenant.portal_defaults, &c.portal_overrides);
+                let settings = clientdesk_domain::settings::for_company(&auth.tenant, &c);
                 (settings.request_types, None)
             } else {
                 let member = access::ticketing_member(&auth, company)?;
@@ -818,7 +780,7 @@ pub async fn ticket_form(state: web::Data<AppState>, auth: Auth, path: web::Path
             let request_types = catalog
                 .request_types
                 .iter()
-                .filter(|e| e.active && input::request_type_allowed(&allowed, e.id))
+                .filter(|e| e.active && allowed.allows(e.id))
                 .map(|e| Named { id: e.id, name: e.name.clone() })
                 .collect();
             let custom_fields = catalog
@@ -850,11 +812,25 @@ pub async fn ticket_form(state: web::Data<AppState>, auth: Auth, path: web::Path
                 provider_priority_visible: grants(Permission::PriorityView),
                 provider_priority_settable: grants(Permission::PrioritySet),
                 statuses: if staff { Status::ALL.to_vec() } else { settings.visible_statuses() },
-                reopen_allowed: staff || settings.reopen_allowed,
+                reopen_allowed: rules::reopen_allowed(staff, settings),
             })
         })
         .await?;
     Ok(HttpResponse::Ok().json_body(form))
+}
+
+impl From<use_case::Error> for ApiError {
+    fn from(err: use_case::Error) -> Self {
+        use use_case::Error as E;
+        match err {
+            E::NotFound => Self::NotFound,
+            E::Denied(denied) => denied.into(),
+            E::Invalid(invalid) => invalid.into(),
+            E::Conflict(message) => Self::Conflict(message.into()),
+            E::PreconditionFailed => Self::PreconditionFailed,
+            E::Store(err) => err.into(),
+        }
+    }
 }
 
 #[cfg(test)]
