@@ -3,7 +3,6 @@
 //! action may run, and in one transaction records it, enqueues the webhook that dispatches it
 //! (and, for a password reset, the SMS with the temporary password) and the audit event.
 
-use crate::crypto::seal::Sealer;
 use chrono::{DateTime, Duration, Utc};
 use clientdesk_domain::entities::User;
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
@@ -23,6 +22,8 @@ use clientdesk_persistence::outbox::{self, NewMessage};
 use clientdesk_persistence::rmm::{self, Device};
 use clientdesk_persistence::{sms, users, DbConnection};
 use rand::Rng;
+
+use crate::crypto::seal::Sealer;
 
 /// Why a self-service use case refused, or failed.
 #[derive(Debug)]
