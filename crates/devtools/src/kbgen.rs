@@ -1,4 +1,4 @@
-//! `clientdesk demo-kb`: a large generated knowledge base for the demo tenant, for benchmarks.
+//! `clientdesk-dev demo-kb`: a large generated knowledge base for the demo tenant, for benchmarks.
 //!
 //! Articles are written through the same persistence functions as the API (revisions, tags,
 //! audiences, search index and all), many to a transaction. The text is generated, roughly as in
@@ -21,7 +21,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
-use crate::seed;
+use clientdesk_server::seed;
 
 /// Support topics: the words an article about it uses often, and that rarely appear elsewhere.
 const TOPICS: &[(&str, &[&str])] = &[
