@@ -9,7 +9,6 @@ use clientdesk_domain::rmm::{AgentIds, Platform};
 use clientdesk_http::auth::secrets::{fingerprint, random_token};
 use clientdesk_persistence::rmm::{self, DeviceFields, Integration};
 use clientdesk_persistence::{session, tenants, users, write_tx, Db};
-
 use clientdesk_server::seed::DEMO_TENANT;
 
 const USER: &str = "fred.fabrikam@demo.example";

@@ -4,9 +4,8 @@
 
 use anyhow::Context;
 use clientdesk_persistence::{tenants, users, write_tx, Db, DbConnection};
-use diesel::RunQueryDsl;
-
 use clientdesk_server::seed::DEMO_TENANT;
+use diesel::RunQueryDsl;
 
 /// `CASE expr WHEN 0 THEN 'a' WHEN 1 THEN 'b' ... END`: picks a word by a number on both databases.
 fn pick(expr: &str, words: &[&str]) -> String {

@@ -16,12 +16,11 @@ use clientdesk_domain::user::Language;
 use clientdesk_http::auth::password::PasswordHasherConfig;
 use clientdesk_persistence::companies::{self, CompanyFields};
 use clientdesk_persistence::{kb, tenants, users, write_tx, Db, DbConnection};
+use clientdesk_server::seed;
 use rand::distributions::{Distribution, WeightedIndex};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-
-use clientdesk_server::seed;
 
 /// Support topics: the words an article about it uses often, and that rarely appear elsewhere.
 const TOPICS: &[(&str, &[&str])] = &[
