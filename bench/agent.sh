@@ -10,7 +10,7 @@ export LINKS_THREADS=2 # wrk -t2, in lib.sh
 bench_backend() {
     local name=$1 url=$2 client secret guid machine group probe
     start_server "$name" "$url"
-    read -r client secret guid machine group < <("$BIN" bench-agent-setup | tail -n 1)
+    read -r client secret guid machine group < <("$DEV" bench-agent-setup | tail -n 1)
     for conns in 64 16; do
         export LINKS_FILE=$WORK/links-$name-$conns.txt
         python3 bench/agent-links.py "$client" "$secret" "$guid" "$machine" "$group" "$LINKS" >"$LINKS_FILE"

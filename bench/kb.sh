@@ -23,7 +23,7 @@ bench_backend() {
     export KB_QUERIES=$WORK/queries.txt KB_DRAFTS=$WORK/drafts.jsonl KB_SPECIFIC=$WORK/specific.txt
     echo "== $name: generating $ARTICLES articles"
     local started=$SECONDS
-    "$BIN" demo-kb --articles "$ARTICLES" --queries "$KB_QUERIES" --drafts "$KB_DRAFTS" --specific "$KB_SPECIFIC" \
+    "$DEV" demo-kb --articles "$ARTICLES" --queries "$KB_QUERIES" --drafts "$KB_DRAFTS" --specific "$KB_SPECIFIC" \
         2>&1 | tail -n 1
     SUMMARY+=("$(printf '%-10s generated %s articles in %ss' "$name" "$ARTICLES" $((SECONDS - started)))")
     if [ "$name" = postgres ]; then

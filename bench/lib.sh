@@ -1,13 +1,15 @@
 # Shared by the benchmark scripts: a release build, wrk, a scratch directory, a throwaway
-# PostgreSQL cluster and a server per backend. Source it; it sets BIN, WORK and the helpers below.
+# PostgreSQL cluster and a server per backend. Source it; it sets BIN (the server), DEV (the
+# development tools: data loaders, tokens), WORK and the helpers below.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 DURATION=${BENCH_DURATION:-20s}
 
-cargo build --release -p clientdesk-server --bin clientdesk
+cargo build --release -p clientdesk-server -p clientdesk-devtools --bin clientdesk --bin clientdesk-dev
 BIN=$PWD/target/release/clientdesk
+DEV=$PWD/target/release/clientdesk-dev
 
 if ! command -v wrk >/dev/null 2>&1; then
     apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk
@@ -76,7 +78,7 @@ start_postgres() {
 }
 
 # Starts `clientdesk serve --demo` on a fresh data directory against database URL $2; sets PORT
-# and SERVER_PID, and exports the CLIENTDESK_* variables so that `$BIN` subcommands use the same
+# and SERVER_PID, and exports the CLIENTDESK_* variables so that `$DEV` subcommands use the same
 # database.
 start_server() {
     local name=$1 url=$2 data log
@@ -108,7 +110,7 @@ stop_server() {
 }
 
 token_for() {
-    "$BIN" token --email "$1" | tail -n 1 | tr -d '[:space:]'
+    "$DEV" token --email "$1" | tail -n 1 | tr -d '[:space:]'
 }
 
 # wrk's latency distribution prints e.g. "     50%    1.23ms"; Requests/sec on its own line.

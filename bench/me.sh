@@ -13,7 +13,5 @@ bench_backend() {
     stop_server "$name"
 }
 
-bench_backend sqlite "$WORK/bench.db"
-start_postgres
-bench_backend postgres "$PG_URL"
+each_backend
 print_summary

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Outbox delivery on SQLite and PostgreSQL: BENCH_MESSAGES e-mails (default 20,000) queued in the
-# demo tenant and delivered over SMTP to the in-process sink of `clientdesk bench-outbox`, by one
+# demo tenant and delivered over SMTP to the in-process sink of `clientdesk-dev bench-outbox`, by one
 # worker and then by two (each with its own pool, as two processes would). Prints messages/s.
 source "$(dirname "$0")/lib.sh"
 MESSAGES=${BENCH_MESSAGES:-20000}
@@ -10,7 +10,7 @@ bench_backend() {
     local name=$1 url=$2 workers=$3 result
     mkdir -p "$WORK/data-$name"
     result=$(CLIENTDESK_DATABASE_URL=$url CLIENTDESK_DATA_DIR=$WORK/data-$name CLIENTDESK_LOG=warn \
-        "$BIN" bench-outbox --messages "$MESSAGES" --workers "$workers" | tail -n 1)
+        "$DEV" bench-outbox --messages "$MESSAGES" --workers "$workers" | tail -n 1)
     echo "$result"
     SUMMARY+=("$(printf '%-34s %s' "$name outbox, $workers worker(s)" "${result#*: }")")
 }

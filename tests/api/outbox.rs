@@ -7,13 +7,13 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use clientdesk_devtools::smtp_sink::SmtpSink;
 use clientdesk_domain::outbox::Channel;
 use clientdesk_persistence::outbox::{self, NewMessage};
 use clientdesk_persistence::{tenants, write_tx, Db};
 use clientdesk_server::mail::{MailConfig, MailTransport, Mailer};
 use clientdesk_server::outbox::{Transports, Worker, WorkerSettings};
 use clientdesk_server::sms::{SmsGateway, SmsSender, SmsTransport};
-use clientdesk_server::smtp_sink::SmtpSink;
 use clientdesk_server::webhook::{self, Webhooks};
 use reqwest::Method;
 use serde_json::{json, Value};

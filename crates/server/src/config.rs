@@ -1,10 +1,14 @@
-//! Configuration from `CLIENTDESK_*` environment variables over an optional TOML file
-//! (`CLIENTDESK_CONFIG`, default `./clientdesk.toml` when present). With nothing configured the
-//! server uses `./data/clientdesk.db`, listens on 127.0.0.1:8080 and keeps a generated signing
-//! key in `./data`; without an SMTP host, mail is written as `.eml` files to `./data/mail`, and
-//! without an SMS gateway, SMS as `.txt` files to `./data/sms`.
+//! The configuration the server runs with. Its settings are declared in [`settings`] and read from
+//! `CLIENTDESK_*` environment variables over an optional TOML file (`CLIENTDESK_CONFIG`, default
+//! `./clientdesk.toml` when present); [`Config::from_settings`] checks them and derives the rest.
+//! With nothing configured the server uses `./data/clientdesk.db`, listens on 127.0.0.1:8080 and
+//! keeps a generated signing key in `./data`; without an SMTP host, mail is written as `.eml`
+//! files to `./data/mail`, and without an SMS gateway, SMS as `.txt` files to `./data/sms`.
 
-use std::path::{Path, PathBuf};
+mod keys;
+pub mod settings;
+
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
@@ -17,73 +21,12 @@ use clientdesk_domain::sms::SmsLimits;
 use clientdesk_http::HttpSettings;
 use clientdesk_persistence::db::DatabaseUrl;
 use clientdesk_persistence::Backend;
-use serde::Deserialize;
 
+use self::keys::{key_from_hex, master_key_from_hex, random_bytes, stored_key, stored_master_key};
+pub use self::settings::Settings;
 use crate::mail::{MailConfig, MailTransport, SmtpSettings, SmtpTls, DEFAULT_FROM};
 use crate::outbox::WorkerSettings;
 use crate::sms::{SmsGateway, SmsTransport};
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    database_url: Option<String>,
-    listen: Option<String>,
-    data_dir: Option<PathBuf>,
-    jwt_secret: Option<String>,
-    cors_origins: Option<Vec<String>>,
-    pool_size: Option<u32>,
-    pool_timeout_millis: Option<u64>,
-    sqlite_mmap_bytes: Option<u64>,
-    workers: Option<usize>,
-    max_head_bytes: Option<usize>,
-    request_timeout_seconds: Option<u64>,
-    max_connections_per_client: Option<usize>,
-    shutdown_grace_seconds: Option<u64>,
-    idempotency_lease_seconds: Option<i64>,
-    argon2_memory_kib: Option<u32>,
-    argon2_iterations: Option<u32>,
-    attachments_dir: Option<PathBuf>,
-    attachment_max_bytes: Option<usize>,
-    ticket_attachments_max_bytes: Option<i64>,
-    s3_bucket: Option<String>,
-    s3_endpoint: Option<String>,
-    s3_region: Option<String>,
-    s3_access_key_id: Option<String>,
-    s3_secret_access_key: Option<String>,
-    smtp_host: Option<String>,
-    smtp_port: Option<u16>,
-    smtp_tls: Option<String>,
-    smtp_username: Option<String>,
-    smtp_password: Option<String>,
-    mail_from: Option<String>,
-    mail_dir: Option<PathBuf>,
-    outbox_max_attempts: Option<i32>,
-    outbox_backoff_seconds: Option<u64>,
-    outbox_poll_millis: Option<u64>,
-    outbox_lease_seconds: Option<i64>,
-    outbox_worker: Option<bool>,
-    sms_gateway_url: Option<String>,
-    sms_gateway_token: Option<String>,
-    sms_dir: Option<PathBuf>,
-    action_ttl_seconds: Option<i64>,
-    sms_limit_user: Option<String>,
-    sms_limit_company: Option<String>,
-    sms_limit_tenant: Option<String>,
-    kb_search_cache: Option<usize>,
-    session_cache: Option<usize>,
-    public_url: Option<String>,
-    ticket_url: Option<String>,
-    change_request_url: Option<String>,
-    agent_login_url: Option<String>,
-    master_key: Option<String>,
-    metrics_listen: Option<String>,
-    metrics_token: Option<String>,
-    upload_concurrency: Option<usize>,
-    trusted_proxies: Option<Vec<String>>,
-    session_max_age_days: Option<i64>,
-    password_hash_concurrency: Option<usize>,
-    auth_requests_per_minute: Option<i32>,
-}
 
 /// Where attachment contents are kept.
 #[derive(Debug, Clone)]
@@ -124,10 +67,6 @@ pub struct Config {
     pub metrics_listen: Option<String>,
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(format!("CLIENTDESK_{name}")).ok().filter(|v| !v.trim().is_empty())
-}
-
 /// PostgreSQL: 4 connections per core. SQLite: at least 32, because a SQLite writer waiting for
 /// its group's commit holds its pooled connection, so the pool bounds how many creations share a
 /// commit (back to back on the benchmark database: 2,090-2,160 creations a second with 8,
@@ -141,8 +80,7 @@ fn default_pool_size(database_url: &str, cores: u32) -> u32 {
 }
 
 /// An SMS limit written `<per hour>,<per day>` (e.g. `5,10`), both at least 1.
-fn sms_limit(name: &str, value: Option<String>, hour: i32, day: i32) -> anyhow::Result<(i32, i32)> {
-    let Some(value) = value else { return Ok((hour, day)) };
+fn sms_limit(name: &str, value: &str) -> anyhow::Result<(i32, i32)> {
     let parsed =
         value.split_once(',').and_then(|(h, d)| Some((h.trim().parse::<i32>().ok()?, d.trim().parse::<i32>().ok()?)));
     match parsed {
@@ -151,243 +89,141 @@ fn sms_limit(name: &str, value: Option<String>, hour: i32, day: i32) -> anyhow::
     }
 }
 
-fn env_parse<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
-    env(name).map(|v| v.parse::<T>().map_err(|_| anyhow::anyhow!("CLIENTDESK_{name}: cannot parse {v:?}"))).transpose()
-}
-
 impl Config {
+    /// The settings of the TOML file and the environment, checked.
     pub fn load() -> anyhow::Result<Self> {
-        let path = env("CONFIG").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("clientdesk.toml"));
-        let file: FileConfig = if path.exists() {
-            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?
-        } else {
-            FileConfig::default()
-        };
-        let data_dir = env("DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
-        let database_url = env("DATABASE_URL")
-            .or(file.database_url)
-            .unwrap_or_else(|| data_dir.join("clientdesk.db").to_string_lossy().into_owned());
-        let secret = env("JWT_SECRET").or(file.jwt_secret);
-        let signing_keys = vec![match secret {
+        Self::from_settings(Settings::load()?)
+    }
+
+    /// Checks the settings and derives the configuration; reads or creates the keys kept in the
+    /// data directory when they are not set.
+    pub fn from_settings(s: Settings) -> anyhow::Result<Self> {
+        let data_dir = s.data_dir;
+        let database_url =
+            s.database_url.unwrap_or_else(|| data_dir.join("clientdesk.db").to_string_lossy().into_owned());
+        let signing_keys = vec![match s.jwt_secret {
             Some(hex) => key_from_hex(&hex).context("CLIENTDESK_JWT_SECRET")?,
             None => stored_key(&data_dir)?,
         }];
-        let master_key = match env("MASTER_KEY").or(file.master_key) {
+        let master_key = match s.master_key {
             Some(hex) => master_key_from_hex(&hex).context("CLIENTDESK_MASTER_KEY")?,
             None => stored_master_key(&data_dir)?,
         };
-        let default_cost = HashCost::default();
-        let hash_cost = HashCost {
-            memory_kib: env_parse("ARGON2_MEMORY_KIB")?.or(file.argon2_memory_kib).unwrap_or(default_cost.memory_kib),
-            iterations: env_parse("ARGON2_ITERATIONS")?.or(file.argon2_iterations).unwrap_or(default_cost.iterations),
-            parallelism: 1,
-        };
-        let cors_origins = env("CORS_ORIGINS")
-            .map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
-            .or(file.cors_origins)
-            .unwrap_or_default();
-        let storage = match env("S3_BUCKET").or(file.s3_bucket) {
+        let hash_cost = HashCost { memory_kib: s.argon2_memory_kib, iterations: s.argon2_iterations, parallelism: 1 };
+        let storage = match s.s3_bucket {
             Some(bucket) => StorageConfig::S3(S3Settings {
                 bucket,
-                endpoint: env("S3_ENDPOINT").or(file.s3_endpoint),
-                region: env("S3_REGION").or(file.s3_region).unwrap_or_else(|| "us-east-1".into()),
-                access_key_id: env("S3_ACCESS_KEY_ID")
-                    .or(file.s3_access_key_id)
-                    .context("CLIENTDESK_S3_ACCESS_KEY_ID")?,
-                secret_access_key: env("S3_SECRET_ACCESS_KEY")
-                    .or(file.s3_secret_access_key)
-                    .context("CLIENTDESK_S3_SECRET_ACCESS_KEY")?,
+                endpoint: s.s3_endpoint,
+                region: s.s3_region,
+                access_key_id: s.s3_access_key_id.context("CLIENTDESK_S3_ACCESS_KEY_ID")?,
+                secret_access_key: s.s3_secret_access_key.context("CLIENTDESK_S3_SECRET_ACCESS_KEY")?,
             }),
-            None => StorageConfig::Local(
-                env("ATTACHMENTS_DIR")
-                    .map(PathBuf::from)
-                    .or(file.attachments_dir)
-                    .unwrap_or_else(|| data_dir.join("attachments")),
-            ),
+            None => StorageConfig::Local(s.attachments_dir.unwrap_or_else(|| data_dir.join("attachments"))),
         };
-        let listen = env("LISTEN").or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
-        let defaults = HttpSettings::default();
-        let action_ttl_seconds: i64 =
-            env_parse("ACTION_TTL_SECONDS")?.or(file.action_ttl_seconds).unwrap_or(defaults.action_ttl.num_seconds());
-        if !(1..=MAX_ACTION_TTL_SECONDS).contains(&action_ttl_seconds) {
+        let listen = s.listen;
+        if !(1..=MAX_ACTION_TTL_SECONDS).contains(&s.action_ttl_seconds) {
             bail!("CLIENTDESK_ACTION_TTL_SECONDS must be between 1 and {MAX_ACTION_TTL_SECONDS}");
         }
-        let sms_defaults = defaults.sms_limits;
-        let (user_hour, user_day) = sms_limit(
-            "SMS_LIMIT_USER",
-            env("SMS_LIMIT_USER").or(file.sms_limit_user),
-            sms_defaults.user_hour,
-            sms_defaults.user_day,
-        )?;
-        let (company_hour, company_day) = sms_limit(
-            "SMS_LIMIT_COMPANY",
-            env("SMS_LIMIT_COMPANY").or(file.sms_limit_company),
-            sms_defaults.company_hour,
-            sms_defaults.company_day,
-        )?;
-        let (tenant_hour, tenant_day) = sms_limit(
-            "SMS_LIMIT_TENANT",
-            env("SMS_LIMIT_TENANT").or(file.sms_limit_tenant),
-            sms_defaults.tenant_hour,
-            sms_defaults.tenant_day,
-        )?;
+        let (user_hour, user_day) = sms_limit("SMS_LIMIT_USER", &s.sms_limit_user)?;
+        let (company_hour, company_day) = sms_limit("SMS_LIMIT_COMPANY", &s.sms_limit_company)?;
+        let (tenant_hour, tenant_day) = sms_limit("SMS_LIMIT_TENANT", &s.sms_limit_tenant)?;
         let sms_limits = SmsLimits { user_hour, user_day, company_hour, company_day, tenant_hour, tenant_day };
-        let link_defaults = LinkSettings::default();
         let links = LinkSettings {
-            public_api_url: http_url(
-                "PUBLIC_URL",
-                env("PUBLIC_URL").or(file.public_url).unwrap_or_else(|| format!("http://{listen}")),
-            )?,
-            ticket_url: template(
-                "TICKET_URL",
-                env("TICKET_URL").or(file.ticket_url).unwrap_or(link_defaults.ticket_url),
-                Some("{ticket_id}"),
-            )?,
-            change_request_url: template(
-                "CHANGE_REQUEST_URL",
-                env("CHANGE_REQUEST_URL").or(file.change_request_url).unwrap_or(link_defaults.change_request_url),
-                Some("{change_request_id}"),
-            )?,
-            agent_login_url: template(
-                "AGENT_LOGIN_URL",
-                env("AGENT_LOGIN_URL").or(file.agent_login_url).unwrap_or(link_defaults.agent_login_url),
-                None,
-            )?,
-            ..link_defaults
+            public_api_url: http_url("PUBLIC_URL", s.public_url.unwrap_or_else(|| format!("http://{listen}")))?,
+            ticket_url: template("TICKET_URL", s.ticket_url, Some("{ticket_id}"))?,
+            change_request_url: template("CHANGE_REQUEST_URL", s.change_request_url, Some("{change_request_id}"))?,
+            agent_login_url: template("AGENT_LOGIN_URL", s.agent_login_url, None)?,
+            ..LinkSettings::default()
         };
-        let trusted_proxies = match env("TRUSTED_PROXIES") {
-            Some(list) => list.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
-            None => file.trusted_proxies.unwrap_or_default(),
-        };
-        let session_max_age_days: i64 = env_parse("SESSION_MAX_AGE_DAYS")?
-            .or(file.session_max_age_days)
-            .unwrap_or(defaults.session_max_age.num_days());
-        if !(1..=365).contains(&session_max_age_days) {
+        if !(1..=365).contains(&s.session_max_age_days) {
             bail!("CLIENTDESK_SESSION_MAX_AGE_DAYS must be between 1 and 365");
         }
-        let auth_requests_per_minute: i32 = env_parse("AUTH_REQUESTS_PER_MINUTE")?
-            .or(file.auth_requests_per_minute)
-            .unwrap_or(defaults.auth_requests_per_minute);
-        if auth_requests_per_minute < 1 {
+        if s.auth_requests_per_minute < 1 {
             bail!("CLIENTDESK_AUTH_REQUESTS_PER_MINUTE must be at least 1");
         }
+        if !(3..=3600).contains(&s.idempotency_lease_seconds) {
+            bail!("CLIENTDESK_IDEMPOTENCY_LEASE_SECONDS must be between 3 and 3600");
+        }
         let http = HttpSettings {
-            trusted_proxies: parse_proxies(&trusted_proxies)?,
-            session_max_age: chrono::Duration::days(session_max_age_days),
-            auth_requests_per_minute,
+            trusted_proxies: parse_proxies(&s.trusted_proxies.0)?,
+            session_max_age: chrono::Duration::days(s.session_max_age_days),
+            auth_requests_per_minute: s.auth_requests_per_minute,
             links,
-            action_ttl: chrono::Duration::seconds(action_ttl_seconds),
+            action_ttl: chrono::Duration::seconds(s.action_ttl_seconds),
             sms_limits,
-            kb_search_cache: env_parse("KB_SEARCH_CACHE")?.or(file.kb_search_cache).unwrap_or(defaults.kb_search_cache),
-            session_cache: env_parse("SESSION_CACHE")?.or(file.session_cache).unwrap_or(defaults.session_cache),
-            metrics_token: env("METRICS_TOKEN").or(file.metrics_token),
-            upload_concurrency: env_parse("UPLOAD_CONCURRENCY")?
-                .or(file.upload_concurrency)
-                .unwrap_or(defaults.upload_concurrency),
-            max_head_bytes: env_parse("MAX_HEAD_BYTES")?.or(file.max_head_bytes).unwrap_or(defaults.max_head_bytes),
-            request_timeout: env_parse("REQUEST_TIMEOUT_SECONDS")?
-                .or(file.request_timeout_seconds)
-                .map_or(defaults.request_timeout, Duration::from_secs),
-            idempotency_lease: match env_parse("IDEMPOTENCY_LEASE_SECONDS")?.or(file.idempotency_lease_seconds) {
-                Some(seconds @ 3..=3600) => chrono::Duration::seconds(seconds),
-                Some(_) => bail!("CLIENTDESK_IDEMPOTENCY_LEASE_SECONDS must be between 3 and 3600"),
-                None => defaults.idempotency_lease,
-            },
-            max_connections_per_client: env_parse("MAX_CONNECTIONS_PER_CLIENT")?
-                .or(file.max_connections_per_client)
-                .unwrap_or(defaults.max_connections_per_client),
-            cors_origins,
-            attachment_max_bytes: env_parse("ATTACHMENT_MAX_BYTES")?
-                .or(file.attachment_max_bytes)
-                .unwrap_or(defaults.attachment_max_bytes),
-            ticket_attachments_max_bytes: env_parse("TICKET_ATTACHMENTS_MAX_BYTES")?
-                .or(file.ticket_attachments_max_bytes)
-                .unwrap_or(defaults.ticket_attachments_max_bytes),
-            ..defaults
+            kb_search_cache: s.kb_search_cache,
+            session_cache: s.session_cache,
+            metrics_token: s.metrics_token,
+            upload_concurrency: s.upload_concurrency,
+            max_head_bytes: s.max_head_bytes,
+            request_timeout: Duration::from_secs(s.request_timeout_seconds),
+            idempotency_lease: chrono::Duration::seconds(s.idempotency_lease_seconds),
+            max_connections_per_client: s.max_connections_per_client,
+            cors_origins: s.cors_origins.0,
+            attachment_max_bytes: s.attachment_max_bytes,
+            ticket_attachments_max_bytes: s.ticket_attachments_max_bytes,
+            ..HttpSettings::default()
         };
         let mail = MailConfig {
-            transport: match env("SMTP_HOST").or(file.smtp_host) {
+            transport: match s.smtp_host {
                 Some(host) => {
-                    let tls = match env("SMTP_TLS").or(file.smtp_tls) {
-                        None => SmtpTls::Starttls,
-                        Some(mode) => SmtpTls::parse(&mode)
-                            .with_context(|| format!("CLIENTDESK_SMTP_TLS: {mode:?} is not none, starttls or tls"))?,
-                    };
-                    let username = env("SMTP_USERNAME").or(file.smtp_username);
-                    let password = env("SMTP_PASSWORD").or(file.smtp_password);
-                    let credentials = match (username, password) {
+                    let tls = SmtpTls::parse(&s.smtp_tls).with_context(|| {
+                        format!("CLIENTDESK_SMTP_TLS: {:?} is not none, starttls or tls", s.smtp_tls)
+                    })?;
+                    let credentials = match (s.smtp_username, s.smtp_password) {
                         (Some(user), Some(password)) => Some((user, password)),
                         (None, None) => None,
                         _ => bail!("CLIENTDESK_SMTP_USERNAME and CLIENTDESK_SMTP_PASSWORD go together"),
                     };
                     MailTransport::Smtp(SmtpSettings {
                         host,
-                        port: env_parse("SMTP_PORT")?.or(file.smtp_port).unwrap_or(tls.default_port()),
+                        port: s.smtp_port.unwrap_or(tls.default_port()),
                         tls,
                         credentials,
                     })
                 }
-                None => MailTransport::Files(
-                    env("MAIL_DIR").map(PathBuf::from).or(file.mail_dir).unwrap_or_else(|| data_dir.join("mail")),
-                ),
+                None => MailTransport::Files(s.mail_dir.unwrap_or_else(|| data_dir.join("mail"))),
             },
-            from: env("MAIL_FROM").or(file.mail_from).unwrap_or_else(|| DEFAULT_FROM.into()),
+            from: s.mail_from,
         };
-        let sms = match env("SMS_GATEWAY_URL").or(file.sms_gateway_url) {
-            Some(url) => SmsTransport::Gateway(SmsGateway {
-                url: http_url("SMS_GATEWAY_URL", url)?,
-                token: env("SMS_GATEWAY_TOKEN").or(file.sms_gateway_token),
-            }),
-            None => SmsTransport::Files(
-                env("SMS_DIR").map(PathBuf::from).or(file.sms_dir).unwrap_or_else(|| data_dir.join("sms")),
-            ),
+        let sms = match s.sms_gateway_url {
+            Some(url) => {
+                SmsTransport::Gateway(SmsGateway { url: http_url("SMS_GATEWAY_URL", url)?, token: s.sms_gateway_token })
+            }
+            None => SmsTransport::Files(s.sms_dir.unwrap_or_else(|| data_dir.join("sms"))),
         };
-        let worker_defaults = WorkerSettings::default();
-        let max_attempts: i32 = env_parse("OUTBOX_MAX_ATTEMPTS")?
-            .or(file.outbox_max_attempts)
-            .unwrap_or(worker_defaults.retry.max_attempts);
-        if max_attempts < 1 {
+        if s.outbox_max_attempts < 1 {
             bail!("CLIENTDESK_OUTBOX_MAX_ATTEMPTS must be at least 1");
         }
-        let backoff_seconds: u64 = env_parse("OUTBOX_BACKOFF_SECONDS")?
-            .or(file.outbox_backoff_seconds)
-            .unwrap_or(worker_defaults.retry.base.num_seconds() as u64);
-        let poll_millis: u64 = env_parse("OUTBOX_POLL_MILLIS")?
-            .or(file.outbox_poll_millis)
-            .unwrap_or(worker_defaults.poll.as_millis() as u64);
         if http.upload_concurrency < 1 {
             bail!("CLIENTDESK_UPLOAD_CONCURRENCY must be at least 1");
         }
-        if backoff_seconds < 1 || poll_millis < 1 {
+        if s.outbox_backoff_seconds < 1 || s.outbox_poll_millis < 1 {
             bail!("CLIENTDESK_OUTBOX_BACKOFF_SECONDS and CLIENTDESK_OUTBOX_POLL_MILLIS must be positive");
         }
-        let lease_seconds: i64 = env_parse("OUTBOX_LEASE_SECONDS")?
-            .or(file.outbox_lease_seconds)
-            .unwrap_or(worker_defaults.lease.num_seconds());
-        if !(3..=3600).contains(&lease_seconds) {
+        if !(3..=3600).contains(&s.outbox_lease_seconds) {
             bail!("CLIENTDESK_OUTBOX_LEASE_SECONDS must be between 3 and 3600");
         }
+        let worker_defaults = WorkerSettings::default();
         // A first delay past the cap is the cap (and stays within chrono's range).
         let cap = worker_defaults.retry.cap;
         let outbox = WorkerSettings {
             retry: RetryPolicy {
-                max_attempts,
-                base: chrono::Duration::seconds(backoff_seconds.min(cap.num_seconds() as u64) as i64),
+                max_attempts: s.outbox_max_attempts,
+                base: chrono::Duration::seconds(s.outbox_backoff_seconds.min(cap.num_seconds() as u64) as i64),
                 ..worker_defaults.retry
             },
-            poll: Duration::from_millis(poll_millis),
-            lease: chrono::Duration::seconds(lease_seconds),
+            poll: Duration::from_millis(s.outbox_poll_millis),
+            lease: chrono::Duration::seconds(s.outbox_lease_seconds),
             ..worker_defaults
         };
         let cores = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
-        let default_pool_size = default_pool_size(&database_url, cores);
-        let password_hash_concurrency: usize =
-            env_parse("PASSWORD_HASH_CONCURRENCY")?.or(file.password_hash_concurrency).unwrap_or(cores as usize);
+        let password_hash_concurrency = s.password_hash_concurrency.unwrap_or(cores as usize);
         if password_hash_concurrency < 1 {
             bail!("CLIENTDESK_PASSWORD_HASH_CONCURRENCY must be at least 1");
         }
         Ok(Self {
+            pool_size: s.pool_size.unwrap_or_else(|| default_pool_size(&database_url, cores)),
             database_url,
             listen,
             data_dir,
@@ -395,24 +231,17 @@ impl Config {
             hash_cost,
             password_hash_concurrency,
             http,
-            pool_size: env_parse("POOL_SIZE")?.or(file.pool_size).unwrap_or(default_pool_size),
-            pool_timeout: Duration::from_millis(
-                env_parse("POOL_TIMEOUT_MILLIS")?.or(file.pool_timeout_millis).unwrap_or(2000),
-            ),
-            sqlite_mmap_bytes: env_parse("SQLITE_MMAP_BYTES")?
-                .or(file.sqlite_mmap_bytes)
-                .unwrap_or(clientdesk_persistence::db::DEFAULT_SQLITE_MMAP_BYTES),
-            workers: env_parse("WORKERS")?.or(file.workers),
-            shutdown_grace: Duration::from_secs(
-                env_parse("SHUTDOWN_GRACE_SECONDS")?.or(file.shutdown_grace_seconds).unwrap_or(30),
-            ),
+            pool_timeout: Duration::from_millis(s.pool_timeout_millis),
+            sqlite_mmap_bytes: s.sqlite_mmap_bytes,
+            workers: s.workers,
+            shutdown_grace: Duration::from_secs(s.shutdown_grace_seconds),
             storage,
             mail,
             sms,
             outbox,
-            outbox_worker: env_parse("OUTBOX_WORKER")?.or(file.outbox_worker).unwrap_or(true),
+            outbox_worker: s.outbox_worker,
             master_key,
-            metrics_listen: env("METRICS_LISTEN").or(file.metrics_listen),
+            metrics_listen: s.metrics_listen,
         })
     }
 
@@ -504,106 +333,9 @@ fn template(name: &str, url: String, placeholder: Option<&str>) -> anyhow::Resul
     Ok(url)
 }
 
-fn random_bytes() -> Vec<u8> {
-    use rand::RngCore;
-    let mut secret = vec![0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut secret);
-    secret
-}
-
-fn key_from_hex(hex_secret: &str) -> anyhow::Result<SigningKey> {
-    let secret = hex::decode(hex_secret.trim()).context("the signing key must be hex")?;
-    if secret.len() < SigningKey::MIN_BYTES {
-        bail!("the signing key must be at least 256 bits (64 hex characters)");
-    }
-    // The kid names the key without revealing it: the first bytes of its SHA-256.
-    let kid = clientdesk_app::crypto::secrets::fingerprint(hex_secret.trim())[..12].to_owned();
-    Ok(SigningKey { kid, secret })
-}
-
-/// Writes a fresh random key (hex) to `path`, readable by the owner only (0600) from its
-/// creation on, whatever the umask.
-fn write_key_file(data_dir: &Path, path: &Path) -> anyhow::Result<()> {
-    use std::io::Write;
-    std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).with_context(|| format!("creating {}", path.display()))?;
-    file.write_all(hex::encode(random_bytes()).as_bytes()).with_context(|| format!("writing {}", path.display()))
-}
-
-/// Narrows a key file made before keys were created 0600 (it took the umask's mode).
-fn restrict(path: &Path) -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?.permissions().mode();
-        if mode & 0o077 != 0 {
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-                .with_context(|| format!("restricting {} to its owner", path.display()))?;
-            tracing::warn!(path = %path.display(), "the key file was readable by others: restricted it to its owner (0600)");
-        }
-    }
-    Ok(())
-}
-
-fn master_key_from_hex(hex_key: &str) -> anyhow::Result<[u8; 32]> {
-    let key = hex::decode(hex_key.trim()).context("the master key must be hex")?;
-    key.try_into().map_err(|_| anyhow::anyhow!("the master key must be 256 bits (64 hex characters)"))
-}
-
-/// The master key kept in `data_dir/master-key`, created on first use. Losing it loses every
-/// sealed secret: back it up with the database, or set CLIENTDESK_MASTER_KEY.
-fn stored_master_key(data_dir: &Path) -> anyhow::Result<[u8; 32]> {
-    let path = data_dir.join("master-key");
-    if !path.exists() {
-        write_key_file(data_dir, &path)?;
-        tracing::warn!(path = %path.display(), "no CLIENTDESK_MASTER_KEY set: created a master key in the data directory; \
-            set CLIENTDESK_MASTER_KEY (the same on every server process) in production");
-    }
-    restrict(&path)?;
-    master_key_from_hex(&std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?)
-}
-
-/// The signing key kept in `data_dir/signing-key`, created on first use.
-fn stored_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
-    let path = data_dir.join("signing-key");
-    if !path.exists() {
-        write_key_file(data_dir, &path)?;
-        tracing::warn!(path = %path.display(), "no CLIENTDESK_JWT_SECRET set: created a signing key in the data directory; \
-            set CLIENTDESK_JWT_SECRET (the same on every server process) in production");
-    } else if std::env::var("CLIENTDESK_JWT_SECRET").is_err() {
-        tracing::warn!(path = %path.display(), "no CLIENTDESK_JWT_SECRET set: using the signing key kept in the data directory");
-    }
-    restrict(&path)?;
-    key_from_hex(&std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[cfg(unix)]
-    #[test]
-    fn key_files_are_readable_by_their_owner_only() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = std::env::temp_dir().join(format!("clientdesk-keys-{}", uuid::Uuid::new_v4()));
-        stored_key(&dir).unwrap();
-        let master = stored_master_key(&dir).unwrap();
-        assert_eq!(stored_master_key(&dir).unwrap(), master, "the stored key is kept");
-        for name in ["signing-key", "master-key"] {
-            let mode = std::fs::metadata(dir.join(name)).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600, "{name}");
-        }
-        // A key file of before, readable by others, is narrowed when read.
-        std::fs::set_permissions(dir.join("master-key"), std::fs::Permissions::from_mode(0o644)).unwrap();
-        assert_eq!(stored_master_key(&dir).unwrap(), master);
-        let mode = std::fs::metadata(dir.join("master-key")).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
-        std::fs::remove_dir_all(dir).unwrap();
-    }
 
     #[test]
     fn link_settings_are_http_urls_holding_their_placeholder() {
@@ -625,5 +357,93 @@ mod tests {
         assert_eq!(parsed.len(), 3);
         assert!(parsed[0].contains(&"10.0.0.5".parse::<std::net::IpAddr>().unwrap()));
         assert!(parse_proxies(&["proxy.example.com".into()]).is_err());
+    }
+
+    const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    fn settings() -> Settings {
+        Settings {
+            data_dir: std::env::temp_dir().join(format!("clientdesk-config-{}", uuid::Uuid::new_v4())),
+            jwt_secret: Some(KEY.into()),
+            master_key: Some(KEY.into()),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn the_defaults_give_a_local_server_on_sqlite() {
+        let s = settings();
+        let dir = s.data_dir.clone();
+        let config = Config::from_settings(s).unwrap();
+        assert_eq!(config.database_url, dir.join("clientdesk.db").to_string_lossy());
+        assert_eq!(config.listen, "127.0.0.1:8080");
+        assert_eq!(config.http.links.public_api_url, "http://127.0.0.1:8080");
+        assert!(config.pool_size >= 32, "SQLite gets at least 32 connections");
+        assert_eq!(config.pool_timeout, Duration::from_secs(2));
+        assert_eq!(config.shutdown_grace, Duration::from_secs(30));
+        assert_eq!(config.http.sms_limits, SmsLimits::default());
+        assert_eq!(config.http.session_max_age, HttpSettings::default().session_max_age);
+        assert_eq!(config.outbox.retry.max_attempts, 8);
+        assert_eq!(config.outbox.retry.base, chrono::Duration::seconds(30));
+        assert_eq!(config.outbox.poll, WorkerSettings::default().poll);
+        assert!(config.outbox_worker);
+        assert!(matches!(&config.storage, StorageConfig::Local(d) if *d == dir.join("attachments")));
+        assert!(matches!(&config.mail.transport, MailTransport::Files(d) if *d == dir.join("mail")));
+        assert!(matches!(&config.sms, SmsTransport::Files(d) if *d == dir.join("sms")));
+        assert_eq!(config.mail.from, DEFAULT_FROM);
+    }
+
+    #[test]
+    fn an_smtp_host_selects_smtp_with_the_port_of_its_tls_mode() {
+        let config =
+            Config::from_settings(Settings { smtp_host: Some("mail.example.com".into()), ..settings() }).unwrap();
+        let MailTransport::Smtp(smtp) = config.mail.transport else { panic!("SMTP expected") };
+        assert_eq!((smtp.tls, smtp.port), (SmtpTls::Starttls, 587));
+    }
+
+    #[test]
+    fn values_out_of_range_are_refused_naming_their_variable() {
+        type Change = fn(&mut Settings);
+        let cases: [(Change, &str); 12] = [
+            (|s| s.action_ttl_seconds = 0, "CLIENTDESK_ACTION_TTL_SECONDS must be between 1 and 604800"),
+            (|s| s.session_max_age_days = 366, "CLIENTDESK_SESSION_MAX_AGE_DAYS must be between 1 and 365"),
+            (|s| s.auth_requests_per_minute = 0, "CLIENTDESK_AUTH_REQUESTS_PER_MINUTE must be at least 1"),
+            (|s| s.idempotency_lease_seconds = 2, "CLIENTDESK_IDEMPOTENCY_LEASE_SECONDS must be between 3 and 3600"),
+            (|s| s.outbox_max_attempts = 0, "CLIENTDESK_OUTBOX_MAX_ATTEMPTS must be at least 1"),
+            (|s| s.upload_concurrency = 0, "CLIENTDESK_UPLOAD_CONCURRENCY must be at least 1"),
+            (
+                |s| s.outbox_poll_millis = 0,
+                "CLIENTDESK_OUTBOX_BACKOFF_SECONDS and CLIENTDESK_OUTBOX_POLL_MILLIS must be positive",
+            ),
+            (|s| s.outbox_lease_seconds = 3601, "CLIENTDESK_OUTBOX_LEASE_SECONDS must be between 3 and 3600"),
+            (|s| s.password_hash_concurrency = Some(0), "CLIENTDESK_PASSWORD_HASH_CONCURRENCY must be at least 1"),
+            (
+                |s| s.sms_limit_company = "30".into(),
+                "CLIENTDESK_SMS_LIMIT_COMPANY: \"30\" is not <per hour>,<per day> (e.g. 5,10)",
+            ),
+            (
+                |s| {
+                    s.smtp_host = Some("mail.example.com".into());
+                    s.smtp_tls = "ssl".into();
+                },
+                "CLIENTDESK_SMTP_TLS: \"ssl\" is not none, starttls or tls",
+            ),
+            (
+                |s| {
+                    s.smtp_host = Some("mail.example.com".into());
+                    s.smtp_username = Some("desk".into());
+                },
+                "CLIENTDESK_SMTP_USERNAME and CLIENTDESK_SMTP_PASSWORD go together",
+            ),
+        ];
+        for (change, message) in cases {
+            let mut s = settings();
+            change(&mut s);
+            assert_eq!(Config::from_settings(s).err().map(|e| e.to_string()).as_deref(), Some(message));
+        }
+        let bucket_alone = Settings { s3_bucket: Some("files".into()), ..settings() };
+        assert_eq!(Config::from_settings(bucket_alone).err().unwrap().to_string(), "CLIENTDESK_S3_ACCESS_KEY_ID");
+        let short_key = Settings { jwt_secret: Some("abcd".into()), ..settings() };
+        assert_eq!(Config::from_settings(short_key).err().unwrap().to_string(), "CLIENTDESK_JWT_SECRET");
     }
 }

@@ -1,13 +1,11 @@
-//! The `clientdesk` command: serve, worker, migrate, openapi, bootstrap, demo, token.
+//! The `clientdesk` command: serve, worker, migrate, openapi, bootstrap, demo.
 
-use anyhow::Context;
-use chrono::Utc;
 use clap::{Parser, Subcommand};
 use clientdesk_app::crypto::password::PasswordHasherConfig;
-use clientdesk_persistence::{tenants, users, Db};
+use clientdesk_persistence::Db;
 use clientdesk_server::config::Config;
+use clientdesk_server::seed;
 use clientdesk_server::startup::{self, Application};
-use clientdesk_server::{bench_agent, bench_outbox, kbgen, seed};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -44,53 +42,6 @@ enum Command {
     },
     /// Load the demo tenant and print how to sign in.
     Demo,
-    /// Benchmark data: companies and tickets for the demo tenant (see bench/).
-    #[command(hide = true)]
-    BenchData {
-        #[arg(long, default_value_t = 1000)]
-        companies: u64,
-        #[arg(long)]
-        tickets: u64,
-    },
-    /// Add generated knowledge-base articles to the demo tenant (for benchmarks).
-    #[command(hide = true)]
-    DemoKb {
-        #[arg(long, default_value_t = 100_000)]
-        articles: usize,
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-        /// Also write sample search queries (URL-encoded, one a line) to this file...
-        #[arg(long, requires = "drafts")]
-        queries: Option<std::path::PathBuf>,
-        /// ... and sample ticket drafts (JSON bodies for suggestions, one a line) to this one.
-        #[arg(long, requires = "queries")]
-        drafts: Option<std::path::PathBuf>,
-        /// The sample queries that name an article's subject (the selective ones), to this file.
-        #[arg(long, requires = "queries")]
-        specific: Option<std::path::PathBuf>,
-    },
-    /// Outbox throughput: queue e-mails in the demo tenant and deliver them to an in-process SMTP
-    /// sink (see bench/outbox.sh).
-    #[command(hide = true)]
-    BenchOutbox {
-        #[arg(long, default_value_t = 10_000)]
-        messages: usize,
-        #[arg(long, default_value_t = 1)]
-        workers: usize,
-    },
-    /// Agent-login benchmark: enable the demo tenant's RMM integration with a fresh secret and add
-    /// a device used by Fred Fabrikam; prints `client secret agentguid machineid groupid` (see
-    /// bench/agent.sh).
-    #[command(hide = true)]
-    BenchAgentSetup,
-    /// Print an access token for a user of the demo tenant (for benchmarks and scripts on a
-    /// laptop; it needs the signing key, so it is an operator's tool).
-    Token {
-        #[arg(long)]
-        email: String,
-        #[arg(long, default_value = seed::DEMO_TENANT)]
-        tenant: String,
-    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -118,10 +69,6 @@ fn main() -> anyhow::Result<()> {
                 Ok(())
             })
         }
-        Command::BenchOutbox { messages, workers } => {
-            let config = Config::load()?;
-            tokio::runtime::Runtime::new()?.block_on(bench_outbox::run(&config, messages, workers.max(1)))
-        }
         Command::Migrate => {
             let config = Config::load()?;
             let db = Db::connect(&config.database_url, 1)?;
@@ -148,48 +95,6 @@ fn main() -> anyhow::Result<()> {
             let config = Config::load()?;
             let state = startup::state(&config)?;
             print_demo(&state.db, &state.hasher, &config)
-        }
-        Command::BenchData { companies, tickets } => {
-            let config = Config::load()?;
-            let state = startup::state(&config)?;
-            let started = std::time::Instant::now();
-            let total = clientdesk_server::bench_data::tickets(&state.db, companies, tickets)?;
-            eprintln!("{total} tickets in the demo tenant ({:.1} s)", started.elapsed().as_secs_f64());
-            Ok(())
-        }
-        Command::DemoKb { articles, seed, queries, drafts, specific } => {
-            let config = Config::load()?;
-            let state = startup::state(&config)?;
-            let samples =
-                queries.zip(drafts).map(|(queries, drafts)| kbgen::Samples { queries, drafts, specific, count: 1000 });
-            kbgen::generate(&state.db, &state.hasher, articles, seed, samples.as_ref())
-        }
-        Command::BenchAgentSetup => {
-            let config = Config::load()?;
-            let state = startup::state(&config)?;
-            seed::demo(&state.db, &state.hasher)?;
-            let bench = bench_agent::setup(&state.db)?;
-            let ids = &bench.ids;
-            println!("{} {} {} {} {}", bench.client, bench.secret, ids.agent_guid, ids.machine_id, ids.group_id);
-            Ok(())
-        }
-        Command::Token { email, tenant } => {
-            let config = Config::load()?;
-            let state = startup::state(&config)?;
-            let mut conn = state.db.conn()?;
-            let tenant = tenants::find_by_slug(&mut conn, &tenant).context("no such tenant")?;
-            let user = users::find_by_email(&mut conn, tenant.id, &email.to_lowercase()).context("no such user")?;
-            let token = state.keys.issue_access(
-                user.id.0,
-                tenant.id.0,
-                user.staff_role.is_some(),
-                vec!["pwd".into(), "otp".into()],
-                user.auth_version,
-                "cli",
-                Utc::now(),
-            );
-            println!("{token}");
-            Ok(())
         }
         Command::Serve { demo } => {
             let config = Config::load()?;

@@ -1,4 +1,4 @@
-//! `clientdesk bench-outbox`: how many e-mails a second the outbox delivers. Queues messages in
+//! `clientdesk-dev bench-outbox`: how many e-mails a second the outbox delivers. Queues messages in
 //! the demo tenant, starts the SMTP sink in-process and workers pointed at it, and reports the
 //! rate until every message is sent. Not for production use.
 
@@ -12,11 +12,12 @@ use clientdesk_persistence::outbox::{self, NewMessage};
 use clientdesk_persistence::{tenants, write_tx, Db};
 use tokio::sync::watch;
 
-use crate::config::Config;
-use crate::mail::MailConfig;
-use crate::outbox::{Worker, WorkerSettings};
+use clientdesk_server::config::Config;
+use clientdesk_server::mail::MailConfig;
+use clientdesk_server::outbox::{Worker, WorkerSettings};
+use clientdesk_server::{seed, startup};
+
 use crate::smtp_sink::SmtpSink;
-use crate::{seed, startup};
 
 /// Messages inserted per transaction while queueing.
 const QUEUE_CHUNK: usize = 1000;

@@ -1,4 +1,4 @@
-//! `clientdesk bench-agent-setup`: what `bench/agent.sh` needs to sign agent links. Enables the
+//! `clientdesk-dev bench-agent-setup`: what `bench/agent.sh` needs to sign agent links. Enables the
 //! demo tenant's RMM integration with a fresh secret and adds a Windows device used by Fred
 //! Fabrikam, who has no second factor, so that a signed link opens an agent session. Not for
 //! production use.
@@ -9,8 +9,7 @@ use clientdesk_app::crypto::secrets::{fingerprint, random_token};
 use clientdesk_domain::rmm::{AgentIds, Platform};
 use clientdesk_persistence::rmm::{self, DeviceFields, Integration};
 use clientdesk_persistence::{session, tenants, users, write_tx, Db};
-
-use crate::seed::DEMO_TENANT;
+use clientdesk_server::seed::DEMO_TENANT;
 
 const USER: &str = "fred.fabrikam@demo.example";
 const COMPANY: &str = "Fabrikam Inc";

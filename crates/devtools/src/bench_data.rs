@@ -4,9 +4,8 @@
 
 use anyhow::Context;
 use clientdesk_persistence::{tenants, users, write_tx, Db, DbConnection};
+use clientdesk_server::seed::DEMO_TENANT;
 use diesel::RunQueryDsl;
-
-use crate::seed::DEMO_TENANT;
 
 /// `CASE expr WHEN 0 THEN 'a' WHEN 1 THEN 'b' ... END`: picks a word by a number on both databases.
 fn pick(expr: &str, words: &[&str]) -> String {

@@ -1,4 +1,4 @@
-//! `clientdesk demo-kb`: a large generated knowledge base for the demo tenant, for benchmarks.
+//! `clientdesk-dev demo-kb`: a large generated knowledge base for the demo tenant, for benchmarks.
 //!
 //! Articles are written through the same persistence functions as the API (revisions, tags,
 //! audiences, search index and all), many to a transaction. The text is generated, roughly as in
@@ -16,12 +16,11 @@ use clientdesk_domain::kb::{ArticleStatus, Audience};
 use clientdesk_domain::user::Language;
 use clientdesk_persistence::companies::{self, CompanyFields};
 use clientdesk_persistence::{kb, tenants, users, write_tx, Db, DbConnection};
+use clientdesk_server::seed;
 use rand::distributions::{Distribution, WeightedIndex};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-
-use crate::seed;
 
 /// Support topics: the words an article about it uses often, and that rarely appear elsewhere.
 const TOPICS: &[(&str, &[&str])] = &[
