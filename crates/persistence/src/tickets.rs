@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
-use clientdesk_domain::tickets::{Priority, Status, Ticket, TicketSettings};
+use clientdesk_domain::tickets::{Change, Priority, Status, Ticket, TicketEvent, TicketNote, TicketSettings};
 use diesel::backend::Backend;
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -891,41 +891,6 @@ fn fts5_query(words: &[SearchWord]) -> String {
     terms.join(" ")
 }
 
-/// One line of a ticket's history.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TicketEvent {
-    pub id: i64,
-    pub actor_id: Option<UserId>,
-    /// `created`, `updated` (one field), `note` or `attachment`.
-    pub kind: String,
-    pub field: Option<String>,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-    /// Staff only (an internal note).
-    pub internal: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-/// A change to record in the history.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Change {
-    pub kind: &'static str,
-    pub field: Option<String>,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-    pub internal: bool,
-}
-
-impl Change {
-    pub fn created() -> Self {
-        Self { kind: "created", field: None, old_value: None, new_value: None, internal: false }
-    }
-
-    pub fn field(field: impl Into<String>, old: Option<String>, new: Option<String>) -> Self {
-        Self { kind: "updated", field: Some(field.into()), old_value: old, new_value: new, internal: false }
-    }
-}
-
 pub fn record_events(
     conn: &mut DbConnection,
     ticket: &Ticket,
@@ -995,16 +960,6 @@ pub fn events(
             created_at: utc(at),
         })
         .collect())
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct TicketNote {
-    pub id: i64,
-    pub ticket_id: i64,
-    pub author_id: UserId,
-    pub body: String,
-    pub internal: bool,
-    pub created_at: DateTime<Utc>,
 }
 
 /// Adds a note, records it in the history and marks the ticket changed.

@@ -5,9 +5,9 @@
 
 use anyhow::Context;
 use chrono::Utc;
-use clientdesk_domain::rmm::{AgentIds, Platform};
+use clientdesk_domain::rmm::{AgentIds, Integration, Platform};
 use clientdesk_http::auth::secrets::{fingerprint, random_token};
-use clientdesk_persistence::rmm::{self, DeviceFields, Integration};
+use clientdesk_persistence::rmm::{self, DeviceFields};
 use clientdesk_persistence::{session, tenants, users, write_tx, Db};
 
 use crate::seed::DEMO_TENANT;

@@ -10,6 +10,7 @@
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_domain::devices::Device;
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::notifications::Notice;
@@ -17,8 +18,9 @@ use clientdesk_domain::rmm::{self, AgentIds, LINK_MAX_SKEW_SECONDS};
 use clientdesk_domain::roles::{Permission, Role, RoleSet};
 use clientdesk_domain::throttle::ThrottlePolicy;
 use clientdesk_domain::user::{parse_name, parse_phone, Email, Language};
+use clientdesk_domain::verification::Code;
 use clientdesk_persistence::audit;
-use clientdesk_persistence::rmm::{self as store, Code, Device, NewCode};
+use clientdesk_persistence::rmm::{self as store, NewCode};
 use clientdesk_persistence::{companies, session, tenants, throttle, users, write_tx, DbConnection};
 use rand::Rng;
 use serde::{Deserialize, Serialize};

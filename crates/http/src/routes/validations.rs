@@ -13,10 +13,10 @@ use clientdesk_domain::approvals::{self, Decision, DecisionRule, Validation, Val
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
-use clientdesk_domain::tickets::{self as ticket_rules, Scope, Status, Ticket};
+use clientdesk_domain::tickets::{self as ticket_rules, Change, Scope, Status, Ticket};
 use clientdesk_persistence::approvals::{self as store, DecisionRecord, Member, TicketRef, ValidationFilter};
 use clientdesk_persistence::audit::{self, NewAuditEvent};
-use clientdesk_persistence::tickets::{self as tickets_store, Change};
+use clientdesk_persistence::tickets as tickets_store;
 use clientdesk_persistence::{tenants, users, write_tx, DbConnection, Error};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -11,9 +11,10 @@ use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
 use clientdesk_domain::settings::RequestTypes;
 use clientdesk_domain::tickets::{
-    check_custom_values, CustomField, CustomVisibility, Field, Priority, Status, Ticket, TicketSettings, Visibility,
+    check_custom_values, Change, CustomField, CustomVisibility, Field, Priority, Status, Ticket, TicketSettings,
+    Visibility,
 };
-use clientdesk_persistence::tickets::{self as store, Change, NewTicket};
+use clientdesk_persistence::tickets::{self as store, NewTicket};
 use clientdesk_persistence::{companies, users, DbConnection};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
