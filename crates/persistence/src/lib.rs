@@ -20,6 +20,7 @@ mod stamp;
 pub mod sweep;
 pub mod tenants;
 pub mod throttle;
+mod ticket_index;
 pub mod tickets;
 pub mod tokens;
 pub mod users;

@@ -14,6 +14,7 @@ use super::sqlite_writer::Writer;
 use super::transaction::{begin, within};
 use super::url::DatabaseUrl;
 use crate::error::{Error, Result};
+use crate::ticket_index;
 
 /// How the pool and its connections are set up.
 #[derive(Debug, Clone)]
@@ -69,7 +70,8 @@ impl Db {
         }
         let backend = url.backend;
         let manager = Manager { url, mmap_bytes: options.sqlite_mmap_bytes, health: Arc::default() };
-        let writer = (backend == Backend::Sqlite).then(|| Writer::start(manager.clone()));
+        // Every commit of the writer indexes the tickets it created.
+        let writer = (backend == Backend::Sqlite).then(|| Writer::start(manager.clone(), ticket_index::index_queued));
         let pool = Pool::builder()
             .max_size(options.size)
             // A checkout test costs a round trip per request: connections are tested only for a

@@ -9,6 +9,7 @@ use std::time::Duration;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::ManageConnection;
 use diesel::result::QueryResult;
+use diesel::SqliteConnection;
 
 use super::connection::DbConnection;
 use super::manager::Manager;
@@ -28,8 +29,8 @@ use crate::error::Error;
 /// transaction, rolled back alone when it fails (the first, alone in the transaction, needs none),
 /// and the last of the queue, or the [`MAX_GROUP`]th, commits for all; the others wait for that
 /// commit before they return, so a write is visible to every reader once `write_tx` has returned.
-/// A commit indexes the tickets the group created (one new full-text segment, see
-/// [`before_commit`]) and writes every page the transaction changed to the WAL: pages that the
+/// A commit first runs the writer's [`BeforeCommit`] hook (which indexes the tickets the group
+/// created: one new full-text segment) and writes every page the transaction changed to the WAL: pages that the
 /// group's writes share (the ends of the tickets' tables and indexes, the tenant's counter, the
 /// index's segment) are written once for the group instead of once per write.
 ///
@@ -46,7 +47,12 @@ pub(super) struct Writer {
     queued: AtomicUsize,
     /// Whether the checkpointer thread runs (see [`Writer::start`]).
     checkpointer: bool,
+    before_commit: BeforeCommit,
 }
+
+/// What a group's transaction does once its writes are done, just before its commit, outside the
+/// savepoints of the group's writes.
+pub(super) type BeforeCommit = fn(&mut SqliteConnection) -> QueryResult<()>;
 
 /// The most writes committed together: bounds what a write waits for behind others.
 const MAX_GROUP: usize = 32;
@@ -112,7 +118,7 @@ impl Writer {
     /// for readers 100 ms at most, so a long read postpones the restart to the next look rather
     /// than holding the writes until it ends. A TRUNCATE checkpoint, which empties the file, made
     /// the commits after it extend the file anew: 5% fewer creations at 16 connections.
-    pub(super) fn start(manager: Manager) -> Arc<Self> {
+    pub(super) fn start(manager: Manager, before_commit: BeforeCommit) -> Arc<Self> {
         Arc::new_cyclic(|alive: &std::sync::Weak<Self>| {
             let (alive, checkpointing) = (alive.clone(), manager.clone());
             let wal = format!("{}-wal", manager.url.target);
@@ -150,6 +156,7 @@ impl Writer {
                 group_ended: Condvar::new(),
                 queued: AtomicUsize::new(0),
                 checkpointer: spawned.is_ok(),
+                before_commit,
             }
         })
     }
@@ -176,6 +183,14 @@ impl Writer {
         let mut state = poisoned.into_inner();
         state.recover(&self.group_ended);
         state
+    }
+
+    /// Runs the writer's [`BeforeCommit`] hook on its connection.
+    fn before_commit(&self, conn: &mut DbConnection) -> QueryResult<()> {
+        match conn {
+            DbConnection::Sqlite(sqlite) => (self.before_commit)(sqlite),
+            DbConnection::Pg(_) => Ok(()),
+        }
     }
 
     /// Runs `f` in a savepoint of the group's transaction and returns once the group committed.
@@ -228,21 +243,12 @@ impl Writer {
             }
             return Ok(value);
         }
-        let committed = before_commit(conn).and_then(|()| end(conn, true));
+        let committed = self.before_commit(conn).and_then(|()| end(conn, true));
         if committed.is_err() {
             let _ = end(conn, false);
         }
         st.end_group(committed.is_ok(), &self.group_ended);
         committed.map_err(Error::from)?;
         result
-    }
-}
-
-/// What a group's transaction does once its writes are done: index the tickets it created (see
-/// `tickets::index_queued`).
-fn before_commit(conn: &mut DbConnection) -> QueryResult<()> {
-    match conn {
-        DbConnection::Sqlite(sqlite) => crate::tickets::index_queued(sqlite),
-        DbConnection::Pg(_) => Ok(()),
     }
 }

@@ -26,7 +26,6 @@ use crate::{utc, DbConnection, Error, Result};
 pub use events::{events, record_events};
 pub use list::{list, Page, Position, SortKey, TicketFilter};
 pub use notes::{add_note, internal_note_ids, note_is_internal, notes};
-pub(crate) use search::index_queued;
 pub use search::SearchWord;
 pub use settings::{put_settings, settings};
 pub use write::{create, open, reserve_number, save, touch, NewTicket};

@@ -1,20 +1,5 @@
 //! Ticket search: the words people type, as the full-text query of each database. Lists apply
-//! them as a condition (see `list`); SQLite's index is filled at each commit (`index_queued`).
-
-use diesel::prelude::*;
-
-/// SQLite: indexes the tickets queued for the full-text index since the last commit (migration
-/// 000014), in one statement. The SQLite writer runs it just before every commit, outside the
-/// savepoints of the group's writes, so FTS5 writes one index segment per commit. The queue is
-/// read first (`CROSS JOIN`): SQLite has no statistics for it and otherwise walked every ticket.
-pub(crate) fn index_queued(conn: &mut diesel::SqliteConnection) -> QueryResult<()> {
-    use diesel::connection::SimpleConnection;
-    conn.batch_execute(
-        "INSERT INTO tickets_fts (rowid, title, description, company) \
-         SELECT t.id, t.title, t.description, 'c' || t.company_id FROM tickets_fts_queue q CROSS JOIN tickets t ON t.id = q.id; \
-         DELETE FROM tickets_fts_queue;",
-    )
-}
+//! them as a condition (see `list`); SQLite's index is filled at each commit (`ticket_index`).
 
 /// A word of a ticket search: letters and digits only, lowercased.
 #[derive(Debug, Clone, PartialEq, Eq)]
