@@ -12,6 +12,7 @@ pub mod error;
 pub mod idempotency;
 pub mod kb;
 pub mod outbox;
+pub mod plain_secrets;
 pub mod rmm;
 pub mod schema;
 pub mod session;

@@ -7,7 +7,7 @@ use clientdesk_domain::user::Language;
 use diesel::prelude::*;
 
 use super::revisions::snapshot;
-use super::{split_tags, stored_audience, stored_status};
+use super::stored::{split_tags, stored_audience, stored_status};
 use crate::schema::{
     kb_article_companies, kb_article_revisions, kb_article_tags, kb_article_views, kb_articles, kb_feedback,
 };

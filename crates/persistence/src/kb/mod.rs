@@ -15,13 +15,9 @@ mod list;
 mod raw_query;
 mod revisions;
 mod search;
+mod stored;
 mod suggestions;
 mod visibility;
-
-use clientdesk_domain::ids::CompanyId;
-use clientdesk_domain::kb::{ArticleStatus, Audience};
-
-use crate::{Error, Result};
 
 pub use articles::{create_article, delete_article, get_article, set_status, update_article, ArticleFields};
 pub use categories::{categories, category, category_contents, create_category, delete_category, update_category};
@@ -31,15 +27,3 @@ pub use revisions::{authors, revision, revisions, Revision, RevisionInfo};
 pub use search::{search, SearchHit, SearchRequest, SearchResults};
 pub use suggestions::{readable_articles, word_shares};
 pub use visibility::{Filter, Scope};
-
-fn stored_audience(id: i64, kind: &str, label: Option<&str>, companies: &[CompanyId]) -> Result<Audience> {
-    Audience::parse(kind, label, companies).map_err(|e| Error::Other(format!("article {id} audience: {e}")))
-}
-
-fn stored_status(id: i64, status: &str) -> Result<ArticleStatus> {
-    ArticleStatus::parse(status).map_err(|e| Error::Other(format!("article {id} status: {e}")))
-}
-
-fn split_tags(tags: &str) -> Vec<String> {
-    tags.split_whitespace().map(str::to_owned).collect()
-}

@@ -6,7 +6,7 @@ use clientdesk_domain::kb::{Article, ArticleStatus, Audience};
 use clientdesk_domain::user::Language;
 use diesel::prelude::*;
 
-use super::{split_tags, stored_audience, stored_status};
+use super::stored::{split_tags, stored_audience, stored_status};
 use crate::schema::kb_article_revisions;
 use crate::{utc, DbConnection, Page, Result};
 

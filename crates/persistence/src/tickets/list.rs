@@ -9,8 +9,8 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 
+use super::row::TicketRow;
 use super::search::{fts5_query, pg_query, SearchWord};
-use super::TicketRow;
 use crate::db::{keyed_by_text, Prepared};
 use crate::schema::{tenants, tickets, users};
 use crate::session::AccessVersion;

@@ -6,7 +6,7 @@ use clientdesk_domain::tickets::{Change, Ticket, TicketNote};
 use diesel::prelude::*;
 
 use super::events::record_events;
-use super::ticket_time;
+use super::row::ticket_time;
 use super::write::touch;
 use crate::schema::ticket_notes;
 use crate::{utc, DbConnection, Result};

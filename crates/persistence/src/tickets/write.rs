@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::events::record_events;
-use super::{json, ticket_time};
+use super::row::{json, ticket_time};
 use crate::db::{keyed_by_text, per_backend, Prepared};
 use crate::schema::tickets;
 use crate::{write_tx, Conn, DbConnection, Result};
