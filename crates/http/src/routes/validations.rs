@@ -9,12 +9,14 @@ use actix_web::http::{header, StatusCode};
 use actix_web::ResponseError;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
-use clientdesk_domain::approvals::{self, Decision, DecisionRule, Validation, ValidationStatus};
+use clientdesk_domain::approvals::{
+    self, Decision, DecisionLink, DecisionRecord, DecisionRule, Validation, ValidationStatus,
+};
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
 use clientdesk_domain::tickets::{self as ticket_rules, Change, Scope, Status, Ticket};
-use clientdesk_persistence::approvals::{self as store, DecisionRecord, Member, TicketRef, ValidationFilter};
+use clientdesk_persistence::approvals::{self as store, Member, TicketRef, ValidationFilter};
 use clientdesk_persistence::audit::{self, NewAuditEvent};
 use clientdesk_persistence::tickets as tickets_store;
 use clientdesk_persistence::{tenants, users, write_tx, DbConnection, Error};
@@ -657,7 +659,7 @@ pub struct DecisionLinkView {
 
 /// A usable link and what it acts on.
 struct LinkTarget {
-    link: store::DecisionLink,
+    link: DecisionLink,
     tenant: Tenant,
     validation: Validation,
     ticket: Ticket,
