@@ -4,6 +4,8 @@
 //! (and, for a password reset, the SMS with the temporary password) and the audit event.
 
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_domain::actions::{Action, Software};
+use clientdesk_domain::devices::Device;
 use clientdesk_domain::entities::User;
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::notifications::Notice;
@@ -16,10 +18,10 @@ use clientdesk_domain::step_up::Factors;
 use clientdesk_domain::throttle::ThrottlePolicy;
 use clientdesk_domain::ticket_access::Membership;
 use clientdesk_domain::DomainError;
-use clientdesk_persistence::actions::{self as store, Action, Software};
+use clientdesk_persistence::actions as store;
 use clientdesk_persistence::audit::{self, NewAuditEvent};
 use clientdesk_persistence::outbox::{self, NewMessage};
-use clientdesk_persistence::rmm::{self, Device};
+use clientdesk_persistence::rmm;
 use clientdesk_persistence::{sms, users, DbConnection};
 use rand::Rng;
 

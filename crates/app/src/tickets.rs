@@ -10,12 +10,12 @@ use clientdesk_domain::principal::{Denied, Principal};
 use clientdesk_domain::settings;
 use clientdesk_domain::ticket_access::{self, ChangeRefused, Membership, Reading, Viewer};
 use clientdesk_domain::tickets::{
-    self, Changes, CustomField, Draft, Input, Moment, Priority, Status, StatusRequest, Ticket, TicketSettings,
+    self, Change, Changes, CustomField, Draft, Input, Moment, Priority, Status, StatusRequest, Ticket, TicketSettings,
     TransitionRefused,
 };
 use clientdesk_domain::DomainError;
 use clientdesk_persistence::catalog::Entry;
-use clientdesk_persistence::tickets::{self as store, Change, NewTicket, People};
+use clientdesk_persistence::tickets::{self as store, NewTicket, People};
 use clientdesk_persistence::{companies, users, Conn, DbConnection};
 
 /// Why a ticket use case refused, or failed.

@@ -6,8 +6,9 @@
 use anyhow::Context;
 use chrono::Utc;
 use clientdesk_app::crypto::secrets::{fingerprint, random_token};
-use clientdesk_domain::rmm::{AgentIds, Platform};
-use clientdesk_persistence::rmm::{self, DeviceFields, Integration};
+
+use clientdesk_domain::rmm::{AgentIds, Integration, Platform};
+use clientdesk_persistence::rmm::{self, DeviceFields};
 use clientdesk_persistence::{session, tenants, users, write_tx, Db};
 use clientdesk_server::seed::DEMO_TENANT;
 

@@ -117,6 +117,28 @@ impl Validation {
     }
 }
 
+/// One approver's recorded decision on a validation.
+#[derive(Debug, Clone)]
+pub struct DecisionRecord {
+    pub user_id: UserId,
+    pub decision: Decision,
+    pub comment: Option<String>,
+    pub decided_at: DateTime<Utc>,
+}
+
+/// A decision link mailed to an approver: deciding through it decides as that approver, once.
+/// Only the SHA-256 of its token is stored.
+#[derive(Debug, Clone)]
+pub struct DecisionLink {
+    pub id: i64,
+    pub tenant_id: TenantId,
+    pub validation_id: i64,
+    pub user_id: UserId,
+    pub decision: Decision,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+}
+
 /// What a decision does to a pending validation: settle it, or (under `all`) wait for the
 /// other approvers. `accepts` counts the acceptances including this one; `approvers` is how many
 /// approvers the validation currently has.

@@ -1,7 +1,27 @@
 //! What may be attached to a ticket: the content types accepted, checked against the file's
 //! first bytes where the type has a signature, and a file name safe to send back in a header.
 
+use chrono::{DateTime, Utc};
+
+use crate::ids::{TenantId, UserId};
 use crate::DomainError;
+
+/// A file attached to a ticket (or to one of its notes); the contents live in the attachment
+/// storage under `storage_key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub id: i64,
+    pub tenant_id: TenantId,
+    pub ticket_id: i64,
+    pub note_id: Option<i64>,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub uploaded_by: UserId,
+    pub created_at: DateTime<Utc>,
+}
 
 /// Accepted content types, and the signature the contents must start with (if the type has one).
 /// Office documents are zip containers, so they share the zip signature.

@@ -190,8 +190,8 @@ impl Reader {
 }
 
 /// Whether a customer reading for `reader`'s company may see an article. The queries that list
-/// and search articles spell this same rule in SQL (persistence `kb.rs`, `visible_sql`); the
-/// black-box tests hold the two together.
+/// and search articles spell this same rule in SQL (persistence `kb/visibility.rs`,
+/// `visible_sql`); the black-box tests hold the two together.
 pub fn visible_to(status: ArticleStatus, audience: &Audience, reader: &Reader) -> bool {
     if status != ArticleStatus::Published {
         return false;

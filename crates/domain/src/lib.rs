@@ -3,9 +3,11 @@
 //! Pure by design: no database, no HTTP, no I/O and no clock. Time is always passed in, so every
 //! rule here can be unit tested as a plain function.
 
+pub mod actions;
 pub mod approvals;
 pub mod attachments;
 pub mod business_hours;
+pub mod devices;
 pub mod entities;
 pub mod error;
 pub mod ids;
@@ -24,6 +26,8 @@ pub mod targets;
 pub mod throttle;
 pub mod ticket_access;
 pub mod tickets;
+pub mod tokens;
 pub mod user;
+pub mod verification;
 
 pub use error::DomainError;

@@ -1,10 +1,30 @@
-//! Devices synced from the RMM and the self-service actions their users may run on them.
+//! The RMM integration: devices' platforms, the self-service actions their users may run on
+//! them, and the signed agent links.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::ids::TenantId;
+
 /// How far a signed agent link's `ts` may be from now, either way, in seconds.
 pub const LINK_MAX_SKEW_SECONDS: i64 = 300;
+
+/// A tenant's RMM integration.
+#[derive(Debug, Clone)]
+pub struct Integration {
+    pub tenant_id: TenantId,
+    pub enabled: bool,
+    pub secret: String,
+    pub previous_secret: Option<String>,
+    pub webhook_url: Option<String>,
+    pub allow_unsigned_links: bool,
+    pub sync_token_hash: Option<String>,
+    pub updated_at: DateTime<Utc>,
+    /// Webhooks may go to private, loopback and link-local addresses (a RMM on the provider's
+    /// own network); off by default.
+    pub allow_private_targets: bool,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -151,6 +151,52 @@ impl Ticket {
     }
 }
 
+/// A note on a ticket: public, or internal (staff only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketNote {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub author_id: UserId,
+    pub body: String,
+    pub internal: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One line of a ticket's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketEvent {
+    pub id: i64,
+    pub actor_id: Option<UserId>,
+    /// `created`, `updated` (one field), `note` or `attachment`.
+    pub kind: String,
+    pub field: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    /// Staff only (an internal note).
+    pub internal: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A change to record in a ticket's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub kind: &'static str,
+    pub field: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub internal: bool,
+}
+
+impl Change {
+    pub fn created() -> Self {
+        Self { kind: "created", field: None, old_value: None, new_value: None, internal: false }
+    }
+
+    pub fn field(field: impl Into<String>, old: Option<String>, new: Option<String>) -> Self {
+        Self { kind: "updated", field: Some(field.into()), old_value: old, new_value: new, internal: false }
+    }
+}
+
 /// A tenant's ticket settings. Stored as JSON; what is absent takes its default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, default)]

@@ -1,27 +1,13 @@
 //! The software catalogue and self-service actions on devices.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use clientdesk_domain::actions::{Action, Software};
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::rmm::{ActionKind, ActionStatus};
 use diesel::prelude::*;
 
 use crate::schema::{device_actions, software, software_companies};
 use crate::{utc, write_tx, Conn, DbConnection, Error, Result};
-
-/// An application customers may install themselves.
-#[derive(Debug, Clone)]
-pub struct Software {
-    pub id: i64,
-    pub tenant_id: TenantId,
-    pub name: String,
-    pub chocolatey_id: Option<String>,
-    pub homebrew_formula: Option<String>,
-    pub homebrew_cask: Option<String>,
-    pub all_companies: bool,
-    /// The chosen companies, where not offered to all.
-    pub companies: Vec<CompanyId>,
-    pub active: bool,
-}
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = software)]
@@ -103,35 +89,6 @@ pub fn save_software(conn: &mut DbConnection, s: &Software, now: DateTime<Utc>) 
             .execute(conn)?;
     }
     Ok(id)
-}
-
-/// A self-service action as stored.
-#[derive(Debug, Clone)]
-pub struct Action {
-    pub id: i64,
-    pub tenant_id: TenantId,
-    pub device_id: i64,
-    pub requested_by: UserId,
-    pub kind: ActionKind,
-    pub software_id: Option<i64>,
-    /// As stored: an open action past `expires_at` is still open here until swept.
-    pub stored_status: ActionStatus,
-    pub result: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub dispatched_at: Option<DateTime<Utc>>,
-    pub finished_at: Option<DateTime<Utc>>,
-    pub expires_at: DateTime<Utc>,
-}
-
-impl Action {
-    /// The status as of `now`: an action still open past its time has expired.
-    pub fn status(&self, now: DateTime<Utc>) -> ActionStatus {
-        if self.stored_status.is_open() && self.expires_at <= now {
-            ActionStatus::Expired
-        } else {
-            self.stored_status
-        }
-    }
 }
 
 #[derive(Queryable, Selectable)]

@@ -7,7 +7,8 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use clientdesk_domain::approvals::{
-    ChangeRequest, ChangeStatus, Decision, DecisionRule, Risk, Validation, ValidationStatus,
+    ChangeRequest, ChangeStatus, Decision, DecisionLink, DecisionRecord, DecisionRule, Risk, Validation,
+    ValidationStatus,
 };
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::roles::{Permission, RoleSet};
@@ -204,15 +205,6 @@ pub fn list_validations(
     Ok(Page::from_rows(items, f.limit, |i| i.validation.id))
 }
 
-/// One approver's recorded decision.
-#[derive(Debug, Clone)]
-pub struct DecisionRecord {
-    pub user_id: UserId,
-    pub decision: Decision,
-    pub comment: Option<String>,
-    pub decided_at: DateTime<Utc>,
-}
-
 /// The decisions on these validations, oldest first, by validation id.
 pub fn decisions(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<(i64, DecisionRecord)>> {
     let rows: Vec<(i64, i64, String, Option<String>, NaiveDateTime)> = validation_decisions::table
@@ -318,18 +310,6 @@ pub fn members_with(conn: &mut DbConnection, company: CompanyId, permission: Per
             language: Language::parse(&language).unwrap_or_default(),
         })
         .collect())
-}
-
-/// A mailed decision link as stored.
-#[derive(Debug, Clone)]
-pub struct DecisionLink {
-    pub id: i64,
-    pub tenant_id: TenantId,
-    pub validation_id: i64,
-    pub user_id: UserId,
-    pub decision: Decision,
-    pub expires_at: DateTime<Utc>,
-    pub used_at: Option<DateTime<Utc>>,
 }
 
 pub fn create_link(

@@ -1,26 +1,12 @@
 //! Attachment metadata; the contents live in the attachment storage under `storage_key`.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
+use clientdesk_domain::attachments::Attachment;
 use clientdesk_domain::ids::{TenantId, UserId};
 use diesel::prelude::*;
 
 use crate::schema::attachments;
 use crate::{utc, DbConnection, Result};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attachment {
-    pub id: i64,
-    pub tenant_id: TenantId,
-    pub ticket_id: i64,
-    pub note_id: Option<i64>,
-    pub file_name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub storage_key: String,
-    pub uploaded_by: UserId,
-    pub created_at: DateTime<Utc>,
-}
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = attachments)]

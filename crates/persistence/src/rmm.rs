@@ -1,28 +1,14 @@
 //! The RMM integration of a tenant, its devices, agent-link nonces and verification codes.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use clientdesk_domain::devices::Device;
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
-use clientdesk_domain::rmm::{AgentIds, Platform};
+use clientdesk_domain::rmm::{AgentIds, Integration, Platform};
+use clientdesk_domain::verification::Code;
 use diesel::prelude::*;
 
 use crate::schema::{agent_nonces, devices, rmm_integrations, verification_codes};
 use crate::{utc, vault, DbConnection, Error, Page, Result};
-
-/// A tenant's RMM integration.
-#[derive(Debug, Clone)]
-pub struct Integration {
-    pub tenant_id: TenantId,
-    pub enabled: bool,
-    pub secret: String,
-    pub previous_secret: Option<String>,
-    pub webhook_url: Option<String>,
-    pub allow_unsigned_links: bool,
-    pub sync_token_hash: Option<String>,
-    pub updated_at: DateTime<Utc>,
-    /// Webhooks may go to private, loopback and link-local addresses (a RMM on the provider's
-    /// own network); off by default.
-    pub allow_private_targets: bool,
-}
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = rmm_integrations)]
@@ -102,25 +88,6 @@ pub fn save_integration(conn: &mut DbConnection, i: &Integration) -> Result<()> 
             .execute(conn)?;
     }
     Ok(())
-}
-
-/// A computer the RMM manages.
-#[derive(Debug, Clone)]
-pub struct Device {
-    pub id: i64,
-    pub tenant_id: TenantId,
-    pub company_id: CompanyId,
-    pub user_id: Option<UserId>,
-    pub hostname: String,
-    pub platform: Platform,
-    pub ids: AgentIds,
-    pub contact_name: Option<String>,
-    pub contact_email: Option<String>,
-    pub contact_phone: Option<String>,
-    pub has_token: bool,
-    pub last_seen_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -337,20 +304,6 @@ pub fn use_nonce(
         }
     };
     Ok(inserted == 1)
-}
-
-/// A code or token a person proves, as stored.
-#[derive(Debug, Clone)]
-pub struct Code {
-    pub id: i64,
-    pub tenant_id: TenantId,
-    pub user_id: Option<UserId>,
-    pub purpose: String,
-    pub code_hash: String,
-    pub payload: String,
-    pub attempts: i32,
-    pub expires_at: DateTime<Utc>,
-    pub used_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Queryable, Selectable)]

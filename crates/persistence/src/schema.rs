@@ -293,7 +293,7 @@ diesel::table! {
 }
 
 // The full-text index is not described here: it is an FTS5 table on SQLite and the generated
-// `search_vector` column on PostgreSQL, read only by raw SQL in kb.rs.
+// `search_vector` column on PostgreSQL, read only by raw SQL in kb/.
 diesel::table! {
     kb_articles (id) {
         id -> BigInt,

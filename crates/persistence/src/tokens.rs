@@ -3,23 +3,13 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use clientdesk_domain::ids::{ApiTokenId, TenantId, UserId};
+use clientdesk_domain::tokens::{ApiToken, RefreshToken, Signin};
 use diesel::prelude::*;
 
 use crate::schema::{api_tokens, password_tokens, refresh_tokens, signin_sessions, users};
 use crate::{utc, DbConnection, Result};
 
 // Refresh tokens
-
-pub struct RefreshToken {
-    pub id: i64,
-    pub tenant_id: TenantId,
-    pub user_id: UserId,
-    pub family: String,
-    pub amr: String,
-    pub expires_at: DateTime<Utc>,
-    pub rotated: bool,
-    pub revoked: bool,
-}
 
 #[allow(clippy::too_many_arguments)] // one argument per column of the row
 pub fn insert_refresh(
@@ -113,12 +103,6 @@ pub fn revoke_all_refresh(conn: &mut DbConnection, user: UserId, now: DateTime<U
 
 // Sign-ins (a refresh family; access tokens name it as `sid`)
 
-pub struct Signin {
-    pub user_id: UserId,
-    pub started_at: DateTime<Utc>,
-    pub ended: bool,
-}
-
 pub fn start_signin(
     conn: &mut DbConnection,
     tenant: TenantId,
@@ -168,19 +152,6 @@ pub fn ended_signins_since(conn: &mut DbConnection, user: UserId, since: DateTim
 }
 
 // API tokens
-
-#[derive(Debug, Clone)]
-pub struct ApiToken {
-    pub id: ApiTokenId,
-    pub tenant_id: TenantId,
-    pub user_id: UserId,
-    pub name: String,
-    pub read_only: bool,
-    pub created_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-    pub revoked_at: Option<DateTime<Utc>>,
-    pub last_used_at: Option<DateTime<Utc>>,
-}
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = api_tokens)]

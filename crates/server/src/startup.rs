@@ -17,7 +17,7 @@ use clientdesk_http::metrics::Metrics;
 use clientdesk_http::rate_limit::AddressLimiter;
 use clientdesk_http::transport::{self, Connections};
 use clientdesk_http::AppState;
-use clientdesk_persistence::{vault, write_tx, Db, DbOptions};
+use clientdesk_persistence::{plain_secrets, vault, write_tx, Db, DbOptions};
 
 use crate::config::{Config, StorageConfig};
 use crate::mail::Mailer;
@@ -60,7 +60,7 @@ pub fn state(config: &Config) -> anyhow::Result<AppState> {
     }
     vault::install(config.master_key).map_err(anyhow::Error::msg)?;
     let mut conn = db.conn().context("opening the database")?;
-    let sealed = write_tx(&mut conn, vault::seal_plain_secrets).context("sealing secrets stored in clear")?;
+    let sealed = write_tx(&mut conn, plain_secrets::seal).context("sealing secrets stored in clear")?;
     if sealed > 0 {
         tracing::info!(sealed, "sealed secrets stored in clear");
     }

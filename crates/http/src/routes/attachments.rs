@@ -7,9 +7,11 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::storage::Storage;
-use clientdesk_domain::attachments::{accepted_types, check_content, clean_file_name, room_left};
-use clientdesk_persistence::attachments::{self, Attachment};
-use clientdesk_persistence::tickets::{self as store, Change};
+
+use clientdesk_domain::attachments::{accepted_types, check_content, clean_file_name, room_left, Attachment};
+use clientdesk_domain::tickets::Change;
+use clientdesk_persistence::attachments;
+use clientdesk_persistence::tickets as store;
 use clientdesk_persistence::write_tx;
 use futures_util::TryStreamExt;
 use serde::Serialize;

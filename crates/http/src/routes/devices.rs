@@ -5,10 +5,11 @@
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::crypto::secrets::{fingerprint, random_token};
+use clientdesk_domain::devices::Device;
 use clientdesk_domain::ids::{CompanyId, UserId};
-use clientdesk_domain::rmm::{ActionKind, AgentIds, Platform};
+use clientdesk_domain::rmm::{ActionKind, AgentIds, Integration, Platform};
 use clientdesk_domain::user::Email;
-use clientdesk_persistence::rmm::{self as store, Device, DeviceFields, Integration};
+use clientdesk_persistence::rmm::{self as store, DeviceFields};
 use clientdesk_persistence::{audit, companies, users, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

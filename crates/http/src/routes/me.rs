@@ -6,6 +6,7 @@ use chrono::{Duration, Utc};
 use clientdesk_app::crypto::secrets;
 use clientdesk_domain::ids::ApiTokenId;
 use clientdesk_domain::settings::sections;
+use clientdesk_domain::tokens::ApiToken;
 use clientdesk_domain::user::{parse_name, parse_phone, Email, Language, NewPassword};
 use clientdesk_persistence::{audit, tokens, users, write_tx};
 use serde::{Deserialize, Serialize};
@@ -263,8 +264,8 @@ pub struct ApiTokenView {
     pub last_used_at: Option<chrono::DateTime<Utc>>,
 }
 
-impl From<tokens::ApiToken> for ApiTokenView {
-    fn from(t: tokens::ApiToken) -> Self {
+impl From<ApiToken> for ApiTokenView {
+    fn from(t: ApiToken) -> Self {
         Self {
             id: t.id.0,
             name: t.name,

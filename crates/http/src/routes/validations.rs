@@ -12,14 +12,16 @@ use chrono::{DateTime, Duration, Utc};
 use clientdesk_app::crypto::secrets::fingerprint;
 use clientdesk_app::notify::{self, LinkSettings};
 use clientdesk_app::origin::Origin;
-use clientdesk_domain::approvals::{self, Decision, DecisionRule, Validation, ValidationStatus};
+use clientdesk_domain::approvals::{
+    self, Decision, DecisionLink, DecisionRecord, DecisionRule, Validation, ValidationStatus,
+};
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
-use clientdesk_domain::tickets::{Scope, Status, Ticket};
-use clientdesk_persistence::approvals::{self as store, DecisionRecord, Member, TicketRef, ValidationFilter};
+use clientdesk_domain::tickets::{Change, Scope, Status, Ticket};
+use clientdesk_persistence::approvals::{self as store, Member, TicketRef, ValidationFilter};
 use clientdesk_persistence::audit::{self, NewAuditEvent};
-use clientdesk_persistence::tickets::{self as tickets_store, Change};
+use clientdesk_persistence::tickets as tickets_store;
 use clientdesk_persistence::{tenants, users, write_tx, DbConnection, Error};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -658,7 +660,7 @@ pub struct DecisionLinkView {
 
 /// A usable link and what it acts on.
 struct LinkTarget {
-    link: store::DecisionLink,
+    link: DecisionLink,
     tenant: Tenant,
     validation: Validation,
     ticket: Ticket,

@@ -1,0 +1,29 @@
+//! The knowledge base: categories, articles with their audiences, revisions, tags, feedback and
+//! read counts, and full-text search on both backends.
+//!
+//! Everything a customer may see is filtered by `visibility::visible_sql`, the SQL spelling of the
+//! domain rule `kb::visible_to`; lists, category counts, search and suggestions all go through it.
+//! Search is one function, [`search()`]: SQLite's FTS5 table `kb_articles_fts` (Porter stemming,
+//! bm25 with the title weighted highest) and PostgreSQL's generated `search_vector` (stemmed in
+//! the article's language, ts_rank over weights A/B/D) differ only in the few statements that
+//! name them.
+
+mod articles;
+mod categories;
+mod feedback;
+mod list;
+mod raw_query;
+mod revisions;
+mod search;
+mod stored;
+mod suggestions;
+mod visibility;
+
+pub use articles::{create_article, delete_article, get_article, set_status, update_article, ArticleFields};
+pub use categories::{categories, category, category_contents, create_category, delete_category, update_category};
+pub use feedback::{count_view, feedback_of, set_feedback, stats, ArticleStats};
+pub use list::{category_counts, list, ArticleListItem};
+pub use revisions::{authors, revision, revisions, Revision, RevisionInfo};
+pub use search::{search, SearchHit, SearchRequest, SearchResults};
+pub use suggestions::{readable_articles, word_shares};
+pub use visibility::{Filter, Scope};
