@@ -5,9 +5,12 @@
 
 pub mod cache;
 pub mod crypto;
+pub mod error;
 pub mod notify;
 pub mod origin;
 pub mod selfservice;
 pub mod storage;
 pub mod tickets;
 pub mod webhook_target;
+
+pub use error::{Error, Result};

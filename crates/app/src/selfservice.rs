@@ -10,7 +10,7 @@ use clientdesk_domain::entities::User;
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::notifications::Notice;
 use clientdesk_domain::outbox::Channel;
-use clientdesk_domain::principal::{Denied, Principal};
+use clientdesk_domain::principal::Principal;
 use clientdesk_domain::rmm::ActionKind;
 use clientdesk_domain::selfservice::{self as policy, Ask, Asker, Offer, Refused};
 use clientdesk_domain::sms::{destination_allowed, SmsLimits, SmsScope};
@@ -26,23 +26,7 @@ use clientdesk_persistence::{sms, users, DbConnection};
 use rand::Rng;
 
 use crate::crypto::seal::Sealer;
-
-/// Why a self-service use case refused, or failed.
-#[derive(Debug)]
-pub enum Error {
-    /// Not a device of the caller's (404).
-    NotFound,
-    Denied(Denied),
-    Invalid(DomainError),
-    /// Something the action needs is missing (409).
-    Conflict(&'static str),
-    /// Past a limit (429).
-    TooMany {
-        retry_after_secs: i64,
-        policy: ThrottlePolicy,
-    },
-    Store(clientdesk_persistence::Error),
-}
+use crate::{Error, Result};
 
 impl From<Refused> for Error {
     fn from(refused: Refused) -> Self {
@@ -55,20 +39,6 @@ impl From<Refused> for Error {
         }
     }
 }
-
-impl From<DomainError> for Error {
-    fn from(err: DomainError) -> Self {
-        Self::Invalid(err)
-    }
-}
-
-impl From<clientdesk_persistence::Error> for Error {
-    fn from(err: clientdesk_persistence::Error) -> Self {
-        Self::Store(err)
-    }
-}
-
-pub type Result<T> = std::result::Result<T, Error>;
 
 /// Who asks for an action.
 pub struct Requester<'a> {

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{CompanyId, UserId};
-use clientdesk_domain::principal::{Denied, Principal};
+use clientdesk_domain::principal::Principal;
 use clientdesk_domain::settings;
 use clientdesk_domain::ticket_access::{self, ChangeRefused, Membership, Reading, Viewer};
 use clientdesk_domain::tickets::{
@@ -18,39 +18,7 @@ use clientdesk_persistence::catalog::Entry;
 use clientdesk_persistence::tickets::{self as store, NewTicket, People};
 use clientdesk_persistence::{companies, users, Conn, DbConnection};
 
-/// Why a ticket use case refused, or failed.
-#[derive(Debug)]
-pub enum Error {
-    /// Not there, or not visible to the caller (404).
-    NotFound,
-    /// Visible, but the caller may not do this (403).
-    Denied(Denied),
-    /// Invalid input, or an input the caller may not set (422).
-    Invalid(DomainError),
-    /// The ticket's state does not allow it (409).
-    Conflict(&'static str),
-    /// The ticket changed since the caller read it (412).
-    PreconditionFailed,
-    Store(clientdesk_persistence::Error),
-}
-
-impl From<Denied> for Error {
-    fn from(denied: Denied) -> Self {
-        Self::Denied(denied)
-    }
-}
-
-impl From<DomainError> for Error {
-    fn from(err: DomainError) -> Self {
-        Self::Invalid(err)
-    }
-}
-
-impl From<clientdesk_persistence::Error> for Error {
-    fn from(err: clientdesk_persistence::Error) -> Self {
-        Self::Store(err)
-    }
-}
+use crate::{Error, Result};
 
 impl From<ChangeRefused> for Error {
     fn from(refused: ChangeRefused) -> Self {
@@ -69,8 +37,6 @@ impl From<TransitionRefused> for Error {
         }
     }
 }
-
-pub type Result<T> = std::result::Result<T, Error>;
 
 /// Who asks, as the ticket rules need it.
 pub struct Actor<'a> {

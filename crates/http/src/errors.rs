@@ -277,3 +277,18 @@ pub fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpReques
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<clientdesk_app::Error> for ApiError {
+    fn from(err: clientdesk_app::Error) -> Self {
+        use clientdesk_app::Error as E;
+        match err {
+            E::NotFound => Self::NotFound,
+            E::Denied(denied) => denied.into(),
+            E::Invalid(invalid) => invalid.into(),
+            E::Conflict(message) => Self::Conflict(message.into()),
+            E::PreconditionFailed => Self::PreconditionFailed,
+            E::TooMany { retry_after_secs, policy } => Self::TooManyRequests { retry_after_secs, policy },
+            E::Store(err) => err.into(),
+        }
+    }
+}

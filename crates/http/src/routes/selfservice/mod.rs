@@ -24,7 +24,7 @@ use clientdesk_domain::step_up::Factors;
 
 use clientdesk_persistence::{audit, DbConnection};
 
-use crate::errors::{ApiError, ApiResult};
+use crate::errors::ApiResult;
 use crate::extract::Auth;
 
 /// The headers of the RMM's signed result callback (and of clientdesk's signed webhooks).
@@ -83,18 +83,4 @@ fn record(
 /// A device the caller may act on: its assigned user, or staff; 404 for anyone else.
 fn own_device(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<Device> {
     Ok(use_case::own_device(conn, &auth.principal, auth.tenant.id, id)?)
-}
-
-impl From<use_case::Error> for ApiError {
-    fn from(err: use_case::Error) -> Self {
-        use use_case::Error as E;
-        match err {
-            E::NotFound => Self::NotFound,
-            E::Denied(denied) => denied.into(),
-            E::Invalid(invalid) => invalid.into(),
-            E::Conflict(message) => Self::Conflict(message.into()),
-            E::TooMany { retry_after_secs, policy } => Self::TooManyRequests { retry_after_secs, policy },
-            E::Store(err) => err.into(),
-        }
-    }
 }

@@ -20,12 +20,11 @@ use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{get, web, HttpResponse};
-use clientdesk_app::tickets as use_case;
 use clientdesk_persistence::DbConnection;
 
 use self::access::TicketAccess;
 use self::view::{Context, TicketView};
-use crate::errors::{ApiError, ApiResult, Problem};
+use crate::errors::{ApiResult, Problem};
 use crate::extract::{Auth, Caller};
 use crate::preconditions::etag;
 use crate::respond::{self, JsonBody};
@@ -80,18 +79,4 @@ pub async fn get_ticket(state: web::Data<AppState>, caller: Caller, path: web::P
         })
         .await?;
     Ok(ticket_response(StatusCode::OK, view))
-}
-
-impl From<use_case::Error> for ApiError {
-    fn from(err: use_case::Error) -> Self {
-        use use_case::Error as E;
-        match err {
-            E::NotFound => Self::NotFound,
-            E::Denied(denied) => denied.into(),
-            E::Invalid(invalid) => invalid.into(),
-            E::Conflict(message) => Self::Conflict(message.into()),
-            E::PreconditionFailed => Self::PreconditionFailed,
-            E::Store(err) => err.into(),
-        }
-    }
 }
