@@ -8,6 +8,7 @@ mod faults;
 mod harness;
 mod http;
 mod kb;
+mod layout;
 mod migrations;
 mod outbox;
 mod pg;

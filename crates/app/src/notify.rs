@@ -8,7 +8,6 @@ use clientdesk_domain::entities::{Company, Tenant};
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::notifications::Notice;
 use clientdesk_domain::outbox::{redact, Channel};
-use clientdesk_domain::settings;
 use clientdesk_domain::tickets::Ticket;
 use clientdesk_domain::user::Language;
 use clientdesk_persistence::approvals::{self, Member};
@@ -166,7 +165,7 @@ fn enqueue(
 }
 
 fn notifications_on(tenant: &Tenant, company: &Company) -> bool {
-    settings::for_company(tenant, company).notifications_enabled
+    company.settings_in_force(tenant).notifications_enabled
 }
 
 /// Asks each approver to decide, with a pair of single-use accept / reject links made for that
@@ -272,7 +271,7 @@ pub fn note_added(
     }
     let author = users::get(conn, tenant.id, author)?;
     // Customers see technicians as the company's settings say; the e-mail follows the same rule.
-    let shown = settings::for_company(tenant, &company);
+    let shown = company.settings_in_force(tenant);
     let author_name = if author.staff_role.is_some() && !shown.technician_names_shown {
         NEUTRAL_STAFF_NAME.to_owned()
     } else {

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::principal::Principal;
-use clientdesk_domain::settings;
 use clientdesk_domain::ticket_access::{self, ChangeRefused, Membership, Reading, Viewer};
 use clientdesk_domain::tickets::{
     self, Change, Changes, CustomField, Draft, Input, Moment, Priority, Status, StatusRequest, Ticket, TicketSettings,
@@ -375,7 +374,7 @@ fn check_request_type(
         Some(member) => member.settings.request_types.allows(id),
         None => {
             let c = companies::get(conn, actor.tenant.id, company)?;
-            settings::for_company(actor.tenant, &c).request_types.allows(id)
+            c.settings_in_force(actor.tenant).request_types.allows(id)
         }
     };
     if active && allowed {

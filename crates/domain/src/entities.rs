@@ -33,6 +33,14 @@ pub struct Company {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Company {
+    /// The settings in force: the company's overrides over the defaults of its `tenant`. Every
+    /// reader of a company's settings goes through here.
+    pub fn settings_in_force(&self, tenant: &Tenant) -> PortalSettings {
+        crate::settings::resolve(&tenant.portal_defaults, &self.portal_overrides)
+    }
+}
+
 /// A person who signs in: staff when `staff_role` is set, otherwise a customer's contact.
 #[derive(Debug, Clone)]
 pub struct User {

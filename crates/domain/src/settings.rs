@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::entities::{Company, Tenant};
 use crate::roles::{Permission, RoleSet};
 use crate::DomainError;
 
@@ -155,14 +154,9 @@ pub fn validate_time_zone(name: &str) -> Result<(), DomainError> {
         .map_err(|_| DomainError::new("time_zone", "must be an IANA time zone such as Europe/Zurich"))
 }
 
-/// The settings in force for `company`: its overrides over the defaults of its `tenant`. Every
-/// reader of a company's settings goes through here.
-pub fn for_company(tenant: &Tenant, company: &Company) -> PortalSettings {
-    resolve(&tenant.portal_defaults, &company.portal_overrides)
-}
-
-/// The overrides over the defaults, field by field.
-fn resolve(defaults: &PortalSettings, overrides: &PortalSettingsOverride) -> PortalSettings {
+/// The overrides over the defaults, field by field. Read a company's settings in force through
+/// `Company::settings_in_force`.
+pub(crate) fn resolve(defaults: &PortalSettings, overrides: &PortalSettingsOverride) -> PortalSettings {
     let d = defaults.clone();
     let o = overrides.clone();
     PortalSettings {

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use clientdesk_domain::entities::{Company, Tenant, User};
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::RoleSet;
-use clientdesk_domain::settings::{self, PortalSettings};
+use clientdesk_domain::settings::PortalSettings;
 use clientdesk_domain::ticket_access;
 use clientdesk_persistence::session::{self, AccessVersion};
 use clientdesk_persistence::{companies, tokens, DbConnection, Result};
@@ -99,7 +99,7 @@ fn load(conn: &mut DbConnection, user: UserId) -> Result<CachedSession> {
     let session = session::load(conn, user)?;
     let mut companies = Vec::with_capacity(session.memberships.len());
     for (company, roles) in session.memberships {
-        let settings = settings::for_company(&session.tenant, &company);
+        let settings = company.settings_in_force(&session.tenant);
         if settings.portal_enabled {
             let related = ticket_access::related_companies(&company, &settings, |ids| {
                 companies::children(conn, session.tenant.id, ids)

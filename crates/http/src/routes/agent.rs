@@ -236,7 +236,7 @@ fn outcome(
     let opens_tickets = session.memberships.iter().any(|(company, roles)| {
         company.id == device.company_id
             && roles.grants(Permission::TicketsCreate)
-            && clientdesk_domain::settings::for_company(tenant, company).portal_enabled
+            && company.settings_in_force(tenant).portal_enabled
     });
     if session.user.disabled || !opens_tickets {
         return Err(refused());

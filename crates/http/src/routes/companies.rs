@@ -282,7 +282,7 @@ pub async fn get_settings(state: web::Data<AppState>, auth: Auth, path: web::Pat
     auth.principal.require_staff()?;
     let (tenant, id) = (auth.tenant.clone(), CompanyId(path.into_inner()));
     let company = state.run(move |conn| Ok(companies::get(conn, tenant.id, id)?)).await?;
-    let effective = settings::for_company(&auth.tenant, &company);
+    let effective = company.settings_in_force(&auth.tenant);
     Ok(HttpResponse::Ok().json_body(CompanySettingsView { overrides: company.portal_overrides, effective }))
 }
 
@@ -330,7 +330,7 @@ pub async fn put_settings(
             })
         })
         .await?;
-    let effective = settings::for_company(&tenant, &company);
+    let effective = company.settings_in_force(&tenant);
     Ok(HttpResponse::Ok().json_body(CompanySettingsView { overrides: company.portal_overrides, effective }))
 }
 

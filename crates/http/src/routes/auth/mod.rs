@@ -21,7 +21,7 @@ pub use self::refresh::{issue_tokens, signed_in, RefreshRequest, TokenPair};
 use chrono::{DateTime, Utc};
 use clientdesk_app::crypto::jwt::MfaPurpose;
 use clientdesk_domain::ids::UserId;
-use clientdesk_domain::settings::{self, TwoFactorPolicy};
+use clientdesk_domain::settings::TwoFactorPolicy;
 use clientdesk_persistence::session::{self, Session};
 use clientdesk_persistence::DbConnection;
 
@@ -45,7 +45,7 @@ pub fn two_factor_required(session: &Session) -> bool {
         return session.tenant.portal_defaults.two_factor == TwoFactorPolicy::Required;
     }
     session.memberships.iter().any(|(company, _)| {
-        let s = settings::for_company(&session.tenant, company);
+        let s = company.settings_in_force(&session.tenant);
         s.portal_enabled && s.two_factor == TwoFactorPolicy::Required
     })
 }
@@ -56,10 +56,7 @@ pub fn ensure_may_sign_in(session: &Session) -> ApiResult<()> {
         return Err(ApiError::Forbidden("This account is disabled."));
     }
     if session.user.staff_role.is_none()
-        && !session
-            .memberships
-            .iter()
-            .any(|(company, _)| settings::for_company(&session.tenant, company).portal_enabled)
+        && !session.memberships.iter().any(|(company, _)| company.settings_in_force(&session.tenant).portal_enabled)
     {
         return Err(ApiError::Forbidden("The portal is disabled for every company you belong to."));
     }

@@ -78,7 +78,7 @@ pub async fn ticket_form(state: web::Data<AppState>, auth: Auth, path: web::Path
             let staff = auth.principal.is_staff();
             let (allowed, roles) = if staff {
                 let c = companies::get(conn, tenant, company)?;
-                let settings = clientdesk_domain::settings::for_company(&auth.tenant, &c);
+                let settings = c.settings_in_force(&auth.tenant);
                 (settings.request_types, None)
             } else {
                 let member = access::ticketing_member(&auth, company)?;
