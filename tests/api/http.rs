@@ -58,6 +58,10 @@ on_both!(health_and_metrics, backend => |backend: Backend| async move {
     assert!(text.contains("clientdesk_signins_total{outcome=\"failed\"} 1"), "{text}");
     assert!(text.contains("clientdesk_http_responses_total{class=\"4xx\"}"));
     assert_eq!(app.request(Method::GET, "/docs/", None).send().await.unwrap().status(), 200);
+    let unfollowed = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = unfollowed.get(format!("{}/docs", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), 308);
+    assert_eq!(res.headers()["location"], "/docs/");
 });
 
 on_both!(served_contract_matches_the_committed_file, |app: TestApp| async move {

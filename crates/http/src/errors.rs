@@ -115,13 +115,15 @@ impl ApiError {
             Self::PreconditionFailed => "The resource changed since you read it (If-Match does not match).".into(),
             Self::Invalid(_) => "One or more fields are invalid.".into(),
             Self::TooManyRequests { retry_after_secs, .. } => {
-                format!("Too many failed attempts. Try again in {retry_after_secs} seconds.")
+                format!("Too many failed attempts. Try again in {}.", seconds(*retry_after_secs))
             }
             Self::Unavailable(_) => "The service is temporarily unavailable. Try again shortly.".into(),
             Self::HeaderFieldsTooLarge(limit) => {
                 format!("The request line and headers may take {limit} bytes at most.")
             }
-            Self::RequestTimeout(secs) => format!("The whole request must arrive within {secs} seconds."),
+            Self::RequestTimeout(secs) => {
+                format!("The whole request must arrive within {}.", seconds(i64::try_from(*secs).unwrap_or(i64::MAX)))
+            }
             Self::TooManyConnections(limit) => {
                 format!("One client address may hold {limit} connections at once; reuse or close the others.")
             }
@@ -141,6 +143,15 @@ impl ApiError {
                 _ => None,
             },
         }
+    }
+}
+
+/// "1 second", "30 seconds".
+fn seconds(count: i64) -> String {
+    if count == 1 {
+        "1 second".to_owned()
+    } else {
+        format!("{count} seconds")
     }
 }
 
@@ -290,5 +301,19 @@ impl From<clientdesk_app::Error> for ApiError {
             E::TooMany { retry_after_secs, policy } => Self::TooManyRequests { retry_after_secs, policy },
             E::Store(err) => err.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_second_is_singular() {
+        let policy = clientdesk_domain::throttle::ThrottlePolicy::ACCOUNT;
+        let detail = |secs| ApiError::TooManyRequests { retry_after_secs: secs, policy }.problem().detail;
+        assert_eq!(detail(1), "Too many failed attempts. Try again in 1 second.");
+        assert_eq!(detail(30), "Too many failed attempts. Try again in 30 seconds.");
+        assert_eq!(ApiError::RequestTimeout(1).problem().detail, "The whole request must arrive within 1 second.");
     }
 }

@@ -44,6 +44,8 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(web::PathConfig::default().error_handler(errors::path_error));
         // The operations collected here are dropped: `openapi::document` builds the document once.
         utoipa_actix_web::service_config::ServiceConfig::new(cfg).configure(api_routes);
+        // Swagger UI lives under `/docs/`; `/docs` alone leads there.
+        cfg.service(web::redirect("/docs", "/docs/").permanent());
         cfg.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::document().clone()));
     }
 }

@@ -3,7 +3,8 @@
 
 use std::sync::OnceLock;
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
@@ -17,6 +18,8 @@ use utoipa_actix_web::AppExt;
             `POST /api/v1/auth/mfa/verify` with a TOTP code, and use the access token as `Authorization: Bearer`. \
             Errors are RFC 9457 problem documents."
     ),
+    servers((url = "/", description = "This server's own address: the API is served from the root of the address \
+        this document was read from")),
     // `RegisteredRoutes` first: the others amend the operations it adds.
     modifiers(&RegisteredRoutes, &BearerScheme, &TransportResponses),
     tags(
@@ -53,6 +56,9 @@ impl Modify for RegisteredRoutes {
     }
 }
 
+/// The security schemes, and the explicit `security: []` of the public operations: a handler
+/// without a bearer declares `security(())` (`[{}]`, "optional"), which is turned into `[]` here,
+/// so an operation without any `security` is a forgotten one (a test refuses it).
 struct BearerScheme;
 
 impl Modify for BearerScheme {
@@ -68,44 +74,208 @@ impl Modify for BearerScheme {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "rmm_sync",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("cdr_...")
+                    .description(Some(
+                        "The RMM integration's sync credential (cdr_..., from \
+                         `POST /api/v1/rmm/integration/sync-token`), for the device sync only.",
+                    ))
+                    .build(),
+            ),
+        );
+        for (_, operation) in operations(openapi) {
+            if operation.security.as_ref().is_some_and(|s| s.iter().all(|r| *r == SecurityRequirement::default())) {
+                operation.security = Some(Vec::new());
+            }
+        }
     }
 }
 
-/// Answers any operation may give before its handler runs, or when the database is unreachable
-/// (see `transport` and `state::AppState::run`).
+/// Every operation of the document, with its path.
+fn operations(openapi: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = (&String, &mut Operation)> {
+    openapi.paths.paths.iter_mut().flat_map(|(path, item)| {
+        [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+            &mut item.head,
+            &mut item.options,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+        .map(move |operation| (path, operation))
+    })
+}
+
+/// The media type of every error answer (`crate::errors::ApiError`).
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Whether an operation reads a JSON body through the JSON extractor's rules (400, 413, 415).
+fn takes_json(operation: &Operation) -> bool {
+    operation.request_body.as_ref().is_some_and(|body| body.content.contains_key("application/json"))
+}
+
+/// Whether an operation asks for credentials (a bearer or the RMM's sync credential).
+fn is_protected(operation: &Operation) -> bool {
+    operation.security.as_ref().is_some_and(|s| s.iter().any(|r| *r != SecurityRequirement::default()))
+}
+
+/// Answers any operation may give besides its handler's own, and what every answer carries: the
+/// problem media type of errors, the transport's refusals (see `transport` and
+/// `state::AppState::run`), the extractors' (credentials, JSON bodies), the unexpected 500, and the
+/// headers the server sets (`X-Request-Id` on every answer, `Retry-After` on 429 and 503).
 struct TransportResponses;
 
 impl Modify for TransportResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-        let problem = |description: &str| {
-            let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
-            ResponseBuilder::new().description(description).content("application/json", content).build()
+        use utoipa::openapi::header::HeaderBuilder;
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+
+        use crate::errors::ApiError;
+
+        let problem = |description: &str, example: ApiError| {
+            let example = serde_json::to_value(example.problem()).expect("a problem serialises");
+            let content =
+                ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).example(Some(example)).build();
+            RefOr::T(ResponseBuilder::new().description(description).content(PROBLEM_JSON, content).build())
         };
-        let common = [
-            ("408", "The request did not fully arrive in time (its body: 30 s after its head by default)"),
-            ("431", "The request line and headers are larger than the limit (16 KiB by default)"),
-            ("503", "The database is unreachable, or the server is stopping; see `Retry-After`"),
-        ];
-        for (path, item) in openapi.paths.paths.iter_mut() {
+        let header = |schema_type: Type, description: &str| {
+            HeaderBuilder::new()
+                .schema(ObjectBuilder::new().schema_type(schema_type))
+                .description(Some(description))
+                .build()
+        };
+        let settings = crate::HttpSettings::default();
+        for (path, operation) in operations(openapi) {
             // Liveness and metrics use no database and answer while the server drains.
             let uses_database = !matches!(path.as_str(), "/health/live" | "/metrics");
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-                &mut item.head,
-                &mut item.options,
-                &mut item.trace,
-            ];
-            for operation in operations.into_iter().flatten() {
-                for (status, description) in common {
-                    if status == "503" && !uses_database {
-                        continue;
-                    }
-                    operation.responses.responses.entry(status.into()).or_insert_with(|| problem(description).into());
+            let (protected, json_body) = (is_protected(operation), takes_json(operation));
+            // The decision-link pages answer browsers' refusals as a page too.
+            let pages = operation.responses.responses.iter().any(|(status, response)| {
+                status.starts_with('2') && matches!(response, RefOr::T(r) if r.content.contains_key("text/html"))
+            });
+            let declared: Vec<String> = operation.responses.responses.keys().cloned().collect();
+            for (status, response) in operation.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else { continue };
+                if !(status.starts_with('4') || status.starts_with('5')) {
+                    continue;
+                }
+                if let Some(content) = response.content.shift_remove("application/json") {
+                    response.content.insert(PROBLEM_JSON.into(), content);
+                }
+                if pages && !response.content.contains_key("text/html") {
+                    let page =
+                        ContentBuilder::new().schema(Some(ObjectBuilder::new().schema_type(Type::String))).build();
+                    response.content.insert("text/html".into(), page);
+                }
+            }
+            let mut added = vec![(
+                "500",
+                problem(
+                    "An unexpected failure on the server's side: logged, and answered without its cause",
+                    ApiError::Internal(String::new()),
+                ),
+            )];
+            if protected {
+                added.push((
+                    "401",
+                    problem(
+                        "Missing, invalid or expired credentials (with `WWW-Authenticate: Bearer`)",
+                        ApiError::Unauthorized("The access token is invalid or expired."),
+                    ),
+                ));
+            }
+            if json_body {
+                added.extend([
+                    (
+                        "400",
+                        problem(
+                            "The body is not valid JSON (a syntax error); a valid body of the wrong shape or types is 422",
+                            ApiError::BadRequest("The body is not valid JSON: expected value at line 1 column 1".into()),
+                        ),
+                    ),
+                    (
+                        "413",
+                        problem(
+                            "The body is larger than the JSON limit (64 KiB by default)",
+                            ApiError::PayloadTooLarge(format!(
+                                "The JSON body is larger than the limit of {} bytes.",
+                                settings.json_limit
+                            )),
+                        ),
+                    ),
+                    (
+                        "415",
+                        problem(
+                            "The body is not sent as `application/json`",
+                            ApiError::UnsupportedMediaType("Send the body as application/json.".into()),
+                        ),
+                    ),
+                ]);
+            }
+            added.extend([
+                (
+                    "408",
+                    problem(
+                        "The request did not fully arrive in time (its body: 30 s after its head by default)",
+                        ApiError::RequestTimeout(settings.request_timeout.as_secs()),
+                    ),
+                ),
+                (
+                    "429",
+                    problem(
+                        "This client address holds too many open connections; see `Retry-After`",
+                        ApiError::TooManyConnections(settings.max_connections_per_client),
+                    ),
+                ),
+                (
+                    "431",
+                    problem(
+                        "The request line and headers are larger than the limit (16 KiB by default)",
+                        ApiError::HeaderFieldsTooLarge(settings.max_head_bytes),
+                    ),
+                ),
+            ]);
+            if uses_database {
+                added.push((
+                    "503",
+                    problem(
+                        "The database is unreachable, or the server is stopping; see `Retry-After`",
+                        ApiError::Unavailable(String::new()),
+                    ),
+                ));
+            }
+            for (status, response) in added {
+                operation.responses.responses.entry(status.into()).or_insert(response);
+            }
+            for (status, response) in operation.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else { continue };
+                let headers = &mut response.headers;
+                headers.entry("X-Request-Id".into()).or_insert_with(|| {
+                    header(Type::String, "The request's id: the one sent in `X-Request-Id`, or a new one; it names the request in the server's log")
+                });
+                if matches!(status.as_str(), "429" | "503") {
+                    headers
+                        .entry("Retry-After".into())
+                        .or_insert_with(|| header(Type::Integer, "Seconds to wait before trying again"));
+                }
+                // A handler's 429 is a rate limit, which the server describes (RFC draft
+                // `draft-ietf-httpapi-ratelimit-headers`); the transport's 429 sends `Retry-After` only.
+                if status == "429" && declared.iter().any(|s| s == "429") {
+                    headers.entry("RateLimit-Policy".into()).or_insert_with(|| {
+                        header(Type::String, "The limit that was reached: `\"<name>\";q=<quota>;w=<window in seconds>`")
+                    });
+                    headers.entry("RateLimit".into()).or_insert_with(|| {
+                        header(Type::String, "What is left of it: `\"<name>\";r=0;t=<seconds until it resets>`")
+                    });
                 }
             }
         }
@@ -192,5 +362,59 @@ mod tests {
         let unregistered: Vec<_> = documented.difference(&declared).collect();
         assert!(undocumented.is_empty(), "declared by a handler but not registered in `api_routes`: {undocumented:?}");
         assert!(unregistered.is_empty(), "documented without a handler declaring it: {unregistered:?}");
+    }
+
+    /// The rules the document keeps for every operation, whoever adds it: every error answer is a
+    /// problem document; an operation asking for credentials declares 401, one reading a JSON body
+    /// 400, 413 and 415, every one 500; every answer declares `X-Request-Id`, every 429 and 503
+    /// `Retry-After`; and every operation states its security, `[]` for public ones.
+    #[test]
+    fn every_operation_declares_the_answers_the_server_gives() {
+        let document = serde_json::to_value(document()).expect("the document serialises");
+        let mut broken = Vec::new();
+        for (path, item) in document["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("a path item") {
+                let at = format!("{} {path}", method.to_uppercase());
+                let responses = operation["responses"].as_object().expect("responses");
+                let declares = |status: &str| responses.contains_key(status);
+                match operation.get("security").and_then(|s| s.as_array()) {
+                    None => broken.push(format!("{at}: no `security` (`security(())` for a public operation)")),
+                    Some(requirements) if !requirements.is_empty() && !declares("401") => {
+                        broken.push(format!("{at}: asks for credentials but declares no 401"))
+                    }
+                    Some(_) => {}
+                }
+                let json_body = operation.pointer("/requestBody/content/application~1json").is_some();
+                for status in ["400", "413", "415"] {
+                    if json_body && !declares(status) {
+                        broken.push(format!("{at}: reads a JSON body but declares no {status}"));
+                    }
+                }
+                if !declares("500") {
+                    broken.push(format!("{at}: declares no 500"));
+                }
+                for (status, response) in responses {
+                    if status.starts_with(['4', '5'])
+                        && response.pointer("/content/application~1problem+json").is_none()
+                    {
+                        broken.push(format!("{at}: {status} is not declared as {}", super::PROBLEM_JSON));
+                    }
+                    if response.pointer("/content/application~1json").is_some() && status.starts_with(['4', '5']) {
+                        broken.push(format!("{at}: {status} is declared as application/json"));
+                    }
+                    let headers = response.get("headers");
+                    if headers.and_then(|h| h.get("X-Request-Id")).is_none() {
+                        broken.push(format!("{at}: {status} does not declare X-Request-Id"));
+                    }
+                    if matches!(status.as_str(), "429" | "503") && headers.and_then(|h| h.get("Retry-After")).is_none()
+                    {
+                        broken.push(format!("{at}: {status} does not declare Retry-After"));
+                    }
+                }
+            }
+        }
+        assert!(broken.is_empty(), "{}", broken.join("\n"));
+        let servers = document["servers"].as_array().expect("servers");
+        assert_eq!(servers[0]["url"], "/");
     }
 }

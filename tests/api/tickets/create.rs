@@ -258,10 +258,10 @@ on_both!(invalid_tickets_are_refused_and_nothing_is_created, |app: TestApp| asyn
         (valid(json!({"description": "x".repeat(20_001)})), "description"),
         (valid(json!({"contact_id": fred})), "contact_id"),
         (valid(json!({"requester_id": fred})), "requester_id"),
-        (valid(json!({"colour": "red"})), "body"),
-        (valid(json!({"priority": "critical"})), "body"),
-        (valid(json!({"title": 5})), "body"),
-        (valid(json!({"custom_fields": []})), "body"),
+        (valid(json!({"colour": "red"})), "colour"),
+        (valid(json!({"priority": "critical"})), "priority"),
+        (valid(json!({"title": 5})), "title"),
+        (valid(json!({"custom_fields": []})), "custom_fields"),
     ];
     for (body, field) in cases {
         let res = app.post(&company_tickets(contoso), Some(&user), body.clone()).await;
@@ -349,4 +349,38 @@ on_both!(idempotency_key_gives_one_ticket_per_key_and_user, |app: TestApp| async
     problem(post(&user, "two words", body.clone()).await.unwrap(), 422).await;
     problem(post(&user, "", body.clone()).await.unwrap(), 422).await;
     assert_eq!(count().await, before + 3);
+});
+
+// A body that is JSON but of the wrong types is 422 naming the field; one that is not JSON at
+// all is 400. Neither opens nor changes a ticket.
+on_both!(wrong_types_are_422_naming_the_field_and_broken_json_400, |app: TestApp| async move {
+    let user = app.token("pat.user@demo.example").await;
+    let contoso = company_id(&app, &user, "Contoso Ltd").await;
+    let list = company_tickets(contoso);
+    let before = items(&app, &user, &list).await.len();
+
+    let body = problem(app.post(&list, Some(&user), json!({"title": "Wrong types", "priority": 5})).await, 422).await;
+    assert!(body["errors"]["priority"][0].as_str().unwrap().contains("invalid type"), "{body}");
+    let body = problem(app.post(&list, Some(&user), json!({"title": 5})).await, 422).await;
+    assert!(body["errors"]["title"].is_array(), "{body}");
+    let broken = |method: Method, path: String| {
+        app.request(method, &path, Some(&user))
+            .header("content-type", "application/json")
+            .body(r#"{"title": "Broken", "priority": "#)
+    };
+    let body = problem(broken(Method::POST, list.clone()).send().await.unwrap(), 400).await;
+    assert!(body["detail"].as_str().unwrap().starts_with("The body is not valid JSON"), "{body}");
+    assert_eq!(items(&app, &user, &list).await.len(), before, "nothing was opened");
+
+    let opened = create(&app, &user, contoso, json!({"title": "Monitor flickers"})).await;
+    let id = opened["id"].as_i64().unwrap();
+    let body = problem(patch(&app, &user, id, json!({"priority": 5})).await, 422).await;
+    assert!(body["errors"]["priority"].is_array(), "{body}");
+    let body = problem(patch(&app, &user, id, json!({"title": ["Renamed"]})).await, 422).await;
+    assert!(body["errors"]["title"].is_array(), "{body}");
+    problem(broken(Method::PATCH, ticket(id)).send().await.unwrap(), 400).await;
+    let after = ok(app.get(&ticket(id), &user).await).await;
+    assert_eq!(after["title"], "Monitor flickers");
+    assert_eq!(after["priority"], opened["priority"]);
+    assert_eq!(after["version"], opened["version"], "nothing was changed");
 });

@@ -145,7 +145,7 @@ on_both!(internal_notes_never_reach_customers, |app: TestApp| async move {
         (json!({"body": ""}), "body"),
         (json!({"body": "   "}), "body"),
         (json!({"body": "x".repeat(20_001)}), "body"),
-        (json!({"body": "Hi", "private": true}), "body"),
+        (json!({"body": "Hi", "private": true}), "private"),
         (json!({}), "body"),
     ] {
         let answer = problem(app.post(&notes(printer), Some(&user), body.clone()).await, 422).await;

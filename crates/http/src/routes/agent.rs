@@ -274,6 +274,10 @@ fn wants_json(req: &HttpRequest) -> bool {
 
 /// Open the portal from the RMM agent's tray menu.
 ///
+/// No bearer: the link carries its own credential, `sig`, an HMAC-SHA256 under the RMM
+/// integration's secret of its parameters with a timestamp and a single-use nonce (or, where the
+/// tenant allows unsigned links, the device's link `token`).
+///
 /// API clients (`Accept: application/json`) get the answer as JSON. A browser is redirected
 /// (303) to the front end's agent-login page with a one-time code in the fragment
 /// (`#code=...`, valid 60 s, usable once) to exchange with `POST /api/v1/rmm/agent-login/exchange`,
@@ -282,7 +286,7 @@ fn wants_json(req: &HttpRequest) -> bool {
 /// disabled, ids matching no device of the tenant. Unsigned links work only where the tenant
 /// opted in to them (unsafe). After 20 refusals in an hour from one client address, its refused
 /// links answer 429 instead, and are no longer audited one by one; valid links still work.
-#[utoipa::path(tag = "rmm", operation_id = "agentLogin",
+#[utoipa::path(tag = "rmm", operation_id = "agentLogin", security(()),
     params(AgentLink),
     responses(
         (status = 200, description = "Where the link leads (JSON clients)", body = AgentLoginAnswer),
@@ -349,7 +353,7 @@ pub struct CodeExchange {
 }
 
 /// Trade the one-time code a browser was redirected with for the agent login's answer.
-#[utoipa::path(tag = "rmm", operation_id = "exchangeAgentLoginCode",
+#[utoipa::path(tag = "rmm", operation_id = "exchangeAgentLoginCode", security(()),
     request_body = CodeExchange,
     responses(
         (status = 200, description = "Where the link leads", body = AgentLoginAnswer),
@@ -516,7 +520,7 @@ fn finish(
 /// code e-mailed to it is confirmed, so nobody takes over an account from a computer. A computer
 /// has one live code at a time, with its five tries: asking again while it is live sends nothing
 /// new. Registrations are limited per computer (5 an hour) and per client address (20 an hour).
-#[utoipa::path(tag = "rmm", operation_id = "registerFromAgent",
+#[utoipa::path(tag = "rmm", operation_id = "registerFromAgent", security(()),
     request_body = RegistrationInput,
     responses(
         (status = 201, description = "Registered and signed in", body = RegistrationAnswer),
@@ -643,7 +647,7 @@ pub struct RegistrationConfirmation {
 /// Confirm a registration with the code e-mailed to the existing contact: the contact becomes a
 /// portal user of the device's company, linked to the device, and is signed in. Five wrong codes
 /// (with any registration token of the computer) spend the code: register again.
-#[utoipa::path(tag = "rmm", operation_id = "confirmAgentRegistration",
+#[utoipa::path(tag = "rmm", operation_id = "confirmAgentRegistration", security(()),
     request_body = RegistrationConfirmation,
     responses(
         (status = 200, description = "Activated and signed in", body = RegistrationAnswer),

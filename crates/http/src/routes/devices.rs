@@ -339,7 +339,7 @@ fn owner(
 /// Up to 500 devices a call, in a body of at most 2 MiB. Devices are upserted by `agent_guid` in
 /// one transaction: one invalid device refuses the whole request (422 naming it by its GUID, as
 /// `devices[agent_guid=...].company_id`). A new device gets a link token, returned only here.
-#[utoipa::path(tag = "rmm", operation_id = "syncDevices", security(("bearer" = [])),
+#[utoipa::path(tag = "rmm", operation_id = "syncDevices", security(("rmm_sync" = [])),
     request_body = SyncRequest,
     responses(
         (status = 200, description = "What was created or updated", body = SyncResponse),

@@ -17,7 +17,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// The process is up.
-#[utoipa::path(tag = "health", operation_id = "live", responses((status = 200, description = "Alive", body = Object, example = json!({"status": "ok"}))))]
+#[utoipa::path(tag = "health", operation_id = "live", security(()), responses((status = 200, description = "Alive", body = Object, example = json!({"status": "ok"}))))]
 #[get("/health/live")]
 pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json_body(serde_json::json!({"status": "ok"}))
@@ -29,7 +29,7 @@ pub const READY_TIMEOUT: Duration = Duration::from_millis(800);
 
 /// The database answers a connection opened for this check, within a second; 503 otherwise, and
 /// while the server drains before it stops.
-#[utoipa::path(tag = "health", operation_id = "ready", responses(
+#[utoipa::path(tag = "health", operation_id = "ready", security(()), responses(
     (status = 200, description = "Ready", body = Object, example = json!({"status": "ok"})),
     (status = 503, description = "Database unreachable, or the server is stopping", body = Problem)))]
 #[get("/health/ready")]

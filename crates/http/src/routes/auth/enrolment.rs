@@ -67,7 +67,7 @@ pub struct EnrolmentDone {
 /// Start enrolment: a new TOTP secret, its otpauth URI and QR code.
 #[utoipa::path(
     tag = "auth",
-    operation_id = "startEnrolment",
+    operation_id = "startEnrolment", security(()),
     request_body = MfaTokenRequest,
     responses(
         (status = 200, description = "Scan this, then confirm with a first code", body = EnrolmentStart),
@@ -150,7 +150,7 @@ pub fn complete_enrolment(
 /// Confirm enrolment with a first code; signs in and returns ten recovery codes.
 #[utoipa::path(
     tag = "auth",
-    operation_id = "confirmEnrolment",
+    operation_id = "confirmEnrolment", security(()),
     request_body = EnrolmentConfirm,
     responses(
         (status = 200, description = "Enrolled and signed in", body = EnrolmentDone),

@@ -58,7 +58,7 @@ pub enum LoginResponse {
 /// factor); see `docs/decisions/0001-sign-in-throttling.md`.
 #[utoipa::path(
     tag = "auth",
-    operation_id = "login",
+    operation_id = "login", security(()),
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in, or the next step", body = LoginResponse),

@@ -43,7 +43,7 @@ pub struct MfaVerifyRequest {
 /// A code is accepted once: two parallel submissions of one code give one success.
 #[utoipa::path(
     tag = "auth",
-    operation_id = "verifyMfa",
+    operation_id = "verifyMfa", security(()),
     request_body = MfaVerifyRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenPair),

@@ -37,7 +37,7 @@ pub struct SetPasswordRequest {
 /// password is hashed.
 #[utoipa::path(
     tag = "auth",
-    operation_id = "setPassword",
+    operation_id = "setPassword", security(()),
     request_body = SetPasswordRequest,
     responses(
         (status = 204, description = "Password set"),

@@ -121,7 +121,7 @@ pub fn signed_in(
 /// `CLIENTDESK_SESSION_MAX_AGE_DAYS` from its password, however often it is refreshed.
 #[utoipa::path(
     tag = "auth",
-    operation_id = "refreshTokens",
+    operation_id = "refreshTokens", security(()),
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenPair),
@@ -181,7 +181,7 @@ pub async fn refresh(
 /// sign-ins go on.
 #[utoipa::path(
     tag = "auth",
-    operation_id = "logout",
+    operation_id = "logout", security(()),
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "Signed out (also for an unknown token)"),

@@ -187,11 +187,14 @@ pub struct ActionResult {
 
 /// The RMM reports an action's result (signed like clientdesk's webhooks).
 ///
+/// No bearer: the callback is authenticated by its HMAC signature under the RMM integration's
+/// secret.
+///
 /// Headers: `X-Clientdesk-Timestamp` (unix seconds, at most 5 minutes off) and
 /// `X-Clientdesk-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" under the
 /// integration's secret>`. Idempotent: the same result again answers 200 and changes nothing; a
 /// different result for a settled action answers 409.
-#[utoipa::path(tag = "rmm", operation_id = "reportActionResult",
+#[utoipa::path(tag = "rmm", operation_id = "reportActionResult", security(()),
     request_body = ActionResult,
     responses(
         (status = 200, description = "Recorded (or recorded before)", body = ActionView),
@@ -213,6 +216,15 @@ pub async fn action_result(
         header(SIGNATURE_HEADER).and_then(|s| s.strip_prefix("sha256=").map(str::to_owned)).ok_or_else(refused)?;
     if (Utc::now().timestamp() - ts).abs() > LINK_MAX_SKEW_SECONDS {
         return Err(refused());
+    }
+    // A body sent without a media type is read as JSON; one sent as anything else is refused.
+    let media = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim());
+    if media.is_some_and(|media| !media.eq_ignore_ascii_case("application/json")) {
+        return Err(ApiError::UnsupportedMediaType("Send the body as application/json.".into()));
     }
     let result: ActionResult = crate::json::from_slice(&body)?;
     if !matches!(result.status, ActionStatus::Succeeded | ActionStatus::Failed) {

@@ -90,7 +90,7 @@ fn link_target(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> ApiR
 /// Preview a decision link from an e-mail: what confirming it will decide. Changes nothing, so
 /// mail scanners that open links decide nothing. A browser (`Accept: text/html`) gets a page with
 /// the confirmation form; other clients get JSON.
-#[utoipa::path(tag = "validations", operation_id = "previewDecisionLink",
+#[utoipa::path(tag = "validations", operation_id = "previewDecisionLink", security(()),
     params(("token" = String, Path, description = "The token of the link")),
     responses(
         (status = 200, description = "What the link decides (JSON, or a confirmation page for browsers)",
@@ -157,7 +157,7 @@ fn confirmation(req: &HttpRequest, body: &[u8]) -> ApiResult<LinkConfirmation> {
 
 /// Confirm a decision link from an e-mail: decides as the approver the link was sent to, once.
 /// Takes JSON or the confirmation page's form; a form gets a page back.
-#[utoipa::path(tag = "validations", operation_id = "confirmDecisionLink",
+#[utoipa::path(tag = "validations", operation_id = "confirmDecisionLink", security(()),
     params(("token" = String, Path, description = "The token of the link")),
     request_body(content((LinkConfirmation = "application/json"), (LinkConfirmation = "application/x-www-form-urlencoded"))),
     responses(
