@@ -127,6 +127,10 @@ fn is_protected(operation: &Operation) -> bool {
     operation.security.as_ref().is_some_and(|s| s.iter().any(|r| *r != SecurityRequirement::default()))
 }
 
+const REQUEST_ID: &str =
+    "The request's id: the one sent in `X-Request-Id`, or a new one; it names the request in the server's log";
+const RETRY_AFTER: &str = "Seconds to wait before trying again";
+
 /// Answers any operation may give besides its handler's own, and what every answer carries: the
 /// problem media type of errors, the transport's refusals (see `transport` and
 /// `state::AppState::run`), the extractors' (credentials, JSON bodies), the unexpected 500, and the
@@ -145,7 +149,7 @@ impl Modify for TransportResponses {
             let example = serde_json::to_value(example.problem()).expect("a problem serialises");
             let content =
                 ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).example(Some(example)).build();
-            RefOr::T(ResponseBuilder::new().description(description).content(PROBLEM_JSON, content).build())
+            ResponseBuilder::new().description(description).content(PROBLEM_JSON, content).build()
         };
         let header = |schema_type: Type, description: &str| {
             HeaderBuilder::new()
@@ -154,6 +158,101 @@ impl Modify for TransportResponses {
                 .build()
         };
         let settings = crate::HttpSettings::default();
+        // The answers every operation shares are declared once, in `components.responses`, and
+        // referenced: written out in each operation they tripled the document's size.
+        let shared = [
+            (
+                "Internal",
+                "500",
+                problem(
+                    "An unexpected failure on the server's side: logged, and answered without its cause",
+                    ApiError::Internal(String::new()),
+                ),
+            ),
+            (
+                "Unauthorized",
+                "401",
+                problem(
+                    "Missing, invalid or expired credentials (with `WWW-Authenticate: Bearer`)",
+                    ApiError::Unauthorized("The access token is invalid or expired."),
+                ),
+            ),
+            (
+                "MalformedJson",
+                "400",
+                problem(
+                    "The body is not valid JSON (a syntax error); a valid body of the wrong shape or types is 422",
+                    ApiError::BadRequest("The body is not valid JSON: expected value at line 1 column 1".into()),
+                ),
+            ),
+            (
+                "PayloadTooLarge",
+                "413",
+                problem(
+                    "The body is larger than the JSON limit (64 KiB by default)",
+                    ApiError::PayloadTooLarge(format!(
+                        "The JSON body is larger than the limit of {} bytes.",
+                        settings.json_limit
+                    )),
+                ),
+            ),
+            (
+                "UnsupportedMediaType",
+                "415",
+                problem(
+                    "The body is not sent as `application/json`",
+                    ApiError::UnsupportedMediaType("Send the body as application/json.".into()),
+                ),
+            ),
+            (
+                "RequestTimeout",
+                "408",
+                problem(
+                    "The request did not fully arrive in time (its body: 30 s after its head by default)",
+                    ApiError::RequestTimeout(settings.request_timeout.as_secs()),
+                ),
+            ),
+            (
+                "TooManyConnections",
+                "429",
+                problem(
+                    "This client address holds too many open connections; see `Retry-After`",
+                    ApiError::TooManyConnections(settings.max_connections_per_client),
+                ),
+            ),
+            (
+                "HeadersTooLarge",
+                "431",
+                problem(
+                    "The request line and headers are larger than the limit (16 KiB by default)",
+                    ApiError::HeaderFieldsTooLarge(settings.max_head_bytes),
+                ),
+            ),
+            (
+                "Unavailable",
+                "503",
+                problem(
+                    "The database is unreachable, or the server is stopping; see `Retry-After`",
+                    ApiError::Unavailable(String::new()),
+                ),
+            ),
+        ];
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, status, mut response) in shared.clone() {
+            response.headers.insert("X-Request-Id".into(), header(Type::String, REQUEST_ID));
+            if matches!(status, "429" | "503") {
+                response.headers.insert("Retry-After".into(), header(Type::Integer, RETRY_AFTER));
+            }
+            components.responses.insert(name.into(), RefOr::T(response));
+        }
+        let shared_ref = |wanted: &str| -> RefOr<utoipa::openapi::Response> {
+            let name = shared
+                .iter()
+                .find(|(_, status, _)| *status == wanted)
+                .map(|(name, ..)| *name)
+                .expect("a shared answer");
+            RefOr::Ref(Ref::new(format!("#/components/responses/{name}")))
+        };
         for (path, operation) in operations(openapi) {
             // Liveness and metrics use no database and answer while the server drains.
             let uses_database = !matches!(path.as_str(), "/health/live" | "/metrics");
@@ -177,95 +276,26 @@ impl Modify for TransportResponses {
                     response.content.insert("text/html".into(), page);
                 }
             }
-            let mut added = vec![(
-                "500",
-                problem(
-                    "An unexpected failure on the server's side: logged, and answered without its cause",
-                    ApiError::Internal(String::new()),
-                ),
-            )];
+            let mut added = vec!["500"];
             if protected {
-                added.push((
-                    "401",
-                    problem(
-                        "Missing, invalid or expired credentials (with `WWW-Authenticate: Bearer`)",
-                        ApiError::Unauthorized("The access token is invalid or expired."),
-                    ),
-                ));
+                added.push("401");
             }
             if json_body {
-                added.extend([
-                    (
-                        "400",
-                        problem(
-                            "The body is not valid JSON (a syntax error); a valid body of the wrong shape or types is 422",
-                            ApiError::BadRequest("The body is not valid JSON: expected value at line 1 column 1".into()),
-                        ),
-                    ),
-                    (
-                        "413",
-                        problem(
-                            "The body is larger than the JSON limit (64 KiB by default)",
-                            ApiError::PayloadTooLarge(format!(
-                                "The JSON body is larger than the limit of {} bytes.",
-                                settings.json_limit
-                            )),
-                        ),
-                    ),
-                    (
-                        "415",
-                        problem(
-                            "The body is not sent as `application/json`",
-                            ApiError::UnsupportedMediaType("Send the body as application/json.".into()),
-                        ),
-                    ),
-                ]);
+                added.extend(["400", "413", "415"]);
             }
-            added.extend([
-                (
-                    "408",
-                    problem(
-                        "The request did not fully arrive in time (its body: 30 s after its head by default)",
-                        ApiError::RequestTimeout(settings.request_timeout.as_secs()),
-                    ),
-                ),
-                (
-                    "429",
-                    problem(
-                        "This client address holds too many open connections; see `Retry-After`",
-                        ApiError::TooManyConnections(settings.max_connections_per_client),
-                    ),
-                ),
-                (
-                    "431",
-                    problem(
-                        "The request line and headers are larger than the limit (16 KiB by default)",
-                        ApiError::HeaderFieldsTooLarge(settings.max_head_bytes),
-                    ),
-                ),
-            ]);
+            added.extend(["408", "429", "431"]);
             if uses_database {
-                added.push((
-                    "503",
-                    problem(
-                        "The database is unreachable, or the server is stopping; see `Retry-After`",
-                        ApiError::Unavailable(String::new()),
-                    ),
-                ));
+                added.push("503");
             }
-            for (status, response) in added {
-                operation.responses.responses.entry(status.into()).or_insert(response);
+            for status in added {
+                operation.responses.responses.entry(status.into()).or_insert_with(|| shared_ref(status));
             }
             for (status, response) in operation.responses.responses.iter_mut() {
                 let RefOr::T(response) = response else { continue };
                 let headers = &mut response.headers;
-                headers.entry("X-Request-Id".into()).or_insert_with(|| {
-                    header(Type::String, "The request's id: the one sent in `X-Request-Id`, or a new one; it names the request in the server's log")
-                });
+                headers.entry("X-Request-Id".into()).or_insert_with(|| header(Type::String, REQUEST_ID));
                 if matches!(status.as_str(), "429" | "503") {
-                    headers
-                        .entry("Retry-After".into())
-                        .or_insert_with(|| header(Type::Integer, "Seconds to wait before trying again"));
+                    headers.entry("Retry-After".into()).or_insert_with(|| header(Type::Integer, RETRY_AFTER));
                 }
                 // A handler's 429 is a rate limit, which the server describes (RFC draft
                 // `draft-ietf-httpapi-ratelimit-headers`); the transport's 429 sends `Retry-After` only.
@@ -394,6 +424,13 @@ mod tests {
                     broken.push(format!("{at}: declares no 500"));
                 }
                 for (status, response) in responses {
+                    // A shared answer is a reference to `components.responses`.
+                    let response = match response["$ref"].as_str() {
+                        Some(name) => document
+                            .pointer(&name.replace("#/", "/"))
+                            .unwrap_or_else(|| panic!("{at}: {status} refers to {name}, which is not there")),
+                        None => response,
+                    };
                     if status.starts_with(['4', '5'])
                         && response.pointer("/content/application~1problem+json").is_none()
                     {
