@@ -8,6 +8,7 @@ use clientdesk_domain::entities::{Company, Tenant};
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::notifications::Notice;
 use clientdesk_domain::outbox::{redact, Channel};
+use clientdesk_domain::settings::NEUTRAL_STAFF_NAME;
 use clientdesk_domain::tickets::Ticket;
 use clientdesk_domain::user::Language;
 use clientdesk_persistence::approvals::{self, Member};
@@ -16,10 +17,6 @@ use clientdesk_persistence::{companies, users, DbConnection, Result};
 
 use crate::crypto::seal::Sealer;
 use crate::crypto::secrets::{fingerprint, random_token};
-
-/// What customers see instead of a technician's name where the company hides them: in ticket
-/// views and in e-mails alike.
-pub const NEUTRAL_STAFF_NAME: &str = "Support team";
 
 /// The addresses e-mails link to: the front end for tickets and change requests (templates with
 /// `{ticket_id}` / `{change_request_id}`), this API for the decision links of validations.
@@ -272,11 +269,8 @@ pub fn note_added(
     let author = users::get(conn, tenant.id, author)?;
     // Customers see technicians as the company's settings say; the e-mail follows the same rule.
     let shown = company.settings_in_force(tenant);
-    let author_name = if author.staff_role.is_some() && !shown.technician_names_shown {
-        NEUTRAL_STAFF_NAME.to_owned()
-    } else {
-        author.name
-    };
+    let author_name =
+        if shown.shows_name_of(author.staff_role.is_some()) { author.name } else { NEUTRAL_STAFF_NAME.to_owned() };
     let ticket_url = links.ticket(ticket.id);
     let notice = Notice::NoteAdded {
         recipient: &requester.name,

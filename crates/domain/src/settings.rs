@@ -112,6 +112,18 @@ pub struct PortalSettingsOverride {
     pub notifications_enabled: Option<bool>,
 }
 
+/// What customers see instead of a technician's name where the company hides them: in ticket
+/// views and in e-mails alike.
+pub const NEUTRAL_STAFF_NAME: &str = "Support team";
+
+impl PortalSettings {
+    /// Whether customers see the name of a person on a ticket: always a customer's, a technician's
+    /// only where the company shows technician names (otherwise [`NEUTRAL_STAFF_NAME`]).
+    pub fn shows_name_of(&self, staff: bool) -> bool {
+        !staff || self.technician_names_shown
+    }
+}
+
 impl PortalSettingsOverride {
     /// Checks the values a caller may get wrong: the time zone name and the request type list.
     pub fn validate(&self) -> Result<(), DomainError> {
@@ -235,6 +247,14 @@ pub fn sections(roles: &RoleSet, settings: &PortalSettings) -> Vec<Section> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn technicians_names_follow_the_company_and_customers_names_always_show() {
+        let shown = PortalSettings::default();
+        let hidden = PortalSettings { technician_names_shown: false, ..PortalSettings::default() };
+        assert!(shown.shows_name_of(true) && shown.shows_name_of(false));
+        assert!(!hidden.shows_name_of(true) && hidden.shows_name_of(false));
+    }
+
     use super::*;
 
     #[test]

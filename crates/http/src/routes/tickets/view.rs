@@ -11,10 +11,9 @@ use std::sync::Arc;
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use clientdesk_app::cache::catalogue::TicketCatalog;
-use clientdesk_app::notify::NEUTRAL_STAFF_NAME;
 use clientdesk_domain::ids::UserId;
 use clientdesk_domain::roles::Permission;
-use clientdesk_domain::settings::WorkedHoursDisplay;
+use clientdesk_domain::settings::{WorkedHoursDisplay, NEUTRAL_STAFF_NAME};
 use clientdesk_domain::tickets::{Field, Priority, Status, Ticket, TicketEvent};
 use clientdesk_persistence::catalog::Entry;
 use clientdesk_persistence::{users, DbConnection};
@@ -239,7 +238,7 @@ impl Context {
     pub fn person(&self, id: UserId, viewer: &Viewer) -> Person<'_> {
         let (name, staff) = self.people.get(&id).map_or(("Unknown", false), |(name, staff)| (name.as_str(), *staff));
         match viewer {
-            Viewer::Member { settings, .. } if staff && !settings.technician_names_shown => {
+            Viewer::Member { settings, .. } if !settings.shows_name_of(staff) => {
                 Person { id: None, name: NEUTRAL_STAFF_NAME.into() }
             }
             _ => Person { id: Some(id.0), name: name.into() },
