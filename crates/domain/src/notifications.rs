@@ -56,6 +56,49 @@ pub enum Notice<'a> {
         cost: Option<(i64, &'a str)>,
         url: &'a str,
     },
+    /// To a contact who was invited: welcome, and the single-use link that sets a first password.
+    Invitation { recipient: &'a str, company: &'a str, inviter: &'a str, url: &'a str, expires: DateTime<Utc> },
+    /// To a user who asked to reset a forgotten password: the single-use link (valid `minutes`).
+    /// Says that the second factor is still asked at the next sign-in, and to ignore the mail if it was not them.
+    PasswordReset { recipient: &'a str, url: &'a str, minutes: i64 },
+    /// To the address of a new e-mail: the link that confirms it (valid `hours`).
+    EmailConfirmation { recipient: &'a str, url: &'a str, hours: i64 },
+    /// To the user: something about its credentials or account changed (by itself or by staff).
+    AccountChanged { recipient: &'a str, change: AccountChange<'a>, at: DateTime<Utc> },
+    /// To each customer approver / portal admin of the company: a user asks for other roles.
+    RoleChangeRequested {
+        recipient: &'a str,
+        requester: &'a str,
+        company: &'a str,
+        roles: &'a str,
+        reason: &'a str,
+        url: &'a str,
+    },
+    /// To the requester: its role-change request was granted or refused.
+    RoleChangeDecided {
+        recipient: &'a str,
+        company: &'a str,
+        roles: &'a str,
+        granted: bool,
+        decider: &'a str,
+        comment: Option<&'a str>,
+    },
+}
+
+/// What changed about an account, for `Notice::AccountChanged`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange<'a> {
+    /// A new password was set (through a reset link or by the user).
+    PasswordChanged,
+    /// Staff reset the second factor: the user enrols again at the next sign-in.
+    TwoFactorReset,
+    /// The account was disabled / enabled again.
+    Disabled,
+    Enabled,
+    /// The sign-in address changed to `new_email` (this mail goes to the old address).
+    EmailChanged {
+        new_email: &'a str,
+    },
 }
 
 /// A written message.
@@ -181,6 +224,65 @@ impl Notice<'_> {
                 ];
                 Rendered { subject: fill(t.change_subject, &vars), body: fill(t.change_body, &vars) }
             }
+            Self::Invitation { recipient, company, inviter, url, expires } => {
+                let vars = [
+                    ("name", *recipient),
+                    ("company", company),
+                    ("inviter", inviter),
+                    ("url", url),
+                    ("expires", &when(*expires)),
+                ];
+                Rendered { subject: fill(t.invitation_subject, &vars), body: fill(t.invitation_body, &vars) }
+            }
+            Self::PasswordReset { recipient, url, minutes } => {
+                let minutes = minutes.to_string();
+                let vars = [("name", *recipient), ("url", url), ("minutes", &minutes)];
+                Rendered { subject: fill(t.reset_subject, &vars), body: fill(t.reset_body, &vars) }
+            }
+            Self::EmailConfirmation { recipient, url, hours } => {
+                let hours = hours.to_string();
+                let vars = [("name", *recipient), ("url", url), ("hours", &hours)];
+                Rendered {
+                    subject: fill(t.email_confirmation_subject, &vars),
+                    body: fill(t.email_confirmation_body, &vars),
+                }
+            }
+            Self::AccountChanged { recipient, change, at } => {
+                let (subject, body, new_email) = match change {
+                    AccountChange::PasswordChanged => (t.password_changed_subject, t.password_changed_body, ""),
+                    AccountChange::TwoFactorReset => (t.two_factor_reset_subject, t.two_factor_reset_body, ""),
+                    AccountChange::Disabled => (t.disabled_subject, t.disabled_body, ""),
+                    AccountChange::Enabled => (t.enabled_subject, t.enabled_body, ""),
+                    AccountChange::EmailChanged { new_email } => {
+                        (t.email_changed_subject, t.email_changed_body, *new_email)
+                    }
+                };
+                let vars = [("name", *recipient), ("at", &when(*at)), ("new_email", new_email)];
+                Rendered { subject: fill(subject, &vars), body: fill(body, &vars) }
+            }
+            Self::RoleChangeRequested { recipient, requester, company, roles, reason, url } => {
+                let vars = [
+                    ("name", *recipient),
+                    ("requester", requester),
+                    ("company", company),
+                    ("roles", roles),
+                    ("reason", reason),
+                    ("url", url),
+                ];
+                Rendered { subject: fill(t.role_request_subject, &vars), body: fill(t.role_request_body, &vars) }
+            }
+            Self::RoleChangeDecided { recipient, company, roles, granted, decider, comment } => {
+                let outcome = if *granted { t.role_granted } else { t.role_refused };
+                let vars = [
+                    ("name", *recipient),
+                    ("company", company),
+                    ("roles", roles),
+                    ("outcome", outcome),
+                    ("decider", decider),
+                    ("comment", comment.unwrap_or("—")),
+                ];
+                Rendered { subject: fill(t.role_decided_subject, &vars), body: fill(t.role_decided_body, &vars) }
+            }
         }
     }
 }
@@ -229,6 +331,30 @@ struct Texts {
     phone_changed_subject: &'static str,
     phone_changed_body: &'static str,
     phone_removed_body: &'static str,
+    /// Subjects of mails that carry a link never hold it: a subject is shown where a body is not.
+    invitation_subject: &'static str,
+    invitation_body: &'static str,
+    reset_subject: &'static str,
+    reset_body: &'static str,
+    email_confirmation_subject: &'static str,
+    email_confirmation_body: &'static str,
+    /// Each `AccountChange` ends with what to do if the recipient did not do it or did not expect it.
+    password_changed_subject: &'static str,
+    password_changed_body: &'static str,
+    two_factor_reset_subject: &'static str,
+    two_factor_reset_body: &'static str,
+    disabled_subject: &'static str,
+    disabled_body: &'static str,
+    enabled_subject: &'static str,
+    enabled_body: &'static str,
+    email_changed_subject: &'static str,
+    email_changed_body: &'static str,
+    role_request_subject: &'static str,
+    role_request_body: &'static str,
+    role_decided_subject: &'static str,
+    role_decided_body: &'static str,
+    role_granted: &'static str,
+    role_refused: &'static str,
 }
 
 fn texts(lang: Language) -> &'static Texts {
@@ -272,6 +398,45 @@ const EN: Texts = Texts {
     phone_changed_subject: "Your phone number for the portal changed",
     phone_changed_body: "Hello {name},\n\nThe phone number that confirms your self-service actions was changed on {at} to {phone}. For the next 24 hours, codes by SMS do not count as a second factor.\n\nIf you did not do this, sign in, change your password and tell your IT provider at once.",
     phone_removed_body: "Hello {name},\n\nThe phone number that confirms your self-service actions was removed on {at}.\n\nIf you did not do this, sign in, change your password and tell your IT provider at once.",
+    invitation_subject: "{inviter} invited you to the portal for {company}",
+    invitation_body: "Hello {name},\n\n{inviter} invited you to the support portal for {company}.\n\n\
+        Choose your password here to activate your access: {url}\n\nThe link works only once and until {expires}. \
+        If it has expired, ask {inviter} to invite you again. If you did not expect this invitation, ignore this \
+        message.\n",
+    reset_subject: "Reset your portal password",
+    reset_body: "Hello {name},\n\nSomeone, probably you, asked to reset the password of your portal account. Choose a \
+        new password here: {url}\n\nThe link works only once and for {minutes} minutes. At your next sign-in, you \
+        will still be asked for your second factor.\n\nIf it was not you, ignore this message: your password stays \
+        as it is.\n",
+    email_confirmation_subject: "Confirm your new e-mail address",
+    email_confirmation_body: "Hello {name},\n\nPlease confirm this address for your portal account by opening this \
+        link: {url}\n\nThe link works only once and for {hours} hours. If you did not ask for this, ignore this \
+        message: nothing changes without confirmation.\n",
+    password_changed_subject: "Your portal password was changed",
+    password_changed_body: "Hello {name},\n\nThe password of your portal account was changed on {at}.\n\n\
+        If you did not do this, tell your IT provider at once: someone else may have access to your account.\n",
+    two_factor_reset_subject: "The second factor of your portal account was reset",
+    two_factor_reset_body: "Hello {name},\n\nThe second factor of your portal account was reset on {at}. At your \
+        next sign-in, you will be asked to set it up again.\n\nIf you did not expect this, tell your IT provider at \
+        once.\n",
+    disabled_subject: "Your portal account was disabled",
+    disabled_body: "Hello {name},\n\nYour portal account was disabled on {at}: you can no longer sign in.\n\n\
+        If you did not expect this, contact your IT provider.\n",
+    enabled_subject: "Your portal account was enabled again",
+    enabled_body: "Hello {name},\n\nYour portal account was enabled again on {at}: you can sign in again.\n\n\
+        If you did not expect this, tell your IT provider at once.\n",
+    email_changed_subject: "The sign-in address of your portal account changed",
+    email_changed_body: "Hello {name},\n\nThe address you use to sign in to the portal was changed on {at} to \
+        {new_email}.\n\nIf you did not do this, tell your IT provider at once: someone else may have access to \
+        your account.\n",
+    role_request_subject: "Role request awaiting your decision: {requester}",
+    role_request_body: "Hello {name},\n\n{requester} asks for other roles on the portal for {company}.\n\n\
+        Requested roles: {roles}\nReason: {reason}\n\nDecide here: {url}\n",
+    role_decided_subject: "Your role request for {company} was {outcome}",
+    role_decided_body: "Hello {name},\n\nYour role request for {company} was {outcome} by {decider}.\n\n\
+        Requested roles: {roles}\nComment: {comment}\n",
+    role_granted: "granted",
+    role_refused: "refused",
 };
 
 const FR: Texts = Texts {
@@ -305,6 +470,46 @@ const FR: Texts = Texts {
     phone_changed_subject: "Votre numéro de téléphone pour le portail a changé",
     phone_changed_body: "Bonjour {name},\n\nLe numéro de téléphone qui confirme vos actions en libre-service a été remplacé le {at} par {phone}. Pendant les 24 prochaines heures, les codes par SMS ne comptent pas comme second facteur.\n\nSi ce n'est pas vous, connectez-vous, changez votre mot de passe et prévenez tout de suite votre prestataire informatique.",
     phone_removed_body: "Bonjour {name},\n\nLe numéro de téléphone qui confirme vos actions en libre-service a été supprimé le {at}.\n\nSi ce n'est pas vous, connectez-vous, changez votre mot de passe et prévenez tout de suite votre prestataire informatique.",
+    invitation_subject: "{inviter} vous invite à rejoindre le portail pour {company}",
+    invitation_body: "Bonjour {name},\n\n{inviter} vous invite à rejoindre le portail d'assistance pour \
+        {company}.\n\nChoisissez votre mot de passe ici pour activer votre accès : {url}\n\nLe lien ne fonctionne \
+        qu'une seule fois, et jusqu'au {expires}. S'il a expiré, demandez à {inviter} de vous inviter à nouveau. \
+        Si vous n'attendiez pas cette invitation, ignorez ce message.\n",
+    reset_subject: "Réinitialisation de votre mot de passe du portail",
+    reset_body: "Bonjour {name},\n\nQuelqu'un, sans doute vous, a demandé à réinitialiser le mot de passe de votre \
+        compte du portail. Choisissez un nouveau mot de passe ici : {url}\n\nLe lien ne fonctionne qu'une seule \
+        fois, pendant {minutes} minutes. Votre second facteur vous sera toujours demandé à la prochaine \
+        connexion.\n\nSi ce n'était pas vous, ignorez ce message : votre mot de passe reste inchangé.\n",
+    email_confirmation_subject: "Confirmez votre nouvelle adresse e-mail",
+    email_confirmation_body: "Bonjour {name},\n\nMerci de confirmer cette adresse pour votre compte du portail en \
+        ouvrant ce lien : {url}\n\nLe lien ne fonctionne qu'une seule fois, pendant {hours} heures. Si vous n'avez \
+        rien demandé, ignorez ce message : rien ne change sans confirmation.\n",
+    password_changed_subject: "Votre mot de passe du portail a été changé",
+    password_changed_body: "Bonjour {name},\n\nLe mot de passe de votre compte du portail a été changé le {at}.\n\n\
+        Si ce n'est pas vous, prévenez tout de suite votre prestataire informatique : quelqu'un d'autre a peut-être \
+        accès à votre compte.\n",
+    two_factor_reset_subject: "Le second facteur de votre compte du portail a été réinitialisé",
+    two_factor_reset_body: "Bonjour {name},\n\nLe second facteur de votre compte du portail a été réinitialisé le \
+        {at}. À votre prochaine connexion, il vous sera demandé de le configurer à nouveau.\n\nSi vous ne vous y \
+        attendiez pas, prévenez tout de suite votre prestataire informatique.\n",
+    disabled_subject: "Votre compte du portail a été désactivé",
+    disabled_body: "Bonjour {name},\n\nVotre compte du portail a été désactivé le {at} : vous ne pouvez plus vous \
+        connecter.\n\nSi vous ne vous y attendiez pas, contactez votre prestataire informatique.\n",
+    enabled_subject: "Votre compte du portail a été réactivé",
+    enabled_body: "Bonjour {name},\n\nVotre compte du portail a été réactivé le {at} : vous pouvez de nouveau vous \
+        connecter.\n\nSi vous ne vous y attendiez pas, prévenez tout de suite votre prestataire informatique.\n",
+    email_changed_subject: "L'adresse de connexion de votre compte du portail a changé",
+    email_changed_body: "Bonjour {name},\n\nL'adresse avec laquelle vous vous connectez au portail a été remplacée le \
+        {at} par {new_email}.\n\nSi ce n'est pas vous, prévenez tout de suite votre prestataire informatique : \
+        quelqu'un d'autre a peut-être accès à votre compte.\n",
+    role_request_subject: "Demande de rôles en attente de votre décision : {requester}",
+    role_request_body: "Bonjour {name},\n\n{requester} demande d'autres rôles sur le portail pour {company}.\n\n\
+        Rôles demandés : {roles}\nMotif : {reason}\n\nDécider ici : {url}\n",
+    role_decided_subject: "Votre demande de rôles pour {company} a été {outcome}",
+    role_decided_body: "Bonjour {name},\n\nVotre demande de rôles pour {company} a été {outcome} par {decider}.\n\n\
+        Rôles demandés : {roles}\nCommentaire : {comment}\n",
+    role_granted: "accordée",
+    role_refused: "refusée",
 };
 
 const DE: Texts = Texts {
@@ -339,6 +544,46 @@ const DE: Texts = Texts {
     phone_changed_subject: "Ihre Telefonnummer für das Portal wurde geändert",
     phone_changed_body: "Guten Tag {name},\n\nDie Telefonnummer, die Ihre Self-Service-Aktionen bestätigt, wurde am {at} auf {phone} geändert. In den nächsten 24 Stunden gelten Codes per SMS nicht als zweiter Faktor.\n\nWenn Sie das nicht waren, melden Sie sich an, ändern Sie Ihr Passwort und informieren Sie sofort Ihren IT-Dienstleister.",
     phone_removed_body: "Guten Tag {name},\n\nDie Telefonnummer, die Ihre Self-Service-Aktionen bestätigt, wurde am {at} entfernt.\n\nWenn Sie das nicht waren, melden Sie sich an, ändern Sie Ihr Passwort und informieren Sie sofort Ihren IT-Dienstleister.",
+    invitation_subject: "{inviter} hat Sie zum Portal für {company} eingeladen",
+    invitation_body: "Hallo {name},\n\n{inviter} hat Sie zum Support-Portal für {company} eingeladen.\n\n\
+        Wählen Sie hier Ihr Passwort, um Ihren Zugang zu aktivieren: {url}\n\nDer Link funktioniert nur einmal und \
+        bis {expires}. Ist er abgelaufen, bitten Sie {inviter}, Sie erneut einzuladen. Falls Sie diese Einladung \
+        nicht erwartet haben, ignorieren Sie diese Nachricht.\n",
+    reset_subject: "Zurücksetzen Ihres Portal-Passworts",
+    reset_body: "Hallo {name},\n\njemand, vermutlich Sie, hat angefordert, das Passwort Ihres Portalkontos \
+        zurückzusetzen. Wählen Sie hier ein neues Passwort: {url}\n\nDer Link funktioniert nur einmal und \
+        {minutes} Minuten lang. Bei der nächsten Anmeldung wird weiterhin Ihr zweiter Faktor abgefragt.\n\n\
+        Falls Sie das nicht waren, ignorieren Sie diese Nachricht: Ihr Passwort bleibt unverändert.\n",
+    email_confirmation_subject: "Bestätigen Sie Ihre neue E-Mail-Adresse",
+    email_confirmation_body: "Hallo {name},\n\nbitte bestätigen Sie diese Adresse für Ihr Portalkonto, indem Sie \
+        diesen Link öffnen: {url}\n\nDer Link funktioniert nur einmal und {hours} Stunden lang. Falls Sie das nicht \
+        angefordert haben, ignorieren Sie diese Nachricht: Ohne Bestätigung ändert sich nichts.\n",
+    password_changed_subject: "Ihr Portal-Passwort wurde geändert",
+    password_changed_body: "Hallo {name},\n\ndas Passwort Ihres Portalkontos wurde am {at} geändert.\n\n\
+        Wenn Sie das nicht waren, informieren Sie sofort Ihren IT-Dienstleister: Möglicherweise hat jemand anderes \
+        Zugriff auf Ihr Konto.\n",
+    two_factor_reset_subject: "Der zweite Faktor Ihres Portalkontos wurde zurückgesetzt",
+    two_factor_reset_body: "Hallo {name},\n\nder zweite Faktor Ihres Portalkontos wurde am {at} zurückgesetzt. Bei der \
+        nächsten Anmeldung werden Sie gebeten, ihn neu einzurichten.\n\nWenn Sie das nicht erwartet haben, \
+        informieren Sie sofort Ihren IT-Dienstleister.\n",
+    disabled_subject: "Ihr Portalkonto wurde deaktiviert",
+    disabled_body: "Hallo {name},\n\nIhr Portalkonto wurde am {at} deaktiviert: Sie können sich nicht mehr \
+        anmelden.\n\nWenn Sie das nicht erwartet haben, wenden Sie sich an Ihren IT-Dienstleister.\n",
+    enabled_subject: "Ihr Portalkonto wurde wieder aktiviert",
+    enabled_body: "Hallo {name},\n\nIhr Portalkonto wurde am {at} wieder aktiviert: Sie können sich wieder \
+        anmelden.\n\nWenn Sie das nicht erwartet haben, informieren Sie sofort Ihren IT-Dienstleister.\n",
+    email_changed_subject: "Die Anmeldeadresse Ihres Portalkontos wurde geändert",
+    email_changed_body: "Hallo {name},\n\ndie Adresse, mit der Sie sich am Portal anmelden, wurde am {at} auf \
+        {new_email} geändert.\n\nWenn Sie das nicht waren, informieren Sie sofort Ihren IT-Dienstleister: \
+        Möglicherweise hat jemand anderes Zugriff auf Ihr Konto.\n",
+    role_request_subject: "Rollenantrag wartet auf Ihre Entscheidung: {requester}",
+    role_request_body: "Hallo {name},\n\n{requester} beantragt andere Rollen im Portal für {company}.\n\n\
+        Beantragte Rollen: {roles}\nBegründung: {reason}\n\nHier entscheiden: {url}\n",
+    role_decided_subject: "Ihr Rollenantrag für {company} wurde {outcome}",
+    role_decided_body: "Hallo {name},\n\nIhr Rollenantrag für {company} wurde von {decider} {outcome}.\n\n\
+        Beantragte Rollen: {roles}\nKommentar: {comment}\n",
+    role_granted: "genehmigt",
+    role_refused: "abgelehnt",
 };
 
 const ES: Texts = Texts {
@@ -371,6 +616,46 @@ const ES: Texts = Texts {
     phone_changed_subject: "Su número de teléfono para el portal ha cambiado",
     phone_changed_body: "Hola {name}:\n\nEl número de teléfono que confirma sus acciones de autoservicio se cambió el {at} por {phone}. Durante las próximas 24 horas, los códigos por SMS no cuentan como segundo factor.\n\nSi no ha sido usted, inicie sesión, cambie su contraseña y avise enseguida a su proveedor de TI.",
     phone_removed_body: "Hola {name}:\n\nEl número de teléfono que confirma sus acciones de autoservicio se eliminó el {at}.\n\nSi no ha sido usted, inicie sesión, cambie su contraseña y avise enseguida a su proveedor de TI.",
+    invitation_subject: "{inviter} le ha invitado al portal de {company}",
+    invitation_body: "Hola {name}:\n\n{inviter} le ha invitado al portal de soporte de {company}.\n\n\
+        Elija aquí su contraseña para activar su acceso: {url}\n\nEl enlace solo funciona una vez y hasta el \
+        {expires}. Si ha caducado, pida a {inviter} que le invite de nuevo. Si no esperaba esta invitación, ignore \
+        este mensaje.\n",
+    reset_subject: "Restablecimiento de su contraseña del portal",
+    reset_body: "Hola {name}:\n\nAlguien, probablemente usted, ha solicitado restablecer la contraseña de su cuenta \
+        del portal. Elija aquí una contraseña nueva: {url}\n\nEl enlace solo funciona una vez y durante {minutes} \
+        minutos. En su próximo inicio de sesión se le seguirá pidiendo el segundo factor.\n\nSi no ha sido usted, \
+        ignore este mensaje: su contraseña no cambia.\n",
+    email_confirmation_subject: "Confirme su nueva dirección de correo electrónico",
+    email_confirmation_body: "Hola {name}:\n\nConfirme esta dirección para su cuenta del portal abriendo este \
+        enlace: {url}\n\nEl enlace solo funciona una vez y durante {hours} horas. Si no lo ha solicitado, ignore \
+        este mensaje: sin la confirmación no cambia nada.\n",
+    password_changed_subject: "Se ha cambiado su contraseña del portal",
+    password_changed_body: "Hola {name}:\n\nLa contraseña de su cuenta del portal se cambió el {at}.\n\n\
+        Si no ha sido usted, avise enseguida a su proveedor de TI: puede que otra persona tenga acceso a su \
+        cuenta.\n",
+    two_factor_reset_subject: "Se ha restablecido el segundo factor de su cuenta del portal",
+    two_factor_reset_body: "Hola {name}:\n\nEl segundo factor de su cuenta del portal se restableció el {at}. En su \
+        próximo inicio de sesión deberá configurarlo de nuevo.\n\nSi no lo esperaba, avise enseguida a su proveedor \
+        de TI.\n",
+    disabled_subject: "Se ha desactivado su cuenta del portal",
+    disabled_body: "Hola {name}:\n\nSu cuenta del portal se desactivó el {at}: ya no puede iniciar sesión.\n\n\
+        Si no lo esperaba, póngase en contacto con su proveedor de TI.\n",
+    enabled_subject: "Se ha reactivado su cuenta del portal",
+    enabled_body: "Hola {name}:\n\nSu cuenta del portal se reactivó el {at}: puede volver a iniciar sesión.\n\n\
+        Si no lo esperaba, avise enseguida a su proveedor de TI.\n",
+    email_changed_subject: "Ha cambiado la dirección de inicio de sesión de su cuenta del portal",
+    email_changed_body: "Hola {name}:\n\nLa dirección con la que inicia sesión en el portal se cambió el {at} por \
+        {new_email}.\n\nSi no ha sido usted, avise enseguida a su proveedor de TI: puede que otra persona tenga \
+        acceso a su cuenta.\n",
+    role_request_subject: "Solicitud de roles pendiente de su decisión: {requester}",
+    role_request_body: "Hola {name}:\n\n{requester} solicita otros roles en el portal de {company}.\n\n\
+        Roles solicitados: {roles}\nMotivo: {reason}\n\nDecida aquí: {url}\n",
+    role_decided_subject: "Su solicitud de roles en {company} ha sido {outcome}",
+    role_decided_body: "Hola {name}:\n\nSu solicitud de roles en {company} ha sido {outcome} por {decider}.\n\n\
+        Roles solicitados: {roles}\nComentario: {comment}\n",
+    role_granted: "concedida",
+    role_refused: "rechazada",
 };
 
 const IT: Texts = Texts {
@@ -404,6 +689,46 @@ const IT: Texts = Texts {
     phone_changed_subject: "Il suo numero di telefono per il portale è cambiato",
     phone_changed_body: "Buongiorno {name},\n\nIl numero di telefono che conferma le sue azioni self-service è stato cambiato il {at} in {phone}. Per le prossime 24 ore i codici via SMS non valgono come secondo fattore.\n\nSe non è stato lei, acceda, cambi la password e avvisi subito il suo fornitore IT.",
     phone_removed_body: "Buongiorno {name},\n\nIl numero di telefono che conferma le sue azioni self-service è stato rimosso il {at}.\n\nSe non è stato lei, acceda, cambi la password e avvisi subito il suo fornitore IT.",
+    invitation_subject: "{inviter} la invita al portale di {company}",
+    invitation_body: "Buongiorno {name},\n\n{inviter} la invita al portale di assistenza di {company}.\n\n\
+        Scelga qui la sua password per attivare l'accesso: {url}\n\nIl link funziona una sola volta e fino al \
+        {expires}. Se è scaduto, chieda a {inviter} di invitarla di nuovo. Se non si aspettava questo invito, \
+        ignori questo messaggio.\n",
+    reset_subject: "Reimpostazione della password del portale",
+    reset_body: "Buongiorno {name},\n\nQualcuno, probabilmente lei, ha chiesto di reimpostare la password del suo \
+        account del portale. Scelga qui una nuova password: {url}\n\nIl link funziona una sola volta e per \
+        {minutes} minuti. Al prossimo accesso le verrà comunque chiesto il secondo fattore.\n\nSe non è stato lei, \
+        ignori questo messaggio: la sua password resta invariata.\n",
+    email_confirmation_subject: "Confermi il suo nuovo indirizzo e-mail",
+    email_confirmation_body: "Buongiorno {name},\n\nConfermi questo indirizzo per il suo account del portale aprendo \
+        questo link: {url}\n\nIl link funziona una sola volta e per {hours} ore. Se non l'ha richiesto lei, ignori \
+        questo messaggio: senza conferma non cambia nulla.\n",
+    password_changed_subject: "La password del suo account del portale è stata cambiata",
+    password_changed_body: "Buongiorno {name},\n\nLa password del suo account del portale è stata cambiata il \
+        {at}.\n\nSe non è stato lei, avvisi subito il suo fornitore IT: qualcun altro potrebbe avere accesso al suo \
+        account.\n",
+    two_factor_reset_subject: "Il secondo fattore del suo account del portale è stato reimpostato",
+    two_factor_reset_body: "Buongiorno {name},\n\nIl secondo fattore del suo account del portale è stato reimpostato \
+        il {at}. Al prossimo accesso dovrà configurarlo di nuovo.\n\nSe non se lo aspettava, avvisi subito il suo \
+        fornitore IT.\n",
+    disabled_subject: "Il suo account del portale è stato disattivato",
+    disabled_body: "Buongiorno {name},\n\nIl suo account del portale è stato disattivato il {at}: non può più \
+        accedere.\n\nSe non se lo aspettava, contatti il suo fornitore IT.\n",
+    enabled_subject: "Il suo account del portale è stato riattivato",
+    enabled_body: "Buongiorno {name},\n\nIl suo account del portale è stato riattivato il {at}: può di nuovo \
+        accedere.\n\nSe non se lo aspettava, avvisi subito il suo fornitore IT.\n",
+    email_changed_subject: "L'indirizzo di accesso del suo account del portale è cambiato",
+    email_changed_body: "Buongiorno {name},\n\nL'indirizzo con cui accede al portale è stato cambiato il {at} in \
+        {new_email}.\n\nSe non è stato lei, avvisi subito il suo fornitore IT: qualcun altro potrebbe avere accesso \
+        al suo account.\n",
+    role_request_subject: "Richiesta di ruoli in attesa della sua decisione: {requester}",
+    role_request_body: "Buongiorno {name},\n\n{requester} chiede altri ruoli nel portale per {company}.\n\n\
+        Ruoli richiesti: {roles}\nMotivo: {reason}\n\nDecida qui: {url}\n",
+    role_decided_subject: "La sua richiesta di ruoli per {company} è stata {outcome}",
+    role_decided_body: "Buongiorno {name},\n\nLa sua richiesta di ruoli per {company} è stata {outcome} da \
+        {decider}.\n\nRuoli richiesti: {roles}\nCommento: {comment}\n",
+    role_granted: "accolta",
+    role_refused: "respinta",
 };
 
 #[cfg(test)]
@@ -465,6 +790,48 @@ mod tests {
                 cost: Some((125_050, "EUR")),
                 url: "https://c",
             },
+            Notice::Invitation {
+                recipient: "Fred",
+                company: "Contoso",
+                inviter: "Ann",
+                url: "https://i/TOKEN",
+                expires: now,
+            },
+            Notice::PasswordReset { recipient: "Fred", url: "https://p/TOKEN", minutes: 30 },
+            Notice::EmailConfirmation { recipient: "Fred", url: "https://e/TOKEN", hours: 24 },
+            Notice::AccountChanged { recipient: "Fred", change: AccountChange::PasswordChanged, at: now },
+            Notice::AccountChanged { recipient: "Fred", change: AccountChange::TwoFactorReset, at: now },
+            Notice::AccountChanged { recipient: "Fred", change: AccountChange::Disabled, at: now },
+            Notice::AccountChanged { recipient: "Fred", change: AccountChange::Enabled, at: now },
+            Notice::AccountChanged {
+                recipient: "Fred",
+                change: AccountChange::EmailChanged { new_email: "fred@new.example" },
+                at: now,
+            },
+            Notice::RoleChangeRequested {
+                recipient: "Fred",
+                requester: "Pat",
+                company: "Contoso",
+                roles: "Approver",
+                reason: "Stand-in",
+                url: "https://r/5",
+            },
+            Notice::RoleChangeDecided {
+                recipient: "Fred",
+                company: "Contoso",
+                roles: "Approver",
+                granted: true,
+                decider: "Ann",
+                comment: Some("Fine"),
+            },
+            Notice::RoleChangeDecided {
+                recipient: "Fred",
+                company: "Contoso",
+                roles: "Approver",
+                granted: false,
+                decider: "Ann",
+                comment: None,
+            },
         ];
         for lang in Language::ALL {
             for notice in &notices {
@@ -481,7 +848,17 @@ mod tests {
                         || r.body.contains("Fred")
                 );
                 assert!(!r.body.contains("555"), "a phone number is masked");
+                assert!(!r.subject.contains("https://") && !r.subject.contains("TOKEN"), "{lang:?}: {}", r.subject);
             }
+        }
+        for lang in Language::ALL {
+            for (index, url) in [(10, "https://i/TOKEN"), (11, "https://p/TOKEN"), (12, "https://e/TOKEN")] {
+                let r = notices[index].render(lang);
+                assert!(r.body.contains(url), "{lang:?}: {}", r.body);
+            }
+            assert!(notices[17].render(lang).body.contains("fred@new.example"));
+            assert!(notices[18].render(lang).body.contains("https://r/5"));
+            assert_ne!(notices[19].render(lang).subject, notices[20].render(lang).subject);
         }
         let fr = notices[9].render(Language::Fr);
         assert!(fr.body.contains("1250.50 EUR") && fr.body.contains("élevé"), "{}", fr.body);
@@ -560,6 +937,89 @@ mod template_snapshots {
                     window: Some((at(20), at(22))),
                     cost: Some((125_050, "EUR")),
                     url: "https://portal.example/change-requests/3",
+                },
+            ),
+            (
+                "invitation",
+                Notice::Invitation {
+                    recipient: "Ina Invitee",
+                    company: "Contoso Ltd",
+                    inviter: "Ann Approver",
+                    url: "https://portal.example/invitations/INVITE-TOKEN",
+                    expires: at(20),
+                },
+            ),
+            (
+                "password_reset",
+                Notice::PasswordReset {
+                    recipient: "Pat User",
+                    url: "https://portal.example/password-reset/RESET-TOKEN",
+                    minutes: 30,
+                },
+            ),
+            (
+                "email_confirmation",
+                Notice::EmailConfirmation {
+                    recipient: "Pat User",
+                    url: "https://portal.example/email-confirmations/CONFIRM-TOKEN",
+                    hours: 24,
+                },
+            ),
+            (
+                "account_password_changed",
+                Notice::AccountChanged { recipient: "Pat User", change: AccountChange::PasswordChanged, at: at(9) },
+            ),
+            (
+                "account_two_factor_reset",
+                Notice::AccountChanged { recipient: "Pat User", change: AccountChange::TwoFactorReset, at: at(9) },
+            ),
+            (
+                "account_disabled",
+                Notice::AccountChanged { recipient: "Pat User", change: AccountChange::Disabled, at: at(9) },
+            ),
+            (
+                "account_enabled",
+                Notice::AccountChanged { recipient: "Pat User", change: AccountChange::Enabled, at: at(9) },
+            ),
+            (
+                "account_email_changed",
+                Notice::AccountChanged {
+                    recipient: "Pat User",
+                    change: AccountChange::EmailChanged { new_email: "pat.user@contoso.example" },
+                    at: at(9),
+                },
+            ),
+            (
+                "role_change_requested",
+                Notice::RoleChangeRequested {
+                    recipient: "Ann Approver",
+                    requester: "Pat User",
+                    company: "Contoso Ltd",
+                    roles: "Approver, Change manager",
+                    reason: "I stand in for Ann during her leave.",
+                    url: "https://portal.example/role-requests/5",
+                },
+            ),
+            (
+                "role_change_granted",
+                Notice::RoleChangeDecided {
+                    recipient: "Pat User",
+                    company: "Contoso Ltd",
+                    roles: "Approver, Change manager",
+                    granted: true,
+                    decider: "Ann Approver",
+                    comment: Some("Until the end of April."),
+                },
+            ),
+            (
+                "role_change_refused",
+                Notice::RoleChangeDecided {
+                    recipient: "Pat User",
+                    company: "Contoso Ltd",
+                    roles: "Approver, Change manager",
+                    granted: false,
+                    decider: "Ann Approver",
+                    comment: None,
                 },
             ),
         ]
