@@ -1,5 +1,6 @@
 //! Black-box tests of the clientdesk API: each starts the real server on a random port against a
 //! fresh database (see harness.rs) and runs on SQLite and on PostgreSQL.
+mod accounts;
 mod approvals;
 mod attachments;
 mod auth;

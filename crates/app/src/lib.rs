@@ -3,6 +3,7 @@
 //! Also the infrastructure the server, the worker and the HTTP layer share without depending on
 //! one another.
 
+pub mod accounts;
 pub mod cache;
 pub mod crypto;
 pub mod error;

@@ -3,6 +3,7 @@
 //! notifications on. The worker delivers them.
 
 use chrono::{DateTime, Utc};
+use clientdesk_domain::accounts::LinkPurpose;
 use clientdesk_domain::approvals::{ChangeRequest, Decision, Validation};
 use clientdesk_domain::entities::{Company, Tenant};
 use clientdesk_domain::ids::{TenantId, UserId};
@@ -31,6 +32,9 @@ pub struct LinkSettings {
     /// The front end's page that a browser opening an agent link is sent to, with a one-time
     /// code in the fragment (`#code=...`) to exchange for the sign-in answer.
     pub agent_login_url: String,
+    /// The front end's account pages: `{account_url}/set-password#token=...` and so on. The
+    /// token travels in the fragment, which browsers never send to a server or a referrer.
+    pub account_url: String,
 }
 
 impl Default for LinkSettings {
@@ -41,6 +45,7 @@ impl Default for LinkSettings {
             change_request_url: "http://localhost:3000/change-requests/{change_request_id}".into(),
             decision_link_ttl: chrono::Duration::days(7),
             agent_login_url: "http://localhost:3000/agent-login".into(),
+            account_url: "http://localhost:3000/account".into(),
         }
     }
 }
@@ -52,6 +57,23 @@ impl LinkSettings {
 
     pub fn change_request(&self, id: i64) -> String {
         self.change_request_url.replace("{change_request_id}", &id.to_string())
+    }
+
+    /// The page that sets a password with a mailed token (an invitation or a reset).
+    pub fn password(&self, purpose: LinkPurpose, token: &str) -> String {
+        let page = match purpose {
+            LinkPurpose::Invitation => "set-password",
+            LinkPurpose::Reset => "reset-password",
+        };
+        format!("{}/{page}#token={token}", self.account_url.trim_end_matches('/'))
+    }
+
+    pub fn confirm_email(&self, token: &str) -> String {
+        format!("{}/confirm-email#token={token}", self.account_url.trim_end_matches('/'))
+    }
+
+    pub fn role_requests(&self) -> String {
+        format!("{}/role-requests", self.account_url.trim_end_matches('/'))
     }
 
     pub fn decision(&self, token: &str) -> String {

@@ -31,6 +31,9 @@ pub struct Company {
     pub portal_overrides: PortalSettingsOverride,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The contacts staff marked as the company's primary and billing contacts.
+    pub primary_contact_id: Option<UserId>,
+    pub billing_contact_id: Option<UserId>,
 }
 
 impl Company {
@@ -65,11 +68,17 @@ pub struct User {
     pub phone_verified_at: Option<DateTime<Utc>>,
     /// When the user last proved a second factor for a sensitive action (step-up).
     pub step_up_at: Option<DateTime<Utc>>,
+    /// When a first credential was set (a password, or an agent registration); none while invited.
+    pub activated_at: Option<DateTime<Utc>>,
 }
 
 impl User {
     pub fn has_totp(&self) -> bool {
         self.totp_secret.is_some()
+    }
+
+    pub fn state(&self) -> crate::accounts::UserState {
+        crate::accounts::UserState::of(self.disabled, self.activated_at.is_some())
     }
 }
 

@@ -559,6 +559,8 @@ mod tests {
             portal_overrides: Default::default(),
             created_at: chrono::DateTime::UNIX_EPOCH,
             updated_at: chrono::DateTime::UNIX_EPOCH,
+            primary_contact_id: None,
+            billing_contact_id: None,
         };
         Reader::of(&company)
     }

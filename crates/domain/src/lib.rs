@@ -3,6 +3,7 @@
 //! Pure by design: no database, no HTTP, no I/O and no clock. Time is always passed in, so every
 //! rule here can be unit tested as a plain function.
 
+pub mod accounts;
 pub mod actions;
 pub mod approvals;
 pub mod attachments;

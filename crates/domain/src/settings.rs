@@ -194,10 +194,7 @@ pub enum Section {
     Tickets,
     Contacts,
     Validations,
-    SystemInfo,
-    Sla,
     Changes,
-    Invoices,
     KnowledgeBase,
     SelfService,
     PortalAdmin,
@@ -209,10 +206,7 @@ impl Section {
             Self::Tickets => "tickets",
             Self::Contacts => "contacts",
             Self::Validations => "validations",
-            Self::SystemInfo => "system_info",
-            Self::Sla => "sla",
             Self::Changes => "changes",
-            Self::Invoices => "invoices",
             Self::KnowledgeBase => "knowledge_base",
             Self::SelfService => "self_service",
             Self::PortalAdmin => "portal_admin",
@@ -221,19 +215,17 @@ impl Section {
 }
 
 /// The sections a member with `roles` sees in a company with `settings`: a section needs both
-/// the permission and, where the company can switch it off, the setting.
+/// the permission and, where the company can switch it off, the setting. A section is listed
+/// only once endpoints serve it: system info, SLA and invoices join when they exist.
 pub fn sections(roles: &RoleSet, settings: &PortalSettings) -> Vec<Section> {
     if !settings.portal_enabled {
         return Vec::new();
     }
-    let rules: [(Section, Permission, bool); 10] = [
+    let rules: [(Section, Permission, bool); 7] = [
         (Section::Tickets, Permission::TicketsReadOwn, settings.ticketing_enabled),
         (Section::Contacts, Permission::TicketsReadOwn, true),
         (Section::Validations, Permission::TicketsValidate, settings.ticketing_enabled),
-        (Section::SystemInfo, Permission::SystemInfoRead, true),
-        (Section::Sla, Permission::SlaRead, true),
         (Section::Changes, Permission::ChangesRead, true),
-        (Section::Invoices, Permission::InvoicesRead, true),
         (Section::KnowledgeBase, Permission::KnowledgeBaseRead, settings.knowledge_base_enabled),
         (Section::SelfService, Permission::SelfService, settings.self_service_enabled),
         (Section::PortalAdmin, Permission::PortalLoginsManage, true),

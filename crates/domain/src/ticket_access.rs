@@ -210,6 +210,8 @@ mod tests {
             portal_overrides: PortalSettingsOverride::default(),
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            primary_contact_id: None,
+            billing_contact_id: None,
         }
     }
 

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use clientdesk_domain::entities::Company;
-use clientdesk_domain::ids::{CompanyId, TenantId};
+use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::settings::PortalSettingsOverride;
 use diesel::prelude::*;
 
@@ -22,6 +22,8 @@ pub(crate) struct CompanyRow {
     portal_overrides: String,
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
+    primary_contact_id: Option<i64>,
+    billing_contact_id: Option<i64>,
 }
 
 impl TryFrom<CompanyRow> for Company {
@@ -38,6 +40,8 @@ impl TryFrom<CompanyRow> for Company {
                 .map_err(|e| Error::Other(format!("company {} portal overrides: {e}", row.id)))?,
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
+            primary_contact_id: row.primary_contact_id.map(UserId),
+            billing_contact_id: row.billing_contact_id.map(UserId),
         })
     }
 }

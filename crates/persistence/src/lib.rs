@@ -1,6 +1,7 @@
 //! Storage for clientdesk: the diesel schema, row <-> domain conversions and the queries, grouped
 //! by aggregate, on SQLite and PostgreSQL from one code base.
 
+pub mod accounts;
 pub mod actions;
 pub mod approvals;
 pub mod attachments;

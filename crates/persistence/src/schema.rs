@@ -24,6 +24,8 @@ diesel::table! {
         portal_overrides -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        primary_contact_id -> Nullable<BigInt>,
+        billing_contact_id -> Nullable<BigInt>,
     }
 }
 
@@ -48,6 +50,7 @@ diesel::table! {
         step_up_at -> Nullable<Timestamp>,
         access_version -> BigInt,
         phone_changed_at -> Nullable<Timestamp>,
+        activated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -109,6 +112,67 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
+        purpose -> Text,
+    }
+}
+
+diesel::table! {
+    email_changes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        new_email -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    role_change_requests (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        company_id -> BigInt,
+        user_id -> BigInt,
+        roles -> Text,
+        reason -> Text,
+        status -> Text,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        comment -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    company_email_domains (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        company_id -> BigInt,
+        domain -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signin_events (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        user_id -> BigInt,
+        method -> Text,
+        succeeded -> Bool,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_policies (tenant_id) {
+        tenant_id -> BigInt,
+        customers_grant_portal_admin -> Bool,
+        staff_names_for_customers -> Bool,
+        updated_at -> Timestamp,
     }
 }
 
@@ -586,6 +650,8 @@ diesel::table! {
 
 diesel::joinable!(memberships -> companies (company_id));
 diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(signin_events -> users (user_id));
+diesel::joinable!(company_email_domains -> companies (company_id));
 diesel::joinable!(companies -> tenants (tenant_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(tickets -> companies (company_id));
@@ -606,6 +672,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     api_tokens,
     password_tokens,
+    email_changes,
+    role_change_requests,
+    company_email_domains,
+    signin_events,
+    account_policies,
     signin_sessions,
     signin_throttles,
     audit_events,

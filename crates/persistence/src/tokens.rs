@@ -2,6 +2,7 @@
 //! secrets are stored, so a token is checked with one indexed lookup.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use clientdesk_domain::accounts::LinkPurpose;
 use clientdesk_domain::ids::{ApiTokenId, TenantId, UserId};
 use clientdesk_domain::tokens::{ApiToken, RefreshToken, Signin};
 use diesel::prelude::*;
@@ -283,13 +284,24 @@ pub fn insert_password_token(
     conn: &mut DbConnection,
     user: UserId,
     hash: &str,
+    purpose: LinkPurpose,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<()> {
+    // One live link per user: a link sent again replaces the one before.
+    diesel::update(
+        password_tokens::table
+            .filter(password_tokens::user_id.eq(user.0))
+            .filter(password_tokens::used_at.is_null())
+            .filter(password_tokens::expires_at.gt(now.naive_utc())),
+    )
+    .set(password_tokens::expires_at.eq(now.naive_utc()))
+    .execute(conn)?;
     diesel::insert_into(password_tokens::table)
         .values((
             password_tokens::user_id.eq(user.0),
             password_tokens::token_hash.eq(hash),
+            password_tokens::purpose.eq(purpose.as_str()),
             password_tokens::created_at.eq(now.naive_utc()),
             password_tokens::expires_at.eq(expires_at.naive_utc()),
         ))
@@ -297,30 +309,38 @@ pub fn insert_password_token(
     Ok(())
 }
 
-/// The user a live set-password token is for, without spending it (checked before the new
-/// password is hashed, so that no hash is spent on a wrong token).
-pub fn live_password_token(conn: &mut DbConnection, hash: &str, now: DateTime<Utc>) -> Result<Option<UserId>> {
-    let found: Option<i64> = password_tokens::table
+/// The user a live set-password token is for and what it is for, without spending it (checked
+/// before the new password is hashed, so that no hash is spent on a wrong token).
+pub fn live_password_token(
+    conn: &mut DbConnection,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(UserId, LinkPurpose)>> {
+    let found: Option<(i64, String)> = password_tokens::table
         .filter(password_tokens::token_hash.eq(hash))
         .filter(password_tokens::used_at.is_null())
         .filter(password_tokens::expires_at.gt(now.naive_utc()))
-        .select(password_tokens::user_id)
+        .select((password_tokens::user_id, password_tokens::purpose))
         .first(conn)
         .optional()?;
-    Ok(found.map(UserId))
+    Ok(found.map(|(user, purpose)| (UserId(user), LinkPurpose::parse(&purpose))))
 }
 
-/// Spends a live set-password token; returns the user it was for.
-pub fn spend_password_token(conn: &mut DbConnection, hash: &str, now: DateTime<Utc>) -> Result<Option<UserId>> {
-    let found: Option<i64> = diesel::update(
+/// Spends a live set-password token; returns the user it was for and what it was for.
+pub fn spend_password_token(
+    conn: &mut DbConnection,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(UserId, LinkPurpose)>> {
+    let found: Option<(i64, String)> = diesel::update(
         password_tokens::table
             .filter(password_tokens::token_hash.eq(hash))
             .filter(password_tokens::used_at.is_null())
             .filter(password_tokens::expires_at.gt(now.naive_utc())),
     )
     .set(password_tokens::used_at.eq(now.naive_utc()))
-    .returning(password_tokens::user_id)
+    .returning((password_tokens::user_id, password_tokens::purpose))
     .get_result(conn)
     .optional()?;
-    Ok(found.map(UserId))
+    Ok(found.map(|(user, purpose)| (UserId(user), LinkPurpose::parse(&purpose))))
 }

@@ -1,6 +1,7 @@
 //! Users (staff and portal), their memberships and recovery codes.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use clientdesk_domain::accounts::UserState;
 use clientdesk_domain::entities::{Membership, User};
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::roles::RoleSet;
@@ -32,6 +33,7 @@ pub(crate) struct UserRow {
     updated_at: NaiveDateTime,
     phone_verified_at: Option<NaiveDateTime>,
     step_up_at: Option<NaiveDateTime>,
+    activated_at: Option<NaiveDateTime>,
 }
 
 impl From<UserRow> for User {
@@ -61,6 +63,7 @@ impl From<UserRow> for User {
             updated_at: utc(row.updated_at),
             phone_verified_at: row.phone_verified_at.map(utc),
             step_up_at: row.step_up_at.map(utc),
+            activated_at: row.activated_at.map(utc),
         }
     }
 }
@@ -73,6 +76,8 @@ pub struct NewUser<'a> {
     pub language: Language,
     pub staff_role: Option<StaffRole>,
     pub password_hash: Option<&'a str>,
+    /// Whether the user starts active (staff, agent registrations) or invited.
+    pub activated: bool,
 }
 
 pub fn create(conn: &mut DbConnection, new: &NewUser<'_>, now: DateTime<Utc>) -> Result<User> {
@@ -86,6 +91,7 @@ pub fn create(conn: &mut DbConnection, new: &NewUser<'_>, now: DateTime<Utc>) ->
             users::language.eq(new.language.as_str()),
             users::staff_role.eq(new.staff_role.map(StaffRole::as_str)),
             users::password_hash.eq(new.password_hash),
+            users::activated_at.eq(new.activated.then(|| now.naive_utc())),
             users::created_at.eq(now.naive_utc()),
             users::updated_at.eq(now.naive_utc()),
         ))
@@ -150,11 +156,13 @@ pub fn is_member(conn: &mut DbConnection, user: UserId, company: CompanyId) -> R
     Ok(found.is_some())
 }
 
-/// Portal users (no staff) of `tenant`, optionally only the members of `company`.
+/// Portal users (no staff) of `tenant`, optionally only the members of `company` and only
+/// those in `state`.
 pub fn list_portal(
     conn: &mut DbConnection,
     tenant: TenantId,
     company: Option<CompanyId>,
+    state: Option<UserState>,
     after: Option<i64>,
     limit: i64,
 ) -> Result<Page<User>> {
@@ -163,6 +171,12 @@ pub fn list_portal(
         let members = memberships::table.filter(memberships::company_id.eq(company.0)).select(memberships::user_id);
         q = q.filter(users::id.eq_any(members));
     }
+    q = match state {
+        None => q,
+        Some(UserState::Disabled) => q.filter(users::disabled.eq(true)),
+        Some(UserState::Active) => q.filter(users::disabled.eq(false)).filter(users::activated_at.is_not_null()),
+        Some(UserState::Invited) => q.filter(users::disabled.eq(false)).filter(users::activated_at.is_null()),
+    };
     if let Some(after) = after {
         q = q.filter(users::id.gt(after));
     }
@@ -283,6 +297,14 @@ pub fn set_password_hash(
     if invalidate {
         bump_auth_version(conn, user, now)?;
     }
+    Ok(())
+}
+
+/// Marks the user active from its first credential on; later calls change nothing.
+pub fn activate(conn: &mut DbConnection, user: UserId, now: DateTime<Utc>) -> Result<()> {
+    diesel::update(users::table.find(user.0).filter(users::activated_at.is_null()))
+        .set(users::activated_at.eq(now.naive_utc()))
+        .execute(conn)?;
     Ok(())
 }
 

@@ -133,6 +133,7 @@ impl Config {
             ticket_url: template("TICKET_URL", s.ticket_url, Some("{ticket_id}"))?,
             change_request_url: template("CHANGE_REQUEST_URL", s.change_request_url, Some("{change_request_id}"))?,
             agent_login_url: template("AGENT_LOGIN_URL", s.agent_login_url, None)?,
+            account_url: template("ACCOUNT_URL", s.account_url, None)?,
             ..LinkSettings::default()
         };
         if !(1..=365).contains(&s.session_max_age_days) {

@@ -4,6 +4,7 @@
 use anyhow::{bail, Context};
 use chrono::{DateTime, Duration, Utc};
 use clientdesk_app::crypto::{password::PasswordHasherConfig, secrets, totp};
+use clientdesk_domain::accounts::LinkPurpose;
 use clientdesk_domain::ids::{CategoryId, CompanyId, TenantId, UserId};
 use clientdesk_domain::kb::{ArticleStatus, Audience};
 use clientdesk_domain::roles::RoleSet;
@@ -42,10 +43,18 @@ pub fn bootstrap(db: &Db, slug: &str, name: &str, admin_email: &str, admin_name:
                 language: Language::En,
                 staff_role: Some(StaffRole::ProviderAdmin),
                 password_hash: None,
+                activated: false,
             },
             now,
         )?;
-        tokens::insert_password_token(conn, admin.id, &secrets::fingerprint(&token), now, now + Duration::hours(24))?;
+        tokens::insert_password_token(
+            conn,
+            admin.id,
+            &secrets::fingerprint(&token),
+            LinkPurpose::Invitation,
+            now,
+            now + Duration::hours(24),
+        )?;
         Ok(tenant.id)
     })?;
     Ok(Bootstrapped { tenant_id, set_password_token: token })
@@ -225,6 +234,7 @@ pub fn demo(db: &Db, hasher: &PasswordHasherConfig) -> anyhow::Result<Demo> {
                     language: Language::En,
                     staff_role: spec.staff,
                     password_hash: Some(&hash),
+                    activated: true,
                 },
                 now,
             )?;

@@ -198,7 +198,14 @@ on_both!(a_set_password_token_is_checked_before_any_hash, backend => |backend| a
         .unwrap();
         let now = chrono::Utc::now();
         let hash = clientdesk_app::crypto::secrets::fingerprint(secret);
-        clientdesk_persistence::tokens::insert_password_token(&mut conn, user.id, &hash, now, now + chrono::Duration::hours(1))
+        clientdesk_persistence::tokens::insert_password_token(
+            &mut conn,
+            user.id,
+            &hash,
+            clientdesk_domain::accounts::LinkPurpose::Reset,
+            now,
+            now + chrono::Duration::hours(1),
+        )
             .unwrap();
     })
     .await

@@ -619,6 +619,7 @@ pub async fn register(
                                 language: Language::default(),
                                 staff_role: None,
                                 password_hash: None,
+                                activated: true,
                             },
                             now,
                         )?;

@@ -1,8 +1,9 @@
 //! Provider side: portal users, their memberships and roles, disabling; and the audit log.
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use clientdesk_app::crypto::secrets;
+use clientdesk_domain::accounts::LinkPurpose;
 use clientdesk_domain::entities::User;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::RoleSet;
@@ -105,7 +106,7 @@ pub async fn list_users(
     let (tenant, company) = (auth.tenant.id, filter.company_id.map(CompanyId));
     let page = state
         .run(move |conn| {
-            let page = users::list_portal(conn, tenant, company, after, limit)?;
+            let page = users::list_portal(conn, tenant, company, None, after, limit)?;
             let items = page.items.into_iter().map(|u| view(conn, u)).collect::<ApiResult<Vec<_>>>()?;
             Ok(Paged { items, next_cursor: cursor(page.next_after) })
         })
@@ -188,6 +189,7 @@ pub async fn create_user(
                     language,
                     staff_role: None,
                     password_hash: None,
+                    activated: false,
                 };
                 let user = users::create(conn, &new, now).map_err(|e| match e {
                     clientdesk_persistence::Error::Conflict(_) => {
@@ -201,7 +203,14 @@ pub async fn create_user(
                     })?;
                     users::upsert_membership(conn, auth.tenant.id, user.id, *company, roles, now)?;
                 }
-                tokens::insert_password_token(conn, user.id, &token_hash, now, now + Duration::days(7))?;
+                tokens::insert_password_token(
+                    conn,
+                    user.id,
+                    &token_hash,
+                    LinkPurpose::Invitation,
+                    now,
+                    now + LinkPurpose::Invitation.lifetime(),
+                )?;
                 client.record_change(conn, &auth, "user_created", format!("user:{}", user.id), None)?;
                 view(conn, user)
             })

@@ -181,6 +181,9 @@ settings! {
         shown "`http://localhost:3000/change-requests/{change_request_id}`";
     /// the front end's page a browser opening an agent link is sent to
     agent_login_url: String = links().agent_login_url, shown "`http://localhost:3000/agent-login`";
+    /// the front end's account pages that e-mails link to: `/set-password`, `/reset-password`
+    /// and `/confirm-email` (with `#token=...`), `/role-requests`
+    account_url: String = links().account_url, shown "`http://localhost:3000/account`";
     /// how long a self-service action waits for the RMM's result before it expires
     action_ttl_seconds: i64 = http().action_ttl.num_seconds(), shown "900";
     /// the SMTP relay for outgoing mail

@@ -76,7 +76,8 @@ pub async fn set_password(
         .run(move |conn| {
             let now = Utc::now();
             write_tx(conn, |conn| {
-                let user = tokens::spend_password_token(conn, &token, now)?.ok_or_else(invalid)?;
+                let (user, _) = tokens::spend_password_token(conn, &token, now)?.ok_or_else(invalid)?;
+                users::activate(conn, user, now)?;
                 users::set_password_hash(conn, user, &hash, true, now)?;
                 tokens::revoke_all_refresh(conn, user, now)?;
                 let session = session::load(conn, user)?;

@@ -1,0 +1,377 @@
+//! Accounts: a user's state, the links that set a password or confirm an address, and who may
+//! manage whose login. Customers administer their own company's users here and never more:
+//! every refusal below is a rule against escalation.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{CompanyId, TenantId, UserId};
+use crate::principal::AuthMethod;
+use crate::roles::{Permission, Role, RoleSet};
+use crate::DomainError;
+
+/// Where a user stands: invited (no credential set yet), active, or disabled by an administrator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserState {
+    Invited,
+    Active,
+    Disabled,
+}
+
+impl UserState {
+    pub const ALL: [UserState; 3] = [Self::Invited, Self::Active, Self::Disabled];
+
+    /// Disabled wins; otherwise a user is active once a first credential was set.
+    pub fn of(disabled: bool, activated: bool) -> Self {
+        match (disabled, activated) {
+            (true, _) => Self::Disabled,
+            (false, true) => Self::Active,
+            (false, false) => Self::Invited,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invited => "invited",
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == input)
+            .ok_or_else(|| DomainError::new("state", "must be one of invited, active, disabled"))
+    }
+}
+
+/// What a set-password link is for, and how long it works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// The welcome e-mail of an invited contact: its first password.
+    Invitation,
+    /// A forgotten password.
+    Reset,
+}
+
+impl LinkPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invitation => "invitation",
+            Self::Reset => "reset",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Self {
+        if stored == "reset" {
+            Self::Reset
+        } else {
+            Self::Invitation
+        }
+    }
+
+    pub fn lifetime(self) -> Duration {
+        match self {
+            Self::Invitation => Duration::days(7),
+            Self::Reset => Duration::hours(1),
+        }
+    }
+}
+
+/// How long the link that confirms a new e-mail address works.
+pub const EMAIL_CONFIRMATION_LIFETIME: Duration = Duration::hours(24);
+
+/// How long a company's sign-in log keeps its entries.
+pub const SIGNIN_LOG_DAYS: i64 = 30;
+
+/// The most contacts one bulk invitation takes.
+pub const BULK_INVITATION_MAX: usize = 500;
+
+/// What customers may do with accounts in a tenant (staff choose; both off by default).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountPolicy {
+    /// A company's portal admin may make other users portal admins.
+    pub customers_grant_portal_admin: bool,
+    /// Customers may list the names of the provider's staff (for an assignee picker).
+    pub staff_names_for_customers: bool,
+}
+
+/// Where a role-change request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    Pending,
+    Granted,
+    Refused,
+    /// The requester took it back before anybody decided.
+    Withdrawn,
+}
+
+impl RequestStatus {
+    pub const ALL: [RequestStatus; 4] = [Self::Pending, Self::Granted, Self::Refused, Self::Withdrawn];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Granted => "granted",
+            Self::Refused => "refused",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == input)
+            .ok_or_else(|| DomainError::new("status", "must be one of pending, granted, refused, withdrawn"))
+    }
+}
+
+/// A user's request for other roles in one of its companies (the roles it would hold after).
+#[derive(Debug, Clone)]
+pub struct RoleChangeRequest {
+    pub id: i64,
+    pub tenant_id: TenantId,
+    pub company_id: CompanyId,
+    pub user_id: UserId,
+    pub roles: RoleSet,
+    pub reason: String,
+    pub status: RequestStatus,
+    pub decided_by: Option<UserId>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One sign-in or failed attempt of a user, for its companies' sign-in logs.
+#[derive(Debug, Clone)]
+pub struct SigninEvent {
+    pub id: i64,
+    pub user_id: UserId,
+    pub method: AuthMethod,
+    pub succeeded: bool,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Who is managing a login: the provider's admin, or a customer acting in one of its companies
+/// with its roles there.
+#[derive(Debug, Clone, Copy)]
+pub enum Manager<'a> {
+    ProviderAdmin,
+    Customer { roles: &'a RoleSet, is_target: bool },
+}
+
+/// Why a change to a login is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The caller's roles do not allow it at all (403).
+    NotAllowed(&'static str),
+    /// Allowed in general, but not with these roles or this target (422 naming `roles`).
+    Roles(&'static str),
+    /// It would leave the company without a portal admin (409).
+    LastAdmin,
+}
+
+/// Whether `manager` may invite, disable, enable or change the logins of a company: a
+/// provider admin always, a customer with `portal_logins_manage` there, never on itself.
+pub fn may_manage_logins(manager: Manager<'_>) -> Result<(), Refusal> {
+    match manager {
+        Manager::ProviderAdmin => Ok(()),
+        Manager::Customer { roles, .. } if !roles.grants(Permission::PortalLoginsManage) => {
+            Err(Refusal::NotAllowed("managing this company's logins needs the portal admin role"))
+        }
+        Manager::Customer { is_target: true, .. } => {
+            Err(Refusal::NotAllowed("you cannot change your own login or roles"))
+        }
+        Manager::Customer { .. } => Ok(()),
+    }
+}
+
+/// Whether `manager` may give a user `granted` in place of `before` (`None`: not yet a member).
+/// A customer may not hand out `portal_admin` unless the tenant lets customers; `admins_after`
+/// is the number of portal admins the company would have afterwards, which must not drop to 0
+/// when a customer is the one removing the last.
+pub fn may_set_roles(
+    manager: Manager<'_>,
+    policy: AccountPolicy,
+    before: Option<&RoleSet>,
+    granted: &RoleSet,
+    admins_after: usize,
+) -> Result<(), Refusal> {
+    may_manage_logins(manager)?;
+    let Manager::Customer { .. } = manager else { return Ok(()) };
+    let had_admin = before.is_some_and(|r| r.contains(Role::PortalAdmin));
+    if granted.contains(Role::PortalAdmin) && !had_admin && !policy.customers_grant_portal_admin {
+        return Err(Refusal::Roles("only the provider grants portal_admin in this tenant"));
+    }
+    if had_admin && !granted.contains(Role::PortalAdmin) && admins_after == 0 {
+        return Err(Refusal::LastAdmin);
+    }
+    Ok(())
+}
+
+/// Whether a customer may disable a user: as managing logins, and never the last portal admin.
+pub fn may_disable(manager: Manager<'_>, target_is_admin: bool, admins_after: usize) -> Result<(), Refusal> {
+    may_manage_logins(manager)?;
+    if matches!(manager, Manager::Customer { .. }) && target_is_admin && admins_after == 0 {
+        return Err(Refusal::LastAdmin);
+    }
+    Ok(())
+}
+
+/// Whether a member with `roles` decides the company's role-change requests: a customer
+/// approver or a portal admin, never on its own request, and only a portal admin may grant
+/// `portal_admin` (where the tenant lets customers at all).
+pub fn may_decide_role_change(
+    roles: &RoleSet,
+    own_request: bool,
+    requested: &RoleSet,
+    policy: AccountPolicy,
+) -> Result<(), Refusal> {
+    if !(roles.contains(Role::CustomerApprover) || roles.contains(Role::PortalAdmin)) {
+        return Err(Refusal::NotAllowed("role changes are decided by a customer approver or portal admin"));
+    }
+    if own_request {
+        return Err(Refusal::NotAllowed("you cannot decide your own role change"));
+    }
+    if requested.contains(Role::PortalAdmin)
+        && !(roles.contains(Role::PortalAdmin) && policy.customers_grant_portal_admin)
+    {
+        return Err(Refusal::Roles("portal_admin cannot be granted by a customer in this tenant"));
+    }
+    Ok(())
+}
+
+/// Whether a member with `roles` sees every contact of the company, or only its own entry.
+pub fn sees_all_contacts(roles: &RoleSet) -> bool {
+    roles.grants(Permission::ContactsReadAll)
+}
+
+/// The roles a contact gets where none are named: manager-level for a company's primary and
+/// billing contacts, the basic role otherwise.
+pub fn default_roles(primary_or_billing: bool) -> RoleSet {
+    let mut roles = RoleSet::default();
+    roles.insert(if primary_or_billing { Role::PortalUserPlus } else { Role::PortalUser });
+    roles
+}
+
+/// An e-mail domain as registered on a company: lower-case, without `@`, with a dot, no spaces.
+pub fn parse_domain(input: &str) -> Result<String, DomainError> {
+    let value = input.trim().trim_start_matches('@').to_lowercase();
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    if value.len() <= 253 && value.contains('.') && value.split('.').all(label_ok) {
+        Ok(value)
+    } else {
+        Err(DomainError::new("domain", "must be a domain name such as contoso.example"))
+    }
+}
+
+/// The domain part of a normalised e-mail address.
+pub fn domain_of(email: &str) -> &str {
+    email.rsplit_once('@').map_or("", |(_, d)| d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles(names: &[&str]) -> RoleSet {
+        RoleSet::parse_all(names).unwrap()
+    }
+
+    #[test]
+    fn state_follows_disabled_then_activation() {
+        assert_eq!(UserState::of(true, true), UserState::Disabled);
+        assert_eq!(UserState::of(true, false), UserState::Disabled);
+        assert_eq!(UserState::of(false, true), UserState::Active);
+        assert_eq!(UserState::of(false, false), UserState::Invited);
+        assert_eq!(UserState::parse("invited").unwrap(), UserState::Invited);
+        assert!(UserState::parse("gone").is_err());
+    }
+
+    #[test]
+    fn only_portal_admins_manage_logins_and_never_their_own() {
+        let admin = roles(&["portal_admin"]);
+        let approver = roles(&["customer_approver", "change_manager", "controller"]);
+        assert!(may_manage_logins(Manager::ProviderAdmin).is_ok());
+        assert!(may_manage_logins(Manager::Customer { roles: &admin, is_target: false }).is_ok());
+        assert!(may_manage_logins(Manager::Customer { roles: &admin, is_target: true }).is_err());
+        assert!(may_manage_logins(Manager::Customer { roles: &approver, is_target: false }).is_err());
+    }
+
+    #[test]
+    fn customers_grant_portal_admin_only_where_the_tenant_allows() {
+        let admin = roles(&["portal_admin"]);
+        let m = Manager::Customer { roles: &admin, is_target: false };
+        let closed = AccountPolicy::default();
+        let open = AccountPolicy { customers_grant_portal_admin: true, ..closed };
+        let user = roles(&["portal_user"]);
+        let to_admin = roles(&["portal_admin"]);
+        assert_eq!(
+            may_set_roles(m, closed, Some(&user), &to_admin, 2),
+            Err(Refusal::Roles("only the provider grants portal_admin in this tenant"))
+        );
+        assert!(may_set_roles(m, open, Some(&user), &to_admin, 2).is_ok());
+        assert!(may_set_roles(Manager::ProviderAdmin, closed, Some(&user), &to_admin, 2).is_ok());
+        assert!(may_set_roles(m, closed, None, &user, 1).is_ok(), "inviting a basic user");
+        // Keeping an existing admin's role is not granting it.
+        let admin_plus = roles(&["portal_admin", "controller"]);
+        assert!(may_set_roles(m, closed, Some(&to_admin), &admin_plus, 2).is_ok());
+    }
+
+    #[test]
+    fn the_last_portal_admin_stays_for_customers_not_for_the_provider() {
+        let admin = roles(&["portal_admin"]);
+        let m = Manager::Customer { roles: &admin, is_target: false };
+        let user = roles(&["portal_user"]);
+        assert_eq!(may_set_roles(m, AccountPolicy::default(), Some(&admin), &user, 0), Err(Refusal::LastAdmin));
+        assert!(may_set_roles(m, AccountPolicy::default(), Some(&admin), &user, 1).is_ok());
+        assert!(may_set_roles(Manager::ProviderAdmin, AccountPolicy::default(), Some(&admin), &user, 0).is_ok());
+        assert_eq!(may_disable(m, true, 0), Err(Refusal::LastAdmin));
+        assert!(may_disable(m, true, 1).is_ok());
+        assert!(may_disable(m, false, 0).is_ok());
+        assert!(may_disable(Manager::ProviderAdmin, true, 0).is_ok());
+    }
+
+    #[test]
+    fn role_changes_are_decided_by_approvers_and_admins_not_by_the_requester() {
+        let closed = AccountPolicy::default();
+        let open = AccountPolicy { customers_grant_portal_admin: true, ..closed };
+        let plus = roles(&["portal_user_plus"]);
+        let to_admin = roles(&["portal_admin"]);
+        assert!(may_decide_role_change(&roles(&["customer_approver"]), false, &plus, closed).is_ok());
+        assert!(may_decide_role_change(&roles(&["portal_admin"]), false, &plus, closed).is_ok());
+        assert!(may_decide_role_change(&roles(&["controller"]), false, &plus, closed).is_err());
+        assert!(may_decide_role_change(&roles(&["customer_approver"]), true, &plus, closed).is_err());
+        assert!(may_decide_role_change(&roles(&["customer_approver"]), false, &to_admin, open).is_err());
+        assert!(may_decide_role_change(&roles(&["portal_admin"]), false, &to_admin, closed).is_err());
+        assert!(may_decide_role_change(&roles(&["portal_admin"]), false, &to_admin, open).is_ok());
+    }
+
+    #[test]
+    fn contacts_and_default_roles() {
+        assert!(!sees_all_contacts(&roles(&["portal_user"])));
+        assert!(sees_all_contacts(&roles(&["portal_user_plus"])));
+        assert!(default_roles(true).contains(Role::PortalUserPlus));
+        assert!(default_roles(false).contains(Role::PortalUser));
+    }
+
+    #[test]
+    fn domains() {
+        assert_eq!(parse_domain(" @Contoso.Example ").unwrap(), "contoso.example");
+        for bad in ["", "contoso", "a b.example", "-x.example", "x..example", "contoso.example/"] {
+            assert!(parse_domain(bad).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(domain_of("ann@contoso.example"), "contoso.example");
+    }
+}

@@ -1,0 +1,10 @@
+DROP TABLE account_policies;
+DROP TABLE signin_events;
+ALTER TABLE companies DROP COLUMN billing_contact_id;
+ALTER TABLE companies DROP COLUMN primary_contact_id;
+DROP TABLE company_email_domains;
+DROP TABLE role_change_requests;
+DROP TABLE email_changes;
+DROP INDEX password_tokens_user_idx;
+ALTER TABLE password_tokens DROP COLUMN purpose;
+ALTER TABLE users DROP COLUMN activated_at;
