@@ -25,6 +25,9 @@ use utoipa_actix_web::AppExt;
     tags(
         (name = "auth", description = "Signing in, second factor, tokens"),
         (name = "me", description = "The signed-in user"),
+        (name = "accounts", description = "Invitations and password recovery, each company's own administration of \
+            its logins and roles, role-change requests, the company directory (contacts, e-mail domains, sign-in log) \
+            and the staff directory"),
         (name = "provider", description = "The provider's staff: companies, portal users, audit log"),
         (name = "tickets", description = "Support tickets: customers and staff"),
         (name = "ticket settings", description = "The provider's request types, queues, custom fields and ticket settings"),
