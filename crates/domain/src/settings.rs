@@ -289,7 +289,7 @@ mod tests {
         assert_eq!(names(&plain, &settings), ["tickets", "contacts", "knowledge_base", "self_service"]);
         assert_eq!(
             names(&manager, &settings),
-            ["tickets", "contacts", "validations", "system_info", "sla", "changes", "knowledge_base", "self_service"]
+            ["tickets", "contacts", "validations", "changes", "knowledge_base", "self_service"]
         );
         settings.knowledge_base_enabled = false;
         settings.ticketing_enabled = false;

@@ -223,7 +223,7 @@ mod tests {
         }
         assert!(may_update(&roles(&["portal_user"]), true));
         assert!(!may_update(&roles(&["portal_user"]), false));
-        assert!(!may_update(&roles(&["controller"]), true), "the controller changes nothing");
+        assert!(may_update(&roles(&["controller"]), false), "the controller changes every ticket of its company");
         assert!(may_update(&roles(&["portal_user_plus"]), false));
     }
 
@@ -273,7 +273,7 @@ mod tests {
             (&portal, vec![member(&plain, &on)], &elsewhere, false, false),
             (&portal, vec![member(&plus, &on)], &theirs, true, true),
             (&portal, vec![member(&plus, &on)], &sister, true, true),
-            (&portal, vec![member(&controller, &on)], &theirs, true, false),
+            (&portal, vec![member(&controller, &on)], &theirs, true, true),
             (&portal_ro, vec![member(&plus, &on)], &theirs, true, false),
             (&portal, vec![], &mine, false, false),
         ];
@@ -319,7 +319,7 @@ mod tests {
         let portal = principal(PrincipalKind::Portal, false);
         assert!(creator_reading(&portal, Viewer::Member { roles: plain.clone(), settings: on.clone() }).may_update);
         let controller = Viewer::Member { roles: roles(&["controller"]), settings: on.clone() };
-        assert!(!creator_reading(&portal, controller).may_update);
+        assert!(creator_reading(&portal, controller).may_update);
         assert!(
             !creator_reading(
                 &principal(PrincipalKind::Portal, true),

@@ -212,11 +212,12 @@ pub fn settle_role_request(
 
 // Companies' portal admins and contacts
 
-/// How many enabled users hold `portal_admin` in the company.
+/// How many enabled, unsuspended users hold `portal_admin` in the company.
 pub fn count_portal_admins(conn: &mut DbConnection, company: CompanyId) -> Result<i64> {
     Ok(memberships::table
         .inner_join(users::table)
         .filter(memberships::company_id.eq(company.0))
+        .filter(memberships::suspended_at.is_null())
         .filter(memberships::roles.like(format!("%{}%", Role::PortalAdmin.as_str())))
         .filter(users::disabled.eq(false))
         .count()
@@ -239,6 +240,37 @@ pub fn set_company_contacts(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Suspends (`true`) or restores the user's access to one company; false when it is no member.
+/// The user's access version rises, so tokens issued before are refused.
+pub fn set_membership_suspended(
+    conn: &mut DbConnection,
+    user: UserId,
+    company: CompanyId,
+    suspended: bool,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let updated = diesel::update(
+        memberships::table.filter(memberships::user_id.eq(user.0)).filter(memberships::company_id.eq(company.0)),
+    )
+    .set(memberships::suspended_at.eq(suspended.then(|| now.naive_utc())))
+    .execute(conn)?;
+    if updated == 1 {
+        crate::users::bump_auth_version(conn, user, now)?;
+    }
+    Ok(updated == 1)
+}
+
+/// Whether the user's access to the company is suspended (`None`: no member).
+pub fn membership_suspended(conn: &mut DbConnection, user: UserId, company: CompanyId) -> Result<Option<bool>> {
+    let found: Option<Option<NaiveDateTime>> = memberships::table
+        .filter(memberships::user_id.eq(user.0))
+        .filter(memberships::company_id.eq(company.0))
+        .select(memberships::suspended_at)
+        .first(conn)
+        .optional()?;
+    Ok(found.map(|at| at.is_some()))
 }
 
 // E-mail domains

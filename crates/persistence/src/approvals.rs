@@ -296,6 +296,7 @@ pub fn members_with(conn: &mut DbConnection, company: CompanyId, permission: Per
     let rows: Vec<(i64, String, String, String, String)> = memberships::table
         .inner_join(users::table)
         .filter(memberships::company_id.eq(company.0))
+        .filter(memberships::suspended_at.is_null())
         .filter(users::disabled.eq(false))
         .select((users::id, users::email, users::name, users::language, memberships::roles))
         .order(users::id)

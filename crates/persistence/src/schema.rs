@@ -62,6 +62,7 @@ diesel::table! {
         company_id -> BigInt,
         roles -> Text,
         created_at -> Timestamp,
+        suspended_at -> Nullable<Timestamp>,
     }
 }
 

@@ -44,6 +44,7 @@ pub fn load(conn: &mut DbConnection, user: UserId) -> Result<Session> {
         .inner_join(companies::table)
         .inner_join(users::table.inner_join(tenants::table))
         .filter(memberships::user_id.eq(user.0))
+        .filter(memberships::suspended_at.is_null())
         .order(memberships::company_id)
         .select((UserRow::as_select(), TenantRow::as_select(), memberships::roles, CompanyRow::as_select(), versions))
         .load(c))?;

@@ -1,3 +1,4 @@
+ALTER TABLE memberships DROP COLUMN suspended_at;
 DROP TABLE account_policies;
 DROP TABLE signin_events;
 ALTER TABLE companies DROP COLUMN billing_contact_id;

@@ -75,3 +75,7 @@ CREATE TABLE account_policies (
     staff_names_for_customers BOOLEAN NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
+
+-- A company's portal admin suspends a login's access to that company only: the person's other
+-- companies, which this company must not see, keep working.
+ALTER TABLE memberships ADD COLUMN suspended_at TIMESTAMP;
