@@ -21,7 +21,7 @@ use utoipa_actix_web::AppExt;
     servers((url = "/", description = "This server's own address: the API is served from the root of the address \
         this document was read from")),
     // `RegisteredRoutes` first: the others amend the operations it adds.
-    modifiers(&RegisteredRoutes, &BearerScheme, &TransportResponses),
+    modifiers(&RegisteredRoutes, &BearerScheme, &TransportResponses, &PagedItems),
     tags(
         (name = "auth", description = "Signing in, second factor, tokens"),
         (name = "me", description = "The signed-in user"),
@@ -94,6 +94,35 @@ impl Modify for BearerScheme {
             if operation.security.as_ref().is_some_and(|s| s.iter().all(|r| *r == SecurityRequirement::default())) {
                 operation.security = Some(Vec::new());
             }
+        }
+    }
+}
+
+/// Makes each paged list (`Paged_X`) reference its item schema `X` instead of repeating it inline,
+/// so generated clients get one item type per list, named as the server names it.
+struct PagedItems;
+
+impl Modify for PagedItems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{ArrayItems, Schema};
+        use utoipa::openapi::{Ref, RefOr};
+
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut items_of = Vec::new();
+        for (name, schema) in components.schemas.iter_mut() {
+            let Some(item) = name.strip_prefix("Paged_") else { continue };
+            let RefOr::T(Schema::Object(page)) = schema else { continue };
+            let Some(RefOr::T(Schema::Array(list))) = page.properties.get_mut("items") else { continue };
+            let inline = std::mem::replace(
+                &mut list.items,
+                ArrayItems::RefOrSchema(Box::new(RefOr::Ref(Ref::from_schema_name(item)))),
+            );
+            if let ArrayItems::RefOrSchema(inline) = inline {
+                items_of.push((item.to_owned(), *inline));
+            }
+        }
+        for (item, inline) in items_of {
+            components.schemas.entry(item).or_insert(inline);
         }
     }
 }

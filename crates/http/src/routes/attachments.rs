@@ -64,6 +64,12 @@ impl From<Attachment> for AttachmentView {
     }
 }
 
+/// A file's bytes, for the OpenAPI document.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct Binary(Vec<u8>);
+
 /// The multipart form of an upload, for the OpenAPI document.
 #[derive(ToSchema)]
 #[allow(dead_code)]
@@ -276,7 +282,8 @@ fn check_upload(
 /// streamed to storage. Customers upload to tickets they may change.
 #[utoipa::path(tag = "tickets", operation_id = "uploadTicketAttachments", security(("bearer" = [])),
     params(("ticket_id" = i64, Path)),
-    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    request_body(content((UploadForm = "multipart/form-data",
+        encoding(("file" = (content_type = "application/octet-stream")), ("note_id" = (content_type = "text/plain")))))),
     responses(
         (status = 201, description = "The stored attachments", body = Vec<AttachmentView>),
         (status = 403, description = "You may read this ticket but not change it", body = Problem),
@@ -412,7 +419,8 @@ pub async fn list_attachments(state: web::Data<AppState>, auth: Auth, path: web:
 #[utoipa::path(tag = "tickets", operation_id = "downloadAttachment", security(("bearer" = [])),
     params(("attachment_id" = i64, Path)),
     responses(
-        (status = 200, description = "The file, with its content type, as an attachment", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file, as stored: its own content type (`application/octet-stream` stands for any), \
+            `Content-Disposition: attachment` with its name", content_type = "application/octet-stream", body = Binary),
         (status = 404, description = "No such attachment, or its ticket is not visible to you", body = Problem)))]
 #[get("/api/v1/attachments/{attachment_id}")]
 pub async fn download_attachment(
