@@ -2,11 +2,12 @@
 //! settings that result. Stored as JSON; an override that is absent means "use the default".
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::roles::{Permission, RoleSet};
 use crate::DomainError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TwoFactorPolicy {
     /// Every user must sign in with a second factor; the first sign-in enrols.
@@ -15,7 +16,7 @@ pub enum TwoFactorPolicy {
     Optional,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkedHoursDisplay {
     None,
@@ -24,7 +25,7 @@ pub enum WorkedHoursDisplay {
 }
 
 /// Which request types the company's users may choose when opening a ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "mode", content = "ids", rename_all = "snake_case")]
 pub enum RequestTypes {
     /// Every active request type of the tenant.
@@ -43,21 +44,37 @@ impl RequestTypes {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"portal_enabled": true, "ticketing_enabled": true, "knowledge_base_enabled": true,
+    "self_service_enabled": true, "two_factor": "required", "technician_names_shown": true, "worked_hours": "none",
+    "due_dates_shown": false, "time_zone": "UTC", "request_types": {"mode": "all"},
+    "subsidiary_tickets_visible": false, "notifications_enabled": true}))]
 pub struct PortalSettings {
+    /// The portal is open to the company's users at all.
     pub portal_enabled: bool,
+    /// Users see and open tickets.
     pub ticketing_enabled: bool,
+    /// Users read the knowledge base.
     pub knowledge_base_enabled: bool,
+    /// Users run self-service actions on their own computers.
     pub self_service_enabled: bool,
+    /// Whether every user must sign in with a second factor.
     pub two_factor: TwoFactorPolicy,
+    /// Customers see the names of the technicians on their tickets (else "Support team").
     pub technician_names_shown: bool,
+    /// Which worked hours customers see on tickets.
     pub worked_hours: WorkedHoursDisplay,
+    /// Customers see tickets' due dates.
     pub due_dates_shown: bool,
     /// IANA time zone name, e.g. `Europe/Zurich`.
+    #[schema(example = "Europe/Zurich")]
     pub time_zone: String,
+    /// Which request types the company's users may choose.
     pub request_types: RequestTypes,
+    /// Members read the tickets of the company's subsidiaries as well.
     pub subsidiary_tickets_visible: bool,
+    /// The company's users receive e-mails from the portal.
     pub notifications_enabled: bool,
 }
 
@@ -82,9 +99,10 @@ impl Default for PortalSettings {
     }
 }
 
-/// A company's own choices; `None` falls back to the tenant's default.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A company's own choices; a field left out (or null) follows the tenant's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"knowledge_base_enabled": false, "two_factor": "optional", "time_zone": "Europe/Zurich"}))]
 pub struct PortalSettingsOverride {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_enabled: Option<bool>,

@@ -261,12 +261,9 @@ pub async fn update_company(
 /// A company's portal settings: its own overrides and the settings in force.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CompanySettingsView {
-    #[schema(value_type = Object, example = json!({"knowledge_base_enabled": false, "time_zone": "Europe/Zurich"}))]
+    /// The company's own choices; a field left out follows the tenant's default.
     pub overrides: PortalSettingsOverride,
-    #[schema(value_type = Object, example = json!({"portal_enabled": true, "ticketing_enabled": true,
-        "knowledge_base_enabled": false, "self_service_enabled": true, "two_factor": "required",
-        "technician_names_shown": true, "worked_hours": "none", "due_dates_shown": false, "time_zone": "Europe/Zurich",
-        "request_types": {"mode": "all"}, "subsidiary_tickets_visible": false, "notifications_enabled": true}))]
+    /// The settings in force: the overrides over the tenant's defaults.
     pub effective: PortalSettings,
 }
 
@@ -287,14 +284,9 @@ pub async fn get_settings(state: web::Data<AppState>, auth: Auth, path: web::Pat
 }
 
 /// Replace a company's overrides (provider admin). Fields left out follow the tenant's defaults.
-///
-/// Fields: portal_enabled, ticketing_enabled, knowledge_base_enabled, self_service_enabled,
-/// two_factor (required | optional), technician_names_shown, worked_hours (none | billed | all),
-/// due_dates_shown, time_zone (IANA), request_types ({"mode":"all"} or {"mode":"chosen","ids":[..]}),
-/// subsidiary_tickets_visible, notifications_enabled.
 #[utoipa::path(tag = "provider", operation_id = "putCompanySettings", security(("bearer" = [])),
     params(("company_id" = i64, Path)),
-    request_body(content = Object, example = json!({"knowledge_base_enabled": false, "two_factor": "optional", "time_zone": "Europe/Zurich"})),
+    request_body = PortalSettingsOverride,
     responses(
         (status = 200, description = "Overrides and effective settings", body = CompanySettingsView),
         (status = 403, description = "Not a provider admin", body = Problem),
@@ -337,7 +329,7 @@ pub async fn put_settings(
 /// The tenant-wide default portal settings (staff).
 #[utoipa::path(tag = "provider", operation_id = "getTenantSettings", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The defaults", body = Object),
+        (status = 200, description = "The defaults", body = PortalSettings),
         (status = 403, description = "Not staff", body = Problem)))]
 #[get("/api/v1/tenant/settings")]
 pub async fn get_tenant_settings(auth: Auth) -> ApiResult<HttpResponse> {
@@ -347,12 +339,9 @@ pub async fn get_tenant_settings(auth: Auth) -> ApiResult<HttpResponse> {
 
 /// Replace the tenant-wide default portal settings (provider admin); every field is required.
 #[utoipa::path(tag = "provider", operation_id = "putTenantSettings", security(("bearer" = [])),
-    request_body(content = Object, example = json!({"portal_enabled": true, "ticketing_enabled": true,
-        "knowledge_base_enabled": true, "self_service_enabled": true, "two_factor": "required",
-        "technician_names_shown": true, "worked_hours": "none", "due_dates_shown": false, "time_zone": "UTC",
-        "request_types": {"mode": "all"}, "subsidiary_tickets_visible": false, "notifications_enabled": true})),
+    request_body = PortalSettings,
     responses(
-        (status = 200, description = "The new defaults", body = Object),
+        (status = 200, description = "The new defaults", body = PortalSettings),
         (status = 403, description = "Not a provider admin", body = Problem),
         (status = 422, description = "Missing or invalid field", body = Problem)))]
 #[put("/api/v1/tenant/settings")]

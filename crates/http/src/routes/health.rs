@@ -7,6 +7,9 @@ use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use clientdesk_app::crypto::secrets::{constant_time_eq, fingerprint};
 
+use serde::Serialize;
+use utoipa::ToSchema;
+
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::metrics::Metrics;
 use crate::respond::JsonBody;
@@ -16,11 +19,21 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(live).service(ready).service(metrics);
 }
 
+/// A health check's answer.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok"}))]
+pub struct Health {
+    /// Always `ok`: a failed check answers 503 with a problem instead.
+    status: &'static str,
+}
+
+const HEALTHY: Health = Health { status: "ok" };
+
 /// The process is up.
-#[utoipa::path(tag = "health", operation_id = "live", security(()), responses((status = 200, description = "Alive", body = Object, example = json!({"status": "ok"}))))]
+#[utoipa::path(tag = "health", operation_id = "live", security(()), responses((status = 200, description = "Alive", body = Health)))]
 #[get("/health/live")]
 pub async fn live() -> HttpResponse {
-    HttpResponse::Ok().json_body(serde_json::json!({"status": "ok"}))
+    HttpResponse::Ok().json_body(HEALTHY)
 }
 
 /// How long readiness waits for the database's answer: a load balancer must learn at once that
@@ -30,7 +43,7 @@ pub const READY_TIMEOUT: Duration = Duration::from_millis(800);
 /// The database answers a connection opened for this check, within a second; 503 otherwise, and
 /// while the server drains before it stops.
 #[utoipa::path(tag = "health", operation_id = "ready", security(()), responses(
-    (status = 200, description = "Ready", body = Object, example = json!({"status": "ok"})),
+    (status = 200, description = "Ready", body = Health),
     (status = 503, description = "Database unreachable, or the server is stopping", body = Problem)))]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
@@ -39,7 +52,7 @@ pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     }
     let db = state.db.clone();
     web::block(move || db.probe(READY_TIMEOUT)).await?.map_err(|e| ApiError::Unavailable(e.to_string()))?;
-    Ok(HttpResponse::Ok().json_body(serde_json::json!({"status": "ok"})))
+    Ok(HttpResponse::Ok().json_body(HEALTHY))
 }
 
 /// Prometheus metrics (text exposition format). On the API's address only with the configured

@@ -41,8 +41,9 @@ pub struct NewTicketInput {
     pub contact_id: Option<i64>,
     /// Staff only, required for them: the portal user the ticket is opened for.
     pub requester_id: Option<i64>,
+    /// Values by custom field key (see `GET /api/v1/companies/{company_id}/ticket-form`).
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = BTreeMap<String, CustomFieldValue>)]
     pub custom_fields: BTreeMap<String, Value>,
 }
 
@@ -87,6 +88,21 @@ impl CheckedTicket {
     }
 }
 
+/// A custom field's value, by the field's `kind`: a string for `text`, `select` (one of the
+/// options) and `date` (`YYYY-MM-DD`), a number for `number`, a boolean for `boolean`; `null`
+/// clears a field that is not required.
+// Describes the values for the OpenAPI document; the handlers check them against the field.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+#[schema(example = "Zurich")]
+pub enum CustomFieldValue {
+    Text(String),
+    Number(f64),
+    Boolean(bool),
+    Null,
+}
+
 /// Changes to a ticket; only the fields present change. `null` clears a field that may be empty.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -126,7 +142,7 @@ pub struct TicketPatch {
     /// Staff only. A billed ticket is read-only for customers.
     pub billed: Option<bool>,
     /// Values to set by key (`null` clears one); keys left out keep their value.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<BTreeMap<String, CustomFieldValue>>)]
     pub custom_fields: Option<BTreeMap<String, Value>>,
 }
 

@@ -113,7 +113,7 @@ pub struct TicketView<'a> {
     /// A billed ticket is read-only for customers.
     pub billed: bool,
     /// Custom field values by key (customers: only the fields they may see).
-    #[schema(value_type = Object)]
+    #[schema(value_type = BTreeMap<String, super::input::CustomFieldValue>)]
     pub custom_fields: CustomValues<'a>,
     /// The RMM device the ticket was opened from.
     #[serde(skip_serializing_if = "Option::is_none")]
