@@ -21,7 +21,7 @@ use utoipa_actix_web::AppExt;
     servers((url = "/", description = "This server's own address: the API is served from the root of the address \
         this document was read from")),
     // `RegisteredRoutes` first: the others amend the operations it adds.
-    modifiers(&RegisteredRoutes, &BearerScheme, &TransportResponses, &PagedItems),
+    modifiers(&RegisteredRoutes, &BearerScheme, &TransportResponses, &PagedItems, &TaggedUnions),
     tags(
         (name = "auth", description = "Signing in, second factor, tokens"),
         (name = "me", description = "The signed-in user"),
@@ -125,6 +125,82 @@ impl Modify for PagedItems {
             components.schemas.entry(item).or_insert(inline);
         }
     }
+}
+
+/// Gives every variant of a tagged union (a serde enum with `tag = "..."`) a component of its own,
+/// named after the union and the tag's value (`LoginResponseMfaRequired`), and the union a
+/// `discriminator` mapping each value to it: generated clients then get one named type per
+/// answer and pick it by the tag.
+struct TaggedUnions;
+
+impl Modify for TaggedUnions {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use serde_json::{json, Map, Value};
+
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut schemas = serde_json::to_value(&components.schemas).expect("schemas serialise");
+        let Value::Object(all) = &mut schemas else { return };
+        let mut hoisted = Vec::new();
+        for (name, schema) in all.iter_mut() {
+            let Some(Value::Array(variants)) = schema.get("oneOf") else { continue };
+            let Some(tags) = variants.iter().map(tag_of).collect::<Option<Vec<_>>>() else { continue };
+            let Some((property, _)) = tags.first().cloned() else { continue };
+            if tags.iter().any(|(p, _)| *p != property) {
+                continue;
+            }
+            let mut mapping = Map::new();
+            let mut refs = Vec::new();
+            for (variant, (_, value)) in variants.iter().zip(tags) {
+                let component = format!("{name}{}", pascal_case(&value));
+                let reference = format!("#/components/schemas/{component}");
+                mapping.insert(value, json!(reference));
+                refs.push(json!({ "$ref": reference }));
+                hoisted.push((component, variant.clone()));
+            }
+            schema["oneOf"] = Value::Array(refs);
+            schema["discriminator"] = json!({ "propertyName": property, "mapping": mapping });
+        }
+        for (component, variant) in hoisted {
+            all.entry(component).or_insert(variant);
+        }
+        components.schemas = serde_json::from_value(schemas).expect("schemas deserialise");
+    }
+}
+
+/// The tag of a union's variant: its one required property whose enum has a single value, as
+/// (property, value), found in the variant or in one part of its `allOf`.
+fn tag_of(variant: &serde_json::Value) -> Option<(String, String)> {
+    let tag_in = |object: &serde_json::Value| {
+        let required = object.get("required")?.as_array()?;
+        let tags: Vec<(String, String)> = object
+            .get("properties")?
+            .as_object()?
+            .iter()
+            .filter(|(p, _)| required.iter().any(|r| r == *p))
+            .filter_map(|(p, schema)| match schema.get("enum")?.as_array()?.as_slice() {
+                [serde_json::Value::String(value)] => Some((p.clone(), value.clone())),
+                _ => None,
+            })
+            .collect();
+        match tags.as_slice() {
+            [tag] => Some(tag.clone()),
+            _ => None,
+        }
+    };
+    match variant.get("allOf").and_then(|parts| parts.as_array()) {
+        Some(parts) => parts.iter().find_map(tag_in),
+        None => tag_in(variant),
+    }
+}
+
+fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        })
+        .collect()
 }
 
 /// Every operation of the document, with its path.
@@ -237,6 +313,14 @@ impl Modify for TransportResponses {
                 ),
             ),
             (
+                "Unprocessable",
+                "422",
+                problem(
+                    "A body or query of the wrong shape or types, or a value refused: `errors` names each field",
+                    ApiError::invalid("limit", "must be between 1 and 200"),
+                ),
+            ),
+            (
                 "RequestTimeout",
                 "408",
                 problem(
@@ -289,6 +373,11 @@ impl Modify for TransportResponses {
             // Liveness and metrics use no database and answer while the server drains.
             let uses_database = !matches!(path.as_str(), "/health/live" | "/metrics");
             let (protected, json_body) = (is_protected(operation), takes_json(operation));
+            let has_query = operation
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query));
             // The decision-link pages answer browsers' refusals as a page too.
             let pages = operation.responses.responses.iter().any(|(status, response)| {
                 status.starts_with('2') && matches!(response, RefOr::T(r) if r.content.contains_key("text/html"))
@@ -314,6 +403,9 @@ impl Modify for TransportResponses {
             }
             if json_body {
                 added.extend(["400", "413", "415"]);
+            }
+            if json_body || has_query {
+                added.push("422");
             }
             added.extend(["408", "429", "431"]);
             if uses_database {

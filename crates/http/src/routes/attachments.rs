@@ -64,13 +64,15 @@ impl From<Attachment> for AttachmentView {
     }
 }
 
-/// A file's bytes, for the OpenAPI document.
+/// A file's bytes.
+// For the OpenAPI document: the handler streams the file.
 #[derive(ToSchema)]
 #[schema(value_type = String, format = Binary)]
 #[allow(dead_code)]
 pub struct Binary(Vec<u8>);
 
-/// The multipart form of an upload, for the OpenAPI document.
+/// An upload: one to ten files, and optionally the note they belong to.
+// Describes the multipart form for the OpenAPI document; the handler reads the parts itself.
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct UploadForm {
@@ -286,6 +288,7 @@ fn check_upload(
         encoding(("file" = (content_type = "application/octet-stream")), ("note_id" = (content_type = "text/plain")))))),
     responses(
         (status = 201, description = "The stored attachments", body = Vec<AttachmentView>),
+        (status = 400, description = "A malformed multipart body", body = Problem),
         (status = 403, description = "You may read this ticket but not change it", body = Problem),
         (status = 404, description = "No such ticket, or not visible to you", body = Problem),
         (status = 409, description = "The ticket is billed", body = Problem),
@@ -420,7 +423,7 @@ pub async fn list_attachments(state: web::Data<AppState>, auth: Auth, path: web:
     params(("attachment_id" = i64, Path)),
     responses(
         (status = 200, description = "The file, as stored: its own content type (`application/octet-stream` stands for any), \
-            `Content-Disposition: attachment` with its name", content_type = "application/octet-stream", body = Binary),
+            `Content-Disposition: attachment` with its name", content_type = "*/*", body = Binary),
         (status = 404, description = "No such attachment, or its ticket is not visible to you", body = Problem)))]
 #[get("/api/v1/attachments/{attachment_id}")]
 pub async fn download_attachment(

@@ -174,6 +174,7 @@ pub async fn create_software(
         (status = 200, description = "Changed", body = SoftwareView),
         (status = 403, description = "Not staff, or a read-only token", body = Problem),
         (status = 404, description = "No such software", body = Problem),
+        (status = 409, description = "The name is taken", body = Problem),
         (status = 422, description = "Invalid input", body = Problem)))]
 #[patch("/api/v1/software/{software_id}")]
 pub async fn update_software(

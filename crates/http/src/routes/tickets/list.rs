@@ -27,6 +27,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct TicketQuery {
     /// Comma-separated statuses, e.g. `new,open`.
+    #[param(value_type = Option<Vec<Status>>, style = Form, explode = false)]
     pub status: Option<String>,
     pub priority: Option<Priority>,
     pub request_type_id: Option<i64>,
@@ -35,19 +36,24 @@ pub struct TicketQuery {
     pub assignee_id: Option<i64>,
     /// Staff lists only.
     pub queue_id: Option<i64>,
-    /// Staff lists only: one company.
+    /// Staff lists only: one company (declared by the staff list; a company's list has it in
+    /// the path).
+    #[param(ignore)]
     pub company_id: Option<i64>,
     /// Words to find in the title and description, all of them, or a ticket number. A word
     /// followed by `*` (`print*`, at least 3 letters or digits) also matches the longer words it
     /// starts, for type-ahead; whole words are faster.
+    #[param(max_length = 200, example = "printer jam")]
     pub q: Option<String>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
     pub updated_from: Option<DateTime<Utc>>,
     pub updated_to: Option<DateTime<Utc>>,
     /// `created`, `updated` or `priority`; prefix `-` for descending. Default `-created`.
+    #[param(pattern = "^-?(created|updated|priority)$", example = "-updated")]
     pub sort: Option<String>,
     /// Items per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -263,7 +269,7 @@ fn list_company_page(
 
 /// List and search every ticket of the tenant (staff).
 #[utoipa::path(tag = "tickets", operation_id = "listTickets", security(("bearer" = [])),
-    params(TicketQuery),
+    params(TicketQuery, ("company_id" = Option<i64>, Query, description = "Only this company's tickets", example = 1)),
     responses(
         (status = 200, description = "A page of tickets", body = Paged<TicketView>),
         (status = 401, description = "Not signed in", body = Problem),
