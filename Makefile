@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: run test lint openapi bench bench-me bench-tickets bench-kb bench-outbox bench-agent bench-auth
+.PHONY: run test lint openapi contract bench bench-me bench-tickets bench-kb bench-outbox bench-agent bench-auth
 
 run:
 	cargo run --release -p clientdesk-server --bin clientdesk -- serve --demo
@@ -13,6 +13,10 @@ test:
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+
+# The contract's gates: Redocly, generated TypeScript and Python clients, Schemathesis.
+contract:
+	bash clients/check
 
 openapi:
 	cargo run -p clientdesk-server --bin clientdesk -- openapi > openapi/openapi.json.tmp

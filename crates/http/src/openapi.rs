@@ -21,7 +21,7 @@ use utoipa_actix_web::AppExt;
     servers((url = "/", description = "This server's own address: the API is served from the root of the address \
         this document was read from")),
     // `RegisteredRoutes` first: the others amend the operations it adds.
-    modifiers(&RegisteredRoutes, &BearerScheme, &TransportResponses, &PagedItems, &TaggedUnions),
+    modifiers(&RegisteredRoutes, &BearerScheme, &TransportResponses, &PagedItems, &TaggedUnions, &DownloadTypes),
     tags(
         (name = "auth", description = "Signing in, second factor, tokens"),
         (name = "me", description = "The signed-in user"),
@@ -201,6 +201,28 @@ fn pascal_case(snake: &str) -> String {
             chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
         })
         .collect()
+}
+
+/// A downloaded attachment comes with the content type it was stored with: the download declares
+/// each type an upload accepts (`domain::attachments::accepted_types`) besides
+/// `application/octet-stream`.
+struct DownloadTypes;
+
+impl Modify for DownloadTypes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+
+        for (_, operation) in operations(openapi) {
+            if operation.operation_id.as_deref() != Some("downloadAttachment") {
+                continue;
+            }
+            let Some(RefOr::T(file)) = operation.responses.responses.get_mut("200") else { continue };
+            let Some(binary) = file.content.get("application/octet-stream").cloned() else { continue };
+            for accepted in clientdesk_domain::attachments::accepted_types() {
+                file.content.entry(accepted.to_owned()).or_insert_with(|| binary.clone());
+            }
+        }
+    }
 }
 
 /// Every operation of the document, with its path.

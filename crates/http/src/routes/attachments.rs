@@ -73,11 +73,12 @@ pub struct Binary(Vec<u8>);
 
 /// An upload: one to ten files, and optionally the note they belong to.
 // Describes the multipart form for the OpenAPI document; the handler reads the parts itself.
-#[derive(ToSchema)]
+#[derive(ToSchema, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct UploadForm {
     /// One to ten files (repeat the part).
-    #[schema(value_type = Vec<String>, format = Binary)]
+    #[schema(value_type = Vec<String>, format = Binary, min_items = 1, max_items = 10)]
     file: Vec<Vec<u8>>,
     /// Attach the files to this note of the ticket.
     note_id: Option<i64>,
@@ -422,8 +423,8 @@ pub async fn list_attachments(state: web::Data<AppState>, auth: Auth, path: web:
 #[utoipa::path(tag = "tickets", operation_id = "downloadAttachment", security(("bearer" = [])),
     params(("attachment_id" = i64, Path)),
     responses(
-        (status = 200, description = "The file, as stored: its own content type (`application/octet-stream` stands for any), \
-            `Content-Disposition: attachment` with its name", content_type = "*/*", body = Binary),
+        (status = 200, description = "The file, with the content type it was stored with and \
+            `Content-Disposition: attachment` naming it", content_type = "application/octet-stream", body = Binary),
         (status = 404, description = "No such attachment, or its ticket is not visible to you", body = Problem)))]
 #[get("/api/v1/attachments/{attachment_id}")]
 pub async fn download_attachment(
