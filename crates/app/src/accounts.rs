@@ -41,6 +41,8 @@ pub enum Inviter<'a> {
     Customer { name: &'a str, company: &'a Company },
 }
 
+// One per invitation, moved once: boxing the user would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Invited {
     Created(User),
