@@ -416,3 +416,46 @@ on_both!(only_the_provider_admin_of_the_tenant_manages_credentials, backend => |
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(inbox(&sink, "sneaky@contoso.example").is_empty() && inbox(&sink, "pat.user@demo.example").is_empty());
 });
+
+on_both!(a_contact_without_a_password_gets_a_reset_link_too, backend => |backend| async move {
+    let (app, sink) = with_mailbox(backend).await;
+    let admin = app.token(ADMIN).await;
+    let fabrikam = ok(app.get("/api/v1/companies?limit=100", &admin).await).await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Fabrikam Inc")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // As the RMM agent registers a contact: active, with no password.
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        use clientdesk_persistence::users;
+        let mut conn = db.conn().unwrap();
+        let now = chrono::Utc::now();
+        let tenant = clientdesk_domain::ids::TenantId(1);
+        let new = users::NewUser {
+            tenant_id: tenant,
+            email: "kim@fabrikam.example",
+            name: "Kim Agent",
+            phone: None,
+            language: clientdesk_domain::user::Language::En,
+            staff_role: None,
+            password_hash: None,
+            activated: true,
+        };
+        let user = users::create(&mut conn, &new, now).unwrap();
+        let roles = clientdesk_domain::roles::RoleSet::parse_all(&["portal_user"]).unwrap();
+        users::upsert_membership(&mut conn, tenant, user.id, clientdesk_domain::ids::CompanyId(fabrikam), &roles, now)
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    let res = app.post("/api/v1/auth/password-reset", None, json!({"tenant": "demo", "email": "kim@fabrikam.example"})).await;
+    assert_eq!(res.status(), 202);
+    let token = link_token(&sink, "kim@fabrikam.example", "reset-password", 0).await;
+    assert_eq!(set_password(&app, &token, "kim's first passphrase").await.status(), 204);
+    let body: Value = login(&app, "kim@fabrikam.example", "kim's first passphrase").await.json().await.unwrap();
+    assert_eq!(body["status"], "authenticated", "Fabrikam leaves the second factor optional: {body}");
+});
