@@ -80,7 +80,6 @@ const SECRETS: &[&str] = &[
     "refresh_token",
     "registration_token",
     "secret",
-    "set_password_token",
     "token",
 ];
 

@@ -281,6 +281,36 @@ pub fn domain_of(email: &str) -> &str {
     email.rsplit_once('@').map_or("", |(_, d)| d)
 }
 
+// Invitations and the credential life cycle
+
+/// The most password-reset mails one address receives in a clock hour; a request past it is
+/// answered alike and sends nothing.
+pub const RESET_MAILS_PER_HOUR: i32 = 3;
+
+/// The counter a password-reset mail to `email` (normalised) of `tenant` at `now` counts
+/// against: one per address and clock hour, at most [`RESET_MAILS_PER_HOUR`].
+pub fn reset_mail_window(tenant: TenantId, email: &str, now: DateTime<Utc>) -> crate::sms::SmsWindow {
+    use chrono::DurationRound;
+    let hour = Duration::hours(1);
+    // Truncating to a whole hour cannot fail for a time of this era.
+    let start = now.duration_trunc(hour).unwrap_or(now);
+    crate::sms::SmsWindow {
+        key: format!("reset-mail:{}:{email}:{}", tenant.0, start.timestamp()),
+        limit: RESET_MAILS_PER_HOUR,
+        ends_at: start + hour,
+    }
+}
+
+/// The link that sets a password again for a user in `state`: the invitation again for one that
+/// never set a credential, a reset for an active one, none for a disabled one.
+pub fn reissued_link(state: UserState) -> Option<LinkPurpose> {
+    match state {
+        UserState::Invited => Some(LinkPurpose::Invitation),
+        UserState::Active => Some(LinkPurpose::Reset),
+        UserState::Disabled => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,5 +403,24 @@ mod tests {
             assert!(parse_domain(bad).is_err(), "{bad} should be refused");
         }
         assert_eq!(domain_of("ann@contoso.example"), "contoso.example");
+    }
+
+    #[test]
+    fn reset_mails_count_per_address_and_hour() {
+        let at = |h: u32, m: u32| chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 7, h, m, 0).unwrap();
+        let w = reset_mail_window(TenantId(1), "ann@contoso.example", at(10, 5));
+        assert_eq!(w.limit, RESET_MAILS_PER_HOUR);
+        assert_eq!(w.ends_at, at(11, 0));
+        assert_eq!(w.key, reset_mail_window(TenantId(1), "ann@contoso.example", at(10, 59)).key);
+        assert_ne!(w.key, reset_mail_window(TenantId(1), "ann@contoso.example", at(11, 0)).key);
+        assert_ne!(w.key, reset_mail_window(TenantId(2), "ann@contoso.example", at(10, 5)).key);
+        assert_ne!(w.key, reset_mail_window(TenantId(1), "bob@contoso.example", at(10, 5)).key);
+    }
+
+    #[test]
+    fn a_link_is_reissued_by_state() {
+        assert_eq!(reissued_link(UserState::Invited), Some(LinkPurpose::Invitation));
+        assert_eq!(reissued_link(UserState::Active), Some(LinkPurpose::Reset));
+        assert_eq!(reissued_link(UserState::Disabled), None);
     }
 }

@@ -451,3 +451,26 @@ pub fn put_policy(conn: &mut DbConnection, tenant: TenantId, policy: AccountPoli
     }
     Ok(())
 }
+
+// Invitations and the credential life cycle
+
+/// Runs `f` in a nested transaction of the caller's (a SAVEPOINT): when `f` fails, what it wrote
+/// is undone and the outer transaction goes on (PostgreSQL needs this after a failed statement).
+pub fn savepoint<T, E: From<crate::Error>>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> std::result::Result<T, E>,
+) -> std::result::Result<T, E> {
+    enum Failed<E> {
+        Inner(E),
+        Db(diesel::result::Error),
+    }
+    impl<E> From<diesel::result::Error> for Failed<E> {
+        fn from(err: diesel::result::Error) -> Self {
+            Failed::Db(err)
+        }
+    }
+    conn.transaction(|conn| f(conn).map_err(Failed::Inner)).map_err(|failed| match failed {
+        Failed::Inner(err) => err,
+        Failed::Db(err) => crate::Error::from(err).into(),
+    })
+}

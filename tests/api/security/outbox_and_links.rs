@@ -91,7 +91,7 @@ fn as_carla(token: &str) -> Value {
 
 fn codes_to_carla(all: &[(String, String, String)]) -> Vec<String> {
     all.iter()
-        .filter(|(to, ..)| to == "carla@contoso.example")
+        .filter(|(to, subject, _)| to == "carla@contoso.example" && subject.contains("activation code"))
         .map(|(_, _, body)| body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap().to_owned())
         .collect()
 }

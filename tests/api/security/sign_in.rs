@@ -145,6 +145,8 @@ on_both!(unauthenticated_sign_in_endpoints_are_rate_limited_per_address, backend
         ("/api/v1/auth/refresh", json!({"refresh_token": "x"})),
         ("/api/v1/auth/logout", json!({"refresh_token": "x"})),
         ("/api/v1/auth/password", json!({"token": "x", "password": "a long enough passphrase"})),
+        ("/api/v1/auth/password-reset", json!({"tenant": "demo", "email": "nobody@demo.example"})),
+        ("/api/v1/auth/email-confirmation", json!({"token": "x"})),
     ];
     for (n, (path, body)) in endpoints.iter().enumerate() {
         let ip = format!("203.0.113.{}", n + 1);

@@ -1,14 +1,21 @@
-//! Provider side: portal users, their memberships and roles, disabling; and the audit log.
+//! Provider side: portal users, their memberships and roles, disabling; invitations and the
+//! credential life cycle (set-password links, second-factor reset, address changes); and the
+//! audit log.
 
-use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
-use chrono::Utc;
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use clientdesk_app::accounts::{self as account_cases, Invited, Invitee, Inviter, Mailer, PasswordLink};
 use clientdesk_app::crypto::secrets;
-use clientdesk_domain::accounts::LinkPurpose;
+use clientdesk_app::notify;
+use clientdesk_domain::accounts::{
+    default_roles, reissued_link, LinkPurpose, UserState, BULK_INVITATION_MAX, EMAIL_CONFIRMATION_LIFETIME,
+};
 use clientdesk_domain::entities::User;
 use clientdesk_domain::ids::{CompanyId, UserId};
+use clientdesk_domain::notifications::{AccountChange, Notice};
 use clientdesk_domain::roles::RoleSet;
 use clientdesk_domain::user::{parse_name, parse_phone, Email, Language};
-use clientdesk_persistence::{audit, companies, tokens, users, write_tx, DbConnection};
+use clientdesk_persistence::{accounts, audit, companies, tokens, users, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -19,17 +26,42 @@ use crate::json::Json;
 use crate::origin;
 use crate::paging::{cursor, PageQuery, Paged};
 use crate::respond::JsonBody;
+use crate::routes::auth::revoke_api_tokens;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_users)
         .service(create_user)
+        .service(invite_users)
         .service(get_user)
+        .service(update_user)
         .service(put_membership)
         .service(delete_membership)
         .service(disable_user)
         .service(enable_user)
+        .service(send_password_link)
+        .service(reset_two_factor)
         .service(list_audit_events);
+}
+
+/// Where a user stands: `invited` (no credential set yet), `active`, or `disabled`.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(example = "active")]
+pub enum AccountState {
+    Invited,
+    Active,
+    Disabled,
+}
+
+impl From<UserState> for AccountState {
+    fn from(state: UserState) -> Self {
+        match state {
+            UserState::Invited => Self::Invited,
+            UserState::Active => Self::Active,
+            UserState::Disabled => Self::Disabled,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,7 +73,7 @@ pub struct MembershipView {
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": 7, "email": "ann@contoso.example", "name": "Ann Approver", "phone": null,
-    "language": "en", "disabled": false, "two_factor_enabled": true,
+    "language": "en", "state": "active", "disabled": false, "two_factor_enabled": true, "pending_email": null,
     "memberships": [{"company_id": 1, "roles": ["customer_approver"]}]}))]
 pub struct UserView {
     pub id: i64,
@@ -49,8 +81,12 @@ pub struct UserView {
     pub name: String,
     pub phone: Option<String>,
     pub language: String,
+    pub state: AccountState,
     pub disabled: bool,
     pub two_factor_enabled: bool,
+    /// A new address waiting for its confirmation link to be followed (24 hours).
+    #[schema(example = json!(null))]
+    pub pending_email: Option<String>,
     pub memberships: Vec<MembershipView>,
 }
 
@@ -62,14 +98,17 @@ fn view(conn: &mut DbConnection, user: User) -> ApiResult<UserView> {
             roles: m.roles.iter().map(|r| r.as_str().to_owned()).collect(),
         })
         .collect();
+    let pending_email = accounts::pending_email(conn, user.id, Utc::now())?;
     Ok(UserView {
         id: user.id.0,
         email: user.email.clone(),
         name: user.name.clone(),
         phone: user.phone.clone(),
         language: user.language.as_str().to_owned(),
+        state: user.state().into(),
         disabled: user.disabled,
         two_factor_enabled: user.has_totp(),
+        pending_email,
         memberships,
     })
 }
@@ -83,17 +122,24 @@ fn portal_user(conn: &mut DbConnection, auth: &Auth, id: UserId) -> ApiResult<Us
     Ok(user)
 }
 
+fn mailer(state: &AppState) -> Mailer<'_> {
+    Mailer { sealer: &state.sealer, links: &state.settings.links }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct UserFilter {
     pub company_id: Option<i64>,
+    pub state: Option<String>,
 }
 
-/// List portal users, optionally of one company (staff).
+/// List portal users, optionally of one company and in one state (staff).
 #[utoipa::path(tag = "provider", operation_id = "listUsers", security(("bearer" = [])),
-    params(PageQuery, ("company_id" = Option<i64>, Query, description = "Only members of this company")),
+    params(PageQuery, ("company_id" = Option<i64>, Query, description = "Only members of this company"),
+        ("state" = Option<AccountState>, Query, description = "Only users in this state")),
     responses(
         (status = 200, description = "A page of users", body = Paged<UserView>),
-        (status = 403, description = "Not staff", body = Problem)))]
+        (status = 403, description = "Not staff", body = Problem),
+        (status = 422, description = "Unknown state, bad limit or cursor", body = Problem)))]
 #[get("/api/v1/users")]
 pub async fn list_users(
     state: web::Data<AppState>,
@@ -103,10 +149,11 @@ pub async fn list_users(
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     let (limit, after) = page.resolve()?;
+    let user_state = filter.state.as_deref().map(UserState::parse).transpose()?;
     let (tenant, company) = (auth.tenant.id, filter.company_id.map(CompanyId));
     let page = state
         .run(move |conn| {
-            let page = users::list_portal(conn, tenant, company, None, after, limit)?;
+            let page = users::list_portal(conn, tenant, company, user_state, after, limit)?;
             let items = page.items.into_iter().map(|u| view(conn, u)).collect::<ApiResult<Vec<_>>>()?;
             Ok(Paged { items, next_cursor: cursor(page.next_after) })
         })
@@ -114,18 +161,30 @@ pub async fn list_users(
     Ok(HttpResponse::Ok().json_body(page))
 }
 
+/// A company contact a new user becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactKind {
+    Primary,
+    Billing,
+}
+
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"company_id": 1, "roles": ["customer_approver"]}))]
 pub struct MembershipInput {
     pub company_id: i64,
+    /// Default: `portal_user_plus` for a primary or billing contact, `portal_user` otherwise.
     #[validate(length(min = 1, max = 6))]
-    pub roles: Vec<String>,
+    pub roles: Option<Vec<String>>,
+    /// Marks the user as the company's primary or billing contact (the other mark stays).
+    pub contact: Option<ContactKind>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "ann@contoso.example", "name": "Ann Approver", "language": "en",
-    "memberships": [{"company_id": 1, "roles": ["customer_approver"]}]}))]
+    "memberships": [{"company_id": 1, "roles": ["customer_approver"]}, {"company_id": 2, "contact": "billing"}]}))]
 pub struct CreateUser {
     #[validate(length(min = 1, max = 254))]
     pub email: String,
@@ -133,28 +192,94 @@ pub struct CreateUser {
     pub name: String,
     #[validate(length(max = 40))]
     pub phone: Option<String>,
+    /// One of en, fr, de, es, it (default en): the language of the welcome e-mail.
     pub language: Option<String>,
-    #[validate(length(min = 1, max = 50))]
-    pub memberships: Vec<MembershipInput>,
+    /// Empty or absent: the company whose registered e-mail domain the address is in.
+    #[validate(length(max = 50), nested)]
+    pub memberships: Option<Vec<MembershipInput>>,
 }
 
-/// The new user, with a one-time token to set a password (valid 7 days), shown this once.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CreatedUser {
-    #[serde(flatten)]
-    pub user: UserView,
-    #[schema(example = "Xy3k9Qm2...")]
-    pub set_password_token: String,
+/// An invitation, checked.
+struct Invitation {
+    invitee: Invitee,
+    memberships: Vec<(CompanyId, RoleSet, Option<ContactKind>)>,
 }
 
-/// Create a portal user with its memberships (provider admin). The answer carries a one-time
-/// set-password token for the welcome message; the user signs in after setting a password.
+fn check_invitation(body: CreateUser) -> ApiResult<Invitation> {
+    body.validate()?;
+    let email = Email::parse(&body.email)?;
+    let name = parse_name("name", &body.name)?;
+    let phone = body.phone.as_deref().map(parse_phone).transpose()?;
+    let language = body.language.as_deref().map(Language::parse).transpose()?.unwrap_or_default();
+    let memberships = body
+        .memberships
+        .unwrap_or_default()
+        .iter()
+        .map(|m| {
+            let roles = match &m.roles {
+                Some(roles) => RoleSet::parse_all(roles)?,
+                None => default_roles(m.contact.is_some()),
+            };
+            Ok((CompanyId(m.company_id), roles, m.contact))
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(Invitation { invitee: Invitee { email, name, phone, language }, memberships })
+}
+
+/// Invites one contact inside the caller's transaction and marks it as the contact it is named;
+/// audits a created user.
+fn invite_one(
+    conn: &mut DbConnection,
+    mailer: Mailer<'_>,
+    auth: &Auth,
+    client: &clientdesk_app::origin::Origin,
+    invitation: &Invitation,
+    now: DateTime<Utc>,
+) -> ApiResult<Invited> {
+    let tenant = auth.tenant.id;
+    let mut named = Vec::with_capacity(invitation.memberships.len());
+    for (id, roles, _) in &invitation.memberships {
+        let company = companies::get(conn, tenant, *id).map_err(|e| match e {
+            clientdesk_persistence::Error::NotFound => {
+                ApiError::invalid("memberships", format!("company {id} is not a company of this tenant"))
+            }
+            other => other.into(),
+        })?;
+        named.push((company, roles.clone()));
+    }
+    let inviter = Inviter::Staff { name: &auth.user.name };
+    let invited = account_cases::invite(conn, mailer, inviter, tenant, &invitation.invitee, &named, now)?;
+    if let Invited::Created(user) = &invited {
+        for (id, _, contact) in &invitation.memberships {
+            let Some(kind) = contact else { continue };
+            let company = companies::get(conn, tenant, *id)?;
+            let (primary, billing) = match kind {
+                ContactKind::Primary => (Some(user.id), company.billing_contact_id),
+                ContactKind::Billing => (company.primary_contact_id, Some(user.id)),
+            };
+            accounts::set_company_contacts(conn, *id, primary, billing, now)?;
+        }
+        let companies = users::memberships_of(conn, user.id)?
+            .iter()
+            .map(|m| format!("company:{}", m.company_id))
+            .collect::<Vec<_>>()
+            .join(" ");
+        client.record_change(conn, auth, "user_invited", format!("user:{}", user.id), Some(companies))?;
+    }
+    Ok(invited)
+}
+
+/// Invite a portal user (provider admin): the user is created `invited` with its memberships,
+/// and a welcome e-mail in its language carries a link to set the first password (7 days). The
+/// link travels by e-mail only. A company's primary or billing contact gets `portal_user_plus`
+/// unless roles are named; with no membership, the company whose registered e-mail domain the
+/// address is in.
 #[utoipa::path(tag = "provider", operation_id = "createUser", security(("bearer" = [])), request_body = CreateUser,
     responses(
-        (status = 201, description = "Created", body = CreatedUser),
+        (status = 201, description = "Invited", body = UserView),
         (status = 403, description = "Not a provider admin", body = Problem),
         (status = 409, description = "A user with that e-mail exists in this tenant", body = Problem),
-        (status = 422, description = "Invalid input, unknown company or role", body = Problem)))]
+        (status = 422, description = "Invalid input, unknown company or role, or no company for the address (`memberships`)", body = Problem)))]
 #[post("/api/v1/users")]
 pub async fn create_user(
     state: web::Data<AppState>,
@@ -162,61 +287,150 @@ pub async fn create_user(
     auth: Auth,
     body: Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     auth.principal.require_provider_admin()?;
-    let body = body.into_inner();
-    let email = Email::parse(&body.email)?;
-    let name = parse_name("name", &body.name)?;
-    let phone = body.phone.as_deref().map(parse_phone).transpose()?;
-    let language = body.language.as_deref().map(Language::parse).transpose()?.unwrap_or_default();
-    let memberships = body
-        .memberships
-        .iter()
-        .map(|m| Ok((CompanyId(m.company_id), RoleSet::parse_all(&m.roles)?)))
-        .collect::<ApiResult<Vec<_>>>()?;
-    let client = origin::of(&req);
-    let token = secrets::random_token(32);
-    let token_hash = secrets::fingerprint(&token);
+    let invitation = check_invitation(body.into_inner())?;
+    let (client, st) = (origin::of(&req), state.clone());
     let created = state
         .run(move |conn| {
             let now = Utc::now();
-            write_tx(conn, |conn| {
-                let new = users::NewUser {
-                    tenant_id: auth.tenant.id,
-                    email: email.as_str(),
-                    name: &name,
-                    phone: phone.as_deref(),
-                    language,
-                    staff_role: None,
-                    password_hash: None,
-                    activated: false,
-                };
-                let user = users::create(conn, &new, now).map_err(|e| match e {
-                    clientdesk_persistence::Error::Conflict(_) => {
-                        ApiError::Conflict("A user with that e-mail exists.".into())
-                    }
-                    other => other.into(),
-                })?;
-                for (company, roles) in &memberships {
-                    companies::get(conn, auth.tenant.id, *company).map_err(|_| {
-                        ApiError::invalid("memberships", format!("company {company} is not a company of this tenant"))
-                    })?;
-                    users::upsert_membership(conn, auth.tenant.id, user.id, *company, roles, now)?;
-                }
-                tokens::insert_password_token(
-                    conn,
-                    user.id,
-                    &token_hash,
-                    LinkPurpose::Invitation,
-                    now,
-                    now + LinkPurpose::Invitation.lifetime(),
-                )?;
-                client.record_change(conn, &auth, "user_created", format!("user:{}", user.id), None)?;
-                view(conn, user)
+            write_tx(conn, |conn| match invite_one(conn, mailer(&st), &auth, &client, &invitation, now)? {
+                Invited::Created(user) => view(conn, user),
+                Invited::AlreadyExists(_) => Err(ApiError::Conflict("A user with that e-mail exists.".into())),
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json_body(CreatedUser { user: created, set_password_token: token }))
+    Ok(HttpResponse::Created().json_body(created))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"invitations": [
+    {"email": "ann@contoso.example", "name": "Ann Approver", "memberships": [{"company_id": 1, "contact": "primary"}]},
+    {"email": "bob@contoso.example", "name": "Bob", "language": "de"}]}))]
+pub struct BulkInvitations {
+    /// Up to 500 rows, each shaped as a single invitation (`POST /api/v1/users`).
+    #[schema(value_type = Vec<CreateUser>)]
+    pub invitations: Vec<serde_json::Value>,
+}
+
+/// What became of one row of a bulk invitation.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationOutcome {
+    Created,
+    AlreadyExists,
+    Invalid,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"field": "email", "message": "must be an e-mail address"}))]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"index": 0, "email": "ann@contoso.example", "outcome": "created", "user_id": 42}))]
+pub struct InvitationResult {
+    /// The row's position in the request, from 0.
+    pub index: usize,
+    /// The row's address as sent (null when it has none).
+    pub email: Option<String>,
+    pub outcome: InvitationOutcome,
+    /// The new user, or the one that already has the address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// Why the row was refused (`invalid` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"results": [
+    {"index": 0, "email": "ann@contoso.example", "outcome": "created", "user_id": 42},
+    {"index": 1, "email": "pat.user@demo.example", "outcome": "already_exists", "user_id": 12},
+    {"index": 2, "email": "not-an-address", "outcome": "invalid", "errors": [{"field": "email", "message": "must be an e-mail address"}]}]}))]
+pub struct BulkInvitationResults {
+    /// One result per row, in the order of the rows.
+    pub results: Vec<InvitationResult>,
+}
+
+fn field_errors(err: ApiError) -> ApiResult<Vec<FieldError>> {
+    match err {
+        ApiError::Invalid(map) => Ok(map
+            .into_iter()
+            .flat_map(|(field, messages)| {
+                messages.into_iter().map(move |message| FieldError { field: field.clone(), message })
+            })
+            .collect()),
+        other => Err(other),
+    }
+}
+
+/// Invite many contacts at once (provider admin): each row as a single invitation, up to 500.
+/// Each row stands alone: a refused row leaves nothing behind and the others are still made.
+/// The answer lists one result per row, in order.
+#[utoipa::path(tag = "accounts", operation_id = "inviteUsers", security(("bearer" = [])), request_body = BulkInvitations,
+    responses(
+        (status = 200, description = "One result per row", body = BulkInvitationResults),
+        (status = 403, description = "Not a provider admin", body = Problem),
+        (status = 422, description = "No rows or more than 500 (`invitations`), or a malformed body", body = Problem)))]
+#[post("/api/v1/users/invitations")]
+pub async fn invite_users(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    body: Json<BulkInvitations>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_provider_admin()?;
+    let rows = body.into_inner().invitations;
+    if rows.is_empty() || rows.len() > BULK_INVITATION_MAX {
+        return Err(ApiError::invalid("invitations", format!("must hold 1 to {BULK_INVITATION_MAX} rows")));
+    }
+    let checked = rows
+        .into_iter()
+        .map(|row| {
+            let email = row.get("email").and_then(|e| e.as_str()).map(|e| e.trim().to_owned());
+            let invitation = serde_json::from_value::<CreateUser>(row)
+                .map_err(|e| ApiError::invalid("invitation", e.to_string()))
+                .and_then(check_invitation);
+            (email, invitation)
+        })
+        .collect::<Vec<_>>();
+    let (client, st) = (origin::of(&req), state.clone());
+    let results = state
+        .run(move |conn| {
+            let now = Utc::now();
+            write_tx(conn, |conn| {
+                let mut results = Vec::with_capacity(checked.len());
+                for (index, (email, invitation)) in checked.into_iter().enumerate() {
+                    let done = invitation.and_then(|invitation| {
+                        accounts::savepoint(conn, |conn| {
+                            invite_one(conn, mailer(&st), &auth, &client, &invitation, now)
+                        })
+                    });
+                    let (outcome, user_id, errors) = match done {
+                        Ok(Invited::Created(user)) => (InvitationOutcome::Created, Some(user.id.0), None),
+                        Ok(Invited::AlreadyExists(id)) => (InvitationOutcome::AlreadyExists, Some(id.0), None),
+                        // A parallel request took the address meanwhile.
+                        Err(ApiError::Conflict(_)) => (InvitationOutcome::AlreadyExists, None, None),
+                        Err(err) => (InvitationOutcome::Invalid, None, Some(field_errors(err)?)),
+                    };
+                    results.push(InvitationResult { index, email, outcome, user_id, errors });
+                }
+                let count = |o: fn(&InvitationOutcome) -> bool| results.iter().filter(|r| o(&r.outcome)).count();
+                let detail = format!(
+                    "created {}, already existing {}, invalid {}",
+                    count(|o| matches!(o, InvitationOutcome::Created)),
+                    count(|o| matches!(o, InvitationOutcome::AlreadyExists)),
+                    count(|o| matches!(o, InvitationOutcome::Invalid)),
+                );
+                client.record_change(conn, &auth, "users_invited", "users".to_owned(), Some(detail))?;
+                Ok(BulkInvitationResults { results })
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json_body(results))
 }
 
 /// Read a portal user (staff).
@@ -233,6 +447,205 @@ pub async fn get_user(state: web::Data<AppState>, auth: Auth, path: web::Path<i6
         .run(move |conn| {
             let u = portal_user(conn, &auth, id)?;
             view(conn, u)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json_body(user))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Ann Approver-Smith", "phone": "+41 44 123 45 67", "language": "de",
+    "email": "ann.smith@contoso.example"}))]
+pub struct UpdateUser {
+    #[validate(length(min = 1, max = 200))]
+    pub name: Option<String>,
+    /// `null` removes the phone number.
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    /// One of en, fr, de, es, it.
+    pub language: Option<String>,
+    /// A new sign-in address: it applies once the link mailed to it is followed (24 hours).
+    #[validate(length(min = 1, max = 254))]
+    pub email: Option<String>,
+}
+
+/// Change a portal user's name, phone, language or e-mail address (provider admin). A new
+/// address is not applied at once: a confirmation link (24 hours) goes to it, and `pending_email`
+/// shows it meanwhile; following the link (`POST /api/v1/auth/email-confirmation`) applies it.
+#[utoipa::path(tag = "accounts", operation_id = "updateUser", security(("bearer" = [])),
+    params(("user_id" = i64, Path)), request_body = UpdateUser,
+    responses(
+        (status = 200, description = "The user", body = UserView),
+        (status = 403, description = "Not a provider admin", body = Problem),
+        (status = 404, description = "No such portal user in this tenant", body = Problem),
+        (status = 409, description = "Another user of this tenant has that e-mail address", body = Problem),
+        (status = 422, description = "Invalid name, phone, language or address", body = Problem)))]
+#[patch("/api/v1/users/{user_id}")]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<i64>,
+    body: Json<UpdateUser>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_provider_admin()?;
+    body.validate()?;
+    let body = body.into_inner();
+    let name = body.name.as_deref().map(|n| parse_name("name", n)).transpose()?;
+    let phone = match &body.phone {
+        Some(Some(p)) => Some(Some(parse_phone(p)?)),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let language = body.language.as_deref().map(Language::parse).transpose()?;
+    let email = body.email.as_deref().map(Email::parse).transpose()?;
+    let (id, client, st) = (UserId(path.into_inner()), origin::of(&req), state.clone());
+    let user = state
+        .run(move |conn| {
+            let now = Utc::now();
+            write_tx(conn, |conn| {
+                let user = portal_user(conn, &auth, id)?;
+                let mut changed = Vec::new();
+                if name.is_some() || phone.is_some() || language.is_some() {
+                    let new_name = name.clone().unwrap_or_else(|| user.name.clone());
+                    let new_phone = phone.clone().unwrap_or_else(|| user.phone.clone());
+                    let new_language = language.unwrap_or(user.language);
+                    for (field, differs) in [
+                        ("name", new_name != user.name),
+                        ("phone", new_phone != user.phone),
+                        ("language", new_language != user.language),
+                    ] {
+                        if differs {
+                            changed.push(field);
+                        }
+                    }
+                    users::update_profile(conn, id, &new_name, new_phone.as_deref(), new_language, now)?;
+                }
+                if !changed.is_empty() {
+                    client.record_change(conn, &auth, "user_updated", format!("user:{id}"), Some(changed.join(" ")))?;
+                }
+                if let Some(email) = email.filter(|e| e.as_str() != user.email) {
+                    start_email_change(conn, mailer(&st), &user, &email, now)?;
+                    client.record_change(conn, &auth, "email_change_started", format!("user:{id}"), None)?;
+                }
+                let user = users::get(conn, auth.tenant.id, id)?;
+                view(conn, user)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json_body(user))
+}
+
+/// Keeps `email` as the user's next address and mails the link that confirms it to that address.
+fn start_email_change(
+    conn: &mut DbConnection,
+    mailer: Mailer<'_>,
+    user: &User,
+    email: &Email,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    match users::find_by_email(conn, user.tenant_id, email.as_str()) {
+        Ok(_) => return Err(ApiError::Conflict("Another user of this tenant has that e-mail address.".into())),
+        Err(clientdesk_persistence::Error::NotFound) => {}
+        Err(other) => return Err(other.into()),
+    }
+    let token = secrets::random_token(32);
+    let expires = now + EMAIL_CONFIRMATION_LIFETIME;
+    accounts::start_email_change(conn, user.id, email.as_str(), &secrets::fingerprint(&token), now, expires)?;
+    let url = mailer.links.confirm_email(&token);
+    let notice =
+        Notice::EmailConfirmation { recipient: &user.name, url: &url, hours: EMAIL_CONFIRMATION_LIFETIME.num_hours() };
+    notify::sealed_email(conn, mailer.sealer, user.tenant_id, email.as_str(), user.language, &notice, &[&token], now)?;
+    Ok(())
+}
+
+/// Mail a portal user a new link to set its password (provider admin): an invited user gets
+/// its invitation again (7 days), an active one a reset link (1 hour). A link sent before stops
+/// working.
+#[utoipa::path(tag = "accounts", operation_id = "sendPasswordLink", security(("bearer" = [])),
+    params(("user_id" = i64, Path)),
+    responses(
+        (status = 202, description = "The link is on its way"),
+        (status = 403, description = "Not a provider admin", body = Problem),
+        (status = 404, description = "No such portal user in this tenant", body = Problem),
+        (status = 409, description = "The user is disabled", body = Problem)))]
+#[post("/api/v1/users/{user_id}/password-link")]
+pub async fn send_password_link(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_provider_admin()?;
+    let (id, client, st) = (UserId(path.into_inner()), origin::of(&req), state.clone());
+    state
+        .run(move |conn| {
+            let now = Utc::now();
+            write_tx(conn, |conn| {
+                let user = portal_user(conn, &auth, id)?;
+                let purpose = reissued_link(user.state())
+                    .ok_or_else(|| ApiError::Conflict("The user is disabled: enable it first.".into()))?;
+                match purpose {
+                    LinkPurpose::Invitation => {
+                        let company = match users::memberships_of(conn, id)?.first() {
+                            Some(m) => companies::get(conn, auth.tenant.id, m.company_id)?.name,
+                            None => auth.tenant.name.clone(),
+                        };
+                        let link = PasswordLink::Invitation { inviter: &auth.user.name, company: &company };
+                        account_cases::send_password_link(conn, mailer(&st), &user, link, now)?;
+                    }
+                    LinkPurpose::Reset => {
+                        account_cases::send_password_link(conn, mailer(&st), &user, PasswordLink::Reset, now)?;
+                    }
+                }
+                client.record_change(
+                    conn,
+                    &auth,
+                    "password_link_sent",
+                    format!("user:{id}"),
+                    Some(purpose.as_str().to_owned()),
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Reset a portal user's second factor (provider admin): its authenticator secret and recovery
+/// codes are removed, every session, refresh token and API token of the user ends, and the user
+/// is told by e-mail. Where policy requires a second factor, the next sign-in enrols again.
+#[utoipa::path(tag = "accounts", operation_id = "resetTwoFactor", security(("bearer" = [])),
+    params(("user_id" = i64, Path)),
+    responses(
+        (status = 200, description = "The user, without a second factor", body = UserView),
+        (status = 403, description = "Not a provider admin", body = Problem),
+        (status = 404, description = "No such portal user in this tenant", body = Problem)))]
+#[delete("/api/v1/users/{user_id}/2fa")]
+pub async fn reset_two_factor(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_provider_admin()?;
+    let (id, client) = (UserId(path.into_inner()), origin::of(&req));
+    let user = state
+        .run(move |conn| {
+            let now = Utc::now();
+            write_tx(conn, |conn| {
+                let user = portal_user(conn, &auth, id)?;
+                // Removes the pending secret too, and ends every access token issued before.
+                users::set_totp(conn, id, None, None, now)?;
+                users::replace_recovery_codes(conn, id, &[])?;
+                tokens::revoke_all_refresh(conn, id, now)?;
+                client.record_change(conn, &auth, "mfa_reset", format!("user:{id}"), None)?;
+                revoke_api_tokens(conn, &client, auth.tenant.id, id, now)?;
+                account_cases::tell(conn, &user, AccountChange::TwoFactorReset, now)?;
+                let user = users::get(conn, auth.tenant.id, id)?;
+                view(conn, user)
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json_body(user))
@@ -338,7 +751,7 @@ async fn set_disabled(
     let user = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                portal_user(conn, &auth, id)?;
+                let before = portal_user(conn, &auth, id)?;
                 let now = Utc::now();
                 users::set_disabled(conn, id, disabled, now)?;
                 if disabled {
@@ -351,6 +764,10 @@ async fn set_disabled(
                     format!("user:{}", id),
                     None,
                 )?;
+                if before.disabled != disabled {
+                    let change = if disabled { AccountChange::Disabled } else { AccountChange::Enabled };
+                    account_cases::tell(conn, &before, change, now)?;
+                }
                 let user = users::get(conn, auth.tenant.id, id)?;
                 view(conn, user)
             })
@@ -359,7 +776,8 @@ async fn set_disabled(
     Ok(HttpResponse::Ok().json_body(user))
 }
 
-/// Disable a portal user (provider admin): its sessions and tokens stop working at once.
+/// Disable a portal user (provider admin): its sessions and tokens stop working at once, and
+/// the user is told by e-mail.
 #[utoipa::path(tag = "provider", operation_id = "disableUser", security(("bearer" = [])), params(("user_id" = i64, Path)),
     responses(
         (status = 200, description = "The user", body = UserView),
@@ -375,7 +793,7 @@ pub async fn disable_user(
     set_disabled(state, req, auth, path.into_inner(), true).await
 }
 
-/// Enable a disabled portal user again (provider admin).
+/// Enable a disabled portal user again (provider admin); the user is told by e-mail.
 #[utoipa::path(tag = "provider", operation_id = "enableUser", security(("bearer" = [])), params(("user_id" = i64, Path)),
     responses(
         (status = 200, description = "The user", body = UserView),

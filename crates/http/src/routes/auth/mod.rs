@@ -7,6 +7,7 @@ mod enrolment;
 mod login;
 mod mfa;
 mod password;
+mod recovery;
 mod refresh;
 
 pub use self::enrolment::{
@@ -16,6 +17,7 @@ pub use self::enrolment::{
 pub use self::login::{LoginRequest, LoginResponse};
 pub use self::mfa::{check_fresh_code, MfaVerifyRequest};
 pub use self::password::{check_current_password, revoke_api_tokens, SetPasswordRequest};
+pub use self::recovery::{EmailConfirmationRequest, PasswordResetAccepted, PasswordResetRequest};
 pub use self::refresh::{issue_tokens, signed_in, RefreshRequest, TokenPair};
 
 use chrono::{DateTime, Utc};
@@ -35,7 +37,9 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(enrolment::confirm_enrolment)
         .service(refresh::refresh)
         .service(refresh::logout)
-        .service(password::set_password);
+        .service(password::set_password)
+        .service(recovery::request_password_reset)
+        .service(recovery::confirm_email);
 }
 
 /// Whether policy asks this user for a second factor: staff follow the tenant's default; a portal

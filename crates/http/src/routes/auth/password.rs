@@ -2,9 +2,12 @@
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_app::accounts;
 use clientdesk_app::crypto::secrets;
 use clientdesk_app::origin::Origin;
+use clientdesk_domain::accounts::LinkPurpose;
 use clientdesk_domain::ids::{TenantId, UserId};
+use clientdesk_domain::notifications::AccountChange;
 use clientdesk_domain::user::NewPassword;
 use clientdesk_persistence::audit;
 use clientdesk_persistence::session;
@@ -32,9 +35,10 @@ pub struct SetPasswordRequest {
     pub password: String,
 }
 
-/// Set a password with a one-time set-password token (from `clientdesk bootstrap` or user
-/// creation). Ends every session and API token of the user. The token is checked before the
-/// password is hashed.
+/// Set a password with a one-time set-password token (from `clientdesk bootstrap`, an
+/// invitation, or a reset link). Activates an invited user; ends every session and API token of
+/// the user; after a reset link the user is told by e-mail. The second factor stays as it was:
+/// the next sign-in still asks for it. The token is checked before the password is hashed.
 #[utoipa::path(
     tag = "auth",
     operation_id = "setPassword", security(()),
@@ -76,13 +80,19 @@ pub async fn set_password(
         .run(move |conn| {
             let now = Utc::now();
             write_tx(conn, |conn| {
-                let (user, _) = tokens::spend_password_token(conn, &token, now)?.ok_or_else(invalid)?;
+                let (user, purpose) = tokens::spend_password_token(conn, &token, now)?.ok_or_else(invalid)?;
                 users::activate(conn, user, now)?;
                 users::set_password_hash(conn, user, &hash, true, now)?;
                 tokens::revoke_all_refresh(conn, user, now)?;
                 let session = session::load(conn, user)?;
-                audit::record(conn, &client.event(Some(session.tenant.id), Some(user), "password_set"), now)?;
+                let mut event = client.event(Some(session.tenant.id), Some(user), "password_set");
+                event.detail = Some(purpose.as_str().to_owned());
+                audit::record(conn, &event, now)?;
                 revoke_api_tokens(conn, &client, session.tenant.id, user, now)?;
+                // A first password from an invitation changes nothing the user had.
+                if purpose == LinkPurpose::Reset {
+                    accounts::tell(conn, &session.user, AccountChange::PasswordChanged, now)?;
+                }
                 Ok(())
             })
         })
