@@ -366,3 +366,39 @@ on_both!(the_account_policy_is_read_by_staff_and_set_by_provider_admins, |app: T
     assert_eq!(ok(app.get(path, &tech).await).await, open);
     assert_eq!(audited(&app, &admin, "account_policy_changed").await, 1);
 });
+
+on_both!(every_section_of_me_is_served_to_whom_it_shows_and_refused_to_others, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    let (contoso, _, _) = companies(&app, &admin).await;
+    let members = [
+        "pat.user@demo.example",
+        "pat.plus@demo.example",
+        "ann.approver@demo.example",
+        "max.changes@demo.example",
+        "chris.controller@demo.example",
+        "paula.admin@demo.example",
+    ];
+    for email in members {
+        let token = app.token(email).await;
+        let me = ok(app.get("/api/v1/me", &token).await).await;
+        let company = me["companies"].as_array().unwrap().iter().find(|c| c["id"] == contoso).unwrap().clone();
+        let sections: Vec<&str> = company["sections"].as_array().unwrap().iter().filter_map(|s| s.as_str()).collect();
+        for gone in ["system_info", "sla", "invoices"] {
+            assert!(!sections.contains(&gone), "{email}: {gone} has no endpoint yet");
+        }
+        let shown = |s: &str| sections.contains(&s);
+        let code = |path: String| {
+            let token = token.clone();
+            let app = &app;
+            async move { app.get(&path, &token).await.status().as_u16() }
+        };
+        let changes = code(format!("/api/v1/companies/{contoso}/change-requests")).await;
+        assert_eq!(changes, if shown("changes") { 200 } else { 404 }, "{email}: changes");
+        let log = code(format!("/api/v1/companies/{contoso}/signin-log")).await;
+        assert_eq!(log, if shown("portal_admin") { 200 } else { 403 }, "{email}: portal_admin");
+        let tickets = code(format!("/api/v1/companies/{contoso}/tickets")).await;
+        assert_eq!(tickets == 200, shown("tickets"), "{email}: tickets");
+        let kb = code(format!("/api/v1/companies/{contoso}/kb/articles")).await;
+        assert_eq!(kb == 200, shown("knowledge_base"), "{email}: knowledge_base");
+    }
+});

@@ -1,6 +1,7 @@
 //! The directory around a company: the sign-in log of its members, the provider's staff as
 //! customers may see them, and the tenant's account policy.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use actix_web::{get, put, web, HttpRequest, HttpResponse};
@@ -86,10 +87,10 @@ pub async fn signin_log(
             let mut people: HashMap<i64, User> = HashMap::new();
             let mut items = Vec::with_capacity(page.items.len());
             for event in page.items {
-                if !people.contains_key(&event.user_id.0) {
-                    people.insert(event.user_id.0, users::get(conn, auth.tenant.id, event.user_id)?);
-                }
-                let user = &people[&event.user_id.0];
+                let user = match people.entry(event.user_id.0) {
+                    Entry::Occupied(known) => known.into_mut(),
+                    Entry::Vacant(new) => new.insert(users::get(conn, auth.tenant.id, event.user_id)?),
+                };
                 items.push(SigninEntry {
                     id: event.id,
                     user_id: event.user_id.0,
