@@ -105,6 +105,8 @@ on_both!(agent_registration_joins_by_the_company_domain, |app: TestApp| async mo
     let kim = user_id(&app, &rmm.staff, "kim@contoso.example").await;
     let user = ok(app.get(&format!("/api/v1/users/{kim}"), &rmm.staff).await).await;
     assert_eq!(user["memberships"], json!([{"company_id": rmm.contoso, "roles": ["portal_user"]}]));
+    // The agent session it opened is in the company's sign-in log.
+    assert_eq!(entries_of(&app, &rmm.staff, rmm.contoso, kim).await, [("agent".to_owned(), true)]);
 });
 
 on_both!(a_company_marks_its_primary_and_billing_contacts, |app: TestApp| async move {
