@@ -347,19 +347,25 @@ on_both!(change_managers_decide_changes_others_read_or_never_see_them, |app: Tes
     let one = format!("/api/v1/change-requests/{id}");
     let decide = format!("{one}/decision");
 
-    for who in ["pat.user@demo.example", "pat.plus@demo.example"] {
+    // Without `changes_read` (a customer approver too, by the portal's roles) nothing is seen.
+    for who in ["pat.user@demo.example", "pat.plus@demo.example", "ann.approver@demo.example"] {
         let token = if who == "pat.plus@demo.example" { pat_plus.clone() } else { app.token(who).await };
+        let me = ok(app.get("/api/v1/me", &token).await).await;
+        assert!(!me["companies"][0]["sections"].as_array().unwrap().contains(&json!("changes")), "{who}");
         problem(app.get(&path, &token).await, 404).await;
         problem(app.get(&one, &token).await, 404).await;
         problem(app.post(&decide, Some(&token), json!({"decision": "approve"})).await, 404).await;
     }
-    for who in ["chris.controller@demo.example", "ann.approver@demo.example"] {
-        let token = app.token(who).await;
-        let list = ok(app.get(&path, &token).await).await;
-        assert_eq!(list["items"][0]["id"], id, "{who} reads change requests");
-        assert_eq!(list["items"][0]["may_decide"], false);
-        problem(app.post(&decide, Some(&token), json!({"decision": "approve"})).await, 403).await;
-    }
+    // The controller reads them (its tile shows) and never decides.
+    let controller = app.token("chris.controller@demo.example").await;
+    let me = ok(app.get("/api/v1/me", &controller).await).await;
+    assert!(me["companies"][0]["sections"].as_array().unwrap().contains(&json!("changes")));
+    let list = ok(app.get(&path, &controller).await).await;
+    assert_eq!(list["items"][0]["id"], id, "the controller reads change requests");
+    assert_eq!(list["items"][0]["may_decide"], false);
+    assert_eq!(ok(app.get(&one, &controller).await).await["may_decide"], false);
+    problem(app.post(&decide, Some(&controller), json!({"decision": "approve"})).await, 403).await;
+    assert_eq!(ok(app.get(&one, &controller).await).await["status"], "pending", "nothing decided");
     let other = app.other_tenant_admin().await;
     problem(app.get(&one, &other).await, 404).await;
 

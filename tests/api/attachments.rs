@@ -71,15 +71,23 @@ on_both!(upload_and_download_follow_ticket_access, |app: TestApp| async move {
         let form = Form::new().part("file", part("x.txt", "text/plain", b"x"));
         problem(upload(&app, &other, ticket, form).await, 404).await;
     }
-    // The controller reads but does not change.
+    // The controller reads and adds to every ticket of its company; a read-only token of it
+    // adds nothing.
     let controller = app.token("chris.controller@demo.example").await;
     assert_eq!(app.get(&format!("/api/v1/attachments/{id}"), &controller).await.status(), 200);
+    let form = Form::new().part("file", part("notes.txt", "text/plain", b"checked"));
+    assert_eq!(upload(&app, &controller, ticket, form).await.status(), 201);
+    let res = app
+        .post("/api/v1/me/api-tokens", Some(&controller), json!({"name": "r", "read_only": true, "expires_in_days": 1}))
+        .await;
+    let read_only = res.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
     let form = Form::new().part("file", part("x.txt", "text/plain", b"x"));
-    problem(upload(&app, &controller, ticket, form).await, 403).await;
+    problem(upload(&app, &read_only, ticket, form).await, 403).await;
 
     // The history records the upload.
     let history: Value = app.get(&format!("/api/v1/tickets/{ticket}/history"), &pat).await.json().await.unwrap();
     assert!(history.as_array().unwrap().iter().any(|e| e["kind"] == "attachment" && e["new_value"] == "screen.png"));
+    assert_eq!(listed(&app, &plus, ticket).await, ["screen.png", "log.txt", "notes.txt"]);
 });
 
 on_both!(types_sizes_and_limits_are_checked, |app: TestApp| async move {

@@ -311,6 +311,27 @@ pub fn reissued_link(state: UserState) -> Option<LinkPurpose> {
     }
 }
 
+// The company directory
+
+/// Whether an agent self-registration may create a login with an address of `domain` in the
+/// device's company, which registered `company_domains` (`owner`: the company of the tenant that
+/// registered `domain`, if any). A company with registered domains takes addresses of those
+/// only; a company without any takes any address but another company's.
+pub fn may_register_address(
+    domain: &str,
+    company: CompanyId,
+    company_domains: &[String],
+    owner: Option<CompanyId>,
+) -> Result<(), DomainError> {
+    if owner.is_some_and(|o| o != company) {
+        return Err(DomainError::new("email", "this address belongs to another company's e-mail domain"));
+    }
+    if !company_domains.is_empty() && !company_domains.iter().any(|d| d == domain) {
+        return Err(DomainError::new("email", "must be an address of one of the company's e-mail domains"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,5 +443,17 @@ mod tests {
         assert_eq!(reissued_link(UserState::Invited), Some(LinkPurpose::Invitation));
         assert_eq!(reissued_link(UserState::Active), Some(LinkPurpose::Reset));
         assert_eq!(reissued_link(UserState::Disabled), None);
+    }
+
+    #[test]
+    fn agent_registration_follows_the_company_domains() {
+        let (contoso, fabrikam) = (CompanyId(1), CompanyId(2));
+        let own = vec!["contoso.example".to_owned()];
+        assert!(may_register_address("contoso.example", contoso, &own, Some(contoso)).is_ok());
+        assert!(may_register_address("gmail.example", contoso, &own, None).is_err(), "not the company's domain");
+        assert!(may_register_address("fabrikam.example", contoso, &own, Some(fabrikam)).is_err());
+        // A company without domains takes any address but another company's.
+        assert!(may_register_address("gmail.example", contoso, &[], None).is_ok());
+        assert!(may_register_address("fabrikam.example", contoso, &[], Some(fabrikam)).is_err());
     }
 }

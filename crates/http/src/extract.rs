@@ -21,7 +21,7 @@ use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::principal::{AuthMethod, CompanyAccess, Principal, PrincipalKind};
 use clientdesk_domain::roles::{Permission, Role, RoleSet};
 use clientdesk_persistence::session::{self, AccessVersion};
-use clientdesk_persistence::{rmm, tokens, DbConnection};
+use clientdesk_persistence::{accounts, rmm, tokens, DbConnection};
 
 use crate::errors::ApiError;
 use crate::state::AppState;
@@ -61,8 +61,16 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 }
 
 enum Credential {
-    Access { user: UserId, tenant: TenantId, amr: Vec<AuthMethod>, ver: i64, device: Option<i64>, sid: Option<String> },
-    ApiToken(String),
+    Access {
+        user: UserId,
+        tenant: TenantId,
+        amr: Vec<AuthMethod>,
+        ver: i64,
+        device: Option<i64>,
+        sid: Option<String>,
+    },
+    /// The token's fingerprint, and where the request came from (for the sign-in log).
+    ApiToken(String, clientdesk_app::origin::Origin),
 }
 
 /// What a session opened from an RMM agent link may call: open tickets and read the user's own
@@ -96,7 +104,7 @@ impl Caller {
         let token =
             bearer(req).ok_or(ApiError::Unauthorized("Send an access token as Authorization: Bearer <token>."))?;
         let credential = if token.starts_with(API_TOKEN_PREFIX) {
-            Credential::ApiToken(fingerprint(&token))
+            Credential::ApiToken(fingerprint(&token), crate::origin::of(req))
         } else {
             let claims = state
                 .keys
@@ -137,7 +145,7 @@ impl Caller {
     pub fn claimed(&self) -> Option<(UserId, TenantId)> {
         match self.credential {
             Credential::Access { user, tenant, .. } => Some((user, tenant)),
-            Credential::ApiToken(_) => None,
+            Credential::ApiToken(..) => None,
         }
     }
 
@@ -226,18 +234,24 @@ fn load(
 ) -> Result<Auth, ApiError> {
     let now = Utc::now();
     let revoked = || ApiError::Unauthorized("The token is no longer valid. Sign in again.");
+    let mut signin = None;
     let (user_id, amr, read_only, expected, device, sid) = match credential {
         Credential::Access { user, tenant, amr, ver, device, sid } => {
             (*user, amr.clone(), false, Some((*tenant, *ver)), *device, sid.clone())
         }
-        Credential::ApiToken(hash) => {
+        Credential::ApiToken(hash, client) => {
             let token = tokens::find_api_token(conn, hash).map_err(|_| revoked())?;
             if token.revoked_at.is_some() || token.expires_at <= now {
                 return Err(revoked());
             }
-            // Record use at most once a minute, so reads do not turn into writes.
+            // Record use at most once a minute, so reads do not turn into writes; and in the
+            // sign-in log with the first use in each hour, so at most once an hour.
             if token.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
                 tokens::touch_api_token(conn, token.id, now)?;
+                let hour = |t: chrono::DateTime<Utc>| t.timestamp().div_euclid(3600);
+                if token.last_used_at.is_none_or(|t| hour(t) != hour(now)) {
+                    signin = Some(client);
+                }
             }
             (token.user_id, vec![AuthMethod::ApiToken], token.read_only, None, None, None)
         }
@@ -255,6 +269,11 @@ fn load(
     // `clientdesk_app::cache::session`).
     if sid.as_ref().is_some_and(|sid| session.ended_signins.contains(sid)) {
         return Err(revoked());
+    }
+    if let Some(client) = signin.filter(|_| !session.user.disabled) {
+        let (ip, agent) = (client.ip.as_deref(), client.user_agent.as_deref());
+        let (tenant, user) = (session.tenant.id, session.user.id);
+        accounts::record_signin(conn, tenant, user, AuthMethod::ApiToken, true, ip, agent, now)?;
     }
     if session.user.disabled {
         return Err(ApiError::Unauthorized("This account is disabled."));

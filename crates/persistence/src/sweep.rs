@@ -1,8 +1,10 @@
 //! Removes rows that can no longer be used: expired verification codes and decision links,
-//! nonces past their validity, and throttle counters idle for longer than any window. Without
-//! it these tables only grow, by one row per agent link, code or refused try.
+//! nonces past their validity, throttle counters idle for longer than any window, and sign-in
+//! log entries older than the log shows (`SIGNIN_LOG_DAYS`). Without it these tables only grow,
+//! by one row per agent link, code, refused try or sign-in.
 
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_domain::accounts::SIGNIN_LOG_DAYS;
 use diesel::prelude::*;
 
 use crate::schema::{agent_nonces, decision_links, signin_throttles, verification_codes};
@@ -23,16 +25,17 @@ pub struct Swept {
     pub decision_links: usize,
     pub nonces: usize,
     pub throttles: usize,
+    pub signins: usize,
 }
 
 impl Swept {
     pub fn total(&self) -> usize {
-        self.codes + self.decision_links + self.nonces + self.throttles
+        self.codes + self.decision_links + self.nonces + self.throttles + self.signins
     }
 }
 
-/// Deletes what expired (codes and links: `EXPIRED_KEPT` ago) as of `now`, in one write
-/// transaction.
+/// Deletes what expired (codes and links: `EXPIRED_KEPT` ago; sign-ins: `SIGNIN_LOG_DAYS` ago) as
+/// of `now`, in one write transaction.
 pub fn expired(conn: &mut Conn, now: DateTime<Utc>) -> Result<Swept> {
     let now_naive = now.naive_utc();
     let kept_since = (now - EXPIRED_KEPT).naive_utc();
@@ -50,6 +53,7 @@ pub fn expired(conn: &mut Conn, now: DateTime<Utc>) -> Result<Swept> {
                 ),
             )
             .execute(conn)?,
+            signins: crate::accounts::prune_signins(conn, now - Duration::days(SIGNIN_LOG_DAYS))?,
         })
     })
 }

@@ -158,7 +158,8 @@ impl Worker {
         tracing::info!("outbox worker stopped");
     }
 
-    /// Removes expired codes, decision links and nonces and idle throttle counters.
+    /// Removes expired codes, decision links and nonces, idle throttle counters and sign-in log
+    /// entries past its 30 days.
     pub async fn sweep(&self) -> anyhow::Result<Swept> {
         let db = self.db.clone();
         let swept = tokio::task::spawn_blocking(move || sweep::expired(&mut db.conn()?, Utc::now()))

@@ -65,7 +65,7 @@ on_both!(portal_user_reads_own_and_contact_tickets_only, |app: TestApp| async mo
     assert_eq!(changed["priority"], "high");
 });
 
-on_both!(roles_above_plus_read_all_and_the_controller_changes_nothing, |app: TestApp| async move {
+on_both!(roles_above_plus_read_all_and_the_controller_changes_every_ticket, |app: TestApp| async move {
     let admin = app.token("admin@demo.example").await;
     let (contoso, ..) = companies(&app, &admin).await;
     let printer = ticket_id(&app, &admin, PRINTER).await;
@@ -75,19 +75,42 @@ on_both!(roles_above_plus_read_all_and_the_controller_changes_nothing, |app: Tes
         assert_eq!(all.len(), 4, "{email}: {all:?}");
         ok(patch(&app, &token, printer, json!({"description": format!("seen by {email}")})).await).await;
     }
+    // The controller reads, opens and changes every ticket of its company, someone else's too.
     let controller = app.token("chris.controller@demo.example").await;
     let all = titles(app.get(&company_tickets(contoso), &controller).await).await;
     assert_eq!(all.len(), 4, "{all:?}");
     let read = ok(app.get(&ticket(printer), &controller).await).await;
-    assert_eq!(read["editable_fields"], json!([]));
-    let before = read["version"].clone();
-    problem(patch(&app, &controller, printer, json!({"priority": "low"})).await, 403).await;
-    problem(app.post(&format!("/api/v1/tickets/{printer}/close"), Some(&controller), json!({})).await, 403).await;
-    problem(app.post(&format!("/api/v1/tickets/{printer}/notes"), Some(&controller), json!({"body": "x"})).await, 403)
+    assert_ne!(read["editable_fields"], json!([]));
+    let changed = ok(patch(&app, &controller, printer, json!({"priority": "low"})).await).await;
+    assert_eq!(changed["priority"], "low");
+    ok(app.post(&format!("/api/v1/tickets/{printer}/notes"), Some(&controller), json!({"body": "Checked"})).await)
         .await;
-    problem(app.post(&company_tickets(contoso), Some(&controller), json!({"title": "Controller's"})).await, 403).await;
+    let opened =
+        status(app.post(&company_tickets(contoso), Some(&controller), json!({"title": "Controller's"})).await, 201)
+            .await;
+    assert_eq!(opened["title"], "Controller's");
+
+    // A read-only token of the controller still changes nothing.
+    let created = status(
+        app.post(
+            "/api/v1/me/api-tokens",
+            Some(&controller),
+            json!({"name": "report", "read_only": true, "expires_in_days": 1}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let read_only = created["token"].as_str().unwrap();
+    let before = ok(app.get(&ticket(printer), read_only).await).await["version"].clone();
+    problem(patch(&app, read_only, printer, json!({"priority": "high"})).await, 403).await;
+    problem(app.post(&format!("/api/v1/tickets/{printer}/close"), Some(read_only), json!({})).await, 403).await;
+    problem(app.post(&format!("/api/v1/tickets/{printer}/notes"), Some(read_only), json!({"body": "x"})).await, 403)
+        .await;
+    problem(app.post(&company_tickets(contoso), Some(read_only), json!({"title": "Token's"})).await, 403).await;
     let after = ok(app.get(&ticket(printer), &controller).await).await;
     assert_eq!(after["version"], before, "nothing changed");
+    assert_eq!(after["priority"], "low");
 });
 
 on_both!(subsidiary_tickets_follow_each_companys_own_setting, |app: TestApp| async move {

@@ -13,10 +13,12 @@ use chrono::{DateTime, Duration, Utc};
 use clientdesk_app::crypto::jwt::ACCESS_TTL;
 use clientdesk_app::crypto::secrets::{fingerprint, hmac_matches, random_token};
 use clientdesk_app::origin::Origin;
+use clientdesk_domain::accounts::{domain_of, may_register_address};
 use clientdesk_domain::devices::Device;
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::notifications::Notice;
+use clientdesk_domain::principal::AuthMethod;
 use clientdesk_domain::rmm::{self, AgentIds, LINK_MAX_SKEW_SECONDS};
 use clientdesk_domain::roles::{Permission, Role, RoleSet};
 use clientdesk_domain::throttle::ThrottlePolicy;
@@ -24,7 +26,7 @@ use clientdesk_domain::user::{parse_name, parse_phone, Email, Language};
 use clientdesk_domain::verification::Code;
 use clientdesk_persistence::audit;
 use clientdesk_persistence::rmm::{self as store, NewCode};
-use clientdesk_persistence::{companies, session, tenants, throttle, users, write_tx, DbConnection};
+use clientdesk_persistence::{accounts, companies, session, tenants, throttle, users, write_tx, DbConnection};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -257,6 +259,8 @@ fn outcome(
     let mut event = client.event(Some(tenant.id), Some(user), "agent_login");
     event.target = Some(format!("device:{}", device.id));
     audit::record(conn, &event, now)?;
+    let (ip, agent) = (client.ip.as_deref(), client.user_agent.as_deref());
+    accounts::record_signin(conn, tenant.id, user, AuthMethod::Agent, true, ip, agent, now)?;
     Ok(AgentLoginAnswer::AgentSession {
         access_token: token,
         token_type: "Bearer",
@@ -515,6 +519,9 @@ fn finish(
 /// Register from the agent link: become a portal user of the device's company, linked to the
 /// device, and signed in.
 ///
+/// A new address must be of the company's registered e-mail domains, where it registered any,
+/// and never of another company's (422 on `email`).
+///
 /// An address that is already a portal user's answers 409 (ask the provider to link the device
 /// to it). The address of an existing contact without portal access is activated only once a
 /// code e-mailed to it is confirmed, so nobody takes over an account from a computer. A computer
@@ -527,7 +534,7 @@ fn finish(
         (status = 202, description = "A code was e-mailed to the existing contact", body = RegistrationAnswer),
         (status = 401, description = "Invalid or expired registration token", body = Problem),
         (status = 409, description = "The address is a portal user's already, the computer has a user, or a code sent to another contact for it is still live", body = Problem),
-        (status = 422, description = "Invalid name, e-mail or phone", body = Problem),
+        (status = 422, description = "Invalid name, e-mail or phone, or an address outside the company's e-mail domains", body = Problem),
         (status = 429, description = "Too many registrations of this computer or from this client address", body = Problem)))]
 #[post("/api/v1/rmm/registrations")]
 pub async fn register(
@@ -609,6 +616,13 @@ pub async fn register(
                         Ok((202, RegistrationAnswer::ConfirmationRequired { expires_in: ACTIVATION_TTL.num_seconds() }))
                     }
                     Err(clientdesk_persistence::Error::NotFound) => {
+                        // A new login joins the device's company: its address must be of that
+                        // company's e-mail domains (where it registered any), never another's.
+                        let domain = domain_of(email.as_str());
+                        let owner = accounts::company_of_domain(conn, tenant.id, domain)?;
+                        let own: Vec<String> =
+                            accounts::domains_of(conn, device.company_id)?.into_iter().map(|(_, d, _)| d).collect();
+                        may_register_address(domain, device.company_id, &own, owner)?;
                         let user = users::create(
                             conn,
                             &users::NewUser {

@@ -1,13 +1,14 @@
 //! Provider side: the tenant's companies and their portal settings (staff only).
 
-use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use clientdesk_domain::accounts::parse_domain;
 use clientdesk_domain::entities::Company;
-use clientdesk_domain::ids::CompanyId;
+use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::settings::{self, PortalSettings, PortalSettingsOverride};
 use clientdesk_domain::user::parse_name;
 use clientdesk_persistence::companies::{self, CompanyFields};
-use clientdesk_persistence::{audit, tenants, write_tx, DbConnection};
+use clientdesk_persistence::{accounts, audit, tenants, users, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -28,18 +29,26 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_settings)
         .service(put_settings)
         .service(get_tenant_settings)
-        .service(put_tenant_settings);
+        .service(put_tenant_settings)
+        .service(list_domains)
+        .service(add_domain)
+        .service(remove_domain);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": 1, "name": "Contoso Ltd", "parent_company_id": null, "territory": "EMEA",
-    "classification": "gold", "created_at": "2026-11-23T10:00:00Z", "updated_at": "2026-11-23T10:00:00Z"}))]
+    "classification": "gold", "primary_contact_id": 7, "billing_contact_id": null,
+    "created_at": "2026-11-23T10:00:00Z", "updated_at": "2026-11-23T10:00:00Z"}))]
 pub struct CompanyView {
     pub id: i64,
     pub name: String,
     pub parent_company_id: Option<i64>,
     pub territory: Option<String>,
     pub classification: Option<String>,
+    /// The member marked as the company's primary contact.
+    pub primary_contact_id: Option<i64>,
+    /// The member marked as the company's billing contact.
+    pub billing_contact_id: Option<i64>,
     pub created_at: chrono::DateTime<Utc>,
     pub updated_at: chrono::DateTime<Utc>,
 }
@@ -52,6 +61,8 @@ impl From<Company> for CompanyView {
             parent_company_id: c.parent_company_id.map(|p| p.0),
             territory: c.territory,
             classification: c.classification,
+            primary_contact_id: c.primary_contact_id.map(|u| u.0),
+            billing_contact_id: c.billing_contact_id.map(|u| u.0),
             created_at: c.created_at,
             updated_at: c.updated_at,
         }
@@ -73,7 +84,7 @@ pub struct CompanyInput {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"territory": "DACH"}))]
+#[schema(example = json!({"territory": "DACH", "primary_contact_id": 7, "billing_contact_id": null}))]
 pub struct CompanyPatch {
     #[validate(length(min = 1, max = 200))]
     pub name: Option<String>,
@@ -86,6 +97,30 @@ pub struct CompanyPatch {
     #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<String>)]
     pub classification: Option<Option<String>>,
+    /// A member of the company, or null for none.
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub primary_contact_id: Option<Option<i64>>,
+    /// A member of the company, or null for none.
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub billing_contact_id: Option<Option<i64>>,
+}
+
+/// The contact `given` (absent: `current` stays), which must be a member of `company`.
+fn contact(
+    conn: &mut DbConnection,
+    company: CompanyId,
+    field: &'static str,
+    given: Option<Option<i64>>,
+    current: Option<UserId>,
+) -> ApiResult<Option<UserId>> {
+    match given {
+        None => Ok(current),
+        Some(None) => Ok(None),
+        Some(Some(id)) if users::is_member(conn, UserId(id), company)? => Ok(Some(UserId(id))),
+        Some(Some(_)) => Err(ApiError::invalid(field, "must be a member of the company")),
+    }
 }
 
 /// Checks that the parent exists in the tenant, is not the company itself, and that the chain
@@ -208,7 +243,8 @@ pub async fn get_company(state: web::Data<AppState>, auth: Auth, path: web::Path
     Ok(HttpResponse::Ok().json_body(CompanyView::from(company)))
 }
 
-/// Change a company's name, parent, territory or classification (provider admin).
+/// Change a company's name, parent, territory, classification, or its primary and billing
+/// contacts (provider admin; a contact must be a member of the company, null clears it).
 #[utoipa::path(tag = "provider", operation_id = "updateCompany", security(("bearer" = [])),
     params(("company_id" = i64, Path)), request_body = CompanyPatch,
     responses(
@@ -249,8 +285,27 @@ pub async fn update_company(
                     },
                     portal_overrides: current.portal_overrides,
                 };
-                let company = companies::update(conn, auth.tenant.id, id, &fields, Utc::now()).map_err(name_taken)?;
+                let primary =
+                    contact(conn, id, "primary_contact_id", body.primary_contact_id, current.primary_contact_id)?;
+                let billing =
+                    contact(conn, id, "billing_contact_id", body.billing_contact_id, current.billing_contact_id)?;
+                let contacts_changed = (primary, billing) != (current.primary_contact_id, current.billing_contact_id);
+                let mut company =
+                    companies::update(conn, auth.tenant.id, id, &fields, Utc::now()).map_err(name_taken)?;
                 client.record_change(conn, &auth, "company_updated", format!("company:{}", id), None)?;
+                if contacts_changed {
+                    accounts::set_company_contacts(conn, id, primary, billing, Utc::now())?;
+                    let named = |u: Option<UserId>| u.map_or("none".to_owned(), |u| u.0.to_string());
+                    let detail = format!("primary:{} billing:{}", named(primary), named(billing));
+                    client.record_change(
+                        conn,
+                        &auth,
+                        "company_contacts_changed",
+                        format!("company:{}", id),
+                        Some(detail),
+                    )?;
+                    company = companies::get(conn, auth.tenant.id, id)?;
+                }
                 Ok(company)
             })
         })
@@ -367,4 +422,136 @@ pub async fn put_tenant_settings(
         })
         .await?;
     Ok(HttpResponse::Ok().json_body(defaults))
+}
+
+// E-mail domains
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 3, "domain": "contoso.example", "created_at": "2026-12-07T10:00:00Z"}))]
+pub struct DomainView {
+    pub id: i64,
+    /// Lower-case, without `@`.
+    pub domain: String,
+    pub created_at: chrono::DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"domain": "contoso.example"}))]
+pub struct DomainInput {
+    /// A domain name such as `contoso.example` (a leading `@` is dropped, case does not matter).
+    pub domain: String,
+}
+
+/// List the e-mail domains registered on a company (staff). New logins with an address of one of
+/// them join the company.
+#[utoipa::path(tag = "accounts", operation_id = "listCompanyEmailDomains", security(("bearer" = [])),
+    params(("company_id" = i64, Path)),
+    responses(
+        (status = 200, description = "The company's domains, by name", body = Vec<DomainView>),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Not staff", body = Problem),
+        (status = 404, description = "No such company in this tenant", body = Problem)))]
+#[get("/api/v1/companies/{company_id}/email-domains")]
+pub async fn list_domains(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+    auth.principal.require_staff()?;
+    let (tenant, id) = (auth.tenant.id, CompanyId(path.into_inner()));
+    let domains = state
+        .run(move |conn| {
+            companies::get(conn, tenant, id)?;
+            Ok(accounts::domains_of(conn, id)?)
+        })
+        .await?;
+    let views: Vec<DomainView> =
+        domains.into_iter().map(|(id, domain, created_at)| DomainView { id, domain, created_at }).collect();
+    Ok(HttpResponse::Ok().json_body(views))
+}
+
+/// Register an e-mail domain on a company (provider admin). A domain belongs to one company of
+/// the tenant at most.
+#[utoipa::path(tag = "accounts", operation_id = "addCompanyEmailDomain", security(("bearer" = [])),
+    params(("company_id" = i64, Path)), request_body = DomainInput,
+    responses(
+        (status = 201, description = "Registered", body = DomainView),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Not a provider admin", body = Problem),
+        (status = 404, description = "No such company in this tenant", body = Problem),
+        (status = 409, description = "A company of the tenant has this domain (named in the detail)", body = Problem),
+        (status = 422, description = "Not a domain name", body = Problem)))]
+#[post("/api/v1/companies/{company_id}/email-domains")]
+pub async fn add_domain(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<i64>,
+    body: Json<DomainInput>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_provider_admin()?;
+    let domain = parse_domain(&body.domain)?;
+    let (id, client) = (CompanyId(path.into_inner()), origin::of(&req));
+    let view = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let tenant = auth.tenant.id;
+                companies::get(conn, tenant, id)?;
+                // Checked before inserting: a refused insert would end a PostgreSQL transaction.
+                if let Some(owner) = accounts::company_of_domain(conn, tenant, &domain)? {
+                    let owner = companies::get(conn, tenant, owner)?;
+                    return Err(ApiError::Conflict(format!(
+                        "The domain {domain} is registered on {} (company {}).",
+                        owner.name, owner.id.0
+                    )));
+                }
+                let now = Utc::now();
+                let domain_id = accounts::add_domain(conn, tenant, id, &domain, now).map_err(|e| match e {
+                    clientdesk_persistence::Error::Conflict(_) => {
+                        ApiError::Conflict("A company of this tenant has this domain.".into())
+                    }
+                    other => other.into(),
+                })?;
+                client.record_change(
+                    conn,
+                    &auth,
+                    "company_domain_added",
+                    format!("company:{}", id.0),
+                    Some(domain.clone()),
+                )?;
+                Ok(DomainView { id: domain_id, domain, created_at: now })
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json_body(view))
+}
+
+/// Remove an e-mail domain from a company (provider admin). Existing logins stay.
+#[utoipa::path(tag = "accounts", operation_id = "removeCompanyEmailDomain", security(("bearer" = [])),
+    params(("company_id" = i64, Path), ("domain_id" = i64, Path)),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Not a provider admin", body = Problem),
+        (status = 404, description = "No such company, or no such domain on it", body = Problem)))]
+#[delete("/api/v1/companies/{company_id}/email-domains/{domain_id}")]
+pub async fn remove_domain(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: web::Path<(i64, i64)>,
+) -> ApiResult<HttpResponse> {
+    auth.principal.require_provider_admin()?;
+    let ((company, domain_id), client) = (path.into_inner(), origin::of(&req));
+    let id = CompanyId(company);
+    state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                companies::get(conn, auth.tenant.id, id)?;
+                let domain = accounts::domains_of(conn, id)?.into_iter().find(|(d, _, _)| *d == domain_id);
+                let Some((_, name, _)) = domain else { return Err(ApiError::NotFound) };
+                accounts::remove_domain(conn, id, domain_id)?;
+                client.record_change(conn, &auth, "company_domain_removed", format!("company:{}", id.0), Some(name))?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

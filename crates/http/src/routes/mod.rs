@@ -6,6 +6,7 @@ pub mod changes;
 pub mod companies;
 pub mod decision_page;
 pub mod devices;
+pub mod directory;
 pub mod health;
 pub mod kb;
 pub mod me;

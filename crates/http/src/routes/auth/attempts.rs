@@ -3,10 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use clientdesk_app::origin::Origin;
+use clientdesk_domain::entities::User;
 use clientdesk_domain::ids::TenantId;
+use clientdesk_domain::principal::AuthMethod;
 use clientdesk_domain::throttle::{Attempt, ThrottlePolicy};
 use clientdesk_persistence::audit::{self, NewAuditEvent};
-use clientdesk_persistence::{throttle, write_tx, Conn, DbConnection};
+use clientdesk_persistence::{accounts, throttle, write_tx, Conn, DbConnection};
 
 use crate::errors::{ApiError, ApiResult};
 use crate::metrics::SigninOutcome;
@@ -93,6 +95,39 @@ pub(super) fn forgive_attempt(conn: &mut DbConnection, keys: &SigninKeys, accoun
 pub(super) fn record_failure(conn: &mut Conn, mut event: NewAuditEvent, now: DateTime<Utc>) -> ApiResult<()> {
     event.action = "signin_failed";
     audit::record(conn, &event, now)?;
+    Ok(())
+}
+
+/// [`record_failure`] of a sign-in step of a known user, which also goes into the sign-in log
+/// (`None`: an unknown address, which has no log), in one transaction.
+pub(super) fn record_signin_failure(
+    conn: &mut Conn,
+    mut event: NewAuditEvent,
+    signin: Option<(&User, AuthMethod)>,
+    client: &Origin,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    event.action = "signin_failed";
+    write_tx(conn, |conn| {
+        audit::record(conn, &event, now)?;
+        if let Some((user, method)) = signin {
+            log_signin(conn, client, user, method, false, now)?;
+        }
+        Ok(())
+    })
+}
+
+/// Puts a sign-in step of `user` (or a failed attempt) in its companies' sign-in log.
+pub(super) fn log_signin(
+    conn: &mut DbConnection,
+    client: &Origin,
+    user: &User,
+    method: AuthMethod,
+    succeeded: bool,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let (ip, agent) = (client.ip.as_deref(), client.user_agent.as_deref());
+    accounts::record_signin(conn, user.tenant_id, user.id, method, succeeded, ip, agent, now)?;
     Ok(())
 }
 

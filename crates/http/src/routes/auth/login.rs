@@ -12,7 +12,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::attempts::{
-    count_attempt, forgive_attempt, rate_limit, record_failure, throttled, SigninKeys, Unauthenticated,
+    count_attempt, forgive_attempt, log_signin, rate_limit, record_signin_failure, throttled, SigninKeys,
+    Unauthenticated,
 };
 use super::refresh::{signed_in, TokenPair};
 use super::{ensure_may_sign_in, two_factor_required};
@@ -116,11 +117,12 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Logi
     let st = state.clone();
     let response = Unauthenticated(&state)
         .run(move |conn| {
-            let Some(user) = user.filter(|_| ok) else {
+            let Some(user) = user.as_ref().filter(|_| ok) else {
                 let mut event = client.event(tenant_id, None, "signin_failed");
                 event.factor = Some("pwd");
                 event.target = Some(email.clone());
-                record_failure(conn, event, now)?;
+                // An unknown address has no sign-in log to put the attempt in.
+                record_signin_failure(conn, event, user.as_ref().map(|u| (u, AuthMethod::Pwd)), &client, now)?;
                 st.metrics.record_signin(SigninOutcome::Failed);
                 // While the account is held back, a wrong password looks like a right one.
                 return Err(hold
@@ -137,7 +139,12 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Logi
             let session = session::load(conn, user.id)?;
             ensure_may_sign_in(&session)?;
             let ver = session.user.auth_version;
+            // The password step succeeded; the sign-in log shows the second step on its own.
+            let password_passed = |conn: &mut clientdesk_persistence::Conn| {
+                write_tx(conn, |conn| log_signin(conn, &client, user, AuthMethod::Pwd, true, now))
+            };
             if session.user.has_totp() {
+                password_passed(conn)?;
                 let token = st.keys.issue_mfa(user.id.0, user.tenant_id.0, MfaPurpose::Verify, ver, now);
                 return Ok(LoginResponse::MfaRequired { mfa_token: token, expires_in: MFA_TTL.num_seconds() });
             }
@@ -146,6 +153,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Logi
                 return Err(throttled(&st, conn, &client, tenant_id, err));
             }
             if two_factor_required(&session) {
+                password_passed(conn)?;
                 let token = st.keys.issue_mfa(user.id.0, user.tenant_id.0, MfaPurpose::Enrol, ver, now);
                 return Ok(LoginResponse::EnrollmentRequired { mfa_token: token, expires_in: MFA_TTL.num_seconds() });
             }

@@ -13,7 +13,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::attempts::{
-    count_attempt, forgive_attempt, rate_limit, record_failure, throttled, SigninKeys, Unauthenticated,
+    count_attempt, forgive_attempt, rate_limit, record_failure, record_signin_failure, throttled, SigninKeys,
+    Unauthenticated,
 };
 use super::refresh::{signed_in, TokenPair};
 use super::{mfa_session, unix_now};
@@ -97,7 +98,7 @@ pub async fn verify_mfa(
             if !accepted {
                 let mut event = client.event(Some(session.tenant.id), Some(user.id), "signin_failed");
                 event.factor = Some(factor);
-                record_failure(conn, event, now)?;
+                record_signin_failure(conn, event, Some((user, method)), &client, now)?;
                 st.metrics.record_signin(SigninOutcome::Failed);
                 return Err(ApiError::Unauthorized("The code is wrong, expired or already used."));
             }
@@ -129,6 +130,7 @@ pub fn check_fresh_code(
     if !claimed {
         let mut event = client.event(Some(session.tenant.id), Some(session.user.id), "signin_failed");
         event.factor = Some("otp");
+        // A code confirming a change is no sign-in: audited, kept out of the sign-in log.
         record_failure(conn, event, now)?;
         return Err(ApiError::Forbidden("The code is wrong, expired or already used."));
     }

@@ -110,6 +110,9 @@ pub fn signed_in(
         let mut event = client.event(Some(session.tenant.id), Some(session.user.id), "signin_succeeded");
         event.factor = Some(factor);
         audit::record(conn, &event, now)?;
+        if let Some(method) = amr.last() {
+            super::attempts::log_signin(conn, client, &session.user, *method, true, now)?;
+        }
         issue_tokens(state, conn, session, amr, now)
     })?;
     state.metrics.record_signin(SigninOutcome::Succeeded);
