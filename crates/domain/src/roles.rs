@@ -5,11 +5,9 @@
 //! levels are cumulative (a portal admin has the manager's rights too). Every check elsewhere is on
 //! a [`Permission`], never on a role name.
 //!
-//! One decision where the sources disagree: the role table lets a controller create and update
-//! tickets, while the design makes the controller a read-only overseer. clientdesk follows the
-//! design: a controller reads everything its tiles show and changes nothing. The role table does
-//! not show change requests to a customer approver; the approvals issue does (read, never decide),
-//! and clientdesk follows it: an approver sees what the change managers are deciding.
+//! The role table decides where sources differ: a controller creates and updates all of its
+//! company's tickets and reads changes without deciding them; a customer approver validates
+//! tickets and does not see change requests.
 
 use std::collections::BTreeSet;
 
