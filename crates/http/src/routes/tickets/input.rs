@@ -43,7 +43,7 @@ pub struct NewTicketInput {
     pub requester_id: Option<i64>,
     /// Values by custom field key (see `GET /api/v1/companies/{company_id}/ticket-form`).
     #[serde(default)]
-    #[schema(value_type = BTreeMap<String, CustomFieldValue>)]
+    #[schema(value_type = BTreeMap<String, super::view::CustomFieldValue>)]
     pub custom_fields: BTreeMap<String, Value>,
 }
 
@@ -88,21 +88,6 @@ impl CheckedTicket {
     }
 }
 
-/// A custom field's value, by the field's `kind`: a string for `text`, `select` (one of the
-/// options) and `date` (`YYYY-MM-DD`), a number for `number`, a boolean for `boolean`; `null`
-/// clears a field that is not required.
-// Describes the values for the OpenAPI document; the handlers check them against the field.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-#[serde(untagged)]
-#[schema(example = "Zurich")]
-pub enum CustomFieldValue {
-    Text(String),
-    Number(f64),
-    Boolean(bool),
-    Null,
-}
-
 /// Changes to a ticket; only the fields present change. `null` clears a field that may be empty.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -142,7 +127,7 @@ pub struct TicketPatch {
     /// Staff only. A billed ticket is read-only for customers.
     pub billed: Option<bool>,
     /// Values to set by key (`null` clears one); keys left out keep their value.
-    #[schema(value_type = Option<BTreeMap<String, CustomFieldValue>>)]
+    #[schema(value_type = Option<BTreeMap<String, super::view::CustomFieldValue>>)]
     pub custom_fields: Option<BTreeMap<String, Value>>,
 }
 

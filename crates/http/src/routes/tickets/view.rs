@@ -25,6 +25,21 @@ use super::access::Viewer;
 use crate::errors::ApiResult;
 use crate::extract::Auth;
 
+/// A custom field's value, by the field's `kind`: a string for `text`, `select` (one of the
+/// options) and `date` (`YYYY-MM-DD`), a number for `number`, a boolean for `boolean`; `null`
+/// clears a field that is not required.
+// Describes the values for the OpenAPI document; the handlers check them against the field.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+#[schema(example = "Zurich")]
+pub enum CustomFieldValue {
+    Text(String),
+    Number(f64),
+    Boolean(bool),
+    Null,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Person<'a> {
     /// Absent where the company hides technician names.
@@ -113,7 +128,7 @@ pub struct TicketView<'a> {
     /// A billed ticket is read-only for customers.
     pub billed: bool,
     /// Custom field values by key (customers: only the fields they may see).
-    #[schema(value_type = BTreeMap<String, super::input::CustomFieldValue>)]
+    #[schema(value_type = BTreeMap<String, CustomFieldValue>)]
     pub custom_fields: CustomValues<'a>,
     /// The RMM device the ticket was opened from.
     #[serde(skip_serializing_if = "Option::is_none")]
