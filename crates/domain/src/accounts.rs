@@ -332,6 +332,24 @@ pub fn may_register_address(
     Ok(())
 }
 
+// Portal admin: role-change requests
+
+/// Whether a member with `roles` decides its company's role-change requests (and is mailed
+/// about them): a customer approver or a portal admin.
+pub fn decides_role_changes(roles: &RoleSet) -> bool {
+    roles.contains(Role::CustomerApprover) || roles.contains(Role::PortalAdmin)
+}
+
+/// Whether a granted role change keeps the company a portal admin: a member losing
+/// `portal_admin` must leave at least one (`admins_after`) behind. For deciders who are not
+/// managing logins themselves (a customer approver granting a request).
+pub fn keeps_a_portal_admin(before: &RoleSet, granted: &RoleSet, admins_after: usize) -> Result<(), Refusal> {
+    if before.contains(Role::PortalAdmin) && !granted.contains(Role::PortalAdmin) && admins_after == 0 {
+        return Err(Refusal::LastAdmin);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,5 +473,17 @@ mod tests {
         // A company without domains takes any address but another company's.
         assert!(may_register_address("gmail.example", contoso, &[], None).is_ok());
         assert!(may_register_address("fabrikam.example", contoso, &[], Some(fabrikam)).is_err());
+    }
+
+    #[test]
+    fn role_change_deciders_and_the_last_admin() {
+        let deciders: Vec<bool> = Role::ALL.iter().map(|r| decides_role_changes(&roles(&[r.as_str()]))).collect();
+        assert_eq!(deciders, [false, false, true, false, false, true]);
+        let admin = roles(&["portal_admin"]);
+        let user = roles(&["portal_user"]);
+        assert_eq!(keeps_a_portal_admin(&admin, &user, 0), Err(Refusal::LastAdmin));
+        assert!(keeps_a_portal_admin(&admin, &user, 1).is_ok());
+        assert!(keeps_a_portal_admin(&user, &admin, 0).is_ok());
+        assert!(keeps_a_portal_admin(&admin, &roles(&["portal_admin", "controller"]), 0).is_ok());
     }
 }

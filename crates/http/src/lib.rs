@@ -59,6 +59,8 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(routes::companies::routes)
         .configure(routes::users::routes)
         .configure(routes::directory::routes)
+        .configure(routes::contacts::routes)
+        .configure(routes::role_requests::routes)
         .configure(routes::tickets::routes)
         .configure(routes::catalog::routes)
         .configure(routes::attachments::routes)

@@ -3,11 +3,12 @@
 //! tenant's account policy.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use clientdesk_domain::accounts::{AccountPolicy, RequestStatus, RoleChangeRequest, SigninEvent};
+use clientdesk_domain::accounts::{AccountPolicy, RequestStatus, RoleChangeRequest, SigninEvent, UserState};
 use clientdesk_domain::entities::User;
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::principal::AuthMethod;
 use clientdesk_domain::roles::{Role, RoleSet};
+use clientdesk_domain::user::Language;
 use diesel::prelude::*;
 
 use crate::schema::{
@@ -473,4 +474,126 @@ pub fn savepoint<T, E: From<crate::Error>>(
         Failed::Inner(err) => err,
         Failed::Db(err) => crate::Error::from(err).into(),
     })
+}
+
+// Portal admin: a company's contacts
+
+/// A member of a company as its contact list shows it: the person, its roles in this company
+/// only, and whether its access to this company is suspended. Never credentials.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub language: Language,
+    pub roles: RoleSet,
+    pub disabled: bool,
+    pub activated: bool,
+    pub suspended: bool,
+}
+
+type ContactRow =
+    (i64, String, String, Option<String>, String, String, bool, Option<NaiveDateTime>, Option<NaiveDateTime>);
+
+impl From<ContactRow> for Contact {
+    fn from((id, name, email, phone, language, roles, disabled, activated, suspended): ContactRow) -> Self {
+        Contact {
+            id: UserId(id),
+            name,
+            email,
+            phone,
+            language: Language::parse(&language).unwrap_or_default(),
+            roles: RoleSet::from_stored(&roles),
+            disabled,
+            activated: activated.is_some(),
+            suspended: suspended.is_some(),
+        }
+    }
+}
+
+/// Which contacts a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ContactFilter<'a> {
+    /// Only this user's entry (a member who does not see the others).
+    pub only: Option<UserId>,
+    /// Only contacts in this state; a suspended membership counts as disabled.
+    pub state: Option<UserState>,
+    /// Only contacts whose name or e-mail contains this text (any case).
+    pub text: Option<&'a str>,
+}
+
+macro_rules! contacts_of {
+    ($company:expr) => {
+        memberships::table
+            .inner_join(users::table)
+            .filter(memberships::company_id.eq($company.0))
+            .filter(users::staff_role.is_null())
+            .select((
+                users::id,
+                users::name,
+                users::email,
+                users::phone,
+                users::language,
+                memberships::roles,
+                users::disabled,
+                users::activated_at,
+                memberships::suspended_at,
+            ))
+    };
+}
+
+/// The company's members (never staff), by id, with their roles there.
+pub fn contacts(
+    conn: &mut DbConnection,
+    company: CompanyId,
+    filter: &ContactFilter<'_>,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Page<Contact>> {
+    diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+    let mut q = contacts_of!(company).into_boxed();
+    if let Some(user) = filter.only {
+        q = q.filter(users::id.eq(user.0));
+    }
+    q = match filter.state {
+        None => q,
+        Some(UserState::Disabled) => q.filter(users::disabled.eq(true).or(memberships::suspended_at.is_not_null())),
+        Some(UserState::Active) => q
+            .filter(users::disabled.eq(false))
+            .filter(memberships::suspended_at.is_null())
+            .filter(users::activated_at.is_not_null()),
+        Some(UserState::Invited) => q
+            .filter(users::disabled.eq(false))
+            .filter(memberships::suspended_at.is_null())
+            .filter(users::activated_at.is_null()),
+    };
+    if let Some(text) = filter.text {
+        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let pattern = format!("%{}%", escaped.to_lowercase());
+        q = q.filter(
+            lower(users::name).like(pattern.clone()).escape('\\').or(lower(users::email).like(pattern).escape('\\')),
+        );
+    }
+    if let Some(after) = after {
+        q = q.filter(users::id.gt(after));
+    }
+    let rows: Vec<ContactRow> = q.order(users::id).limit(limit + 1).load(conn)?;
+    Ok(Page::from_rows(rows.into_iter().map(Contact::from).collect(), limit, |c| c.id.0))
+}
+
+/// One member of the company; `NotFound` for staff and for users who are no member there.
+pub fn contact(conn: &mut DbConnection, company: CompanyId, user: UserId) -> Result<Contact> {
+    let row: ContactRow = contacts_of!(company).filter(users::id.eq(user.0)).first(conn)?;
+    Ok(row.into())
+}
+
+/// The company's members who can act there now: enabled, not suspended.
+pub fn active_contacts(conn: &mut DbConnection, company: CompanyId) -> Result<Vec<Contact>> {
+    let rows: Vec<ContactRow> = contacts_of!(company)
+        .filter(users::disabled.eq(false))
+        .filter(memberships::suspended_at.is_null())
+        .order(users::id)
+        .load(conn)?;
+    Ok(rows.into_iter().map(Contact::from).collect())
 }

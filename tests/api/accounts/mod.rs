@@ -5,6 +5,7 @@
 mod directory;
 mod lifecycle;
 mod portal_admin;
+mod role_requests;
 
 use clientdesk_devtools::smtp_sink::SmtpSink;
 
