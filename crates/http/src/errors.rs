@@ -282,9 +282,14 @@ pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &actix_web::H
     ApiError::invalid("query", err.to_string()).into()
 }
 
-pub fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+/// A path parameter that does not parse names no resource (404), unless the path is one of the
+/// document's own for another method (`PATCH /api/v1/users/invitations`: 405).
+pub fn path_error(err: actix_web::error::PathError, req: &actix_web::HttpRequest) -> actix_web::Error {
     let _ = err;
-    ApiError::NotFound.into()
+    match crate::method_not_allowed(req.path(), true) {
+        Some(res) => actix_web::error::InternalError::from_response("method not allowed", res).into(),
+        None => ApiError::NotFound.into(),
+    }
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

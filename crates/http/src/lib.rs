@@ -89,6 +89,14 @@ pub fn cors(settings: &HttpSettings) -> Cors {
 /// Answers what no route took with a problem: 405 with `Allow` when the path exists under other
 /// methods (known from the OpenAPI document, so the two cannot disagree), 404 otherwise.
 pub async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    method_not_allowed(req.path(), false)
+        .unwrap_or_else(|| actix_web::ResponseError::error_response(&errors::ApiError::NotFound))
+}
+
+/// 405 with `Allow` when `path` is a path of the document (`literal`: one without parameters,
+/// such as `/api/v1/users/invitations`, which a parameter route like `/api/v1/users/{user_id}`
+/// also matches).
+pub(crate) fn method_not_allowed(path: &str, literal: bool) -> Option<actix_web::HttpResponse> {
     static ROUTES: std::sync::OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> = std::sync::OnceLock::new();
     let routes = ROUTES.get_or_init(|| {
         openapi::document()
@@ -108,21 +116,16 @@ pub async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
             })
             .collect()
     });
-    let segments: Vec<&str> = req.path().split('/').collect();
-    let allowed = routes.iter().find(|(template, _)| {
+    let segments: Vec<&str> = path.split('/').collect();
+    let (_, methods) = routes.iter().find(|(template, _)| {
         template.len() == segments.len()
-            && template.iter().zip(&segments).all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()))
-    });
-    match allowed {
-        Some((_, methods)) => {
-            let mut res = actix_web::ResponseError::error_response(&errors::ApiError::MethodNotAllowed);
-            if let Ok(value) = HeaderValue::from_str(&methods.join(", ")) {
-                res.headers_mut().insert(actix_web::http::header::ALLOW, value);
-            }
-            res
-        }
-        None => actix_web::ResponseError::error_response(&errors::ApiError::NotFound),
+            && template.iter().zip(&segments).all(|(t, s)| t == s || (!literal && t.starts_with('{') && !s.is_empty()))
+    })?;
+    let mut res = actix_web::ResponseError::error_response(&errors::ApiError::MethodNotAllowed);
+    if let Ok(value) = HeaderValue::from_str(&methods.join(", ")) {
+        res.headers_mut().insert(actix_web::http::header::ALLOW, value);
     }
+    Some(res)
 }
 
 /// Paths whose segment after the prefix is a secret (a single-use decision-link token): logged

@@ -74,11 +74,14 @@ impl From<Company> for CompanyView {
 #[schema(example = json!({"name": "Contoso Ltd", "parent_company_id": null, "territory": "EMEA", "classification": "gold"}))]
 pub struct CompanyInput {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub parent_company_id: Option<i64>,
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub territory: Option<String>,
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub classification: Option<String>,
 }
 
@@ -87,6 +90,7 @@ pub struct CompanyInput {
 #[schema(example = json!({"territory": "DACH", "primary_contact_id": 7, "billing_contact_id": null}))]
 pub struct CompanyPatch {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<i64>)]

@@ -177,16 +177,20 @@ pub async fn list_contacts(
     "roles": ["portal_user"]}))]
 pub struct InviteContact {
     #[validate(length(min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254)]
     pub email: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(length(max = 40))]
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
     /// The language of the welcome e-mail and the portal (default `en`).
     #[schema(example = "en")]
     pub language: Option<String>,
     /// The contact's roles in the company (default `portal_user`).
     #[validate(length(min = 1, max = 6))]
+    #[schema(min_items = 1, max_items = 6)]
     pub roles: Option<Vec<String>>,
 }
 
@@ -265,6 +269,7 @@ pub async fn invite_contact(
 pub struct ContactRoles {
     /// The contact's whole set of roles in the company afterwards.
     #[validate(length(min = 1, max = 6))]
+    #[schema(min_items = 1, max_items = 6)]
     pub roles: Vec<String>,
 }
 

@@ -125,6 +125,7 @@ pub async fn get_me(auth: Auth) -> ApiResult<HttpResponse> {
 #[schema(example = json!({"name": "Pat Plus", "phone": "+41 44 123 45 67", "language": "de"}))]
 pub struct UpdateMe {
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub name: Option<String>,
     /// The current phone number only: it changes through `PUT` / `DELETE /api/v1/me/phone`.
     #[serde(default, deserialize_with = "crate::nullable")]
@@ -189,6 +190,7 @@ pub async fn update_me(state: web::Data<AppState>, mut auth: Auth, body: Json<Up
 #[schema(example = json!({"current_password": "my old passphrase", "new_password": "a brand new passphrase"}))]
 pub struct ChangePassword {
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub current_password: String,
     pub new_password: String,
 }
@@ -283,10 +285,12 @@ impl From<ApiToken> for ApiTokenView {
 #[schema(example = json!({"name": "nightly export", "read_only": true, "expires_in_days": 90}))]
 pub struct CreateApiToken {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     pub read_only: bool,
     /// 1 to 365 days.
     #[validate(range(min = 1, max = 365))]
+    #[schema(minimum = 1, maximum = 365)]
     pub expires_in_days: i64,
 }
 
@@ -401,6 +405,7 @@ pub async fn revoke_api_token(
 pub struct FreshCode {
     /// The current code of the authenticator app (omit when no second factor is set up yet).
     #[validate(length(min = 1, max = 16))]
+    #[schema(min_length = 1, max_length = 16)]
     pub code: Option<String>,
 }
 
@@ -447,6 +452,7 @@ pub async fn start_reenrolment(
 pub struct NewCode {
     /// A code of the newly scanned secret.
     #[validate(length(min = 1, max = 16))]
+    #[schema(min_length = 1, max_length = 16)]
     pub code: String,
 }
 

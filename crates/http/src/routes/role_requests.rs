@@ -114,8 +114,10 @@ fn roles_text(roles: &RoleSet) -> String {
 pub struct NewRoleRequest {
     /// The whole set of roles the caller asks to hold in the company.
     #[validate(length(min = 1, max = 6))]
+    #[schema(min_items = 1, max_items = 6)]
     pub roles: Vec<String>,
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 
@@ -256,6 +258,7 @@ pub async fn get_role_request(state: web::Data<AppState>, auth: Auth, path: web:
 pub struct RoleDecision {
     pub grant: bool,
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     pub comment: Option<String>,
 }
 

@@ -176,6 +176,7 @@ pub struct MembershipInput {
     pub company_id: i64,
     /// Default: `portal_user_plus` for a primary or billing contact, `portal_user` otherwise.
     #[validate(length(min = 1, max = 6))]
+    #[schema(min_items = 1, max_items = 6)]
     pub roles: Option<Vec<String>>,
     /// Marks the user as the company's primary or billing contact (the other mark stays).
     pub contact: Option<ContactKind>,
@@ -187,10 +188,13 @@ pub struct MembershipInput {
     "memberships": [{"company_id": 1, "roles": ["customer_approver"]}, {"company_id": 2, "contact": "billing"}]}))]
 pub struct CreateUser {
     #[validate(length(min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254)]
     pub email: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(length(max = 40))]
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
     /// One of en, fr, de, es, it (default en): the language of the welcome e-mail.
     pub language: Option<String>,
@@ -458,6 +462,7 @@ pub async fn get_user(state: web::Data<AppState>, auth: Auth, path: web::Path<i6
     "email": "ann.smith@contoso.example"}))]
 pub struct UpdateUser {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// `null` removes the phone number.
     #[serde(default, deserialize_with = "crate::nullable")]
@@ -467,6 +472,7 @@ pub struct UpdateUser {
     pub language: Option<String>,
     /// A new sign-in address: it applies once the link mailed to it is followed (24 hours).
     #[validate(length(min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254)]
     pub email: Option<String>,
 }
 
@@ -656,6 +662,7 @@ pub async fn reset_two_factor(
 #[schema(example = json!({"roles": ["portal_user_plus", "customer_approver"]}))]
 pub struct RolesInput {
     #[validate(length(min = 1, max = 6))]
+    #[schema(min_items = 1, max_items = 6)]
     pub roles: Vec<String>,
 }
 

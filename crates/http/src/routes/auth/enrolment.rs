@@ -27,6 +27,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct MfaTokenRequest {
     #[validate(length(min = 1, max = 4096))]
+    #[schema(min_length = 1, max_length = 4096)]
     pub mfa_token: String,
 }
 
@@ -50,8 +51,10 @@ pub struct EnrolmentStart {
 #[schema(example = json!({"mfa_token": "eyJ...", "code": "123456"}))]
 pub struct EnrolmentConfirm {
     #[validate(length(min = 1, max = 4096))]
+    #[schema(min_length = 1, max_length = 4096)]
     pub mfa_token: String,
     #[validate(length(min = 1, max = 16))]
+    #[schema(min_length = 1, max_length = 16)]
     pub code: String,
 }
 

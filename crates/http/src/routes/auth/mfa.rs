@@ -30,12 +30,15 @@ use crate::state::AppState;
 #[schema(example = json!({"mfa_token": "eyJ...", "code": "123456"}))]
 pub struct MfaVerifyRequest {
     #[validate(length(min = 1, max = 4096))]
+    #[schema(min_length = 1, max_length = 4096)]
     pub mfa_token: String,
     /// The 6-digit code of the authenticator app.
     #[validate(length(max = 16))]
+    #[schema(max_length = 16)]
     pub code: Option<String>,
     /// One of the ten recovery codes, in place of `code`.
     #[validate(length(max = 64))]
+    #[schema(max_length = 64)]
     pub recovery_code: Option<String>,
 }
 

@@ -31,6 +31,7 @@ use crate::state::AppState;
 pub struct SetPasswordRequest {
     /// The one-time set-password token.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub token: String,
     pub password: String,
 }

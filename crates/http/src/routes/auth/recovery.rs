@@ -27,8 +27,10 @@ use crate::state::AppState;
 pub struct PasswordResetRequest {
     /// The provider's tenant slug (the portal's address names it).
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub tenant: String,
     #[validate(length(min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254)]
     pub email: String,
 }
 
@@ -126,6 +128,7 @@ fn mail_reset_link(
 pub struct EmailConfirmationRequest {
     /// The token of the confirmation link mailed to the new address.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub token: String,
 }
 

@@ -317,13 +317,16 @@ fn cached(state: &AppState, key: Key, answer: &impl Serialize) -> ApiResult<Http
 pub struct SuggestionInput {
     /// The ticket's title as typed so far.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     /// The ticket's description as typed so far.
     #[validate(length(max = 10000))]
+    #[schema(max_length = 10000)]
     #[serde(default)]
     pub description: String,
     /// How many articles to suggest, 1 to 10 (default 5).
     #[validate(range(min = 1, max = 10))]
+    #[schema(minimum = 1, maximum = 10)]
     pub limit: Option<i64>,
 }
 

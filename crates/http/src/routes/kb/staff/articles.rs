@@ -27,17 +27,21 @@ use crate::state::AppState;
 pub struct ArticleInput {
     /// 1 to 200 characters, one line.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     /// Up to 500 characters, one line.
     #[serde(default)]
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub summary: String,
     /// Markdown, up to 50,000 characters (and within the 64 KiB JSON body limit).
     #[validate(length(min = 1, max = 50000))]
+    #[schema(min_length = 1, max_length = 50000)]
     pub body: String,
     /// Up to 20 tags of letters, digits or `- _ . + #`; stored lower-case.
     #[serde(default)]
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     pub tags: Vec<String>,
     pub category_id: Option<i64>,
     /// en (default), fr, de, es or it: search stems the article in this language.
@@ -50,12 +54,16 @@ pub struct ArticleInput {
 #[schema(example = json!({"title": "Connect to the office VPN (2026 client)", "audience": {"kind": "companies", "company_ids": [1]}}))]
 pub struct ArticlePatch {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub summary: Option<String>,
     #[validate(length(min = 1, max = 50000))]
+    #[schema(min_length = 1, max_length = 50000)]
     pub body: Option<String>,
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     pub tags: Option<Vec<String>>,
     /// A category, or null for none.
     #[serde(default, deserialize_with = "crate::nullable")]

@@ -45,9 +45,11 @@ pub async fn staff_list_categories(state: web::Data<AppState>, auth: Auth) -> Ap
 #[schema(example = json!({"name": "Remote work", "description": "VPN, video calls, home office", "parent_id": null}))]
 pub struct CategoryInput {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     #[serde(default)]
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub description: String,
     pub parent_id: Option<i64>,
 }
@@ -57,8 +59,10 @@ pub struct CategoryInput {
 #[schema(example = json!({"parent_id": 2}))]
 pub struct CategoryPatch {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub description: Option<String>,
     /// The parent category, or null for a top-level one.
     #[serde(default, deserialize_with = "crate::nullable")]
