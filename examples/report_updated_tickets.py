@@ -2,7 +2,8 @@
 
 Signs in as staff (password + TOTP) and pages through `GET /api/v1/tickets` with
 `updated_from`, `sort=updated` (oldest change first) and `limit`, following `next_cursor` until
-it is null. Keep the `updated_at` of the last row to start the next run from it.
+it is null; a ticket changed while it pages comes again, and is written once, where it last
+came. Keep the `updated_at` of the last row to start the next run from it.
 
     CLIENTDESK_URL=http://127.0.0.1:8080 CLIENTDESK_TENANT=demo \
     CLIENTDESK_EMAIL=admin@demo.example CLIENTDESK_PASSWORD=demo-portal-2026 \
@@ -65,31 +66,36 @@ def main() -> None:
     default_since = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M:%SZ")
     # httpx encodes the query, so an offset such as +01:00 arrives as a `+`, not as a space.
     params = {"updated_from": env("SINCE", default_since), "sort": "updated", "limit": env("PAGE_SIZE", "100")}
-    out = csv.writer(sys.stdout)
-    out.writerow(["number", "id", "company_id", "status", "priority", "title", "requester", "created_at", "updated_at"])
+    # A ticket changed while we page moves behind the cursor and comes again: keep its last copy.
+    tickets: dict[int, dict] = {}
     with httpx.Client(base_url=env("CLIENTDESK_URL"), timeout=30) as api:
         api.headers["Authorization"] = f"Bearer {sign_in(api)}"
-        rows = 0
         while True:
             page = api.get("/api/v1/tickets", params=params).raise_for_status().json()
             for t in page["items"]:
-                out.writerow(
-                    [
-                        t["number"],
-                        t["id"],
-                        t["company_id"],
-                        t.get("status") or "",
-                        t.get("priority") or "",
-                        t.get("title") or "",
-                        t["requester"]["name"],
-                        t["created_at"],
-                        t["updated_at"],
-                    ]
-                )
-            rows += len(page["items"])
+                tickets.pop(t["id"], None)
+                tickets[t["id"]] = t
             if not page.get("next_cursor"):
                 break
             params["cursor"] = page["next_cursor"]
+    out = csv.writer(sys.stdout)
+    out.writerow(["number", "id", "company_id", "status", "priority", "title", "requester", "created_at", "updated_at"])
+    for t in tickets.values():
+        status, priority, title = t.get("status") or "", t.get("priority") or "", t.get("title") or ""
+        out.writerow(
+            [
+                t["number"],
+                t["id"],
+                t["company_id"],
+                status,
+                priority,
+                title,
+                t["requester"]["name"],
+                t["created_at"],
+                t["updated_at"],
+            ]
+        )
+    rows = len(tickets)
     print(f"{rows} tickets updated since {params['updated_from']}", file=sys.stderr)
 
 
