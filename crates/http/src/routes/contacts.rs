@@ -29,6 +29,7 @@ use crate::json::Json;
 use crate::origin;
 use crate::paging::{cursor, PageQuery, Paged};
 use crate::respond::JsonBody;
+use crate::routes::users::RolesInput;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -263,22 +264,12 @@ pub async fn invite_contact(
     Ok(HttpResponse::Created().json_body(contact))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"roles": ["portal_user_plus", "customer_approver"]}))]
-pub struct ContactRoles {
-    /// The contact's whole set of roles in the company afterwards.
-    #[validate(length(min = 1, max = 6))]
-    #[schema(min_items = 1, max_items = 6)]
-    pub roles: Vec<String>,
-}
-
 /// Replace a contact's roles in the company (its portal admin, or the provider admin). A
 /// customer changes neither its own roles nor takes the company's last portal admin away, and
 /// hands out `portal_admin` only where the tenant lets customers. The contact's access tokens
 /// issued before are refused from now on.
 #[utoipa::path(tag = "accounts", operation_id = "setContactRoles", security(("bearer" = [])),
-    params(("company_id" = i64, Path), ("user_id" = i64, Path)), request_body = ContactRoles,
+    params(("company_id" = i64, Path), ("user_id" = i64, Path)), request_body = RolesInput,
     responses(
         (status = 200, description = "The contact", body = ContactView),
         (status = 403, description = "Not the company's portal admin nor the provider admin, or the caller's own \
@@ -292,7 +283,7 @@ pub async fn set_contact_roles(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<(i64, i64)>,
-    body: Json<ContactRoles>,
+    body: Json<RolesInput>,
 ) -> ApiResult<HttpResponse> {
     let (company_id, user_id) = path.into_inner();
     let (company_id, user_id, client) = (CompanyId(company_id), UserId(user_id), origin::of(&req));

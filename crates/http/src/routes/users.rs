@@ -661,6 +661,7 @@ pub async fn reset_two_factor(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"roles": ["portal_user_plus", "customer_approver"]}))]
 pub struct RolesInput {
+    /// The whole set of roles in the company afterwards.
     #[validate(length(min = 1, max = 6))]
     #[schema(min_items = 1, max_items = 6)]
     pub roles: Vec<String>,
