@@ -33,6 +33,23 @@ pub struct Invitee {
     pub language: Language,
 }
 
+impl Invitee {
+    /// Checks a contact's fields as an invitation gives them (`language` defaults to English).
+    pub fn parse(
+        email: &str,
+        name: &str,
+        phone: Option<&str>,
+        language: Option<&str>,
+    ) -> std::result::Result<Self, DomainError> {
+        Ok(Self {
+            email: Email::parse(email)?,
+            name: clientdesk_domain::user::parse_name("name", name)?,
+            phone: phone.map(clientdesk_domain::user::parse_phone).transpose()?,
+            language: language.map(Language::parse).transpose()?.unwrap_or_default(),
+        })
+    }
+}
+
 /// Who invites: the provider's staff (any company of the tenant), or a customer's portal admin
 /// (its own company only).
 #[derive(Debug, Clone, Copy)]

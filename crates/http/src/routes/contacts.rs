@@ -16,7 +16,6 @@ use clientdesk_domain::accounts::{
 use clientdesk_domain::entities::Company;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::{Role, RoleSet};
-use clientdesk_domain::user::{parse_name, parse_phone, Email, Language};
 use clientdesk_persistence::accounts::{self, Contact, ContactFilter};
 use clientdesk_persistence::{companies, users, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
@@ -220,12 +219,7 @@ pub async fn invite_contact(
     may_manage_logins(manager(&auth, &standing, None)?).map_err(refused)?;
     body.validate()?;
     let body = body.into_inner();
-    let invitee = Invitee {
-        email: Email::parse(&body.email)?,
-        name: parse_name("name", &body.name)?,
-        phone: body.phone.as_deref().map(parse_phone).transpose()?,
-        language: body.language.as_deref().map(Language::parse).transpose()?.unwrap_or_default(),
-    };
+    let invitee = Invitee::parse(&body.email, &body.name, body.phone.as_deref(), body.language.as_deref())?;
     let roles = body.roles.as_deref().map(RoleSet::parse_all).transpose()?.unwrap_or_else(|| default_roles(false));
     let (client, shared) = (origin::of(&req), state.clone());
     let contact = state

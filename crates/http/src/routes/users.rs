@@ -211,10 +211,7 @@ struct Invitation {
 
 fn check_invitation(body: CreateUser) -> ApiResult<Invitation> {
     body.validate()?;
-    let email = Email::parse(&body.email)?;
-    let name = parse_name("name", &body.name)?;
-    let phone = body.phone.as_deref().map(parse_phone).transpose()?;
-    let language = body.language.as_deref().map(Language::parse).transpose()?.unwrap_or_default();
+    let invitee = Invitee::parse(&body.email, &body.name, body.phone.as_deref(), body.language.as_deref())?;
     let memberships = body
         .memberships
         .unwrap_or_default()
@@ -227,7 +224,7 @@ fn check_invitation(body: CreateUser) -> ApiResult<Invitation> {
             Ok((CompanyId(m.company_id), roles, m.contact))
         })
         .collect::<ApiResult<Vec<_>>>()?;
-    Ok(Invitation { invitee: Invitee { email, name, phone, language }, memberships })
+    Ok(Invitation { invitee, memberships })
 }
 
 /// Invites one contact inside the caller's transaction and marks it as the contact it is named;
