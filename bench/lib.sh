@@ -8,8 +8,9 @@ PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 DURATION=${BENCH_DURATION:-20s}
 
 cargo build --release -p clientdesk-server -p clientdesk-devtools --bin clientdesk --bin clientdesk-dev
-BIN=$PWD/target/release/clientdesk
-DEV=$PWD/target/release/clientdesk-dev
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
+BIN=$TARGET/release/clientdesk
+DEV=$TARGET/release/clientdesk-dev
 
 if ! command -v wrk >/dev/null 2>&1; then
     apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk
