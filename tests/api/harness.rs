@@ -312,6 +312,19 @@ pub fn totp_code(secret: &str, step: u64) -> String {
     TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, None, "t".into()).unwrap().generate(step * 30)
 }
 
+/// The field error of a 422 problem about `name`: a body member as a JSON pointer (`/title`,
+/// `/memberships/0/roles`; `""` for the body as a whole) or a top-level field name (`title`), a
+/// query parameter or a header. Every field error must carry a `code` and a `detail`.
+pub fn fault<'a>(problem: &'a Value, name: &str) -> Option<&'a Value> {
+    let pointer = if name.is_empty() || name.starts_with('/') { name.to_owned() } else { format!("/{name}") };
+    let found = problem["errors"]
+        .as_array()?
+        .iter()
+        .find(|e| e["pointer"].as_str() == Some(pointer.as_str()) || e["parameter"] == name || e["header"] == name)?;
+    assert!(found["code"].is_string() && found["detail"].is_string(), "{found}");
+    Some(found)
+}
+
 /// Asserts a problem+json answer with this status; returns its body.
 pub async fn problem(res: Response, status: u16) -> Value {
     assert_eq!(res.status(), status, "expected {status}");
@@ -320,5 +333,7 @@ pub async fn problem(res: Response, status: u16) -> Value {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["status"], status);
     assert!(body["title"].is_string() && body["detail"].is_string() && body["type"].is_string());
+    let kind = body["type"].as_str().unwrap().rsplit('/').next().unwrap().replace('-', "_");
+    assert_eq!(body["code"], kind.as_str(), "the code names the problem's type: {body}");
     body
 }

@@ -1,12 +1,12 @@
 //! The error policy of the API, in one place.
 //!
-//! Every error is answered as RFC 9457 `application/problem+json` with `type`, `title`, `status`
-//! and `detail`; invalid input (422) adds `errors`, a map from field to messages. Another
-//! tenant's or an unreachable resource is 404 as if it did not exist; a visible resource the
-//! caller may not change is 403. A 5xx is logged with its cause and answered with a generic
-//! message: internals never reach the client.
-
-use std::collections::BTreeMap;
+//! Every error is answered as RFC 9457 `application/problem+json` with `type`, `code` (the same
+//! kind in a word a program can match on), `title`, `status` and `detail`; invalid input (422)
+//! adds `errors`, one entry per input at fault: where it is (a JSON `pointer` into the body, a
+//! query `parameter` or a `header`), a stable `code` and a readable `detail`. Another tenant's or
+//! an unreachable resource is 404 as if it did not exist; a visible resource the caller may not
+//! change is 403. A 5xx is logged with its cause and answered with a generic message: internals
+//! never reach the client.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
@@ -22,21 +22,121 @@ use crate::respond::JsonBody;
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "type": "https://clientdesk.dev/problems/validation",
+    "code": "validation",
     "title": "Invalid input",
     "status": 422,
     "detail": "One or more fields are invalid.",
-    "errors": {"email": ["must be an e-mail address such as name@example.com"]}
+    "errors": [
+        {"pointer": "/email", "code": "format", "detail": "must be an e-mail address such as name@example.com"},
+        {"pointer": "/memberships/0/company_id", "code": "required", "detail": "is required"}
+    ]
 }))]
 pub struct Problem {
-    /// A URI naming the kind of problem.
+    /// A URI naming the kind of problem; its last segment is `code` with dashes.
     #[serde(rename = "type")]
     pub kind: String,
+    pub code: ProblemCode,
     pub title: String,
     pub status: u16,
     pub detail: String,
-    /// Field -> messages, for invalid input.
+    /// The inputs at fault, for invalid input (422).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub errors: Option<BTreeMap<String, Vec<String>>>,
+    pub errors: Option<Vec<FieldError>>,
+}
+
+/// The kind of a problem: stable across versions and languages, for programs to match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    PreconditionFailed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Validation,
+    TooManyRequests,
+    Unavailable,
+    HeaderFieldsTooLarge,
+    RequestTimeout,
+    TooManyConnections,
+    Internal,
+}
+
+/// One input at fault in a 422: exactly one of `pointer`, `parameter` and `header` says where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({"pointer": "/memberships/0/company_id", "code": "required", "detail": "is required"}))]
+pub struct FieldError {
+    /// An RFC 6901 JSON pointer to the body member at fault (`""` for the body as a whole).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// The query parameter at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+    /// The request header at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    pub code: FieldCode,
+    /// What is wrong, readable by a person.
+    pub detail: String,
+}
+
+/// What is wrong with an input, stable across versions and languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldCode {
+    /// A required input is missing (or `null` where a value is required).
+    Required,
+    /// The body has a member the operation does not take.
+    UnknownField,
+    /// The value has the wrong JSON type (a number for a string, an array for an object).
+    InvalidType,
+    /// A length (characters, items) outside the bounds.
+    Length,
+    /// A number or date outside the bounds.
+    Range,
+    /// A string that does not have the required form (an e-mail address, a URL, a pattern).
+    Format,
+    /// A value the operation does not accept: not one of the allowed values, or against a rule
+    /// (an unknown company, an end before its start).
+    InvalidValue,
+}
+
+impl FieldError {
+    /// A body member, named as the API's field names are written: `title`,
+    /// `audience.company_ids`, `memberships[0].company_id`; `""` is the body as a whole.
+    pub fn body(field: &str, code: FieldCode, detail: impl Into<String>) -> Self {
+        Self { pointer: Some(pointer_of(field)), parameter: None, header: None, code, detail: detail.into() }
+    }
+
+    pub fn parameter(name: &str, code: FieldCode, detail: impl Into<String>) -> Self {
+        Self { pointer: None, parameter: Some(name.to_owned()), header: None, code, detail: detail.into() }
+    }
+
+    pub fn header(name: &str, code: FieldCode, detail: impl Into<String>) -> Self {
+        Self { pointer: None, parameter: None, header: Some(name.to_owned()), code, detail: detail.into() }
+    }
+}
+
+/// `memberships[0].company_id` -> `/memberships/0/company_id`.
+pub fn pointer_of(field: &str) -> String {
+    let mut pointer = String::with_capacity(field.len() + 1);
+    for part in field.split(['.', '[']) {
+        let part = part.strip_suffix(']').unwrap_or(part);
+        if part.is_empty() {
+            continue;
+        }
+        pointer.push_str(&token(part));
+    }
+    pointer
+}
+
+/// One reference token of a JSON pointer: `/` and `~` escaped (RFC 6901).
+pub fn token(name: &str) -> String {
+    format!("/{}", name.replace('~', "~0").replace('/', "~1"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,7 +160,7 @@ pub enum ApiError {
     #[error("unsupported media type")]
     UnsupportedMediaType(String),
     #[error("invalid input")]
-    Invalid(BTreeMap<String, Vec<String>>),
+    Invalid(Vec<FieldError>),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: i64, policy: clientdesk_domain::throttle::ThrottlePolicy },
     #[error("service unavailable: {0}")]
@@ -79,28 +179,57 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::Invalid(BTreeMap::from([(field.to_owned(), vec![message.into()])]))
+    /// A body member that breaks a rule of the operation (see [`FieldError::body`]).
+    pub fn invalid(field: &str, detail: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::body(field, FieldCode::InvalidValue, detail)])
     }
 
-    fn slug_and_title(&self) -> (&'static str, &'static str) {
+    /// A query parameter the operation does not accept.
+    pub fn invalid_parameter(name: &str, detail: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::parameter(name, FieldCode::InvalidValue, detail)])
+    }
+
+    /// A request header the operation does not accept.
+    pub fn invalid_header(name: &str, detail: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::header(name, FieldCode::InvalidValue, detail)])
+    }
+
+    /// The same refusal, of inputs that came as query parameters: a domain rule names its input
+    /// by field, and only the handler knows it was read from the query string.
+    pub fn in_query(self) -> Self {
         match self {
-            Self::BadRequest(_) => ("bad-request", "Bad request"),
-            Self::Unauthorized(_) => ("unauthorized", "Authentication required"),
-            Self::Forbidden(_) => ("forbidden", "Not allowed"),
-            Self::NotFound => ("not-found", "Not found"),
-            Self::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
-            Self::Conflict(_) => ("conflict", "Conflict"),
-            Self::PreconditionFailed => ("precondition-failed", "Precondition failed"),
-            Self::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
-            Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
-            Self::Invalid(_) => ("validation", "Invalid input"),
-            Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
-            Self::Unavailable(_) => ("unavailable", "Service unavailable"),
-            Self::HeaderFieldsTooLarge(_) => ("header-fields-too-large", "Request header fields too large"),
-            Self::RequestTimeout(_) => ("request-timeout", "Request timeout"),
-            Self::TooManyConnections(_) => ("too-many-connections", "Too many connections"),
-            Self::Internal(_) => ("internal", "Internal error"),
+            Self::Invalid(errors) => Self::Invalid(
+                errors
+                    .into_iter()
+                    .map(|e| match e.pointer {
+                        Some(pointer) => FieldError::parameter(pointer.trim_start_matches('/'), e.code, e.detail),
+                        None => e,
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
+    pub fn code(&self) -> ProblemCode {
+        use ProblemCode as C;
+        match self {
+            Self::BadRequest(_) => C::BadRequest,
+            Self::Unauthorized(_) => C::Unauthorized,
+            Self::Forbidden(_) => C::Forbidden,
+            Self::NotFound => C::NotFound,
+            Self::MethodNotAllowed => C::MethodNotAllowed,
+            Self::Conflict(_) => C::Conflict,
+            Self::PreconditionFailed => C::PreconditionFailed,
+            Self::PayloadTooLarge(_) => C::PayloadTooLarge,
+            Self::UnsupportedMediaType(_) => C::UnsupportedMediaType,
+            Self::Invalid(_) => C::Validation,
+            Self::TooManyRequests { .. } => C::TooManyRequests,
+            Self::Unavailable(_) => C::Unavailable,
+            Self::HeaderFieldsTooLarge(_) => C::HeaderFieldsTooLarge,
+            Self::RequestTimeout(_) => C::RequestTimeout,
+            Self::TooManyConnections(_) => C::TooManyConnections,
+            Self::Internal(_) => C::Internal,
         }
     }
 
@@ -132,16 +261,62 @@ impl ApiError {
     }
 
     pub fn problem(&self) -> Problem {
-        let (slug, title) = self.slug_and_title();
+        let code = self.code();
         Problem {
-            kind: format!("https://clientdesk.dev/problems/{slug}"),
-            title: title.to_owned(),
+            kind: format!("https://clientdesk.dev/problems/{}", code.slug()),
+            code,
+            title: code.title().to_owned(),
             status: self.status_code().as_u16(),
             detail: self.detail(),
             errors: match self {
                 Self::Invalid(errors) => Some(errors.clone()),
                 _ => None,
             },
+        }
+    }
+}
+
+impl ProblemCode {
+    /// The last segment of the problem's `type` URI.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::BadRequest => "bad-request",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not-found",
+            Self::MethodNotAllowed => "method-not-allowed",
+            Self::Conflict => "conflict",
+            Self::PreconditionFailed => "precondition-failed",
+            Self::PayloadTooLarge => "payload-too-large",
+            Self::UnsupportedMediaType => "unsupported-media-type",
+            Self::Validation => "validation",
+            Self::TooManyRequests => "too-many-requests",
+            Self::Unavailable => "unavailable",
+            Self::HeaderFieldsTooLarge => "header-fields-too-large",
+            Self::RequestTimeout => "request-timeout",
+            Self::TooManyConnections => "too-many-connections",
+            Self::Internal => "internal",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Self::BadRequest => "Bad request",
+            Self::Unauthorized => "Authentication required",
+            Self::Forbidden => "Not allowed",
+            Self::NotFound => "Not found",
+            Self::MethodNotAllowed => "Method not allowed",
+            Self::Conflict => "Conflict",
+            Self::PreconditionFailed => "Precondition failed",
+            Self::PayloadTooLarge => "Payload too large",
+            Self::UnsupportedMediaType => "Unsupported media type",
+            Self::Validation => "Invalid input",
+            Self::TooManyRequests => "Too many requests",
+            Self::Unavailable => "Service unavailable",
+            Self::HeaderFieldsTooLarge => "Request header fields too large",
+            Self::RequestTimeout => "Request timeout",
+            Self::TooManyConnections => "Too many connections",
+            Self::Internal => "Internal error",
         }
     }
 }
@@ -245,25 +420,47 @@ impl From<actix_web::error::BlockingError> for ApiError {
 
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> Self {
-        let map = errors
-            .field_errors()
-            .into_iter()
-            .map(|(field, errs)| {
-                let messages = errs
-                    .iter()
-                    .map(|e| {
-                        e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| format!("is invalid ({})", e.code))
-                    })
-                    .collect();
-                (field.to_string(), messages)
-            })
-            .collect();
-        Self::Invalid(map)
+        let mut fields = Vec::new();
+        collect(&errors, "", &mut fields);
+        Self::Invalid(fields)
     }
 }
 
-/// Turns actix's JSON and query extraction errors into problems: a body over the limit is 413,
-/// a wrong content type 415, anything else unreadable 422 (or 400 for broken syntax).
+/// Flattens validator's tree of errors (nested structs and lists) into pointer-named field errors.
+fn collect(errors: &validator::ValidationErrors, prefix: &str, into: &mut Vec<FieldError>) {
+    use validator::ValidationErrorsKind as K;
+    let mut named: Vec<_> = errors.errors().iter().collect();
+    named.sort_by(|a, b| a.0.cmp(b.0));
+    for (field, kind) in named {
+        let pointer = format!("{prefix}/{field}");
+        match kind {
+            K::Field(errs) => into.extend(errs.iter().map(|e| FieldError {
+                pointer: Some(pointer.clone()),
+                parameter: None,
+                header: None,
+                code: match e.code.as_ref() {
+                    "length" => FieldCode::Length,
+                    "range" => FieldCode::Range,
+                    "required" => FieldCode::Required,
+                    "email" | "url" | "regex" | "contains" | "does_not_contain" | "non_control_character" | "ip" => {
+                        FieldCode::Format
+                    }
+                    _ => FieldCode::InvalidValue,
+                },
+                detail: e.message.as_ref().map_or_else(|| format!("is invalid ({})", e.code), |m| m.to_string()),
+            })),
+            K::Struct(inner) => collect(inner, &pointer, into),
+            K::List(items) => {
+                for (index, inner) in items {
+                    collect(inner, &format!("{pointer}/{index}"), into);
+                }
+            }
+        }
+    }
+}
+
+/// Turns actix's JSON extraction errors into problems: a body over the limit is 413, a wrong
+/// content type 415, broken syntax 400. (Shape and type errors are read by `crate::json`.)
 pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as J;
     let api = match &err {
@@ -271,15 +468,10 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::Htt
             ApiError::PayloadTooLarge(format!("The JSON body is larger than the limit of {limit} bytes."))
         }
         J::ContentType => ApiError::UnsupportedMediaType("Send the body as application/json.".into()),
-        J::Deserialize(e) if e.is_data() => ApiError::invalid("body", e.to_string()),
         J::Deserialize(e) => ApiError::BadRequest(format!("The body is not valid JSON: {e}")),
         other => ApiError::BadRequest(other.to_string()),
     };
     api.into()
-}
-
-pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
-    ApiError::invalid("query", err.to_string()).into()
 }
 
 /// A path parameter that does not parse names no resource (404), unless the path is one of the

@@ -26,7 +26,7 @@ pub fn key_of(req: &HttpRequest) -> ApiResult<Option<String>> {
     let key =
         value.to_str().ok().filter(|k| !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()));
     key.map(|k| Some(k.to_owned()))
-        .ok_or_else(|| ApiError::invalid(HEADER, "must be 1 to 255 visible ASCII characters"))
+        .ok_or_else(|| ApiError::invalid_header(HEADER, "must be 1 to 255 visible ASCII characters"))
 }
 
 /// Runs `prepare` and then `work` in a write transaction, once per key: `fingerprint` identifies
@@ -88,7 +88,7 @@ where
             return Err(ApiError::Conflict("A request with this Idempotency-Key is still being processed.".into()))
         }
         Claim::Mismatch => {
-            return Err(ApiError::invalid(HEADER, "was already used with a different request; use a new key"))
+            return Err(ApiError::invalid_header(HEADER, "was already used with a different request; use a new key"))
         }
     };
     // Dropped when this request ends, which stops the renewals.

@@ -14,10 +14,10 @@ use std::ops::{Deref, DerefMut};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::{FutureExt, LocalBoxFuture};
-use serde::de::{self, DeserializeOwned, MapAccess};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::errors::ApiError;
+use crate::errors::{token, ApiError, FieldCode, FieldError};
 
 /// A JSON object body, deserialized into `T` (as `web::Json`, with its limit and error handling).
 #[derive(Debug)]
@@ -82,59 +82,53 @@ impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for LargeJso
     }
 }
 
-/// Reads `T` from a parsed body, which must be a JSON object: anything else, and a field of the
-/// wrong type or shape, is a 422 naming the field (or `body` when no one field is at fault).
+/// Reads `T` from a parsed body, which must be a JSON object: anything else, and a member of the
+/// wrong type or shape, is a 422 whose field error points at the member (`/memberships/0/role`).
 pub fn from_value<T: DeserializeOwned>(body: Value) -> Result<T, ApiError> {
-    let Value::Object(fields) = body else {
-        return Err(ApiError::invalid("body", "must be a JSON object"));
-    };
-    let mut at_fault = None;
-    let read = T::deserialize(de::value::MapAccessDeserializer::new(Fields {
-        fields: fields.into_iter(),
-        value: None,
-        at_fault: &mut at_fault,
-    }));
-    read.map_err(|e| {
-        let message = e.to_string();
-        let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split_once('`')).map(|(f, _)| f);
-        let field = at_fault.as_deref().or(missing).unwrap_or("body");
-        ApiError::invalid(field, message.clone())
+    if !body.is_object() {
+        return Err(ApiError::Invalid(vec![FieldError::body("", FieldCode::InvalidType, "must be a JSON object")]));
+    }
+    serde_path_to_error::deserialize(body).map_err(|e| {
+        let (pointer, code, detail) = refusal(e.path(), &e.inner().to_string());
+        ApiError::Invalid(vec![FieldError { pointer: Some(pointer), parameter: None, header: None, code, detail }])
     })
 }
 
-/// The fields of a JSON object, handed to a `Deserialize` one by one, keeping the name of the one
-/// that failed.
-struct Fields<'a> {
-    fields: serde_json::map::IntoIter,
-    value: Option<(String, Value)>,
-    at_fault: &'a mut Option<String>,
-}
-
-impl<'de> MapAccess<'de> for Fields<'_> {
-    type Error = serde_json::Error;
-
-    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
-        let Some((name, value)) = self.fields.next() else { return Ok(None) };
-        let key = seed.deserialize(Value::String(name.clone()));
-        if key.is_err() {
-            *self.at_fault = Some(name.clone());
+/// Where a serde refusal points (the path to the value, and the member a missing or unknown field
+/// names), what kind it is and what to tell the caller.
+pub(crate) fn refusal(path: &serde_path_to_error::Path, message: &str) -> (String, FieldCode, String) {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => pointer.push_str(&token(key)),
+            Segment::Enum { .. } | Segment::Unknown => {}
         }
-        self.value = Some((name, value));
-        key.map(Some)
     }
-
-    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
-        let (name, value) = self.value.take().ok_or_else(|| de::Error::custom("a value without its field"))?;
-        seed.deserialize(value).inspect_err(|_| *self.at_fault = Some(name))
+    let named = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split_once('`')).map(|(f, _)| f);
+    if let Some(field) = named("missing field `") {
+        pointer.push_str(&token(field));
+        return (pointer, FieldCode::Required, "is required".to_owned());
     }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.fields.len())
+    if let Some(field) = named("unknown field `") {
+        if !pointer.ends_with(&token(field)) {
+            pointer.push_str(&token(field));
+        }
+        return (pointer, FieldCode::UnknownField, message.to_owned());
     }
+    let code = if message.starts_with("invalid type") {
+        FieldCode::InvalidType
+    } else if message.starts_with("invalid length") {
+        FieldCode::Length
+    } else {
+        FieldCode::InvalidValue
+    };
+    (pointer, code, message.to_owned())
 }
 
 /// Reads a raw JSON body that must be an object: broken JSON is a 400, anything else that is not
-/// `T` a 422 naming the field (see [`from_value`]).
+/// `T` a 422 pointing at the member (see [`from_value`]).
 pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let value: Value =
         serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("The body is not valid JSON: {e}")))?;
@@ -144,6 +138,7 @@ pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
+    use serde_json::json;
 
     use super::*;
 
@@ -185,19 +180,73 @@ mod tests {
     }
 
     #[test]
-    fn broken_json_is_400_and_a_wrong_field_422_naming_it() {
+    fn broken_json_is_400_and_a_wrong_member_422_pointing_at_it() {
         assert_eq!(refusal(br#"{"title": "x", "priority": 5"#).0, 400);
         assert_eq!(refusal(b"{title}").0, 400);
         let (status, errors) = refusal(br#"{"title": "x", "priority": 5}"#);
         assert_eq!(status, 422);
-        assert!(errors["priority"][0].as_str().unwrap().contains("invalid type"), "{errors}");
-        let (status, errors) = refusal(br#"{"title": 7}"#);
-        assert_eq!(status, 422);
-        assert!(errors.get("title").is_some(), "{errors}");
-        assert_eq!(refusal(br#"{"priority": "low"}"#), (422, serde_json::json!({"title": ["missing field `title`"]})));
-        let (status, errors) = refusal(br#"{"title": "x", "colour": "red"}"#);
-        assert_eq!(status, 422);
-        assert!(errors.get("colour").is_some(), "{errors}");
-        assert_eq!(refusal(b"[1]"), (422, serde_json::json!({"body": ["must be a JSON object"]})));
+        assert_eq!(
+            (&errors[0]["pointer"], &errors[0]["code"]),
+            (&json!("/priority"), &json!("invalid_type")),
+            "{errors}"
+        );
+        let (_, errors) = refusal(br#"{"title": 7}"#);
+        assert_eq!(errors[0]["pointer"], "/title", "{errors}");
+        assert_eq!(
+            refusal(br#"{"priority": "low"}"#),
+            (422, json!([{"pointer": "/title", "code": "required", "detail": "is required"}]))
+        );
+        let (_, errors) = refusal(br#"{"title": "x", "colour": "red"}"#);
+        assert_eq!(
+            (&errors[0]["pointer"], &errors[0]["code"]),
+            (&json!("/colour"), &json!("unknown_field")),
+            "{errors}"
+        );
+        let (_, errors) = refusal(br#"{"title": "x", "priority": "urgent"}"#);
+        assert_eq!(
+            (&errors[0]["pointer"], &errors[0]["code"]),
+            (&json!("/priority"), &json!("invalid_value")),
+            "{errors}"
+        );
+        assert_eq!(
+            refusal(b"[1]"),
+            (422, json!([{"pointer": "", "code": "invalid_type", "detail": "must be a JSON object"}]))
+        );
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Invitation {
+        memberships: Vec<Membership>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Membership {
+        company_id: i64,
+        #[serde(rename = "a/b")]
+        odd: Option<i64>,
+    }
+
+    #[test]
+    fn a_nested_member_is_pointed_at_through_lists_and_objects() {
+        let err = from_slice::<Invitation>(br#"{"memberships": [{"company_id": 1}, {}]}"#).expect_err("refused");
+        let errors = serde_json::to_value(err.problem().errors).unwrap();
+        assert_eq!(
+            errors,
+            json!([{"pointer": "/memberships/1/company_id", "code": "required", "detail": "is required"}])
+        );
+        let err =
+            from_slice::<Invitation>(br#"{"memberships": [{"company_id": 1, "a/b": "x"}]}"#).expect_err("refused");
+        let errors = serde_json::to_value(err.problem().errors).unwrap();
+        assert_eq!(errors[0]["pointer"], "/memberships/0/a~1b", "{errors}");
+        let err = from_slice::<Invitation>(br#"{"memberships": [{"company_id": 1, "role": 2}]}"#).expect_err("refused");
+        let errors = serde_json::to_value(err.problem().errors).unwrap();
+        assert_eq!(
+            (&errors[0]["pointer"], &errors[0]["code"]),
+            (&json!("/memberships/0/role"), &json!("unknown_field"))
+        );
     }
 }

@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod origin;
 pub mod paging;
 pub mod preconditions;
+pub mod query;
 pub mod rate_limit;
 pub mod respond;
 pub mod routes;
@@ -20,6 +21,7 @@ use actix_cors::Cors;
 use actix_web::dev::Service;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::web;
+use actix_web::HttpMessage;
 use serde::{Deserialize, Deserializer};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -34,13 +36,25 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// Reads a PATCH field that may be absent (`None`, left as it is) but never `null`: a field that
+/// cannot be cleared refuses `null` (422) rather than ignoring it.
+pub(crate) fn not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    match Option::<T>::deserialize(deserializer)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(serde::de::Error::custom("invalid type: null; leave the field out to keep its value")),
+    }
+}
+
 /// Registers every route, the extractor configuration and Swagger UI.
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg: &mut web::ServiceConfig| {
         let json_limit = state.settings.json_limit;
         cfg.app_data(web::Data::new(state))
             .app_data(web::JsonConfig::default().limit(json_limit).error_handler(errors::json_error))
-            .app_data(web::QueryConfig::default().error_handler(errors::query_error))
             .app_data(web::PathConfig::default().error_handler(errors::path_error));
         // The operations collected here are dropped: `openapi::document` builds the document once.
         utoipa_actix_web::service_config::ServiceConfig::new(cfg).configure(api_routes);
@@ -179,6 +193,14 @@ where
         }
         if let Ok(value) = HeaderValue::from_str(&id) {
             res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+        }
+        let quota = res.request().extensions().get::<rate_limit::Quota>().copied();
+        if let Some(quota) = quota.filter(|_| !res.headers().contains_key("ratelimit")) {
+            for (name, value) in quota.headers() {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    res.headers_mut().insert(HeaderName::from_static(name), value);
+                }
+            }
         }
         Ok(res)
     }

@@ -339,7 +339,7 @@ impl Modify for TransportResponses {
                 "422",
                 problem(
                     "A body or query of the wrong shape or types, or a value refused: `errors` names each field",
-                    ApiError::invalid("limit", "must be between 1 and 200"),
+                    ApiError::invalid_parameter("limit", "must be between 1 and 200"),
                 ),
             ),
             (
@@ -405,8 +405,26 @@ impl Modify for TransportResponses {
                 status.starts_with('2') && matches!(response, RefOr::T(r) if r.content.contains_key("text/html"))
             });
             let declared: Vec<String> = operation.responses.responses.keys().cloned().collect();
+            // The sign-in endpoints count every request against the client address's rate
+            // (`routes::auth::attempts::rate_limit`) and say what is left on each answer.
+            let address_rate = !protected && path.starts_with("/api/v1/auth/");
             for (status, response) in operation.responses.responses.iter_mut() {
                 let RefOr::T(response) = response else { continue };
+                if address_rate && status != "429" {
+                    let headers = &mut response.headers;
+                    headers.entry("RateLimit-Policy".into()).or_insert_with(|| {
+                        header(
+                            Type::String,
+                            "The client address's request rate: `\"<name>\";q=<quota>;w=<window in seconds>`",
+                        )
+                    });
+                    headers.entry("RateLimit".into()).or_insert_with(|| {
+                        header(
+                            Type::String,
+                            "What is left of it: `\"<name>\";r=<requests left>;t=<seconds until it resets>`",
+                        )
+                    });
+                }
                 if !(status.starts_with('4') || status.starts_with('5')) {
                     continue;
                 }

@@ -41,9 +41,10 @@ impl AddressLimiter {
     }
 
     /// Counts a request from `ip` (an IPv6 address by its /64, which one host usually holds
-    /// whole); 429 once the address is over its rate. A request without an address is let by.
-    pub fn check(&self, ip: Option<&str>, now: DateTime<Utc>) -> Result<(), ApiError> {
-        let Some(ip) = ip.and_then(|ip| ip.parse::<IpAddr>().ok()) else { return Ok(()) };
+    /// whole); 429 once the address is over its rate, otherwise what is left of it. A request
+    /// without an address is let by.
+    pub fn check(&self, ip: Option<&str>, now: DateTime<Utc>) -> Result<Option<Quota>, ApiError> {
+        let Some(ip) = ip.and_then(|ip| ip.parse::<IpAddr>().ok()) else { return Ok(None) };
         let key = match ip {
             IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
                 let s = v6.segments();
@@ -61,7 +62,36 @@ impl AddressLimiter {
                 retry_after_secs: (until - now).num_seconds().max(1),
                 policy: self.limit.as_policy(),
             }),
-            None => Ok(()),
+            None => Ok(Some(Quota {
+                name: self.limit.name,
+                limit: self.limit.requests,
+                window_secs: self.limit.window.num_seconds(),
+                remaining: self.limit.requests - window.requests,
+                reset_secs: (window.started + self.limit.window - now).num_seconds().max(0),
+            })),
         }
+    }
+}
+
+/// What is left of a client's request rate after an admitted request: sent as the `RateLimit`
+/// headers on the answer (IETF draft-ietf-httpapi-ratelimit-headers), so a client sees how many
+/// requests remain before a 429 does.
+#[derive(Debug, Clone, Copy)]
+pub struct Quota {
+    name: &'static str,
+    limit: i32,
+    window_secs: i64,
+    remaining: i32,
+    reset_secs: i64,
+}
+
+impl Quota {
+    /// `RateLimit-Policy` and `RateLimit`, as on a 429 of the same policy.
+    pub fn headers(&self) -> [(&'static str, String); 2] {
+        let Self { name, limit, window_secs, remaining, reset_secs } = *self;
+        [
+            ("ratelimit-policy", format!("\"{name}\";q={limit};w={window_secs}")),
+            ("ratelimit", format!("\"{name}\";r={remaining};t={reset_secs}")),
+        ]
     }
 }

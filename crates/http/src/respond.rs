@@ -16,7 +16,7 @@ use serde::Serialize;
 const KEPT: usize = 256 * 1024;
 
 /// `ApiError::Internal`'s problem, written out.
-const INTERNAL: &str = r#"{"type":"https://clientdesk.dev/problems/internal","title":"Internal error","status":500,"detail":"Something went wrong on our side. It has been logged."}"#;
+const INTERNAL: &str = r#"{"type":"https://clientdesk.dev/problems/internal","code":"internal","title":"Internal error","status":500,"detail":"Something went wrong on our side. It has been logged."}"#;
 
 thread_local! {
     static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };

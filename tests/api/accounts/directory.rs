@@ -94,7 +94,7 @@ on_both!(agent_registration_joins_by_the_company_domain, |app: TestApp| async mo
 
     // The kiosk is Contoso's: another company's domain, or one Contoso did not register, is refused.
     let other = problem(register("kim@fabrikam.example").await, 422).await;
-    assert!(other["errors"]["email"].is_array(), "{other}");
+    assert!(crate::harness::fault(&other, "email").is_some(), "{other}");
     problem(register("kim@mail.example").await, 422).await;
     let users = ok(app.get("/api/v1/users?limit=200", &rmm.staff).await).await;
     assert!(!users["items"].as_array().unwrap().iter().any(|u| u["name"] == "Kim Kiosk"), "nobody was created");
@@ -139,7 +139,7 @@ on_both!(a_company_marks_its_primary_and_billing_contacts, |app: TestApp| async 
 
     // Only members of the company; only provider admins.
     let refused = problem(app.send(Method::PATCH, &path, &admin, json!({"billing_contact_id": fred})).await, 422).await;
-    assert!(refused["errors"]["billing_contact_id"].is_array(), "{refused}");
+    assert!(crate::harness::fault(&refused, "billing_contact_id").is_some(), "{refused}");
     problem(app.send(Method::PATCH, &path, &admin, json!({"primary_contact_id": 999_999})).await, 422).await;
     problem(app.send(Method::PATCH, &path, &tech, json!({"primary_contact_id": ann})).await, 403).await;
     let unchanged = ok(app.get(&path, &admin).await).await;

@@ -11,7 +11,7 @@ use crate::tickets::{companies, ok, ticket, ticket_id, PRINTER};
 on_both!(an_array_body_does_not_sign_in, |app: TestApp| async move {
     let res = app.post("/api/v1/auth/login", None, json!(["demo", "fred.fabrikam@demo.example", PASSWORD])).await;
     let body = problem(res, 422).await;
-    assert!(body["errors"]["body"].is_array(), "the body is named as the culprit: {body}");
+    assert!(crate::harness::fault(&body, "").is_some(), "the body is named as the culprit: {body}");
     // The same credentials as an object still work: the refusal is about the shape alone.
     assert_eq!(app.sign_in("fred.fabrikam@demo.example").await["token_type"], "Bearer");
 });

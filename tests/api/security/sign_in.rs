@@ -151,8 +151,13 @@ on_both!(unauthenticated_sign_in_endpoints_are_rate_limited_per_address, backend
     for (n, (path, body)) in endpoints.iter().enumerate() {
         let ip = format!("203.0.113.{}", n + 1);
         let send = || app.request(Method::POST, path, None).header("x-forwarded-for", &ip).json(body).send();
-        for _ in 0..3 {
-            assert_ne!(send().await.unwrap().status(), 429, "{path}");
+        // Each answer before the 429 says how many requests are left.
+        for left in (0..3).rev() {
+            let res = send().await.unwrap();
+            assert_ne!(res.status(), 429, "{path}");
+            assert!(res.headers()["ratelimit-policy"].to_str().unwrap().contains("q=3"), "{path}");
+            let rate = res.headers()["ratelimit"].to_str().unwrap();
+            assert!(rate.contains(&format!(";r={left};")), "{path}: {rate}");
         }
         let res = send().await.unwrap();
         assert!(res.headers().contains_key("retry-after"), "{path}");

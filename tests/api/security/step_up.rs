@@ -272,7 +272,7 @@ on_both!(staff_restrict_the_calling_codes_sms_may_go_to, backend => |backend| as
 
     let body = problem(app.send(Method::PUT, "/api/v1/me/phone", &fred, json!({"phone": "+44 7700 900123"})).await, 422)
         .await;
-    assert!(body["errors"]["phone"].is_array(), "{body}");
+    assert!(crate::harness::fault(&body, "phone").is_some(), "{body}");
     problem(app.send(Method::PUT, "/api/v1/me/phone", &fred, json!({"phone": "079 555 90 01"})).await, 422).await;
     assert_eq!(mails(&app).await.iter().filter(|(to, ..)| to.starts_with("+44") || to.starts_with("079")).count(), 0);
     status(app.send(Method::PUT, "/api/v1/me/phone", &fred, json!({"phone": "+41 79 555 90 01"})).await, 202).await;

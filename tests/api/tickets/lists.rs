@@ -198,7 +198,7 @@ on_both!(bad_list_parameters_are_refused, |app: TestApp| async move {
         ("status=lost", "status"),
         ("status=new,,open", "status"),
         ("status=NEW", "status"),
-        ("priority=critical", "query"),
+        ("priority=critical", "priority"),
         ("limit=0", "limit"),
         ("limit=201", "limit"),
         ("limit=-1", "limit"),
@@ -206,14 +206,14 @@ on_both!(bad_list_parameters_are_refused, |app: TestApp| async move {
         ("q=--%20**", "q"),
         ("q=printer%20pr*", "q"),
         (&format!("q={}", "a".repeat(201)) as &str, "q"),
-        ("assignee_id=1", "query"),
+        ("assignee_id=1", "assignee_id"),
         ("company_id=1", "company_id"),
-        ("created_from=yesterday", "query"),
-        ("colour=red", "query"),
+        ("created_from=yesterday", "created_from"),
+        ("colour=red", "colour"),
     ] {
         let path = format!("{}?{query}", company_tickets(contoso));
         let answer = problem(app.get(&path, &user).await, 422).await;
-        assert!(answer["errors"][field].is_array(), "{query}: {answer}");
+        assert!(crate::harness::fault(&answer, field).is_some(), "{query}: {answer}");
     }
     for query in ["sort=name", "cursor=garbage", "status=lost", "limit=500"] {
         problem(app.get(&format!("/api/v1/tickets?{query}"), &admin).await, 422).await;

@@ -288,10 +288,20 @@ pub struct CustomFieldInput {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"label": "Office", "customer_visibility": "hidden"}))]
 pub struct CustomFieldPatch {
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub label: Option<String>,
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub options: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub required: Option<bool>,
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub customer_visibility: Option<CustomVisibility>,
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
 }
 

@@ -285,15 +285,16 @@ pub async fn list_change_requests(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-    query: web::Query<ChangeQuery>,
+    query: crate::query::Query<ChangeQuery>,
 ) -> ApiResult<HttpResponse> {
     let company = CompanyId(path.into_inner());
     let status = query
         .status
         .as_deref()
         .map(|s| {
-            ChangeStatus::parse(s)
-                .ok_or_else(|| ApiError::invalid("status", "must be pending, approved, rejected or cancelled"))
+            ChangeStatus::parse(s).ok_or_else(|| {
+                ApiError::invalid_parameter("status", "must be pending, approved, rejected or cancelled")
+            })
         })
         .transpose()?;
     let (limit, after) = PageQuery { limit: query.limit, cursor: query.cursor.clone() }.resolve()?;

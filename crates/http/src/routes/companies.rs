@@ -91,6 +91,8 @@ pub struct CompanyInput {
 pub struct CompanyPatch {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<i64>)]
@@ -171,15 +173,15 @@ fn clean(field: &'static str, v: Option<String>) -> ApiResult<Option<String>> {
 pub async fn list_companies(
     state: web::Data<AppState>,
     auth: Auth,
-    page: web::Query<PageQuery>,
-    q: web::Query<SearchQuery>,
+    page: crate::query::Query<PageQuery>,
+    q: crate::query::Query<SearchQuery>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     let (limit, after) = page.resolve()?;
     let tenant = auth.tenant.id;
     let text = q.into_inner().q.filter(|s| !s.trim().is_empty());
     if text.as_ref().is_some_and(|t| t.len() > 200) {
-        return Err(ApiError::invalid("q", "must be at most 200 characters"));
+        return Err(ApiError::invalid_parameter("q", "must be at most 200 characters"));
     }
     let page = state.run(move |conn| Ok(companies::list(conn, tenant, text.as_deref(), after, limit)?)).await?;
     Ok(HttpResponse::Ok().json_body(Paged {

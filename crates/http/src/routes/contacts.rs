@@ -144,8 +144,8 @@ pub async fn list_contacts(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-    page: web::Query<PageQuery>,
-    query: web::Query<ContactQuery>,
+    page: crate::query::Query<PageQuery>,
+    query: crate::query::Query<ContactQuery>,
 ) -> ApiResult<HttpResponse> {
     let company_id = CompanyId(path.into_inner());
     let (limit, after) = page.resolve()?;
@@ -153,7 +153,7 @@ pub async fn list_contacts(
     let wanted = query.state.as_deref().map(UserState::parse).transpose()?;
     let text = query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
     if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
-        return Err(ApiError::invalid("q", "must be at most 200 characters"));
+        return Err(ApiError::invalid_parameter("q", "must be at most 200 characters"));
     }
     let only = match standing(&auth, company_id)? {
         Standing::Staff => None,

@@ -123,9 +123,9 @@ pub fn refusal(err: &ApiError) -> HttpResponse {
     let problem = err.problem();
     let mut detail = problem.detail.clone();
     if let Some(errors) = &problem.errors {
-        for messages in errors.values() {
+        for error in errors {
             detail.push(' ');
-            detail.push_str(&messages.join(" "));
+            detail.push_str(&error.detail);
         }
     }
     let content = format!("<h1>{}</h1><p>{}</p><p>Nothing was decided.</p>", escape(&problem.title), escape(&detail));

@@ -303,13 +303,13 @@ pub struct SyncResponse {
 fn text(field: String, value: &str, max: usize) -> ApiResult<String> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
-        return Err(ApiError::invalid(&field, format!("must be 1 to {max} characters, without control characters")));
+        return Err(ApiError::invalid(&field, text_rule(max)));
     }
     Ok(value.to_owned())
 }
 
-fn optional(field: String, value: Option<&str>, max: usize) -> ApiResult<Option<String>> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(|v| text(field, v, max)).transpose()
+fn text_rule(max: usize) -> String {
+    format!("must be 1 to {max} characters, without control characters")
 }
 
 fn user_ref(user: Option<UserId>) -> String {
@@ -337,8 +337,8 @@ fn owner(
 /// Sync devices from the RMM (its sync credential as `Authorization: Bearer cdr_...`).
 ///
 /// Up to 500 devices a call, in a body of at most 2 MiB. Devices are upserted by `agent_guid` in
-/// one transaction: one invalid device refuses the whole request (422 naming it by its GUID, as
-/// `devices[agent_guid=...].company_id`). A new device gets a link token, returned only here.
+/// one transaction: one invalid device refuses the whole request (422 pointing at it,
+/// `/devices/17/company_id`, and naming its GUID in the detail). A new device gets a link token, returned only here.
 #[utoipa::path(tag = "rmm", operation_id = "syncDevices", security(("rmm_sync" = [])),
     request_body = SyncRequest,
     responses(
@@ -377,34 +377,42 @@ pub async fn sync_devices(
                 let now = Utc::now();
                 let mut results = Vec::with_capacity(devices.len());
                 for (i, d) in devices.into_iter().enumerate() {
-                    // A refused device is named by its agent GUID, which the RMM knows it by.
                     let agent_guid = text(format!("devices[{i}].agent_guid"), &d.agent_guid, 100)?;
-                    let at = |f: &str| format!("devices[agent_guid={agent_guid}].{f}");
+                    // A refused device is pointed at by position and named by the agent GUID the
+                    // RMM knows it by.
+                    let refuse = |f: &str, why: &str| {
+                        ApiError::invalid(&format!("devices[{i}].{f}"), format!("device {agent_guid}: {why}"))
+                    };
+                    let checked = |f: &str, value: &str, max: usize| {
+                        text(f.to_owned(), value, max).map_err(|_| refuse(f, &text_rule(max)))
+                    };
+                    let optional_checked = |f: &str, value: Option<&str>, max: usize| {
+                        value.map(str::trim).filter(|v| !v.is_empty()).map(|v| checked(f, v, max)).transpose()
+                    };
                     let ids = AgentIds {
                         agent_guid: agent_guid.clone(),
-                        machine_id: text(at("machine_id"), &d.machine_id, 100)?,
-                        group_id: text(at("group_id"), &d.group_id, 200)?,
+                        machine_id: checked("machine_id", &d.machine_id, 100)?,
+                        group_id: checked("group_id", &d.group_id, 200)?,
                     };
                     let company = CompanyId(d.company_id);
                     if companies::get(conn, tenant, company).is_err() {
-                        return Err(ApiError::invalid(&at("company_id"), "is not a company of this tenant"));
+                        return Err(refuse("company_id", "is not a company of this tenant"));
                     }
                     let existing = store::device_by_guid(conn, tenant, &ids.agent_guid)?;
                     let user = match d.user_email {
                         None => existing.as_ref().and_then(|e| e.user_id),
                         Some(None) => None,
                         Some(Some(email)) => {
-                            let email =
-                                Email::parse(&email).map_err(|e| ApiError::invalid(&at("user_email"), e.message))?;
+                            let email = Email::parse(&email).map_err(|e| refuse("user_email", &e.message))?;
                             let user = users::find_by_email(conn, tenant, email.as_str())
-                                .map_err(|_| ApiError::invalid(&at("user_email"), "is not a user of this tenant"))?;
+                                .map_err(|_| refuse("user_email", "is not a user of this tenant"))?;
                             Some(user.id)
                         }
                     };
                     if let Some(user) = user {
                         if !owner(conn, tenant, user, company)? {
-                            return Err(ApiError::invalid(
-                                &at("user_email"),
+                            return Err(refuse(
+                                "user_email",
                                 "the device's user must be a portal user of the device's company",
                             ));
                         }
@@ -413,12 +421,12 @@ pub async fn sync_devices(
                     let fields = DeviceFields {
                         company_id: company,
                         user_id: user,
-                        hostname: text(at("hostname"), &d.hostname, 255)?,
+                        hostname: checked("hostname", &d.hostname, 255)?,
                         platform: d.platform,
                         ids,
-                        contact_name: optional(at("contact.name"), contact.name.as_deref(), 200)?,
-                        contact_email: optional(at("contact.email"), contact.email.as_deref(), 254)?,
-                        contact_phone: optional(at("contact.phone"), contact.phone.as_deref(), 32)?,
+                        contact_name: optional_checked("contact.name", contact.name.as_deref(), 200)?,
+                        contact_email: optional_checked("contact.email", contact.email.as_deref(), 254)?,
+                        contact_phone: optional_checked("contact.phone", contact.phone.as_deref(), 32)?,
                         last_seen_at: d.last_seen_at,
                     };
                     results.push(match existing {
@@ -520,7 +528,7 @@ pub struct DeviceQuery {
 pub async fn list_devices(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<DeviceQuery>,
+    query: crate::query::Query<DeviceQuery>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     let (limit, after) = PageQuery { limit: query.limit, cursor: query.cursor.clone() }.resolve()?;
@@ -556,6 +564,8 @@ pub async fn get_device(state: web::Data<AppState>, auth: Auth, path: web::Path<
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"company_id": 1, "user_id": 3}))]
 pub struct DevicePatch {
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub company_id: Option<i64>,
     /// The device's user, a member of its company; null for nobody.
     #[serde(default, deserialize_with = "crate::nullable")]

@@ -75,7 +75,7 @@ pub async fn signin_log(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-    page: web::Query<PageQuery>,
+    page: crate::query::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let (limit, before) = page.resolve()?;
     let id = CompanyId(path.into_inner());

@@ -126,12 +126,16 @@ pub async fn get_me(auth: Auth) -> ApiResult<HttpResponse> {
 pub struct UpdateMe {
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     /// The current phone number only: it changes through `PUT` / `DELETE /api/v1/me/phone`.
     #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     /// One of en, fr, de, es, it.
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub language: Option<String>,
 }
 

@@ -97,20 +97,24 @@ pub struct OutboxFilterQuery {
 pub async fn list_outbox(
     state: web::Data<AppState>,
     auth: Auth,
-    filter: web::Query<OutboxFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: crate::query::Query<OutboxFilterQuery>,
+    page: crate::query::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     let (limit, before) = page.resolve()?;
     let status = filter
         .status
         .as_deref()
-        .map(|s| Delivery::parse(s).ok_or_else(|| ApiError::invalid("status", "must be pending, sent or dead")))
+        .map(|s| {
+            Delivery::parse(s).ok_or_else(|| ApiError::invalid_parameter("status", "must be pending, sent or dead"))
+        })
         .transpose()?;
     let channel = filter
         .channel
         .as_deref()
-        .map(|c| Channel::parse(c).ok_or_else(|| ApiError::invalid("channel", "must be email, sms or webhook")))
+        .map(|c| {
+            Channel::parse(c).ok_or_else(|| ApiError::invalid_parameter("channel", "must be email, sms or webhook"))
+        })
         .transpose()?;
     let tenant = auth.tenant.id;
     let page = state.run(move |conn| Ok(outbox::list(conn, tenant, status, channel, before, limit)?)).await?;

@@ -217,12 +217,13 @@ pub async fn list_role_requests(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-    page: web::Query<PageQuery>,
-    query: web::Query<RoleRequestQuery>,
+    page: crate::query::Query<PageQuery>,
+    query: crate::query::Query<RoleRequestQuery>,
 ) -> ApiResult<HttpResponse> {
     let company_id = CompanyId(path.into_inner());
     let (limit, before) = page.resolve()?;
-    let status = query.status.as_deref().map(RequestStatus::parse).transpose()?;
+    let status =
+        query.status.as_deref().map(RequestStatus::parse).transpose().map_err(|e| ApiError::from(e).in_query())?;
     let only = (!sees_all(&standing(&auth, company_id)?)).then_some(auth.user.id);
     let page = state
         .run(move |conn| {

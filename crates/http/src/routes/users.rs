@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::errors::{ApiError, ApiResult, Problem};
+use crate::errors::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
 use crate::origin;
@@ -144,8 +144,8 @@ pub struct UserFilter {
 pub async fn list_users(
     state: web::Data<AppState>,
     auth: Auth,
-    page: web::Query<PageQuery>,
-    filter: web::Query<UserFilter>,
+    page: crate::query::Query<PageQuery>,
+    filter: crate::query::Query<UserFilter>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     let (limit, after) = page.resolve()?;
@@ -324,13 +324,6 @@ pub enum InvitationOutcome {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"field": "email", "message": "must be an e-mail address"}))]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"index": 0, "email": "ann@contoso.example", "outcome": "created", "user_id": 42}))]
 pub struct InvitationResult {
     /// The row's position in the request, from 0.
@@ -341,7 +334,7 @@ pub struct InvitationResult {
     /// The new user, or the one that already has the address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
-    /// Why the row was refused (`invalid` only).
+    /// Why the row was refused (`invalid` only); pointers are into the row.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
 }
@@ -350,7 +343,7 @@ pub struct InvitationResult {
 #[schema(example = json!({"results": [
     {"index": 0, "email": "ann@contoso.example", "outcome": "created", "user_id": 42},
     {"index": 1, "email": "pat.user@demo.example", "outcome": "already_exists", "user_id": 12},
-    {"index": 2, "email": "not-an-address", "outcome": "invalid", "errors": [{"field": "email", "message": "must be an e-mail address"}]}]}))]
+    {"index": 2, "email": "not-an-address", "outcome": "invalid", "errors": [{"pointer": "/email", "code": "format", "detail": "must be an e-mail address"}]}]}))]
 pub struct BulkInvitationResults {
     /// One result per row, in the order of the rows.
     pub results: Vec<InvitationResult>,
@@ -358,12 +351,7 @@ pub struct BulkInvitationResults {
 
 fn field_errors(err: ApiError) -> ApiResult<Vec<FieldError>> {
     match err {
-        ApiError::Invalid(map) => Ok(map
-            .into_iter()
-            .flat_map(|(field, messages)| {
-                messages.into_iter().map(move |message| FieldError { field: field.clone(), message })
-            })
-            .collect()),
+        ApiError::Invalid(errors) => Ok(errors),
         other => Err(other),
     }
 }
@@ -460,16 +448,22 @@ pub async fn get_user(state: web::Data<AppState>, auth: Auth, path: web::Path<i6
 pub struct UpdateUser {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     /// `null` removes the phone number.
     #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     /// One of en, fr, de, es, it.
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub language: Option<String>,
     /// A new sign-in address: it applies once the link mailed to it is followed (24 hours).
     #[validate(length(min = 1, max = 254))]
     #[schema(min_length = 1, max_length = 254)]
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub email: Option<String>,
 }
 
@@ -844,8 +838,8 @@ pub struct AuditFilter {
 pub async fn list_audit_events(
     state: web::Data<AppState>,
     auth: Auth,
-    page: web::Query<PageQuery>,
-    filter: web::Query<AuditFilter>,
+    page: crate::query::Query<PageQuery>,
+    filter: crate::query::Query<AuditFilter>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_provider_admin_role()?;
     let (limit, before) = page.resolve()?;

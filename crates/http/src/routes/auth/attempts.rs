@@ -1,6 +1,7 @@
 //! Sign-in throttling: the keys of an attempt, counting and forgiving failed attempts, and the
 //! per-address rate limit.
 
+use actix_web::{HttpMessage, HttpRequest};
 use chrono::{DateTime, Utc};
 use clientdesk_app::origin::Origin;
 use clientdesk_domain::entities::User;
@@ -148,9 +149,13 @@ impl Unauthenticated<'_> {
 }
 
 /// Refuses with 429 once the client address is over its request rate on the unauthenticated
-/// sign-in endpoints (in memory: see `rate_limit`).
-pub(super) fn rate_limit(state: &AppState, client: &Origin) -> ApiResult<()> {
-    state.auth_limiter.check(client.ip.as_deref(), Utc::now())
+/// sign-in endpoints (in memory: see `rate_limit`); otherwise leaves what is left of the rate
+/// for the answer's `RateLimit` headers.
+pub(super) fn rate_limit(state: &AppState, req: &HttpRequest, client: &Origin) -> ApiResult<()> {
+    if let Some(quota) = state.auth_limiter.check(client.ip.as_deref(), Utc::now())? {
+        req.extensions_mut().insert(quota);
+    }
+    Ok(())
 }
 
 pub(super) fn throttled(

@@ -85,7 +85,7 @@ pub async fn start_enrolment(
     req: HttpRequest,
     body: Json<MfaTokenRequest>,
 ) -> ApiResult<HttpResponse> {
-    rate_limit(&state, &origin::of(&req))?;
+    rate_limit(&state, &req, &origin::of(&req))?;
     body.validate()?;
     let st = state.clone();
     let start = Unauthenticated(&state)
@@ -171,7 +171,7 @@ pub async fn confirm_enrolment(
     body: Json<EnrolmentConfirm>,
 ) -> ApiResult<HttpResponse> {
     let client = origin::of(&req);
-    rate_limit(&state, &client)?;
+    rate_limit(&state, &req, &client)?;
     body.validate()?;
     let st = state.clone();
     let done = Unauthenticated(&state)

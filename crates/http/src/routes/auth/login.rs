@@ -76,7 +76,7 @@ pub enum LoginResponse {
 #[post("/api/v1/auth/login")]
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<LoginRequest>) -> ApiResult<HttpResponse> {
     let client = origin::of(&req);
-    rate_limit(&state, &client)?;
+    rate_limit(&state, &req, &client)?;
     body.validate()?;
     let body = body.into_inner();
     let now = Utc::now();

@@ -64,7 +64,7 @@ pub async fn verify_mfa(
     body: Json<MfaVerifyRequest>,
 ) -> ApiResult<HttpResponse> {
     let client = origin::of(&req);
-    rate_limit(&state, &client)?;
+    rate_limit(&state, &req, &client)?;
     body.validate()?;
     let body = body.into_inner();
     let st = state.clone();

@@ -59,7 +59,7 @@ pub async fn set_password(
     body: Json<SetPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let client = origin::of(&req);
-    rate_limit(&state, &client)?;
+    rate_limit(&state, &req, &client)?;
     body.validate()?;
     let body = body.into_inner();
     NewPassword::parse(&body.password, None)?;

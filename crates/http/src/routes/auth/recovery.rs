@@ -69,7 +69,7 @@ pub async fn request_password_reset(
     body: Json<PasswordResetRequest>,
 ) -> ApiResult<HttpResponse> {
     let client = origin::of(&req);
-    rate_limit(&state, &client)?;
+    rate_limit(&state, &req, &client)?;
     body.validate()?;
     let body = body.into_inner();
     let email = Email::parse(&body.email)?;
@@ -156,7 +156,7 @@ pub async fn confirm_email(
     body: Json<EmailConfirmationRequest>,
 ) -> ApiResult<HttpResponse> {
     let client = origin::of(&req);
-    rate_limit(&state, &client)?;
+    rate_limit(&state, &req, &client)?;
     body.validate()?;
     let token = secrets::fingerprint(&body.token);
     Unauthenticated(&state)

@@ -142,7 +142,7 @@ pub async fn refresh(
     body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let client = origin::of(&req);
-    rate_limit(&state, &client)?;
+    rate_limit(&state, &req, &client)?;
     body.validate()?;
     let st = state.clone();
     let pair = Unauthenticated(&state)
@@ -199,7 +199,7 @@ pub async fn logout(
     req: HttpRequest,
     body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    rate_limit(&state, &origin::of(&req))?;
+    rate_limit(&state, &req, &origin::of(&req))?;
     body.validate()?;
     Unauthenticated(&state)
         .run(move |conn| {

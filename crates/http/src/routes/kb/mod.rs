@@ -300,12 +300,15 @@ struct SearchInput {
 
 impl SearchInput {
     fn parse(q: SearchQuery) -> ApiResult<Self> {
-        Ok(Self {
-            query: TextQuery::parse(q.q.as_deref().unwrap_or(""))?,
-            category: q.category_id.map(CategoryId),
-            tag: parse_tag_filter(q.tag.as_deref())?,
-            language: parse_language("language", q.language.as_deref())?,
-        })
+        let read = || -> ApiResult<Self> {
+            Ok(Self {
+                query: TextQuery::parse(q.q.as_deref().unwrap_or(""))?,
+                category: q.category_id.map(CategoryId),
+                tag: parse_tag_filter(q.tag.as_deref())?,
+                language: parse_language("language", q.language.as_deref())?,
+            })
+        };
+        read().map_err(ApiError::in_query)
     }
 }
 

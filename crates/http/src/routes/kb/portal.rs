@@ -107,14 +107,14 @@ pub async fn list_articles(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-    filter: web::Query<ArticleFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: crate::query::Query<ArticleFilterQuery>,
+    page: crate::query::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let reader = reader(&auth, path.into_inner())?;
     let (limit, before) = page.resolve()?;
     let filter = filter.into_inner();
-    let language = parse_language("language", filter.language.as_deref())?;
-    let tag = parse_tag_filter(filter.tag.as_deref())?;
+    let language = parse_language("language", filter.language.as_deref()).map_err(ApiError::in_query)?;
+    let tag = parse_tag_filter(filter.tag.as_deref()).map_err(ApiError::in_query)?;
     let tenant = auth.tenant.id;
     let page = state
         .run(move |conn| {
@@ -257,8 +257,8 @@ pub async fn search(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-    q: web::Query<SearchQuery>,
-    page: web::Query<PageQuery>,
+    q: crate::query::Query<SearchQuery>,
+    page: crate::query::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let reader = reader(&auth, path.into_inner())?;
     let input = SearchInput::parse(q.into_inner())?;

@@ -49,7 +49,7 @@ pub async fn ticket_history(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    query: web::Query<PageQuery>,
+    query: crate::query::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let (limit, after) =

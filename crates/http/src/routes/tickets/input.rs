@@ -7,7 +7,7 @@ use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
 use clientdesk_domain::tickets::{self, Changes, Draft, Priority, Status, Ticket};
 use clientdesk_persistence::tickets::NewTicket;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
@@ -15,11 +15,6 @@ use super::access::Viewer;
 use super::view::Context;
 use crate::errors::ApiResult;
 use crate::respond;
-
-/// Tells "absent" (leave as is) from `null` (clear) in a PATCH body.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
 
 /// A new ticket.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -93,38 +88,52 @@ impl CheckedTicket {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"priority": "high", "custom_fields": {"site": "Basel"}}))]
 pub struct TicketPatch {
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub title: Option<String>,
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub description: Option<String>,
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub priority: Option<Priority>,
     /// Staff only.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<Priority>)]
     pub provider_priority: Option<Option<Priority>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<i64>)]
     pub request_type_id: Option<Option<i64>>,
     /// Staff only.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<i64>)]
     pub queue_id: Option<Option<i64>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<i64>)]
     pub contact_id: Option<Option<i64>>,
     /// Staff only (customers close and reopen through their own endpoints).
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub status: Option<Status>,
     /// Staff only: a staff user of the tenant.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<i64>)]
     pub assignee_id: Option<Option<i64>>,
     /// Staff only.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub due_at: Option<Option<DateTime<Utc>>>,
     /// Staff only.
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub worked_minutes: Option<i64>,
     /// Staff only.
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub billed_minutes: Option<i64>,
     /// Staff only. A billed ticket is read-only for customers.
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub billed: Option<bool>,
     /// Values to set by key (`null` clears one); keys left out keep their value.
     #[schema(value_type = Option<BTreeMap<String, super::view::CustomFieldValue>>)]

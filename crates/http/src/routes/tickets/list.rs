@@ -50,6 +50,8 @@ pub struct TicketQuery {
     pub updated_from: Option<DateTime<Utc>>,
     pub updated_to: Option<DateTime<Utc>>,
     /// `created`, `updated` or `priority`; prefix `-` for descending. Default `-created`.
+    /// `created` is the order tickets were opened in, which their ids and numbers follow; ties of
+    /// `updated` and `priority` are broken by that order.
     #[param(pattern = "^-?(created|updated|priority)$", example = "-updated")]
     pub sort: Option<String>,
     /// Items per page, 1 to 200 (default 50).
@@ -67,7 +69,7 @@ const MIN_PREFIX: usize = 3;
 /// a word followed by `*` is a prefix.
 fn search_words(q: &str) -> ApiResult<Vec<SearchWord>> {
     if q.chars().count() > 200 {
-        return Err(ApiError::invalid("q", "must be at most 200 characters"));
+        return Err(ApiError::invalid_parameter("q", "must be at most 200 characters"));
     }
     let mut words = Vec::new();
     let mut rest = q;
@@ -77,7 +79,7 @@ fn search_words(q: &str) -> ApiResult<Vec<SearchWord>> {
         let (text, after) = rest.split_at(end);
         let prefix = after.starts_with('*');
         if prefix && text.chars().count() < MIN_PREFIX {
-            return Err(ApiError::invalid(
+            return Err(ApiError::invalid_parameter(
                 "q",
                 format!("a prefix ({text}*) needs at least {MIN_PREFIX} letters or digits"),
             ));
@@ -86,7 +88,7 @@ fn search_words(q: &str) -> ApiResult<Vec<SearchWord>> {
         rest = after;
     }
     if words.is_empty() {
-        return Err(ApiError::invalid("q", "must contain a word or a number"));
+        return Err(ApiError::invalid_parameter("q", "must contain a word or a number"));
     }
     words.truncate(MAX_SEARCH_WORDS);
     Ok(words)
@@ -103,7 +105,7 @@ impl TicketQuery {
             "priority" => (SortKey::Priority, false, "priority"),
             "-priority" => (SortKey::Priority, true, "-priority"),
             _ => {
-                return Err(ApiError::invalid(
+                return Err(ApiError::invalid_parameter(
                     "sort",
                     "must be created, updated or priority, optionally prefixed with -",
                 ))
@@ -114,12 +116,22 @@ impl TicketQuery {
             Some(list) => list
                 .split(',')
                 .map(|s| {
-                    Status::parse(s.trim()).ok_or_else(|| ApiError::invalid("status", format!("unknown status {s:?}")))
+                    Status::parse(s.trim())
+                        .ok_or_else(|| ApiError::invalid_parameter("status", format!("unknown status {s:?}")))
                 })
                 .collect::<ApiResult<_>>()?,
         };
         if !staff_list && (self.assignee_id.is_some() || self.queue_id.is_some() || self.company_id.is_some()) {
-            return Err(ApiError::invalid("query", "assignee_id, queue_id and company_id filter staff lists only"));
+            return Err(ApiError::invalid_parameter(
+                if self.assignee_id.is_some() {
+                    "assignee_id"
+                } else if self.queue_id.is_some() {
+                    "queue_id"
+                } else {
+                    "company_id"
+                },
+                "assignee_id, queue_id and company_id filter staff lists only",
+            ));
         }
         Ok(TicketFilter {
             tenant: auth.tenant.id,
@@ -220,12 +232,12 @@ pub async fn list_company_tickets(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    query: web::Query<TicketQuery>,
+    query: crate::query::Query<TicketQuery>,
 ) -> ApiResult<HttpResponse> {
     let company = CompanyId(path.into_inner());
     let query = query.into_inner();
     if query.company_id.is_some() {
-        return Err(ApiError::invalid("company_id", "is given by the path here"));
+        return Err(ApiError::invalid_parameter("company_id", "is given by the path here"));
     }
     let sort_name = query.sort_name().to_owned();
     let page = state
@@ -279,7 +291,7 @@ fn list_company_page(
 pub async fn list_tickets(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<TicketQuery>,
+    query: crate::query::Query<TicketQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let sort_name = query.sort_name().to_owned();

@@ -44,7 +44,7 @@ pub async fn list_notes(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    page: web::Query<PageQuery>,
+    page: crate::query::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let (limit, after) = page.resolve()?;

@@ -147,7 +147,7 @@ fn confirmation(req: &HttpRequest, body: &[u8]) -> ApiResult<LinkConfirmation> {
         _ if body.is_empty() => Ok(LinkConfirmation::default()),
         "application/json" => crate::json::from_slice(body),
         "application/x-www-form-urlencoded" => {
-            serde_urlencoded::from_bytes(body).map_err(|e| ApiError::invalid("body", e.to_string()))
+            serde_urlencoded::from_bytes(body).map_err(|e| ApiError::invalid("", e.to_string()))
         }
         _ => Err(ApiError::UnsupportedMediaType(
             "Send the confirmation as application/json or application/x-www-form-urlencoded.".into(),

@@ -37,7 +37,7 @@ impl ValidationQuery {
             .as_deref()
             .map(|s| {
                 ValidationStatus::parse(s).ok_or_else(|| {
-                    ApiError::invalid("status", "must be pending, accepted, rejected, expired or cancelled")
+                    ApiError::invalid_parameter("status", "must be pending, accepted, rejected, expired or cancelled")
                 })
             })
             .transpose()
@@ -57,7 +57,7 @@ pub async fn list_ticket_validations(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-    query: web::Query<ValidationQuery>,
+    query: crate::query::Query<ValidationQuery>,
 ) -> ApiResult<HttpResponse> {
     let ticket_id = path.into_inner();
     let status = query.status()?;
@@ -108,7 +108,7 @@ pub async fn list_company_validations(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-    query: web::Query<ValidationQuery>,
+    query: crate::query::Query<ValidationQuery>,
 ) -> ApiResult<HttpResponse> {
     let company = CompanyId(path.into_inner());
     let status = query.status()?;

@@ -55,21 +55,33 @@ pub struct ArticleInput {
 pub struct ArticlePatch {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub title: Option<String>,
     #[validate(length(max = 500))]
     #[schema(max_length = 500)]
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub summary: Option<String>,
     #[validate(length(min = 1, max = 50000))]
     #[schema(min_length = 1, max_length = 50000)]
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub body: Option<String>,
     #[validate(length(max = 20))]
     #[schema(max_items = 20)]
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub tags: Option<Vec<String>>,
     /// A category, or null for none.
     #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<i64>)]
     pub category_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub language: Option<String>,
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub audience: Option<AudienceInput>,
 }
 

@@ -60,9 +60,13 @@ pub struct CategoryInput {
 pub struct CategoryPatch {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     #[validate(length(max = 500))]
     #[schema(max_length = 500)]
+    #[serde(default, deserialize_with = "crate::not_null")]
+    #[schema(nullable = false)]
     pub description: Option<String>,
     /// The parent category, or null for a top-level one.
     #[serde(default, deserialize_with = "crate::nullable")]

@@ -72,7 +72,10 @@ impl StaffFilter {
         let audience = match q.audience.as_deref() {
             None => None,
             Some(kind) => Some(*KINDS.iter().find(|k| **k == kind).ok_or_else(|| {
-                ApiError::invalid("audience", "must be all_companies, companies, territory, classification or internal")
+                ApiError::invalid_parameter(
+                    "audience",
+                    "must be all_companies, companies, territory, classification or internal",
+                )
             })?),
         };
         Ok(Self {
@@ -107,12 +110,12 @@ impl StaffFilter {
 pub async fn staff_list_articles(
     state: web::Data<AppState>,
     auth: Auth,
-    filter: web::Query<StaffFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: crate::query::Query<StaffFilterQuery>,
+    page: crate::query::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     let (limit, before) = page.resolve()?;
-    let filter = StaffFilter::parse(filter.into_inner())?;
+    let filter = StaffFilter::parse(filter.into_inner()).map_err(ApiError::in_query)?;
     let tenant = auth.tenant.id;
     let (page, mut stats) = state
         .run(move |conn| {
@@ -164,13 +167,14 @@ pub struct StaffSearchQuery {
 pub async fn staff_search(
     state: web::Data<AppState>,
     auth: Auth,
-    q: web::Query<SearchQuery>,
-    staff_q: web::Query<StaffSearchQuery>,
-    page: web::Query<PageQuery>,
+    q: crate::query::Query<SearchQuery>,
+    staff_q: crate::query::Query<StaffSearchQuery>,
+    page: crate::query::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     let input = SearchInput::parse(q.into_inner())?;
-    let status = staff_q.status.as_deref().map(ArticleStatus::parse).transpose()?;
+    let status =
+        staff_q.status.as_deref().map(ArticleStatus::parse).transpose().map_err(|e| ApiError::from(e).in_query())?;
     let (limit, offset) = page.resolve_offset(SEARCH_LIMIT.0, SEARCH_LIMIT.1)?;
     let tenant = auth.tenant.id;
     let results = state

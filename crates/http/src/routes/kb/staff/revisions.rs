@@ -41,7 +41,7 @@ pub async fn list_revisions(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<i64>,
-    page: web::Query<PageQuery>,
+    page: crate::query::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     let (limit, before) = page.resolve()?;
