@@ -317,7 +317,7 @@ fn apply(
         let v = v.map(store::ticket_time);
         if v != t.due_at {
             let at = |d: Option<DateTime<Utc>>| d.map(|d| d.to_rfc3339());
-            lines.push(Change::field("due_date", at(t.due_at), at(v)));
+            lines.push(Change::field("due_at", at(t.due_at), at(v)));
             t.due_at = v;
         }
     }

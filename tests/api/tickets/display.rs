@@ -74,7 +74,7 @@ on_both!(worked_hours_show_as_none_billed_or_all, |app: TestApp| async move {
     company_settings(&app, &admin, contoso, json!({"worked_hours": "all"})).await;
     assert_eq!(seen().await, (Some(json!(90)), Some(json!(60)), true, true));
     // The tenant hiding the field wins over the company's display.
-    ticket_settings(&app, &admin, json!({"field_visibility": {"worked_hours": "hidden"}})).await;
+    ticket_settings(&app, &admin, json!({"field_visibility": {"worked_minutes": "hidden"}})).await;
     assert_eq!(seen().await, (None, None, false, false));
     let staff = ok(app.get(&ticket(printer), &admin).await).await;
     assert_eq!((staff["worked_minutes"].as_i64(), staff["billed_minutes"].as_i64()), (Some(90), Some(60)));
@@ -92,7 +92,7 @@ on_both!(due_dates_and_local_times_follow_the_company, |app: TestApp| async move
 
     let read = ok(app.get(&ticket(printer), &user).await).await;
     assert!(read.get("due_at").is_none() && read["local_times"].get("due_at").is_none(), "hidden by default: {read}");
-    assert!(!history_fields(&history(&app, &user, printer).await).contains(&"due_date".to_owned()));
+    assert!(!history_fields(&history(&app, &user, printer).await).contains(&"due_at".to_owned()));
 
     company_settings(&app, &admin, contoso, json!({"due_dates_shown": true})).await;
     let read = ok(app.get(&ticket(printer), &user).await).await;
@@ -107,7 +107,7 @@ on_both!(due_dates_and_local_times_follow_the_company, |app: TestApp| async move
         assert!([3600, 7200].contains(&at.offset().local_minus_utc()), "Zurich is UTC+1 or +2: {at}");
     }
     let lines = history(&app, &user, printer).await;
-    let due = lines.iter().find(|l| l["field"] == "due_date").expect("due date line shown");
+    let due = lines.iter().find(|l| l["field"] == "due_at").expect("due date line shown");
     assert!(due["new_value"].as_str().unwrap().starts_with("2026-11-23T08:00:00"), "{due}");
     let listed = items(&app, &user, &company_tickets(contoso)).await;
     assert_eq!(

@@ -16,8 +16,8 @@ on_both!(read_only_and_hidden_fields_are_refused_and_absent_for_customers, |app:
     let printer = ticket_id(&app, &admin, PRINTER).await;
     let tech_id = my_id(&app, &tech).await;
     company_settings(&app, &admin, contoso, json!({"due_dates_shown": true, "worked_hours": "all"})).await;
-    let settings = json!({"field_visibility": {"priority": "read_only", "description": "hidden", "contact": "read_only",
-        "due_date": "hidden", "assignee": "hidden"}});
+    let settings = json!({"field_visibility": {"priority": "read_only", "description": "hidden", "contact_id": "read_only",
+        "due_at": "hidden", "assignee_id": "hidden"}});
     ticket_settings(&app, &admin, settings.clone()).await;
     ok(patch(
         &app,
@@ -44,7 +44,7 @@ on_both!(read_only_and_hidden_fields_are_refused_and_absent_for_customers, |app:
     check(listed.iter().find(|t| t["id"] == printer).unwrap());
     let lines = history_fields(&history(&app, &user, printer).await);
     assert!(lines.contains(&"priority".to_owned()), "{lines:?}");
-    for hidden in ["assignee", "due_date", "description"] {
+    for hidden in ["assignee", "due_at", "description"] {
         assert!(!lines.contains(&hidden.to_owned()), "{hidden} in {lines:?}");
         assert!(history_fields(&history(&app, &admin, printer).await).contains(&hidden.to_owned()));
     }
@@ -56,7 +56,7 @@ on_both!(read_only_and_hidden_fields_are_refused_and_absent_for_customers, |app:
         [
             visibility("priority"),
             visibility("description"),
-            visibility("assignee"),
+            visibility("assignee_id"),
             visibility("status"),
             visibility("title")
         ],

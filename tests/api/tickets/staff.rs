@@ -49,7 +49,7 @@ on_both!(staff_list_filter_and_work_every_ticket, |app: TestApp| async move {
     assert_eq!(worked["queue"], json!({"id": queue, "name": "Field service"}));
     let lines = history_fields(&history(&app, &admin, printer).await);
     for field in
-        ["status", "assignee", "due_date", "worked_minutes", "billed_minutes", "queue", "provider_priority", "priority"]
+        ["status", "assignee", "due_at", "worked_minutes", "billed_minutes", "queue", "provider_priority", "priority"]
     {
         assert!(lines.contains(&field.to_owned()), "{field} in {lines:?}");
     }
@@ -187,12 +187,12 @@ on_both!(the_ticket_form_tells_what_the_reader_may_do, |app: TestApp| async move
         ("title", "editable"),
         ("description", "editable"),
         ("priority", "editable"),
-        ("request_type", "editable"),
-        ("contact", "editable"),
+        ("request_type_id", "editable"),
+        ("contact_id", "editable"),
         ("status", "read_only"),
-        ("assignee", "read_only"),
-        ("due_date", "read_only"),
-        ("worked_hours", "read_only"),
+        ("assignee_id", "read_only"),
+        ("due_at", "read_only"),
+        ("worked_minutes", "read_only"),
     ];
     assert_eq!(fields, expected.map(|(f, v)| (f.to_owned(), v.to_owned())));
     assert_eq!(form["statuses"].as_array().unwrap().len(), 7);

@@ -47,8 +47,8 @@ const CUSTOMER_FIELDS: [(&str, Field); 5] = [
     ("title", Field::Title),
     ("description", Field::Description),
     ("priority", Field::Priority),
-    ("request_type_id", Field::RequestType),
-    ("contact_id", Field::Contact),
+    ("request_type_id", Field::RequestTypeId),
+    ("contact_id", Field::ContactId),
 ];
 
 impl TicketCatalog {

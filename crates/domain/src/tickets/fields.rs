@@ -10,24 +10,25 @@ use utoipa::ToSchema;
 use crate::DomainError;
 
 named_enum!(
-    /// A default ticket field whose customer visibility the tenant chooses.
+    /// A default ticket field whose customer visibility the tenant chooses, named as on the
+    /// ticket; `worked_minutes` stands for the time spent, `billed_minutes` included.
     Field {
         Title => "title",
         Description => "description",
         Priority => "priority",
-        RequestType => "request_type",
-        Contact => "contact",
+        RequestTypeId => "request_type_id",
+        ContactId => "contact_id",
         Status => "status",
-        Assignee => "assignee",
-        DueDate => "due_date",
-        WorkedHours => "worked_hours",
+        AssigneeId => "assignee_id",
+        DueAt => "due_at",
+        WorkedMinutes => "worked_minutes",
     }
 );
 
 impl Field {
     /// Fields only staff set: customers may at most read them.
     pub fn staff_only(self) -> bool {
-        matches!(self, Self::Status | Self::Assignee | Self::DueDate | Self::WorkedHours)
+        matches!(self, Self::Status | Self::AssigneeId | Self::DueAt | Self::WorkedMinutes)
     }
 }
 

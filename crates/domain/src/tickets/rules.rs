@@ -74,8 +74,8 @@ impl Input {
             Self::Title => Some(Field::Title),
             Self::Description => Some(Field::Description),
             Self::Priority => Some(Field::Priority),
-            Self::RequestType => Some(Field::RequestType),
-            Self::Contact => Some(Field::Contact),
+            Self::RequestType => Some(Field::RequestTypeId),
+            Self::Contact => Some(Field::ContactId),
             _ => None,
         }
     }

@@ -15,15 +15,15 @@ use crate::DomainError;
 #[serde(deny_unknown_fields, default)]
 #[schema(example = json!({"hidden_statuses": ["waiting_third_party"], "reopen_allowed": true,
     "field_visibility": {"title": "editable", "description": "editable", "priority": "editable",
-    "request_type": "editable", "contact": "read_only", "status": "read_only", "assignee": "read_only",
-    "due_date": "hidden", "worked_hours": "read_only"}}))]
+    "request_type_id": "editable", "contact_id": "read_only", "status": "read_only",
+    "assignee_id": "read_only", "due_at": "hidden", "worked_minutes": "read_only"}}))]
 pub struct TicketSettings {
     /// Tickets in these statuses are invisible to customers: not listed, and 404 when read.
     pub hidden_statuses: Vec<Status>,
     /// Whether customers may reopen a closed ticket.
     pub reopen_allowed: bool,
     /// Customer visibility of each default field; a field left out is editable (read-only for the
-    /// staff-only fields status, assignee, due_date and worked_hours).
+    /// staff-only fields status, assignee_id, due_at and worked_minutes).
     pub field_visibility: BTreeMap<Field, Visibility>,
 }
 

@@ -34,7 +34,7 @@ fn member(names: &[&str]) -> Viewer {
 fn who_sets_which_input_when() {
     let mut settings = TicketSettings::default();
     settings.field_visibility.insert(Field::Priority, Visibility::ReadOnly);
-    settings.field_visibility.insert(Field::Contact, Visibility::Hidden);
+    settings.field_visibility.insert(Field::ContactId, Visibility::Hidden);
     let (customer, setter) = (member(&["portal_user"]), member(&["customer_approver"]));
     use Input::*;
     use Moment::*;
@@ -153,12 +153,12 @@ fn inputs_are_checked_before_anything_is_read() {
 fn staff_only_fields_cannot_be_editable() {
     let mut settings = TicketSettings::default();
     assert_eq!(settings.visibility(Field::Title), Visibility::Editable);
-    assert_eq!(settings.visibility(Field::Assignee), Visibility::ReadOnly);
-    settings.field_visibility.insert(Field::DueDate, Visibility::Editable);
+    assert_eq!(settings.visibility(Field::AssigneeId), Visibility::ReadOnly);
+    settings.field_visibility.insert(Field::DueAt, Visibility::Editable);
     assert!(settings.validate().is_err());
-    settings.field_visibility.insert(Field::DueDate, Visibility::Hidden);
+    settings.field_visibility.insert(Field::DueAt, Visibility::Hidden);
     assert!(settings.validate().is_ok());
-    assert!(!settings.shows(Field::DueDate));
+    assert!(!settings.shows(Field::DueAt));
 }
 
 #[test]

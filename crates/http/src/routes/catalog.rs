@@ -449,7 +449,7 @@ pub async fn get_ticket_settings(state: web::Data<AppState>, auth: Auth) -> ApiR
 }
 
 /// Replace the tenant's ticket settings (provider admin). Fields left out take their defaults.
-/// The staff-only fields (status, assignee, due_date, worked_hours) can be read-only or hidden,
+/// The staff-only fields (status, assignee_id, due_at, worked_minutes) can be read-only or hidden,
 /// never editable.
 #[utoipa::path(tag = "ticket settings", operation_id = "putTicketSettings", security(("bearer" = [])),
     request_body = TicketSettings,

@@ -41,7 +41,7 @@ pub struct FormCustomField {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"request_types": [{"id": 1, "name": "Incident"}, {"id": 2, "name": "Service request"}],
     "priorities": ["low", "normal", "high", "urgent"],
-    "fields": [{"field": "title", "visibility": "editable"}, {"field": "due_date", "visibility": "hidden"}],
+    "fields": [{"field": "title", "visibility": "editable"}, {"field": "due_at", "visibility": "hidden"}],
     "custom_fields": [{"key": "site", "label": "Site", "kind": "select", "options": ["Zurich", "Basel"], "required": true}],
     "provider_priority_visible": true, "provider_priority_settable": false,
     "statuses": ["new", "open", "in_progress", "waiting_customer", "resolved", "closed"], "reopen_allowed": true}))]

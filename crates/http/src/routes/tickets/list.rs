@@ -175,10 +175,10 @@ fn filtered_fields(filter: &TicketFilter) -> Vec<(Field, &'static str)> {
         used.push((Field::Priority, "sort"));
     }
     if filter.request_type_id.is_some() {
-        used.push((Field::RequestType, "request_type_id"));
+        used.push((Field::RequestTypeId, "request_type_id"));
     }
     if filter.assignee_id.is_some() {
-        used.push((Field::Assignee, "assignee_id"));
+        used.push((Field::AssigneeId, "assignee_id"));
     }
     if !filter.words.is_empty() {
         used.push((Field::Description, "q"));

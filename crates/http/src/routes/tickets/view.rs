@@ -268,13 +268,13 @@ impl Context {
             "title" => shows(Field::Title),
             "description" => shows(Field::Description),
             "priority" => shows(Field::Priority),
-            "request_type" => shows(Field::RequestType),
-            "contact" => shows(Field::Contact),
+            "request_type" => shows(Field::RequestTypeId),
+            "contact" => shows(Field::ContactId),
             "status" => shows(Field::Status),
-            "assignee" => shows(Field::Assignee),
-            "due_date" => shows(Field::DueDate) && settings.due_dates_shown,
-            "worked_minutes" => shows(Field::WorkedHours) && settings.worked_hours == WorkedHoursDisplay::All,
-            "billed_minutes" => shows(Field::WorkedHours) && settings.worked_hours != WorkedHoursDisplay::None,
+            "assignee" => shows(Field::AssigneeId),
+            "due_at" => shows(Field::DueAt) && settings.due_dates_shown,
+            "worked_minutes" => shows(Field::WorkedMinutes) && settings.worked_hours == WorkedHoursDisplay::All,
+            "billed_minutes" => shows(Field::WorkedMinutes) && settings.worked_hours != WorkedHoursDisplay::None,
             "provider_priority" => roles.grants(Permission::PriorityView),
             "billed" => true,
             other => other.strip_prefix("custom_fields.").is_some_and(|key| self.catalog.custom_visible(key)),
@@ -359,12 +359,12 @@ impl Context {
         hide(s.shows(Field::Status), &mut view.status);
         hide(s.shows(Field::Priority), &mut view.priority);
         hide(roles.grants(Permission::PriorityView), &mut view.provider_priority);
-        hide(s.shows(Field::RequestType), &mut view.request_type);
+        hide(s.shows(Field::RequestTypeId), &mut view.request_type);
         view.queue = None;
-        hide(s.shows(Field::Contact), &mut view.contact);
-        hide(s.shows(Field::Assignee), &mut view.assignee);
-        hide(s.shows(Field::DueDate) && settings.due_dates_shown, &mut view.due_at);
-        let hours = s.shows(Field::WorkedHours);
+        hide(s.shows(Field::ContactId), &mut view.contact);
+        hide(s.shows(Field::AssigneeId), &mut view.assignee);
+        hide(s.shows(Field::DueAt) && settings.due_dates_shown, &mut view.due_at);
+        let hours = s.shows(Field::WorkedMinutes);
         hide(hours && settings.worked_hours == WorkedHoursDisplay::All, &mut view.worked_minutes);
         hide(hours && settings.worked_hours != WorkedHoursDisplay::None, &mut view.billed_minutes);
         view.custom_fields.shown_by = Some(catalog);
