@@ -37,7 +37,7 @@ async fn listed(app: &TestApp, token: &str, ticket: i64) -> Vec<String> {
     let res = app.get(&format!("/api/v1/tickets/{ticket}/attachments"), token).await;
     assert_eq!(res.status(), 200);
     let list: Value = res.json().await.unwrap();
-    list.as_array().unwrap().iter().map(|a| a["file_name"].as_str().unwrap().to_owned()).collect()
+    list["items"].as_array().unwrap().iter().map(|a| a["file_name"].as_str().unwrap().to_owned()).collect()
 }
 
 on_both!(upload_and_download_follow_ticket_access, |app: TestApp| async move {
@@ -86,7 +86,11 @@ on_both!(upload_and_download_follow_ticket_access, |app: TestApp| async move {
 
     // The history records the upload.
     let history: Value = app.get(&format!("/api/v1/tickets/{ticket}/history"), &pat).await.json().await.unwrap();
-    assert!(history.as_array().unwrap().iter().any(|e| e["kind"] == "attachment" && e["new_value"] == "screen.png"));
+    assert!(history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "attachment" && e["new_value"] == "screen.png"));
     assert_eq!(listed(&app, &plus, ticket).await, ["screen.png", "log.txt", "notes.txt"]);
 });
 
@@ -144,7 +148,7 @@ on_both!(internal_note_files_stay_with_staff_and_billed_tickets_are_closed, |app
     assert!(listed(&app, &pat, ticket).await.is_empty());
     problem(app.get(&format!("/api/v1/attachments/{id}"), &pat).await, 404).await;
     let history: Value = app.get(&format!("/api/v1/tickets/{ticket}/history"), &pat).await.json().await.unwrap();
-    assert!(!history.as_array().unwrap().iter().any(|e| e["kind"] == "attachment" || e["kind"] == "note"));
+    assert!(!history["items"].as_array().unwrap().iter().any(|e| e["kind"] == "attachment" || e["kind"] == "note"));
     // A customer cannot attach to the internal note either.
     let form = Form::new().text("note_id", note.to_string()).part("file", part("x.txt", "text/plain", b"x"));
     problem(upload(&app, &pat, ticket, form).await, 422).await;

@@ -169,7 +169,7 @@ on_both!(people_companies_and_tickets, backend => |backend| async move {
     snapshot("ticket_portal_view", &answer(app.get(&path, &pat).await).await);
     let mut history = settings();
     // A note's line names the note by its id.
-    history.add_redaction(".body[2].new_value", "[id]");
+    history.add_redaction(".body.items[2].new_value", "[id]");
     snapshot_with("ticket_history", &answer(app.get(&format!("{path}/history"), &pat).await).await, history);
     snapshot(
         "ticket_page",

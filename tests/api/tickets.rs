@@ -126,7 +126,7 @@ pub async fn ticket_settings(app: &TestApp, admin: &str, settings: Value) {
 
 /// A ticket's history lines as `field` names (`created`, `note` for lines without a field).
 pub async fn history(app: &TestApp, token: &str, id: i64) -> Vec<Value> {
-    ok(app.get(&format!("/api/v1/tickets/{id}/history"), token).await).await.as_array().unwrap().clone()
+    ok(app.get(&format!("/api/v1/tickets/{id}/history"), token).await).await["items"].as_array().unwrap().clone()
 }
 
 pub fn history_fields(lines: &[Value]) -> Vec<String> {
@@ -193,6 +193,6 @@ on_both!(create_read_update_with_etag, |app: TestApp| async move {
     assert!(crate::harness::fault(&body, "status").is_some(), "{body}");
 
     let history: Value = app.get(&format!("/api/v1/tickets/{id}/history"), &user).await.json().await.unwrap();
-    let kinds: Vec<&str> = history.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = history["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["created", "updated"]);
 });

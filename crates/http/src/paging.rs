@@ -96,9 +96,17 @@ pub fn decode_position(cursor: &str, sort: &str) -> Result<Position, ApiError> {
         .ok_or_else(|| ApiError::invalid_parameter("cursor", "is not a cursor this API gave out for this sort"))
 }
 
+/// A page of a list: every list of the API has this shape.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Paged<T: ToSchema> {
     pub items: Vec<T>,
     /// Pass as `cursor` for the next page; null on the last page.
     pub next_cursor: Option<String>,
+}
+
+impl<T: ToSchema> Paged<T> {
+    /// A list bounded small enough to come whole, in one page.
+    pub fn whole(items: Vec<T>) -> Self {
+        Self { items, next_cursor: None }
+    }
 }

@@ -11,7 +11,7 @@ use crate::on_both;
 /// The request types by name, as staff see them.
 async fn request_type(app: &TestApp, staff: &str, name: &str) -> i64 {
     let all = ok(app.get("/api/v1/request-types", staff).await).await;
-    all.as_array().unwrap().iter().find(|t| t["name"] == name).expect(name)["id"].as_i64().unwrap()
+    all["items"].as_array().unwrap().iter().find(|t| t["name"] == name).expect(name)["id"].as_i64().unwrap()
 }
 
 fn errors_name(body: &Value, field: &str) -> bool {

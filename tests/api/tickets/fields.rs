@@ -177,7 +177,8 @@ on_both!(the_hidden_custom_field_never_reaches_customers, |app: TestApp| async m
 
     // Made editable, customers see it; hidden again, it is gone again.
     let fields = ok(app.get("/api/v1/custom-fields", &admin).await).await;
-    let field = fields.as_array().unwrap().iter().find(|f| f["key"] == "cost_center").unwrap()["id"].as_i64().unwrap();
+    let field =
+        fields["items"].as_array().unwrap().iter().find(|f| f["key"] == "cost_center").unwrap()["id"].as_i64().unwrap();
     let path = format!("/api/v1/custom-fields/{field}");
     ok(app.send(Method::PATCH, &path, &admin, json!({"customer_visibility": "editable"})).await).await;
     assert_eq!(ok(app.get(&ticket(printer), &user).await).await["custom_fields"]["cost_center"], "CC-2002");

@@ -95,13 +95,13 @@ on_both!(catalogues_are_read_by_staff_and_changed_by_provider_admins, |app: Test
     let tech = app.token("tech@demo.example").await;
     let portal = app.token("paula.admin@demo.example").await;
     let types = ok(app.get("/api/v1/request-types", &tech).await).await;
-    let names: Vec<&str> = types.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = types["items"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Incident", "Question", "Service request"]);
-    let incident = types[0]["id"].as_i64().unwrap();
-    assert_eq!(ok(app.get("/api/v1/queues", &tech).await).await.as_array().unwrap().len(), 1);
-    assert_eq!(ok(app.get("/api/v1/custom-fields", &tech).await).await.as_array().unwrap().len(), 2);
+    let incident = types["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(ok(app.get("/api/v1/queues", &tech).await).await["items"].as_array().unwrap().len(), 1);
+    assert_eq!(ok(app.get("/api/v1/custom-fields", &tech).await).await["items"].as_array().unwrap().len(), 2);
     ok(app.get("/api/v1/tenant/ticket-settings", &tech).await).await;
-    let cost_center = ok(app.get("/api/v1/custom-fields", &tech).await).await[1]["id"].as_i64().unwrap();
+    let cost_center = ok(app.get("/api/v1/custom-fields", &tech).await).await["items"][1]["id"].as_i64().unwrap();
 
     let field = json!({"key": "room", "label": "Room", "kind": "text", "customer_visibility": "editable"});
     for token in [&tech, &portal] {
@@ -159,7 +159,7 @@ on_both!(catalogues_are_read_by_staff_and_changed_by_provider_admins, |app: Test
     problem(app.send(Method::PATCH, &path, &admin, json!({"kind": "number"})).await, 422).await;
     problem(app.send(Method::PATCH, &path, &admin, json!({"label": "Cost\u{0}"})).await, 422).await;
     problem(app.send(Method::PATCH, "/api/v1/custom-fields/999999", &admin, json!({"label": "x"})).await, 404).await;
-    assert_eq!(ok(app.get("/api/v1/custom-fields", &tech).await).await.as_array().unwrap().len(), 3);
+    assert_eq!(ok(app.get("/api/v1/custom-fields", &tech).await).await["items"].as_array().unwrap().len(), 3);
 });
 
 on_both!(the_ticket_form_tells_what_the_reader_may_do, |app: TestApp| async move {

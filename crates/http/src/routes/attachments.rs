@@ -20,6 +20,7 @@ use utoipa::ToSchema;
 
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
+use crate::paging::Paged;
 use crate::respond::JsonBody;
 use crate::routes::tickets::access::{self, TicketAccess};
 use crate::state::AppState;
@@ -396,11 +397,11 @@ pub async fn upload_attachments(
     }
 }
 
-/// List a ticket's attachments (customers: not those of internal notes).
+/// List a ticket's attachments (customers: not those of internal notes), all in one page.
 #[utoipa::path(tag = "tickets", operation_id = "listTicketAttachments", security(("bearer" = [])),
     params(("ticket_id" = i64, Path)),
     responses(
-        (status = 200, description = "The attachments, oldest first", body = Vec<AttachmentView>),
+        (status = 200, description = "The attachments, oldest first", body = Paged<AttachmentView>),
         (status = 404, description = "No such ticket, or not visible to you", body = Problem)))]
 #[get("/api/v1/tickets/{ticket_id}/attachments")]
 pub async fn list_attachments(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -416,7 +417,7 @@ pub async fn list_attachments(state: web::Data<AppState>, auth: Auth, path: web:
             Ok(list.into_iter().map(AttachmentView::from).collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(list))
+    Ok(HttpResponse::Ok().json_body(Paged::whole(list)))
 }
 
 /// Download an attachment, authorised like its ticket.

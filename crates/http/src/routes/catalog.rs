@@ -13,6 +13,7 @@ use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
 use crate::origin;
+use crate::paging::Paged;
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
@@ -81,7 +82,7 @@ async fn list_entries(state: web::Data<AppState>, auth: Auth, which: Catalogue) 
     auth.principal.require_staff()?;
     let tenant = auth.tenant.id;
     let entries = state.run(move |conn| Ok(catalog::entries(conn, tenant, which)?)).await?;
-    Ok(HttpResponse::Ok().json_body(entries.into_iter().map(EntryView::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json_body(Paged::whole(entries.into_iter().map(EntryView::from).collect())))
 }
 
 async fn create_entry(
@@ -140,7 +141,7 @@ async fn update_entry(
 /// List the tenant's request types (staff; customers see theirs in the ticket form).
 #[utoipa::path(tag = "ticket settings", operation_id = "listRequestTypes", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The request types, by name", body = Vec<EntryView>),
+        (status = 200, description = "The request types, by name", body = Paged<EntryView>),
         (status = 403, description = "Not staff", body = Problem)))]
 #[get("/api/v1/request-types")]
 pub async fn list_request_types(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
@@ -188,7 +189,7 @@ pub async fn update_request_type(
 /// List the tenant's queues (staff).
 #[utoipa::path(tag = "ticket settings", operation_id = "listQueues", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The queues, by name", body = Vec<EntryView>),
+        (status = 200, description = "The queues, by name", body = Paged<EntryView>),
         (status = 403, description = "Not staff", body = Problem)))]
 #[get("/api/v1/queues")]
 pub async fn list_queues(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
@@ -334,14 +335,14 @@ fn check_field(f: &CustomField) -> ApiResult<()> {
 /// List the custom ticket fields (staff).
 #[utoipa::path(tag = "ticket settings", operation_id = "listCustomFields", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The definitions, in creation order", body = Vec<CustomFieldView>),
+        (status = 200, description = "The definitions, in creation order", body = Paged<CustomFieldView>),
         (status = 403, description = "Not staff", body = Problem)))]
 #[get("/api/v1/custom-fields")]
 pub async fn list_custom_fields(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     let tenant = auth.tenant.id;
     let fields = state.run(move |conn| Ok(catalog::custom_fields(conn, tenant)?)).await?;
-    Ok(HttpResponse::Ok().json_body(fields.into_iter().map(CustomFieldView::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json_body(Paged::whole(fields.into_iter().map(CustomFieldView::from).collect())))
 }
 
 /// Define a custom ticket field (provider admin).

@@ -17,6 +17,7 @@ use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
 use crate::origin;
+use crate::paging::Paged;
 use crate::respond::JsonBody;
 use crate::routes::auth::{self as signin, EnrolmentDone, EnrolmentStart};
 use crate::state::AppState;
@@ -310,12 +311,12 @@ pub struct CreatedApiToken {
 /// My API tokens (without their secrets): the newest 100, live or not, oldest first. A user
 /// holds at most 50 live tokens, so every live one is listed.
 #[utoipa::path(tag = "me", operation_id = "listApiTokens", security(("bearer" = [])),
-    responses((status = 200, description = "The tokens", body = [ApiTokenView]), (status = 401, description = "Not signed in", body = Problem)))]
+    responses((status = 200, description = "The tokens", body = Paged<ApiTokenView>), (status = 401, description = "Not signed in", body = Problem)))]
 #[get("/api/v1/me/api-tokens")]
 pub async fn list_api_tokens(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
     let user = auth.user.id;
     let list = state.run(move |conn| Ok(tokens::list_api_tokens(conn, user)?)).await?;
-    Ok(HttpResponse::Ok().json_body(list.into_iter().map(ApiTokenView::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json_body(Paged::whole(list.into_iter().map(ApiTokenView::from).collect())))
 }
 
 /// Create an API token for an integration script. Needs a session signed in with a second factor.

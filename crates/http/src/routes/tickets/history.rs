@@ -1,6 +1,5 @@
 //! A ticket's history.
 
-use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_persistence::tickets as store;
@@ -11,7 +10,7 @@ use super::access;
 use super::view::{Context, Person};
 use crate::errors::{ApiResult, Problem};
 use crate::extract::Caller;
-use crate::paging::{self, PageQuery};
+use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
@@ -36,12 +35,11 @@ pub struct HistoryEntry {
 
 /// Read a ticket's history: who changed what, when. Customers do not see internal notes nor
 /// changes of fields hidden from them. Paged: at most `limit` entries (default and at most 200);
-/// when there may be more, a `Link` header names the next page (`rel="next"`).
+/// `next_cursor` names the next page when there may be more.
 #[utoipa::path(tag = "tickets", operation_id = "getTicketHistory", security(("bearer" = [])),
     params(("ticket_id" = i64, Path), PageQuery),
     responses(
-        (status = 200, description = "A page of the history, oldest first", body = Vec<HistoryEntry>,
-            headers(("Link" = String, description = "`<...?cursor=...>; rel=\"next\"` when there may be more"))),
+        (status = 200, description = "A page of the history, oldest first", body = Paged<HistoryEntry>),
         (status = 404, description = "No such ticket, or not visible to you", body = Problem),
         (status = 422, description = "A limit out of range or a cursor not given out here", body = Problem)))]
 #[get("/api/v1/tickets/{ticket_id}/history")]
@@ -80,14 +78,7 @@ pub async fn ticket_history(
             ))
         })
         .await?;
-    let mut res = HttpResponse::Ok();
-    if let Some(next) = paging::cursor(last) {
-        res.insert_header((
-            header::LINK,
-            format!("</api/v1/tickets/{id}/history?limit={limit}&cursor={next}>; rel=\"next\""),
-        ));
-    }
-    Ok(res.json_body(entries))
+    Ok(HttpResponse::Ok().json_body(Paged { items: entries, next_cursor: paging::cursor(last) }))
 }
 
 /// The longest page of a ticket's history.
