@@ -362,7 +362,7 @@ on_both!(devices_sync_with_the_integration_credential_and_keep_company_and_user_
     // Users see their own devices with the actions each platform allows; staff-only routes refuse them.
     let fred = app.token("fred.fabrikam@demo.example").await;
     let mine = ok(app.get("/api/v1/me/devices", &fred).await).await;
-    let mine = mine.as_array().unwrap();
+    let mine = mine["items"].as_array().unwrap();
     assert_eq!(mine.len(), 2);
     let linux = mine.iter().find(|d| d["platform"] == "linux").unwrap();
     assert!(!linux["actions"].as_array().unwrap().contains(&json!("install_software")));
@@ -459,9 +459,9 @@ on_both!(an_agent_session_sees_only_its_own_device, |app: TestApp| async move {
     let answer = ok(open(&app, &signed(&rmm.secret, FRED_PC, now(), &nonce())).await).await;
     let agent = answer["access_token"].as_str().unwrap().to_owned();
     let seen = ok(app.get("/api/v1/me/devices", &agent).await).await;
-    let ids: Vec<i64> = seen.as_array().unwrap().iter().map(|d| d["id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> = seen["items"].as_array().unwrap().iter().map(|d| d["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, vec![fred_pc]);
     // Signed in with password and code, the same user sees both computers.
     let fred = app.token("fred.fabrikam@demo.example").await;
-    assert_eq!(ok(app.get("/api/v1/me/devices", &fred).await).await.as_array().unwrap().len(), 2);
+    assert_eq!(ok(app.get("/api/v1/me/devices", &fred).await).await["items"].as_array().unwrap().len(), 2);
 });

@@ -67,7 +67,7 @@ on_both!(actions_need_a_fresh_second_factor_on_your_own_device, backend => |back
     let again = again.send().await.unwrap();
     assert_eq!(again.headers()["idempotent-replayed"], "true");
     assert_eq!(again.json::<Value>().await.unwrap()["id"], action["id"]);
-    assert_eq!(ok(app.get(&actions(pat_pc), &pat).await).await.as_array().unwrap().len(), 1, "one side effect");
+    assert_eq!(ok(app.get(&actions(pat_pc), &pat).await).await["items"].as_array().unwrap().len(), 1, "one side effect");
 
     // The RMM is told through the outbox: a webhook naming the action, the device and the callback.
     let hooks: Vec<_> = mails(&app).await.into_iter().filter(|(to, ..)| to == HOOK).collect();
@@ -88,7 +88,7 @@ on_both!(actions_need_a_fresh_second_factor_on_your_own_device, backend => |back
     problem(app.post("/api/v1/software", Some(&pat), json!({"name": "X", "chocolatey_id": "x"})).await, 403).await;
     problem(app.post("/api/v1/software", Some(&rmm.staff), json!({"name": "Nothing"})).await, 422).await;
     let offered = ok(app.get(&format!("/api/v1/devices/{pat_pc}/software"), &pat).await).await;
-    assert_eq!(offered.as_array().unwrap().iter().map(|s| s["name"].clone()).collect::<Vec<_>>(), [json!("Keka")]);
+    assert_eq!(offered["items"].as_array().unwrap().iter().map(|s| s["name"].clone()).collect::<Vec<_>>(), [json!("Keka")]);
     let install = |id: &Value| json!({"kind": "install_software", "software_id": id});
     status(app.post(&actions(pat_pc), Some(&pat), install(&keka["id"])).await, 202).await;
     problem(app.post(&actions(pat_pc), Some(&pat), install(&choco["id"])).await, 422).await;

@@ -18,7 +18,7 @@ async fn user_id(app: &TestApp, staff: &str, email: &str) -> i64 {
 
 async fn domains(app: &TestApp, staff: &str, company: i64) -> Vec<String> {
     let list = ok(app.get(&format!("/api/v1/companies/{company}/email-domains"), staff).await).await;
-    list.as_array().unwrap().iter().map(|d| d["domain"].as_str().unwrap().to_owned()).collect()
+    list["items"].as_array().unwrap().iter().map(|d| d["domain"].as_str().unwrap().to_owned()).collect()
 }
 
 async fn add_domain(app: &TestApp, token: &str, company: i64, domain: &str) -> reqwest::Response {
@@ -326,23 +326,23 @@ on_both!(the_staff_directory_follows_the_account_policy, |app: TestApp| async mo
     let paula = app.token("paula.admin@demo.example").await;
 
     let staff = ok(app.get("/api/v1/staff", &tech).await).await;
-    let tom = staff.as_array().unwrap().iter().find(|s| s["name"] == "Tom Tech").unwrap().clone();
+    let tom = staff["items"].as_array().unwrap().iter().find(|s| s["name"] == "Tom Tech").unwrap().clone();
     assert_eq!(tom["email"], "tech@demo.example");
     assert_eq!(tom["role"], "technician");
     assert_eq!(tom["active"], true);
-    assert!(staff.as_array().unwrap().iter().any(|s| s["role"] == "provider_admin"));
-    assert!(!staff.as_array().unwrap().iter().any(|s| s["email"] == "paula.admin@demo.example"), "staff only");
+    assert!(staff["items"].as_array().unwrap().iter().any(|s| s["role"] == "provider_admin"));
+    assert!(!staff["items"].as_array().unwrap().iter().any(|s| s["email"] == "paula.admin@demo.example"), "staff only");
 
     // Customers: refused while the policy is off, names only once it is on.
     problem(app.get("/api/v1/staff", &paula).await, 403).await;
     let on = json!({"customers_grant_portal_admin": false, "staff_names_for_customers": true});
     ok(app.send(Method::PUT, "/api/v1/tenant/account-policy", &admin, on).await).await;
     let names = ok(app.get("/api/v1/staff", &paula).await).await;
-    let tom = names.as_array().unwrap().iter().find(|s| s["name"] == "Tom Tech").unwrap().clone();
+    let tom = names["items"].as_array().unwrap().iter().find(|s| s["name"] == "Tom Tech").unwrap().clone();
     let mut keys: Vec<&String> = tom.as_object().unwrap().keys().collect();
     keys.sort();
     assert_eq!(keys, ["id", "name"]);
-    assert_eq!(names.as_array().unwrap().len(), staff.as_array().unwrap().len(), "every demo staff member is active");
+    assert_eq!(names["items"].as_array().unwrap().len(), staff["items"].as_array().unwrap().len(), "every demo staff member is active");
 });
 
 on_both!(the_account_policy_is_read_by_staff_and_set_by_provider_admins, |app: TestApp| async move {

@@ -454,7 +454,7 @@ pub struct DomainInput {
 #[utoipa::path(tag = "accounts", operation_id = "listCompanyEmailDomains", security(("bearer" = [])),
     params(("company_id" = i64, Path)),
     responses(
-        (status = 200, description = "The company's domains, by name", body = Vec<DomainView>),
+        (status = 200, description = "The company's domains, by name", body = Paged<DomainView>),
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Not staff", body = Problem),
         (status = 404, description = "No such company in this tenant", body = Problem)))]
@@ -470,7 +470,7 @@ pub async fn list_domains(state: web::Data<AppState>, auth: Auth, path: web::Pat
         .await?;
     let views: Vec<DomainView> =
         domains.into_iter().map(|(id, domain, created_at)| DomainView { id, domain, created_at }).collect();
-    Ok(HttpResponse::Ok().json_body(views))
+    Ok(HttpResponse::Ok().json_body(Paged::whole(views)))
 }
 
 /// Register an e-mail domain on a company (provider admin). A domain belongs to one company of

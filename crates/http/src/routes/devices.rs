@@ -703,7 +703,7 @@ pub async fn delete_device(
 /// My devices, with the self-service actions each one's platform allows.
 #[utoipa::path(tag = "rmm", operation_id = "listMyDevices", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The devices assigned to me; in a session opened from a device's agent menu, that device only", body = Vec<DeviceView>),
+        (status = 200, description = "The devices assigned to me; in a session opened from a device's agent menu, that device only", body = Paged<DeviceView>),
         (status = 401, description = "Not signed in", body = Problem)))]
 #[get("/api/v1/me/devices")]
 pub async fn my_devices(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
@@ -720,5 +720,5 @@ pub async fn my_devices(state: web::Data<AppState>, auth: Auth) -> ApiResult<Htt
                 .collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(devices))
+    Ok(HttpResponse::Ok().json_body(Paged::whole(devices)))
 }

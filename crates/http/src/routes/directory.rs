@@ -133,7 +133,7 @@ pub struct StaffEntry {
 /// (`staff_names_for_customers`).
 #[utoipa::path(tag = "accounts", operation_id = "listStaff", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The staff, by name", body = Vec<StaffEntry>),
+        (status = 200, description = "The staff, by name", body = Paged<StaffEntry>),
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "A portal user, and the tenant does not show staff names to customers", body = Problem)))]
 #[get("/api/v1/staff")]
@@ -159,7 +159,7 @@ pub async fn list_staff(state: web::Data<AppState>, auth: Auth) -> ApiResult<Htt
             Ok(entries)
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(entries))
+    Ok(HttpResponse::Ok().json_body(Paged::whole(entries)))
 }
 
 // The tenant's account policy

@@ -21,6 +21,7 @@ use crate::extract::Auth;
 use crate::idempotency;
 use crate::json::Json;
 use crate::origin;
+use crate::paging::Paged;
 use crate::respond::JsonBody;
 use crate::routes::tickets::access;
 use crate::state::AppState;
@@ -140,7 +141,7 @@ pub async fn request_action(
 #[utoipa::path(tag = "self-service", operation_id = "listDeviceActions", security(("bearer" = [])),
     params(("device_id" = i64, Path)),
     responses(
-        (status = 200, description = "The actions (at most 200)", body = Vec<ActionView>),
+        (status = 200, description = "The actions (at most 200)", body = Paged<ActionView>),
         (status = 404, description = "Not a device of yours", body = Problem)))]
 #[get("/api/v1/devices/{device_id}/actions")]
 pub async fn list_actions(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -152,7 +153,7 @@ pub async fn list_actions(state: web::Data<AppState>, auth: Auth, path: web::Pat
             Ok(store::device_actions_of(conn, id)?.into_iter().map(|a| ActionView::of(a, now)).collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(list))
+    Ok(HttpResponse::Ok().json_body(Paged::whole(list)))
 }
 
 /// Read an action (the device's user, or staff).

@@ -15,6 +15,7 @@ use super::own_device;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
+use crate::paging::Paged;
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
@@ -118,13 +119,13 @@ impl SoftwareInput {
 /// The tenant's software catalogue (staff).
 #[utoipa::path(tag = "self-service", operation_id = "listSoftware", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The catalogue", body = Vec<SoftwareView>),
+        (status = 200, description = "The catalogue", body = Paged<SoftwareView>),
         (status = 403, description = "Not staff", body = Problem)))]
 #[get("/api/v1/software")]
 pub async fn list_software(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     let list = state.run(move |conn| Ok(store::list_software(conn, auth.tenant.id)?)).await?;
-    Ok(HttpResponse::Ok().json_body(list.into_iter().map(SoftwareView::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json_body(Paged::whole(list.into_iter().map(SoftwareView::from).collect())))
 }
 
 /// Add software to the catalogue (staff).
@@ -203,7 +204,7 @@ pub async fn update_software(
 #[utoipa::path(tag = "self-service", operation_id = "listDeviceSoftware", security(("bearer" = [])),
     params(("device_id" = i64, Path)),
     responses(
-        (status = 200, description = "Installable software (none on Linux)", body = Vec<SoftwareView>),
+        (status = 200, description = "Installable software (none on Linux)", body = Paged<SoftwareView>),
         (status = 404, description = "Not a device of yours", body = Problem)))]
 #[get("/api/v1/devices/{device_id}/software")]
 pub async fn device_software(state: web::Data<AppState>, auth: Auth, path: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -215,5 +216,5 @@ pub async fn device_software(state: web::Data<AppState>, auth: Auth, path: web::
             Ok(all.into_iter().filter(|s| use_case::offered(s, &device)).map(SoftwareView::from).collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(list))
+    Ok(HttpResponse::Ok().json_body(Paged::whole(list)))
 }
