@@ -457,7 +457,7 @@ pub async fn get_project(state: web::Data<AppState>, caller: Caller, path: web::
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": 12, "project_id": 8, "author_name": "Pat User", "body": "The shared mailbox can move on Friday.",
     "from_portal": true, "created_at": "2026-11-23T09:20:00Z"}))]
-pub struct NoteView {
+pub struct ProjectNoteView {
     pub id: i64,
     pub project_id: i64,
     pub author_name: String,
@@ -467,7 +467,7 @@ pub struct NoteView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<Note> for NoteView {
+impl From<Note> for ProjectNoteView {
     fn from(n: Note) -> Self {
         Self {
             id: n.id,
@@ -484,7 +484,7 @@ impl From<Note> for NoteView {
 #[utoipa::path(tag = "projects", operation_id = "listProjectNotes", security(("bearer" = [])),
     params(("project_id" = i64, Path)),
     responses(
-        (status = 200, description = "The notes", body = Vec<NoteView>),
+        (status = 200, description = "The notes", body = Vec<ProjectNoteView>),
         (status = 404, description = "No such project, or not one you see", body = Problem)))]
 #[get("/api/v1/projects/{project_id}/notes")]
 pub async fn list_notes(state: web::Data<AppState>, caller: Caller, path: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -493,7 +493,7 @@ pub async fn list_notes(state: web::Data<AppState>, caller: Caller, path: web::P
         .run(move |conn| {
             caller.read_with(conn, |conn, auth| {
                 readable(conn, auth, id)?;
-                Ok((store::notes(conn, id)?.into_iter().map(NoteView::from).collect::<Vec<_>>(), None))
+                Ok((store::notes(conn, id)?.into_iter().map(ProjectNoteView::from).collect::<Vec<_>>(), None))
             })
         })
         .await?;
@@ -503,7 +503,7 @@ pub async fn list_notes(state: web::Data<AppState>, caller: Caller, path: web::P
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"body": "The shared mailbox can move on Friday."}))]
-pub struct NoteInput {
+pub struct ProjectNoteInput {
     /// 1 to 10,000 characters.
     pub body: String,
 }
@@ -511,9 +511,9 @@ pub struct NoteInput {
 /// Add a note to a project (whoever sees it, with a full sign-in); the PSA reads it back through
 /// `GET /api/v1/psa/changes`.
 #[utoipa::path(tag = "projects", operation_id = "addProjectNote", security(("bearer" = [])),
-    params(("project_id" = i64, Path)), request_body = NoteInput,
+    params(("project_id" = i64, Path)), request_body = ProjectNoteInput,
     responses(
-        (status = 201, description = "The note", body = NoteView),
+        (status = 201, description = "The note", body = ProjectNoteView),
         (status = 403, description = "A read-only token", body = Problem),
         (status = 404, description = "No such project, or not one you see", body = Problem),
         (status = 422, description = "An empty or too long note", body = Problem)))]
@@ -523,7 +523,7 @@ pub async fn add_note(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: Json<NoteInput>,
+    body: Json<ProjectNoteInput>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_writable()?;
     let id = path.into_inner();
@@ -544,7 +544,7 @@ pub async fn add_note(
                 };
                 let note = store::add_note(conn, auth.tenant.id, &note)?;
                 client.record_change(conn, &auth, "project.note_added", format!("project:{id}"), None)?;
-                Ok(NoteView::from(note))
+                Ok(ProjectNoteView::from(note))
             })
         })
         .await?;
@@ -848,7 +848,7 @@ pub struct ChangesQuery {
 #[schema(example = json!({"kind": "project_note", "note_id": 12, "project_id": 8, "project_psa_id": "PRJ-31",
     "author_name": "Pat User", "author_email": "pat.user@demo.example", "body": "The shared mailbox can move on Friday.",
     "created_at": "2026-11-23T09:20:00Z"}))]
-pub struct ChangeView {
+pub struct PsaChangeView {
     /// What changed: `project_note`, a note written in the portal.
     pub kind: String,
     pub note_id: i64,
@@ -868,7 +868,7 @@ pub struct ChangeView {
     "cursor": 12}))]
 pub struct ChangesPage {
     /// Oldest first.
-    pub items: Vec<ChangeView>,
+    pub items: Vec<PsaChangeView>,
     /// Send it back as `cursor` to read what changed after these; unchanged when nothing did.
     pub cursor: i64,
 }
@@ -909,7 +909,7 @@ pub async fn psa_changes(
                     Some(user) => users::get(conn, tenant, user).ok().map(|u| u.email),
                     None => None,
                 };
-                items.push(ChangeView {
+                items.push(PsaChangeView {
                     kind: "project_note".into(),
                     note_id: note.id,
                     project_id: note.project_id,
