@@ -325,6 +325,12 @@ pub fn fault<'a>(problem: &'a Value, name: &str) -> Option<&'a Value> {
     Some(found)
 }
 
+/// Whether a 422 points at a batch row's field (`/upsert/1/company_id`) and names the row (its
+/// id in the detail).
+pub fn row_fault(problem: &Value, pointer: &str, row: &str) -> bool {
+    fault(problem, pointer).is_some_and(|e| e["detail"].as_str().unwrap_or("").contains(row))
+}
+
 /// Asserts a problem+json answer with this status; returns its body.
 pub async fn problem(res: Response, status: u16) -> Value {
     assert_eq!(res.status(), status, "expected {status}");

@@ -15,6 +15,7 @@ mod outbox;
 mod pg;
 mod processes;
 mod provider;
+mod psa;
 mod rmm;
 mod scale;
 mod security;

@@ -213,6 +213,7 @@ pub enum Section {
     Contacts,
     Validations,
     Changes,
+    Invoices,
     KnowledgeBase,
     SelfService,
     PortalAdmin,
@@ -225,6 +226,7 @@ impl Section {
             Self::Contacts => "contacts",
             Self::Validations => "validations",
             Self::Changes => "changes",
+            Self::Invoices => "invoices",
             Self::KnowledgeBase => "knowledge_base",
             Self::SelfService => "self_service",
             Self::PortalAdmin => "portal_admin",
@@ -234,16 +236,17 @@ impl Section {
 
 /// The sections a member with `roles` sees in a company with `settings`: a section needs both
 /// the permission and, where the company can switch it off, the setting. A section is listed
-/// only once endpoints serve it: system info, SLA and invoices join when they exist.
+/// only once endpoints serve it: system info and SLA join when they exist.
 pub fn sections(roles: &RoleSet, settings: &PortalSettings) -> Vec<Section> {
     if !settings.portal_enabled {
         return Vec::new();
     }
-    let rules: [(Section, Permission, bool); 7] = [
+    let rules: [(Section, Permission, bool); 8] = [
         (Section::Tickets, Permission::TicketsReadOwn, settings.ticketing_enabled),
         (Section::Contacts, Permission::TicketsReadOwn, true),
         (Section::Validations, Permission::TicketsValidate, settings.ticketing_enabled),
         (Section::Changes, Permission::ChangesRead, true),
+        (Section::Invoices, Permission::InvoicesRead, true),
         (Section::KnowledgeBase, Permission::KnowledgeBaseRead, settings.knowledge_base_enabled),
         (Section::SelfService, Permission::SelfService, settings.self_service_enabled),
         (Section::PortalAdmin, Permission::PortalLoginsManage, true),
@@ -312,6 +315,8 @@ mod tests {
         settings.knowledge_base_enabled = false;
         settings.ticketing_enabled = false;
         assert_eq!(names(&plain, &settings), ["contacts", "self_service"]);
+        let controller = RoleSet::parse_all(&["controller"]).unwrap();
+        assert_eq!(names(&controller, &settings), ["contacts", "changes", "invoices", "self_service"]);
         settings.portal_enabled = false;
         assert!(names(&manager, &settings).is_empty());
     }

@@ -211,6 +211,17 @@ impl ApiError {
         }
     }
 
+    /// The same refusal with its field errors' details saying which item they are about
+    /// (`row INV-2: ...`): for batches, whose pointers name an item by its position.
+    pub fn about(self, subject: &str) -> Self {
+        match self {
+            Self::Invalid(errors) => Self::Invalid(
+                errors.into_iter().map(|e| FieldError { detail: format!("{subject}: {}", e.detail), ..e }).collect(),
+            ),
+            other => other,
+        }
+    }
+
     pub fn code(&self) -> ProblemCode {
         use ProblemCode as C;
         match self {

@@ -85,6 +85,10 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(routes::agent::routes)
         .configure(routes::selfservice::routes)
         .configure(routes::outbox::routes)
+        .configure(routes::psa::routes)
+        .configure(routes::invoices::routes)
+        .configure(routes::contracts::routes)
+        .configure(routes::projects::routes)
         .configure(routes::health::routes);
 }
 

@@ -43,6 +43,14 @@ use utoipa_actix_web::AppExt;
             fresh second factor; the software catalogue"),
         (name = "outbox", description = "Messages the portal sends (e-mail, SMS, webhooks to the RMM), their \
             delivery with retries, and a retry by staff for those given up on"),
+        (name = "psa", description = "The PSA integration: its sync credential and the batch sync of the records the \
+            PSA owns (invoices, contracts, projects), by the PSA's own ids"),
+        (name = "invoices", description = "A company's invoices, their PDFs and its open balance: read by staff and by \
+            members whose roles include invoices; written by staff or synced from the PSA"),
+        (name = "contracts", description = "A company's block-hour and retainer contracts, their time entries and a \
+            report per contract and month: read like invoices; written by staff or synced from the PSA"),
+        (name = "projects", description = "A company's projects (plan, hours, charges, team), notes and messages to the \
+            team: staff and manager-level members see all of a company's, basic users those whose team they are on"),
         (name = "health", description = "Liveness, readiness, metrics"),
     )
 )]
@@ -86,6 +94,19 @@ impl Modify for BearerScheme {
                     .description(Some(
                         "The RMM integration's sync credential (cdr_..., from \
                          `POST /api/v1/rmm/integration/sync-token`), for the device sync only.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "psa_sync",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("cdp_...")
+                    .description(Some(
+                        "The PSA integration's sync credential (cdp_..., from \
+                         `POST /api/v1/psa/integration/sync-token`), for the PSA sync only.",
                     ))
                     .build(),
             ),

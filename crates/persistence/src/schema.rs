@@ -651,6 +651,144 @@ diesel::table! {
 
 diesel::joinable!(memberships -> companies (company_id));
 diesel::joinable!(memberships -> users (user_id));
+diesel::table! {
+    psa_integrations (tenant_id) {
+        tenant_id -> BigInt,
+        sync_token_hash -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        company_id -> BigInt,
+        psa_id -> Nullable<Text>,
+        number -> Text,
+        issued_on -> Text,
+        due_on -> Text,
+        currency -> Text,
+        net_minor -> BigInt,
+        tax_minor -> BigInt,
+        total_minor -> BigInt,
+        paid_minor -> BigInt,
+        status -> Text,
+        payment_url -> Nullable<Text>,
+        pdf_key -> Nullable<Text>,
+        pdf_size -> Nullable<BigInt>,
+        pdf_sha256 -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_lines (id) {
+        id -> BigInt,
+        invoice_id -> BigInt,
+        position -> Integer,
+        description -> Text,
+        quantity_milli -> BigInt,
+        unit_price_minor -> BigInt,
+        amount_minor -> BigInt,
+    }
+}
+
+diesel::table! {
+    contracts (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        company_id -> BigInt,
+        psa_id -> Nullable<Text>,
+        name -> Text,
+        kind -> Text,
+        currency -> Nullable<Text>,
+        period_start -> Text,
+        period_end -> Nullable<Text>,
+        purchased -> BigInt,
+        used -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    time_entries (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        company_id -> BigInt,
+        contract_id -> Nullable<BigInt>,
+        psa_id -> Nullable<Text>,
+        worked_on -> Text,
+        minutes -> BigInt,
+        description -> Text,
+        technician_name -> Nullable<Text>,
+        ticket_ref -> Nullable<Text>,
+        project_ref -> Nullable<Text>,
+        billable -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        company_id -> BigInt,
+        psa_id -> Nullable<Text>,
+        name -> Text,
+        status -> Text,
+        starts_on -> Nullable<Text>,
+        ends_on -> Nullable<Text>,
+        estimated_minutes -> BigInt,
+        used_minutes -> BigInt,
+        currency -> Nullable<Text>,
+        charges_minor -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_tasks (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        position -> Integer,
+        phase_position -> Nullable<Integer>,
+        name -> Text,
+        status -> Text,
+        starts_on -> Nullable<Text>,
+        ends_on -> Nullable<Text>,
+        percent_done -> Integer,
+    }
+}
+
+diesel::table! {
+    project_members (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        name -> Text,
+        email -> Nullable<Text>,
+        technician -> Bool,
+    }
+}
+
+diesel::table! {
+    project_notes (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        project_id -> BigInt,
+        author_user_id -> Nullable<BigInt>,
+        author_name -> Text,
+        body -> Text,
+        from_portal -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(signin_events -> users (user_id));
 diesel::joinable!(company_email_domains -> companies (company_id));
 diesel::joinable!(companies -> tenants (tenant_id));
@@ -664,6 +802,14 @@ diesel::joinable!(device_actions -> devices (device_id));
 diesel::joinable!(software_companies -> software (software_id));
 diesel::joinable!(validation_decisions -> validations (validation_id));
 diesel::joinable!(validation_decisions -> users (user_id));
+diesel::joinable!(invoices -> companies (company_id));
+diesel::joinable!(invoice_lines -> invoices (invoice_id));
+diesel::joinable!(contracts -> companies (company_id));
+diesel::joinable!(time_entries -> contracts (contract_id));
+diesel::joinable!(projects -> companies (company_id));
+diesel::joinable!(project_tasks -> projects (project_id));
+diesel::joinable!(project_members -> projects (project_id));
+diesel::joinable!(project_notes -> projects (project_id));
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     companies,
@@ -710,4 +856,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     software,
     software_companies,
     device_actions,
+    psa_integrations,
+    invoices,
+    invoice_lines,
+    contracts,
+    time_entries,
+    projects,
+    project_tasks,
+    project_members,
+    project_notes,
 );

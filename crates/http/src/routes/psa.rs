@@ -1,0 +1,248 @@
+//! The PSA integration: its sync credential (made by provider admins, shown once, stored as a
+//! SHA-256 fingerprint, replaced by making a new one, as the RMM's device sync credential is) and
+//! the batch endpoints the PSA calls with it. A batch is one transaction: one refused row refuses
+//! it whole, named by the PSA's own id, and nothing is stored.
+
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use clientdesk_app::crypto::secrets::{fingerprint, random_token};
+use clientdesk_domain::ids::{CompanyId, TenantId};
+use clientdesk_persistence::{audit, invoices as store, psa, write_tx};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::errors::{ApiError, ApiResult, Problem};
+use crate::extract::Auth;
+use crate::json::LargeJson;
+use crate::origin;
+use crate::respond::JsonBody;
+use crate::routes::devices::SecretView;
+use crate::routes::invoices::{self, InvoiceInput};
+use crate::state::AppState;
+
+/// Prefix of the PSA's sync credential, so a leaked one is recognisable.
+pub const SYNC_TOKEN_PREFIX: &str = "cdp_";
+/// Most rows (upserts and deletes together) in one sync request.
+pub const MAX_SYNC: usize = 500;
+/// The body limit of an invoice sync: 500 invoices of up to 8 KiB each (about 30 lines).
+const INVOICE_SYNC_BODY_LIMIT: usize = MAX_SYNC * 8 * 1024;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(get_integration).service(new_sync_token).service(sync_invoices);
+}
+
+/// The PSA integration as provider admins see it; the credential is shown once, when made.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"has_sync_token": true}))]
+pub struct PsaIntegrationView {
+    pub has_sync_token: bool,
+}
+
+/// Read whether the PSA integration has a sync credential (provider admins).
+#[utoipa::path(tag = "psa", operation_id = "getPsaIntegration", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The integration", body = PsaIntegrationView),
+        (status = 403, description = "Not a provider admin", body = Problem)))]
+#[get("/api/v1/psa/integration")]
+pub async fn get_integration(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
+    auth.principal.require_provider_admin_role()?;
+    let view = state
+        .run(move |conn| Ok(PsaIntegrationView { has_sync_token: psa::has_sync_token(conn, auth.tenant.id)? }))
+        .await?;
+    Ok(HttpResponse::Ok().json_body(view))
+}
+
+/// Make the credential the PSA syncs with (provider admins); it replaces the previous one at once
+/// and is shown only in this answer.
+#[utoipa::path(tag = "psa", operation_id = "newPsaSyncToken", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The new sync credential", body = SecretView),
+        (status = 403, description = "Not a provider admin, or a read-only token", body = Problem)))]
+#[post("/api/v1/psa/integration/sync-token")]
+pub async fn new_sync_token(state: web::Data<AppState>, req: HttpRequest, auth: Auth) -> ApiResult<HttpResponse> {
+    auth.principal.require_provider_admin()?;
+    let client = origin::of(&req);
+    let view = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let token = format!("{SYNC_TOKEN_PREFIX}{}", random_token(32));
+                psa::set_sync_token(conn, auth.tenant.id, &fingerprint(&token), Utc::now())?;
+                client.record_change(conn, &auth, "psa_integration.sync_token", "psa_integration".into(), None)?;
+                Ok(SecretView { secret: token })
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json_body(view))
+}
+
+/// The fingerprint of the PSA sync credential a request carries, or 401.
+pub(crate) fn sync_credential(req: &HttpRequest) -> ApiResult<String> {
+    req.headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| t.starts_with(SYNC_TOKEN_PREFIX) && t.len() < 200)
+        .map(fingerprint)
+        .ok_or(ApiError::Unauthorized("Send the PSA integration's sync credential as Authorization: Bearer cdp_..."))
+}
+
+/// The tenant whose PSA credential this is (call inside the request's database step).
+pub(crate) fn sync_tenant(conn: &mut clientdesk_persistence::DbConnection, fingerprint: &str) -> ApiResult<TenantId> {
+    match psa::tenant_by_sync_token(conn, fingerprint) {
+        Err(clientdesk_persistence::Error::NotFound) => {
+            Err(ApiError::Unauthorized("Send the PSA integration's sync credential as Authorization: Bearer cdp_..."))
+        }
+        other => Ok(other?),
+    }
+}
+
+/// Checks a batch's size: 1 to 500 rows, upserts and deletes together.
+pub(crate) fn batch_size(upserts: usize, deletes: usize) -> ApiResult<()> {
+    let rows = upserts + deletes;
+    if rows == 0 || rows > MAX_SYNC {
+        return Err(ApiError::invalid("upsert", format!("send 1 to {MAX_SYNC} rows, upserts and deletes together")));
+    }
+    Ok(())
+}
+
+/// Each PSA id once per batch (an upsert and a delete of one row would contradict each other).
+pub(crate) fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>) -> ApiResult<()> {
+    let mut seen = std::collections::HashSet::new();
+    for id in ids {
+        if !seen.insert(id) {
+            return Err(ApiError::invalid("upsert", format!("row {id}: named more than once in this batch")));
+        }
+    }
+    Ok(())
+}
+
+/// A PSA id: 1 to 100 characters without control characters.
+pub(crate) fn psa_id(field: &str, value: &str) -> ApiResult<String> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > 100 || value.chars().any(char::is_control) {
+        return Err(ApiError::invalid(field, "must be 1 to 100 characters, without control characters"));
+    }
+    Ok(value.to_owned())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"upsert": [{"psa_id": "INV-2026-0412", "company_id": 1, "number": "2026-0412",
+    "issued_on": "2026-11-30", "due_on": "2026-12-30", "currency": "CHF", "net_minor": 120000, "tax_minor": 9720,
+    "total_minor": 129720, "paid_minor": 0, "status": "open", "payment_url": "https://pay.example.com/i/2026-0412",
+    "lines": [{"description": "Managed services, November", "quantity": 1, "unit_price_minor": 120000,
+    "amount_minor": 120000}]}], "delete": ["INV-2026-0007"]}))]
+pub struct InvoiceSync {
+    /// Invoices to create or replace, by `psa_id` (required here).
+    #[serde(default)]
+    pub upsert: Vec<InvoiceInput>,
+    /// PSA ids of invoices to remove; ids the portal does not know are ignored.
+    #[serde(default)]
+    pub delete: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"psa_id": "INV-2026-0412", "id": 17, "created": true}))]
+pub struct SyncedRow {
+    pub psa_id: String,
+    pub id: i64,
+    pub created: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"upserted": [{"psa_id": "INV-2026-0412", "id": 17, "created": true}], "deleted": 1}))]
+pub struct SyncAnswer {
+    pub upserted: Vec<SyncedRow>,
+    /// How many of the ids to delete were known and removed.
+    pub deleted: usize,
+}
+
+/// Sync invoices from the PSA (its sync credential as `Authorization: Bearer cdp_...`).
+///
+/// Up to 500 rows a call (upserts and deletes together), in a body of at most 4 MiB. Invoices are
+/// upserted by `psa_id` in one transaction with the deletes: one invalid invoice (an unknown
+/// company, amounts that do not add up, ...) refuses the whole request with a 422 naming it as
+/// `/upsert/3/field` with the row's PSA id in its detail, and nothing is stored. Sending the same batch again changes nothing
+/// but `updated_at`.
+#[utoipa::path(tag = "psa", operation_id = "syncInvoices", security(("psa_sync" = [])),
+    request_body = InvoiceSync,
+    responses(
+        (status = 200, description = "What was created, updated and removed", body = SyncAnswer),
+        (status = 401, description = "Missing or unknown sync credential", body = Problem),
+        (status = 413, description = "A body over 4 MiB", body = Problem),
+        (status = 422, description = "An invalid invoice, named by its PSA id; nothing was stored", body = Problem)))]
+#[put("/api/v1/psa/invoices")]
+pub async fn sync_invoices(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: LargeJson<InvoiceSync, INVOICE_SYNC_BODY_LIMIT>,
+) -> ApiResult<HttpResponse> {
+    let token = sync_credential(&req)?;
+    let InvoiceSync { upsert, delete } = body.into_inner();
+    batch_size(upsert.len(), delete.len())?;
+    let client = origin::of(&req);
+    let answer = state
+        .run(move |conn| {
+            let tenant = sync_tenant(conn, &token)?;
+            // Everything that needs no database is checked before the transaction starts.
+            let mut rows = Vec::with_capacity(upsert.len());
+            for (i, input) in upsert.into_iter().enumerate() {
+                let id = psa_id(&format!("upsert[{i}].psa_id"), input.psa_id.as_deref().unwrap_or(""))?;
+                let (company, fields) =
+                    invoices::parse(&format!("upsert[{i}]"), input).map_err(|e| e.about(&format!("row {id}")))?;
+                rows.push((id, company, fields));
+            }
+            let deletes = delete
+                .iter()
+                .enumerate()
+                .map(|(i, d)| psa_id(&format!("delete[{i}]"), d))
+                .collect::<ApiResult<Vec<_>>>()?;
+            unique_ids(rows.iter().map(|(id, ..)| id.as_str()).chain(deletes.iter().map(String::as_str)))?;
+            let (answer, removed_pdfs) = write_tx(conn, |conn| {
+                let now = Utc::now();
+                let companies: Vec<i64> = rows.iter().map(|(_, c, _)| c.0).collect();
+                let known = psa::companies_of_tenant(conn, tenant, &companies)?;
+                if let Some((i, (id, ..))) = rows.iter().enumerate().find(|(_, (_, c, _))| !known.contains(&c.0)) {
+                    let refused = ApiError::invalid(&format!("upsert[{i}].company_id"), "is not a company of this tenant");
+                    return Err(refused.about(&format!("row {id}")));
+                }
+                let ids: Vec<String> = rows.iter().map(|(id, ..)| id.clone()).chain(deletes.iter().cloned()).collect();
+                let existing = store::ids_by_psa(conn, tenant, &ids)?;
+                let mut upserted = Vec::with_capacity(rows.len());
+                for (psa_id, company, fields) in &rows {
+                    let (id, created) = match existing.get(psa_id) {
+                        Some(&id) => {
+                            store::update(conn, id, *company, fields, now)?;
+                            (id, false)
+                        }
+                        None => (store::insert(conn, tenant, *company, Some(psa_id), fields, now)?, true),
+                    };
+                    upserted.push(SyncedRow { psa_id: psa_id.clone(), id, created });
+                }
+                let gone: Vec<i64> = deletes.iter().filter_map(|d| existing.get(d).copied()).collect();
+                let removed_pdfs = store::delete(conn, &gone)?;
+                let mut event = client.event(Some(tenant), None, "psa.invoices_synced");
+                event.detail = Some(format!("upserted={} deleted={}", upserted.len(), gone.len()));
+                audit::record(conn, &event, now)?;
+                Ok((SyncAnswer { upserted, deleted: gone.len() }, removed_pdfs))
+            })?;
+            Ok((answer, removed_pdfs))
+        })
+        .await?;
+    let (answer, removed_pdfs) = answer;
+    invoices::remove_objects(&state, &removed_pdfs).await;
+    Ok(HttpResponse::Ok().json_body(answer))
+}
+
+/// The company of a row, checked to be the tenant's (for the single-row staff writes).
+pub(crate) fn require_company(
+    conn: &mut clientdesk_persistence::DbConnection,
+    tenant: TenantId,
+    company: CompanyId,
+) -> ApiResult<()> {
+    if psa::companies_of_tenant(conn, tenant, &[company.0])?.is_empty() {
+        return Err(ApiError::invalid("company_id", "is not a company of this tenant"));
+    }
+    Ok(())
+}

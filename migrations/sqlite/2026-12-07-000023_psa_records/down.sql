@@ -1,0 +1,9 @@
+DROP TABLE project_notes;
+DROP TABLE project_members;
+DROP TABLE project_tasks;
+DROP TABLE projects;
+DROP TABLE time_entries;
+DROP TABLE contracts;
+DROP TABLE invoice_lines;
+DROP TABLE invoices;
+DROP TABLE psa_integrations;
