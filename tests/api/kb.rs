@@ -10,6 +10,9 @@ use serde_json::{json, Value};
 use crate::harness::{problem, TestApp};
 use crate::on_both;
 
+mod attachments;
+mod tiers;
+
 /// The demo companies' ids: Contoso (EMEA, managed), its subsidiary (DACH, premium), Fabrikam
 /// (AMER, managed, knowledge base off).
 async fn companies(app: &TestApp, staff: &str) -> (i64, i64, i64) {

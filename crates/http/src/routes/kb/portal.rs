@@ -25,7 +25,7 @@ use crate::state::AppState;
 
 /// The company the caller reads for, if it may read the knowledge base there: 404 when the
 /// company is not one of the caller's, 403 when its knowledge base is off.
-fn reader(auth: &Auth, company: i64) -> ApiResult<Reader> {
+pub(super) fn reader(auth: &Auth, company: i64) -> ApiResult<Reader> {
     let (member, _) = auth.company(CompanyId(company))?;
     rules::can_read(&member.roles, &member.settings)?;
     Ok(Reader::of(&member.company))
