@@ -241,7 +241,9 @@ on_both!(both_databases_mark_the_same_terms, |app: TestApp| async move {
     let found = page(&app, &pat, &format!("/api/v1/companies/{contoso}/kb/search?q={}", url_encode("R&D"))).await;
     assert_eq!(hit_ids(&found), [rd]);
     assert_eq!(found["items"][0]["highlighted_title"], "<mark>R</mark>&amp;<mark>D</mark> budget planning");
-    assert_eq!(found["items"][0]["snippet"], "Plan the <mark>R</mark>&amp;<mark>D</mark> budget for the year.");
+    // (Where a passage ends differs by database; the marks do not.)
+    let snippet = found["items"][0]["snippet"].as_str().unwrap();
+    assert!(snippet.starts_with("Plan the <mark>R</mark>&amp;<mark>D</mark> budget for the year"), "{snippet}");
     // A phrase is marked word by word on both.
     let phrase =
         page(&app, &pat, &format!("/api/v1/companies/{contoso}/kb/search?q={}", url_encode("\"budget planning\"")))
@@ -301,13 +303,13 @@ on_both!(the_total_is_a_lower_bound_only_when_the_body_tier_passes_its_bound, |a
     assert_eq!(at["total_is_lower_bound"], false);
     assert_eq!(hit_ids(&at)[0], in_title);
     // One more body-only match: the body tier passes the bound, the total says so.
-    let one_more = article(&app, &tech, "Another note", "A wobbegong again.", json!({"kind": "internal"}), false).await;
+    let one_more = article(&app, &tech, "Another note", "A wobbegong spotted.", json!({"kind": "internal"}), false).await;
     let past = search("wobbegong").await;
     assert_eq!(past["total"], BODY_TIER_BOUND + 1);
     assert_eq!(past["total_is_lower_bound"], true);
     assert_eq!(hit_ids(&past)[0], in_title, "the head match still comes first");
     // A narrower query below the bound is exact again.
-    let narrow = search("wobbegong%20again").await;
+    let narrow = search("wobbegong%20spotted").await;
     assert_eq!(narrow["total"], 1);
     assert_eq!(narrow["total_is_lower_bound"], false);
     assert_eq!(hit_ids(&narrow), [one_more]);
