@@ -9,7 +9,7 @@
 # drafts are samples the generator makes from its own words
 # (bench/kb-search.lua, bench/kb-suggest.lua); "specific" runs only the sample queries that name
 # an article's subject (a product or system name), the selective end of the mix. Run from
-# anywhere: `make bench`.
+# anywhere: `make bench`. BENCH_KB_CACHED=0 measures cold only.
 source "$(dirname "$0")/lib.sh"
 EMAIL=${BENCH_EMAIL:-pat.plus@demo.example}
 ARTICLES=${BENCH_KB_ARTICLES:-100000}
@@ -57,6 +57,8 @@ PY
     runs "$name cold" "$token"
     stop_server "$name cold"
     unset CLIENTDESK_KB_SEARCH_CACHE
+    # BENCH_KB_CACHED=0: the cold figures only.
+    [ "${BENCH_KB_CACHED:-1}" != 0 ] || return 0
     start_server "$name" "$url"
     warm "$token"
     runs "$name cached" "$token"

@@ -10,6 +10,9 @@ use serde_json::{json, Value};
 use crate::harness::{problem, TestApp};
 use crate::on_both;
 
+mod attachments;
+mod tiers;
+
 /// The demo companies' ids: Contoso (EMEA, managed), its subsidiary (DACH, premium), Fabrikam
 /// (AMER, managed, knowledge base off).
 async fn companies(app: &TestApp, staff: &str) -> (i64, i64, i64) {
@@ -205,7 +208,7 @@ on_both!(drafts_and_internal_articles_stay_hidden_from_customers, |app: TestApp|
     let pat = app.token("pat.plus@demo.example").await;
     assert_eq!(seen(&app, &pat, contoso, &made, "wombat").await, BTreeSet::from([made[0]]));
     let cats: Value = app.get(&format!("/api/v1/companies/{contoso}/kb/categories"), &pat).await.json().await.unwrap();
-    let wombats = cats.as_array().unwrap().iter().find(|c| c["id"] == category).unwrap();
+    let wombats = cats["items"].as_array().unwrap().iter().find(|c| c["id"] == category).unwrap();
     assert_eq!(wombats["article_count"], 1, "counts obey visibility too");
     // Browsing by category shows the same.
     let page: Value = app
@@ -222,13 +225,13 @@ on_both!(drafts_and_internal_articles_stay_hidden_from_customers, |app: TestApp|
     let drafts: Value = app.get("/api/v1/kb/search?q=wombat&status=draft", &tech).await.json().await.unwrap();
     assert_eq!(ids(&drafts["items"]), BTreeSet::from([made[1]]));
     let cats: Value = app.get("/api/v1/kb/categories", &tech).await.json().await.unwrap();
-    assert_eq!(cats.as_array().unwrap().iter().find(|c| c["id"] == category).unwrap()["article_count"], 3);
+    assert_eq!(cats["items"].as_array().unwrap().iter().find(|c| c["id"] == category).unwrap()["article_count"], 3);
 
     // Withdrawn, the guide disappears everywhere, its category with it.
     app.post(&format!("/api/v1/kb/articles/{}/unpublish", made[0]), Some(&tech), json!({})).await;
     assert!(seen(&app, &pat, contoso, &made, "wombat").await.is_empty());
     let cats: Value = app.get(&format!("/api/v1/companies/{contoso}/kb/categories"), &pat).await.json().await.unwrap();
-    assert!(!cats.as_array().unwrap().iter().any(|c| c["id"] == category));
+    assert!(!cats["items"].as_array().unwrap().iter().any(|c| c["id"] == category));
 });
 
 on_both!(customers_cannot_write_and_other_tenants_see_nothing, |app: TestApp| async move {
@@ -236,7 +239,7 @@ on_both!(customers_cannot_write_and_other_tenants_see_nothing, |app: TestApp| as
     let (contoso, _, _) = companies(&app, &tech).await;
     let id = article(&app, &tech, "Echidna basics", "About echidnas.", json!({"kind": "all_companies"}), true).await;
     let cats: Value = app.get("/api/v1/kb/categories", &tech).await.json().await.unwrap();
-    let category = cats[0]["id"].as_i64().unwrap();
+    let category = cats["items"][0]["id"].as_i64().unwrap();
 
     let paula = app.token("paula.admin@demo.example").await;
     let new = json!({"title": "Mine", "body": "x", "audience": {"kind": "all_companies"}});
@@ -280,7 +283,7 @@ on_both!(customers_cannot_write_and_other_tenants_see_nothing, |app: TestApp| as
     let found: Value = app.get("/api/v1/kb/search?q=echidna", &other).await.json().await.unwrap();
     assert_eq!(found["total"], 0);
     let cats: Value = app.get("/api/v1/kb/categories", &other).await.json().await.unwrap();
-    assert!(cats.as_array().unwrap().is_empty());
+    assert!(cats["items"].as_array().unwrap().is_empty());
     let theirs = json!({"title": "T", "body": "x", "category_id": category, "audience": {"kind": "all_companies"}});
     problem(app.post("/api/v1/kb/articles", Some(&other), theirs).await, 422).await;
     let theirs = json!({"title": "T", "body": "x", "audience": {"kind": "companies", "company_ids": [contoso]}});
@@ -665,9 +668,9 @@ on_both!(categories_form_a_tree_without_cycles, |app: TestApp| async move {
     // Customers see the categories that lead to what they may read, counted with subcategories.
     let pat = app.token("pat.user@demo.example").await;
     let cats: Value = app.get(&format!("/api/v1/companies/{contoso}/kb/categories"), &pat).await.json().await.unwrap();
-    let count = |id: i64| cats.as_array().unwrap().iter().find(|c| c["id"] == id).map(|c| c["article_count"].clone());
+    let count = |id: i64| cats["items"].as_array().unwrap().iter().find(|c| c["id"] == id).map(|c| c["article_count"].clone());
     assert_eq!((count(a), count(b)), (Some(json!(1)), Some(json!(1))));
-    let names: Vec<&str> = cats.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = cats["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert!(
         names.contains(&"Getting started") && names.contains(&"Remote work") && names.contains(&"VPN"),
         "{names:?}"

@@ -69,10 +69,11 @@ impl Schema {
 // PostgreSQL a generated tsvector column on the articles and GIN indexes. Only these names are
 // left out of the comparison.
 const SQLITE_ONLY_TABLES: &str = "'kb_articles_fts', 'kb_articles_fts_data', 'kb_articles_fts_idx', \
-     'kb_articles_fts_docsize', 'kb_articles_fts_config', 'tickets_fts', 'tickets_fts_data', 'tickets_fts_idx', \
+     'kb_articles_fts_docsize', 'kb_articles_fts_config', 'kb_articles_head_fts', 'kb_articles_head_fts_data', \
+     'kb_articles_head_fts_idx', 'kb_articles_head_fts_docsize', 'kb_articles_head_fts_config', 'tickets_fts', 'tickets_fts_data', 'tickets_fts_idx', \
      'tickets_fts_docsize', 'tickets_fts_config', 'tickets_fts_queue'";
-const PG_ONLY_COLUMN: (&str, &str) = ("kb_articles", "search_vector");
-const PG_ONLY_INDEXES: [&str; 2] = ["kb_articles_search_idx", "tickets_search_idx"];
+const PG_ONLY_COLUMNS: [(&str, &str); 2] = [("kb_articles", "search_vector"), ("kb_articles", "head_vector")];
+const PG_ONLY_INDEXES: [&str; 3] = ["kb_articles_search_idx", "kb_articles_head_search_idx", "tickets_search_idx"];
 const SQLITE_ONLY_INDEXES: [&str; 1] = ["kb_articles_visibility_idx"];
 
 // An INTEGER PRIMARY KEY reports notnull = 0 but is the rowid, never null: pk columns count as
@@ -135,7 +136,10 @@ fn postgres_schema(url: &str) -> Schema {
     let indexes: Vec<IndexRow> = diesel::sql_query(PG_INDEXES).load(&mut conn).expect("PostgreSQL indexes");
     Schema::new(
         diesel::sql_query(PG_TABLES).load(&mut conn).expect("PostgreSQL tables"),
-        columns.into_iter().filter(|c| (c.table_name.as_str(), c.column_name.as_str()) != PG_ONLY_COLUMN).collect(),
+        columns
+            .into_iter()
+            .filter(|c| !PG_ONLY_COLUMNS.contains(&(c.table_name.as_str(), c.column_name.as_str())))
+            .collect(),
         indexes.into_iter().filter(|i| !PG_ONLY_INDEXES.contains(&i.index_name.as_str())).collect(),
     )
 }

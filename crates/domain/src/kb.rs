@@ -218,10 +218,106 @@ pub fn can_read(roles: &RoleSet, settings: &PortalSettings) -> Result<(), Denied
 
 // Article content
 
+// Two-tier search
+
+/// Which part of an article a search matched, in rank order: an article whose head (title,
+/// summary, tags) matches comes before every article that matches only through its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    Head,
+    Body,
+}
+
+impl Tier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Head => "head",
+            Self::Body => "body",
+        }
+    }
+}
+
+/// How many body-only matches a search ranks at most: the newest this many that the caller may
+/// see (the body index read backwards, a cheap order); past it the total is a lower bound.
+pub const BODY_TIER_BOUND: i64 = 2000;
+
+/// The rows of the body tier that a page shows, as (offset, limit), given how many head matches
+/// there are in all and how many of them the page holds; None when the head tier fills the
+/// page, so the body tier need not be ranked (only counted).
+pub fn body_tier_page(offset: i64, limit: i64, head_total: i64, head_shown: i64) -> Option<(i64, i64)> {
+    let left = limit - head_shown;
+    if left > 0 {
+        Some(((offset - head_total).max(0), left))
+    } else {
+        None
+    }
+}
+
+/// The score a hit shows: its relevance within its tier (0 or more, higher is better) mapped
+/// into (1, 2) for the head tier and [0, 1) for the body tier, so that scores fall down a page
+/// across the tier boundary too.
+pub fn tiered_score(tier: Tier, relevance: f64) -> f64 {
+    let r = if relevance.is_finite() { relevance.max(0.0) } else { 0.0 };
+    let within = r / (1.0 + r);
+    match tier {
+        Tier::Head => 1.0 + within,
+        Tier::Body => within,
+    }
+}
+
+/// The total of a two-tier search: every head match the caller may see plus the body-only ones
+/// counted up to the bound, and whether the bound was passed (the total is then a lower bound).
+pub fn tiered_total(head_total: i64, body_counted: i64) -> (i64, bool) {
+    (head_total + body_counted.min(BODY_TIER_BOUND), body_counted > BODY_TIER_BOUND)
+}
+
 /// Start and end of a highlighted match in the snippets the search returns. Private-use
 /// characters, removed from every stored text, so a marker can only come from the search.
 pub const MARK_START: char = '\u{E000}';
 pub const MARK_END: char = '\u{E001}';
+
+/// Marked text as the search returns it, the same on both databases: each marked run split
+/// into one mark per word (letters and digits), nothing else inside a mark. SQLite marks a
+/// phrase as one run, punctuation and spaces included (`[R&D]`), PostgreSQL each word on its
+/// own (`[R]&[D]`); both become `[R]&[D]`. Also drops the U+0001 that the PostgreSQL index puts
+/// after each `<` so that its parser reads no markup (migration 000022), which article text
+/// never holds.
+pub fn marks_per_word(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut marking = false; // inside a mark as returned
+    let mut open = false; // a mark is open in `out`
+    for c in text.chars() {
+        match c {
+            MARK_START => marking = true,
+            MARK_END => {
+                marking = false;
+                if open {
+                    out.push(MARK_END);
+                    open = false;
+                }
+            }
+            '\u{1}' => {}
+            c if marking && c.is_alphanumeric() => {
+                if !open {
+                    out.push(MARK_START);
+                    open = true;
+                }
+                out.push(c);
+            }
+            c => {
+                if open {
+                    out.push(MARK_END);
+                    open = false;
+                }
+                out.push(c);
+            }
+        }
+    }
+    if open {
+        out.push(MARK_END);
+    }
+    out
+}
 
 fn strip_markers(s: &str) -> String {
     s.chars().filter(|c| *c != MARK_START && *c != MARK_END).collect()
@@ -547,6 +643,45 @@ pub fn is_stopword(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_fills_from_the_head_tier_then_the_body_tier() {
+        // 25 head matches, pages of 10.
+        assert_eq!(body_tier_page(0, 10, 25, 10), None, "the head tier fills the first page");
+        assert_eq!(body_tier_page(20, 10, 25, 5), Some((0, 5)), "the boundary page");
+        assert_eq!(body_tier_page(30, 10, 25, 0), Some((5, 10)), "past the head tier");
+        assert_eq!(body_tier_page(0, 10, 0, 0), Some((0, 10)), "no head match");
+    }
+
+    #[test]
+    fn scores_fall_across_the_tier_boundary_and_totals_say_when_bounded() {
+        let best_body = tiered_score(Tier::Body, 1e9);
+        let worst_head = tiered_score(Tier::Head, 0.0);
+        assert!(best_body < worst_head);
+        assert!(tiered_score(Tier::Head, 2.0) > tiered_score(Tier::Head, 1.0));
+        assert!(tiered_score(Tier::Body, 0.5) > tiered_score(Tier::Body, 0.1));
+        assert_eq!(tiered_score(Tier::Body, -3.0), 0.0);
+        assert_eq!(tiered_score(Tier::Body, f64::NAN), 0.0);
+        assert_eq!(tiered_total(3, 10), (13, false));
+        assert_eq!(tiered_total(3, BODY_TIER_BOUND), (3 + BODY_TIER_BOUND, false));
+        assert_eq!(tiered_total(3, BODY_TIER_BOUND + 1), (3 + BODY_TIER_BOUND, true));
+    }
+
+    #[test]
+    fn marks_hold_one_word_each_on_both_databases() {
+        let m = |s: &str| s.replace('[', "\u{E000}").replace(']', "\u{E001}");
+        // SQLite marks a phrase as one run, PostgreSQL each word.
+        assert_eq!(marks_per_word(&m("the [R&D] budget")), m("the [R]&[D] budget"));
+        assert_eq!(marks_per_word(&m("the [R]&[D] budget")), m("the [R]&[D] budget"));
+        assert_eq!(marks_per_word(&m("[forgot password] now")), m("[forgot] [password] now"));
+        assert_eq!(marks_per_word(&m("[Xylograph] basics")), m("[Xylograph] basics"));
+        // Unmarked text and the PostgreSQL index's control character after `<`.
+        assert_eq!(marks_per_word("paste <\u{1}script src=\"x\">"), "paste <script src=\"x\">");
+        assert_eq!(marks_per_word(&m("[café]'s [été]")), m("[café]'s [été]"));
+        // A mark left open is closed; an empty mark disappears.
+        assert_eq!(marks_per_word(&m("[open end")), m("[open] [end]"));
+        assert_eq!(marks_per_word(&m("a [&] b")), "a & b");
+    }
 
     fn reader(id: i64, territory: Option<&str>, classification: Option<&str>) -> Reader {
         let company = Company {

@@ -418,6 +418,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    kb_article_attachments (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        article_id -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     kb_article_views (article_id) {
         article_id -> BigInt,
         tenant_id -> BigInt,
@@ -843,6 +858,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     kb_article_tags,
     kb_article_revisions,
     kb_article_views,
+    kb_article_attachments,
     kb_feedback,
     validations,
     validation_decisions,

@@ -342,7 +342,11 @@ on_both!(the_staff_directory_follows_the_account_policy, |app: TestApp| async mo
     let mut keys: Vec<&String> = tom.as_object().unwrap().keys().collect();
     keys.sort();
     assert_eq!(keys, ["id", "name"]);
-    assert_eq!(names["items"].as_array().unwrap().len(), staff["items"].as_array().unwrap().len(), "every demo staff member is active");
+    assert_eq!(
+        names["items"].as_array().unwrap().len(),
+        staff["items"].as_array().unwrap().len(),
+        "every demo staff member is active"
+    );
 });
 
 on_both!(the_account_policy_is_read_by_staff_and_set_by_provider_admins, |app: TestApp| async move {

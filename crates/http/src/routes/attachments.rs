@@ -97,25 +97,25 @@ fn multipart_error(err: MultipartError) -> ApiError {
 }
 
 /// A file written to storage, not yet recorded.
-struct Stored {
-    file_name: String,
-    content_type: String,
-    size: i64,
-    sha256: String,
-    key: String,
+pub(crate) struct Stored {
+    pub(crate) file_name: String,
+    pub(crate) content_type: String,
+    pub(crate) size: i64,
+    pub(crate) sha256: String,
+    pub(crate) key: String,
 }
 
 /// What an upload may take: per file, and in all (what is left of the ticket's total).
-struct Room {
-    per_file: usize,
-    left: i64,
+pub(crate) struct Room {
+    pub(crate) per_file: usize,
+    pub(crate) left: i64,
 }
 
 /// Reads the form and streams each file to storage as it arrives, holding only a part in memory.
 /// A file over the per-file limit, or files over what is left of the ticket's total, are refused
 /// as soon as the bytes past the limit arrive. On an error the files already stored are returned
 /// with it, for the caller to remove.
-async fn stream_form(
+pub(crate) async fn stream_form(
     mut form: Multipart,
     storage: &Storage,
     key_prefix: &str,
@@ -233,7 +233,7 @@ const HEAD_BYTES: usize = 16;
 
 /// What a multipart body may carry besides the files themselves (boundaries, part headers, a
 /// note id), when its declared length is compared with the room left.
-const FORM_OVERHEAD: i64 = 16 * 1024;
+pub(crate) const FORM_OVERHEAD: i64 = 16 * 1024;
 
 fn too_much_for_ticket() -> ApiError {
     ApiError::PayloadTooLarge("The ticket's attachments would exceed their total limit.".into())
@@ -244,7 +244,7 @@ fn storage_error(err: object_store::Error) -> ApiError {
 }
 
 /// Every upload slot is taken: try again in a moment.
-fn uploads_busy() -> HttpResponse {
+pub(crate) fn uploads_busy() -> HttpResponse {
     let problem = ApiError::Unavailable(String::new()).problem();
     HttpResponse::ServiceUnavailable()
         .insert_header((header::RETRY_AFTER, "1"))
@@ -252,7 +252,7 @@ fn uploads_busy() -> HttpResponse {
         .json_body(Problem { detail: "Too many uploads are in progress. Try again in a moment.".into(), ..problem })
 }
 
-async fn remove(storage: &Storage, files: &[Stored]) {
+pub(crate) async fn remove(storage: &Storage, files: &[Stored]) {
     for file in files {
         if let Err(e) = storage.delete(&file.key).await {
             tracing::warn!(key = %file.key, error = %e, "could not remove an orphaned attachment");

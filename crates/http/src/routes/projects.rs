@@ -793,7 +793,8 @@ pub async fn sync_projects(
             let mut rows = Vec::with_capacity(upsert.len());
             for (i, input) in upsert.into_iter().enumerate() {
                 let id = psa_id(&format!("upsert[{i}].psa_id"), input.psa_id.as_deref().unwrap_or(""))?;
-                let (company, fields) = parse_project(&format!("upsert[{i}]"), input).map_err(|e| e.about(&format!("row {id}")))?;
+                let (company, fields) =
+                    parse_project(&format!("upsert[{i}]"), input).map_err(|e| e.about(&format!("row {id}")))?;
                 rows.push((id, company, fields));
             }
             let deletes = delete
@@ -807,7 +808,8 @@ pub async fn sync_projects(
                 let known =
                     psa::companies_of_tenant(conn, tenant, &rows.iter().map(|(_, c, _)| c.0).collect::<Vec<_>>())?;
                 if let Some((i, (id, ..))) = rows.iter().enumerate().find(|(_, (_, c, _))| !known.contains(&c.0)) {
-                    let refused = ApiError::invalid(&format!("upsert[{i}].company_id"), "is not a company of this tenant");
+                    let refused =
+                        ApiError::invalid(&format!("upsert[{i}].company_id"), "is not a company of this tenant");
                     return Err(refused.about(&format!("row {id}")));
                 }
                 let ids: Vec<String> = rows.iter().map(|(id, ..)| id.clone()).chain(deletes.iter().cloned()).collect();

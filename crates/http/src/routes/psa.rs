@@ -204,7 +204,8 @@ pub async fn sync_invoices(
                 let companies: Vec<i64> = rows.iter().map(|(_, c, _)| c.0).collect();
                 let known = psa::companies_of_tenant(conn, tenant, &companies)?;
                 if let Some((i, (id, ..))) = rows.iter().enumerate().find(|(_, (_, c, _))| !known.contains(&c.0)) {
-                    let refused = ApiError::invalid(&format!("upsert[{i}].company_id"), "is not a company of this tenant");
+                    let refused =
+                        ApiError::invalid(&format!("upsert[{i}].company_id"), "is not a company of this tenant");
                     return Err(refused.about(&format!("row {id}")));
                 }
                 let ids: Vec<String> = rows.iter().map(|(id, ..)| id.clone()).chain(deletes.iter().cloned()).collect();

@@ -9,7 +9,8 @@ use diesel::prelude::*;
 use super::revisions::snapshot;
 use super::stored::{split_tags, stored_audience, stored_status};
 use crate::schema::{
-    kb_article_companies, kb_article_revisions, kb_article_tags, kb_article_views, kb_articles, kb_feedback,
+    kb_article_attachments, kb_article_companies, kb_article_revisions, kb_article_tags, kb_article_views, kb_articles,
+    kb_feedback,
 };
 use crate::{utc, DbConnection, Error, Result};
 
@@ -237,6 +238,8 @@ pub fn delete_article(conn: &mut DbConnection, tenant: TenantId, id: ArticleId) 
         return Err(Error::NotFound);
     }
     diesel::delete(kb_feedback::table.filter(kb_feedback::article_id.eq(id.0))).execute(conn)?;
+    // The attachments' contents are the caller's to remove once this commits.
+    diesel::delete(kb_article_attachments::table.filter(kb_article_attachments::article_id.eq(id.0))).execute(conn)?;
     diesel::delete(kb_article_views::table.filter(kb_article_views::article_id.eq(id.0))).execute(conn)?;
     diesel::delete(kb_article_revisions::table.filter(kb_article_revisions::article_id.eq(id.0))).execute(conn)?;
     diesel::delete(kb_article_tags::table.filter(kb_article_tags::article_id.eq(id.0))).execute(conn)?;

@@ -3,12 +3,16 @@
 //!
 //! Everything a customer may see is filtered by `visibility::visible_sql`, the SQL spelling of the
 //! domain rule `kb::visible_to`; lists, category counts, search and suggestions all go through it.
-//! Search is one function, [`search()`]: SQLite's FTS5 table `kb_articles_fts` (Porter stemming,
-//! bm25 with the title weighted highest) and PostgreSQL's generated `search_vector` (stemmed in
-//! the article's language, ts_rank over weights A/B/D) differ only in the few statements that
-//! name them.
+//! Search is one function, [`search()`], in two tiers (`kb::Tier`): head matches (title, summary,
+//! tags) first, then body-only matches, each ranked among themselves and each on its own index.
+//! SQLite: the FTS5 tables `kb_articles_head_fts` (head) and `kb_articles_fts` (whole article),
+//! Porter stemming, bm25 with the title weighted highest. PostgreSQL: the generated
+//! `head_vector` and `search_vector` (stemmed in the article's language over the text as
+//! written, see `kb_plain`), ts_rank over weights A/B/D. The backends differ only in the few
+//! statements that name them.
 
 mod articles;
+mod attachments;
 mod categories;
 mod feedback;
 mod list;
@@ -20,6 +24,9 @@ mod suggestions;
 mod visibility;
 
 pub use articles::{create_article, delete_article, get_article, set_status, update_article, ArticleFields};
+pub use attachments::{
+    attached_bytes, attachment, attachments_of, delete_attachment, insert_attachment, ArticleAttachment,
+};
 pub use categories::{categories, category, category_contents, create_category, delete_category, update_category};
 pub use feedback::{count_view, feedback_of, set_feedback, stats, ArticleStats};
 pub use list::{category_counts, list, ArticleListItem};

@@ -23,6 +23,10 @@ impl RawQuery {
         Self { sql: String::with_capacity(1024), args: Vec::new(), backend }
     }
 
+    pub(super) fn backend(&self) -> Backend {
+        self.backend
+    }
+
     pub(super) fn sql(&mut self, text: &str) -> &mut Self {
         self.sql.push_str(text);
         self

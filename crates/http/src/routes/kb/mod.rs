@@ -9,6 +9,7 @@
 //! under `/api/v1/kb/...`: articles with their audience, publishing, revisions, categories.
 //! Every staff write is audited.
 
+pub mod attachments;
 pub mod portal;
 pub mod staff;
 
@@ -16,7 +17,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use clientdesk_domain::ids::{CategoryId, CompanyId};
-use clientdesk_domain::kb::{self as rules, Audience, Category, TextQuery, MARK_END, MARK_START};
+use clientdesk_domain::kb::{self as rules, Audience, Category, TextQuery, Tier, MARK_END, MARK_START};
 use clientdesk_domain::user::Language;
 use clientdesk_persistence::kb::{SearchHit, SearchResults};
 use serde::{Deserialize, Serialize};
@@ -45,7 +46,13 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(staff::staff_list_categories)
         .service(staff::create_category)
         .service(staff::update_category)
-        .service(staff::delete_category);
+        .service(staff::delete_category)
+        .service(attachments::upload_kb_attachments)
+        .service(attachments::list_kb_attachments)
+        .service(attachments::download_kb_attachment)
+        .service(attachments::delete_kb_attachment)
+        .service(attachments::portal_list_kb_attachments)
+        .service(attachments::portal_download_kb_attachment);
 }
 
 // Shared types
@@ -223,7 +230,7 @@ pub struct SearchQuery {
 #[schema(example = json!({"id": 12, "title": "Restart the VPN client", "highlighted_title": "<mark>Restart</mark> the VPN client",
     "summary": "When the VPN stops connecting.", "snippet": "… quit the client, then <mark>restarting</mark> it …",
     "tags": ["vpn"], "language": "en", "category_id": 3, "published_at": "2026-11-23T10:00:00Z",
-    "updated_at": "2026-11-23T10:00:00Z", "score": 0.61}))]
+    "updated_at": "2026-11-23T10:00:00Z", "score": 1.61, "matched_in": "head"}))]
 pub struct SearchHitView {
     pub id: i64,
     pub title: String,
@@ -238,8 +245,13 @@ pub struct SearchHitView {
     pub category_id: Option<i64>,
     pub published_at: Option<chrono::DateTime<Utc>>,
     pub updated_at: chrono::DateTime<Utc>,
-    /// Relevance, higher is better; compare scores within one answer only.
+    /// Relevance, higher is better; compare scores within one answer only. Head matches score
+    /// above 1, body-only matches below 1.
     pub score: f64,
+    /// `head` when the title, summary or tags match (these come first), `body` when only the
+    /// body does.
+    #[schema(example = "head")]
+    pub matched_in: MatchedIn,
     /// Staff only: draft or published.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -263,22 +275,46 @@ impl SearchHitView {
             published_at: a.published_at,
             updated_at: a.updated_at,
             score: hit.score,
+            matched_in: match hit.tier {
+                Tier::Head => MatchedIn::Head,
+                Tier::Body => MatchedIn::Body,
+            },
             status: staff.then(|| a.status.as_str().to_owned()),
             audience: staff.then_some(a.audience),
         }
     }
 }
 
-/// One page of search results, best first.
+/// Which part of an article a search matched.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedIn {
+    /// The title, summary or tags (and maybe the body too).
+    Head,
+    /// Only the body.
+    Body,
+}
+
+/// One page of search results, best first: every article whose title, summary or tags match,
+/// ranked among themselves (the title weighs most), then the articles that match only by their
+/// body, ranked among themselves. The body-only matches ranked are at most the newest 2,000
+/// the caller may see; when there are more, `total` counts only those and
+/// `total_is_lower_bound` is true.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchPage {
     pub items: Vec<SearchHitView>,
     /// Pass as `cursor` for the next page; null on the last page (ranked results stop after
     /// 1,000).
     pub next_cursor: Option<String>,
-    /// How many articles match in all, among those the caller may see.
+    /// How many articles match in all, among those the caller may see: exact unless
+    /// `total_is_lower_bound`.
     #[schema(example = 42)]
     pub total: i64,
+    /// True when more than 2,000 articles the caller may see match only by their body: `total`
+    /// then counts the head matches and 2,000 of those (the newest), and the pages end there.
+    /// False means `total` is exact.
+    #[schema(example = false)]
+    pub total_is_lower_bound: bool,
 }
 
 fn search_page(results: SearchResults, offset: i64, staff: bool) -> SearchPage {
@@ -286,6 +322,7 @@ fn search_page(results: SearchResults, offset: i64, staff: bool) -> SearchPage {
     SearchPage {
         next_cursor: offset_cursor(offset, shown, results.total),
         total: results.total,
+        total_is_lower_bound: results.total_is_lower_bound,
         items: results.hits.into_iter().map(|h| SearchHitView::of(h, staff)).collect(),
     }
 }

@@ -25,7 +25,7 @@ use crate::state::AppState;
 
 /// The company the caller reads for, if it may read the knowledge base there: 404 when the
 /// company is not one of the caller's, 403 when its knowledge base is off.
-fn reader(auth: &Auth, company: i64) -> ApiResult<Reader> {
+pub(super) fn reader(auth: &Auth, company: i64) -> ApiResult<Reader> {
     let (member, _) = auth.company(CompanyId(company))?;
     rules::can_read(&member.roles, &member.settings)?;
     Ok(Reader::of(&member.company))
@@ -221,7 +221,7 @@ pub async fn put_feedback(
 #[utoipa::path(tag = "knowledge base", operation_id = "listKbCategories", security(("bearer" = [])),
     params(("company_id" = i64, Path)),
     responses(
-        (status = 200, description = "The categories", body = [CategoryView]),
+        (status = 200, description = "The categories", body = Paged<CategoryView>),
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "The knowledge base is switched off for this company", body = Problem),
         (status = 404, description = "Not one of the caller's companies", body = Problem)))]
@@ -236,7 +236,7 @@ pub async fn list_categories(state: web::Data<AppState>, auth: Auth, path: web::
             Ok(category_views(categories, &direct, false))
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(views))
+    Ok(HttpResponse::Ok().json_body(Paged::whole(views)))
 }
 
 /// Search the articles the company may see: ranked (a title match above a body match), with

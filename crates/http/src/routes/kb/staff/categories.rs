@@ -16,6 +16,7 @@ use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
 use crate::origin;
+use crate::paging::Paged;
 use crate::respond::JsonBody;
 use crate::routes::kb::{category_views, CategoryView};
 use crate::state::AppState;
@@ -23,7 +24,7 @@ use crate::state::AppState;
 /// Every category of the tenant, by name, with every article counted (staff).
 #[utoipa::path(tag = "knowledge base", operation_id = "staffListKbCategories", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The categories", body = [CategoryView]),
+        (status = 200, description = "The categories", body = Paged<CategoryView>),
         (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Not staff", body = Problem)))]
 #[get("/api/v1/kb/categories")]
@@ -37,7 +38,7 @@ pub async fn staff_list_categories(state: web::Data<AppState>, auth: Auth) -> Ap
             Ok(category_views(categories, &direct, true))
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(views))
+    Ok(HttpResponse::Ok().json_body(Paged::whole(views)))
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
