@@ -21,3 +21,4 @@ mod security;
 mod selfservice;
 mod snapshots;
 mod tickets;
+mod vault;

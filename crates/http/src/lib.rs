@@ -71,6 +71,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(routes::agent::routes)
         .configure(routes::selfservice::routes)
         .configure(routes::outbox::routes)
+        .configure(routes::vault_entries::routes)
         .configure(routes::health::routes);
 }
 

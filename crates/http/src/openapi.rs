@@ -43,6 +43,8 @@ use utoipa_actix_web::AppExt;
             fresh second factor; the software catalogue"),
         (name = "outbox", description = "Messages the portal sends (e-mail, SMS, webhooks to the RMM), their \
             delivery with retries, and a retry by staff for those given up on"),
+        (name = "vault", description = "The documentation vault: each company's credentials, sealed at rest, \
+            revealed one at a time with a fresh second factor and audited"),
         (name = "health", description = "Liveness, readiness, metrics"),
     )
 )]

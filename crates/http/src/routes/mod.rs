@@ -17,3 +17,4 @@ pub mod selfservice;
 pub mod tickets;
 pub mod users;
 pub mod validations;
+pub mod vault_entries;
