@@ -84,7 +84,7 @@ fn audit_staff_read(conn: &mut DbConnection, auth: &Auth, event: NewAuditEvent, 
     "url": "https://fw.contoso.example", "notes": "Break-glass account", "tags": ["firewall", "network"],
     "folder": "Network", "has_secret": true, "has_totp": false,
     "created_at": "2026-12-07T10:00:00Z", "updated_at": "2026-12-07T10:00:00Z"}))]
-pub struct EntryView {
+pub struct VaultEntryView {
     pub id: i64,
     pub company_id: i64,
     pub title: String,
@@ -101,7 +101,7 @@ pub struct EntryView {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<Entry> for EntryView {
+impl From<Entry> for VaultEntryView {
     fn from(e: Entry) -> Self {
         Self {
             id: e.id,
@@ -124,7 +124,7 @@ impl From<Entry> for EntryView {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": 3, "entry_id": 12, "entry_title": "Firewall admin", "user_id": 8,
     "user_name": "Paula Admin", "ip": "203.0.113.7", "revealed_at": "2026-12-07T10:05:00Z"}))]
-pub struct RevealView {
+pub struct VaultRevealView {
     pub id: i64,
     pub entry_id: i64,
     pub entry_title: String,
@@ -135,7 +135,7 @@ pub struct RevealView {
     pub revealed_at: DateTime<Utc>,
 }
 
-impl From<Reveal> for RevealView {
+impl From<Reveal> for VaultRevealView {
     fn from(r: Reveal) -> Self {
         Self {
             id: r.id,
@@ -156,10 +156,10 @@ impl From<Reveal> for RevealView {
     "created_at": "2026-12-07T10:00:00Z", "updated_at": "2026-12-07T10:00:00Z"},
     "last_reveals": [{"id": 3, "entry_id": 12, "entry_title": "Firewall admin", "user_id": 8,
     "user_name": "Paula Admin", "ip": "203.0.113.7", "revealed_at": "2026-12-07T10:05:00Z"}]}))]
-pub struct EntryDetail {
-    pub entry: EntryView,
+pub struct VaultEntryDetail {
+    pub entry: VaultEntryView,
     /// The last 10 reveals, newest first.
-    pub last_reveals: Vec<RevealView>,
+    pub last_reveals: Vec<VaultRevealView>,
 }
 
 /// A new entry. Secrets are write-only: no answer but a reveal ever carries them.
@@ -168,7 +168,7 @@ pub struct EntryDetail {
 #[schema(example = json!({"title": "Firewall admin", "username": "admin", "secret": "correct horse battery staple",
     "url": "https://fw.contoso.example", "notes": "Break-glass account", "tags": ["firewall"], "folder": "Network",
     "totp_seed": "JBSWY3DPEHPK3PXP"}))]
-pub struct EntryInput {
+pub struct VaultEntryInput {
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     #[schema(max_length = 200)]
@@ -196,7 +196,7 @@ pub struct EntryInput {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"title": "Firewall admin", "username": "admin", "secret": "a new passphrase",
     "tags": ["firewall"], "totp_seed": null}))]
-pub struct EntryUpdate {
+pub struct VaultEntryUpdate {
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     pub username: Option<String>,
@@ -237,7 +237,7 @@ fn fields(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct EntryQuery {
+pub struct VaultEntryQuery {
     /// Only entries in this folder.
     pub folder: Option<String>,
     /// Only entries with this tag.
@@ -248,9 +248,9 @@ pub struct EntryQuery {
 
 /// The company's vault entries, by id, without their secrets.
 #[utoipa::path(tag = "vault", operation_id = "listVaultEntries", security(("bearer" = [])),
-    params(("company_id" = i64, Path), PageQuery, EntryQuery),
+    params(("company_id" = i64, Path), PageQuery, VaultEntryQuery),
     responses(
-        (status = 200, description = "A page of entries", body = Paged<EntryView>),
+        (status = 200, description = "A page of entries", body = Paged<VaultEntryView>),
         (status = 403, description = "No vault role in this company", body = Problem),
         (status = 404, description = "Not a company of the caller", body = Problem),
         (status = 422, description = "Invalid filter or paging", body = Problem),
@@ -262,7 +262,7 @@ pub async fn list_entries(
     auth: Auth,
     path: web::Path<i64>,
     page: web::Query<PageQuery>,
-    query: web::Query<EntryQuery>,
+    query: web::Query<VaultEntryQuery>,
 ) -> ApiResult<HttpResponse> {
     if let Some(off) = vault_off(&state) {
         return Ok(off);
@@ -286,7 +286,7 @@ pub async fn list_entries(
             audit_staff_read(conn, &auth, event, format!("company:{}", company.0))?;
             let filter = EntryFilter { folder: folder.as_deref(), tag: tag.as_deref(), text: text.as_deref() };
             let page = store::list(conn, company, &filter, after, limit)?;
-            let items = page.items.into_iter().map(EntryView::from).collect();
+            let items = page.items.into_iter().map(VaultEntryView::from).collect();
             Ok(Paged { items, next_cursor: cursor(page.next_after) })
         })
         .await?;
@@ -296,9 +296,9 @@ pub async fn list_entries(
 /// Add an entry to the company's vault (`vault_editor`, or staff). Its secret and TOTP seed are
 /// sealed before they are stored and never answered but by a reveal.
 #[utoipa::path(tag = "vault", operation_id = "createVaultEntry", security(("bearer" = [])),
-    params(("company_id" = i64, Path)), request_body = EntryInput,
+    params(("company_id" = i64, Path)), request_body = VaultEntryInput,
     responses(
-        (status = 201, description = "The entry, without its secrets", body = EntryView),
+        (status = 201, description = "The entry, without its secrets", body = VaultEntryView),
         (status = 403, description = "No vault_editor role in this company, or a read-only token", body = Problem),
         (status = 404, description = "Not a company of the caller", body = Problem),
         (status = 422, description = "Invalid fields (the message never repeats a secret)", body = Problem),
@@ -309,7 +309,7 @@ pub async fn create_entry(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: Json<EntryInput>,
+    body: Json<VaultEntryInput>,
 ) -> ApiResult<HttpResponse> {
     if let Some(off) = vault_off(&state) {
         return Ok(off);
@@ -351,14 +351,14 @@ pub async fn create_entry(
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json_body(EntryView::from(entry)))
+    Ok(HttpResponse::Created().json_body(VaultEntryView::from(entry)))
 }
 
 /// Read an entry without its secrets, with its last 10 reveals.
 #[utoipa::path(tag = "vault", operation_id = "getVaultEntry", security(("bearer" = [])),
     params(("entry_id" = i64, Path)),
     responses(
-        (status = 200, description = "The entry and its last reveals", body = EntryDetail),
+        (status = 200, description = "The entry and its last reveals", body = VaultEntryDetail),
         (status = 403, description = "No vault role in the entry's company", body = Problem),
         (status = 404, description = "Not an entry of the caller's companies", body = Problem),
         (status = 503, description = "The vault is off: no master key configured", body = Problem)))]
@@ -379,8 +379,9 @@ pub async fn get_entry(
             let entry = use_case::readable(conn, &caller(&auth), auth.tenant.id, id)?;
             let event = client.event(Some(auth.tenant.id), Some(auth.user.id), "vault_entry_read_by_staff");
             audit_staff_read(conn, &auth, event, format!("vault_entry:{id}"))?;
-            let last_reveals = store::last_reveals(conn, id, LAST_REVEALS)?.into_iter().map(RevealView::from).collect();
-            Ok(EntryDetail { entry: entry.into(), last_reveals })
+            let last_reveals =
+                store::last_reveals(conn, id, LAST_REVEALS)?.into_iter().map(VaultRevealView::from).collect();
+            Ok(VaultEntryDetail { entry: entry.into(), last_reveals })
         })
         .await?;
     Ok(HttpResponse::Ok().json_body(detail))
@@ -389,9 +390,9 @@ pub async fn get_entry(
 /// Change an entry (`vault_editor`, or staff): every field but the secrets is replaced; a secret
 /// left out is kept, `null` removes it.
 #[utoipa::path(tag = "vault", operation_id = "updateVaultEntry", security(("bearer" = [])),
-    params(("entry_id" = i64, Path)), request_body = EntryUpdate,
+    params(("entry_id" = i64, Path)), request_body = VaultEntryUpdate,
     responses(
-        (status = 200, description = "The entry, without its secrets", body = EntryView),
+        (status = 200, description = "The entry, without its secrets", body = VaultEntryView),
         (status = 403, description = "No vault_editor role in the entry's company, or a read-only token", body = Problem),
         (status = 404, description = "Not an entry of the caller's companies", body = Problem),
         (status = 422, description = "Invalid fields (the message never repeats a secret)", body = Problem),
@@ -402,7 +403,7 @@ pub async fn update_entry(
     req: HttpRequest,
     auth: Auth,
     path: web::Path<i64>,
-    body: Json<EntryUpdate>,
+    body: Json<VaultEntryUpdate>,
 ) -> ApiResult<HttpResponse> {
     if let Some(off) = vault_off(&state) {
         return Ok(off);
@@ -442,7 +443,7 @@ pub async fn update_entry(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(EntryView::from(entry)))
+    Ok(HttpResponse::Ok().json_body(VaultEntryView::from(entry)))
 }
 
 /// Delete an entry (`vault_editor`, or staff). Its reveals stay readable by the portal admin.
@@ -485,7 +486,7 @@ pub async fn delete_entry(
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"entry_id": 12, "secret": "correct horse battery staple", "totp_code": "492039",
     "totp_valid_for_seconds": 17}))]
-pub struct RevealedView {
+pub struct RevealedSecrets {
     pub entry_id: i64,
     pub secret: Option<String>,
     /// The code the entry's TOTP seed shows now (never the seed).
@@ -502,7 +503,7 @@ pub struct RevealedView {
 #[utoipa::path(tag = "vault", operation_id = "revealVaultEntry", security(("bearer" = [])),
     params(("entry_id" = i64, Path)),
     responses(
-        (status = 200, description = "The secrets", body = RevealedView),
+        (status = 200, description = "The secrets", body = RevealedSecrets),
         (status = 403, description = "No vault role, no fresh second factor of this session, an API token or an agent session", body = Problem),
         (status = 404, description = "Not an entry of the caller's companies", body = Problem),
         (status = 429, description = "Too many reveals", body = Problem),
@@ -528,7 +529,7 @@ pub async fn reveal_entry(
             let revealed = write_tx(conn, |conn| {
                 use_case::reveal(conn, &caller(&auth), &auth.user, &session, id, audit, Utc::now())
             })?;
-            Ok(RevealedView {
+            Ok(RevealedSecrets {
                 entry_id: revealed.entry.id,
                 totp_code: revealed.totp.as_ref().map(|(code, _)| code.clone()),
                 totp_valid_for_seconds: revealed.totp.map(|(_, left)| left),
@@ -546,7 +547,7 @@ pub async fn reveal_entry(
 #[utoipa::path(tag = "vault", operation_id = "listVaultReveals", security(("bearer" = [])),
     params(("company_id" = i64, Path), PageQuery),
     responses(
-        (status = 200, description = "The reveals", body = Paged<RevealView>),
+        (status = 200, description = "The reveals", body = Paged<VaultRevealView>),
         (status = 403, description = "Not the company's portal admin", body = Problem),
         (status = 404, description = "Not a company of the caller", body = Problem),
         (status = 422, description = "Invalid paging", body = Problem),
@@ -569,7 +570,7 @@ pub async fn list_reveals(
         .run(move |conn| {
             companies::get(conn, auth.tenant.id, company)?;
             let page = store::company_reveals(conn, company, before, limit)?;
-            let items = page.items.into_iter().map(RevealView::from).collect();
+            let items = page.items.into_iter().map(VaultRevealView::from).collect();
             Ok(Paged { items, next_cursor: cursor(page.next_after) })
         })
         .await?;
