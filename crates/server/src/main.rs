@@ -133,7 +133,9 @@ fn main() -> anyhow::Result<()> {
             clientdesk_persistence::vault::install(config.master_key).map_err(anyhow::Error::msg)?;
             let db = Db::connect(&config.database_url, 1)?;
             db.migrate()?;
-            let found = clientdesk_persistence::tenants::find_by_slug(&mut db.conn()?, &tenant)?;
+            let mut conn = db.conn()?;
+            let found = clientdesk_persistence::tenants::find_by_slug(&mut conn, &tenant)?;
+            drop(conn);
             let done = clientdesk_app::vault_entries::rotate_data_key(&db, found.id, batch.max(1))
                 .map_err(|e| anyhow::anyhow!("the rotation stopped: {e:?}"))?;
             println!(
