@@ -22,3 +22,4 @@ mod security;
 mod selfservice;
 mod snapshots;
 mod tickets;
+mod vault;

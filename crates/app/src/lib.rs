@@ -12,6 +12,7 @@ pub mod origin;
 pub mod selfservice;
 pub mod storage;
 pub mod tickets;
+pub mod vault_entries;
 pub mod webhook_target;
 
 pub use error::{Error, Result};

@@ -478,7 +478,7 @@ mod tests {
     #[test]
     fn role_change_deciders_and_the_last_admin() {
         let deciders: Vec<bool> = Role::ALL.iter().map(|r| decides_role_changes(&roles(&[r.as_str()]))).collect();
-        assert_eq!(deciders, [false, false, true, false, false, true]);
+        assert_eq!(deciders, [false, false, true, false, false, true, false, false]);
         let admin = roles(&["portal_admin"]);
         let user = roles(&["portal_user"]);
         assert_eq!(keeps_a_portal_admin(&admin, &user, 0), Err(Refusal::LastAdmin));

@@ -32,6 +32,7 @@ pub mod ticket_access;
 pub mod tickets;
 pub mod tokens;
 pub mod user;
+pub mod vault_entries;
 pub mod verification;
 
 pub use error::DomainError;

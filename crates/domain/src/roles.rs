@@ -24,16 +24,23 @@ pub enum Role {
     ChangeManager,
     Controller,
     PortalAdmin,
+    /// Reads the company's documentation vault (and reveals its secrets with a fresh second
+    /// factor): granted on top of another role, by the company's portal admin.
+    VaultReader,
+    /// Reads, creates and edits the company's documentation vault entries.
+    VaultEditor,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 8] = [
         Self::PortalUser,
         Self::PortalUserPlus,
         Self::CustomerApprover,
         Self::ChangeManager,
         Self::Controller,
         Self::PortalAdmin,
+        Self::VaultReader,
+        Self::VaultEditor,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +51,8 @@ impl Role {
             Self::ChangeManager => "change_manager",
             Self::Controller => "controller",
             Self::PortalAdmin => "portal_admin",
+            Self::VaultReader => "vault_reader",
+            Self::VaultEditor => "vault_editor",
         }
     }
 
@@ -53,7 +62,8 @@ impl Role {
                 "roles",
                 format!(
                     "unknown role {input:?}; roles are portal_user, portal_user_plus, \
-                     customer_approver, change_manager, controller, portal_admin"
+                     customer_approver, change_manager, controller, portal_admin, vault_reader, \
+                     vault_editor"
                 ),
             )
         })
@@ -136,7 +146,10 @@ impl Role {
                 SelfService,
                 PortalLoginsManage,
                 PortalPreferencesManage,
+                VaultRevealsRead,
             ],
+            Self::VaultReader => &[VaultRead],
+            Self::VaultEditor => &[VaultRead, VaultWrite],
         }
     }
 }
@@ -171,10 +184,16 @@ pub enum Permission {
     PortalLoginsManage,
     /// Manage the company's portal preferences (request types, queues, out-of-office).
     PortalPreferencesManage,
+    /// Read the company's documentation vault entries and reveal their secrets.
+    VaultRead,
+    /// Create, edit and delete the company's documentation vault entries.
+    VaultWrite,
+    /// Read who revealed which of the company's vault secrets, and when.
+    VaultRevealsRead,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 21] = [
         Self::TicketsReadOwn,
         Self::TicketsReadAll,
         Self::TicketsCreate,
@@ -193,6 +212,9 @@ impl Permission {
         Self::SelfService,
         Self::PortalLoginsManage,
         Self::PortalPreferencesManage,
+        Self::VaultRead,
+        Self::VaultWrite,
+        Self::VaultRevealsRead,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -215,6 +237,9 @@ impl Permission {
             Self::SelfService => "self_service",
             Self::PortalLoginsManage => "portal_logins_manage",
             Self::PortalPreferencesManage => "portal_preferences_manage",
+            Self::VaultRead => "vault_read",
+            Self::VaultWrite => "vault_write",
+            Self::VaultRevealsRead => "vault_reveals_read",
         }
     }
 }
@@ -278,29 +303,32 @@ mod tests {
 
     /// The whole role x permission matrix, one row per permission, columns in the order of
     /// `Role::ALL`: portal_user, portal_user_plus, customer_approver, change_manager, controller,
-    /// portal_admin.
+    /// portal_admin, vault_reader, vault_editor.
     #[test]
     fn role_permission_matrix() {
         use Permission::*;
-        let expected: [(Permission, [bool; 6]); 18] = [
-            (TicketsReadOwn, [true, true, true, true, true, true]),
-            (TicketsReadAll, [false, true, true, true, true, true]),
-            (TicketsCreate, [true, true, true, true, true, true]),
-            (TicketsUpdateOwn, [true, true, true, true, true, true]),
-            (TicketsUpdateAll, [false, true, true, true, true, true]),
-            (ContactsReadAll, [false, true, true, true, true, true]),
-            (PriorityView, [false, true, true, true, true, true]),
-            (PrioritySet, [false, false, true, true, false, true]),
-            (TicketsValidate, [false, false, true, true, false, false]),
-            (SystemInfoRead, [false, false, true, true, true, false]),
-            (SlaRead, [false, false, true, true, true, false]),
-            (ChangesRead, [false, false, false, true, true, false]),
-            (ChangesApprove, [false, false, false, true, false, false]),
-            (InvoicesRead, [false, false, false, false, true, true]),
-            (KnowledgeBaseRead, [true, true, true, true, true, true]),
-            (SelfService, [true, true, true, true, true, true]),
-            (PortalLoginsManage, [false, false, false, false, false, true]),
-            (PortalPreferencesManage, [false, false, false, false, false, true]),
+        let expected: [(Permission, [bool; 8]); 21] = [
+            (TicketsReadOwn, [true, true, true, true, true, true, false, false]),
+            (TicketsReadAll, [false, true, true, true, true, true, false, false]),
+            (TicketsCreate, [true, true, true, true, true, true, false, false]),
+            (TicketsUpdateOwn, [true, true, true, true, true, true, false, false]),
+            (TicketsUpdateAll, [false, true, true, true, true, true, false, false]),
+            (ContactsReadAll, [false, true, true, true, true, true, false, false]),
+            (PriorityView, [false, true, true, true, true, true, false, false]),
+            (PrioritySet, [false, false, true, true, false, true, false, false]),
+            (TicketsValidate, [false, false, true, true, false, false, false, false]),
+            (SystemInfoRead, [false, false, true, true, true, false, false, false]),
+            (SlaRead, [false, false, true, true, true, false, false, false]),
+            (ChangesRead, [false, false, false, true, true, false, false, false]),
+            (ChangesApprove, [false, false, false, true, false, false, false, false]),
+            (InvoicesRead, [false, false, false, false, true, true, false, false]),
+            (KnowledgeBaseRead, [true, true, true, true, true, true, false, false]),
+            (SelfService, [true, true, true, true, true, true, false, false]),
+            (PortalLoginsManage, [false, false, false, false, false, true, false, false]),
+            (PortalPreferencesManage, [false, false, false, false, false, true, false, false]),
+            (VaultRead, [false, false, false, false, false, false, true, true]),
+            (VaultWrite, [false, false, false, false, false, false, false, true]),
+            (VaultRevealsRead, [false, false, false, false, false, true, false, false]),
         ];
         assert_eq!(expected.len(), Permission::ALL.len(), "every permission has a row");
         for (permission, row) in expected {

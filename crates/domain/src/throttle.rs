@@ -76,6 +76,16 @@ impl ThrottlePolicy {
         window: Duration::hours(1),
     };
 
+    /// Vault secrets one user may reveal: the first `free_failures` in an hour freely, then each
+    /// reveal waits twice as long as the one before (counted per user, before the reveal).
+    pub const VAULT_REVEALS: ThrottlePolicy = ThrottlePolicy {
+        name: "vault-reveals",
+        free_failures: 30,
+        base_delay: Duration::seconds(30),
+        max_delay: Duration::minutes(15),
+        window: Duration::hours(1),
+    };
+
     /// Client addresses get more room: offices share one address behind NAT.
     pub const ADDRESS: ThrottlePolicy = ThrottlePolicy {
         name: "signin-address",

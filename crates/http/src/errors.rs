@@ -64,6 +64,8 @@ pub enum ProblemCode {
     RequestTimeout,
     TooManyConnections,
     Internal,
+    /// The documentation vault on a server started without a master key.
+    VaultUnavailable,
 }
 
 /// One input at fault in a 422: exactly one of `pointer`, `parameter` and `header` says where.
@@ -307,10 +309,11 @@ impl ProblemCode {
             Self::RequestTimeout => "request-timeout",
             Self::TooManyConnections => "too-many-connections",
             Self::Internal => "internal",
+            Self::VaultUnavailable => "vault-unavailable",
         }
     }
 
-    fn title(self) -> &'static str {
+    pub fn title(self) -> &'static str {
         match self {
             Self::BadRequest => "Bad request",
             Self::Unauthorized => "Authentication required",
@@ -328,6 +331,7 @@ impl ProblemCode {
             Self::RequestTimeout => "Request timeout",
             Self::TooManyConnections => "Too many connections",
             Self::Internal => "Internal error",
+            Self::VaultUnavailable => "Vault unavailable",
         }
     }
 }

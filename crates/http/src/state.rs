@@ -62,6 +62,10 @@ pub struct HttpSettings {
     /// How long an unanswered Idempotency-Key claim that is no longer renewed (its process died)
     /// holds retries off with 409 before one takes it over.
     pub idempotency_lease: chrono::Duration,
+    /// Whether the documentation vault is served: only with a master key from the configuration
+    /// (`CLIENTDESK_MASTER_KEY`), never one generated beside the database (see
+    /// docs/decisions/0046-documentation-vault.md).
+    pub vault_enabled: bool,
 }
 
 impl Default for HttpSettings {
@@ -87,6 +91,7 @@ impl Default for HttpSettings {
             request_timeout: std::time::Duration::from_secs(30),
             max_connections_per_client: 64,
             idempotency_lease: clientdesk_persistence::idempotency::CLAIM_LEASE,
+            vault_enabled: false,
         }
     }
 }

@@ -31,6 +31,7 @@ pub mod tickets;
 pub mod tokens;
 pub mod users;
 pub mod vault;
+pub mod vault_entries;
 
 pub use db::{write_tx, Backend, Conn, Db, DbConnection, DbOptions};
 pub use error::{Error, Result};

@@ -825,6 +825,52 @@ diesel::joinable!(projects -> companies (company_id));
 diesel::joinable!(project_tasks -> projects (project_id));
 diesel::joinable!(project_members -> projects (project_id));
 diesel::joinable!(project_notes -> projects (project_id));
+diesel::table! {
+    vault_keys (tenant_id, version) {
+        tenant_id -> BigInt,
+        version -> Integer,
+        wrapped_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vault_entries (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        company_id -> BigInt,
+        title -> Text,
+        username -> Nullable<Text>,
+        url -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        tags -> Text,
+        folder -> Nullable<Text>,
+        secret -> Nullable<Text>,
+        totp_seed -> Nullable<Text>,
+        key_version -> Integer,
+        revision -> Integer,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vault_reveals (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        company_id -> BigInt,
+        entry_id -> BigInt,
+        entry_title -> Text,
+        user_id -> BigInt,
+        ip -> Nullable<Text>,
+        revealed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(vault_entries -> companies (company_id));
+diesel::joinable!(vault_reveals -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     companies,
@@ -881,4 +927,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     project_tasks,
     project_members,
     project_notes,
+    vault_keys,
+    vault_entries,
+    vault_reveals,
 );

@@ -105,6 +105,8 @@ impl Config {
             Some(hex) => key_from_hex(&hex).context("CLIENTDESK_JWT_SECRET")?,
             None => stored_key(&data_dir)?,
         }];
+        // The vault is served only with a configured master key (docs/decisions/0046).
+        let vault_enabled = s.master_key.is_some();
         let master_key = match s.master_key {
             Some(hex) => master_key_from_hex(&hex).context("CLIENTDESK_MASTER_KEY")?,
             None => stored_master_key(&data_dir)?,
@@ -159,6 +161,7 @@ impl Config {
             max_head_bytes: s.max_head_bytes,
             request_timeout: Duration::from_secs(s.request_timeout_seconds),
             idempotency_lease: chrono::Duration::seconds(s.idempotency_lease_seconds),
+            vault_enabled,
             max_connections_per_client: s.max_connections_per_client,
             cors_origins: s.cors_origins.0,
             attachment_max_bytes: s.attachment_max_bytes,
@@ -260,6 +263,8 @@ impl Config {
             http: HttpSettings {
                 // Tests sign in often from one address; the rate limit's own test lowers it.
                 auth_requests_per_minute: 100_000,
+                // The test master key stands for a configured one.
+                vault_enabled: true,
                 attachment_max_bytes: 256 * 1024,
                 ticket_attachments_max_bytes: 1024 * 1024,
                 // Port 0 is replaced by the port bound (see `startup::Application::build`).
@@ -392,6 +397,13 @@ mod tests {
         assert!(matches!(&config.mail.transport, MailTransport::Files(d) if *d == dir.join("mail")));
         assert!(matches!(&config.sms, SmsTransport::Files(d) if *d == dir.join("sms")));
         assert_eq!(config.mail.from, DEFAULT_FROM);
+    }
+
+    #[test]
+    fn the_vault_is_served_only_with_a_configured_master_key() {
+        assert!(Config::from_settings(settings()).unwrap().http.vault_enabled);
+        let generated = Config::from_settings(Settings { master_key: None, ..settings() }).unwrap();
+        assert!(!generated.http.vault_enabled, "a key generated beside the database does not serve the vault");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The `clientdesk` command: serve, worker, migrate, openapi, bootstrap, demo.
+//! The `clientdesk` command: serve, worker, migrate, openapi, bootstrap, demo, and the rotations of
+//! the master key and of a tenant's vault data key.
 
 use clap::{Parser, Subcommand};
 use clientdesk_app::crypto::password::PasswordHasherConfig;
@@ -42,6 +43,19 @@ enum Command {
     },
     /// Load the demo tenant and print how to sign in.
     Demo,
+    /// Rewrap every data key under the new master key given in CLIENTDESK_NEW_MASTER_KEY (hex),
+    /// the current one being CLIENTDESK_MASTER_KEY; sealed values are not rewritten. Stop the
+    /// servers first and start them again with the new key.
+    RotateMasterKey,
+    /// Give a tenant's documentation vault a new data key and re-encrypt its entries under it,
+    /// in batches, while the servers keep serving.
+    RotateVaultKey {
+        #[arg(long)]
+        tenant: String,
+        /// Entries re-encrypted per transaction.
+        #[arg(long, default_value_t = 200)]
+        batch: i64,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -89,6 +103,45 @@ fn main() -> anyhow::Result<()> {
             );
             println!("    -d '{{\"token\": \"{}\", \"password\": \"<a long passphrase>\"}}'", done.set_password_token);
             println!("The first sign-in then enrols an authenticator app (2FA is required for staff by default).");
+            Ok(())
+        }
+        Command::RotateMasterKey => {
+            let config = Config::load()?;
+            if std::env::var_os("CLIENTDESK_MASTER_KEY").is_none() {
+                anyhow::bail!("set CLIENTDESK_MASTER_KEY to the current master key (for a generated one, the content of data_dir/master-key)");
+            }
+            let new = std::env::var("CLIENTDESK_NEW_MASTER_KEY").map_err(|_| {
+                anyhow::anyhow!("set CLIENTDESK_NEW_MASTER_KEY to the new master key (64 hex characters)")
+            })?;
+            let new: [u8; 32] = hex::decode(new.trim())
+                .ok()
+                .and_then(|k| k.try_into().ok())
+                .ok_or_else(|| anyhow::anyhow!("CLIENTDESK_NEW_MASTER_KEY must be 64 hex characters"))?;
+            let db = Db::connect(&config.database_url, 1)?;
+            db.migrate()?;
+            let done = clientdesk_app::vault_entries::rotate_master_key(&db, config.master_key, new)
+                .map_err(|e| anyhow::anyhow!("the rotation changed nothing: {e:?}"))?;
+            println!(
+                "Rewrapped {} data key(s) and the keys carried by {} row(s) under the new master key.",
+                done.data_keys, done.carried_keys
+            );
+            println!("Start every process with CLIENTDESK_MASTER_KEY set to the new key, and back it up.");
+            Ok(())
+        }
+        Command::RotateVaultKey { tenant, batch } => {
+            let config = Config::load()?;
+            clientdesk_persistence::vault::install(config.master_key).map_err(anyhow::Error::msg)?;
+            let db = Db::connect(&config.database_url, 1)?;
+            db.migrate()?;
+            let mut conn = db.conn()?;
+            let found = clientdesk_persistence::tenants::find_by_slug(&mut conn, &tenant)?;
+            drop(conn);
+            let done = clientdesk_app::vault_entries::rotate_data_key(&db, found.id, batch.max(1))
+                .map_err(|e| anyhow::anyhow!("the rotation stopped: {e:?}"))?;
+            println!(
+                "Tenant {tenant:?}: vault data key version {}, {} entr(ies) re-encrypted, {} old key(s) dropped.",
+                done.version, done.reencrypted, done.dropped_keys
+            );
             Ok(())
         }
         Command::Demo => {

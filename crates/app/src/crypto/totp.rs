@@ -11,6 +11,14 @@ fn totp(secret_base32: &str, issuer: &str, account: &str) -> Result<TOTP, String
         .map_err(|e| e.to_string())
 }
 
+/// The code `secret_base32` shows at `unix_time` and the seconds it stays valid, for seeds an
+/// authenticator app takes (shorter than 128 bits included: the vault holds third parties' seeds).
+pub fn current_code(secret_base32: &str, unix_time: u64) -> Option<(String, u64)> {
+    let bytes = Secret::Encoded(secret_base32.to_owned()).to_bytes().ok()?;
+    let totp = TOTP::new_unchecked(Algorithm::SHA1, 6, 1, STEP_SECONDS, bytes, None, String::new());
+    Some((totp.generate(unix_time), STEP_SECONDS - unix_time % STEP_SECONDS))
+}
+
 /// A new random secret (160 bits), base32 as authenticator apps expect it.
 pub fn new_secret() -> String {
     Secret::generate_secret().to_encoded().to_string()

@@ -189,8 +189,8 @@ pub struct InviteContact {
     #[schema(example = "en")]
     pub language: Option<String>,
     /// The contact's roles in the company (default `portal_user`).
-    #[validate(length(min = 1, max = 6))]
-    #[schema(min_items = 1, max_items = 6)]
+    #[validate(length(min = 1, max = 8))]
+    #[schema(min_items = 1, max_items = 8)]
     pub roles: Option<Vec<String>>,
 }
 

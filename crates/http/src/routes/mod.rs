@@ -21,3 +21,4 @@ pub mod selfservice;
 pub mod tickets;
 pub mod users;
 pub mod validations;
+pub mod vault_entries;

@@ -175,8 +175,8 @@ pub enum ContactKind {
 pub struct MembershipInput {
     pub company_id: i64,
     /// Default: `portal_user_plus` for a primary or billing contact, `portal_user` otherwise.
-    #[validate(length(min = 1, max = 6))]
-    #[schema(min_items = 1, max_items = 6)]
+    #[validate(length(min = 1, max = 8))]
+    #[schema(min_items = 1, max_items = 8)]
     pub roles: Option<Vec<String>>,
     /// Marks the user as the company's primary or billing contact (the other mark stays).
     pub contact: Option<ContactKind>,
@@ -653,8 +653,8 @@ pub async fn reset_two_factor(
 #[schema(example = json!({"roles": ["portal_user_plus", "customer_approver"]}))]
 pub struct RolesInput {
     /// The whole set of roles in the company afterwards.
-    #[validate(length(min = 1, max = 6))]
-    #[schema(min_items = 1, max_items = 6)]
+    #[validate(length(min = 1, max = 8))]
+    #[schema(min_items = 1, max_items = 8)]
     pub roles: Vec<String>,
 }
 

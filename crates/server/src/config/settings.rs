@@ -113,7 +113,8 @@ settings! {
     jwt_secret: Option<String> = None, shown "generated in the data dir, with a warning";
     /// hex, 256 bits; wraps the tenants' data keys that seal TOTP secrets and RMM keys at rest;
     /// set the same on every process and back it up: without it they cannot be read (see
-    /// `docs/decisions/0004-secrets-at-rest.md`)
+    /// `docs/decisions/0004-secrets-at-rest.md`); the documentation vault is served only when it
+    /// is set (`docs/decisions/0046-documentation-vault.md`)
     master_key: Option<String> = None,
         shown "generated in the data dir (`master-key`, mode 0600), with a warning";
     /// comma-separated origins allowed to call the API from a browser (in TOML, a list)
