@@ -668,7 +668,8 @@ on_both!(categories_form_a_tree_without_cycles, |app: TestApp| async move {
     // Customers see the categories that lead to what they may read, counted with subcategories.
     let pat = app.token("pat.user@demo.example").await;
     let cats: Value = app.get(&format!("/api/v1/companies/{contoso}/kb/categories"), &pat).await.json().await.unwrap();
-    let count = |id: i64| cats["items"].as_array().unwrap().iter().find(|c| c["id"] == id).map(|c| c["article_count"].clone());
+    let count =
+        |id: i64| cats["items"].as_array().unwrap().iter().find(|c| c["id"] == id).map(|c| c["article_count"].clone());
     assert_eq!((count(a), count(b)), (Some(json!(1)), Some(json!(1))));
     let names: Vec<&str> = cats["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert!(

@@ -186,8 +186,7 @@ mod tests {
 
     #[test]
     fn technician_names_follow_the_company_setting_for_customers_only() {
-        let mut settings = PortalSettings::default();
-        settings.technician_names_shown = true;
+        let mut settings = PortalSettings { technician_names_shown: true, ..Default::default() };
         assert_eq!(technician_shown(Some("Tom Tech"), &settings, false).as_deref(), Some("Tom Tech"));
         settings.technician_names_shown = false;
         assert_eq!(technician_shown(Some("Tom Tech"), &settings, false).as_deref(), Some(NEUTRAL_STAFF_NAME));

@@ -189,8 +189,7 @@ mod tests {
 
     #[test]
     fn technician_names_follow_the_setting_and_contacts_always_show() {
-        let mut settings = PortalSettings::default();
-        settings.technician_names_shown = false;
+        let mut settings = PortalSettings { technician_names_shown: false, ..Default::default() };
         assert_eq!(member_name("Tom Tech", true, &settings, false), NEUTRAL_STAFF_NAME);
         assert_eq!(member_name("Tom Tech", true, &settings, true), "Tom Tech");
         assert_eq!(member_name("Pat User", false, &settings, false), "Pat User");

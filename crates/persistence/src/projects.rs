@@ -182,6 +182,9 @@ pub fn delete(conn: &mut DbConnection, ids: &[i64]) -> Result<()> {
 }
 
 /// A project with its plan and team.
+/// A task as stored: its phase, name, status, start, end and percent done.
+type TaskRow = (Option<i32>, String, String, Option<String>, Option<String>, i32);
+
 pub fn get(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<Project> {
     let mut project: Project = projects::table
         .filter(projects::tenant_id.eq(tenant.0))
@@ -190,7 +193,7 @@ pub fn get(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<Project
         .first(conn)?
         .try_into()?;
     let what = format!("project {id}");
-    let steps: Vec<(Option<i32>, String, String, Option<String>, Option<String>, i32)> = project_tasks::table
+    let steps: Vec<TaskRow> = project_tasks::table
         .filter(project_tasks::project_id.eq(id))
         .order(project_tasks::position)
         .select((
