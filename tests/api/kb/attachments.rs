@@ -64,7 +64,7 @@ on_both!(staff_attach_files_and_customers_read_only_what_they_may_see, |app: Tes
     let pat = app.token("pat.user@demo.example").await;
     let base = format!("/api/v1/companies/{contoso}/kb/articles");
     let list: Value = app.get(&format!("{base}/{for_contoso}/attachments"), &pat).await.json().await.unwrap();
-    assert_eq!(list[0]["id"], file);
+    assert_eq!(list["items"][0]["id"], file);
     let res = app.get(&format!("{base}/{for_contoso}/attachments/{file}"), &pat).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.bytes().await.unwrap().as_ref(), PNG);

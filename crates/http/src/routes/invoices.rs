@@ -1,6 +1,6 @@
 //! Invoices: read by staff and by the company's members whose roles include invoices (per
 //! company, 404 for a company that is not theirs), written by staff by hand or by the PSA's
-//! sync (`routes::psa`), with an optional PDF in the attachment storage that only readers of the
+//! sync (`sync_invoices`, with the credential and batch rules of `routes::psa`), with an optional PDF in the attachment storage that only readers of the
 //! invoice download, and a company's open balance.
 
 use actix_web::http::header;
@@ -11,7 +11,7 @@ use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::invoices::{
     self as rules, Amounts, Invoice, InvoiceFields, InvoiceLine, InvoiceStatus, Pdf, ShownStatus,
 };
-use clientdesk_persistence::{companies, invoices as store, write_tx};
+use clientdesk_persistence::{audit, companies, invoices as store, psa, write_tx};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -19,15 +19,20 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::{Auth, Caller};
-use crate::json::Json;
+use crate::json::{Json, LargeJson};
 use crate::origin;
 use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::routes::attachments::Binary;
+use crate::routes::psa::{
+    batch_size, psa_id, sync_credential, sync_tenant, unique_ids, SyncAnswer, SyncedRow, MAX_SYNC,
+};
 use crate::state::AppState;
 
 /// Most lines on one invoice.
 const MAX_LINES: usize = 200;
+/// The body limit of an invoice sync: 500 invoices of up to 8 KiB each (about 30 lines).
+const INVOICE_SYNC_BODY_LIMIT: usize = MAX_SYNC * 8 * 1024;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_company_invoices)
@@ -40,7 +45,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(download_pdf)
         .service(upload_pdf)
         .service(delete_pdf)
-        .service(sync_pdf);
+        .service(sync_pdf)
+        .service(sync_invoices);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -768,4 +774,98 @@ pub async fn sync_pdf(
     })
     .await?;
     Ok(HttpResponse::Ok().json_body(InvoiceView::of(invoice, today(), true)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"upsert": [{"psa_id": "INV-2026-0412", "company_id": 1, "number": "2026-0412",
+    "issued_on": "2026-11-30", "due_on": "2026-12-30", "currency": "CHF", "net_minor": 120000, "tax_minor": 9720,
+    "total_minor": 129720, "paid_minor": 0, "status": "open", "payment_url": "https://pay.example.com/i/2026-0412",
+    "lines": [{"description": "Managed services, November", "quantity": 1, "unit_price_minor": 120000,
+    "amount_minor": 120000}]}], "delete": ["INV-2026-0007"]}))]
+pub struct InvoiceSync {
+    /// Invoices to create or replace, by `psa_id` (required here).
+    #[serde(default)]
+    pub upsert: Vec<InvoiceInput>,
+    /// PSA ids of invoices to remove; ids the portal does not know are ignored.
+    #[serde(default)]
+    pub delete: Vec<String>,
+}
+
+/// Sync invoices from the PSA (its sync credential as `Authorization: Bearer cdp_...`).
+///
+/// Up to 500 rows a call (upserts and deletes together), in a body of at most 4 MiB. Invoices are
+/// upserted by `psa_id` in one transaction with the deletes: one invalid invoice (an unknown
+/// company, amounts that do not add up, ...) refuses the whole request with a 422 naming it as
+/// `/upsert/3/field` with the row's PSA id in its detail, and nothing is stored. Sending the same batch again changes nothing
+/// but `updated_at`.
+#[utoipa::path(tag = "psa", operation_id = "syncInvoices", security(("psa_sync" = [])),
+    request_body = InvoiceSync,
+    responses(
+        (status = 200, description = "What was created, updated and removed", body = SyncAnswer),
+        (status = 401, description = "Missing or unknown sync credential", body = Problem),
+        (status = 413, description = "A body over 4 MiB", body = Problem),
+        (status = 422, description = "An invalid invoice, named by its PSA id; nothing was stored", body = Problem)))]
+#[put("/api/v1/psa/invoices")]
+pub async fn sync_invoices(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: LargeJson<InvoiceSync, INVOICE_SYNC_BODY_LIMIT>,
+) -> ApiResult<HttpResponse> {
+    let token = sync_credential(&req)?;
+    let InvoiceSync { upsert, delete } = body.into_inner();
+    batch_size(upsert.len(), delete.len())?;
+    let client = origin::of(&req);
+    let answer = state
+        .run(move |conn| {
+            let tenant = sync_tenant(conn, &token)?;
+            // Everything that needs no database is checked before the transaction starts.
+            let mut rows = Vec::with_capacity(upsert.len());
+            for (i, input) in upsert.into_iter().enumerate() {
+                let id = psa_id(&format!("upsert[{i}].psa_id"), input.psa_id.as_deref().unwrap_or(""))?;
+                let (company, fields) =
+                    parse(&format!("upsert[{i}]"), input).map_err(|e| e.about(&format!("row {id}")))?;
+                rows.push((id, company, fields));
+            }
+            let deletes = delete
+                .iter()
+                .enumerate()
+                .map(|(i, d)| psa_id(&format!("delete[{i}]"), d))
+                .collect::<ApiResult<Vec<_>>>()?;
+            unique_ids(rows.iter().map(|(id, ..)| id.as_str()).chain(deletes.iter().map(String::as_str)))?;
+            let (answer, removed_pdfs) = write_tx(conn, |conn| {
+                let now = Utc::now();
+                let companies: Vec<i64> = rows.iter().map(|(_, c, _)| c.0).collect();
+                let known = psa::companies_of_tenant(conn, tenant, &companies)?;
+                if let Some((i, (id, ..))) = rows.iter().enumerate().find(|(_, (_, c, _))| !known.contains(&c.0)) {
+                    let refused =
+                        ApiError::invalid(&format!("upsert[{i}].company_id"), "is not a company of this tenant");
+                    return Err(refused.about(&format!("row {id}")));
+                }
+                let ids: Vec<String> = rows.iter().map(|(id, ..)| id.clone()).chain(deletes.iter().cloned()).collect();
+                let existing = store::ids_by_psa(conn, tenant, &ids)?;
+                let mut upserted = Vec::with_capacity(rows.len());
+                for (psa_id, company, fields) in &rows {
+                    let (id, created) = match existing.get(psa_id) {
+                        Some(&id) => {
+                            store::update(conn, id, *company, fields, now)?;
+                            (id, false)
+                        }
+                        None => (store::insert(conn, tenant, *company, Some(psa_id), fields, now)?, true),
+                    };
+                    upserted.push(SyncedRow { psa_id: psa_id.clone(), id, created });
+                }
+                let gone: Vec<i64> = deletes.iter().filter_map(|d| existing.get(d).copied()).collect();
+                let removed_pdfs = store::delete(conn, &gone)?;
+                let mut event = client.event(Some(tenant), None, "psa.invoices_synced");
+                event.detail = Some(format!("upserted={} deleted={}", upserted.len(), gone.len()));
+                audit::record(conn, &event, now)?;
+                Ok((SyncAnswer { upserted, deleted: gone.len() }, removed_pdfs))
+            })?;
+            Ok((answer, removed_pdfs))
+        })
+        .await?;
+    let (answer, removed_pdfs) = answer;
+    remove_objects(&state, &removed_pdfs).await;
+    Ok(HttpResponse::Ok().json_body(answer))
 }

@@ -3,32 +3,28 @@
 //! the batch endpoints the PSA calls with it. A batch is one transaction: one refused row refuses
 //! it whole, named by the PSA's own id, and nothing is stored.
 
-use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use clientdesk_app::crypto::secrets::{fingerprint, random_token};
 use clientdesk_domain::ids::{CompanyId, TenantId};
-use clientdesk_persistence::{audit, invoices as store, psa, write_tx};
-use serde::{Deserialize, Serialize};
+use clientdesk_persistence::{psa, write_tx};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
-use crate::json::LargeJson;
 use crate::origin;
 use crate::respond::JsonBody;
 use crate::routes::devices::SecretView;
-use crate::routes::invoices::{self, InvoiceInput};
 use crate::state::AppState;
 
 /// Prefix of the PSA's sync credential, so a leaked one is recognisable.
 pub const SYNC_TOKEN_PREFIX: &str = "cdp_";
 /// Most rows (upserts and deletes together) in one sync request.
 pub const MAX_SYNC: usize = 500;
-/// The body limit of an invoice sync: 500 invoices of up to 8 KiB each (about 30 lines).
-const INVOICE_SYNC_BODY_LIMIT: usize = MAX_SYNC * 8 * 1024;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(get_integration).service(new_sync_token).service(sync_invoices);
+    cfg.service(get_integration).service(new_sync_token);
 }
 
 /// The PSA integration as provider admins see it; the credential is shown once, when made.
@@ -126,22 +122,6 @@ pub(crate) fn psa_id(field: &str, value: &str) -> ApiResult<String> {
     Ok(value.to_owned())
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"upsert": [{"psa_id": "INV-2026-0412", "company_id": 1, "number": "2026-0412",
-    "issued_on": "2026-11-30", "due_on": "2026-12-30", "currency": "CHF", "net_minor": 120000, "tax_minor": 9720,
-    "total_minor": 129720, "paid_minor": 0, "status": "open", "payment_url": "https://pay.example.com/i/2026-0412",
-    "lines": [{"description": "Managed services, November", "quantity": 1, "unit_price_minor": 120000,
-    "amount_minor": 120000}]}], "delete": ["INV-2026-0007"]}))]
-pub struct InvoiceSync {
-    /// Invoices to create or replace, by `psa_id` (required here).
-    #[serde(default)]
-    pub upsert: Vec<InvoiceInput>,
-    /// PSA ids of invoices to remove; ids the portal does not know are ignored.
-    #[serde(default)]
-    pub delete: Vec<String>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"psa_id": "INV-2026-0412", "id": 17, "created": true}))]
 pub struct SyncedRow {
@@ -156,84 +136,6 @@ pub struct SyncAnswer {
     pub upserted: Vec<SyncedRow>,
     /// How many of the ids to delete were known and removed.
     pub deleted: usize,
-}
-
-/// Sync invoices from the PSA (its sync credential as `Authorization: Bearer cdp_...`).
-///
-/// Up to 500 rows a call (upserts and deletes together), in a body of at most 4 MiB. Invoices are
-/// upserted by `psa_id` in one transaction with the deletes: one invalid invoice (an unknown
-/// company, amounts that do not add up, ...) refuses the whole request with a 422 naming it as
-/// `/upsert/3/field` with the row's PSA id in its detail, and nothing is stored. Sending the same batch again changes nothing
-/// but `updated_at`.
-#[utoipa::path(tag = "psa", operation_id = "syncInvoices", security(("psa_sync" = [])),
-    request_body = InvoiceSync,
-    responses(
-        (status = 200, description = "What was created, updated and removed", body = SyncAnswer),
-        (status = 401, description = "Missing or unknown sync credential", body = Problem),
-        (status = 413, description = "A body over 4 MiB", body = Problem),
-        (status = 422, description = "An invalid invoice, named by its PSA id; nothing was stored", body = Problem)))]
-#[put("/api/v1/psa/invoices")]
-pub async fn sync_invoices(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: LargeJson<InvoiceSync, INVOICE_SYNC_BODY_LIMIT>,
-) -> ApiResult<HttpResponse> {
-    let token = sync_credential(&req)?;
-    let InvoiceSync { upsert, delete } = body.into_inner();
-    batch_size(upsert.len(), delete.len())?;
-    let client = origin::of(&req);
-    let answer = state
-        .run(move |conn| {
-            let tenant = sync_tenant(conn, &token)?;
-            // Everything that needs no database is checked before the transaction starts.
-            let mut rows = Vec::with_capacity(upsert.len());
-            for (i, input) in upsert.into_iter().enumerate() {
-                let id = psa_id(&format!("upsert[{i}].psa_id"), input.psa_id.as_deref().unwrap_or(""))?;
-                let (company, fields) =
-                    invoices::parse(&format!("upsert[{i}]"), input).map_err(|e| e.about(&format!("row {id}")))?;
-                rows.push((id, company, fields));
-            }
-            let deletes = delete
-                .iter()
-                .enumerate()
-                .map(|(i, d)| psa_id(&format!("delete[{i}]"), d))
-                .collect::<ApiResult<Vec<_>>>()?;
-            unique_ids(rows.iter().map(|(id, ..)| id.as_str()).chain(deletes.iter().map(String::as_str)))?;
-            let (answer, removed_pdfs) = write_tx(conn, |conn| {
-                let now = Utc::now();
-                let companies: Vec<i64> = rows.iter().map(|(_, c, _)| c.0).collect();
-                let known = psa::companies_of_tenant(conn, tenant, &companies)?;
-                if let Some((i, (id, ..))) = rows.iter().enumerate().find(|(_, (_, c, _))| !known.contains(&c.0)) {
-                    let refused =
-                        ApiError::invalid(&format!("upsert[{i}].company_id"), "is not a company of this tenant");
-                    return Err(refused.about(&format!("row {id}")));
-                }
-                let ids: Vec<String> = rows.iter().map(|(id, ..)| id.clone()).chain(deletes.iter().cloned()).collect();
-                let existing = store::ids_by_psa(conn, tenant, &ids)?;
-                let mut upserted = Vec::with_capacity(rows.len());
-                for (psa_id, company, fields) in &rows {
-                    let (id, created) = match existing.get(psa_id) {
-                        Some(&id) => {
-                            store::update(conn, id, *company, fields, now)?;
-                            (id, false)
-                        }
-                        None => (store::insert(conn, tenant, *company, Some(psa_id), fields, now)?, true),
-                    };
-                    upserted.push(SyncedRow { psa_id: psa_id.clone(), id, created });
-                }
-                let gone: Vec<i64> = deletes.iter().filter_map(|d| existing.get(d).copied()).collect();
-                let removed_pdfs = store::delete(conn, &gone)?;
-                let mut event = client.event(Some(tenant), None, "psa.invoices_synced");
-                event.detail = Some(format!("upserted={} deleted={}", upserted.len(), gone.len()));
-                audit::record(conn, &event, now)?;
-                Ok((SyncAnswer { upserted, deleted: gone.len() }, removed_pdfs))
-            })?;
-            Ok((answer, removed_pdfs))
-        })
-        .await?;
-    let (answer, removed_pdfs) = answer;
-    invoices::remove_objects(&state, &removed_pdfs).await;
-    Ok(HttpResponse::Ok().json_body(answer))
 }
 
 /// The company of a row, checked to be the tenant's (for the single-row staff writes).
