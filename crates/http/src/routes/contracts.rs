@@ -20,7 +20,8 @@ use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::routes::invoices::{company_in_path, require_reader};
 use crate::routes::psa::{
-    batch_size, psa_id, sync_credential, sync_tenant, unique_ids, SyncAnswer, SyncedRow, MAX_SYNC,
+    batch_size, psa_id, read_batch, require_known_companies, sync_credential, sync_tenant, unique_ids, SyncAnswer,
+    SyncedRow, MAX_SYNC,
 };
 use crate::state::AppState;
 
@@ -657,28 +658,10 @@ pub async fn sync_contracts(
     let answer = state
         .run(move |conn| {
             let tenant = sync_tenant(conn, &token)?;
-            let mut rows = Vec::with_capacity(upsert.len());
-            for (i, input) in upsert.into_iter().enumerate() {
-                let id = psa_id(&format!("upsert[{i}].psa_id"), input.psa_id.as_deref().unwrap_or(""))?;
-                let (company, fields) =
-                    parse_contract(&format!("upsert[{i}]"), input).map_err(|e| e.about(&format!("row {id}")))?;
-                rows.push((id, company, fields));
-            }
-            let deletes = delete
-                .iter()
-                .enumerate()
-                .map(|(i, d)| psa_id(&format!("delete[{i}]"), d))
-                .collect::<ApiResult<Vec<_>>>()?;
-            unique_ids(rows.iter().map(|(id, ..)| id.as_str()).chain(deletes.iter().map(String::as_str)))?;
+            let (rows, deletes) = read_batch(upsert, &delete, |i| i.psa_id.as_deref(), parse_contract)?;
             write_tx(conn, |conn| {
                 let now = Utc::now();
-                let known =
-                    psa::companies_of_tenant(conn, tenant, &rows.iter().map(|(_, c, _)| c.0).collect::<Vec<_>>())?;
-                if let Some((i, (id, ..))) = rows.iter().enumerate().find(|(_, (_, c, _))| !known.contains(&c.0)) {
-                    let refused =
-                        ApiError::invalid(&format!("upsert[{i}].company_id"), "is not a company of this tenant");
-                    return Err(refused.about(&format!("row {id}")));
-                }
+                require_known_companies(conn, tenant, &rows)?;
                 let ids: Vec<String> = rows.iter().map(|(id, ..)| id.clone()).chain(deletes.iter().cloned()).collect();
                 let existing = store::contracts_by_psa(conn, tenant, &ids)?;
                 let mut upserted = Vec::with_capacity(rows.len());

@@ -11,7 +11,7 @@ use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::invoices::{
     self as rules, Amounts, Invoice, InvoiceFields, InvoiceLine, InvoiceStatus, Pdf, ShownStatus,
 };
-use clientdesk_persistence::{audit, companies, invoices as store, psa, write_tx};
+use clientdesk_persistence::{audit, companies, invoices as store, write_tx};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -25,7 +25,7 @@ use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::routes::attachments::Binary;
 use crate::routes::psa::{
-    batch_size, psa_id, sync_credential, sync_tenant, unique_ids, SyncAnswer, SyncedRow, MAX_SYNC,
+    batch_size, read_batch, require_known_companies, sync_credential, sync_tenant, SyncAnswer, SyncedRow, MAX_SYNC,
 };
 use crate::state::AppState;
 
@@ -820,28 +820,10 @@ pub async fn sync_invoices(
         .run(move |conn| {
             let tenant = sync_tenant(conn, &token)?;
             // Everything that needs no database is checked before the transaction starts.
-            let mut rows = Vec::with_capacity(upsert.len());
-            for (i, input) in upsert.into_iter().enumerate() {
-                let id = psa_id(&format!("upsert[{i}].psa_id"), input.psa_id.as_deref().unwrap_or(""))?;
-                let (company, fields) =
-                    parse(&format!("upsert[{i}]"), input).map_err(|e| e.about(&format!("row {id}")))?;
-                rows.push((id, company, fields));
-            }
-            let deletes = delete
-                .iter()
-                .enumerate()
-                .map(|(i, d)| psa_id(&format!("delete[{i}]"), d))
-                .collect::<ApiResult<Vec<_>>>()?;
-            unique_ids(rows.iter().map(|(id, ..)| id.as_str()).chain(deletes.iter().map(String::as_str)))?;
+            let (rows, deletes) = read_batch(upsert, &delete, |i| i.psa_id.as_deref(), parse)?;
             let (answer, removed_pdfs) = write_tx(conn, |conn| {
                 let now = Utc::now();
-                let companies: Vec<i64> = rows.iter().map(|(_, c, _)| c.0).collect();
-                let known = psa::companies_of_tenant(conn, tenant, &companies)?;
-                if let Some((i, (id, ..))) = rows.iter().enumerate().find(|(_, (_, c, _))| !known.contains(&c.0)) {
-                    let refused =
-                        ApiError::invalid(&format!("upsert[{i}].company_id"), "is not a company of this tenant");
-                    return Err(refused.about(&format!("row {id}")));
-                }
+                require_known_companies(conn, tenant, &rows)?;
                 let ids: Vec<String> = rows.iter().map(|(id, ..)| id.clone()).chain(deletes.iter().cloned()).collect();
                 let existing = store::ids_by_psa(conn, tenant, &ids)?;
                 let mut upserted = Vec::with_capacity(rows.len());
@@ -860,7 +842,7 @@ pub async fn sync_invoices(
                 let mut event = client.event(Some(tenant), None, "psa.invoices_synced");
                 event.detail = Some(format!("upserted={} deleted={}", upserted.len(), gone.len()));
                 audit::record(conn, &event, now)?;
-                Ok((SyncAnswer { upserted, deleted: gone.len() }, removed_pdfs))
+                Ok::<_, ApiError>((SyncAnswer { upserted, deleted: gone.len() }, removed_pdfs))
             })?;
             Ok((answer, removed_pdfs))
         })

@@ -113,6 +113,44 @@ pub(crate) fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>) -> ApiResult<()
     Ok(())
 }
 
+/// A batch's rows, read before any database work: each upsert with its PSA id, read by `parse`
+/// (whose refusals name the row), and the PSA ids to delete; every id once.
+pub(crate) type Rows<T> = Vec<(String, CompanyId, T)>;
+
+pub(crate) fn read_batch<I, T>(
+    upsert: Vec<I>,
+    delete: &[String],
+    id_of: impl Fn(&I) -> Option<&str>,
+    parse: impl Fn(&str, I) -> ApiResult<(CompanyId, T)>,
+) -> ApiResult<(Rows<T>, Vec<String>)> {
+    let mut rows = Vec::with_capacity(upsert.len());
+    for (i, input) in upsert.into_iter().enumerate() {
+        let id = psa_id(&format!("upsert[{i}].psa_id"), id_of(&input).unwrap_or(""))?;
+        let (company, fields) = parse(&format!("upsert[{i}]"), input).map_err(|e| e.about(&format!("row {id}")))?;
+        rows.push((id, company, fields));
+    }
+    let deletes =
+        delete.iter().enumerate().map(|(i, d)| psa_id(&format!("delete[{i}]"), d)).collect::<ApiResult<Vec<_>>>()?;
+    unique_ids(rows.iter().map(|(id, ..)| id.as_str()).chain(deletes.iter().map(String::as_str)))?;
+    Ok((rows, deletes))
+}
+
+/// Refuses a batch whose row names a company that is not the tenant's, pointing at the row.
+pub(crate) fn require_known_companies<T>(
+    conn: &mut clientdesk_persistence::DbConnection,
+    tenant: TenantId,
+    rows: &Rows<T>,
+) -> ApiResult<()> {
+    let known = psa::companies_of_tenant(conn, tenant, &rows.iter().map(|(_, c, _)| c.0).collect::<Vec<_>>())?;
+    match rows.iter().enumerate().find(|(_, (_, c, _))| !known.contains(&c.0)) {
+        Some((i, (id, ..))) => {
+            Err(ApiError::invalid(&format!("upsert[{i}].company_id"), "is not a company of this tenant")
+                .about(&format!("row {id}")))
+        }
+        None => Ok(()),
+    }
+}
+
 /// A PSA id: 1 to 100 characters without control characters.
 pub(crate) fn psa_id(field: &str, value: &str) -> ApiResult<String> {
     let value = value.trim();
