@@ -21,5 +21,6 @@ mod scale;
 mod security;
 mod selfservice;
 mod snapshots;
+mod system_info;
 mod tickets;
 mod vault;

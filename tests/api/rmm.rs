@@ -36,7 +36,7 @@ fn machine(guid: &str) -> String {
     format!("M-{}", &guid[guid.len().saturating_sub(4)..])
 }
 
-fn device(guid: &str, company: i64, platform: &str, user: Option<&str>) -> Value {
+pub fn device(guid: &str, company: i64, platform: &str, user: Option<&str>) -> Value {
     let mut d = json!({"agent_guid": guid, "machine_id": machine(guid), "group_id": "root.office",
         "hostname": format!("{}.example.local", machine(guid)), "platform": platform, "company_id": company,
         "contact": {"name": "Kim Kiosk", "email": "kim@contoso.example", "phone": "+41 44 555 00 00"}});
@@ -46,7 +46,7 @@ fn device(guid: &str, company: i64, platform: &str, user: Option<&str>) -> Value
     d
 }
 
-async fn sync(app: &TestApp, token: &str, devices: Value) -> reqwest::Response {
+pub async fn sync(app: &TestApp, token: &str, devices: Value) -> reqwest::Response {
     app.request(Method::PUT, "/api/v1/rmm/devices", Some(token))
         .json(&json!({"devices": devices}))
         .send()

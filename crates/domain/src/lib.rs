@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod approvals;
+pub mod assets;
 pub mod attachments;
 pub mod business_hours;
 pub mod contracts;

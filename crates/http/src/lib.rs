@@ -15,6 +15,7 @@ pub mod rate_limit;
 pub mod respond;
 pub mod routes;
 pub mod state;
+pub mod text;
 pub mod transport;
 
 use actix_cors::Cors;
@@ -82,6 +83,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(routes::validations::routes)
         .configure(routes::changes::routes)
         .configure(routes::devices::routes)
+        .configure(routes::assets::routes)
         .configure(routes::agent::routes)
         .configure(routes::selfservice::routes)
         .configure(routes::outbox::routes)

@@ -39,6 +39,9 @@ use utoipa_actix_web::AppExt;
             company's change managers"),
         (name = "rmm", description = "The RMM integration: devices synced from it, signed agent links from the \
             tray menu, self-registration from a computer"),
+        (name = "system-info", description = "A company's assets (its devices with the RMM's inventory) and their \
+            warranties and licences: read by staff and by members whose roles include system info; warranties and \
+            licences synced from the RMM with each device or written by staff"),
         (name = "self-service", description = "Actions on the user's own computers, guarded by a verified phone and a \
             fresh second factor; the software catalogue"),
         (name = "outbox", description = "Messages the portal sends (e-mail, SMS, webhooks to the RMM), their \

@@ -551,7 +551,7 @@ pub fn contacts(
     after: Option<i64>,
     limit: i64,
 ) -> Result<Page<Contact>> {
-    diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+    use crate::text::{contains_pattern, lower};
     let mut q = contacts_of!(company).into_boxed();
     if let Some(user) = filter.only {
         q = q.filter(users::id.eq(user.0));
@@ -569,8 +569,7 @@ pub fn contacts(
             .filter(users::activated_at.is_null()),
     };
     if let Some(text) = filter.text {
-        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        let pattern = format!("%{}%", escaped.to_lowercase());
+        let pattern = contains_pattern(text);
         q = q.filter(
             lower(users::name).like(pattern.clone()).escape('\\').or(lower(users::email).like(pattern).escape('\\')),
         );

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 
 use crate::db::per_backend;
 use crate::schema::companies;
+use crate::text::{contains_pattern, lower};
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 use crate::{utc, DbConnection, Error, Page, Result};
 
 #[derive(Queryable, Selectable)]
@@ -152,8 +152,7 @@ pub fn list(
         q = q.filter(companies::id.gt(after));
     }
     if let Some(text) = query {
-        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        q = q.filter(lower(companies::name).like(format!("%{}%", escaped.to_lowercase())).escape('\\'));
+        q = q.filter(lower(companies::name).like(contains_pattern(text)).escape('\\'));
     }
     let rows: Vec<CompanyRow> = q.order(companies::id).limit(limit + 1).select(CompanyRow::as_select()).load(conn)?;
     let companies = rows.into_iter().map(Company::try_from).collect::<Result<Vec<_>>>()?;

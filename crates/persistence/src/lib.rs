@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod approvals;
+pub mod assets;
 pub mod attachments;
 pub mod audit;
 pub mod catalog;
@@ -25,6 +26,7 @@ pub mod sms;
 mod stamp;
 pub mod sweep;
 pub mod tenants;
+pub(crate) mod text;
 pub mod throttle;
 mod ticket_index;
 pub mod tickets;

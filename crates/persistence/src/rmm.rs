@@ -92,7 +92,7 @@ pub fn save_integration(conn: &mut DbConnection, i: &Integration) -> Result<()> 
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = devices)]
-struct DeviceRow {
+pub(crate) struct DeviceRow {
     id: i64,
     tenant_id: i64,
     company_id: i64,
@@ -427,7 +427,7 @@ pub fn count_attempt(conn: &mut DbConnection, id: i64) -> Result<()> {
 /// put the PSA's tenant name in their links (with `+` for spaces).
 pub fn tenant_by_client(conn: &mut DbConnection, client: &str) -> Result<clientdesk_domain::entities::Tenant> {
     use crate::schema::tenants;
-    diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+    use crate::text::lower;
     let client = client.trim();
     let id: i64 = tenants::table
         .filter(tenants::slug.eq(client).or(lower(tenants::name).eq(client.to_lowercase())))

@@ -664,6 +664,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    device_inventories (device_id) {
+        device_id -> BigInt,
+        kind -> Text,
+        manufacturer -> Nullable<Text>,
+        model -> Nullable<Text>,
+        serial_number -> Nullable<Text>,
+        os_name -> Nullable<Text>,
+        os_version -> Nullable<Text>,
+        ip_addresses -> Text,
+        disks -> Text,
+        software_count -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    entitlements (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        company_id -> BigInt,
+        device_id -> Nullable<BigInt>,
+        kind -> Text,
+        product -> Text,
+        vendor -> Nullable<Text>,
+        seats -> Nullable<BigInt>,
+        starts_on -> Nullable<Text>,
+        expires_on -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        from_rmm -> Bool,
+        reminded_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> companies (company_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::table! {
@@ -813,6 +849,8 @@ diesel::joinable!(tickets -> request_types (request_type_id));
 diesel::joinable!(tickets -> queues (queue_id));
 diesel::joinable!(validations -> tickets (ticket_id));
 diesel::joinable!(devices -> companies (company_id));
+diesel::joinable!(device_inventories -> devices (device_id));
+diesel::joinable!(entitlements -> devices (device_id));
 diesel::joinable!(device_actions -> devices (device_id));
 diesel::joinable!(software_companies -> software (software_id));
 diesel::joinable!(validation_decisions -> validations (validation_id));
@@ -913,6 +951,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     rmm_integrations,
     devices,
+    device_inventories,
+    entitlements,
     agent_nonces,
     verification_codes,
     software,

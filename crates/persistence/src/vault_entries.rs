@@ -191,23 +191,18 @@ pub fn list(
     after: Option<i64>,
     limit: i64,
 ) -> Result<Page<Entry>> {
-    diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-    diesel::define_sql_function! {
-        #[sql_name = "lower"]
-        fn lower_or_null(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>
-    }
-    let escape = |text: &str| text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    use crate::text::{contains_pattern, escape_like, lower, lower_or_null};
     let mut q = vault_entries::table.filter(vault_entries::company_id.eq(company.0)).into_boxed();
     if let Some(folder) = filter.folder {
         q = q.filter(vault_entries::folder.eq(folder.to_owned()));
     }
     if let Some(tag) = filter.tag {
-        let tag = escape(&tag.to_lowercase());
+        let tag = escape_like(tag);
         let padded = diesel::dsl::sql::<diesel::sql_types::Text>("' ' || tags || ' '");
         q = q.filter(padded.like(format!("% {tag} %")).escape('\\'));
     }
     if let Some(text) = filter.text {
-        let pattern = format!("%{}%", escape(&text.to_lowercase()));
+        let pattern = contains_pattern(text);
         q = q.filter(
             lower(vault_entries::title)
                 .like(pattern.clone())

@@ -7,7 +7,7 @@ use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use clientdesk_domain::contracts::{self as rules, Contract, ContractFields, ContractKind, TimeEntry};
 use clientdesk_domain::ids::{CompanyId, TenantId};
-use clientdesk_domain::invoices::{calendar_date, currency};
+use clientdesk_domain::invoices::{self, calendar_date, currency};
 use clientdesk_persistence::{audit, contracts as store, psa, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -18,7 +18,7 @@ use crate::json::{Json, LargeJson};
 use crate::origin;
 use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
-use crate::routes::invoices::{company_in_path, require_reader};
+use crate::routes::company_records::{company_in_path, require_reader};
 use crate::routes::psa::{
     batch_size, psa_id, read_batch, require_known_companies, sync_credential, sync_tenant, unique_ids, SyncAnswer,
     SyncedRow, MAX_SYNC,
@@ -39,18 +39,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(delete_time_entry)
         .service(sync_contracts)
         .service(sync_time_entries);
-}
-
-fn text(field: &str, value: &str, max: usize) -> ApiResult<String> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
-        return Err(ApiError::invalid(field, format!("must be 1 to {max} characters, without control characters")));
-    }
-    Ok(value.to_owned())
-}
-
-fn optional(field: &str, value: Option<&str>, max: usize) -> ApiResult<Option<String>> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(|v| text(field, v, max)).transpose()
 }
 
 fn named(at: &str, f: &str) -> String {
@@ -129,7 +117,7 @@ fn parse_contract(at: &str, c: ContractInput) -> ApiResult<(CompanyId, ContractF
         }
     };
     let fields = ContractFields {
-        name: text(&name("name"), &c.name, 200)?,
+        name: crate::text::required(&name("name"), &c.name, 200)?,
         kind: c.kind,
         currency,
         period_start,
@@ -222,7 +210,7 @@ pub async fn list_contracts(
     let page = state
         .run(move |conn| {
             caller.read_with(conn, |conn, auth| {
-                company_in_path(conn, auth, company)?;
+                company_in_path(conn, auth, company, invoices::may_read)?;
                 let page = store::list_contracts(conn, auth.tenant.id, company, before, limit)?;
                 Ok((
                     Paged {
@@ -239,7 +227,7 @@ pub async fn list_contracts(
 
 fn readable(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<Contract> {
     let contract = store::get_contract(conn, auth.tenant.id, id)?;
-    require_reader(auth, contract.company_id)?;
+    require_reader(auth, contract.company_id, invoices::may_read)?;
     Ok(contract)
 }
 
@@ -400,7 +388,7 @@ pub async fn create_contract(
     let view = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                crate::routes::psa::require_company(conn, auth.tenant.id, company)?;
+                crate::routes::company_records::require_company(conn, auth.tenant.id, company)?;
                 let id = store::insert_contract(conn, auth.tenant.id, company, psa.as_deref(), &fields, Utc::now())
                     .map_err(taken)?;
                 client.record_change(conn, &auth, "contract.created", format!("contract:{id}"), None)?;
@@ -437,7 +425,7 @@ pub async fn replace_contract(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 store::get_contract(conn, auth.tenant.id, id)?;
-                crate::routes::psa::require_company(conn, auth.tenant.id, company)?;
+                crate::routes::company_records::require_company(conn, auth.tenant.id, company)?;
                 store::update_contract(conn, id, company, &fields, Utc::now())?;
                 client.record_change(conn, &auth, "contract.updated", format!("contract:{id}"), None)?;
                 Ok(ContractView::from(store::get_contract(conn, auth.tenant.id, id)?))
@@ -526,10 +514,10 @@ fn parse_entry(
         worked_on: calendar_date("worked_on", &e.worked_on)
             .map_err(|x| ApiError::invalid(&name("worked_on"), x.message))?,
         minutes: rules::minutes("hours", e.hours).map_err(|x| ApiError::invalid(&name("hours"), x.message))?,
-        description: text(&name("description"), &e.description, 1000)?,
-        technician_name: optional(&name("technician_name"), e.technician_name.as_deref(), 200)?,
-        ticket_ref: optional(&name("ticket_ref"), e.ticket_ref.as_deref(), 100)?,
-        project_ref: optional(&name("project_ref"), e.project_ref.as_deref(), 100)?,
+        description: crate::text::required(&name("description"), &e.description, 1000)?,
+        technician_name: crate::text::optional(&name("technician_name"), e.technician_name.as_deref(), 200)?,
+        ticket_ref: crate::text::optional(&name("ticket_ref"), e.ticket_ref.as_deref(), 100)?,
+        project_ref: crate::text::optional(&name("project_ref"), e.project_ref.as_deref(), 100)?,
         billable: e.billable,
     })
 }
@@ -570,7 +558,7 @@ pub async fn create_time_entry(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let tenant = auth.tenant.id;
-                crate::routes::psa::require_company(conn, tenant, CompanyId(input.company_id))?;
+                crate::routes::company_records::require_company(conn, tenant, CompanyId(input.company_id))?;
                 let entry = parse_entry("", input, |psa, id| contract_lookup(conn, tenant, psa, id))?;
                 let id = store::save_entry(conn, tenant, None, &entry, Utc::now()).map_err(taken)?;
                 client.record_change(conn, &auth, "time_entry.created", format!("time_entry:{id}"), None)?;

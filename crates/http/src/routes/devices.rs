@@ -5,12 +5,13 @@
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::crypto::secrets::{fingerprint, random_token};
+use clientdesk_domain::assets::EntitlementFields;
 use clientdesk_domain::devices::Device;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::rmm::{ActionKind, AgentIds, Integration, Platform};
 use clientdesk_domain::user::Email;
 use clientdesk_persistence::rmm::{self as store, DeviceFields};
-use clientdesk_persistence::{audit, companies, users, write_tx, DbConnection};
+use clientdesk_persistence::{assets, audit, companies, users, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -20,6 +21,7 @@ use crate::json::{Json, LargeJson};
 use crate::origin;
 use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
+use crate::routes::assets::{EntitlementInput, InventoryBody, MAX_SYNCED_ENTITLEMENTS};
 use crate::state::AppState;
 
 /// Prefix of the RMM's sync credential, so a leaked one is recognisable.
@@ -258,6 +260,11 @@ pub struct SyncedDevice {
     /// The RMM's contact for the machine, to prefill self-registration.
     pub contact: Option<Contact>,
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// What the RMM's inventory says of it. Absent: unchanged.
+    pub inventory: Option<InventoryBody>,
+    /// Its warranties and licences (up to 20), without `company_id` and `device_id`. Absent:
+    /// unchanged; a list replaces those synced before (staff-written ones stay).
+    pub entitlements: Option<Vec<EntitlementInput>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
@@ -298,18 +305,6 @@ pub struct SyncResult {
     "created": false}]}))]
 pub struct SyncResponse {
     pub devices: Vec<SyncResult>,
-}
-
-fn text(field: String, value: &str, max: usize) -> ApiResult<String> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
-        return Err(ApiError::invalid(&field, text_rule(max)));
-    }
-    Ok(value.to_owned())
-}
-
-fn text_rule(max: usize) -> String {
-    format!("must be 1 to {max} characters, without control characters")
 }
 
 fn user_ref(user: Option<UserId>) -> String {
@@ -377,14 +372,14 @@ pub async fn sync_devices(
                 let now = Utc::now();
                 let mut results = Vec::with_capacity(devices.len());
                 for (i, d) in devices.into_iter().enumerate() {
-                    let agent_guid = text(format!("devices[{i}].agent_guid"), &d.agent_guid, 100)?;
+                    let agent_guid = crate::text::required(&format!("devices[{i}].agent_guid"), &d.agent_guid, 100)?;
                     // A refused device is pointed at by position and named by the agent GUID the
                     // RMM knows it by.
                     let refuse = |f: &str, why: &str| {
                         ApiError::invalid(&format!("devices[{i}].{f}"), format!("device {agent_guid}: {why}"))
                     };
                     let checked = |f: &str, value: &str, max: usize| {
-                        text(f.to_owned(), value, max).map_err(|_| refuse(f, &text_rule(max)))
+                        crate::text::required(f, value, max).map_err(|_| refuse(f, &crate::text::rule(max)))
                     };
                     let optional_checked = |f: &str, value: Option<&str>, max: usize| {
                         value.map(str::trim).filter(|v| !v.is_empty()).map(|v| checked(f, v, max)).transpose()
@@ -417,6 +412,17 @@ pub async fn sync_devices(
                             ));
                         }
                     }
+                    let about = format!("device {agent_guid}");
+                    let inventory = d
+                        .inventory
+                        .map(|inv| inv.parse(&format!("devices[{i}].inventory")))
+                        .transpose()
+                        .map_err(|e| e.about(&about))?;
+                    let entitlements = d
+                        .entitlements
+                        .map(|list| synced_entitlements(i, list))
+                        .transpose()
+                        .map_err(|e| e.about(&about))?;
                     let contact = d.contact.unwrap_or_default();
                     let fields = DeviceFields {
                         company_id: company,
@@ -429,7 +435,7 @@ pub async fn sync_devices(
                         contact_phone: optional_checked("contact.phone", contact.phone.as_deref(), 32)?,
                         last_seen_at: d.last_seen_at,
                     };
-                    results.push(match existing {
+                    let result = match existing {
                         Some(device) => {
                             store::update_device(conn, device.id, &fields, now)?;
                             if device.user_id != user {
@@ -455,13 +461,42 @@ pub async fn sync_devices(
                                 link_token: Some(token),
                             }
                         }
-                    });
+                    };
+                    if let Some(inventory) = &inventory {
+                        assets::save_inventory(conn, result.id, inventory, now)?;
+                    }
+                    if let Some(entitlements) = &entitlements {
+                        let device = store::get_device(conn, tenant, result.id)?;
+                        assets::replace_synced_entitlements(conn, tenant, &device, entitlements, now)?;
+                    }
+                    results.push(result);
                 }
                 Ok(SyncResponse { devices: results })
             })
         })
         .await?;
     Ok(HttpResponse::Ok().json_body(answer))
+}
+
+/// A device's warranties and licences as the RMM sends them: the device's own, so without
+/// `company_id` or `device_id`; a warranty covers the device.
+fn synced_entitlements(device: usize, list: Vec<EntitlementInput>) -> ApiResult<Vec<EntitlementFields>> {
+    if list.len() > MAX_SYNCED_ENTITLEMENTS {
+        let field = format!("devices[{device}].entitlements");
+        return Err(ApiError::invalid(&field, format!("must hold at most {MAX_SYNCED_ENTITLEMENTS} entries")));
+    }
+    list.into_iter()
+        .enumerate()
+        .map(|(n, e)| {
+            let at = format!("devices[{device}].entitlements[{n}]");
+            if e.company_id.is_some() || e.device_id.is_some() {
+                let field = format!("{at}.{}", if e.company_id.is_some() { "company_id" } else { "device_id" });
+                return Err(ApiError::invalid(&field, "is the device's own: leave it out"));
+            }
+            // Checked as covering a device; the store writes the device's id.
+            e.parse(&at, Some(0))
+        })
+        .collect()
 }
 
 /// A device as staff and its user see it.
@@ -691,6 +726,7 @@ pub async fn delete_device(
             write_tx(conn, |conn| {
                 store::get_device(conn, auth.tenant.id, id)?;
                 clientdesk_persistence::actions::delete_device_actions(conn, id)?;
+                assets::delete_of_device(conn, id)?;
                 store::delete_device(conn, id)?;
                 client.record_change(conn, &auth, "device.deleted", format!("device:{id}"), None)?;
                 Ok(())

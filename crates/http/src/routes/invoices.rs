@@ -11,7 +11,7 @@ use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::invoices::{
     self as rules, Amounts, Invoice, InvoiceFields, InvoiceLine, InvoiceStatus, Pdf, ShownStatus,
 };
-use clientdesk_persistence::{audit, companies, invoices as store, write_tx};
+use clientdesk_persistence::{audit, invoices as store, write_tx};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -24,6 +24,7 @@ use crate::origin;
 use crate::paging::{self, PageQuery, Paged};
 use crate::respond::JsonBody;
 use crate::routes::attachments::Binary;
+use crate::routes::company_records::{company_in_path, require_reader, today};
 use crate::routes::psa::{
     batch_size, read_batch, require_known_companies, sync_credential, sync_tenant, SyncAnswer, SyncedRow, MAX_SYNC,
 };
@@ -96,14 +97,6 @@ pub struct InvoiceInput {
     pub lines: Vec<LineInput>,
 }
 
-fn text(field: String, value: &str, max: usize) -> ApiResult<String> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
-        return Err(ApiError::invalid(&field, format!("must be 1 to {max} characters, without control characters")));
-    }
-    Ok(value.to_owned())
-}
-
 /// Reads an invoice's input into its company and fields; errors name fields under `at`
 /// (`upsert[3]` in a sync, empty for staff).
 pub(crate) fn parse(at: &str, input: InvoiceInput) -> ApiResult<(CompanyId, InvoiceFields)> {
@@ -126,7 +119,7 @@ pub(crate) fn parse(at: &str, input: InvoiceInput) -> ApiResult<(CompanyId, Invo
                 }
             };
             Ok(InvoiceLine {
-                description: text(field("description"), &l.description, 500)?,
+                description: crate::text::required(&field("description"), &l.description, 500)?,
                 quantity_milli: rules::quantity_milli("quantity", l.quantity)
                     .map_err(|e| domain(&field("quantity"), e))?,
                 unit_price_minor: in_range("unit_price_minor", l.unit_price_minor)?,
@@ -142,7 +135,7 @@ pub(crate) fn parse(at: &str, input: InvoiceInput) -> ApiResult<(CompanyId, Invo
         return Err(ApiError::invalid(&name("due_on"), "must not be before issued_on"));
     }
     let fields = InvoiceFields {
-        number: text(name("number"), &input.number, 50)?,
+        number: crate::text::required(&name("number"), &input.number, 50)?,
         issued_on,
         due_on,
         currency: rules::currency(&input.currency).map_err(|e| domain("currency", e))?,
@@ -240,39 +233,10 @@ impl InvoiceView {
     }
 }
 
-/// The date overdue is computed on: today in UTC, for staff and customers alike.
-pub(crate) fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
-/// Who may read a company's invoices: staff, and the company's members whose roles include
-/// invoices (403 without them); another company answers 404.
-pub(crate) fn require_reader(auth: &Auth, company: CompanyId) -> ApiResult<()> {
-    if auth.principal.is_staff() {
-        return Ok(());
-    }
-    let (_, access) = auth.company(company)?;
-    rules::may_read(&access.roles)?;
-    Ok(())
-}
-
-/// A company of the caller's tenant named in a path: 404 when it is not.
-pub(crate) fn company_in_path(
-    conn: &mut clientdesk_persistence::DbConnection,
-    auth: &Auth,
-    company: CompanyId,
-) -> ApiResult<()> {
-    require_reader(auth, company)?;
-    if auth.principal.is_staff() {
-        companies::get(conn, auth.tenant.id, company)?;
-    }
-    Ok(())
-}
-
 /// An invoice the caller may read, with its lines.
 fn readable(conn: &mut clientdesk_persistence::DbConnection, auth: &Auth, id: i64) -> ApiResult<Invoice> {
     let invoice = store::get(conn, auth.tenant.id, id)?;
-    require_reader(auth, invoice.company_id)?;
+    require_reader(auth, invoice.company_id, rules::may_read)?;
     Ok(invoice)
 }
 
@@ -323,7 +287,7 @@ pub async fn list_company_invoices(
     let page = state
         .run(move |conn| {
             caller.read_with(conn, |conn, auth| {
-                company_in_path(conn, auth, company)?;
+                company_in_path(conn, auth, company, rules::may_read)?;
                 let today = today();
                 let page = store::list(conn, auth.tenant.id, Some(company), status, today, before, limit)?;
                 Ok((page_of(page, today), None))
@@ -404,7 +368,7 @@ pub async fn company_balance(
     let view = state
         .run(move |conn| {
             caller.read_with(conn, |conn, auth| {
-                company_in_path(conn, auth, company)?;
+                company_in_path(conn, auth, company, rules::may_read)?;
                 let today = today();
                 let open = store::open_of_company(conn, auth.tenant.id, company)?;
                 let dues = open.iter().map(|(currency, due_on, balance)| rules::Due {
@@ -477,7 +441,7 @@ pub async fn create_invoice(
     let view = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                crate::routes::psa::require_company(conn, auth.tenant.id, company)?;
+                crate::routes::company_records::require_company(conn, auth.tenant.id, company)?;
                 let id = store::insert(conn, auth.tenant.id, company, psa_id.as_deref(), &fields, Utc::now())
                     .map_err(psa_id_taken)?;
                 client.record_change(conn, &auth, "invoice.created", format!("invoice:{id}"), None)?;
@@ -523,7 +487,7 @@ pub async fn replace_invoice(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 store::get(conn, auth.tenant.id, id)?;
-                crate::routes::psa::require_company(conn, auth.tenant.id, company)?;
+                crate::routes::company_records::require_company(conn, auth.tenant.id, company)?;
                 let now = Utc::now();
                 store::update(conn, id, company, &fields, now)?;
                 if let Some(psa_id) = &psa_id {

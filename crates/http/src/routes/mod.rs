@@ -1,9 +1,11 @@
 pub mod agent;
+pub mod assets;
 pub mod attachments;
 pub mod auth;
 pub mod catalog;
 pub mod changes;
 pub mod companies;
+pub mod company_records;
 pub mod contacts;
 pub mod contracts;
 pub mod decision_page;

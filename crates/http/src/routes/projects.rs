@@ -47,14 +47,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(psa_changes);
 }
 
-fn text(field: &str, value: &str, max: usize) -> ApiResult<String> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
-        return Err(ApiError::invalid(field, format!("must be 1 to {max} characters, without control characters")));
-    }
-    Ok(value.to_owned())
-}
-
 fn named(at: &str, f: &str) -> String {
     if at.is_empty() {
         f.to_owned()
@@ -156,7 +148,7 @@ fn step(
     let ends_on = date(&named(at, "ends_on"), ends.as_deref())?;
     rules::dates(starts_on, ends_on).map_err(|e| ApiError::invalid(&named(at, e.field), e.message))?;
     Ok(Step {
-        name: text(&named(at, "name"), &name, 200)?,
+        name: crate::text::required(&named(at, "name"), &name, 200)?,
         status,
         starts_on,
         ends_on,
@@ -199,7 +191,7 @@ fn parse_project(at: &str, p: ProjectInput) -> ApiResult<(CompanyId, ProjectFiel
                 .map_err(|e| ApiError::invalid(&named(&here, "email"), e.message))?;
             Ok(TeamMember {
                 user_id: None,
-                name: text(&named(&here, "name"), &m.name, 200)?,
+                name: crate::text::required(&named(&here, "name"), &m.name, 200)?,
                 email,
                 technician: m.technician,
             })
@@ -590,7 +582,7 @@ pub async fn message_team(
     auth.principal.require_full_session()?;
     let id = path.into_inner();
     let input = body.into_inner();
-    let subject = text("subject", &input.subject, 200)?;
+    let subject = crate::text::required("subject", &input.subject, 200)?;
     let message = rules::note_body(&input.body)?;
     let client = origin::of(&req);
     let sent = state
@@ -670,7 +662,7 @@ pub async fn create_project(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let tenant = auth.tenant.id;
-                crate::routes::psa::require_company(conn, tenant, company)?;
+                crate::routes::company_records::require_company(conn, tenant, company)?;
                 link_team(conn, tenant, company, &mut fields.team)?;
                 let id = store::save(conn, tenant, None, company, psa.as_deref(), &fields, Utc::now()).map_err(
                     |e| match e {
@@ -715,7 +707,7 @@ pub async fn replace_project(
             write_tx(conn, |conn| {
                 let tenant = auth.tenant.id;
                 store::get(conn, tenant, id)?;
-                crate::routes::psa::require_company(conn, tenant, company)?;
+                crate::routes::company_records::require_company(conn, tenant, company)?;
                 link_team(conn, tenant, company, &mut fields.team)?;
                 store::save(conn, tenant, Some(id), company, None, &fields, Utc::now())?;
                 client.record_change(conn, &auth, "project.updated", format!("project:{id}"), None)?;

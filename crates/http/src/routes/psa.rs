@@ -175,15 +175,3 @@ pub struct SyncAnswer {
     /// How many of the ids to delete were known and removed.
     pub deleted: usize,
 }
-
-/// The company of a row, checked to be the tenant's (for the single-row staff writes).
-pub(crate) fn require_company(
-    conn: &mut clientdesk_persistence::DbConnection,
-    tenant: TenantId,
-    company: CompanyId,
-) -> ApiResult<()> {
-    if psa::companies_of_tenant(conn, tenant, &[company.0])?.is_empty() {
-        return Err(ApiError::invalid("company_id", "is not a company of this tenant"));
-    }
-    Ok(())
-}

@@ -1,0 +1,2 @@
+DROP TABLE entitlements;
+DROP TABLE device_inventories;
