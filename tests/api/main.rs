@@ -8,6 +8,7 @@ mod dispatch;
 mod faults;
 mod harness;
 mod http;
+mod incremental;
 mod kb;
 mod layout;
 mod migrations;

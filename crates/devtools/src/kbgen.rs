@@ -292,7 +292,7 @@ pub fn generate(
     let (company_ids, categories) = write_tx(&mut conn, |conn| -> anyhow::Result<_> {
         let now = Utc::now();
         let mut ids: Vec<CompanyId> =
-            companies::list(conn, tenant, None, None, 200)?.items.into_iter().map(|c| c.id).collect();
+            companies::list(conn, tenant, None, None, None, 200)?.items.into_iter().map(|c| c.id).collect();
         for i in ids.len()..60 {
             let fields = CompanyFields {
                 name: format!("Bench company {i}"),

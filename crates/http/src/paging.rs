@@ -9,6 +9,18 @@ use clientdesk_persistence::tickets::Position;
 
 use crate::errors::ApiError;
 
+/// An incremental sync's filter: only items changed at or after a time. Paged by id with the
+/// cursor as usual, a walk that starts with `updated_from` = the time the previous walk started
+/// misses nothing (an item changed during a walk has a later change time), without a sort by
+/// change time whose keyset would move under the walk.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UpdatedFrom {
+    /// Only items created or changed at or after this time (RFC 3339).
+    #[param(example = "2026-12-01T00:00:00Z")]
+    pub updated_from: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {

@@ -521,6 +521,8 @@ pub struct ContactFilter<'a> {
     pub state: Option<UserState>,
     /// Only contacts whose name or e-mail contains this text (any case).
     pub text: Option<&'a str>,
+    /// Only contacts whose account changed at or after this time.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 macro_rules! contacts_of {
@@ -568,6 +570,9 @@ pub fn contacts(
             .filter(memberships::suspended_at.is_null())
             .filter(users::activated_at.is_null()),
     };
+    if let Some(since) = filter.updated_since {
+        q = q.filter(users::updated_at.ge(since.naive_utc()));
+    }
     if let Some(text) = filter.text {
         let pattern = contains_pattern(text);
         q = q.filter(

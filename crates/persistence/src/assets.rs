@@ -78,13 +78,21 @@ fn asset(row: (DeviceRow, Option<InventoryRow>)) -> Result<Asset> {
     Ok((Device::try_from(row.0)?, row.1.map(Inventory::try_from).transpose()?))
 }
 
-/// A company's assets by id: optionally of one kind, or whose name or serial number contains `text`.
+/// Which of a company's assets a list shows.
+#[derive(Debug, Default)]
+pub struct AssetFilter<'a> {
+    pub kind: Option<AssetKind>,
+    /// Only those whose name or serial number contains this text (any case).
+    pub text: Option<&'a str>,
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// A page of a company's assets, by id.
 pub fn list_assets(
     conn: &mut DbConnection,
     tenant: TenantId,
     company: CompanyId,
-    kind: Option<AssetKind>,
-    text: Option<&str>,
+    filter: &AssetFilter<'_>,
     after: Option<i64>,
     limit: i64,
 ) -> Result<Page<Asset>> {
@@ -96,10 +104,10 @@ pub fn list_assets(
         .order(devices::id)
         .limit(limit + 1)
         .into_boxed();
-    if let Some(kind) = kind {
+    if let Some(kind) = filter.kind {
         q = q.filter(device_inventories::kind.eq(kind.as_str()));
     }
-    if let Some(text) = text {
+    if let Some(text) = filter.text {
         let pattern = contains_pattern(text);
         q = q.filter(
             lower(devices::hostname).like(pattern.clone()).escape('\\').or(lower_or_null(
@@ -108,6 +116,9 @@ pub fn list_assets(
             .like(pattern)
             .escape('\\')),
         );
+    }
+    if let Some(since) = filter.updated_since {
+        q = q.filter(devices::updated_at.ge(since.naive_utc()));
     }
     if let Some(after) = after {
         q = q.filter(devices::id.gt(after));

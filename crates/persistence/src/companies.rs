@@ -144,10 +144,14 @@ pub fn list(
     conn: &mut DbConnection,
     tenant: TenantId,
     query: Option<&str>,
+    updated_since: Option<DateTime<Utc>>,
     after: Option<i64>,
     limit: i64,
 ) -> Result<Page<Company>> {
     let mut q = companies::table.filter(companies::tenant_id.eq(tenant.0)).into_boxed();
+    if let Some(since) = updated_since {
+        q = q.filter(companies::updated_at.ge(since.naive_utc()));
+    }
     if let Some(after) = after {
         q = q.filter(companies::id.gt(after));
     }

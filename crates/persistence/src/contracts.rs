@@ -148,6 +148,7 @@ pub fn list_contracts(
     conn: &mut DbConnection,
     tenant: TenantId,
     company: CompanyId,
+    updated_since: Option<DateTime<Utc>>,
     before: Option<i64>,
     limit: i64,
 ) -> Result<Page<Contract>> {
@@ -158,6 +159,9 @@ pub fn list_contracts(
         .order(contracts::id.desc())
         .limit(limit + 1)
         .into_boxed();
+    if let Some(since) = updated_since {
+        query = query.filter(contracts::updated_at.ge(since.naive_utc()));
+    }
     if let Some(before) = before {
         query = query.filter(contracts::id.lt(before));
     }

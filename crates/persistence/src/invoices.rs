@@ -239,11 +239,19 @@ pub fn set_pdf(conn: &mut DbConnection, id: i64, pdf: Option<&Pdf>, now: DateTim
 
 /// A company's invoices (or the tenant's), newest first by id, optionally in one shown status
 /// as of `today`.
+/// Which invoices a list shows.
+#[derive(Debug, Default)]
+pub struct InvoiceFilter {
+    pub company: Option<CompanyId>,
+    /// As of the reader's day.
+    pub status: Option<ShownStatus>,
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
 pub fn list(
     conn: &mut DbConnection,
     tenant: TenantId,
-    company: Option<CompanyId>,
-    status: Option<ShownStatus>,
+    filter: &InvoiceFilter,
     today: NaiveDate,
     before: Option<i64>,
     limit: i64,
@@ -254,17 +262,20 @@ pub fn list(
         .order(invoices::id.desc())
         .limit(limit + 1)
         .into_boxed();
-    if let Some(company) = company {
+    if let Some(company) = filter.company {
         query = query.filter(invoices::company_id.eq(company.0));
     }
     let today = date_text(today);
-    query = match status {
+    query = match filter.status {
         None => query,
         Some(ShownStatus::Open) => query.filter(invoices::status.eq("open")).filter(invoices::due_on.ge(today)),
         Some(ShownStatus::Overdue) => query.filter(invoices::status.eq("open")).filter(invoices::due_on.lt(today)),
         Some(ShownStatus::Paid) => query.filter(invoices::status.eq("paid")),
         Some(ShownStatus::Void) => query.filter(invoices::status.eq("void")),
     };
+    if let Some(since) = filter.updated_since {
+        query = query.filter(invoices::updated_at.ge(since.naive_utc()));
+    }
     if let Some(before) = before {
         query = query.filter(invoices::id.lt(before));
     }

@@ -250,6 +250,7 @@ pub fn list(
     tenant: TenantId,
     company: CompanyId,
     member: Option<UserId>,
+    updated_since: Option<DateTime<Utc>>,
     before: Option<i64>,
     limit: i64,
 ) -> Result<Page<Project>> {
@@ -266,6 +267,9 @@ pub fn list(
             .select(project_members::project_id)
             .load(conn)?;
         query = query.filter(projects::id.eq_any(on_team));
+    }
+    if let Some(since) = updated_since {
+        query = query.filter(projects::updated_at.ge(since.naive_utc()));
     }
     if let Some(before) = before {
         query = query.filter(projects::id.lt(before));

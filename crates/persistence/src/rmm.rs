@@ -256,6 +256,7 @@ pub fn list_devices(
     tenant: TenantId,
     company: Option<CompanyId>,
     user: Option<UserId>,
+    updated_since: Option<DateTime<Utc>>,
     after: Option<i64>,
     limit: i64,
 ) -> Result<Page<Device>> {
@@ -270,6 +271,9 @@ pub fn list_devices(
     }
     if let Some(user) = user {
         query = query.filter(devices::user_id.eq(user.0));
+    }
+    if let Some(since) = updated_since {
+        query = query.filter(devices::updated_at.ge(since.naive_utc()));
     }
     if let Some(after) = after {
         query = query.filter(devices::id.gt(after));

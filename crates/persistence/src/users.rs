@@ -163,6 +163,7 @@ pub fn list_portal(
     tenant: TenantId,
     company: Option<CompanyId>,
     state: Option<UserState>,
+    updated_since: Option<DateTime<Utc>>,
     after: Option<i64>,
     limit: i64,
 ) -> Result<Page<User>> {
@@ -177,6 +178,9 @@ pub fn list_portal(
         Some(UserState::Active) => q.filter(users::disabled.eq(false)).filter(users::activated_at.is_not_null()),
         Some(UserState::Invited) => q.filter(users::disabled.eq(false)).filter(users::activated_at.is_null()),
     };
+    if let Some(since) = updated_since {
+        q = q.filter(users::updated_at.ge(since.naive_utc()));
+    }
     if let Some(after) = after {
         q = q.filter(users::id.gt(after));
     }

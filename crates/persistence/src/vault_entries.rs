@@ -181,6 +181,8 @@ pub struct EntryFilter<'a> {
     pub tag: Option<&'a str>,
     /// Words of the title, user name or URL (never of a secret: they are not searchable).
     pub text: Option<&'a str>,
+    /// Only entries changed at or after this time.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 /// A page of the company's entries, by id.
@@ -193,6 +195,9 @@ pub fn list(
 ) -> Result<Page<Entry>> {
     use crate::text::{contains_pattern, escape_like, lower, lower_or_null};
     let mut q = vault_entries::table.filter(vault_entries::company_id.eq(company.0)).into_boxed();
+    if let Some(since) = filter.updated_since {
+        q = q.filter(vault_entries::updated_at.ge(since.naive_utc()));
+    }
     if let Some(folder) = filter.folder {
         q = q.filter(vault_entries::folder.eq(folder.to_owned()));
     }

@@ -14,7 +14,8 @@ use clientdesk_domain::devices::Device;
 use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::invoices::calendar_date;
 use clientdesk_domain::rmm::Platform;
-use clientdesk_persistence::{assets as store, rmm, write_tx, DbConnection};
+use clientdesk_persistence::assets::{self as store, AssetFilter};
+use clientdesk_persistence::{rmm, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -264,6 +265,9 @@ impl AssetView {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AssetQuery {
+    /// Only items created or changed at or after this time (RFC 3339).
+    #[param(example = "2026-12-01T00:00:00Z")]
+    pub updated_from: Option<DateTime<Utc>>,
     /// Only assets of this kind (as the inventory says).
     #[serde(rename = "type")]
     #[param(rename = "type")]
@@ -300,12 +304,19 @@ pub async fn list_assets(
     if text.as_ref().is_some_and(|q| q.chars().count() > 100) {
         return Err(ApiError::invalid_parameter("q", "must be at most 100 characters"));
     }
-    let kind = query.kind;
+    let (kind, since) = (query.kind, query.updated_from);
     let page = state
         .run(move |conn| {
             caller.read_with(conn, |conn, auth| {
                 company_in_path(conn, auth, company, rules::may_read)?;
-                let page = store::list_assets(conn, auth.tenant.id, company, kind, text.as_deref(), after, limit)?;
+                let page = store::list_assets(
+                    conn,
+                    auth.tenant.id,
+                    company,
+                    &AssetFilter { kind, text: text.as_deref(), updated_since: since },
+                    after,
+                    limit,
+                )?;
                 let items = page.items.into_iter().map(AssetView::of).collect();
                 Ok((Paged { items, next_cursor: paging::cursor(page.next_after) }, None))
             })

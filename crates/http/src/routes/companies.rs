@@ -17,7 +17,7 @@ use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
 use crate::origin;
-use crate::paging::{cursor, PageQuery, Paged};
+use crate::paging::{cursor, PageQuery, Paged, UpdatedFrom};
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
@@ -164,7 +164,7 @@ fn clean(field: &'static str, v: Option<String>) -> ApiResult<Option<String>> {
 
 /// List the tenant's companies (staff).
 #[utoipa::path(tag = "provider", operation_id = "listCompanies", security(("bearer" = [])),
-    params(PageQuery, ("q" = Option<String>, Query, description = "Only companies whose name contains this text")),
+    params(PageQuery, UpdatedFrom, ("q" = Option<String>, Query, description = "Only companies whose name contains this text")),
     responses(
         (status = 200, description = "A page of companies", body = Paged<CompanyView>),
         (status = 401, description = "Not signed in", body = Problem),
@@ -175,15 +175,17 @@ pub async fn list_companies(
     auth: Auth,
     page: crate::query::Query<PageQuery>,
     q: crate::query::Query<SearchQuery>,
+    since: crate::query::Query<UpdatedFrom>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
+    let since = since.into_inner().updated_from;
     let (limit, after) = page.resolve()?;
     let tenant = auth.tenant.id;
     let text = q.into_inner().q.filter(|s| !s.trim().is_empty());
     if text.as_ref().is_some_and(|t| t.len() > 200) {
         return Err(ApiError::invalid_parameter("q", "must be at most 200 characters"));
     }
-    let page = state.run(move |conn| Ok(companies::list(conn, tenant, text.as_deref(), after, limit)?)).await?;
+    let page = state.run(move |conn| Ok(companies::list(conn, tenant, text.as_deref(), since, after, limit)?)).await?;
     Ok(HttpResponse::Ok().json_body(Paged {
         items: page.items.into_iter().map(CompanyView::from).collect(),
         next_cursor: cursor(page.next_after),

@@ -26,7 +26,7 @@ use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
 use crate::origin;
-use crate::paging::{cursor, PageQuery, Paged};
+use crate::paging::{cursor, PageQuery, Paged, UpdatedFrom};
 use crate::respond::JsonBody;
 use crate::routes::users::RolesInput;
 use crate::state::AppState;
@@ -134,7 +134,7 @@ pub struct ContactQuery {
 /// The company's contacts. Staff and members who see all contacts (`portal_user_plus` and
 /// above) get every entry; a `portal_user` gets its own only.
 #[utoipa::path(tag = "accounts", operation_id = "listContacts", security(("bearer" = [])),
-    params(("company_id" = i64, Path), PageQuery, ContactQuery),
+    params(("company_id" = i64, Path), PageQuery, ContactQuery, UpdatedFrom),
     responses(
         (status = 200, description = "A page of contacts, by id", body = Paged<ContactView>),
         (status = 404, description = "Not a company of the caller", body = Problem),
@@ -146,6 +146,7 @@ pub async fn list_contacts(
     path: web::Path<i64>,
     page: crate::query::Query<PageQuery>,
     query: crate::query::Query<ContactQuery>,
+    since: crate::query::Query<UpdatedFrom>,
 ) -> ApiResult<HttpResponse> {
     let company_id = CompanyId(path.into_inner());
     let (limit, after) = page.resolve()?;
@@ -162,7 +163,8 @@ pub async fn list_contacts(
     let page = state
         .run(move |conn| {
             let company = company_of(conn, &auth, company_id)?;
-            let filter = ContactFilter { only, state: wanted, text: text.as_deref() };
+            let filter =
+                ContactFilter { only, state: wanted, text: text.as_deref(), updated_since: since.updated_from };
             let page = accounts::contacts(conn, company_id, &filter, after, limit)?;
             let items = page.items.into_iter().map(|c| contact_view(c, &company)).collect();
             Ok(Paged { items, next_cursor: cursor(page.next_after) })

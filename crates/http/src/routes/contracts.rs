@@ -16,7 +16,7 @@ use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::{Auth, Caller};
 use crate::json::{Json, LargeJson};
 use crate::origin;
-use crate::paging::{self, PageQuery, Paged};
+use crate::paging::{self, PageQuery, Paged, UpdatedFrom};
 use crate::respond::JsonBody;
 use crate::routes::company_records::{company_in_path, require_reader};
 use crate::routes::psa::{
@@ -192,7 +192,7 @@ impl From<Contract> for ContractView {
 
 /// List a company's contracts, newest first (staff, and members whose roles include invoices).
 #[utoipa::path(tag = "contracts", operation_id = "listCompanyContracts", security(("bearer" = [])),
-    params(("company_id" = i64, Path), PageQuery),
+    params(("company_id" = i64, Path), PageQuery, UpdatedFrom),
     responses(
         (status = 200, description = "A page of contracts", body = Paged<ContractView>),
         (status = 403, description = "Your roles in this company do not include invoices", body = Problem),
@@ -204,14 +204,16 @@ pub async fn list_contracts(
     caller: Caller,
     path: web::Path<i64>,
     query: crate::query::Query<PageQuery>,
+    since: crate::query::Query<UpdatedFrom>,
 ) -> ApiResult<HttpResponse> {
+    let since = since.into_inner().updated_from;
     let company = CompanyId(path.into_inner());
     let (limit, before) = query.resolve()?;
     let page = state
         .run(move |conn| {
             caller.read_with(conn, |conn, auth| {
                 company_in_path(conn, auth, company, invoices::may_read)?;
-                let page = store::list_contracts(conn, auth.tenant.id, company, before, limit)?;
+                let page = store::list_contracts(conn, auth.tenant.id, company, since, before, limit)?;
                 Ok((
                     Paged {
                         items: page.items.into_iter().map(ContractView::from).collect::<Vec<_>>(),

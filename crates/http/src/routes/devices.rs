@@ -544,6 +544,9 @@ impl From<Device> for DeviceView {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct DeviceQuery {
+    /// Only items created or changed at or after this time (RFC 3339).
+    #[param(example = "2026-12-01T00:00:00Z")]
+    pub updated_from: Option<DateTime<Utc>>,
     pub company_id: Option<i64>,
     pub user_id: Option<i64>,
     /// Items per page, 1 to 200 (default 50).
@@ -567,10 +570,10 @@ pub async fn list_devices(
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
     let (limit, after) = PageQuery { limit: query.limit, cursor: query.cursor.clone() }.resolve()?;
-    let (company, user) = (query.company_id.map(CompanyId), query.user_id.map(UserId));
+    let (company, user, since) = (query.company_id.map(CompanyId), query.user_id.map(UserId), query.updated_from);
     let page = state
         .run(move |conn| {
-            let page = store::list_devices(conn, auth.tenant.id, company, user, after, limit)?;
+            let page = store::list_devices(conn, auth.tenant.id, company, user, since, after, limit)?;
             Ok(Paged {
                 items: page.items.into_iter().map(DeviceView::from).collect(),
                 next_cursor: paging::cursor(page.next_after),
@@ -745,7 +748,7 @@ pub async fn delete_device(
 pub async fn my_devices(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
     let devices = state
         .run(move |conn| {
-            let page = store::list_devices(conn, auth.tenant.id, None, Some(auth.principal.user_id), None, 200)?;
+            let page = store::list_devices(conn, auth.tenant.id, None, Some(auth.principal.user_id), None, None, 200)?;
             // A session opened from a device's agent menu sees that device only.
             let only = auth.principal.device;
             Ok(page

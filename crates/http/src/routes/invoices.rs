@@ -11,7 +11,8 @@ use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::invoices::{
     self as rules, Amounts, Invoice, InvoiceFields, InvoiceLine, InvoiceStatus, Pdf, ShownStatus,
 };
-use clientdesk_persistence::{audit, invoices as store, write_tx};
+use clientdesk_persistence::invoices::{self as store, InvoiceFilter};
+use clientdesk_persistence::{audit, write_tx};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -244,6 +245,9 @@ fn readable(conn: &mut clientdesk_persistence::DbConnection, auth: &Auth, id: i6
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct InvoiceQuery {
+    /// Only items created or changed at or after this time (RFC 3339).
+    #[param(example = "2026-12-01T00:00:00Z")]
+    pub updated_from: Option<DateTime<Utc>>,
     /// Only invoices in this status (as of today: `open` excludes overdue ones).
     pub status: Option<ShownStatus>,
     /// Staff lists only: one company's invoices.
@@ -283,13 +287,20 @@ pub async fn list_company_invoices(
         return Err(ApiError::invalid("company_id", "the company is the one in the path"));
     }
     let (limit, before) = PageQuery { limit: query.limit, cursor: query.cursor }.resolve()?;
-    let status = query.status;
+    let (status, since) = (query.status, query.updated_from);
     let page = state
         .run(move |conn| {
             caller.read_with(conn, |conn, auth| {
                 company_in_path(conn, auth, company, rules::may_read)?;
                 let today = today();
-                let page = store::list(conn, auth.tenant.id, Some(company), status, today, before, limit)?;
+                let page = store::list(
+                    conn,
+                    auth.tenant.id,
+                    &InvoiceFilter { company: Some(company), status, updated_since: since },
+                    today,
+                    before,
+                    limit,
+                )?;
                 Ok((page_of(page, today), None))
             })
         })
@@ -312,13 +323,20 @@ pub async fn list_invoices(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let (limit, before) = PageQuery { limit: query.limit, cursor: query.cursor }.resolve()?;
-    let (status, company) = (query.status, query.company_id.map(CompanyId));
+    let (status, company, since) = (query.status, query.company_id.map(CompanyId), query.updated_from);
     let page = state
         .run(move |conn| {
             caller.read_with(conn, |conn, auth| {
                 auth.principal.require_staff()?;
                 let today = today();
-                let page = store::list(conn, auth.tenant.id, company, status, today, before, limit)?;
+                let page = store::list(
+                    conn,
+                    auth.tenant.id,
+                    &InvoiceFilter { company, status, updated_since: since },
+                    today,
+                    before,
+                    limit,
+                )?;
                 Ok((page_of(page, today), None))
             })
         })

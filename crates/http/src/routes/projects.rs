@@ -19,7 +19,7 @@ use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::{Auth, Caller};
 use crate::json::{Json, LargeJson};
 use crate::origin;
-use crate::paging::{self, PageQuery, Paged};
+use crate::paging::{self, PageQuery, Paged, UpdatedFrom};
 use crate::respond::JsonBody;
 use crate::routes::psa::{
     batch_size, psa_id, read_batch, require_known_companies, sync_credential, sync_tenant, SyncAnswer, SyncedRow,
@@ -386,7 +386,7 @@ fn readable(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<(Project
 /// List a company's projects, newest first: all of them for staff and members who read all the
 /// company's tickets, those whose team they are on for members who read their own.
 #[utoipa::path(tag = "projects", operation_id = "listCompanyProjects", security(("bearer" = [])),
-    params(("company_id" = i64, Path), PageQuery),
+    params(("company_id" = i64, Path), PageQuery, UpdatedFrom),
     responses(
         (status = 200, description = "A page of projects, without plan and team", body = Paged<ProjectView>),
         (status = 403, description = "Your roles in this company do not include projects", body = Problem),
@@ -398,7 +398,9 @@ pub async fn list_projects(
     caller: Caller,
     path: web::Path<i64>,
     query: crate::query::Query<PageQuery>,
+    since: crate::query::Query<UpdatedFrom>,
 ) -> ApiResult<HttpResponse> {
+    let since = since.into_inner().updated_from;
     let company = CompanyId(path.into_inner());
     let (limit, before) = query.resolve()?;
     let page = state
@@ -412,7 +414,7 @@ pub async fn list_projects(
                     Some((_, rules::ProjectScope::TeamMember)) => Some(auth.principal.user_id),
                     _ => None,
                 };
-                let page = store::list(conn, auth.tenant.id, company, member, before, limit)?;
+                let page = store::list(conn, auth.tenant.id, company, member, since, before, limit)?;
                 let settings = shown.as_ref().map(|(s, _)| s);
                 Ok((
                     Paged {

@@ -24,7 +24,7 @@ use crate::errors::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
 use crate::origin;
-use crate::paging::{cursor, PageQuery, Paged};
+use crate::paging::{cursor, PageQuery, Paged, UpdatedFrom};
 use crate::respond::JsonBody;
 use crate::routes::auth::revoke_api_tokens;
 use crate::state::AppState;
@@ -134,7 +134,7 @@ pub struct UserFilter {
 
 /// List portal users, optionally of one company and in one state (staff).
 #[utoipa::path(tag = "provider", operation_id = "listUsers", security(("bearer" = [])),
-    params(PageQuery, ("company_id" = Option<i64>, Query, description = "Only members of this company"),
+    params(PageQuery, UpdatedFrom, ("company_id" = Option<i64>, Query, description = "Only members of this company"),
         ("state" = Option<AccountState>, Query, description = "Only users in this state")),
     responses(
         (status = 200, description = "A page of users", body = Paged<UserView>),
@@ -146,14 +146,16 @@ pub async fn list_users(
     auth: Auth,
     page: crate::query::Query<PageQuery>,
     filter: crate::query::Query<UserFilter>,
+    since: crate::query::Query<UpdatedFrom>,
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_staff()?;
+    let since = since.into_inner().updated_from;
     let (limit, after) = page.resolve()?;
     let user_state = filter.state.as_deref().map(UserState::parse).transpose()?;
     let (tenant, company) = (auth.tenant.id, filter.company_id.map(CompanyId));
     let page = state
         .run(move |conn| {
-            let page = users::list_portal(conn, tenant, company, user_state, after, limit)?;
+            let page = users::list_portal(conn, tenant, company, user_state, since, after, limit)?;
             let items = page.items.into_iter().map(|u| view(conn, u)).collect::<ApiResult<Vec<_>>>()?;
             Ok(Paged { items, next_cursor: cursor(page.next_after) })
         })

@@ -28,7 +28,7 @@ use crate::errors::{ApiError, ApiResult, Problem, ProblemCode};
 use crate::extract::Auth;
 use crate::json::Json;
 use crate::origin;
-use crate::paging::{cursor, PageQuery, Paged};
+use crate::paging::{cursor, PageQuery, Paged, UpdatedFrom};
 use crate::respond::JsonBody;
 use crate::state::AppState;
 
@@ -250,7 +250,7 @@ pub struct VaultEntryQuery {
 
 /// The company's vault entries, by id, without their secrets.
 #[utoipa::path(tag = "vault", operation_id = "listVaultEntries", security(("bearer" = [])),
-    params(("company_id" = i64, Path), PageQuery, VaultEntryQuery),
+    params(("company_id" = i64, Path), PageQuery, VaultEntryQuery, UpdatedFrom),
     responses(
         (status = 200, description = "A page of entries", body = Paged<VaultEntryView>),
         (status = 403, description = "No vault role in this company", body = Problem),
@@ -265,6 +265,7 @@ pub async fn list_entries(
     path: web::Path<i64>,
     page: crate::query::Query<PageQuery>,
     query: crate::query::Query<VaultEntryQuery>,
+    since: crate::query::Query<UpdatedFrom>,
 ) -> ApiResult<HttpResponse> {
     if let Some(off) = vault_off(&state) {
         return Ok(off);
@@ -286,7 +287,12 @@ pub async fn list_entries(
             companies::get(conn, auth.tenant.id, company)?;
             let event = client.event(Some(auth.tenant.id), Some(auth.user.id), "vault_entries_listed_by_staff");
             audit_staff_read(conn, &auth, event, format!("company:{}", company.0))?;
-            let filter = EntryFilter { folder: folder.as_deref(), tag: tag.as_deref(), text: text.as_deref() };
+            let filter = EntryFilter {
+                folder: folder.as_deref(),
+                tag: tag.as_deref(),
+                text: text.as_deref(),
+                updated_since: since.updated_from,
+            };
             let page = store::list(conn, company, &filter, after, limit)?;
             let items = page.items.into_iter().map(VaultEntryView::from).collect();
             Ok(Paged { items, next_cursor: cursor(page.next_after) })
