@@ -11,6 +11,7 @@ mod http;
 mod kb;
 mod layout;
 mod migrations;
+mod notices;
 mod outbox;
 mod pg;
 mod processes;
