@@ -182,9 +182,15 @@ pub fn staff_recipients(assignee: Option<&Candidate>, staff: &[Candidate], actor
 }
 
 /// Whether the requester receives a message of `kind`: the company lets it through, and the
-/// requester is active, did not switch it off and did not cause it.
+/// requester is active, did not switch it off and did not cause it (but for the confirmation of
+/// the ticket it opened, which is the one message about its own doing).
 pub fn requester_receives(kind: NoticeKind, requester: &Candidate, actor: UserId, settings: &PortalSettings) -> bool {
-    kind.audience() == Audience::Customer && kind.allowed_by(settings) && requester.reachable(actor)
+    let causer = if kind == NoticeKind::TicketConfirmation { None } else { Some(actor) };
+    kind.audience() == Audience::Customer
+        && kind.allowed_by(settings)
+        && !requester.disabled
+        && !requester.opted_out
+        && causer != Some(requester.id)
 }
 
 /// How long a ticket's message waits for more events before it is sent (the default; a
@@ -307,7 +313,8 @@ mod tests {
         let on = PortalSettings::default();
         for kind in NoticeKind::of(Audience::Customer) {
             assert!(requester_receives(kind, &pat, UserId(1), &on), "{kind:?}");
-            assert!(!requester_receives(kind, &pat, UserId(5), &on), "its own doing: {kind:?}");
+            let own = kind == NoticeKind::TicketConfirmation;
+            assert_eq!(requester_receives(kind, &pat, UserId(5), &on), own, "its own doing: {kind:?}");
             let out = Candidate { opted_out: true, ..pat };
             assert!(!requester_receives(kind, &out, UserId(1), &on), "opted out: {kind:?}");
             let disabled = Candidate { disabled: true, ..pat };

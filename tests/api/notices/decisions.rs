@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{pats_ticket, to, told, undelivered, ADMIN, TECH};
+use super::{language, pats_ticket, to, told, undelivered, ADMIN, PAT, TECH};
 use crate::on_both;
 use crate::tickets::{my_id, ok, patch, status};
 
@@ -33,7 +33,7 @@ on_both!(an_all_rule_validation_shows_who_still_has_to_decide, backend => |backe
     assert!(!told(&app, TECH, "Validation accepted").await, "not settled yet");
 
     // Everyone who reads the ticket sees the same lists; the requester too.
-    let pat = app.token(super::PAT).await;
+    let pat = app.token(PAT).await;
     let seen = ok(app.get(&format!("/api/v1/validations/{id}"), &pat).await).await;
     assert_eq!(names(&seen["awaiting"]), ["Max Changes"]);
 
@@ -52,7 +52,7 @@ on_both!(a_change_request_shows_the_managers_asked_and_its_decision_reaches_its_
     let staff = app.token(ADMIN).await;
     let (_, contoso) = pats_ticket(&app, "Unused").await;
     let tech = app.token(TECH).await;
-    super::language(&app, &tech, "it").await;
+    language(&app, &tech, "it").await;
     let change = json!({"title": "Replace the switch", "description": "24 ports", "reason": "Failing fans", "risk": "low"});
     let path = format!("/api/v1/companies/{contoso}/change-requests");
     let created = status(app.post(&path, Some(&tech), change).await, 201).await;

@@ -93,7 +93,7 @@ pub async fn update_notification_preferences(
         match NoticeKind::parse(&name).filter(|k| k.audience() == audience) {
             Some(kind) => choices.push((kind, on)),
             None => faults.push(FieldError {
-                pointer: Some(format!("/kinds/{}", token(&name))),
+                pointer: Some(format!("/kinds{}", token(&name))),
                 parameter: None,
                 header: None,
                 code: FieldCode::InvalidValue,
