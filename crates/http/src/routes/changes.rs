@@ -4,6 +4,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -194,9 +195,9 @@ fn views(conn: &mut DbConnection, auth: &Auth, changes: Vec<ChangeRequest>) -> A
     let names = users::names(conn, auth.tenant.id, &deciders)?;
     let mut managers: HashMap<CompanyId, Vec<Named>> = HashMap::new();
     for company in changes.iter().map(|c| c.company_id) {
-        if !managers.contains_key(&company) {
+        if let Entry::Vacant(slot) = managers.entry(company) {
             let members = store::members_with(conn, company, Permission::ChangesApprove)?;
-            managers.insert(company, members.into_iter().map(|m| Named { id: m.id.0, name: m.name }).collect());
+            slot.insert(members.into_iter().map(|m| Named { id: m.id.0, name: m.name }).collect());
         }
     }
     Ok(changes

@@ -15,6 +15,7 @@ pub use self::links::{DecisionLinkOutcome, DecisionLinkView, LinkConfirmation};
 pub use self::list::ValidationQuery;
 pub use self::request::NewValidationInput;
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -132,8 +133,8 @@ fn views(
     let names = users::names(conn, auth.tenant.id, &people)?;
     let mut approvers_of: HashMap<CompanyId, Vec<Member>> = HashMap::new();
     for company in items.iter().map(|(v, ..)| v.company_id) {
-        if !approvers_of.contains_key(&company) {
-            approvers_of.insert(company, store::members_with(conn, company, Permission::TicketsValidate)?);
+        if let Entry::Vacant(slot) = approvers_of.entry(company) {
+            slot.insert(store::members_with(conn, company, Permission::TicketsValidate)?);
         }
     }
     let user = auth.principal.user_id;
