@@ -144,10 +144,12 @@ on_both!(approvers_are_asked_and_one_decides, |app: TestApp| async move {
     let values: Vec<&str> =
         lines.iter().filter(|l| l["kind"] == "validation").map(|l| l["new_value"].as_str().unwrap()).collect();
     assert_eq!(values, ["requested", "accept", "accepted"]);
+    // (The assignee's mails about the ticket may be folded into one: the outcome is one part.)
     let all = mails(&app).await;
-    let to_tech = mails_to(&all, "tech@demo.example");
+    let to_tech: Vec<_> =
+        mails_to(&all, "tech@demo.example").into_iter().filter(|m| m.2.contains("Ann Approver")).collect();
     assert_eq!(to_tech.len(), 1, "{all:?}");
-    assert!(to_tech[0].1.contains("accepted") && to_tech[0].2.contains("Ann Approver"), "{:?}", to_tech[0]);
+    assert!(to_tech[0].2.contains("was accepted by Ann Approver"), "{:?}", to_tech[0]);
 
     // Listed by status, for the company.
     let company = format!("/api/v1/companies/{}/validations", s.contoso);
@@ -239,7 +241,8 @@ on_both!(the_requester_never_approves_its_own_ticket, |app: TestApp| async move 
     let v = ask(&app, &staff, ticket["id"].as_i64().unwrap(), json!({"question": "A 27-inch one, 300 EUR?"})).await;
     assert_eq!(v["may_decide"], false);
     let all = mails(&app).await;
-    assert!(mails_to(&all, "ann.approver@demo.example").is_empty(), "the requester is not asked");
+    let to_ann = mails_to(&all, "ann.approver@demo.example");
+    assert!(to_ann.iter().all(|m| !m.1.contains("approval")), "the requester is not asked: {to_ann:?}");
     assert_eq!(mails_to(&all, "max.changes@demo.example").len(), 1);
     let res = app.post(&decision(v["id"].as_i64().unwrap()), Some(&ann), json!({"decision": "accept"})).await;
     problem(res, 403).await;
@@ -312,8 +315,8 @@ on_both!(notifications_follow_language_and_company_setting, |app: TestApp| async
     status(app.post(&notes, Some(&pat), json!({"body": "Thanks!"})).await, 201).await;
     let all = mails(&app).await;
     let to_pat = mails_to(&all, "pat.user@demo.example");
-    assert_eq!(to_pat.len(), 1, "{all:?}");
-    assert!(to_pat[0].2.contains("We are on it.") && !to_pat[0].2.contains("RAID"));
+    assert_eq!(to_pat.iter().filter(|m| m.2.contains("We are on it.")).count(), 1, "{all:?}");
+    assert!(to_pat.iter().all(|m| !m.2.contains("RAID") && !m.2.contains("Thanks!")), "{all:?}");
 
     // With notifications off for the company, customers get no mail.
     company_settings(&app, &s.staff, s.contoso, json!({"notifications_enabled": false})).await;
@@ -474,11 +477,11 @@ on_both!(approvers_receive_the_request_by_smtp_in_their_language_and_decide_from
     let done = ok(app.post(&format!("/api/v1/decision-links/{accept}"), None, json!({})).await).await;
     assert_eq!(done["status"], "accepted");
 
+    // The assignee also hears of the portal ticket; the outcome may come folded with it.
     let to_tech = eventually("the outcome to reach the assignee", || async {
-        sink.received().into_iter().find(|m| m.to == ["tech@demo.example"])
+        sink.received().into_iter().find(|m| m.to == ["tech@demo.example"] && parse(&m.data).1.contains("Ann Approver"))
     })
     .await;
-    let (subject, body) = parse(&to_tech.data);
-    assert!(subject.contains("Validation accepted: File server slow"), "{subject}");
-    assert!(body.contains("by Ann Approver"), "{body}");
+    let (_, body) = parse(&to_tech.data);
+    assert!(body.contains("\"File server slow\" was accepted by Ann Approver"), "{body}");
 });

@@ -12,6 +12,7 @@ mod incremental;
 mod kb;
 mod layout;
 mod migrations;
+mod notices;
 mod outbox;
 mod pg;
 mod processes;

@@ -11,6 +11,7 @@ pub mod notify;
 pub mod origin;
 pub mod selfservice;
 pub mod storage;
+pub mod ticket_notices;
 pub mod tickets;
 pub mod vault_entries;
 pub mod webhook_target;

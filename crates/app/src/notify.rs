@@ -6,10 +6,9 @@ use chrono::{DateTime, Utc};
 use clientdesk_domain::accounts::LinkPurpose;
 use clientdesk_domain::approvals::{ChangeRequest, Decision, Validation};
 use clientdesk_domain::entities::{Company, Tenant};
-use clientdesk_domain::ids::{TenantId, UserId};
+use clientdesk_domain::ids::TenantId;
 use clientdesk_domain::notifications::Notice;
 use clientdesk_domain::outbox::{redact, Channel};
-use clientdesk_domain::settings::NEUTRAL_STAFF_NAME;
 use clientdesk_domain::tickets::Ticket;
 use clientdesk_domain::user::Language;
 use clientdesk_persistence::approvals::{self, Member};
@@ -35,6 +34,9 @@ pub struct LinkSettings {
     /// The front end's account pages: `{account_url}/set-password#token=...` and so on. The
     /// token travels in the fragment, which browsers never send to a server or a referrer.
     pub account_url: String,
+    /// How long a message about a ticket waits for more events to fold in (see
+    /// `crate::ticket_notices`).
+    pub fold_window: chrono::Duration,
 }
 
 impl Default for LinkSettings {
@@ -46,6 +48,7 @@ impl Default for LinkSettings {
             decision_link_ttl: chrono::Duration::days(7),
             agent_login_url: "http://localhost:3000/agent-login".into(),
             account_url: "http://localhost:3000/account".into(),
+            fold_window: chrono::Duration::seconds(clientdesk_domain::ticket_notices::FOLD_WINDOW_SECONDS),
         }
     }
 }
@@ -239,72 +242,6 @@ pub fn validation_requested(
     Ok(())
 }
 
-/// Tells the ticket's assignee how its validation was settled.
-#[allow(clippy::too_many_arguments)]
-pub fn validation_settled(
-    conn: &mut DbConnection,
-    tenant: &Tenant,
-    links: &LinkSettings,
-    ticket: &Ticket,
-    validation: &Validation,
-    accepted: bool,
-    decider: &str,
-    comment: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let Some(assignee) = ticket.assignee_id else { return Ok(()) };
-    let assignee = users::get(conn, tenant.id, assignee)?;
-    if assignee.disabled {
-        return Ok(());
-    }
-    let ticket_url = links.ticket(ticket.id);
-    let notice = Notice::ValidationDecided {
-        number: ticket.number,
-        title: &ticket.title,
-        question: &validation.question,
-        accepted,
-        decider,
-        comment,
-        ticket_url: &ticket_url,
-    };
-    email(conn, tenant.id, &assignee.email, assignee.language, &notice, now)
-}
-
-/// Tells the requester of a ticket that someone else added a public note.
-pub fn note_added(
-    conn: &mut DbConnection,
-    tenant: &Tenant,
-    links: &LinkSettings,
-    ticket: &Ticket,
-    author: UserId,
-    note: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    if ticket.requester_id == author {
-        return Ok(());
-    }
-    let company = companies::get(conn, tenant.id, ticket.company_id)?;
-    let requester = users::get(conn, tenant.id, ticket.requester_id)?;
-    if requester.disabled || !notifications_on(tenant, &company) {
-        return Ok(());
-    }
-    let author = users::get(conn, tenant.id, author)?;
-    // Customers see technicians as the company's settings say; the e-mail follows the same rule.
-    let shown = company.settings_in_force(tenant);
-    let author_name =
-        if shown.shows_name_of(author.staff_role.is_some()) { author.name } else { NEUTRAL_STAFF_NAME.to_owned() };
-    let ticket_url = links.ticket(ticket.id);
-    let notice = Notice::NoteAdded {
-        recipient: &requester.name,
-        number: ticket.number,
-        title: &ticket.title,
-        author: &author_name,
-        note,
-        ticket_url: &ticket_url,
-    };
-    email(conn, tenant.id, &requester.email, requester.language, &notice, now)
-}
-
 /// Asks the company's change managers to decide on a change request.
 pub fn change_requested(
     conn: &mut DbConnection,
@@ -334,4 +271,35 @@ pub fn change_requested(
         email(conn, tenant.id, &manager.email, manager.language, &notice, now)?;
     }
     Ok(())
+}
+
+/// Tells the staff member who asked for a change request how it was decided, unless it
+/// switched decisions off or is disabled.
+#[allow(clippy::too_many_arguments)]
+pub fn change_decided(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    links: &LinkSettings,
+    company: &Company,
+    change: &ChangeRequest,
+    approved: bool,
+    decider: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let asker = users::get(conn, tenant.id, change.requested_by)?;
+    let kind = clientdesk_domain::ticket_notices::NoticeKind::Decision;
+    if asker.disabled || clientdesk_persistence::notices::opted_out(conn, &[asker.id], kind)?.contains(&asker.id) {
+        return Ok(());
+    }
+    let url = links.change_request(change.id);
+    let notice = Notice::ChangeDecided {
+        recipient: &asker.name,
+        company: &company.name,
+        title: &change.title,
+        approved,
+        decider,
+        comment: change.decision_comment.as_deref(),
+        url: &url,
+    };
+    email(conn, tenant.id, &asker.email, asker.language, &notice, now)
 }

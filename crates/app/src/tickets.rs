@@ -4,7 +4,7 @@
 //! it and asks `ticket_access::reading`.
 
 use chrono::{DateTime, Utc};
-use clientdesk_domain::entities::Tenant;
+use clientdesk_domain::entities::{Tenant, User};
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::principal::Principal;
 use clientdesk_domain::ticket_access::{self, ChangeRefused, Membership, Reading, Viewer};
@@ -15,8 +15,10 @@ use clientdesk_domain::tickets::{
 use clientdesk_domain::DomainError;
 use clientdesk_persistence::catalog::Entry;
 use clientdesk_persistence::tickets::{self as store, NewTicket, People};
-use clientdesk_persistence::{companies, users, Conn, DbConnection};
+use clientdesk_persistence::{companies, users, write_tx, Conn, DbConnection};
 
+use crate::notify::LinkSettings;
+use crate::ticket_notices::{self, Happened};
 use crate::{Error, Result};
 
 impl From<ChangeRefused> for Error {
@@ -137,16 +139,24 @@ pub fn prepare_opening(
     Ok(Opening { ticket, reading })
 }
 
-/// Writes a checked ticket as one committed write (see `store::open`); `by` opened it (the
-/// requester, or staff on a member's behalf).
-pub fn open(conn: &mut Conn, ticket: NewTicket, by: UserId, now: DateTime<Utc>) -> Result<Ticket> {
-    Ok(store::open(conn, ticket, Some(by), now)?)
+/// Who opens a ticket, and what its messages need: the requester, or staff on a member's behalf.
+pub struct Opener<'a> {
+    pub user: &'a User,
+    pub tenant: &'a Tenant,
+    pub links: &'a LinkSettings,
 }
 
-/// Writes a checked ticket within the caller's write transaction (an `Idempotency-Key` request,
-/// whose answer is stored with it).
-pub fn open_within(conn: &mut DbConnection, ticket: NewTicket, by: UserId, now: DateTime<Utc>) -> Result<Ticket> {
-    Ok(store::create(conn, ticket, Some(by), now)?)
+/// Writes a checked ticket and the messages it causes in one write transaction.
+pub fn open(conn: &mut Conn, ticket: NewTicket, by: &Opener<'_>, now: DateTime<Utc>) -> Result<Ticket> {
+    write_tx(conn, |conn| open_within(conn, ticket, by, now))
+}
+
+/// Writes a checked ticket and the messages it causes within the caller's write transaction (an
+/// `Idempotency-Key` request, whose answer is stored with it).
+pub fn open_within(conn: &mut DbConnection, ticket: NewTicket, by: &Opener<'_>, now: DateTime<Utc>) -> Result<Ticket> {
+    let ticket = store::create(conn, ticket, Some(by.user.id), now)?;
+    ticket_notices::ticket_event(conn, by.tenant, by.links, &ticket, by.user, Happened::Opened, now)?;
+    Ok(ticket)
 }
 
 /// A change asked of a ticket.
@@ -160,6 +170,8 @@ pub enum Edit {
 /// people as read and how the caller sees it.
 pub struct Changed {
     pub ticket: Ticket,
+    /// The status before the change.
+    pub previous_status: Status,
     pub people: People,
     pub reading: Reading,
 }
@@ -190,7 +202,7 @@ pub fn change(
         if if_match.is_some_and(|matches| !matches(ticket.version)) {
             return Err(Error::PreconditionFailed);
         }
-        let version = ticket.version;
+        let (version, previous_status) = (ticket.version, ticket.status);
         let changes = match edit {
             Edit::Fields(changes) => apply(conn, actor, catalogue, &reading.viewer, &mut ticket, changes)?,
             Edit::Status(request) => {
@@ -201,14 +213,14 @@ pub fn change(
             }
         };
         if changes.is_empty() {
-            return Ok(Changed { ticket, people, reading });
+            return Ok(Changed { previous_status: ticket.status, ticket, people, reading });
         }
         let now = store::ticket_time(Utc::now());
         ticket.updated_at = now;
         if store::save(conn, &ticket, version)? {
             store::record_events(conn, &ticket, Some(user), &changes, now)?;
             ticket.version = version + 1;
-            return Ok(Changed { ticket, people, reading });
+            return Ok(Changed { ticket, previous_status, people, reading });
         }
         if if_match.is_some() {
             return Err(Error::PreconditionFailed);

@@ -150,6 +150,16 @@ pub fn settle(rule: DecisionRule, decision: Decision, accepts: usize, approvers:
     }
 }
 
+/// Who still has to decide a validation: while it is pending, every approver asked who has not
+/// decided yet (under `any`, one of them settles it; under `all`, each must); once it is
+/// settled, expired or cancelled, nobody.
+pub fn awaiting(status: ValidationStatus, asked: &[UserId], decided: &[UserId]) -> Vec<UserId> {
+    if status != ValidationStatus::Pending {
+        return Vec::new();
+    }
+    asked.iter().copied().filter(|a| !decided.contains(a)).collect()
+}
+
 /// A comment given with a decision: trimmed, at most [`MAX_TEXT`] characters, required when
 /// rejecting (the provider must learn why).
 pub fn decision_comment(rejecting: bool, comment: Option<&str>) -> Result<Option<String>, DomainError> {
@@ -298,6 +308,18 @@ mod tests {
         v.stored_status = ValidationStatus::Accepted;
         v.deadline = Some(now - chrono::Duration::hours(1));
         assert_eq!(v.status(now), ValidationStatus::Accepted, "a decided validation stays decided");
+    }
+
+    #[test]
+    fn awaiting_lists_the_asked_who_have_not_decided_while_pending() {
+        let asked = [UserId(1), UserId(2), UserId(3)];
+        assert_eq!(awaiting(ValidationStatus::Pending, &asked, &[UserId(2)]), [UserId(1), UserId(3)]);
+        assert_eq!(awaiting(ValidationStatus::Pending, &asked, &[]), asked);
+        assert_eq!(awaiting(ValidationStatus::Pending, &asked, &[UserId(9)]), asked, "a former approver's decision");
+        for settled in [ValidationStatus::Accepted, ValidationStatus::Rejected, ValidationStatus::Expired] {
+            assert!(awaiting(settled, &asked, &[UserId(2)]).is_empty(), "{settled:?}");
+        }
+        assert!(awaiting(ValidationStatus::Cancelled, &asked, &[]).is_empty());
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub mod step_up;
 pub mod targets;
 pub mod throttle;
 pub mod ticket_access;
+pub mod ticket_notices;
 pub mod tickets;
 pub mod tokens;
 pub mod user;

@@ -4,6 +4,7 @@
 //! that contains `{question}`, say) is never expanded again.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::approvals::Risk;
 use crate::user::Language;
@@ -83,6 +84,61 @@ pub enum Notice<'a> {
         decider: &'a str,
         comment: Option<&'a str>,
     },
+    /// To staff: a customer opened a ticket in the portal.
+    PortalTicketOpened {
+        recipient: &'a str,
+        number: i64,
+        title: &'a str,
+        company: &'a str,
+        requester: &'a str,
+        description: &'a str,
+        ticket_url: &'a str,
+    },
+    /// To staff: a customer added a note to a ticket.
+    CustomerNoteAdded {
+        recipient: &'a str,
+        number: i64,
+        title: &'a str,
+        author: &'a str,
+        note: &'a str,
+        ticket_url: &'a str,
+    },
+    /// To staff: a customer added an attachment to a ticket.
+    CustomerAttachmentAdded {
+        recipient: &'a str,
+        number: i64,
+        title: &'a str,
+        author: &'a str,
+        file_name: &'a str,
+        ticket_url: &'a str,
+    },
+    /// To staff: a customer reopened a closed ticket.
+    TicketReopened { recipient: &'a str, number: i64, title: &'a str, by: &'a str, ticket_url: &'a str },
+    /// To the staff member who asked: a change manager decided the change request.
+    ChangeDecided {
+        recipient: &'a str,
+        company: &'a str,
+        title: &'a str,
+        approved: bool,
+        decider: &'a str,
+        comment: Option<&'a str>,
+        url: &'a str,
+    },
+    /// To the requester: its new ticket was received.
+    TicketConfirmed { recipient: &'a str, number: i64, title: &'a str, ticket_url: &'a str },
+    /// To the requester: its ticket was resolved (or closed), with the due date where the
+    /// company shows due dates.
+    TicketResolved {
+        recipient: &'a str,
+        number: i64,
+        title: &'a str,
+        closed: bool,
+        due: Option<DateTime<Utc>>,
+        ticket_url: &'a str,
+    },
+    /// Several messages about one ticket to one recipient, folded into one (each part as it
+    /// would have been sent alone).
+    TicketUpdates { number: i64, title: &'a str, parts: &'a [Rendered] },
 }
 
 /// What changed about an account, for `Notice::AccountChanged`.
@@ -102,7 +158,7 @@ pub enum AccountChange<'a> {
 }
 
 /// A written message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rendered {
     pub subject: String,
     pub body: String,
@@ -282,6 +338,102 @@ impl Notice<'_> {
                     ("comment", comment.unwrap_or("—")),
                 ];
                 Rendered { subject: fill(t.role_decided_subject, &vars), body: fill(t.role_decided_body, &vars) }
+            }
+            Self::PortalTicketOpened { recipient, number, title, company, requester, description, ticket_url } => {
+                let number = number.to_string();
+                let vars = [
+                    ("name", *recipient),
+                    ("number", &number),
+                    ("title", title),
+                    ("company", company),
+                    ("requester", requester),
+                    ("description", description),
+                    ("ticket_url", ticket_url),
+                ];
+                let (subject, body) = portal_ticket_texts(lang);
+                Rendered { subject: fill(subject, &vars), body: fill(body, &vars) }
+            }
+            Self::CustomerNoteAdded { recipient, number, title, author, note, ticket_url } => {
+                let number = number.to_string();
+                let vars = [
+                    ("name", *recipient),
+                    ("number", &number),
+                    ("title", title),
+                    ("author", author),
+                    ("note", note),
+                    ("ticket_url", ticket_url),
+                ];
+                let (subject, body) = customer_note_texts(lang);
+                Rendered { subject: fill(subject, &vars), body: fill(body, &vars) }
+            }
+            Self::CustomerAttachmentAdded { recipient, number, title, author, file_name, ticket_url } => {
+                let number = number.to_string();
+                let vars = [
+                    ("name", *recipient),
+                    ("number", &number),
+                    ("title", title),
+                    ("author", author),
+                    ("file_name", file_name),
+                    ("ticket_url", ticket_url),
+                ];
+                let (subject, body) = customer_attachment_texts(lang);
+                Rendered { subject: fill(subject, &vars), body: fill(body, &vars) }
+            }
+            Self::TicketReopened { recipient, number, title, by, ticket_url } => {
+                let number = number.to_string();
+                let vars = [
+                    ("name", *recipient),
+                    ("number", &number),
+                    ("title", title),
+                    ("by", by),
+                    ("ticket_url", ticket_url),
+                ];
+                let (subject, body) = reopened_texts(lang);
+                Rendered { subject: fill(subject, &vars), body: fill(body, &vars) }
+            }
+            Self::ChangeDecided { recipient, company, title, approved, decider, comment, url } => {
+                let t = change_decided_texts(lang);
+                let vars = [
+                    ("name", *recipient),
+                    ("company", company),
+                    ("title", title),
+                    ("outcome", if *approved { t.approved } else { t.rejected }),
+                    ("decider", decider),
+                    ("comment", comment.unwrap_or("—")),
+                    ("url", url),
+                ];
+                Rendered { subject: fill(t.subject, &vars), body: fill(t.body, &vars) }
+            }
+            Self::TicketConfirmed { recipient, number, title, ticket_url } => {
+                let number = number.to_string();
+                let vars = [("name", *recipient), ("number", &number), ("title", title), ("ticket_url", ticket_url)];
+                let (subject, body) = confirmed_texts(lang);
+                Rendered { subject: fill(subject, &vars), body: fill(body, &vars) }
+            }
+            Self::TicketResolved { recipient, number, title, closed, due, ticket_url } => {
+                let t = resolved_texts(lang);
+                let number = number.to_string();
+                let due_line = due.map(|d| fill(t.due_line, &[("due", &when(d))])).unwrap_or_default();
+                let vars = [
+                    ("name", *recipient),
+                    ("number", &number),
+                    ("title", title),
+                    ("outcome", if *closed { t.closed } else { t.resolved }),
+                    ("due_line", &due_line),
+                    ("ticket_url", ticket_url),
+                ];
+                Rendered { subject: fill(t.subject, &vars), body: fill(t.body, &vars) }
+            }
+            Self::TicketUpdates { number, title, parts } => {
+                if let [only] = parts {
+                    return only.clone();
+                }
+                let (subject, intro) = updates_texts(lang);
+                let (number, count) = (number.to_string(), parts.len().to_string());
+                let vars = [("number", number.as_str()), ("title", title), ("count", &count)];
+                let bodies: Vec<&str> = parts.iter().map(|p| p.body.trim_end()).collect();
+                let body = format!("{}{}\n", fill(intro, &vars), bodies.join("\n\n----------\n\n"));
+                Rendered { subject: fill(subject, &vars), body }
             }
         }
     }
@@ -731,6 +883,283 @@ const IT: Texts = Texts {
     role_refused: "respinta",
 };
 
+// The texts of the ticket notices below are kept one function per message, its five languages
+// together, so that each moves as one block (to a message catalogue, say).
+
+/// `PortalTicketOpened`: (subject, body).
+fn portal_ticket_texts(lang: Language) -> (&'static str, &'static str) {
+    match lang {
+        Language::En => (
+            "[#{number}] New ticket from {company}: {title}",
+            "Hello {name},\n\n{requester} of {company} opened ticket #{number} \"{title}\" in the portal:\n\n\
+            {description}\n\nThe ticket: {ticket_url}\n",
+        ),
+        Language::Fr => (
+            "[#{number}] Nouveau ticket de {company} : {title}",
+            "Bonjour {name},\n\n{requester} ({company}) a ouvert le ticket n° {number} « {title} » dans le portail :\n\n\
+            {description}\n\nLe ticket : {ticket_url}\n",
+        ),
+        Language::De => (
+            "[#{number}] Neues Ticket von {company}: {title}",
+            "Hallo {name},\n\n{requester} ({company}) hat im Portal das Ticket #{number} „{title}“ eröffnet:\n\n\
+            {description}\n\nZum Ticket: {ticket_url}\n",
+        ),
+        Language::Es => (
+            "[#{number}] Nuevo ticket de {company}: {title}",
+            "Hola {name}:\n\n{requester} ({company}) abrió el ticket n.º {number} «{title}» en el portal:\n\n\
+            {description}\n\nEl ticket: {ticket_url}\n",
+        ),
+        Language::It => (
+            "[#{number}] Nuovo ticket da {company}: {title}",
+            "Buongiorno {name},\n\n{requester} ({company}) ha aperto il ticket n. {number} «{title}» nel portale:\n\n\
+            {description}\n\nIl ticket: {ticket_url}\n",
+        ),
+    }
+}
+
+/// `CustomerNoteAdded`: (subject, body).
+fn customer_note_texts(lang: Language) -> (&'static str, &'static str) {
+    match lang {
+        Language::En => (
+            "[#{number}] Customer reply: {title}",
+            "Hello {name},\n\n{author} wrote on ticket #{number} \"{title}\":\n\n{note}\n\nThe ticket: {ticket_url}\n",
+        ),
+        Language::Fr => (
+            "[#{number}] Réponse du client : {title}",
+            "Bonjour {name},\n\n{author} a écrit sur le ticket n° {number} « {title} » :\n\n{note}\n\n\
+            Le ticket : {ticket_url}\n",
+        ),
+        Language::De => (
+            "[#{number}] Antwort des Kunden: {title}",
+            "Hallo {name},\n\n{author} hat zum Ticket #{number} „{title}“ geschrieben:\n\n{note}\n\n\
+            Zum Ticket: {ticket_url}\n",
+        ),
+        Language::Es => (
+            "[#{number}] Respuesta del cliente: {title}",
+            "Hola {name}:\n\n{author} escribió en el ticket n.º {number} «{title}»:\n\n{note}\n\n\
+            El ticket: {ticket_url}\n",
+        ),
+        Language::It => (
+            "[#{number}] Risposta del cliente: {title}",
+            "Buongiorno {name},\n\n{author} ha scritto sul ticket n. {number} «{title}»:\n\n{note}\n\n\
+            Il ticket: {ticket_url}\n",
+        ),
+    }
+}
+
+/// `CustomerAttachmentAdded`: (subject, body).
+fn customer_attachment_texts(lang: Language) -> (&'static str, &'static str) {
+    match lang {
+        Language::En => (
+            "[#{number}] New attachment from the customer: {title}",
+            "Hello {name},\n\n{author} attached \"{file_name}\" to ticket #{number} \"{title}\".\n\n\
+            The ticket: {ticket_url}\n",
+        ),
+        Language::Fr => (
+            "[#{number}] Nouvelle pièce jointe du client : {title}",
+            "Bonjour {name},\n\n{author} a joint « {file_name} » au ticket n° {number} « {title} ».\n\n\
+            Le ticket : {ticket_url}\n",
+        ),
+        Language::De => (
+            "[#{number}] Neuer Anhang des Kunden: {title}",
+            "Hallo {name},\n\n{author} hat „{file_name}“ an das Ticket #{number} „{title}“ angehängt.\n\n\
+            Zum Ticket: {ticket_url}\n",
+        ),
+        Language::Es => (
+            "[#{number}] Nuevo adjunto del cliente: {title}",
+            "Hola {name}:\n\n{author} adjuntó «{file_name}» al ticket n.º {number} «{title}».\n\n\
+            El ticket: {ticket_url}\n",
+        ),
+        Language::It => (
+            "[#{number}] Nuovo allegato del cliente: {title}",
+            "Buongiorno {name},\n\n{author} ha allegato «{file_name}» al ticket n. {number} «{title}».\n\n\
+            Il ticket: {ticket_url}\n",
+        ),
+    }
+}
+
+/// `TicketReopened`: (subject, body).
+fn reopened_texts(lang: Language) -> (&'static str, &'static str) {
+    match lang {
+        Language::En => (
+            "[#{number}] Reopened by the customer: {title}",
+            "Hello {name},\n\n{by} reopened ticket #{number} \"{title}\".\n\nThe ticket: {ticket_url}\n",
+        ),
+        Language::Fr => (
+            "[#{number}] Rouvert par le client : {title}",
+            "Bonjour {name},\n\n{by} a rouvert le ticket n° {number} « {title} ».\n\nLe ticket : {ticket_url}\n",
+        ),
+        Language::De => (
+            "[#{number}] Vom Kunden wiedereröffnet: {title}",
+            "Hallo {name},\n\n{by} hat das Ticket #{number} „{title}“ wiedereröffnet.\n\nZum Ticket: {ticket_url}\n",
+        ),
+        Language::Es => (
+            "[#{number}] Reabierto por el cliente: {title}",
+            "Hola {name}:\n\n{by} reabrió el ticket n.º {number} «{title}».\n\nEl ticket: {ticket_url}\n",
+        ),
+        Language::It => (
+            "[#{number}] Riaperto dal cliente: {title}",
+            "Buongiorno {name},\n\n{by} ha riaperto il ticket n. {number} «{title}».\n\nIl ticket: {ticket_url}\n",
+        ),
+    }
+}
+
+/// The texts of `ChangeDecided`.
+struct ChangeDecidedTexts {
+    subject: &'static str,
+    body: &'static str,
+    approved: &'static str,
+    rejected: &'static str,
+}
+
+fn change_decided_texts(lang: Language) -> ChangeDecidedTexts {
+    match lang {
+        Language::En => ChangeDecidedTexts {
+            subject: "Change request {outcome}: {title}",
+            body: "Hello {name},\n\nThe change request \"{title}\" for {company} was {outcome} by {decider}.\n\n\
+                Comment: {comment}\n\nThe change request: {url}\n",
+            approved: "approved",
+            rejected: "rejected",
+        },
+        Language::Fr => ChangeDecidedTexts {
+            subject: "Demande de changement {outcome} : {title}",
+            body: "Bonjour {name},\n\nLa demande de changement « {title} » pour {company} a été {outcome} par \
+                {decider}.\n\nCommentaire : {comment}\n\nLa demande : {url}\n",
+            approved: "approuvée",
+            rejected: "refusée",
+        },
+        Language::De => ChangeDecidedTexts {
+            subject: "Änderungsantrag {outcome}: {title}",
+            body: "Hallo {name},\n\nDer Änderungsantrag „{title}“ für {company} wurde von {decider} {outcome}.\n\n\
+                Kommentar: {comment}\n\nZum Antrag: {url}\n",
+            approved: "genehmigt",
+            rejected: "abgelehnt",
+        },
+        Language::Es => ChangeDecidedTexts {
+            subject: "Solicitud de cambio {outcome}: {title}",
+            body: "Hola {name}:\n\nLa solicitud de cambio «{title}» para {company} fue {outcome} por {decider}.\n\n\
+                Comentario: {comment}\n\nLa solicitud: {url}\n",
+            approved: "aprobada",
+            rejected: "rechazada",
+        },
+        Language::It => ChangeDecidedTexts {
+            subject: "Richiesta di modifica {outcome}: {title}",
+            body: "Buongiorno {name},\n\nLa richiesta di modifica «{title}» per {company} è stata {outcome} da \
+                {decider}.\n\nCommento: {comment}\n\nLa richiesta: {url}\n",
+            approved: "approvata",
+            rejected: "respinta",
+        },
+    }
+}
+
+/// `TicketConfirmed`: (subject, body).
+fn confirmed_texts(lang: Language) -> (&'static str, &'static str) {
+    match lang {
+        Language::En => (
+            "[#{number}] We received your ticket: {title}",
+            "Hello {name},\n\nThank you: we received your ticket #{number} \"{title}\" and will take care of it. \
+            Reply in the portal to add anything.\n\nThe ticket: {ticket_url}\n",
+        ),
+        Language::Fr => (
+            "[#{number}] Nous avons reçu votre ticket : {title}",
+            "Bonjour {name},\n\nMerci : nous avons reçu votre ticket n° {number} « {title} » et allons nous en \
+            occuper. Répondez dans le portail pour le compléter.\n\nLe ticket : {ticket_url}\n",
+        ),
+        Language::De => (
+            "[#{number}] Wir haben Ihr Ticket erhalten: {title}",
+            "Hallo {name},\n\nvielen Dank: Wir haben Ihr Ticket #{number} „{title}“ erhalten und kümmern uns darum. \
+            Ergänzungen schreiben Sie bitte im Portal.\n\nZum Ticket: {ticket_url}\n",
+        ),
+        Language::Es => (
+            "[#{number}] Hemos recibido su ticket: {title}",
+            "Hola {name}:\n\nGracias: hemos recibido su ticket n.º {number} «{title}» y nos ocuparemos de él. \
+            Responda en el portal para añadir algo.\n\nEl ticket: {ticket_url}\n",
+        ),
+        Language::It => (
+            "[#{number}] Abbiamo ricevuto il suo ticket: {title}",
+            "Buongiorno {name},\n\ngrazie: abbiamo ricevuto il suo ticket n. {number} «{title}» e ce ne occuperemo. \
+            Risponda nel portale per aggiungere qualcosa.\n\nIl ticket: {ticket_url}\n",
+        ),
+    }
+}
+
+/// The texts of `TicketResolved`.
+struct ResolvedTexts {
+    subject: &'static str,
+    body: &'static str,
+    resolved: &'static str,
+    closed: &'static str,
+    due_line: &'static str,
+}
+
+fn resolved_texts(lang: Language) -> ResolvedTexts {
+    match lang {
+        Language::En => ResolvedTexts {
+            subject: "[#{number}] Your ticket was {outcome}: {title}",
+            body: "Hello {name},\n\nYour ticket #{number} \"{title}\" was {outcome}.\n\n{due_line}\
+                If something is still wrong, reply in the portal.\n\nThe ticket: {ticket_url}\n",
+            resolved: "resolved",
+            closed: "closed",
+            due_line: "Due date: {due}\n\n",
+        },
+        Language::Fr => ResolvedTexts {
+            subject: "[#{number}] Votre ticket a été {outcome} : {title}",
+            body: "Bonjour {name},\n\nVotre ticket n° {number} « {title} » a été {outcome}.\n\n{due_line}\
+                Si quelque chose ne va toujours pas, répondez dans le portail.\n\nLe ticket : {ticket_url}\n",
+            resolved: "résolu",
+            closed: "fermé",
+            due_line: "Échéance : {due}\n\n",
+        },
+        Language::De => ResolvedTexts {
+            subject: "[#{number}] Ihr Ticket wurde {outcome}: {title}",
+            body: "Hallo {name},\n\nIhr Ticket #{number} „{title}“ wurde {outcome}.\n\n{due_line}\
+                Falls noch etwas nicht stimmt, antworten Sie bitte im Portal.\n\nZum Ticket: {ticket_url}\n",
+            resolved: "gelöst",
+            closed: "geschlossen",
+            due_line: "Fälligkeit: {due}\n\n",
+        },
+        Language::Es => ResolvedTexts {
+            subject: "[#{number}] Su ticket ha sido {outcome}: {title}",
+            body: "Hola {name}:\n\nSu ticket n.º {number} «{title}» ha sido {outcome}.\n\n{due_line}\
+                Si algo sigue sin funcionar, responda en el portal.\n\nEl ticket: {ticket_url}\n",
+            resolved: "resuelto",
+            closed: "cerrado",
+            due_line: "Fecha de vencimiento: {due}\n\n",
+        },
+        Language::It => ResolvedTexts {
+            subject: "[#{number}] Il suo ticket è stato {outcome}: {title}",
+            body: "Buongiorno {name},\n\nil suo ticket n. {number} «{title}» è stato {outcome}.\n\n{due_line}\
+                Se qualcosa non va ancora, risponda nel portale.\n\nIl ticket: {ticket_url}\n",
+            resolved: "risolto",
+            closed: "chiuso",
+            due_line: "Scadenza: {due}\n\n",
+        },
+    }
+}
+
+/// `TicketUpdates`: (subject, the line before the folded messages).
+fn updates_texts(lang: Language) -> (&'static str, &'static str) {
+    match lang {
+        Language::En => {
+            ("[#{number}] {count} updates: {title}", "{count} updates on ticket #{number} \"{title}\":\n\n")
+        }
+        Language::Fr => (
+            "[#{number}] {count} mises à jour : {title}",
+            "{count} mises à jour du ticket n° {number} « {title} » :\n\n",
+        ),
+        Language::De => {
+            ("[#{number}] {count} Neuigkeiten: {title}", "{count} Neuigkeiten zum Ticket #{number} „{title}“:\n\n")
+        }
+        Language::Es => {
+            ("[#{number}] {count} novedades: {title}", "{count} novedades del ticket n.º {number} «{title}»:\n\n")
+        }
+        Language::It => (
+            "[#{number}] {count} aggiornamenti: {title}",
+            "{count} aggiornamenti sul ticket n. {number} «{title}»:\n\n",
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -739,6 +1168,92 @@ mod tests {
     fn user_text_is_not_expanded_again() {
         assert_eq!(fill("{a} and {b}", &[("a", "{b}"), ("b", "x")]), "{b} and x");
         assert_eq!(fill("{unknown} {", &[]), "{unknown} {");
+    }
+
+    /// One of each ticket notice, every optional part present.
+    fn ticket_notices(now: DateTime<Utc>, parts: &[Rendered]) -> Vec<Notice<'_>> {
+        vec![
+            Notice::PortalTicketOpened {
+                recipient: "Tom",
+                number: 42,
+                title: "Printer",
+                company: "Contoso",
+                requester: "Pat",
+                description: "It jams.",
+                ticket_url: "https://t",
+            },
+            Notice::CustomerNoteAdded {
+                recipient: "Tom",
+                number: 42,
+                title: "Printer",
+                author: "Pat",
+                note: "Again.",
+                ticket_url: "https://t",
+            },
+            Notice::CustomerAttachmentAdded {
+                recipient: "Tom",
+                number: 42,
+                title: "Printer",
+                author: "Pat",
+                file_name: "jam.jpg",
+                ticket_url: "https://t",
+            },
+            Notice::TicketReopened {
+                recipient: "Tom",
+                number: 42,
+                title: "Printer",
+                by: "Pat",
+                ticket_url: "https://t",
+            },
+            Notice::ChangeDecided {
+                recipient: "Tom",
+                company: "Contoso",
+                title: "Firewall",
+                approved: true,
+                decider: "Max",
+                comment: Some("Go"),
+                url: "https://c",
+            },
+            Notice::TicketConfirmed { recipient: "Pat", number: 42, title: "Printer", ticket_url: "https://t" },
+            Notice::TicketResolved {
+                recipient: "Pat",
+                number: 42,
+                title: "Printer",
+                closed: false,
+                due: Some(now),
+                ticket_url: "https://t",
+            },
+            Notice::TicketUpdates { number: 42, title: "Printer", parts },
+        ]
+    }
+
+    #[test]
+    fn ticket_notices_carry_their_link_and_fold_their_parts() {
+        let now = Utc::now();
+        let parts = [
+            Rendered { subject: "one".into(), body: "first https://t/1\n".into() },
+            Rendered { subject: "two".into(), body: "second https://t/1\n".into() },
+        ];
+        for lang in Language::ALL {
+            for notice in ticket_notices(now, &parts) {
+                let r = notice.render(lang);
+                assert!(r.body.contains("https://"), "{lang:?}: {}", r.body);
+            }
+            let folded = Notice::TicketUpdates { number: 42, title: "Printer", parts: &parts }.render(lang);
+            assert!(folded.subject.contains('2') && folded.subject.contains("Printer"), "{}", folded.subject);
+            assert!(folded.body.find("first") < folded.body.find("second"), "{}", folded.body);
+            let single = Notice::TicketUpdates { number: 42, title: "Printer", parts: &parts[..1] }.render(lang);
+            assert_eq!(single, parts[0], "one part is sent as written");
+            let no_due = Notice::TicketResolved {
+                recipient: "Pat",
+                number: 42,
+                title: "Printer",
+                closed: true,
+                due: None,
+                ticket_url: "https://t",
+            };
+            assert!(!no_due.render(lang).body.contains("UTC"), "no due date line without a due date");
+        }
     }
 
     #[test]
@@ -833,6 +1348,11 @@ mod tests {
                 comment: None,
             },
         ];
+        let parts = [
+            Rendered { subject: "one".into(), body: "first".into() },
+            Rendered { subject: "two".into(), body: "second".into() },
+        ];
+        let notices: Vec<Notice<'_>> = notices.into_iter().chain(ticket_notices(now, &parts)).collect();
         for lang in Language::ALL {
             for notice in &notices {
                 let r = notice.render(lang);
@@ -1020,6 +1540,82 @@ mod template_snapshots {
                     granted: false,
                     decider: "Ann Approver",
                     comment: None,
+                },
+            ),
+            (
+                "portal_ticket_opened",
+                Notice::PortalTicketOpened {
+                    recipient: "Tom Tech",
+                    number: 7,
+                    title: "Printer on floor 2 jams",
+                    company: "Contoso Ltd",
+                    requester: "Pat User",
+                    description: "It jams on every second page.",
+                    ticket_url: "https://portal.example/tickets/7",
+                },
+            ),
+            (
+                "customer_note_added",
+                Notice::CustomerNoteAdded {
+                    recipient: "Tom Tech",
+                    number: 7,
+                    title: "Printer on floor 2 jams",
+                    author: "Pat User",
+                    note: "It jammed again at 10:15.",
+                    ticket_url: "https://portal.example/tickets/7",
+                },
+            ),
+            (
+                "customer_attachment_added",
+                Notice::CustomerAttachmentAdded {
+                    recipient: "Tom Tech",
+                    number: 7,
+                    title: "Printer on floor 2 jams",
+                    author: "Pat User",
+                    file_name: "jam.jpg",
+                    ticket_url: "https://portal.example/tickets/7",
+                },
+            ),
+            (
+                "ticket_reopened",
+                Notice::TicketReopened {
+                    recipient: "Tom Tech",
+                    number: 7,
+                    title: "Printer on floor 2 jams",
+                    by: "Pat User",
+                    ticket_url: "https://portal.example/tickets/7",
+                },
+            ),
+            (
+                "change_decided",
+                Notice::ChangeDecided {
+                    recipient: "Tom Tech",
+                    company: "Contoso Ltd",
+                    title: "Replace the firewall",
+                    approved: false,
+                    decider: "Max Changes",
+                    comment: Some("Not before the audit."),
+                    url: "https://portal.example/change-requests/3",
+                },
+            ),
+            (
+                "ticket_confirmed",
+                Notice::TicketConfirmed {
+                    recipient: "Pat User",
+                    number: 7,
+                    title: "Printer on floor 2 jams",
+                    ticket_url: "https://portal.example/tickets/7",
+                },
+            ),
+            (
+                "ticket_resolved",
+                Notice::TicketResolved {
+                    recipient: "Pat User",
+                    number: 7,
+                    title: "Printer on floor 2 jams",
+                    closed: false,
+                    due: Some(at(17)),
+                    ticket_url: "https://portal.example/tickets/7",
                 },
             ),
         ]

@@ -49,7 +49,9 @@ impl RequestTypes {
 #[schema(example = json!({"portal_enabled": true, "ticketing_enabled": true, "knowledge_base_enabled": true,
     "self_service_enabled": true, "two_factor": "required", "technician_names_shown": true, "worked_hours": "none",
     "due_dates_shown": false, "time_zone": "UTC", "request_types": {"mode": "all"},
-    "subsidiary_tickets_visible": false, "notifications_enabled": true}))]
+    "subsidiary_tickets_visible": false, "notifications_enabled": true,
+    "notify_technicians_of_portal_notes": true, "notify_requesters_of_new_tickets": true,
+    "notify_requesters_of_public_notes": true, "notify_requesters_of_resolution": true}))]
 pub struct PortalSettings {
     /// The portal is open to the company's users at all.
     pub portal_enabled: bool,
@@ -76,6 +78,24 @@ pub struct PortalSettings {
     pub subsidiary_tickets_visible: bool,
     /// The company's users receive e-mails from the portal.
     pub notifications_enabled: bool,
+    /// The assigned technician (or, on an unassigned ticket, the provider's staff) is e-mailed
+    /// when a customer adds a note or an attachment in the portal.
+    #[serde(default = "on")]
+    pub notify_technicians_of_portal_notes: bool,
+    /// The requester is e-mailed a confirmation of a ticket it opened.
+    #[serde(default = "on")]
+    pub notify_requesters_of_new_tickets: bool,
+    /// The requester is e-mailed the public notes others add to its ticket.
+    #[serde(default = "on")]
+    pub notify_requesters_of_public_notes: bool,
+    /// The requester is e-mailed when its ticket is resolved or closed.
+    #[serde(default = "on")]
+    pub notify_requesters_of_resolution: bool,
+}
+
+/// Tenant defaults stored before a switch existed read it as on.
+fn on() -> bool {
+    true
 }
 
 impl Default for PortalSettings {
@@ -95,6 +115,10 @@ impl Default for PortalSettings {
             request_types: RequestTypes::All,
             subsidiary_tickets_visible: false,
             notifications_enabled: true,
+            notify_technicians_of_portal_notes: true,
+            notify_requesters_of_new_tickets: true,
+            notify_requesters_of_public_notes: true,
+            notify_requesters_of_resolution: true,
         }
     }
 }
@@ -128,6 +152,14 @@ pub struct PortalSettingsOverride {
     pub subsidiary_tickets_visible: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications_enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_technicians_of_portal_notes: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_requesters_of_new_tickets: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_requesters_of_public_notes: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_requesters_of_resolution: Option<bool>,
 }
 
 /// What customers see instead of a technician's name where the company hides them: in ticket
@@ -173,7 +205,11 @@ impl PortalSettingsOverride {
             time_zone,
             request_types,
             subsidiary_tickets_visible,
-            notifications_enabled
+            notifications_enabled,
+            notify_technicians_of_portal_notes,
+            notify_requesters_of_new_tickets,
+            notify_requesters_of_public_notes,
+            notify_requesters_of_resolution
         );
     }
 }
@@ -202,6 +238,16 @@ pub(crate) fn resolve(defaults: &PortalSettings, overrides: &PortalSettingsOverr
         request_types: o.request_types.unwrap_or(d.request_types),
         subsidiary_tickets_visible: o.subsidiary_tickets_visible.unwrap_or(d.subsidiary_tickets_visible),
         notifications_enabled: o.notifications_enabled.unwrap_or(d.notifications_enabled),
+        notify_technicians_of_portal_notes: o
+            .notify_technicians_of_portal_notes
+            .unwrap_or(d.notify_technicians_of_portal_notes),
+        notify_requesters_of_new_tickets: o
+            .notify_requesters_of_new_tickets
+            .unwrap_or(d.notify_requesters_of_new_tickets),
+        notify_requesters_of_public_notes: o
+            .notify_requesters_of_public_notes
+            .unwrap_or(d.notify_requesters_of_public_notes),
+        notify_requesters_of_resolution: o.notify_requesters_of_resolution.unwrap_or(d.notify_requesters_of_resolution),
     }
 }
 

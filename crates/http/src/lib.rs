@@ -71,6 +71,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
 pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(routes::auth::routes)
         .configure(routes::me::routes)
+        .configure(routes::notice_preferences::routes)
         .configure(routes::companies::routes)
         .configure(routes::users::routes)
         .configure(routes::directory::routes)

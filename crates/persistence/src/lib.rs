@@ -15,6 +15,7 @@ pub mod error;
 pub mod idempotency;
 pub mod invoices;
 pub mod kb;
+pub mod notices;
 pub mod outbox;
 pub mod plain_secrets;
 pub mod projects;

@@ -59,6 +59,61 @@ fn insert(conn: &mut DbConnection, message: &NewMessage, redacted: Option<&str>,
     Ok(id)
 }
 
+/// A queued message that folds a ticket's events for one recipient, as a later event finds it.
+#[derive(Debug, Clone)]
+pub struct FoldWaiting {
+    pub id: i64,
+    pub attempts: i32,
+    /// The folded messages so far (JSON), as stored with [`enqueue_folded`].
+    pub state: String,
+}
+
+/// The newest pending message with `key`, if any.
+pub fn fold_waiting(conn: &mut DbConnection, tenant: TenantId, key: &str) -> Result<Option<FoldWaiting>> {
+    let row: Option<(i64, i32, Option<String>)> = outbox::table
+        .filter(outbox::tenant_id.eq(tenant.0))
+        .filter(outbox::fold_key.eq(key))
+        .filter(outbox::status.eq(Delivery::Pending.as_str()))
+        .order(outbox::id.desc())
+        .select((outbox::id, outbox::attempts, outbox::fold_state))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(id, attempts, state)| FoldWaiting { id, attempts, state: state.unwrap_or_default() }))
+}
+
+/// Queues a message that later events may join (see [`join_folded`]), not sent before
+/// `not_before`.
+pub fn enqueue_folded(
+    conn: &mut DbConnection,
+    message: &NewMessage,
+    key: &str,
+    state: &str,
+    not_before: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let id = insert(conn, message, None, now)?;
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::fold_key.eq(Some(key)),
+            outbox::fold_state.eq(Some(state)),
+            outbox::next_attempt_at.eq(not_before.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// Rewrites the waiting message `id` with one more event folded in; `false` when a worker took
+/// it in the meantime (then the event goes into a message of its own). Call inside a write
+/// transaction.
+pub fn join_folded(conn: &mut DbConnection, id: i64, subject: &str, body: &str, state: &str) -> Result<bool> {
+    let untouched =
+        outbox::table.find(id).filter(outbox::status.eq(Delivery::Pending.as_str())).filter(outbox::attempts.eq(0));
+    let changed = diesel::update(untouched)
+        .set((outbox::subject.eq(subject), outbox::body.eq(body), outbox::fold_state.eq(Some(state))))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
 /// A message taken by a worker for one delivery attempt.
 #[derive(Debug, Clone)]
 pub struct Claimed {

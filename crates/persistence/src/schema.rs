@@ -532,6 +532,17 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         redacted_body -> Nullable<Text>,
+        fold_key -> Nullable<Text>,
+        fold_state -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    notice_opt_outs (user_id, kind) {
+        user_id -> BigInt,
+        kind -> Text,
+        tenant_id -> BigInt,
+        created_at -> Timestamp,
     }
 }
 
@@ -949,6 +960,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_requests,
     decision_links,
     outbox,
+    notice_opt_outs,
     rmm_integrations,
     devices,
     device_inventories,

@@ -268,7 +268,13 @@ impl Config {
                 attachment_max_bytes: 256 * 1024,
                 ticket_attachments_max_bytes: 1024 * 1024,
                 // Port 0 is replaced by the port bound (see `startup::Application::build`).
-                links: LinkSettings { public_api_url: "http://127.0.0.1:0".into(), ..LinkSettings::default() },
+                // A short fold window, so tests that wait for delivery wait little; the folding
+                // tests choose their own.
+                links: LinkSettings {
+                    public_api_url: "http://127.0.0.1:0".into(),
+                    fold_window: chrono::Duration::seconds(1),
+                    ..LinkSettings::default()
+                },
                 ..HttpSettings::default()
             },
             pool_size: 8,

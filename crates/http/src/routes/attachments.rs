@@ -7,6 +7,7 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::storage::Storage;
+use clientdesk_app::ticket_notices::{self, Happened};
 
 use clientdesk_domain::attachments::{accepted_types, check_content, clean_file_name, room_left, Attachment};
 use clientdesk_domain::tickets::Change;
@@ -380,6 +381,11 @@ pub async fn upload_attachments(
                         internal,
                     };
                     store::record_events(conn, &access.ticket, Some(auth.principal.user_id), &[change], now)?;
+                    if !internal {
+                        let happened = Happened::Attachment { file_name: &attachment.file_name };
+                        let (tenant, ticket) = (&auth.tenant, &access.ticket);
+                        ticket_notices::ticket_event(conn, tenant, &limits.links, ticket, &auth.user, happened, now)?;
+                    }
                     saved.push(AttachmentView::from(attachment));
                 }
                 store::touch(conn, id, now)?;

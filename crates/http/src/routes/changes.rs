@@ -4,6 +4,9 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use clientdesk_app::notify;
 use clientdesk_domain::approvals::{self, ChangeDecision, ChangeRequest, ChangeStatus, Risk};
@@ -70,7 +73,7 @@ pub struct ChangeDecisionInput {
     "description": "Swap the FG-60E for an FG-70F.", "reason": "End of support in January.", "risk": "medium",
     "planned_start": "2026-12-05T20:00:00Z", "planned_end": "2026-12-05T23:00:00Z",
     "estimated_cost_cents": 125000, "currency": "EUR", "status": "pending",
-    "created_at": "2026-11-23T09:00:00Z", "may_decide": true}))]
+    "created_at": "2026-11-23T09:00:00Z", "asked": [{"id": 8, "name": "Max Changes"}], "may_decide": true}))]
 pub struct ChangeView {
     pub id: i64,
     pub company_id: i64,
@@ -94,6 +97,9 @@ pub struct ChangeView {
     pub decision_comment: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<DateTime<Utc>>,
+    /// The change managers asked: the company's members holding `changes_approve` now (any
+    /// one of them decides).
+    pub asked: Vec<Named>,
     /// Whether the caller may approve or reject it now.
     pub may_decide: bool,
 }
@@ -187,10 +193,18 @@ fn approves(auth: &Auth, company: CompanyId) -> bool {
 fn views(conn: &mut DbConnection, auth: &Auth, changes: Vec<ChangeRequest>) -> ApiResult<Vec<ChangeView>> {
     let deciders: Vec<UserId> = changes.iter().filter_map(|c| c.decided_by).collect();
     let names = users::names(conn, auth.tenant.id, &deciders)?;
+    let mut managers: HashMap<CompanyId, Vec<Named>> = HashMap::new();
+    for company in changes.iter().map(|c| c.company_id) {
+        if let Entry::Vacant(slot) = managers.entry(company) {
+            let members = store::members_with(conn, company, Permission::ChangesApprove)?;
+            slot.insert(members.into_iter().map(|m| Named { id: m.id.0, name: m.name }).collect());
+        }
+    }
     Ok(changes
         .into_iter()
         .map(|c| {
             let may_decide = c.status == ChangeStatus::Pending && approves(auth, c.company_id);
+            let asked = managers.get(&c.company_id).cloned().unwrap_or_default();
             ChangeView {
                 id: c.id,
                 company_id: c.company_id.0,
@@ -209,6 +223,7 @@ fn views(conn: &mut DbConnection, auth: &Auth, changes: Vec<ChangeRequest>) -> A
                     .map(|u| Named { id: u.0, name: names.get(&u).map(|(n, _)| n.clone()).unwrap_or_default() }),
                 decision_comment: c.decision_comment,
                 decided_at: c.decided_at,
+                asked,
                 may_decide,
             }
         })
@@ -365,7 +380,7 @@ pub async fn decide_change_request(
     let (id, body) = (path.into_inner(), body.into_inner());
     let rejecting = body.decision == ChangeDecision::Reject;
     let comment = approvals::decision_comment(rejecting, body.comment.as_deref())?;
-    let client = origin::of(&req);
+    let (client, links) = (origin::of(&req), state.settings.links.clone());
     let view = state
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -383,6 +398,9 @@ pub async fn decide_change_request(
                 let target = format!("change_request:{id}");
                 client.record_change(conn, &auth, "change_request.decided", target, Some(status.as_str().into()))?;
                 let change = store::get_change(conn, auth.tenant.id, id)?;
+                let company = companies::get(conn, auth.tenant.id, change.company_id)?;
+                let (tenant, name) = (&auth.tenant, auth.user.name.as_str());
+                notify::change_decided(conn, tenant, &links, &company, &change, !rejecting, name, now)?;
                 one_view(conn, &auth, change)
             })
         })

@@ -15,6 +15,7 @@ pub mod health;
 pub mod invoices;
 pub mod kb;
 pub mod me;
+pub mod notice_preferences;
 pub mod outbox;
 pub mod projects;
 pub mod psa;

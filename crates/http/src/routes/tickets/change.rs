@@ -2,6 +2,9 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{patch, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use clientdesk_app::notify::LinkSettings;
+use clientdesk_app::ticket_notices::{self, Happened};
 use clientdesk_app::tickets::{self as use_case, Edit};
 use clientdesk_domain::tickets::{self as rules, StatusRequest};
 use clientdesk_persistence::{write_tx, DbConnection};
@@ -47,18 +50,32 @@ pub async fn update_ticket(
     let (id, if_match) = (path.into_inner(), if_match(&req));
     let changes = rules::Changes::from(body.into_inner());
     changes.check_shape()?;
+    let links = state.settings.links.clone();
+    let edit = Edit::Fields(changes);
     let view = state
-        .run(move |conn| write_tx(conn, |conn| change(conn, &auth, id, if_match.as_deref(), &Edit::Fields(changes))))
+        .run(move |conn| write_tx(conn, |conn| change(conn, &auth, &links, id, if_match.as_deref(), &edit)))
         .await?;
     Ok(ticket_response(StatusCode::OK, view))
 }
 
 /// Changes the ticket as the caller asks (see `use_case::change`) and renders it.
-fn change(conn: &mut DbConnection, auth: &Auth, id: i64, if_match: Option<&str>, edit: &Edit) -> ApiResult<Rendered> {
+/// A change of status e-mails whom it concerns (see `ticket_notices`).
+fn change(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    links: &LinkSettings,
+    id: i64,
+    if_match: Option<&str>,
+    edit: &Edit,
+) -> ApiResult<Rendered> {
     let catalog = auth.catalogs.get(conn, &auth.tenant)?;
     let matches = |version| check_if_match(if_match, version).is_ok();
     let precondition = if_match.map(|_| &matches as &dyn Fn(i64) -> bool);
     let changed = use_case::change(conn, &access::actor(auth), access::catalogue(&catalog), id, precondition, edit)?;
+    if changed.ticket.status != changed.previous_status {
+        let happened = Happened::StatusChanged { from: changed.previous_status };
+        ticket_notices::ticket_event(conn, &auth.tenant, links, &changed.ticket, &auth.user, happened, Utc::now())?;
+    }
     let access = TicketAccess {
         ticket: changed.ticket,
         viewer: changed.reading.viewer,
@@ -116,9 +133,10 @@ async fn set_status(
     id: i64,
     request: StatusRequest,
 ) -> ApiResult<HttpResponse> {
-    let if_match = if_match(&req);
+    let (if_match, links) = (if_match(&req), state.settings.links.clone());
+    let edit = Edit::Status(request);
     let view = state
-        .run(move |conn| write_tx(conn, |conn| change(conn, &auth, id, if_match.as_deref(), &Edit::Status(request))))
+        .run(move |conn| write_tx(conn, |conn| change(conn, &auth, &links, id, if_match.as_deref(), &edit)))
         .await?;
     Ok(ticket_response(StatusCode::OK, view))
 }

@@ -2,6 +2,7 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_app::ticket_notices::{self, Happened};
 use clientdesk_domain::ids::UserId;
 use clientdesk_domain::tickets as rules;
 use clientdesk_persistence::tickets as store;
@@ -75,7 +76,10 @@ pub async fn list_notes(
 
 /// Add a note to a ticket. Customers add public notes to tickets they may change; staff may add
 /// internal notes, which customers never see. A public note by someone else e-mails the
-/// ticket's requester (where its company has notifications on).
+/// ticket's requester; a customer's note e-mails the assigned technician (or, on an unassigned
+/// ticket, the provider's staff). Each as the company's settings and the recipient's own
+/// choices (`/api/v1/me/notifications`) allow, folded with the recipient's other messages about
+/// the ticket within a minute.
 #[utoipa::path(tag = "tickets", operation_id = "addTicketNote", security(("bearer" = [])),
     params(("ticket_id" = i64, Path)), request_body = NoteInput,
     responses(
@@ -102,9 +106,8 @@ pub async fn add_note(
                 rules::may_add_note(&access.viewer, body.internal)?;
                 let (author, now) = (auth.principal.user_id, Utc::now());
                 let note = store::add_note(conn, &access.ticket, author, &text, body.internal, now)?;
-                if !body.internal {
-                    clientdesk_app::notify::note_added(conn, &auth.tenant, &links, &access.ticket, author, &text, now)?;
-                }
+                let happened = Happened::Note { text: &text, internal: body.internal };
+                ticket_notices::ticket_event(conn, &auth.tenant, &links, &access.ticket, &auth.user, happened, now)?;
                 let ctx = Context::load(conn, &auth, &access.catalog, &[], &[note.author_id])?;
                 Ok(NoteView {
                     id: note.id,

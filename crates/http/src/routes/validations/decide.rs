@@ -2,7 +2,8 @@
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use clientdesk_app::notify::{self, LinkSettings};
+use clientdesk_app::notify::LinkSettings;
+use clientdesk_app::ticket_notices;
 use clientdesk_domain::approvals::{self, Decision, Validation, ValidationStatus};
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::UserId;
@@ -53,7 +54,7 @@ pub(super) fn decide(
     from: DecidedFrom<'_>,
 ) -> ApiResult<Outcome> {
     let now = Utc::now();
-    let (user, name) = decider;
+    let user = decider.0;
     if validation.status(now) == ValidationStatus::Expired && validation.stored_status == ValidationStatus::Pending {
         if store::settle_validation(conn, validation.id, ValidationStatus::Expired, now)? {
             history(conn, ticket, user, "expired", now)?;
@@ -83,7 +84,8 @@ pub(super) fn decide(
         store::settle_validation(conn, validation.id, status, now)?;
         history(conn, ticket, user, status.as_str(), now)?;
         let accepted = status == ValidationStatus::Accepted;
-        notify::validation_settled(conn, tenant, links, ticket, validation, accepted, name, comment, now)?;
+        let question = validation.question.as_str();
+        ticket_notices::validation_settled(conn, tenant, links, ticket, question, accepted, decider, comment, now)?;
     }
     Ok(Outcome::Decided(store::get_validation(conn, tenant.id, validation.id)?))
 }

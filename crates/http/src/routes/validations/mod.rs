@@ -15,9 +15,12 @@ pub use self::links::{DecisionLinkOutcome, DecisionLinkView, LinkConfirmation};
 pub use self::list::ValidationQuery;
 pub use self::request::NewValidationInput;
 
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use clientdesk_app::origin::Origin;
-use clientdesk_domain::approvals::{Decision, DecisionRecord, DecisionRule, Validation, ValidationStatus};
+use clientdesk_domain::approvals::{self, Decision, DecisionRecord, DecisionRule, Validation, ValidationStatus};
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
@@ -67,7 +70,9 @@ pub struct DecisionView {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": 7, "ticket": {"id": 12, "number": 1042, "title": "File server slow"},
     "company_id": 1, "question": "May we restart the file server tonight?", "rule": "any", "status": "pending",
-    "deadline": "2026-11-25T17:00:00Z", "created_at": "2026-11-23T09:00:00Z", "decisions": [], "may_decide": true}))]
+    "deadline": "2026-11-25T17:00:00Z", "created_at": "2026-11-23T09:00:00Z", "decisions": [],
+    "asked": [{"id": 5, "name": "Ann Approver"}, {"id": 8, "name": "Max Changes"}],
+    "awaiting": [{"id": 5, "name": "Ann Approver"}, {"id": 8, "name": "Max Changes"}], "may_decide": true}))]
 pub struct ValidationView {
     pub id: i64,
     pub ticket: TicketSummary,
@@ -83,6 +88,12 @@ pub struct ValidationView {
     pub decided_at: Option<DateTime<Utc>>,
     /// Who decided what, oldest first.
     pub decisions: Vec<DecisionView>,
+    /// The approvers asked: the company's members holding `tickets_validate` now, except the
+    /// ticket's requester.
+    pub asked: Vec<Named>,
+    /// Who still has to decide: while pending, the approvers asked who have not decided yet
+    /// (under `any` one of them settles it, under `all` each must); empty once settled.
+    pub awaiting: Vec<Named>,
     /// Whether the caller may accept or reject it now.
     pub may_decide: bool,
 }
@@ -120,6 +131,12 @@ fn views(
     let decisions = store::decisions(conn, &ids)?;
     let people: Vec<UserId> = decisions.iter().map(|(_, d)| d.user_id).collect();
     let names = users::names(conn, auth.tenant.id, &people)?;
+    let mut approvers_of: HashMap<CompanyId, Vec<Member>> = HashMap::new();
+    for company in items.iter().map(|(v, ..)| v.company_id) {
+        if let Entry::Vacant(slot) = approvers_of.entry(company) {
+            slot.insert(store::members_with(conn, company, Permission::TicketsValidate)?);
+        }
+    }
     let user = auth.principal.user_id;
     Ok(items
         .into_iter()
@@ -127,6 +144,16 @@ fn views(
             let done: Vec<DecisionRecord> =
                 decisions.iter().filter(|(id, _)| *id == v.id).map(|(_, d)| d.clone()).collect();
             let may_decide = decides(user, holds_validate(auth, v.company_id), &v, ticket.requester_id, &done, now);
+            let asked: Vec<&Member> = approvers_of
+                .get(&v.company_id)
+                .map(|all| all.iter().filter(|m| m.id != ticket.requester_id).collect())
+                .unwrap_or_default();
+            let asked_ids: Vec<UserId> = asked.iter().map(|m| m.id).collect();
+            let decided: Vec<UserId> = done.iter().map(|d| d.user_id).collect();
+            let waiting = approvals::awaiting(v.status(now), &asked_ids, &decided);
+            let named = |m: &&Member| Named { id: m.id.0, name: m.name.clone() };
+            let awaiting = asked.iter().filter(|m| waiting.contains(&m.id)).map(named).collect();
+            let asked = asked.iter().map(named).collect();
             ValidationView {
                 id: v.id,
                 ticket: TicketSummary { id: ticket_id, number: ticket.number, title: ticket.title },
@@ -149,6 +176,8 @@ fn views(
                         at: d.decided_at,
                     })
                     .collect(),
+                asked,
+                awaiting,
                 may_decide,
             }
         })
