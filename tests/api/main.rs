@@ -23,3 +23,4 @@ mod selfservice;
 mod snapshots;
 mod tickets;
 mod vault;
+mod webhooks;

@@ -15,8 +15,10 @@ use clientdesk_domain::tickets::{
 use clientdesk_domain::DomainError;
 use clientdesk_persistence::catalog::Entry;
 use clientdesk_persistence::tickets::{self as store, NewTicket, People};
-use clientdesk_persistence::{companies, users, Conn, DbConnection};
+use clientdesk_domain::webhooks::EventType;
+use clientdesk_persistence::{companies, users, write_tx, Conn, DbConnection};
 
+use crate::events::{self, Event};
 use crate::{Error, Result};
 
 impl From<ChangeRefused> for Error {
@@ -140,13 +142,20 @@ pub fn prepare_opening(
 /// Writes a checked ticket as one committed write (see `store::open`); `by` opened it (the
 /// requester, or staff on a member's behalf).
 pub fn open(conn: &mut Conn, ticket: NewTicket, by: UserId, now: DateTime<Utc>) -> Result<Ticket> {
+    // With a subscriber, the event is queued in the ticket's transaction; without, the creation
+    // stays one statement on PostgreSQL (a subscription created meanwhile sees later tickets).
+    if events::wanted(conn, ticket.tenant_id, EventType::TicketCreated)? {
+        return write_tx(conn, |conn| open_within(conn, ticket, by, now));
+    }
     Ok(store::open(conn, ticket, Some(by), now)?)
 }
 
 /// Writes a checked ticket within the caller's write transaction (an `Idempotency-Key` request,
 /// whose answer is stored with it).
 pub fn open_within(conn: &mut DbConnection, ticket: NewTicket, by: UserId, now: DateTime<Utc>) -> Result<Ticket> {
-    Ok(store::create(conn, ticket, Some(by), now)?)
+    let ticket = store::create(conn, ticket, Some(by), now)?;
+    events::emit(conn, ticket.tenant_id, Event::TicketCreated(&ticket))?;
+    Ok(ticket)
 }
 
 /// A change asked of a ticket.
@@ -207,6 +216,7 @@ pub fn change(
         ticket.updated_at = now;
         if store::save(conn, &ticket, version)? {
             store::record_events(conn, &ticket, Some(user), &changes, now)?;
+            events::emit(conn, ticket.tenant_id, Event::TicketChanged(&ticket, &changes))?;
             ticket.version = version + 1;
             return Ok(Changed { ticket, people, reading });
         }

@@ -12,6 +12,8 @@ use clientdesk_domain::attachments::{accepted_types, check_content, clean_file_n
 use clientdesk_domain::tickets::Change;
 use clientdesk_persistence::attachments;
 use clientdesk_persistence::tickets as store;
+use clientdesk_app::events::{self, Event};
+use clientdesk_domain::webhook_payloads::TicketAttachmentAddedData;
 use clientdesk_persistence::write_tx;
 use futures_util::TryStreamExt;
 use serde::Serialize;
@@ -380,6 +382,7 @@ pub async fn upload_attachments(
                         internal,
                     };
                     store::record_events(conn, &access.ticket, Some(auth.principal.user_id), &[change], now)?;
+                    events::emit(conn, auth.tenant.id, Event::AttachmentAdded(attachment_added(&attachment, &access.ticket, internal)))?;
                     saved.push(AttachmentView::from(attachment));
                 }
                 store::touch(conn, id, now)?;
@@ -461,4 +464,18 @@ pub async fn download_attachment(
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .body(contents))
+}
+
+/// What `ticket.attachment_added` tells integrators of an attachment.
+fn attachment_added(a: &Attachment, ticket: &clientdesk_domain::tickets::Ticket, internal: bool) -> TicketAttachmentAddedData {
+    TicketAttachmentAddedData {
+        ticket_id: a.ticket_id,
+        company_id: ticket.company_id.0,
+        attachment_id: a.id,
+        note_id: a.note_id,
+        internal,
+        file_name: a.file_name.clone(),
+        content_type: a.content_type.clone(),
+        size_bytes: a.size_bytes,
+    }
 }

@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_app::events::{self, Event};
 use clientdesk_app::notify;
 use clientdesk_domain::approvals::{self, ChangeDecision, ChangeRequest, ChangeStatus, Risk};
 use clientdesk_domain::ids::{CompanyId, UserId};
@@ -383,6 +384,7 @@ pub async fn decide_change_request(
                 let target = format!("change_request:{id}");
                 client.record_change(conn, &auth, "change_request.decided", target, Some(status.as_str().into()))?;
                 let change = store::get_change(conn, auth.tenant.id, id)?;
+                events::emit(conn, auth.tenant.id, Event::ChangeRequestDecided(&change))?;
                 one_view(conn, &auth, change)
             })
         })

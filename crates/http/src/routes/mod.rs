@@ -22,3 +22,4 @@ pub mod tickets;
 pub mod users;
 pub mod validations;
 pub mod vault_entries;
+pub mod webhooks;

@@ -2,6 +2,8 @@
 //! credential life cycle (set-password links, second-factor reset, address changes); and the
 //! audit log.
 
+use clientdesk_app::events::{self, Event};
+use clientdesk_domain::webhook_payloads::UserData;
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::accounts::{self as account_cases, Invited, Invitee, Inviter, Mailer, PasswordLink};
@@ -766,6 +768,10 @@ async fn set_disabled(
                 if before.disabled != disabled {
                     let change = if disabled { AccountChange::Disabled } else { AccountChange::Enabled };
                     account_cases::tell(conn, &before, change, now)?;
+                }
+                if disabled && !before.disabled {
+                    let user = UserData { user_id: id.0, company_id: None };
+                    events::emit(conn, auth.tenant.id, Event::UserDisabled(user))?;
                 }
                 let user = users::get(conn, auth.tenant.id, id)?;
                 view(conn, user)

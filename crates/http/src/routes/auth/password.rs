@@ -1,5 +1,7 @@
 //! Setting a password with a one-time token, checking the current one, and revoking API tokens.
 
+use clientdesk_app::events::{self, Event};
+use clientdesk_domain::webhook_payloads::UserData;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::accounts;
@@ -93,6 +95,9 @@ pub async fn set_password(
                 // A first password from an invitation changes nothing the user had.
                 if purpose == LinkPurpose::Reset {
                     accounts::tell(conn, &session.user, AccountChange::PasswordChanged, now)?;
+                } else {
+                    let activated = UserData { user_id: user.0, company_id: None };
+                    events::emit(conn, session.tenant.id, Event::UserActivated(activated))?;
                 }
                 Ok(())
             })

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use clientdesk_domain::ids::UserId;
 use clientdesk_domain::tickets as rules;
 use clientdesk_persistence::tickets as store;
+use clientdesk_app::events::{self, Event};
 use clientdesk_persistence::write_tx;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -102,6 +103,9 @@ pub async fn add_note(
                 rules::may_add_note(&access.viewer, body.internal)?;
                 let (author, now) = (auth.principal.user_id, Utc::now());
                 let note = store::add_note(conn, &access.ticket, author, &text, body.internal, now)?;
+                let (ticket, internal) = (&access.ticket, note.internal);
+                let added = Event::NoteAdded { ticket, note_id: note.id, author_id: author.0, internal, body: &text };
+                events::emit(conn, auth.tenant.id, added)?;
                 if !body.internal {
                     clientdesk_app::notify::note_added(conn, &auth.tenant, &links, &access.ticket, author, &text, now)?;
                 }

@@ -2,6 +2,7 @@
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use clientdesk_app::events::{self, Event};
 use clientdesk_app::notify::{self, LinkSettings};
 use clientdesk_domain::approvals::{self, Decision, Validation, ValidationStatus};
 use clientdesk_domain::entities::Tenant;
@@ -84,6 +85,7 @@ pub(super) fn decide(
         history(conn, ticket, user, status.as_str(), now)?;
         let accepted = status == ValidationStatus::Accepted;
         notify::validation_settled(conn, tenant, links, ticket, validation, accepted, name, comment, now)?;
+        events::emit(conn, tenant.id, Event::ValidationDecided(validation, status))?;
     }
     Ok(Outcome::Decided(store::get_validation(conn, tenant.id, validation.id)?))
 }

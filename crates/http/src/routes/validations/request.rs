@@ -7,6 +7,7 @@ use clientdesk_app::notify;
 use clientdesk_domain::approvals::{self, DecisionRule, ValidationStatus};
 use clientdesk_domain::tickets::Status;
 use clientdesk_persistence::approvals as store;
+use clientdesk_app::events::{self, Event};
 use clientdesk_persistence::{write_tx, Error};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -110,6 +111,7 @@ pub async fn create_validation(
             history(conn, ticket, auth.principal.user_id, "requested", now)?;
             audit_event(conn, &auth.tenant, auth.principal.user_id, "validation.requested", &validation, None)?;
             notify::validation_requested(conn, &sealer, &auth.tenant, &links, ticket, &validation, &approvers, now)?;
+            events::emit(conn, auth.tenant.id, Event::ValidationRequested(&validation))?;
             let view = one_view(conn, &auth, validation, ticket)?;
             Ok((StatusCode::CREATED, crate::respond::to_json(view)?))
         },
