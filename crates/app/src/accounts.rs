@@ -1,7 +1,6 @@
 //! Account use cases shared by staff and customer administrators: inviting a contact, and
 //! mailing the single-use links that set a password. Each runs inside the caller's transaction.
 
-use clientdesk_domain::webhook_payloads::UserData;
 use crate::events::{self, Event};
 use chrono::{DateTime, Utc};
 use clientdesk_domain::accounts::{domain_of, LinkPurpose, Refusal};
@@ -11,6 +10,7 @@ use clientdesk_domain::notifications::{AccountChange, Notice};
 use clientdesk_domain::principal::Denied;
 use clientdesk_domain::roles::{Role, RoleSet};
 use clientdesk_domain::user::{Email, Language};
+use clientdesk_domain::webhook_payloads::UserData;
 use clientdesk_domain::DomainError;
 use clientdesk_persistence::{accounts, companies, tokens, users, DbConnection};
 

@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use clientdesk_domain::actions::Action;
-use clientdesk_domain::rmm::ActionStatus;
 use clientdesk_domain::approvals::{ChangeRequest, Validation, ValidationStatus};
 use clientdesk_domain::ids::TenantId;
+use clientdesk_domain::rmm::ActionStatus;
 use clientdesk_domain::tickets::{Change, Ticket};
 use clientdesk_domain::webhook_payloads::{
     ActionCompletedData, ChangeRequestDecidedData, FieldChange, TicketAttachmentAddedData, TicketCreatedData,
@@ -24,7 +24,13 @@ pub enum Event<'a> {
     TicketCreated(&'a Ticket),
     /// The history lines of one change; a status among them is also `ticket.status_changed`.
     TicketChanged(&'a Ticket, &'a [Change]),
-    NoteAdded { ticket: &'a Ticket, note_id: i64, author_id: i64, internal: bool, body: &'a str },
+    NoteAdded {
+        ticket: &'a Ticket,
+        note_id: i64,
+        author_id: i64,
+        internal: bool,
+        body: &'a str,
+    },
     AttachmentAdded(TicketAttachmentAddedData),
     ValidationRequested(&'a Validation),
     /// A validation settled as `ValidationStatus` (accepted, rejected, expired or cancelled).
@@ -52,7 +58,8 @@ fn data(value: impl Serialize) -> Result<serde_json::Value> {
 
 impl Event<'_> {
     fn outgoing(self) -> Result<Vec<Outgoing>> {
-        let one = |kind, value: serde_json::Value, ticket| vec![Outgoing { kind, data: value, ticket, internal_only: false }];
+        let one =
+            |kind, value: serde_json::Value, ticket| vec![Outgoing { kind, data: value, ticket, internal_only: false }];
         Ok(match self {
             Self::TicketCreated(t) => one(
                 EventType::TicketCreated,

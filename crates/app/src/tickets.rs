@@ -12,10 +12,10 @@ use clientdesk_domain::tickets::{
     self, Change, Changes, CustomField, Draft, Input, Moment, Priority, Status, StatusRequest, Ticket, TicketSettings,
     TransitionRefused,
 };
+use clientdesk_domain::webhooks::EventType;
 use clientdesk_domain::DomainError;
 use clientdesk_persistence::catalog::Entry;
 use clientdesk_persistence::tickets::{self as store, NewTicket, People};
-use clientdesk_domain::webhooks::EventType;
 use clientdesk_persistence::{companies, users, write_tx, Conn, DbConnection};
 
 use crate::events::{self, Event};

@@ -31,7 +31,12 @@ pub fn create(conn: &mut DbConnection, new: &NewSubscription, now: DateTime<Utc>
 /// Replaces the secret; the one replaced keeps signing beside it for 24 hours, so that the
 /// receiver can switch without refusing deliveries. Returns the new secret, shown this once. Call
 /// inside a write transaction.
-pub fn rotate(conn: &mut DbConnection, tenant: TenantId, id: i64, now: DateTime<Utc>) -> Result<(Subscription, String)> {
+pub fn rotate(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(Subscription, String)> {
     let mut subscription = store::get(conn, tenant, id)?;
     subscription.updated_at = now;
     let secret = new_webhook_secret();
@@ -97,11 +102,8 @@ pub fn record(
     policy: &DeliveryPolicy,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let retry_at = if outcome.delivered || outcome.permanent {
-        None
-    } else {
-        policy.retry.retry_at(delivery.attempts, now)
-    };
+    let retry_at =
+        if outcome.delivered || outcome.permanent { None } else { policy.retry.retry_at(delivery.attempts, now) };
     let mut subscription = match store::get(conn, TenantId(delivery.tenant_id), delivery.subscription_id) {
         // Deleted during the attempt, with its deliveries: nothing is left to record.
         Err(clientdesk_persistence::Error::NotFound) => return Ok(false),

@@ -33,8 +33,8 @@ pub mod tickets;
 pub mod tokens;
 pub mod user;
 pub mod vault_entries;
+pub mod verification;
 pub mod webhook_payloads;
 pub mod webhooks;
-pub mod verification;
 
 pub use error::DomainError;

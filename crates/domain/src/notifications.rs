@@ -288,8 +288,12 @@ impl Notice<'_> {
             }
             Self::WebhookDisabled { url, description, since, last_error } => {
                 let description = if description.is_empty() { "—" } else { description };
-                let vars = [("url", *url), ("description", description), ("since", &when(*since)), ("error", last_error)];
-                Rendered { subject: fill(t.webhook_disabled_subject, &vars), body: fill(t.webhook_disabled_body, &vars) }
+                let vars =
+                    [("url", *url), ("description", description), ("since", &when(*since)), ("error", last_error)];
+                Rendered {
+                    subject: fill(t.webhook_disabled_subject, &vars),
+                    body: fill(t.webhook_disabled_body, &vars),
+                }
             }
         }
     }

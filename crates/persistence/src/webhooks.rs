@@ -77,7 +77,12 @@ pub struct NewSubscription {
 }
 
 /// Stores a subscription with its `secret` sealed. Call inside a write transaction.
-pub fn create(conn: &mut DbConnection, new: &NewSubscription, secret: &str, now: DateTime<Utc>) -> Result<Subscription> {
+pub fn create(
+    conn: &mut DbConnection,
+    new: &NewSubscription,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<Subscription> {
     let id: i64 = diesel::insert_into(webhook_subscriptions::table)
         .values((
             webhook_subscriptions::tenant_id.eq(new.tenant_id.0),
@@ -95,7 +100,9 @@ pub fn create(conn: &mut DbConnection, new: &NewSubscription, secret: &str, now:
         .returning(webhook_subscriptions::id)
         .get_result(conn)?;
     let sealed = vault::seal(conn, new.tenant_id, &secret_identity(id), secret)?;
-    diesel::update(webhook_subscriptions::table.find(id)).set(webhook_subscriptions::secret.eq(sealed)).execute(conn)?;
+    diesel::update(webhook_subscriptions::table.find(id))
+        .set(webhook_subscriptions::secret.eq(sealed))
+        .execute(conn)?;
     get(conn, new.tenant_id, id)
 }
 
@@ -155,8 +162,7 @@ pub fn save(conn: &mut DbConnection, s: &Subscription) -> Result<()> {
 /// Replaces the secret with `secret`; the one replaced keeps signing until `until`. Call inside a
 /// write transaction.
 pub fn rotate(conn: &mut DbConnection, s: &Subscription, secret: &str, until: DateTime<Utc>) -> Result<()> {
-    let current: String =
-        webhook_subscriptions::table.find(s.id).select(webhook_subscriptions::secret).first(conn)?;
+    let current: String = webhook_subscriptions::table.find(s.id).select(webhook_subscriptions::secret).first(conn)?;
     let sealed = vault::seal(conn, s.tenant_id, &secret_identity(s.id), secret)?;
     diesel::update(webhook_subscriptions::table.find(s.id))
         .set((
@@ -462,7 +468,13 @@ pub fn deliveries(
 
 /// Sends a delivered or failed delivery again: pending with a fresh set of attempts, due now, its
 /// earlier attempts kept. `Conflict` while it is still pending. Call inside a write transaction.
-pub fn redeliver(conn: &mut DbConnection, tenant: TenantId, subscription: i64, id: i64, now: DateTime<Utc>) -> Result<()> {
+pub fn redeliver(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    subscription: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let status: String = webhook_deliveries::table
         .filter(webhook_deliveries::tenant_id.eq(tenant.0))
         .filter(webhook_deliveries::subscription_id.eq(subscription))

@@ -66,7 +66,10 @@ pub async fn run_once<T: AsRef<Webhooks> + Send + Sync + 'static>(
             let now = Utc::now();
             for (delivery, outcome) in &outcomes {
                 if use_case::record(conn, delivery, outcome, &policy, now)? {
-                    tracing::warn!(subscription = delivery.subscription_id, "webhooks: endpoint disabled after a day of failures");
+                    tracing::warn!(
+                        subscription = delivery.subscription_id,
+                        "webhooks: endpoint disabled after a day of failures"
+                    );
                 }
             }
             Ok::<_, clientdesk_app::Error>(())
@@ -125,5 +128,9 @@ async fn attempt(db: &Db, webhooks: &Webhooks, delivery: &Claimed) -> Outcome {
         Ok(()) => (true, false, None),
         Err(e) => (false, e.permanent, Some(e.message)),
     };
-    Outcome { record: AttemptRecord { at, response_status: status.map(i32::from), duration_ms, error }, delivered, permanent }
+    Outcome {
+        record: AttemptRecord { at, response_status: status.map(i32::from), duration_ms, error },
+        delivered,
+        permanent,
+    }
 }

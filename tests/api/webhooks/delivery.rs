@@ -53,11 +53,17 @@ on_both!(events_reach_subscribers_signed_and_internal_notes_only_internal_ones, 
     let changed = &psa[2].1["data"]["changed"];
     assert_eq!(changed["status"], json!({"from": "new", "to": "in_progress"}), "{changed}");
     assert_eq!(changed["priority"], json!({"from": "normal", "to": "high"}), "{changed}");
-    assert_eq!(psa[3].1["data"], json!({"ticket_id": ticket, "company_id": created["data"]["company_id"], "from": "new", "to": "in_progress"}));
+    assert_eq!(
+        psa[3].1["data"],
+        json!({"ticket_id": ticket, "company_id": created["data"]["company_id"], "from": "new", "to": "in_progress"})
+    );
 
     let own = events_at(&receiver, "/own");
     let bodies: Vec<(&Value, &Value)> = own.iter().map(|(_, b)| (&b["data"]["body"], &b["data"]["internal"])).collect();
-    assert_eq!(bodies, [(&json!("Secret remote-access plan"), &json!(true)), (&json!("The fuser is replaced."), &json!(false))]);
+    assert_eq!(
+        bodies,
+        [(&json!("Secret remote-access plan"), &json!(true)), (&json!("The fuser is replaced."), &json!(false))]
+    );
 
     for hook in receiver.received() {
         let text = hook.body.clone();
@@ -120,7 +126,10 @@ on_both!(a_500_is_retried_and_later_events_of_the_ticket_wait_for_it, |app: Test
     let hooks = receiver.until(4).await;
     assert_eq!(hooks[3].headers["webhook-id"], hooks[0].headers["webhook-id"]);
     assert_signed(&hooks[3], &secret);
-    let deliveries = deliveries_until(&app, &admin, id, |items| items[1]["status"] == "delivered" && items[1]["attempts"].as_array().unwrap().len() == 3).await;
+    let deliveries = deliveries_until(&app, &admin, id, |items| {
+        items[1]["status"] == "delivered" && items[1]["attempts"].as_array().unwrap().len() == 3
+    })
+    .await;
     assert!(deliveries[1]["delivered_at"].is_string());
     let other = app.other_tenant_admin().await;
     problem(app.post(&again, Some(&other), json!({})).await, 404).await;
@@ -149,7 +158,10 @@ on_both!(an_endpoint_failing_for_a_day_is_disabled_and_its_owner_told, |app: Tes
         use clientdesk_persistence::schema::webhook_subscriptions as s;
         use diesel::prelude::*;
         let since = (chrono::Utc::now() - chrono::Duration::hours(25)).naive_utc();
-        diesel::update(s::table.find(id)).set(s::failing_since.eq(Some(since))).execute(&mut *db.conn().unwrap()).unwrap();
+        diesel::update(s::table.find(id))
+            .set(s::failing_since.eq(Some(since)))
+            .execute(&mut *db.conn().unwrap())
+            .unwrap();
     })
     .await
     .unwrap();
@@ -216,12 +228,18 @@ on_both!(validations_and_logins_are_told_to_their_subscribers_only, |app: TestAp
 
     receiver.until(4).await;
     let events = events_at(&receiver, "/psa");
-    let types: Vec<&str> = events.iter().map(|(t, _)| t.as_str()).collect();
-    assert_eq!(types, ["validation.requested", "validation.decided", "user.invited", "user.disabled"]);
-    assert_eq!(events[0].1["data"], json!({"validation_id": validation, "ticket_id": ticket, "company_id": contoso, "status": "pending"}));
-    assert_eq!(events[1].1["data"]["status"], "accepted");
-    assert_eq!(events[2].1["data"], json!({"user_id": user, "company_id": contoso}));
-    assert_eq!(events[3].1["data"], json!({"user_id": user, "company_id": null}));
+    // Only the events of one ticket are ordered: a validation's among themselves.
+    let types: Vec<&str> = events.iter().map(|(t, _)| t.as_str()).filter(|t| t.starts_with("validation.")).collect();
+    assert_eq!(types, ["validation.requested", "validation.decided"]);
+    let data = |kind: &str| {
+        events.iter().find(|(t, _)| t == kind).unwrap_or_else(|| panic!("{kind}: {events:?}")).1["data"].clone()
+    };
+    let requested =
+        json!({"validation_id": validation, "ticket_id": ticket, "company_id": contoso, "status": "pending"});
+    assert_eq!(data("validation.requested"), requested);
+    assert_eq!(data("validation.decided")["status"], "accepted");
+    assert_eq!(data("user.invited"), json!({"user_id": user, "company_id": contoso}));
+    assert_eq!(data("user.disabled"), json!({"user_id": user, "company_id": null}));
     // The ticket's own events were not subscribed to.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(receiver.received().len(), 4);

@@ -80,9 +80,13 @@ on_both!(bad_input_and_private_targets_are_refused, |app: TestApp| async move {
     let admin = app.token("admin@demo.example").await;
     let receiver = Receiver::start(&[]).await;
     // The tenant has not allowed its own network: loopback, private and link-local are refused.
-    for url in [receiver.url("/hook"), "https://127.0.0.1/hook".into(), "https://10.0.0.5/hook".into(),
-        "https://169.254.169.254/latest".into(), "https://[::1]/hook".into()]
-    {
+    for url in [
+        receiver.url("/hook"),
+        "https://127.0.0.1/hook".into(),
+        "https://10.0.0.5/hook".into(),
+        "https://169.254.169.254/latest".into(),
+        "https://[::1]/hook".into(),
+    ] {
         let body = json!({"url": url, "event_types": ["ticket.created"]});
         let refused = problem(app.post("/api/v1/webhooks", Some(&admin), body).await, 422).await;
         assert!(fault(&refused, "/url").is_some(), "{url}: {refused}");
@@ -91,7 +95,10 @@ on_both!(bad_input_and_private_targets_are_refused, |app: TestApp| async move {
         (json!({"url": "ftp://psa.example/", "event_types": ["ticket.created"]}), "/url"),
         (json!({"url": "https://user:pw@psa.example/", "event_types": ["ticket.created"]}), "/url"),
         (json!({"url": "https://psa.example/", "event_types": []}), "/event_types"),
-        (json!({"url": "https://psa.example/", "event_types": ["ticket.created"], "description": "x".repeat(501)}), "/description"),
+        (
+            json!({"url": "https://psa.example/", "event_types": ["ticket.created"], "description": "x".repeat(501)}),
+            "/description",
+        ),
     ] {
         let refused = problem(app.post("/api/v1/webhooks", Some(&admin), body.clone()).await, 422).await;
         assert!(fault(&refused, pointer).is_some(), "{body}: {refused}");

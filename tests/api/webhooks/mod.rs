@@ -39,10 +39,7 @@ pub fn valid_signatures(hook: &Received, secret: &str) -> usize {
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
     mac.update(format!("{id}.{timestamp}.{}", hook.body).as_bytes());
     let expected = STANDARD.encode(mac.finalize().into_bytes());
-    hook.headers["webhook-signature"]
-        .split(' ')
-        .filter(|s| s.strip_prefix("v1,") == Some(expected.as_str()))
-        .count()
+    hook.headers["webhook-signature"].split(' ').filter(|s| s.strip_prefix("v1,") == Some(expected.as_str())).count()
 }
 
 /// Asserts `hook` is a signed Standard Webhooks POST under `secret`, timestamped now.

@@ -8,12 +8,12 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::storage::Storage;
 
+use clientdesk_app::events::{self, Event};
 use clientdesk_domain::attachments::{accepted_types, check_content, clean_file_name, room_left, Attachment};
 use clientdesk_domain::tickets::Change;
+use clientdesk_domain::webhook_payloads::TicketAttachmentAddedData;
 use clientdesk_persistence::attachments;
 use clientdesk_persistence::tickets as store;
-use clientdesk_app::events::{self, Event};
-use clientdesk_domain::webhook_payloads::TicketAttachmentAddedData;
 use clientdesk_persistence::write_tx;
 use futures_util::TryStreamExt;
 use serde::Serialize;
@@ -382,7 +382,11 @@ pub async fn upload_attachments(
                         internal,
                     };
                     store::record_events(conn, &access.ticket, Some(auth.principal.user_id), &[change], now)?;
-                    events::emit(conn, auth.tenant.id, Event::AttachmentAdded(attachment_added(&attachment, &access.ticket, internal)))?;
+                    events::emit(
+                        conn,
+                        auth.tenant.id,
+                        Event::AttachmentAdded(attachment_added(&attachment, &access.ticket, internal)),
+                    )?;
                     saved.push(AttachmentView::from(attachment));
                 }
                 store::touch(conn, id, now)?;
@@ -467,7 +471,11 @@ pub async fn download_attachment(
 }
 
 /// What `ticket.attachment_added` tells integrators of an attachment.
-fn attachment_added(a: &Attachment, ticket: &clientdesk_domain::tickets::Ticket, internal: bool) -> TicketAttachmentAddedData {
+fn attachment_added(
+    a: &Attachment,
+    ticket: &clientdesk_domain::tickets::Ticket,
+    internal: bool,
+) -> TicketAttachmentAddedData {
     TicketAttachmentAddedData {
         ticket_id: a.ticket_id,
         company_id: ticket.company_id.0,

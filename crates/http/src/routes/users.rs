@@ -2,12 +2,11 @@
 //! credential life cycle (set-password links, second-factor reset, address changes); and the
 //! audit log.
 
-use clientdesk_app::events::{self, Event};
-use clientdesk_domain::webhook_payloads::UserData;
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::accounts::{self as account_cases, Invited, Invitee, Inviter, Mailer, PasswordLink};
 use clientdesk_app::crypto::secrets;
+use clientdesk_app::events::{self, Event};
 use clientdesk_app::notify;
 use clientdesk_domain::accounts::{
     default_roles, reissued_link, LinkPurpose, UserState, BULK_INVITATION_MAX, EMAIL_CONFIRMATION_LIFETIME,
@@ -17,6 +16,7 @@ use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::notifications::{AccountChange, Notice};
 use clientdesk_domain::roles::RoleSet;
 use clientdesk_domain::user::{parse_name, parse_phone, Email, Language};
+use clientdesk_domain::webhook_payloads::UserData;
 use clientdesk_persistence::{accounts, audit, companies, tokens, users, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

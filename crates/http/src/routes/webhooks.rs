@@ -307,7 +307,8 @@ pub async fn delete_webhook(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 store::delete(conn, auth.tenant.id, id)?;
-                client.record_change(conn, &auth, "webhook.deleted", format!("webhook:{id}"), None)
+                client
+                    .record_change(conn, &auth, "webhook.deleted", format!("webhook:{id}"), None)
                     .map_err(ApiError::from)
             })
         })

@@ -1,16 +1,16 @@
 //! Setting a password with a one-time token, checking the current one, and revoking API tokens.
 
-use clientdesk_app::events::{self, Event};
-use clientdesk_domain::webhook_payloads::UserData;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::accounts;
 use clientdesk_app::crypto::secrets;
+use clientdesk_app::events::{self, Event};
 use clientdesk_app::origin::Origin;
 use clientdesk_domain::accounts::LinkPurpose;
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::notifications::AccountChange;
 use clientdesk_domain::user::NewPassword;
+use clientdesk_domain::webhook_payloads::UserData;
 use clientdesk_persistence::audit;
 use clientdesk_persistence::session;
 use clientdesk_persistence::{tokens, users, write_tx, DbConnection};

@@ -1,10 +1,10 @@
 //! Actions on a device dispatched to the RMM, and the RMM's signed callback with their result.
 
-use clientdesk_app::events::{self, Event};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::crypto::secrets::hmac_matches;
+use clientdesk_app::events::{self, Event};
 use clientdesk_app::selfservice::{self as use_case, ActionSettings, Requester};
 use clientdesk_domain::actions::Action;
 use clientdesk_domain::rmm::{ActionKind, ActionStatus, LINK_MAX_SKEW_SECONDS};

@@ -2,10 +2,10 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_app::events::{self, Event};
 use clientdesk_domain::ids::UserId;
 use clientdesk_domain::tickets as rules;
 use clientdesk_persistence::tickets as store;
-use clientdesk_app::events::{self, Event};
 use clientdesk_persistence::write_tx;
 use serde::Serialize;
 use utoipa::ToSchema;

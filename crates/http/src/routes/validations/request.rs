@@ -3,11 +3,11 @@
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_app::events::{self, Event};
 use clientdesk_app::notify;
 use clientdesk_domain::approvals::{self, DecisionRule, ValidationStatus};
 use clientdesk_domain::tickets::Status;
 use clientdesk_persistence::approvals as store;
-use clientdesk_app::events::{self, Event};
 use clientdesk_persistence::{write_tx, Error};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
