@@ -187,9 +187,19 @@ pub fn delete(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<()> 
     Ok(())
 }
 
-/// The secrets of a subscription, opened: the current one, the previous one and until when it
-/// signs. A secret that does not open (another master key) fails closed: `Other`.
-pub fn secrets(conn: &mut DbConnection, id: i64) -> Result<(TenantId, String, Option<String>, Option<DateTime<Utc>>)> {
+/// A subscription's secrets, opened: the current one, and the previous one with until when it
+/// signs.
+#[derive(Debug, Clone)]
+pub struct Secrets {
+    pub tenant: TenantId,
+    pub current: String,
+    pub previous: Option<String>,
+    pub previous_until: Option<DateTime<Utc>>,
+}
+
+/// The secrets of a subscription, opened. A secret that does not open (another master key) fails
+/// closed: `Other`.
+pub fn secrets(conn: &mut DbConnection, id: i64) -> Result<Secrets> {
     let (tenant, secret, previous, until): (i64, String, Option<String>, Option<NaiveDateTime>) =
         webhook_subscriptions::table
             .find(id)
@@ -205,9 +215,12 @@ pub fn secrets(conn: &mut DbConnection, id: i64) -> Result<(TenantId, String, Op
         vault::open(tenant, &secret_identity(id), stored)
             .ok_or_else(|| Error::Other(format!("webhook subscription {id}: the secret does not open")))
     };
-    let secret = open(&secret)?;
-    let previous = previous.as_deref().map(open).transpose()?;
-    Ok((tenant, secret, previous, until.map(utc)))
+    Ok(Secrets {
+        tenant,
+        current: open(&secret)?,
+        previous: previous.as_deref().map(open).transpose()?,
+        previous_until: until.map(utc),
+    })
 }
 
 /// The e-mail address and language of the admin who created a subscription.
@@ -404,6 +417,16 @@ struct DeliveryRow {
     delivered_at: Option<NaiveDateTime>,
 }
 
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = webhook_attempts)]
+struct AttemptRow {
+    delivery_id: i64,
+    attempted_at: NaiveDateTime,
+    response_status: Option<i32>,
+    duration_ms: i64,
+    error: Option<String>,
+}
+
 /// The deliveries of a subscription, newest first, before `before`, each with its attempts.
 pub fn deliveries(
     conn: &mut DbConnection,
@@ -423,16 +446,10 @@ pub fn deliveries(
     let rows: Vec<DeliveryRow> =
         q.order(webhook_deliveries::id.desc()).limit(limit + 1).select(DeliveryRow::as_select()).load(conn)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let attempts: Vec<(i64, NaiveDateTime, Option<i32>, i64, Option<String>)> = webhook_attempts::table
+    let attempts: Vec<AttemptRow> = webhook_attempts::table
         .filter(webhook_attempts::delivery_id.eq_any(&ids))
         .order(webhook_attempts::id)
-        .select((
-            webhook_attempts::delivery_id,
-            webhook_attempts::attempted_at,
-            webhook_attempts::response_status,
-            webhook_attempts::duration_ms,
-            webhook_attempts::error,
-        ))
+        .select(AttemptRow::as_select())
         .load(conn)?;
     let items = rows
         .into_iter()
@@ -448,12 +465,12 @@ pub fn deliveries(
                 status,
                 attempts: attempts
                     .iter()
-                    .filter(|a| a.0 == r.id)
-                    .map(|(_, at, response_status, duration_ms, error)| AttemptRecord {
-                        at: utc(*at),
-                        response_status: *response_status,
-                        duration_ms: *duration_ms,
-                        error: error.clone(),
+                    .filter(|a| a.delivery_id == r.id)
+                    .map(|a| AttemptRecord {
+                        at: utc(a.attempted_at),
+                        response_status: a.response_status,
+                        duration_ms: a.duration_ms,
+                        error: a.error.clone(),
                     })
                     .collect(),
                 next_attempt_at: (status == DeliveryStatus::Pending).then(|| utc(r.next_attempt_at)),

@@ -84,20 +84,13 @@ pub async fn run_once<T: AsRef<Webhooks> + Send + Sync + 'static>(
 /// Loads the subscription's target and secrets and signs this attempt.
 fn target(db: &Db, delivery: &Claimed) -> Result<Target, SendError> {
     let mut conn = db.conn().map_err(|e| SendError::transient(format!("the database: {e}")))?;
-    let loaded = (|| {
-        let (tenant, secret, previous, until) = store::secrets(&mut conn, delivery.subscription_id)?;
-        let subscription = store::get(&mut conn, tenant, delivery.subscription_id)?;
-        let allow_private = use_case::allows_private_targets(&mut conn, tenant).map_err(|e| match e {
-            clientdesk_app::Error::Store(e) => e,
-            other => clientdesk_persistence::Error::Other(format!("{other:?}")),
-        })?;
-        Ok::<_, clientdesk_persistence::Error>((subscription.url, allow_private, secret, previous, until))
-    })();
-    let (url, allow_private, secret, previous, until) =
-        loaded.map_err(|e| SendError::transient(format!("loading the subscription: {e}")))?;
+    let unloaded = |e: &dyn std::fmt::Debug| SendError::transient(format!("loading the subscription: {e:?}"));
+    let secrets = store::secrets(&mut conn, delivery.subscription_id).map_err(|e| unloaded(&e))?;
+    let url = store::get(&mut conn, secrets.tenant, delivery.subscription_id).map_err(|e| unloaded(&e))?.url;
+    let allow_private = use_case::allows_private_targets(&mut conn, secrets.tenant).map_err(|e| unloaded(&e))?;
     let now = Utc::now();
     let timestamp = now.timestamp();
-    let signatures = signing_secrets(&secret, previous.as_deref(), until, now)
+    let signatures = signing_secrets(&secrets.current, secrets.previous.as_deref(), secrets.previous_until, now)
         .into_iter()
         .map(|key| webhook_signature(key, &delivery.event_id, timestamp, &delivery.body))
         .collect::<Option<Vec<_>>>()
