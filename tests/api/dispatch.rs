@@ -26,15 +26,15 @@ use crate::tickets::{ok, status};
 
 /// One request as the receiver got it; header names in lower case.
 #[derive(Debug, Clone)]
-struct Received {
-    method: String,
-    path: String,
-    headers: HashMap<String, String>,
-    body: String,
+pub(crate) struct Received {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) headers: HashMap<String, String>,
+    pub(crate) body: String,
 }
 
 impl Received {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
     }
 }
@@ -47,13 +47,13 @@ struct Shared {
 }
 
 /// A minimal HTTP/1.1 server: one request per connection, recorded before it is answered.
-struct Receiver {
+pub(crate) struct Receiver {
     port: u16,
     shared: Arc<Shared>,
 }
 
 impl Receiver {
-    async fn start(script: &[u16]) -> Self {
+    pub(crate) async fn start(script: &[u16]) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let shared = Arc::new(Shared { script: Mutex::new(script.iter().copied().collect()), ..Shared::default() });
@@ -69,16 +69,16 @@ impl Receiver {
         Self { port, shared }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         self.shared.received.lock().unwrap().clone()
     }
 
     /// Waits until at least `count` requests came; returns them all.
-    async fn until(&self, count: usize) -> Vec<Received> {
+    pub(crate) async fn until(&self, count: usize) -> Vec<Received> {
         eventually(&format!("{count} request(s) at the receiver"), || async {
             let all = self.received();
             (all.len() >= count).then_some(all)

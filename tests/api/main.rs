@@ -26,3 +26,4 @@ mod snapshots;
 mod system_info;
 mod tickets;
 mod vault;
+mod webhooks;

@@ -1,6 +1,7 @@
 //! Account use cases shared by staff and customer administrators: inviting a contact, and
 //! mailing the single-use links that set a password. Each runs inside the caller's transaction.
 
+use crate::events::{self, Event};
 use chrono::{DateTime, Utc};
 use clientdesk_domain::accounts::{domain_of, LinkPurpose, Refusal};
 use clientdesk_domain::entities::{Company, User};
@@ -9,6 +10,7 @@ use clientdesk_domain::notifications::{AccountChange, Notice};
 use clientdesk_domain::principal::Denied;
 use clientdesk_domain::roles::{Role, RoleSet};
 use clientdesk_domain::user::{Email, Language};
+use clientdesk_domain::webhook_payloads::UserData;
 use clientdesk_domain::DomainError;
 use clientdesk_persistence::{accounts, companies, tokens, users, DbConnection};
 
@@ -124,6 +126,8 @@ pub fn invite(
         Inviter::Customer { name, company } => (name, company.name.as_str()),
     };
     send_password_link(conn, mailer, &user, PasswordLink::Invitation { inviter: inviter_name, company }, now)?;
+    let invited = UserData { user_id: user.id.0, company_id: Some(memberships[0].0.id.0) };
+    events::emit(conn, tenant, Event::UserInvited(invited))?;
     Ok(Invited::Created(user))
 }
 

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod cache;
 pub mod crypto;
 pub mod error;
+pub mod events;
 pub mod notify;
 pub mod origin;
 pub mod selfservice;
@@ -15,5 +16,6 @@ pub mod ticket_notices;
 pub mod tickets;
 pub mod vault_entries;
 pub mod webhook_target;
+pub mod webhooks;
 
 pub use error::{Error, Result};

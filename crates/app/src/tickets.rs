@@ -19,6 +19,7 @@ use clientdesk_persistence::{companies, users, write_tx, Conn, DbConnection};
 
 use crate::notify::LinkSettings;
 use crate::ticket_notices::{self, Happened};
+use crate::events::{self, Event};
 use crate::{Error, Result};
 
 impl From<ChangeRefused> for Error {
@@ -156,6 +157,7 @@ pub fn open(conn: &mut Conn, ticket: NewTicket, by: &Opener<'_>, now: DateTime<U
 pub fn open_within(conn: &mut DbConnection, ticket: NewTicket, by: &Opener<'_>, now: DateTime<Utc>) -> Result<Ticket> {
     let ticket = store::create(conn, ticket, Some(by.user.id), now)?;
     ticket_notices::ticket_event(conn, by.tenant, by.links, &ticket, by.user, Happened::Opened, now)?;
+    events::emit(conn, ticket.tenant_id, Event::TicketCreated(&ticket))?;
     Ok(ticket)
 }
 
@@ -219,6 +221,7 @@ pub fn change(
         ticket.updated_at = now;
         if store::save(conn, &ticket, version)? {
             store::record_events(conn, &ticket, Some(user), &changes, now)?;
+            events::emit(conn, ticket.tenant_id, Event::TicketChanged(&ticket, &changes))?;
             ticket.version = version + 1;
             return Ok(Changed { ticket, previous_status, people, reading });
         }

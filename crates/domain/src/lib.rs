@@ -36,5 +36,7 @@ pub mod tokens;
 pub mod user;
 pub mod vault_entries;
 pub mod verification;
+pub mod webhook_payloads;
+pub mod webhooks;
 
 pub use error::DomainError;

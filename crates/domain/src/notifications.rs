@@ -12,6 +12,9 @@ use crate::user::Language;
 /// A message about to be written for one recipient.
 #[derive(Debug, Clone)]
 pub enum Notice<'a> {
+    /// To the provider admin who created a webhook subscription: it was disabled after a day of
+    /// failed deliveries.
+    WebhookDisabled { url: &'a str, description: &'a str, since: DateTime<Utc>, last_error: &'a str },
     /// To each approver of the company: decide on a ticket's validation.
     ValidationRequested {
         recipient: &'a str,
@@ -435,6 +438,15 @@ impl Notice<'_> {
                 let body = format!("{}{}\n", fill(intro, &vars), bodies.join("\n\n----------\n\n"));
                 Rendered { subject: fill(subject, &vars), body }
             }
+            Self::WebhookDisabled { url, description, since, last_error } => {
+                let description = if description.is_empty() { "—" } else { description };
+                let vars =
+                    [("url", *url), ("description", description), ("since", &when(*since)), ("error", last_error)];
+                Rendered {
+                    subject: fill(t.webhook_disabled_subject, &vars),
+                    body: fill(t.webhook_disabled_body, &vars),
+                }
+            }
         }
     }
 }
@@ -507,6 +519,8 @@ struct Texts {
     role_decided_body: &'static str,
     role_granted: &'static str,
     role_refused: &'static str,
+    webhook_disabled_subject: &'static str,
+    webhook_disabled_body: &'static str,
 }
 
 fn texts(lang: Language) -> &'static Texts {
@@ -589,6 +603,9 @@ const EN: Texts = Texts {
         Requested roles: {roles}\nComment: {comment}\n",
     role_granted: "granted",
     role_refused: "refused",
+    webhook_disabled_subject: "A webhook was disabled",
+    webhook_disabled_body: "Hello,\n\nThe webhook to {url} ({description}) was disabled: every delivery since {since} failed. \
+        The last error: {error}\n\nNo event is sent while it is off; deliveries already waiting resume when you switch it on again.\n",
 };
 
 const FR: Texts = Texts {
@@ -662,6 +679,10 @@ const FR: Texts = Texts {
         Rôles demandés : {roles}\nCommentaire : {comment}\n",
     role_granted: "accordée",
     role_refused: "refusée",
+    webhook_disabled_subject: "Un webhook a été désactivé",
+    webhook_disabled_body: "Bonjour,\n\nLe webhook vers {url} ({description}) a été désactivé : toutes les livraisons ont échoué \
+        depuis le {since}. Dernière erreur : {error}\n\nAucun événement n'est envoyé tant qu'il est désactivé ; les \
+        livraisons en attente reprennent quand vous le réactivez.\n",
 };
 
 const DE: Texts = Texts {
@@ -736,6 +757,10 @@ const DE: Texts = Texts {
         Beantragte Rollen: {roles}\nKommentar: {comment}\n",
     role_granted: "genehmigt",
     role_refused: "abgelehnt",
+    webhook_disabled_subject: "Ein Webhook wurde deaktiviert",
+    webhook_disabled_body: "Hallo,\n\nDer Webhook an {url} ({description}) wurde deaktiviert: Jede Zustellung seit {since} ist \
+        fehlgeschlagen. Letzter Fehler: {error}\n\nSolange er deaktiviert ist, wird kein Ereignis gesendet; \
+        wartende Zustellungen werden fortgesetzt, sobald Sie ihn wieder einschalten.\n",
 };
 
 const ES: Texts = Texts {
@@ -808,6 +833,10 @@ const ES: Texts = Texts {
         Roles solicitados: {roles}\nComentario: {comment}\n",
     role_granted: "concedida",
     role_refused: "rechazada",
+    webhook_disabled_subject: "Se ha desactivado un webhook",
+    webhook_disabled_body: "Hola:\n\nEl webhook a {url} ({description}) se ha desactivado: todas las entregas desde el {since} \
+        fallaron. Último error: {error}\n\nNo se envía ningún evento mientras esté desactivado; las \
+        entregas pendientes se reanudan al volver a activarlo.\n",
 };
 
 const IT: Texts = Texts {
@@ -881,6 +910,10 @@ const IT: Texts = Texts {
         {decider}.\n\nRuoli richiesti: {roles}\nCommento: {comment}\n",
     role_granted: "accolta",
     role_refused: "respinta",
+    webhook_disabled_subject: "Un webhook è stato disattivato",
+    webhook_disabled_body: "Buongiorno,\n\nIl webhook verso {url} ({description}) è stato disattivato: ogni consegna dal {since} \
+        è fallita. Ultimo errore: {error}\n\nNessun evento viene inviato finché è disattivato; le consegne \
+        in attesa riprendono quando lo riattiva.\n",
 };
 
 // The texts of the ticket notices below are kept one function per message, its five languages
@@ -1616,6 +1649,15 @@ mod template_snapshots {
                     closed: false,
                     due: Some(at(17)),
                     ticket_url: "https://portal.example/tickets/7",
+                },
+            ),
+            (
+                "webhook_disabled",
+                Notice::WebhookDisabled {
+                    url: "https://psa.example/hooks/clientdesk",
+                    description: "PSA ticket sync",
+                    since: at(9),
+                    last_error: "the webhook answered 503 Service Unavailable",
                 },
             ),
         ]

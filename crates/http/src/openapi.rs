@@ -16,8 +16,30 @@ use utoipa_actix_web::AppExt;
         title = "clientdesk API",
         description = "The customer-portal back end of an MSP. Sign in with `POST /api/v1/auth/login`, then \
             `POST /api/v1/auth/mfa/verify` with a TOTP code, and use the access token as `Authorization: Bearer`. \
-            Errors are RFC 9457 problem documents."
+            Errors are RFC 9457 problem documents.\n\n\
+            Webhooks (`/api/v1/webhooks`) follow the Standard Webhooks specification: each delivery is a POST of a \
+            JSON `WebhookEvent` (`{type, timestamp, data}`) with the headers `webhook-id` (the event's id, the same \
+            at every retry and redelivery), `webhook-timestamp` (Unix seconds of the attempt) and `webhook-signature`: \
+            `v1,` followed by the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed by the \
+            base64-decoded part of the subscription's secret after `whsec_`. For 24 hours after a rotation the header \
+            holds two signatures, space-separated (new secret, then previous): accept a delivery when one matches. \
+            Refuse timestamps far from now to stop replays, and deduplicate by `webhook-id`: delivery is at least \
+            once. A 2xx answer delivers; 429, 5xx and timeouts are retried with backoff for about a day; other \
+            answers are not retried; redirects are not followed. Events of one ticket arrive in order."
     ),
+    components(schemas(
+        crate::routes::webhooks::WebhookEvent,
+        clientdesk_domain::webhook_payloads::TicketCreatedData,
+        clientdesk_domain::webhook_payloads::TicketUpdatedData,
+        clientdesk_domain::webhook_payloads::FieldChange,
+        clientdesk_domain::webhook_payloads::TicketStatusChangedData,
+        clientdesk_domain::webhook_payloads::TicketNoteAddedData,
+        clientdesk_domain::webhook_payloads::TicketAttachmentAddedData,
+        clientdesk_domain::webhook_payloads::ValidationData,
+        clientdesk_domain::webhook_payloads::ChangeRequestDecidedData,
+        clientdesk_domain::webhook_payloads::UserData,
+        clientdesk_domain::webhook_payloads::ActionCompletedData,
+    )),
     servers((url = "/", description = "This server's own address: the API is served from the root of the address \
         this document was read from")),
     // `RegisteredRoutes` first: the others amend the operations it adds.
@@ -56,6 +78,11 @@ use utoipa_actix_web::AppExt;
             team: staff and manager-level members see all of a company's, basic users those whose team they are on"),
         (name = "vault", description = "The documentation vault: each company's credentials, sealed at rest, \
             revealed one at a time with a fresh second factor and audited"),
+        (name = "webhooks", description = "Webhook subscriptions for integrators (provider admins): events of \
+            tickets, validations, change requests, users and self-service actions, signed as the Standard Webhooks \
+            specification says (see the API description and the `WebhookEvent` schema), retried, in order per \
+            ticket, each attempt recorded. Targets must be https to public addresses unless the tenant allows its \
+            own network (unsafe: it lets staff reach the server's network)."),
         (name = "health", description = "Liveness, readiness, metrics"),
     )
 )]

@@ -35,6 +35,7 @@ pub mod tokens;
 pub mod users;
 pub mod vault;
 pub mod vault_entries;
+pub mod webhooks;
 
 pub use db::{write_tx, Backend, Conn, Db, DbConnection, DbOptions};
 pub use error::{Error, Result};

@@ -26,7 +26,7 @@ use clientdesk_domain::ids::TenantId;
 use diesel::prelude::*;
 use rand::RngCore;
 
-use crate::schema::{rmm_integrations, tenant_data_keys, users, vault_keys};
+use crate::schema::{rmm_integrations, tenant_data_keys, users, vault_keys, webhook_subscriptions};
 use crate::{DbConnection, Error, Result};
 
 /// What every sealed value starts with.
@@ -340,6 +340,17 @@ pub fn rotate_master_key(conn: &mut DbConnection, old: [u8; 32], new: [u8; 32]) 
         let previous = carried(previous.clone()).or(previous);
         diesel::update(rmm_integrations::table.find(tenant))
             .set((rmm_integrations::secret.eq(secret), rmm_integrations::previous_secret.eq(previous)))
+            .execute(conn)?;
+        done.carried_keys += 1;
+    }
+    let rows: Vec<(i64, String, Option<String>)> = webhook_subscriptions::table
+        .select((webhook_subscriptions::id, webhook_subscriptions::secret, webhook_subscriptions::previous_secret))
+        .load(conn)?;
+    for (id, secret, previous) in rows {
+        let secret = carried(Some(secret.clone())).unwrap_or(secret);
+        let previous = carried(previous.clone()).or(previous);
+        diesel::update(webhook_subscriptions::table.find(id))
+            .set((webhook_subscriptions::secret.eq(secret), webhook_subscriptions::previous_secret.eq(previous)))
             .execute(conn)?;
         done.carried_keys += 1;
     }

@@ -300,6 +300,14 @@ impl Config {
                     ..RetryPolicy::default()
                 },
                 poll: Duration::from_millis(50),
+                webhooks: clientdesk_app::webhooks::DeliveryPolicy {
+                    retry: RetryPolicy {
+                        base: chrono::Duration::milliseconds(100),
+                        cap: chrono::Duration::seconds(1),
+                        ..clientdesk_app::webhooks::DeliveryPolicy::default().retry
+                    },
+                    ..clientdesk_app::webhooks::DeliveryPolicy::default()
+                },
                 ..WorkerSettings::default()
             },
             outbox_worker: true,

@@ -2,6 +2,7 @@
 //! black-box tests start the real server in-process on a random port.
 
 pub mod config;
+pub mod deliveries;
 pub mod mail;
 pub mod outbox;
 pub mod seed;

@@ -18,6 +18,7 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::Utc;
 use clientdesk_app::crypto::seal::Sealer;
+use clientdesk_app::webhooks::DeliveryPolicy;
 use clientdesk_domain::outbox::{Channel, RetryPolicy};
 use clientdesk_domain::rmm::ActionStatus;
 use clientdesk_persistence::outbox::{self, Claimed};
@@ -43,6 +44,8 @@ pub struct WorkerSettings {
     pub lease: chrono::Duration,
     /// How often expired rows are swept (see `persistence::sweep`).
     pub sweep_every: Duration,
+    /// How integrators' webhooks are retried and when a failing endpoint is disabled.
+    pub webhooks: DeliveryPolicy,
 }
 
 impl Default for WorkerSettings {
@@ -53,6 +56,7 @@ impl Default for WorkerSettings {
             batch: 32,
             lease: chrono::Duration::seconds(30),
             sweep_every: Duration::from_secs(600),
+            webhooks: DeliveryPolicy::default(),
         }
     }
 }
@@ -98,6 +102,12 @@ pub struct Transports {
     pub webhooks: Webhooks,
     /// Opens sealed bodies just before they are sent.
     pub sealer: Sealer,
+}
+
+impl AsRef<Webhooks> for Transports {
+    fn as_ref(&self) -> &Webhooks {
+        &self.webhooks
+    }
 }
 
 pub struct Worker {
@@ -148,6 +158,14 @@ impl Worker {
                     false
                 }
             };
+            let busy = busy
+                || match self.deliver_webhooks().await {
+                    Ok(attempted) => attempted > 0,
+                    Err(err) => {
+                        tracing::error!(error = format!("{err:#}"), "outbox worker: a webhook batch failed");
+                        false
+                    }
+                };
             if !busy {
                 tokio::select! {
                     _ = tokio::time::sleep(self.settings.poll) => {}
@@ -183,6 +201,13 @@ impl Worker {
             tracing::info!(expired, "self-service actions expired without a result");
         }
         Ok(expired)
+    }
+
+    /// Claims one batch of due webhook deliveries to integrators, sends it and records each
+    /// attempt (see `crate::deliveries`); returns how many were attempted.
+    pub async fn deliver_webhooks(&self) -> anyhow::Result<usize> {
+        let s = &self.settings;
+        crate::deliveries::run_once(&self.db, &self.transports, s.webhooks, s.lease, s.batch).await
     }
 
     /// Claims one batch of due messages, delivers it and records the outcomes.

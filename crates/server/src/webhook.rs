@@ -116,20 +116,25 @@ impl Webhooks {
         Ok(Self { client, public })
     }
 
+    /// The URL parsed and the client that may reach it: a private address only when
+    /// `allow_private`.
+    fn target(&self, url: &str, allow_private: bool) -> Result<(&reqwest::Client, reqwest::Url), SendError> {
+        let url = webhook_target::parse(url).map_err(|why| SendError::permanent(format!("the webhook URL {why}")))?;
+        if allow_private {
+            return Ok((&self.client, url));
+        }
+        // A literal address is not resolved, so the resolver cannot drop it: judge it here.
+        let addresses: Vec<_> = webhook_target::literal_ip(&url).into_iter().collect();
+        if let Err(why) = webhook_target::judge(&url, &addresses, false) {
+            return Err(SendError::permanent(format!("not sent: the webhook URL {why}")));
+        }
+        Ok((&self.public, url))
+    }
+
     /// POSTs `body` (JSON) to `url`, signed under `secret`; to a private address only when
     /// `allow_private`.
     pub async fn send(&self, url: &str, secret: &str, body: &str, allow_private: bool) -> Result<(), SendError> {
-        let url = webhook_target::parse(url).map_err(|why| SendError::permanent(format!("the webhook URL {why}")))?;
-        let client = if allow_private {
-            &self.client
-        } else {
-            // A literal address is not resolved, so the resolver cannot drop it: judge it here.
-            let addresses: Vec<_> = webhook_target::literal_ip(&url).into_iter().collect();
-            if let Err(why) = webhook_target::judge(&url, &addresses, false) {
-                return Err(SendError::permanent(format!("not sent: the webhook URL {why}")));
-            }
-            &self.public
-        };
+        let (client, url) = self.target(url, allow_private)?;
         let timestamp = Utc::now().timestamp();
         let signature = hmac_hex(secret.as_bytes(), &signed_payload(timestamp, body.as_bytes()));
         let sent = client
@@ -142,4 +147,38 @@ impl Webhooks {
             .await;
         outcome("the webhook", sent).await
     }
+
+    /// POSTs a Standard Webhooks message to `url`: `body` with the `webhook-id`,
+    /// `webhook-timestamp` and `webhook-signature` headers (`signatures`: one or more `v1,<...>`,
+    /// space-separated). Returns the answer's status, when one came, with the outcome.
+    pub async fn send_standard(
+        &self,
+        url: &str,
+        headers: &StandardHeaders<'_>,
+        body: &str,
+        allow_private: bool,
+    ) -> (Option<u16>, Result<(), SendError>) {
+        let (client, url) = match self.target(url, allow_private) {
+            Ok(target) => target,
+            Err(refused) => return (None, Err(refused)),
+        };
+        let sent = client
+            .post(url)
+            .header(CONTENT_TYPE, "application/json")
+            .header("webhook-id", headers.id)
+            .header("webhook-timestamp", headers.timestamp.to_string())
+            .header("webhook-signature", headers.signatures)
+            .body(body.to_owned())
+            .send()
+            .await;
+        let status = sent.as_ref().ok().map(|r| r.status().as_u16());
+        (status, outcome("the webhook", sent).await)
+    }
+}
+
+/// The headers of a Standard Webhooks message.
+pub struct StandardHeaders<'a> {
+    pub id: &'a str,
+    pub timestamp: i64,
+    pub signatures: &'a str,
 }

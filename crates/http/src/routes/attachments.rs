@@ -9,8 +9,10 @@ use chrono::{DateTime, Utc};
 use clientdesk_app::storage::Storage;
 use clientdesk_app::ticket_notices::{self, Happened};
 
+use clientdesk_app::events::{self, Event};
 use clientdesk_domain::attachments::{accepted_types, check_content, clean_file_name, room_left, Attachment};
 use clientdesk_domain::tickets::Change;
+use clientdesk_domain::webhook_payloads::TicketAttachmentAddedData;
 use clientdesk_persistence::attachments;
 use clientdesk_persistence::tickets as store;
 use clientdesk_persistence::write_tx;
@@ -386,6 +388,11 @@ pub async fn upload_attachments(
                         let (tenant, ticket) = (&auth.tenant, &access.ticket);
                         ticket_notices::ticket_event(conn, tenant, &limits.links, ticket, &auth.user, happened, now)?;
                     }
+                    events::emit(
+                        conn,
+                        auth.tenant.id,
+                        Event::AttachmentAdded(attachment_added(&attachment, &access.ticket, internal)),
+                    )?;
                     saved.push(AttachmentView::from(attachment));
                 }
                 store::touch(conn, id, now)?;
@@ -467,4 +474,22 @@ pub async fn download_attachment(
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .body(contents))
+}
+
+/// What `ticket.attachment_added` tells integrators of an attachment.
+fn attachment_added(
+    a: &Attachment,
+    ticket: &clientdesk_domain::tickets::Ticket,
+    internal: bool,
+) -> TicketAttachmentAddedData {
+    TicketAttachmentAddedData {
+        ticket_id: a.ticket_id,
+        company_id: ticket.company_id.0,
+        attachment_id: a.id,
+        note_id: a.note_id,
+        internal,
+        file_name: a.file_name.clone(),
+        content_type: a.content_type.clone(),
+        size_bytes: a.size_bytes,
+    }
 }

@@ -8,6 +8,7 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_app::events::{self, Event};
 use clientdesk_app::notify;
 use clientdesk_domain::approvals::{self, ChangeDecision, ChangeRequest, ChangeStatus, Risk};
 use clientdesk_domain::ids::{CompanyId, UserId};
@@ -401,6 +402,7 @@ pub async fn decide_change_request(
                 let company = companies::get(conn, auth.tenant.id, change.company_id)?;
                 let (tenant, name) = (&auth.tenant, auth.user.name.as_str());
                 notify::change_decided(conn, tenant, &links, &company, &change, !rejecting, name, now)?;
+                events::emit(conn, auth.tenant.id, Event::ChangeRequestDecided(&change))?;
                 one_view(conn, &auth, change)
             })
         })

@@ -25,3 +25,4 @@ pub mod tickets;
 pub mod users;
 pub mod validations;
 pub mod vault_entries;
+pub mod webhooks;

@@ -6,6 +6,7 @@ use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::accounts::{self as account_cases, Invited, Invitee, Inviter, Mailer, PasswordLink};
 use clientdesk_app::crypto::secrets;
+use clientdesk_app::events::{self, Event};
 use clientdesk_app::notify;
 use clientdesk_domain::accounts::{
     default_roles, reissued_link, LinkPurpose, UserState, BULK_INVITATION_MAX, EMAIL_CONFIRMATION_LIFETIME,
@@ -15,6 +16,7 @@ use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::notifications::{AccountChange, Notice};
 use clientdesk_domain::roles::RoleSet;
 use clientdesk_domain::user::{parse_name, parse_phone, Email, Language};
+use clientdesk_domain::webhook_payloads::UserData;
 use clientdesk_persistence::{accounts, audit, companies, tokens, users, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -768,6 +770,10 @@ async fn set_disabled(
                 if before.disabled != disabled {
                     let change = if disabled { AccountChange::Disabled } else { AccountChange::Enabled };
                     account_cases::tell(conn, &before, change, now)?;
+                }
+                if disabled && !before.disabled {
+                    let user = UserData { user_id: id.0, company_id: None };
+                    events::emit(conn, auth.tenant.id, Event::UserDisabled(user))?;
                 }
                 let user = users::get(conn, auth.tenant.id, id)?;
                 view(conn, user)

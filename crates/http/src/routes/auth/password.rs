@@ -4,11 +4,13 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::accounts;
 use clientdesk_app::crypto::secrets;
+use clientdesk_app::events::{self, Event};
 use clientdesk_app::origin::Origin;
 use clientdesk_domain::accounts::LinkPurpose;
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::notifications::AccountChange;
 use clientdesk_domain::user::NewPassword;
+use clientdesk_domain::webhook_payloads::UserData;
 use clientdesk_persistence::audit;
 use clientdesk_persistence::session;
 use clientdesk_persistence::{tokens, users, write_tx, DbConnection};
@@ -93,6 +95,9 @@ pub async fn set_password(
                 // A first password from an invitation changes nothing the user had.
                 if purpose == LinkPurpose::Reset {
                     accounts::tell(conn, &session.user, AccountChange::PasswordChanged, now)?;
+                } else {
+                    let activated = UserData { user_id: user.0, company_id: None };
+                    events::emit(conn, session.tenant.id, Event::UserActivated(activated))?;
                 }
                 Ok(())
             })

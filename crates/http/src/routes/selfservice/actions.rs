@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::crypto::secrets::hmac_matches;
+use clientdesk_app::events::{self, Event};
 use clientdesk_app::selfservice::{self as use_case, ActionSettings, Requester};
 use clientdesk_domain::actions::Action;
 use clientdesk_domain::rmm::{ActionKind, ActionStatus, LINK_MAX_SKEW_SECONDS};
@@ -242,7 +243,9 @@ pub async fn action_result(
                 if !hmac_matches(keys, &signed_payload(ts, &body), &signature) {
                     return Err(refused());
                 }
-                if !store::finish_action(conn, action.id, result.status, message.as_deref(), now)? {
+                if store::finish_action(conn, action.id, result.status, message.as_deref(), now)? {
+                    events::emit(conn, action.tenant_id, Event::ActionCompleted(&action, result.status))?;
+                } else {
                     let current = store::get_action(conn, action.tenant_id, action.id)?;
                     if current.status(now) != result.status {
                         return Err(ApiError::Conflict(format!(

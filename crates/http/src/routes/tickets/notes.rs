@@ -3,6 +3,7 @@
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::ticket_notices::{self, Happened};
+use clientdesk_app::events::{self, Event};
 use clientdesk_domain::ids::UserId;
 use clientdesk_domain::tickets as rules;
 use clientdesk_persistence::tickets as store;
@@ -108,6 +109,9 @@ pub async fn add_note(
                 let note = store::add_note(conn, &access.ticket, author, &text, body.internal, now)?;
                 let happened = Happened::Note { text: &text, internal: body.internal };
                 ticket_notices::ticket_event(conn, &auth.tenant, &links, &access.ticket, &auth.user, happened, now)?;
+                let (ticket, internal) = (&access.ticket, note.internal);
+                let added = Event::NoteAdded { ticket, note_id: note.id, author_id: author.0, internal, body: &text };
+                events::emit(conn, auth.tenant.id, added)?;
                 let ctx = Context::load(conn, &auth, &access.catalog, &[], &[note.author_id])?;
                 Ok(NoteView {
                     id: note.id,

@@ -2,6 +2,7 @@
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use clientdesk_app::events::{self, Event};
 use clientdesk_app::notify::LinkSettings;
 use clientdesk_app::ticket_notices;
 use clientdesk_domain::approvals::{self, Decision, Validation, ValidationStatus};
@@ -86,6 +87,7 @@ pub(super) fn decide(
         let accepted = status == ValidationStatus::Accepted;
         let question = validation.question.as_str();
         ticket_notices::validation_settled(conn, tenant, links, ticket, question, accepted, decider, comment, now)?;
+        events::emit(conn, tenant.id, Event::ValidationDecided(validation, status))?;
     }
     Ok(Outcome::Decided(store::get_validation(conn, tenant.id, validation.id)?))
 }

@@ -3,6 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_app::events::{self, Event};
 use clientdesk_app::notify;
 use clientdesk_domain::approvals::{self, DecisionRule, ValidationStatus};
 use clientdesk_domain::tickets::Status;
@@ -110,6 +111,7 @@ pub async fn create_validation(
             history(conn, ticket, auth.principal.user_id, "requested", now)?;
             audit_event(conn, &auth.tenant, auth.principal.user_id, "validation.requested", &validation, None)?;
             notify::validation_requested(conn, &sealer, &auth.tenant, &links, ticket, &validation, &approvers, now)?;
+            events::emit(conn, auth.tenant.id, Event::ValidationRequested(&validation))?;
             let view = one_view(conn, &auth, validation, ticket)?;
             Ok((StatusCode::CREATED, crate::respond::to_json(view)?))
         },

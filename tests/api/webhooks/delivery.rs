@@ -1,0 +1,246 @@
+//! Events delivered to a local receiver: signed, with the right body, internal notes to internal
+//! subscriptions only, retried after a 500, in order per ticket, redelivered on request, the
+//! endpoint disabled after a day of failures, and both secrets signing after a rotation.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use super::{allow_own_network, assert_signed, deliveries_until, events_at, subscribe, valid_signatures};
+use crate::dispatch::Receiver;
+use crate::harness::{problem, TestApp};
+use crate::on_both;
+use crate::outbox::eventually;
+use crate::tickets::{company_id, create, ok, patch, status};
+
+const TICKET_EVENTS: [&str; 4] = ["ticket.created", "ticket.updated", "ticket.status_changed", "ticket.note_added"];
+
+/// Pat opens a ticket in Contoso; returns its id.
+async fn open_ticket(app: &TestApp, title: &str) -> i64 {
+    let pat = app.token("pat.user@demo.example").await;
+    let company = company_id(app, &pat, "Contoso Ltd").await;
+    create(app, &pat, company, json!({"title": title, "description": "It jams."})).await["id"].as_i64().unwrap()
+}
+
+async fn note(app: &TestApp, token: &str, ticket: i64, body: &str, internal: bool) {
+    let path = format!("/api/v1/tickets/{ticket}/notes");
+    status(app.post(&path, Some(token), json!({"body": body, "internal": internal})).await, 201).await;
+}
+
+on_both!(events_reach_subscribers_signed_and_internal_notes_only_internal_ones, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    allow_own_network(&app, &admin).await;
+    let receiver = Receiver::start(&[]).await;
+    let (_, secret) = subscribe(&app, &admin, &receiver.url("/psa"), &TICKET_EVENTS, false).await;
+    let (_, internal_secret) = subscribe(&app, &admin, &receiver.url("/own"), &["ticket.note_added"], true).await;
+
+    let ticket = open_ticket(&app, "Printer on floor 3 jams").await;
+    let tech = app.token("tech@demo.example").await;
+    note(&app, &tech, ticket, "Secret remote-access plan", true).await;
+    note(&app, &tech, ticket, "The fuser is replaced.", false).await;
+    ok(patch(&app, &tech, ticket, json!({"status": "in_progress", "priority": "high"})).await).await;
+    receiver.until(6).await;
+
+    let psa = events_at(&receiver, "/psa");
+    let types: Vec<&str> = psa.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(types, ["ticket.created", "ticket.note_added", "ticket.updated", "ticket.status_changed"], "in order");
+    let created = &psa[0].1;
+    assert!(created["timestamp"].is_string(), "{created}");
+    assert_eq!(created["data"]["ticket_id"], ticket);
+    assert_eq!(created["data"]["title"], "Printer on floor 3 jams");
+    assert_eq!(created["data"]["status"], "new");
+    assert_eq!(psa[1].1["data"]["body"], "The fuser is replaced.");
+    assert_eq!(psa[1].1["data"]["internal"], false);
+    let changed = &psa[2].1["data"]["changed"];
+    assert_eq!(changed["status"], json!({"from": "new", "to": "in_progress"}), "{changed}");
+    assert_eq!(changed["priority"], json!({"from": "normal", "to": "high"}), "{changed}");
+    assert_eq!(
+        psa[3].1["data"],
+        json!({"ticket_id": ticket, "company_id": created["data"]["company_id"], "from": "new", "to": "in_progress"})
+    );
+
+    let own = events_at(&receiver, "/own");
+    let bodies: Vec<(&Value, &Value)> = own.iter().map(|(_, b)| (&b["data"]["body"], &b["data"]["internal"])).collect();
+    assert_eq!(
+        bodies,
+        [(&json!("Secret remote-access plan"), &json!(true)), (&json!("The fuser is replaced."), &json!(false))]
+    );
+
+    for hook in receiver.received() {
+        let text = hook.body.clone();
+        assert!(!text.contains("whsec_"), "no secret in a body: {text}");
+        let key = if hook.path == "/psa" { &secret } else { &internal_secret };
+        assert_signed(&hook, key);
+        if hook.path == "/psa" {
+            assert!(!text.contains("remote-access"), "an internal note reached a customer-facing subscription: {text}");
+        }
+    }
+    // One event, one id: the same note to two subscriptions shares it.
+    let note_ids: Vec<String> = receiver
+        .received()
+        .iter()
+        .filter(|h| h.json()["data"]["body"] == "The fuser is replaced.")
+        .map(|h| h.headers["webhook-id"].clone())
+        .collect();
+    assert_eq!(note_ids.len(), 2);
+    assert_eq!(note_ids[0], note_ids[1]);
+});
+
+on_both!(a_500_is_retried_and_later_events_of_the_ticket_wait_for_it, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    allow_own_network(&app, &admin).await;
+    let receiver = Receiver::start(&[500]).await;
+    let (id, secret) = subscribe(&app, &admin, &receiver.url("/psa"), &TICKET_EVENTS, false).await;
+
+    let ticket = open_ticket(&app, "Scanner offline").await;
+    // The first attempt of the creation fails; the change is made while it waits for its retry.
+    receiver.until(1).await;
+    let tech = app.token("tech@demo.example").await;
+    ok(patch(&app, &tech, ticket, json!({"priority": "high"})).await).await;
+    let hooks = receiver.until(3).await;
+    let order: Vec<String> = hooks.iter().map(|h| h.json()["type"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(order, ["ticket.created", "ticket.created", "ticket.updated"], "the update waited for the creation");
+    assert_eq!(hooks[0].headers["webhook-id"], hooks[1].headers["webhook-id"], "a retry keeps the message id");
+    assert_eq!(hooks[0].body, hooks[1].body);
+    for hook in &hooks {
+        assert_signed(hook, &secret);
+    }
+
+    let deliveries = deliveries_until(&app, &admin, id, |items| {
+        items.len() == 2 && items.iter().all(|d| d["status"] == "delivered")
+    })
+    .await;
+    let created = &deliveries[1];
+    assert_eq!(created["event_type"], "ticket.created");
+    let attempts = created["attempts"].as_array().unwrap();
+    let statuses: Vec<&Value> = attempts.iter().map(|a| &a["response_status"]).collect();
+    assert_eq!(statuses, [&json!(500), &json!(200)], "{created}");
+    assert!(attempts[0]["error"].as_str().unwrap().contains("500"), "{created}");
+    assert!(attempts.iter().all(|a| a["duration_ms"].is_i64() && a["attempted_at"].is_string()), "{created}");
+    assert_eq!(created["body"]["data"]["ticket_id"], ticket);
+
+    // Redelivery: the same message again, its earlier attempts kept.
+    let delivery = created["id"].as_i64().unwrap();
+    let again = format!("/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver");
+    let queued = status(app.post(&again, Some(&admin), json!({})).await, 202).await;
+    assert_eq!(queued["status"], "pending");
+    let hooks = receiver.until(4).await;
+    assert_eq!(hooks[3].headers["webhook-id"], hooks[0].headers["webhook-id"]);
+    assert_signed(&hooks[3], &secret);
+    let deliveries = deliveries_until(&app, &admin, id, |items| {
+        items[1]["status"] == "delivered" && items[1]["attempts"].as_array().unwrap().len() == 3
+    })
+    .await;
+    assert!(deliveries[1]["delivered_at"].is_string());
+    let other = app.other_tenant_admin().await;
+    problem(app.post(&again, Some(&other), json!({})).await, 404).await;
+    let tech = app.token("tech@demo.example").await;
+    problem(app.post(&again, Some(&tech), json!({})).await, 403).await;
+});
+
+on_both!(an_endpoint_failing_for_a_day_is_disabled_and_its_owner_told, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    allow_own_network(&app, &admin).await;
+    let receiver = Receiver::start(&[503; 200]).await;
+    let (id, _) = subscribe(&app, &admin, &receiver.url("/down"), &["ticket.created"], false).await;
+    open_ticket(&app, "Monitor flickers").await;
+    receiver.until(1).await;
+    let one = format!("/api/v1/webhooks/{id}");
+    let failing = eventually("the endpoint to be failing", || async {
+        let view = ok(app.get(&one, &admin).await).await;
+        view["failing_since"].is_string().then_some(view)
+    })
+    .await;
+    assert_eq!(failing["enabled"], true, "a few failures do not disable it");
+
+    // As if every attempt had failed for 25 hours.
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        use clientdesk_persistence::schema::webhook_subscriptions as s;
+        use diesel::prelude::*;
+        let since = (chrono::Utc::now() - chrono::Duration::hours(25)).naive_utc();
+        diesel::update(s::table.find(id))
+            .set(s::failing_since.eq(Some(since)))
+            .execute(&mut *db.conn().unwrap())
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    let disabled = eventually("the endpoint to be disabled", || async {
+        let view = ok(app.get(&one, &admin).await).await;
+        (view["enabled"] == false).then_some(view)
+    })
+    .await;
+    assert!(disabled["disabled_reason"].as_str().unwrap().contains("failed"), "{disabled}");
+    let mails = ok(app.get("/api/v1/outbox?channel=email", &admin).await).await;
+    let told = mails["items"].as_array().unwrap().iter().find(|m| m["subject"] == "A webhook was disabled");
+    let told = told.unwrap_or_else(|| panic!("no mail to the owner: {mails}"));
+    assert_eq!(told["recipient"], "admin@demo.example");
+    assert!(told["body"].as_str().unwrap().contains(&receiver.url("/down")), "{told}");
+
+    // Disabled: nothing more is sent until it is switched on again, then the delivery resumes.
+    let sent = receiver.received().len();
+    open_ticket(&app, "Keyboard missing keys").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(receiver.received().len(), sent, "nothing sent while disabled");
+    let on = ok(app.send(Method::PATCH, &one, &admin, json!({"enabled": true})).await).await;
+    assert_eq!((on["enabled"].clone(), on["failing_since"].clone()), (json!(true), Value::Null));
+    receiver.until(sent + 1).await;
+});
+
+on_both!(after_a_rotation_both_secrets_sign_each_delivery, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    allow_own_network(&app, &admin).await;
+    let receiver = Receiver::start(&[]).await;
+    let (id, old) = subscribe(&app, &admin, &receiver.url("/psa"), &["ticket.created"], false).await;
+    let rotated = ok(app.post(&format!("/api/v1/webhooks/{id}/rotate-secret"), Some(&admin), json!({})).await).await;
+    let new = rotated["secret"].as_str().unwrap().to_owned();
+
+    open_ticket(&app, "Headset crackles").await;
+    let hook = receiver.until(1).await.remove(0);
+    let signatures: Vec<&str> = hook.headers["webhook-signature"].split(' ').collect();
+    assert_eq!(signatures.len(), 2, "{signatures:?}");
+    assert!(signatures.iter().all(|s| s.starts_with("v1,")));
+    assert_eq!(valid_signatures(&hook, &new), 1, "the new secret signs");
+    assert_eq!(valid_signatures(&hook, &old), 1, "the previous secret still signs");
+    assert_eq!(valid_signatures(&hook, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), 0, "a stranger's does not");
+});
+
+on_both!(validations_and_logins_are_told_to_their_subscribers_only, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    allow_own_network(&app, &admin).await;
+    let receiver = Receiver::start(&[]).await;
+    let types = ["validation.requested", "validation.decided", "user.invited", "user.disabled"];
+    subscribe(&app, &admin, &receiver.url("/psa"), &types, false).await;
+
+    let ticket = open_ticket(&app, "Server reboot tonight").await;
+    let ask = format!("/api/v1/tickets/{ticket}/validations");
+    let asked = status(app.post(&ask, Some(&admin), json!({"question": "May we?"})).await, 201).await;
+    let validation = asked["id"].as_i64().unwrap();
+    let ann = app.token("ann.approver@demo.example").await;
+    let decide = format!("/api/v1/validations/{validation}/decision");
+    ok(app.post(&decide, Some(&ann), json!({"decision": "accept"})).await).await;
+    let pat = app.token("pat.user@demo.example").await;
+    let contoso = company_id(&app, &pat, "Contoso Ltd").await;
+    let rows = json!({"invitations": [{"email": "new.hire@contoso.example", "name": "New Hire", "memberships": [{"company_id": contoso}]}]});
+    let invited = ok(app.post("/api/v1/users/invitations", Some(&admin), rows).await).await;
+    let user = invited["results"][0]["user_id"].as_i64().unwrap_or_else(|| panic!("{invited}"));
+    ok(app.post(&format!("/api/v1/users/{user}/disable"), Some(&admin), json!({})).await).await;
+
+    receiver.until(4).await;
+    let events = events_at(&receiver, "/psa");
+    // Only the events of one ticket are ordered: a validation's among themselves.
+    let types: Vec<&str> = events.iter().map(|(t, _)| t.as_str()).filter(|t| t.starts_with("validation.")).collect();
+    assert_eq!(types, ["validation.requested", "validation.decided"]);
+    let data = |kind: &str| {
+        events.iter().find(|(t, _)| t == kind).unwrap_or_else(|| panic!("{kind}: {events:?}")).1["data"].clone()
+    };
+    let requested =
+        json!({"validation_id": validation, "ticket_id": ticket, "company_id": contoso, "status": "pending"});
+    assert_eq!(data("validation.requested"), requested);
+    assert_eq!(data("validation.decided")["status"], "accepted");
+    assert_eq!(data("user.invited"), json!({"user_id": user, "company_id": contoso}));
+    assert_eq!(data("user.disabled"), json!({"user_id": user, "company_id": null}));
+    // The ticket's own events were not subscribed to.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(receiver.received().len(), 4);
+});
