@@ -20,6 +20,7 @@ mod rmm;
 mod scale;
 mod security;
 mod selfservice;
+mod sla;
 mod snapshots;
 mod tickets;
 mod vault;

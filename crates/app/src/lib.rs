@@ -10,6 +10,7 @@ pub mod error;
 pub mod notify;
 pub mod origin;
 pub mod selfservice;
+pub mod sla;
 pub mod storage;
 pub mod tickets;
 pub mod vault_entries;
