@@ -93,14 +93,25 @@ pub fn report(
     let Some((plan, calendar)) = setup.plan_of(company) else {
         let empty = Compliance::default();
         let count = tickets.len() as u64;
-        return Ok(Report { plan_id: None, tickets: count, first_response: empty, resolution: empty, breaches: vec![] });
+        return Ok(Report {
+            plan_id: None,
+            tickets: count,
+            first_response: empty,
+            resolution: empty,
+            breaches: vec![],
+        });
     };
     let mut states = Vec::with_capacity(tickets.len());
     let mut breaches = Vec::new();
     for t in &tickets {
         let history = History::from_record(t.opened_at, t.now_as, &t.lines);
         let state = sla::evaluate(&plan.plan, calendar, &history, now);
-        breaches.extend(state.breaches().map(|(target, state)| Breach { ticket_id: t.id, number: t.number, target, state }));
+        breaches.extend(state.breaches().map(|(target, state)| Breach {
+            ticket_id: t.id,
+            number: t.number,
+            target,
+            state,
+        }));
         states.push(state);
     }
     let (first_response, resolution) = sla::compliance(&states);

@@ -85,11 +85,22 @@ pub struct History {
 /// A line of a ticket's recorded history that the SLA reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recorded {
-    Status { old: Status, new: Status },
-    Priority { old: Priority, new: Priority },
-    ProviderPriority { old: Option<Priority>, new: Option<Priority> },
+    Status {
+        old: Status,
+        new: Status,
+    },
+    Priority {
+        old: Priority,
+        new: Priority,
+    },
+    ProviderPriority {
+        old: Option<Priority>,
+        new: Option<Priority>,
+    },
     /// A public note; only one written by staff answers the customer.
-    PublicNote { by_staff: bool },
+    PublicNote {
+        by_staff: bool,
+    },
 }
 
 impl History {
@@ -607,7 +618,11 @@ mod tests {
             (at("2026-03-02T09:45:00Z"), Recorded::Priority { old: Priority::High, new: Priority::Low }),
             (at("2026-03-02T09:50:00Z"), Recorded::PublicNote { by_staff: true }),
         ];
-        let h = History::from_record(at("2026-03-02T09:00:00Z"), (Status::Open, Priority::Low, Some(Priority::Urgent)), &lines);
+        let h = History::from_record(
+            at("2026-03-02T09:00:00Z"),
+            (Status::Open, Priority::Low, Some(Priority::Urgent)),
+            &lines,
+        );
         assert_eq!((h.status, h.priority), (Status::New, Priority::Normal));
         let changes: Vec<Change> = h.events.iter().map(|e| e.change).collect();
         assert_eq!(
@@ -620,20 +635,25 @@ mod tests {
             ]
         );
         // Without lines, the ticket was opened as it is.
-        let quiet = History::from_record(at("2026-03-02T09:00:00Z"), (Status::New, Priority::Low, Some(Priority::High)), &[]);
+        let quiet =
+            History::from_record(at("2026-03-02T09:00:00Z"), (Status::New, Priority::Low, Some(Priority::High)), &[]);
         assert_eq!((quiet.status, quiet.priority, quiet.events.len()), (Status::New, Priority::High, 0));
     }
 
     #[test]
     fn a_plan_promises_sound_targets_and_pauses_only_on_open_statuses() {
         let targets = |minutes: i64| {
-            BTreeMap::from([(Priority::Normal, Targets { first_response: Some(Duration::minutes(minutes)), resolution: None })])
+            BTreeMap::from([(
+                Priority::Normal,
+                Targets { first_response: Some(Duration::minutes(minutes)), resolution: None },
+            )])
         };
         assert!(Plan::new(targets(60), vec![Status::WaitingCustomer]).is_ok());
         assert_eq!(Plan::new(targets(0), vec![]).unwrap_err().field, "targets");
         assert_eq!(Plan::new(targets(MAX_TARGET_MINUTES + 1), vec![]).unwrap_err().field, "targets");
         assert_eq!(Plan::new(targets(60), vec![Status::Resolved]).unwrap_err().field, "pause_statuses");
-        let twice = Plan::new(targets(60), vec![Status::WaitingThirdParty, Status::WaitingCustomer, Status::WaitingCustomer]);
+        let twice =
+            Plan::new(targets(60), vec![Status::WaitingThirdParty, Status::WaitingCustomer, Status::WaitingCustomer]);
         assert_eq!(twice.unwrap().pause_statuses, [Status::WaitingCustomer, Status::WaitingThirdParty]);
     }
 }

@@ -68,7 +68,8 @@ fn plan_of(row: PlanRow) -> Result<StoredPlan> {
             Ok((priority, targets))
         })
         .collect::<Result<_>>()?;
-    let pause_statuses = pauses.iter().map(|s| Status::parse(s).ok_or_else(|| bad("plan", id))).collect::<Result<_>>()?;
+    let pause_statuses =
+        pauses.iter().map(|s| Status::parse(s).ok_or_else(|| bad("plan", id))).collect::<Result<_>>()?;
     let plan = Plan { targets, pause_statuses };
     Ok(StoredPlan { id, name, calendar_id, is_default, plan, updated_at: utc(updated_at) })
 }
@@ -85,11 +86,8 @@ fn holidays_json(calendar: &Calendar) -> String {
 
 fn targets_json(plan: &Plan) -> String {
     let minutes = |d: Option<Duration>| d.map(|d| d.num_minutes());
-    let targets: BTreeMap<&str, (Option<i64>, Option<i64>)> = plan
-        .targets
-        .iter()
-        .map(|(p, t)| (p.as_str(), (minutes(t.first_response), minutes(t.resolution))))
-        .collect();
+    let targets: BTreeMap<&str, (Option<i64>, Option<i64>)> =
+        plan.targets.iter().map(|(p, t)| (p.as_str(), (minutes(t.first_response), minutes(t.resolution)))).collect();
     serde_json::to_string(&targets).expect("targets serialize")
 }
 
@@ -203,8 +201,11 @@ pub fn delete_calendar(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Re
 
 /// The tenant's plans, by name.
 pub fn plans(conn: &mut DbConnection, tenant: TenantId) -> Result<Vec<StoredPlan>> {
-    let rows: Vec<PlanRow> =
-        sla_plans::table.filter(sla_plans::tenant_id.eq(tenant.0)).order(sla_plans::name).select(PLAN_COLUMNS).load(conn)?;
+    let rows: Vec<PlanRow> = sla_plans::table
+        .filter(sla_plans::tenant_id.eq(tenant.0))
+        .order(sla_plans::name)
+        .select(PLAN_COLUMNS)
+        .load(conn)?;
     rows.into_iter().map(plan_of).collect()
 }
 
@@ -274,8 +275,7 @@ pub fn update_plan(conn: &mut DbConnection, tenant: TenantId, stored: &StoredPla
 /// Deletes a plan no company is given; one in use is a `Conflict`.
 pub fn delete_plan(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<()> {
     plan(conn, tenant, id)?;
-    let users: i64 =
-        company_sla_plans::table.filter(company_sla_plans::plan_id.eq(id)).count().get_result(conn)?;
+    let users: i64 = company_sla_plans::table.filter(company_sla_plans::plan_id.eq(id)).count().get_result(conn)?;
     if users > 0 {
         return Err(Error::Conflict("the plan is given to a company".into()));
     }
@@ -294,7 +294,12 @@ pub fn company_plans(conn: &mut DbConnection, tenant: TenantId) -> Result<Vec<(C
 
 /// Gives a company a plan, or none (it then follows the tenant's default). Both must be the
 /// tenant's (checked by the caller).
-pub fn set_company_plan(conn: &mut DbConnection, tenant: TenantId, company: CompanyId, plan: Option<i64>) -> Result<()> {
+pub fn set_company_plan(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    company: CompanyId,
+    plan: Option<i64>,
+) -> Result<()> {
     diesel::delete(company_sla_plans::table.filter(company_sla_plans::company_id.eq(company.0))).execute(conn)?;
     if let Some(plan) = plan {
         diesel::insert_into(company_sla_plans::table)
@@ -346,11 +351,10 @@ fn lines(
     let staff = users::table.filter(users::tenant_id.eq(tenant.0)).filter(users::staff_role.is_not_null());
     let rows: Vec<LineRow> = chosen
         .filter(
-            ticket_events::field
-                .eq_any(["status", "priority", "provider_priority"])
-                .or(ticket_events::kind.eq("note").and(ticket_events::internal.eq(false)).and(
-                    ticket_events::actor_id.eq_any(staff.select(users::id.nullable())),
-                )),
+            ticket_events::field.eq_any(["status", "priority", "provider_priority"]).or(ticket_events::kind
+                .eq("note")
+                .and(ticket_events::internal.eq(false))
+                .and(ticket_events::actor_id.eq_any(staff.select(users::id.nullable())))),
         )
         .order((ticket_events::ticket_id, ticket_events::id))
         .select((
@@ -403,7 +407,8 @@ pub fn opened_between(
             tickets::provider_priority,
         ))
         .load(conn)?;
-    let of_chosen = ticket_events::table.filter(ticket_events::ticket_id.eq_any(chosen.select(tickets::id))).into_boxed();
+    let of_chosen =
+        ticket_events::table.filter(ticket_events::ticket_id.eq_any(chosen.select(tickets::id))).into_boxed();
     let mut all_lines = lines(conn, tenant, of_chosen)?.into_iter().peekable();
     let mut by_id: Vec<SlaTicket> = rows
         .into_iter()

@@ -30,7 +30,10 @@ on_both!(calendars_and_plans_round_trip, |app: TestApp| async move {
 
     let path = format!("/api/v1/sla/calendars/{id}");
     let changed = ok(app.send(Method::PATCH, &path, &tech, json!({"holidays": ["2027-01-01"]})).await).await;
-    assert_eq!((changed["holidays"].clone(), changed["time_zone"].clone()), (json!(["2027-01-01"]), json!("Europe/Zurich")));
+    assert_eq!(
+        (changed["holidays"].clone(), changed["time_zone"].clone()),
+        (json!(["2027-01-01"]), json!("Europe/Zurich"))
+    );
     assert_eq!(changed["hours"], calendar["hours"]);
 
     let plan = status(
@@ -95,11 +98,11 @@ on_both!(bad_calendars_and_plans_are_refused_and_change_nothing, |app: TestApp| 
 
     let calendar = status(post(always_open()).await, 201).await;
     let plan = |body: serde_json::Value| app.post("/api/v1/sla/plans", Some(&admin), body);
-    let with = |targets: serde_json::Value, pauses: serde_json::Value| {
-        json!({"name": "P", "calendar_id": calendar["id"], "targets": targets, "pause_statuses": pauses})
-    };
+    let with = |targets: serde_json::Value, pauses: serde_json::Value| json!({"name": "P", "calendar_id": calendar["id"], "targets": targets, "pause_statuses": pauses});
     let fine = json!({"normal": {"first_response_minutes": 60}});
-    assert!(fault(&problem(plan(with(fine.clone(), json!(["sleeping"]))).await, 422).await, "/pause_statuses/0").is_some());
+    assert!(
+        fault(&problem(plan(with(fine.clone(), json!(["sleeping"]))).await, 422).await, "/pause_statuses/0").is_some()
+    );
     assert!(fault(&problem(plan(with(fine.clone(), json!(["closed"]))).await, 422).await, "/pause_statuses").is_some());
     let zero = json!({"normal": {"resolution_minutes": 0}});
     assert!(fault(&problem(plan(with(zero, json!([]))).await, 422).await, "/targets").is_some());

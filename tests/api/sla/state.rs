@@ -28,7 +28,10 @@ on_both!(the_clocks_follow_status_changes_and_the_first_public_staff_note, |app:
     default_plan(&app, &admin).await;
     let sla = sla_of(&app, &tech, id).await;
     assert_eq!(sla["clock"], "running");
-    assert_eq!((sla["first_response"]["outcome"].clone(), sla["first_response"]["target_minutes"].clone()), (json!("pending"), json!(60)));
+    assert_eq!(
+        (sla["first_response"]["outcome"].clone(), sla["first_response"]["target_minutes"].clone()),
+        (json!("pending"), json!(60))
+    );
     assert!(sla["resolution"]["due_at"].is_string());
 
     // Waiting on the customer pauses the resolution clock; the answer to the change says so.
@@ -54,8 +57,16 @@ on_both!(the_clocks_follow_status_changes_and_the_first_public_staff_note, |app:
     ok(patch(&app, &tech, id, json!({"status": "waiting_customer"})).await).await;
     ok(patch(&app, &tech, id, json!({"status": "open"})).await).await;
     ok(patch(&app, &tech, id, json!({"status": "resolved"})).await).await;
-    let times = ["2026-10-05 09:30", "2026-10-05 10:30", "2026-10-05 10:40", "2026-10-05 10:45", "2026-10-05 10:50",
-        "2026-10-05 11:00", "2026-10-05 13:00", "2026-10-05 14:00"];
+    let times = [
+        "2026-10-05 09:30",
+        "2026-10-05 10:30",
+        "2026-10-05 10:40",
+        "2026-10-05 10:45",
+        "2026-10-05 10:50",
+        "2026-10-05 11:00",
+        "2026-10-05 13:00",
+        "2026-10-05 14:00",
+    ];
     backdate(&app, id, at("2026-10-05 09:00"), times.iter().map(|t| at(t)).collect()).await;
     let done = sla_of(&app, &tech, id).await;
     assert_eq!(done["clock"], "stopped");
@@ -101,7 +112,10 @@ on_both!(a_plan_or_priority_change_moves_the_targets, |app: TestApp| async move 
         "urgent": {"first_response_minutes": 15, "resolution_minutes": 60}}});
     ok(app.send(Method::PATCH, &path, &admin, targets).await).await;
     let sla = sla_of(&app, &admin, id).await;
-    assert_eq!((sla["first_response"]["target_minutes"].clone(), sla["resolution"]["target_minutes"].clone()), (json!(15), json!(60)));
+    assert_eq!(
+        (sla["first_response"]["target_minutes"].clone(), sla["resolution"]["target_minutes"].clone()),
+        (json!(15), json!(60))
+    );
     // The provider's priority cleared: the requester's normal applies again.
     let lowered = ok(patch(&app, &admin, id, json!({"provider_priority": null})).await).await["sla"].clone();
     assert_eq!(lowered["first_response"]["target_minutes"], 60);

@@ -76,7 +76,15 @@ impl TicketCatalog {
             .map(|(name, _)| name.to_string())
             .chain(custom(true))
             .collect();
-        Self { settings, custom_fields, request_types, queues, staff_editable, customer_editable, sla: SlaSetup::default() }
+        Self {
+            settings,
+            custom_fields,
+            request_types,
+            queues,
+            staff_editable,
+            customer_editable,
+            sla: SlaSetup::default(),
+        }
     }
 
     /// Whether customers see the custom field `key`.

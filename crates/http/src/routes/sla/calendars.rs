@@ -79,12 +79,18 @@ impl WeekHours {
         let mut week: [Vec<Opening>; 7] = Default::default();
         for ((day, intervals), out) in DAYS.iter().zip(self.days()).zip(week.iter_mut()) {
             if intervals.len() > MAX_INTERVALS {
-                return Err(ApiError::invalid(&format!("hours.{day}"), format!("at most {MAX_INTERVALS} intervals a day")));
+                return Err(ApiError::invalid(
+                    &format!("hours.{day}"),
+                    format!("at most {MAX_INTERVALS} intervals a day"),
+                ));
             }
             for (i, interval) in intervals.iter().enumerate() {
                 let minute = |which: &str, value: &str| {
                     minute_of(value).ok_or_else(|| {
-                        ApiError::invalid(&format!("hours.{day}[{i}].{which}"), "must be a time HH:MM from 00:00 to 24:00")
+                        ApiError::invalid(
+                            &format!("hours.{day}[{i}].{which}"),
+                            "must be a time HH:MM from 00:00 to 24:00",
+                        )
                     })
                 };
                 out.push(Opening { start: minute("start", &interval.start)?, end: minute("end", &interval.end)? });
@@ -250,7 +256,8 @@ pub async fn create_calendar(
     let stored = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let stored = store::create_calendar(conn, auth.tenant.id, &name, &calendar, Utc::now()).map_err(in_use)?;
+                let stored =
+                    store::create_calendar(conn, auth.tenant.id, &name, &calendar, Utc::now()).map_err(in_use)?;
                 client.record_change(conn, &auth, "sla_changed", format!("sla_calendar:{}", stored.id), None)?;
                 Ok(stored)
             })
@@ -323,7 +330,13 @@ pub async fn delete_calendar(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 store::delete_calendar(conn, auth.tenant.id, id).map_err(in_use)?;
-                client.record_change(conn, &auth, "sla_changed", format!("sla_calendar:{id}"), Some("deleted".into()))?;
+                client.record_change(
+                    conn,
+                    &auth,
+                    "sla_changed",
+                    format!("sla_calendar:{id}"),
+                    Some("deleted".into()),
+                )?;
                 Ok(())
             })
         })

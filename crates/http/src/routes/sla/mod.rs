@@ -7,7 +7,9 @@ mod plans;
 mod report;
 
 pub use self::calendars::{CalendarInput, CalendarPatch, CalendarView, Interval, WeekHours};
-pub use self::plans::{CompanyPlanInput, CompanyPlanView, PlanInput, PlanPatch, PlanView, PriorityTargets, TargetMinutes};
+pub use self::plans::{
+    CompanyPlanInput, CompanyPlanView, PlanInput, PlanPatch, PlanView, PriorityTargets, TargetMinutes,
+};
 pub use self::report::{BreachView, SlaReport};
 
 use crate::errors::{ApiError, ApiResult};

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use clientdesk_domain::ids::CompanyId;
+use clientdesk_domain::ids::TenantId;
 use clientdesk_domain::sla::{Plan, Targets};
 use clientdesk_domain::tickets::{Priority, Status};
 use clientdesk_persistence::sla::{self as store, StoredPlan};
-use clientdesk_domain::ids::TenantId;
 use clientdesk_persistence::{companies, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -52,7 +52,12 @@ pub struct PriorityTargets {
 
 impl PriorityTargets {
     fn entries(&self) -> [(Priority, Option<TargetMinutes>); 4] {
-        [(Priority::Low, self.low), (Priority::Normal, self.normal), (Priority::High, self.high), (Priority::Urgent, self.urgent)]
+        [
+            (Priority::Low, self.low),
+            (Priority::Normal, self.normal),
+            (Priority::High, self.high),
+            (Priority::Urgent, self.urgent),
+        ]
     }
 
     fn of(plan: &Plan) -> Self {
@@ -62,7 +67,12 @@ impl PriorityTargets {
                 resolution_minutes: t.resolution.map(|d| d.num_minutes()),
             })
         };
-        Self { low: of(Priority::Low), normal: of(Priority::Normal), high: of(Priority::High), urgent: of(Priority::Urgent) }
+        Self {
+            low: of(Priority::Low),
+            normal: of(Priority::Normal),
+            high: of(Priority::High),
+            urgent: of(Priority::Urgent),
+        }
     }
 
     fn targets(&self) -> BTreeMap<Priority, Targets> {
