@@ -121,7 +121,7 @@ on_both!(bad_calendars_and_plans_are_refused_and_change_nothing, |app: TestApp| 
 
 on_both!(customers_may_not_manage_or_read_the_setup, |app: TestApp| async move {
     let admin = app.token("admin@demo.example").await;
-    let plan = super::default_plan(&app, &admin).await;
+    let plan = crate::sla::default_plan(&app, &admin).await;
     let (contoso, ..) = companies(&app, &admin).await;
     for email in ["paula.admin@demo.example", "ann.approver@demo.example"] {
         let token = app.token(email).await;
