@@ -22,6 +22,7 @@ mod rmm;
 mod scale;
 mod security;
 mod selfservice;
+mod sla;
 mod snapshots;
 mod system_info;
 mod tickets;

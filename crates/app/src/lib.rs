@@ -11,6 +11,7 @@ pub mod events;
 pub mod notify;
 pub mod origin;
 pub mod selfservice;
+pub mod sla;
 pub mod storage;
 pub mod ticket_notices;
 pub mod tickets;

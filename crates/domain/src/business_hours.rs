@@ -63,6 +63,15 @@ impl Calendar {
         self.zone
     }
 
+    /// The opening intervals of each weekday, Monday first, sorted.
+    pub fn week(&self) -> &[Vec<Opening>; 7] {
+        &self.week
+    }
+
+    pub fn holidays(&self) -> &BTreeSet<NaiveDate> {
+        &self.holidays
+    }
+
     /// The open spans of one local date, as instants.
     fn spans(&self, date: NaiveDate) -> impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)> + '_ {
         let openings: &[Opening] = if self.holidays.contains(&date) {

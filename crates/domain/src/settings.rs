@@ -260,6 +260,7 @@ pub enum Section {
     Validations,
     Changes,
     Invoices,
+    Sla,
     KnowledgeBase,
     SelfService,
     PortalAdmin,
@@ -273,6 +274,7 @@ impl Section {
             Self::Validations => "validations",
             Self::Changes => "changes",
             Self::Invoices => "invoices",
+            Self::Sla => "sla",
             Self::KnowledgeBase => "knowledge_base",
             Self::SelfService => "self_service",
             Self::PortalAdmin => "portal_admin",
@@ -282,17 +284,18 @@ impl Section {
 
 /// The sections a member with `roles` sees in a company with `settings`: a section needs both
 /// the permission and, where the company can switch it off, the setting. A section is listed
-/// only once endpoints serve it: system info and SLA join when they exist.
+/// only once endpoints serve it: system info joins when it exists.
 pub fn sections(roles: &RoleSet, settings: &PortalSettings) -> Vec<Section> {
     if !settings.portal_enabled {
         return Vec::new();
     }
-    let rules: [(Section, Permission, bool); 8] = [
+    let rules: [(Section, Permission, bool); 9] = [
         (Section::Tickets, Permission::TicketsReadOwn, settings.ticketing_enabled),
         (Section::Contacts, Permission::TicketsReadOwn, true),
         (Section::Validations, Permission::TicketsValidate, settings.ticketing_enabled),
         (Section::Changes, Permission::ChangesRead, true),
         (Section::Invoices, Permission::InvoicesRead, true),
+        (Section::Sla, Permission::SlaRead, true),
         (Section::KnowledgeBase, Permission::KnowledgeBaseRead, settings.knowledge_base_enabled),
         (Section::SelfService, Permission::SelfService, settings.self_service_enabled),
         (Section::PortalAdmin, Permission::PortalLoginsManage, true),
@@ -356,13 +359,13 @@ mod tests {
         assert_eq!(names(&plain, &settings), ["tickets", "contacts", "knowledge_base", "self_service"]);
         assert_eq!(
             names(&manager, &settings),
-            ["tickets", "contacts", "validations", "changes", "knowledge_base", "self_service"]
+            ["tickets", "contacts", "validations", "changes", "sla", "knowledge_base", "self_service"]
         );
         settings.knowledge_base_enabled = false;
         settings.ticketing_enabled = false;
         assert_eq!(names(&plain, &settings), ["contacts", "self_service"]);
         let controller = RoleSet::parse_all(&["controller"]).unwrap();
-        assert_eq!(names(&controller, &settings), ["contacts", "changes", "invoices", "self_service"]);
+        assert_eq!(names(&controller, &settings), ["contacts", "changes", "invoices", "sla", "self_service"]);
         settings.portal_enabled = false;
         assert!(names(&manager, &settings).is_empty());
     }

@@ -18,6 +18,10 @@ use utoipa::ToSchema;
 
 use crate::business_hours::Calendar;
 use crate::tickets::{Priority, Status};
+use crate::DomainError;
+
+/// The longest target a plan may promise: a year of business minutes.
+pub const MAX_TARGET_MINUTES: i64 = 366 * 24 * 60;
 
 /// The business time a priority is promised, for each target; `None` promises nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,6 +38,21 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// A plan whose targets are between a minute and a year, and whose pause statuses are open
+    /// ones: `resolved` and `closed` stop the clock already.
+    pub fn new(targets: BTreeMap<Priority, Targets>, mut pause_statuses: Vec<Status>) -> Result<Self, DomainError> {
+        let sound = |t: Option<Duration>| t.is_none_or(|t| (1..=MAX_TARGET_MINUTES).contains(&t.num_minutes()));
+        if !targets.values().all(|t| sound(t.first_response) && sound(t.resolution)) {
+            return Err(DomainError::new("targets", format!("targets are 1 to {MAX_TARGET_MINUTES} minutes")));
+        }
+        if pause_statuses.iter().any(|s| s.is_closed()) {
+            return Err(DomainError::new("pause_statuses", "resolved and closed stop the clock; they cannot pause it"));
+        }
+        pause_statuses.sort();
+        pause_statuses.dedup();
+        Ok(Self { targets, pause_statuses })
+    }
+
     fn targets(&self, priority: Priority) -> Targets {
         self.targets.get(&priority).copied().unwrap_or_default()
     }
@@ -61,6 +80,70 @@ pub struct History {
     pub status: Status,
     pub priority: Priority,
     pub events: Vec<Event>,
+}
+
+/// A line of a ticket's recorded history that the SLA reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    Status {
+        old: Status,
+        new: Status,
+    },
+    Priority {
+        old: Priority,
+        new: Priority,
+    },
+    ProviderPriority {
+        old: Option<Priority>,
+        new: Option<Priority>,
+    },
+    /// A public note; only one written by staff answers the customer.
+    PublicNote {
+        by_staff: bool,
+    },
+}
+
+impl History {
+    /// The history of a ticket opened at `opened_at` and now as `now_as` says (status, priority,
+    /// provider priority), from its recorded lines, oldest first. The SLA follows the provider's
+    /// priority where staff set one, the requester's otherwise.
+    pub fn from_record(
+        opened_at: DateTime<Utc>,
+        now_as: (Status, Priority, Option<Priority>),
+        lines: &[(DateTime<Utc>, Recorded)],
+    ) -> Self {
+        let (mut status, mut priority, mut provider) = now_as;
+        // What the ticket was opened with: the old value of the first change of each field.
+        for (_, line) in lines.iter().rev() {
+            match *line {
+                Recorded::Status { old, .. } => status = old,
+                Recorded::Priority { old, .. } => priority = old,
+                Recorded::ProviderPriority { old, .. } => provider = old,
+                Recorded::PublicNote { .. } => {}
+            }
+        }
+        let opened = (status, provider.unwrap_or(priority));
+        let mut events = Vec::with_capacity(lines.len());
+        for &(at, line) in lines {
+            let before = provider.unwrap_or(priority);
+            let change = match line {
+                Recorded::Status { new, .. } => Some(Change::Status(new)),
+                Recorded::Priority { new, .. } => {
+                    priority = new;
+                    None
+                }
+                Recorded::ProviderPriority { new, .. } => {
+                    provider = new;
+                    None
+                }
+                Recorded::PublicNote { by_staff } => by_staff.then_some(Change::StaffReply),
+            };
+            let after = provider.unwrap_or(priority);
+            let change = change.or((after != before).then_some(Change::Priority(after)));
+            events.extend(change.map(|change| Event { at, change }));
+        }
+        Self { opened_at, status: opened.0, priority: opened.1, events }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -101,6 +184,23 @@ pub struct SlaState {
     pub clock: Clock,
     pub first_response: Option<TargetState>,
     pub resolution: Option<TargetState>,
+}
+
+/// Which of a ticket's two targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    FirstResponse,
+    Resolution,
+}
+
+impl SlaState {
+    /// The targets missed, first response first.
+    pub fn breaches(&self) -> impl Iterator<Item = (Target, TargetState)> {
+        [(Target::FirstResponse, self.first_response), (Target::Resolution, self.resolution)]
+            .into_iter()
+            .filter_map(|(target, state)| state.filter(|s| s.outcome == Outcome::Breached).map(|s| (target, s)))
+    }
 }
 
 /// A stretch of time in which neither clock changed course.
@@ -473,5 +573,87 @@ mod tests {
         // Two met, one replied late, one never replied and now past its hour.
         assert_eq!((first.met, first.breached, first.percent), (2, 2, Some(50.0)));
         assert_eq!((resolution.met, resolution.breached, resolution.percent), (0, 0, None));
+    }
+
+    #[test]
+    fn a_holiday_and_a_weekend_do_not_count() {
+        // Friday 2026-04-03 16:00; Monday 2026-04-06 is a holiday: 8 business hours are 1 on
+        // Friday and 7 on Tuesday.
+        let holidays = BTreeSet::from(["2026-04-06".parse().unwrap()]);
+        let day = || vec![Opening { start: 9 * 60, end: 17 * 60 }];
+        let week = [day(), day(), day(), day(), day(), vec![], vec![]];
+        let cal = Calendar::new(chrono_tz::Tz::UTC, week, holidays).unwrap();
+        let h = history("2026-04-03T16:00:00Z", &[]);
+        let state = evaluate(&plan(), &cal, &h, at("2026-04-06T12:00:00Z"));
+        let resolution = state.resolution.unwrap();
+        assert_eq!(resolution.due_at, Some(at("2026-04-07T16:00:00Z")));
+        assert_eq!((resolution.remaining_minutes, resolution.outcome), (420, Outcome::Pending));
+    }
+
+    #[test]
+    fn due_dates_follow_the_calendars_wall_clock_across_daylight_saving() {
+        // New York office hours 09:00-17:00; clocks go forward on Sunday 2026-03-08. Opened
+        // Friday 16:00 EST (21:00 UTC): 8 business hours end Monday 16:00 EDT, 20:00 UTC.
+        let day = || vec![Opening { start: 9 * 60, end: 17 * 60 }];
+        let week = [day(), day(), day(), day(), day(), vec![], vec![]];
+        let cal = Calendar::new(chrono_tz::America::New_York, week, BTreeSet::new()).unwrap();
+        let h = history("2026-03-06T21:00:00Z", &[]);
+        let state = evaluate(&plan(), &cal, &h, at("2026-03-09T13:00:00Z"));
+        assert_eq!(state.resolution.unwrap().due_at, Some(at("2026-03-09T20:00:00Z")));
+        // Opened Monday 08:30 EDT (12:30 UTC): the first hour ends at 10:00 EDT, 14:00 UTC.
+        let monday = history("2026-03-09T12:30:00Z", &[]);
+        let first = evaluate(&plan(), &cal, &monday, at("2026-03-09T13:00:00Z")).first_response.unwrap();
+        assert_eq!((first.due_at, first.remaining_minutes), (Some(at("2026-03-09T14:00:00Z")), 60));
+    }
+
+    #[test]
+    fn a_history_is_read_from_the_recorded_lines() {
+        let lines = [
+            (at("2026-03-02T09:10:00Z"), Recorded::PublicNote { by_staff: false }),
+            (at("2026-03-02T09:20:00Z"), Recorded::Status { old: Status::New, new: Status::Open }),
+            (at("2026-03-02T09:30:00Z"), Recorded::Priority { old: Priority::Normal, new: Priority::High }),
+            // Staff's own priority wins over the requester's.
+            (at("2026-03-02T09:40:00Z"), Recorded::ProviderPriority { old: None, new: Some(Priority::Urgent) }),
+            // The requester's priority moves, but the provider's still rules: no change.
+            (at("2026-03-02T09:45:00Z"), Recorded::Priority { old: Priority::High, new: Priority::Low }),
+            (at("2026-03-02T09:50:00Z"), Recorded::PublicNote { by_staff: true }),
+        ];
+        let h = History::from_record(
+            at("2026-03-02T09:00:00Z"),
+            (Status::Open, Priority::Low, Some(Priority::Urgent)),
+            &lines,
+        );
+        assert_eq!((h.status, h.priority), (Status::New, Priority::Normal));
+        let changes: Vec<Change> = h.events.iter().map(|e| e.change).collect();
+        assert_eq!(
+            changes,
+            [
+                Change::Status(Status::Open),
+                Change::Priority(Priority::High),
+                Change::Priority(Priority::Urgent),
+                Change::StaffReply
+            ]
+        );
+        // Without lines, the ticket was opened as it is.
+        let quiet =
+            History::from_record(at("2026-03-02T09:00:00Z"), (Status::New, Priority::Low, Some(Priority::High)), &[]);
+        assert_eq!((quiet.status, quiet.priority, quiet.events.len()), (Status::New, Priority::High, 0));
+    }
+
+    #[test]
+    fn a_plan_promises_sound_targets_and_pauses_only_on_open_statuses() {
+        let targets = |minutes: i64| {
+            BTreeMap::from([(
+                Priority::Normal,
+                Targets { first_response: Some(Duration::minutes(minutes)), resolution: None },
+            )])
+        };
+        assert!(Plan::new(targets(60), vec![Status::WaitingCustomer]).is_ok());
+        assert_eq!(Plan::new(targets(0), vec![]).unwrap_err().field, "targets");
+        assert_eq!(Plan::new(targets(MAX_TARGET_MINUTES + 1), vec![]).unwrap_err().field, "targets");
+        assert_eq!(Plan::new(targets(60), vec![Status::Resolved]).unwrap_err().field, "pause_statuses");
+        let twice =
+            Plan::new(targets(60), vec![Status::WaitingThirdParty, Status::WaitingCustomer, Status::WaitingCustomer]);
+        assert_eq!(twice.unwrap().pause_statuses, [Status::WaitingCustomer, Status::WaitingThirdParty]);
     }
 }

@@ -53,6 +53,8 @@ use utoipa_actix_web::AppExt;
         (name = "provider", description = "The provider's staff: companies, portal users, audit log"),
         (name = "tickets", description = "Support tickets: customers and staff"),
         (name = "ticket settings", description = "The provider's request types, queues, custom fields and ticket settings"),
+        (name = "sla", description = "Service levels: business-hours calendars, plans and the plan each company \
+            follows (staff), and a company's monthly report (staff, and members with `sla_read`)"),
         (name = "knowledge base", description = "Articles for customers, per company (`/companies/{company_id}/kb`), \
             and their authoring by staff (`/kb`)"),
         (name = "validations", description = "Tickets awaiting the customer's validation: asked by staff, decided by \

@@ -23,6 +23,7 @@ pub mod psa;
 pub mod rmm;
 pub mod schema;
 pub mod session;
+pub mod sla;
 pub mod sms;
 mod stamp;
 pub mod sweep;

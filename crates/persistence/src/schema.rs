@@ -711,6 +711,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sla_calendars (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        name -> Text,
+        time_zone -> Text,
+        hours -> Text,
+        holidays -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sla_plans (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        name -> Text,
+        calendar_id -> BigInt,
+        targets -> Text,
+        pause_statuses -> Text,
+        is_default -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    company_sla_plans (company_id) {
+        company_id -> BigInt,
+        tenant_id -> BigInt,
+        plan_id -> BigInt,
+    }
+}
+
 diesel::joinable!(memberships -> companies (company_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::table! {
@@ -1036,4 +1071,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_subscriptions,
     webhook_deliveries,
     webhook_attempts,
+    sla_calendars,
+    sla_plans,
+    company_sla_plans,
 );

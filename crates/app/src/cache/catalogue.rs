@@ -13,6 +13,8 @@ use clientdesk_domain::tickets::{CustomField, CustomVisibility, Field, TicketSet
 use clientdesk_persistence::catalog::{self, Catalogue, Entry};
 use clientdesk_persistence::{tickets, DbConnection, Result};
 
+use crate::sla::SlaSetup;
+
 #[derive(Debug)]
 pub struct TicketCatalog {
     pub settings: TicketSettings,
@@ -23,6 +25,8 @@ pub struct TicketCatalog {
     pub staff_editable: Vec<String>,
     /// What customers may PATCH on a ticket they may change that is not billed.
     pub customer_editable: Vec<String>,
+    /// The SLA plans and calendars, and which company follows which.
+    pub sla: SlaSetup,
 }
 
 /// The fields staff may PATCH.
@@ -72,7 +76,15 @@ impl TicketCatalog {
             .map(|(name, _)| name.to_string())
             .chain(custom(true))
             .collect();
-        Self { settings, custom_fields, request_types, queues, staff_editable, customer_editable }
+        Self {
+            settings,
+            custom_fields,
+            request_types,
+            queues,
+            staff_editable,
+            customer_editable,
+            sla: SlaSetup::default(),
+        }
     }
 
     /// Whether customers see the custom field `key`.
@@ -105,12 +117,15 @@ impl CatalogCache {
         }
         // Read after the version: if a change commits in between, the newer catalogue is kept
         // under the older version and replaced at the next request, never the other way round.
-        let catalog = Arc::new(TicketCatalog::new(
-            tickets::settings(conn, tenant.id)?,
-            catalog::custom_fields(conn, tenant.id)?,
-            catalog::entries(conn, tenant.id, Catalogue::RequestTypes)?,
-            catalog::entries(conn, tenant.id, Catalogue::Queues)?,
-        ));
+        let catalog = Arc::new(TicketCatalog {
+            sla: SlaSetup::load(conn, tenant.id)?,
+            ..TicketCatalog::new(
+                tickets::settings(conn, tenant.id)?,
+                catalog::custom_fields(conn, tenant.id)?,
+                catalog::entries(conn, tenant.id, Catalogue::RequestTypes)?,
+                catalog::entries(conn, tenant.id, Catalogue::Queues)?,
+            )
+        });
         self.entries
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

@@ -21,6 +21,7 @@ pub mod projects;
 pub mod psa;
 pub mod role_requests;
 pub mod selfservice;
+pub mod sla;
 pub mod tickets;
 pub mod users;
 pub mod validations;

@@ -22,7 +22,7 @@ use actix_web::web::Bytes;
 use actix_web::{get, web, HttpResponse};
 use clientdesk_persistence::DbConnection;
 
-use self::access::TicketAccess;
+use self::access::{TicketAccess, Viewer};
 use self::view::{Context, TicketView};
 use crate::errors::{ApiResult, Problem};
 use crate::extract::{Auth, Caller};
@@ -57,7 +57,16 @@ fn ticket_response(status: StatusCode, ticket: Rendered) -> HttpResponse {
 
 fn render(conn: &mut DbConnection, auth: &Auth, access: &TicketAccess) -> ApiResult<Rendered> {
     let ctx = Context::for_ticket(conn, auth, &access.catalog, &access.ticket, &access.people)?;
-    let body = respond::to_json(ctx.view(&access.ticket, &access.viewer, access.may_update))?;
+    let mut view = ctx.view(&access.ticket, &access.viewer, access.may_update);
+    // Due dates are the customer's to see only where the company shows them.
+    let shown = match &access.viewer {
+        Viewer::Member { settings, .. } => settings.due_dates_shown,
+        _ => true,
+    };
+    if shown {
+        view.sla = clientdesk_app::sla::ticket_state(conn, &access.catalog.sla, &access.ticket, chrono::Utc::now())?;
+    }
+    let body = respond::to_json(view)?;
     Ok(Rendered { version: access.ticket.version, body })
 }
 

@@ -14,6 +14,7 @@ use clientdesk_app::cache::catalogue::TicketCatalog;
 use clientdesk_domain::ids::UserId;
 use clientdesk_domain::roles::Permission;
 use clientdesk_domain::settings::{WorkedHoursDisplay, NEUTRAL_STAFF_NAME};
+use clientdesk_domain::sla::SlaState;
 use clientdesk_domain::tickets::{Field, Priority, Status, Ticket, TicketEvent};
 use clientdesk_persistence::catalog::Entry;
 use clientdesk_persistence::{users, DbConnection};
@@ -142,6 +143,10 @@ pub struct TicketView<'a> {
     /// Customers: the times in the company's time zone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub local_times: Option<LocalTimes<'a>>,
+    /// The SLA state from the plan the company follows, on single-ticket answers: staff always,
+    /// customers where the company shows due dates. Absent without a plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla: Option<SlaState>,
     /// Rises with every change; also sent as the ETag.
     pub version: i64,
     /// What the reader may change with PATCH (empty when it may not change the ticket).
@@ -344,6 +349,7 @@ impl Context {
             updated_at: t.updated_at,
             closed_at: t.closed_at,
             local_times: None,
+            sla: None,
             version: t.version,
             editable_fields: &[],
         };
