@@ -9,6 +9,7 @@ mod faults;
 mod harness;
 mod http;
 mod kb;
+mod languages;
 mod layout;
 mod migrations;
 mod outbox;

@@ -327,7 +327,7 @@ impl Modify for TransportResponses {
                 "401",
                 problem(
                     "Missing, invalid or expired credentials (with `WWW-Authenticate: Bearer`)",
-                    ApiError::Unauthorized("The access token is invalid or expired."),
+                    ApiError::Unauthorized("The access token is invalid or expired.".into()),
                 ),
             ),
             (
@@ -343,10 +343,9 @@ impl Modify for TransportResponses {
                 "413",
                 problem(
                     "The body is larger than the JSON limit (64 KiB by default)",
-                    ApiError::PayloadTooLarge(format!(
-                        "The JSON body is larger than the limit of {} bytes.",
-                        settings.json_limit
-                    )),
+                    ApiError::PayloadTooLarge(
+                        format!("The JSON body is larger than the limit of {} bytes.", settings.json_limit).into(),
+                    ),
                 ),
             ),
             (
