@@ -168,7 +168,7 @@ pub fn negotiate(accept_language: &str) -> Option<Language> {
         })
         .collect();
     // Stable: ranges of equal weight keep the order they were sent in.
-    ranges.sort_by(|a, b| b.1.cmp(&a.1));
+    ranges.sort_by_key(|(_, weight)| std::cmp::Reverse(*weight));
     let requested: Vec<LanguageIdentifier> = ranges.into_iter().map(|(id, _)| id).collect();
     let available: Vec<LanguageIdentifier> = Language::ALL.iter().filter_map(|l| l.as_str().parse().ok()).collect();
     let chosen =

@@ -628,4 +628,47 @@ mod tests {
         assert_eq!(detail(30), "Too many failed attempts. Try again in 30 seconds.");
         assert_eq!(ApiError::RequestTimeout(1).problem().detail, "The whole request must arrive within 1 second.");
     }
+
+    #[test]
+    fn only_the_texts_change_with_the_language() {
+        let error = ApiError::Invalid(vec![
+            FieldError::body("title", FieldCode::Required, Message::new("field-required")),
+            FieldError::body("name", FieldCode::InvalidValue, "must be unique"),
+            FieldError::body("rows[0]", FieldCode::Required, Message::new("field-required")),
+        ])
+        .about("row 7");
+        let (en, fr) = (error.problem(), error.problem_in(Language::Fr));
+        assert_eq!((&fr.kind, fr.code, fr.status), (&en.kind, en.code, en.status));
+        assert_eq!(
+            (fr.title.as_str(), fr.detail.as_str()),
+            ("Saisie invalide", "Un ou plusieurs champs sont invalides.")
+        );
+        let details = |p: &Problem| p.errors.iter().flatten().map(|e| e.detail.to_string()).collect::<Vec<_>>();
+        assert_eq!(details(&en), ["row 7: is required", "row 7: must be unique", "row 7: is required"]);
+        // A text not in the catalogue is sent as written.
+        assert_eq!(details(&fr), ["row 7: est obligatoire", "row 7: must be unique", "row 7: est obligatoire"]);
+        let pointers = |p: &Problem| p.errors.iter().flatten().map(|e| e.pointer.clone()).collect::<Vec<_>>();
+        assert_eq!(pointers(&en), pointers(&fr));
+    }
+
+    #[test]
+    fn validator_bounds_are_arguments_of_the_field_details() {
+        #[derive(validator::Validate)]
+        struct Input {
+            #[validate(length(min = 1, max = 20))]
+            name: String,
+            #[validate(range(min = 1, max = 365))]
+            days: i64,
+        }
+        let errors = validator::Validate::validate(&Input { name: String::new(), days: 0 }).unwrap_err();
+        let problem = ApiError::from(errors).problem_in(Language::De);
+        let details = problem.errors.unwrap().into_iter().map(|e| (e.code, e.detail.to_string())).collect::<Vec<_>>();
+        assert_eq!(
+            details,
+            [
+                (FieldCode::Range, "muss zwischen 1 und 365 liegen".to_owned()),
+                (FieldCode::Length, "muss zwischen 1 und 20 Zeichen oder Elemente lang sein".to_owned())
+            ]
+        );
+    }
 }

@@ -16,7 +16,14 @@ use utoipa_actix_web::AppExt;
         title = "clientdesk API",
         description = "The customer-portal back end of an MSP. Sign in with `POST /api/v1/auth/login`, then \
             `POST /api/v1/auth/mfa/verify` with a TOTP code, and use the access token as `Authorization: Bearer`. \
-            Errors are RFC 9457 problem documents."
+            Errors are RFC 9457 problem documents.\n\n\
+            **Languages.** Problem documents are written in the caller's language, one of `en`, `fr`, `de`, `es`, \
+            `it`: the signed-in user's language (`PATCH /api/v1/me` sets it), otherwise the best match of the \
+            request's `Accept-Language` (weights honoured: `de-CH, fr;q=0.8` answers in German), otherwise English. \
+            Their answers carry `Content-Language`. Only `title` and the `detail`s (the problem's and each field \
+            error's) change with the language; `type`, `code`, `status` and the `pointer`/`parameter`/`header` of \
+            field errors never do, so programs match on those. A detail not yet in the translation catalogue is \
+            sent in English. E-mails, SMS and the decision-link page are written in the recipient's language."
     ),
     servers((url = "/", description = "This server's own address: the API is served from the root of the address \
         this document was read from")),
