@@ -44,7 +44,7 @@ pub async fn stored(app: &TestApp) -> Vec<(String, String, String, Option<String
 }
 
 /// A server whose outbox keeps its messages undelivered, so sealed secrets can still be read.
-async fn undelivered(backend: Backend) -> TestApp {
+pub(crate) async fn undelivered(backend: Backend) -> TestApp {
     TestApp::spawn_with(backend, |config| config.outbox_worker = false).await
 }
 
@@ -84,7 +84,7 @@ async fn setup(app: &TestApp) -> Setup {
     Setup { staff, contoso, ticket }
 }
 
-async fn ask(app: &TestApp, staff: &str, ticket: i64, body: Value) -> Value {
+pub(crate) async fn ask(app: &TestApp, staff: &str, ticket: i64, body: Value) -> Value {
     status(app.post(&format!("/api/v1/tickets/{ticket}/validations"), Some(staff), body).await, 201).await
 }
 

@@ -10,6 +10,7 @@ mod harness;
 mod http;
 mod incremental;
 mod kb;
+mod languages;
 mod layout;
 mod migrations;
 mod notices;

@@ -17,9 +17,9 @@ use clientdesk_persistence::catalog::Entry;
 use clientdesk_persistence::tickets::{self as store, NewTicket, People};
 use clientdesk_persistence::{companies, users, write_tx, Conn, DbConnection};
 
+use crate::events::{self, Event};
 use crate::notify::LinkSettings;
 use crate::ticket_notices::{self, Happened};
-use crate::events::{self, Event};
 use crate::{Error, Result};
 
 impl From<ChangeRefused> for Error {

@@ -13,6 +13,7 @@ pub mod contracts;
 pub mod devices;
 pub mod entities;
 pub mod error;
+pub mod i18n;
 pub mod ids;
 pub mod invoices;
 pub mod kb;

@@ -7,11 +7,20 @@
 //! an unreachable resource is 404 as if it did not exist; a visible resource the caller may not
 //! change is 403. A 5xx is logged with its cause and answered with a generic message: internals
 //! never reach the client.
+//!
+//! `title` and `detail` (and each field error's `detail`) are written in the caller's language
+//! (see `crate::language`); `type`, `code`, `status` and where an input is never change with it.
+//! A detail is a catalogue message ([`Detail::Message`], `locales/{lang}/problems.ftl`) or, where
+//! it has not been moved there or is genuinely dynamic, a text sent as written ([`Detail::Text`]).
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
+use std::borrow::Cow;
+
 use actix_web::{HttpResponse, ResponseError};
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::principal::Denied;
+use clientdesk_domain::user::Language;
 use clientdesk_domain::DomainError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -82,8 +91,61 @@ pub struct FieldError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<String>,
     pub code: FieldCode,
-    /// What is wrong, readable by a person.
-    pub detail: String,
+    /// What is wrong, readable by a person, in the caller's language.
+    #[schema(value_type = String)]
+    pub detail: Detail,
+}
+
+/// A person-readable text of a problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detail {
+    /// A message of the catalogue, written in the reader's language.
+    Message(Message),
+    /// A text sent as written: in English, the one language every text has.
+    Text(Cow<'static, str>),
+    /// A detail about one item of a batch (`row INV-2: ...`).
+    About(String, Box<Detail>),
+}
+
+impl Detail {
+    pub fn render(&self, lang: Language) -> String {
+        match self {
+            Self::Message(message) => message.render(lang),
+            Self::Text(text) => text.clone().into_owned(),
+            Self::About(subject, detail) => format!("{subject}: {}", detail.render(lang)),
+        }
+    }
+}
+
+impl From<&'static str> for Detail {
+    fn from(text: &'static str) -> Self {
+        Self::Text(Cow::Borrowed(text))
+    }
+}
+
+impl From<String> for Detail {
+    fn from(text: String) -> Self {
+        Self::Text(Cow::Owned(text))
+    }
+}
+
+impl From<Message> for Detail {
+    fn from(message: Message) -> Self {
+        Self::Message(message)
+    }
+}
+
+impl std::fmt::Display for Detail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Language::En))
+    }
+}
+
+/// A detail is serialised as written for the answer's language (see [`ApiError::problem_in`]).
+impl Serialize for Detail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.render(Language::En))
+    }
 }
 
 /// What is wrong with an input, stable across versions and languages.
@@ -110,15 +172,15 @@ pub enum FieldCode {
 impl FieldError {
     /// A body member, named as the API's field names are written: `title`,
     /// `audience.company_ids`, `memberships[0].company_id`; `""` is the body as a whole.
-    pub fn body(field: &str, code: FieldCode, detail: impl Into<String>) -> Self {
+    pub fn body(field: &str, code: FieldCode, detail: impl Into<Detail>) -> Self {
         Self { pointer: Some(pointer_of(field)), parameter: None, header: None, code, detail: detail.into() }
     }
 
-    pub fn parameter(name: &str, code: FieldCode, detail: impl Into<String>) -> Self {
+    pub fn parameter(name: &str, code: FieldCode, detail: impl Into<Detail>) -> Self {
         Self { pointer: None, parameter: Some(name.to_owned()), header: None, code, detail: detail.into() }
     }
 
-    pub fn header(name: &str, code: FieldCode, detail: impl Into<String>) -> Self {
+    pub fn header(name: &str, code: FieldCode, detail: impl Into<Detail>) -> Self {
         Self { pointer: None, parameter: None, header: Some(name.to_owned()), code, detail: detail.into() }
     }
 }
@@ -144,23 +206,23 @@ pub fn token(name: &str) -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("bad request: {0}")]
-    BadRequest(String),
+    BadRequest(Detail),
     #[error("unauthorized: {0}")]
-    Unauthorized(&'static str),
+    Unauthorized(Detail),
     #[error("forbidden: {0}")]
-    Forbidden(&'static str),
+    Forbidden(Detail),
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(Detail),
     #[error("precondition failed")]
     PreconditionFailed,
     #[error("payload too large")]
-    PayloadTooLarge(String),
+    PayloadTooLarge(Detail),
     #[error("unsupported media type")]
-    UnsupportedMediaType(String),
+    UnsupportedMediaType(Detail),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
     #[error("too many requests")]
@@ -182,17 +244,27 @@ pub enum ApiError {
 
 impl ApiError {
     /// A body member that breaks a rule of the operation (see [`FieldError::body`]).
-    pub fn invalid(field: &str, detail: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, detail: impl Into<Detail>) -> Self {
         Self::Invalid(vec![FieldError::body(field, FieldCode::InvalidValue, detail)])
     }
 
+    /// A refused credential, with a detail of the catalogue (`unauthorized-*`).
+    pub fn unauthorized(id: &'static str) -> Self {
+        Self::Unauthorized(Message::new(id).into())
+    }
+
+    /// A refused action, with a detail of the catalogue (`forbidden-*`).
+    pub fn forbidden(id: &'static str) -> Self {
+        Self::Forbidden(Message::new(id).into())
+    }
+
     /// A query parameter the operation does not accept.
-    pub fn invalid_parameter(name: &str, detail: impl Into<String>) -> Self {
+    pub fn invalid_parameter(name: &str, detail: impl Into<Detail>) -> Self {
         Self::Invalid(vec![FieldError::parameter(name, FieldCode::InvalidValue, detail)])
     }
 
     /// A request header the operation does not accept.
-    pub fn invalid_header(name: &str, detail: impl Into<String>) -> Self {
+    pub fn invalid_header(name: &str, detail: impl Into<Detail>) -> Self {
         Self::Invalid(vec![FieldError::header(name, FieldCode::InvalidValue, detail)])
     }
 
@@ -218,7 +290,10 @@ impl ApiError {
     pub fn about(self, subject: &str) -> Self {
         match self {
             Self::Invalid(errors) => Self::Invalid(
-                errors.into_iter().map(|e| FieldError { detail: format!("{subject}: {}", e.detail), ..e }).collect(),
+                errors
+                    .into_iter()
+                    .map(|e| FieldError { detail: Detail::About(subject.to_owned(), Box::new(e.detail)), ..e })
+                    .collect(),
             ),
             other => other,
         }
@@ -246,47 +321,66 @@ impl ApiError {
         }
     }
 
-    fn detail(&self) -> String {
+    fn detail(&self) -> Detail {
+        let message = |id| Detail::Message(Message::new(id));
         match self {
-            Self::BadRequest(d) | Self::Conflict(d) | Self::PayloadTooLarge(d) | Self::UnsupportedMediaType(d) => {
-                d.clone()
-            }
-            Self::Unauthorized(d) | Self::Forbidden(d) => (*d).to_owned(),
-            Self::NotFound => "The resource does not exist or is not visible to you.".into(),
-            Self::MethodNotAllowed => "This resource does not answer that method; see the Allow header.".into(),
-            Self::PreconditionFailed => "The resource changed since you read it (If-Match does not match).".into(),
-            Self::Invalid(_) => "One or more fields are invalid.".into(),
+            Self::BadRequest(d)
+            | Self::Conflict(d)
+            | Self::PayloadTooLarge(d)
+            | Self::UnsupportedMediaType(d)
+            | Self::Unauthorized(d)
+            | Self::Forbidden(d) => d.clone(),
+            Self::NotFound => message("problem-not-found-detail"),
+            Self::MethodNotAllowed => message("problem-method-not-allowed-detail"),
+            Self::PreconditionFailed => message("problem-precondition-failed-detail"),
+            Self::Invalid(_) => message("problem-validation-detail"),
             Self::TooManyRequests { retry_after_secs, .. } => {
-                format!("Too many failed attempts. Try again in {}.", seconds(*retry_after_secs))
+                Message::new("problem-too-many-requests-detail").arg("seconds", *retry_after_secs).into()
             }
-            Self::Unavailable(_) => "The service is temporarily unavailable. Try again shortly.".into(),
+            Self::Unavailable(_) => message("problem-unavailable-detail"),
             Self::HeaderFieldsTooLarge(limit) => {
-                format!("The request line and headers may take {limit} bytes at most.")
+                Message::new("problem-header-fields-too-large-detail").arg("limit", count(*limit)).into()
             }
             Self::RequestTimeout(secs) => {
-                format!("The whole request must arrive within {}.", seconds(i64::try_from(*secs).unwrap_or(i64::MAX)))
+                Message::new("problem-request-timeout-detail").arg("seconds", count(*secs)).into()
             }
             Self::TooManyConnections(limit) => {
-                format!("One client address may hold {limit} connections at once; reuse or close the others.")
+                Message::new("problem-too-many-connections-detail").arg("limit", count(*limit)).into()
             }
-            Self::Internal(_) => "Something went wrong on our side. It has been logged.".into(),
+            Self::Internal(_) => message("problem-internal-detail"),
         }
     }
 
+    /// The problem document in English, the language of the contract's examples.
     pub fn problem(&self) -> Problem {
+        self.problem_in(Language::En)
+    }
+
+    /// The problem document written in `lang`: only `title` and the details change with it.
+    pub fn problem_in(&self, lang: Language) -> Problem {
         let code = self.code();
         Problem {
             kind: format!("https://clientdesk.dev/problems/{}", code.slug()),
             code,
-            title: code.title().to_owned(),
+            title: code.title(lang),
             status: self.status_code().as_u16(),
-            detail: self.detail(),
+            detail: self.detail().render(lang),
             errors: match self {
-                Self::Invalid(errors) => Some(errors.clone()),
+                Self::Invalid(errors) => Some(
+                    errors
+                        .iter()
+                        .map(|e| FieldError { detail: Detail::Text(e.detail.render(lang).into()), ..e.clone() })
+                        .collect(),
+                ),
                 _ => None,
             },
         }
     }
+}
+
+/// A count as a message argument (the limits are far below `i64::MAX`).
+fn count(n: impl TryInto<i64>) -> i64 {
+    n.try_into().unwrap_or(i64::MAX)
 }
 
 impl ProblemCode {
@@ -313,35 +407,9 @@ impl ProblemCode {
         }
     }
 
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::BadRequest => "Bad request",
-            Self::Unauthorized => "Authentication required",
-            Self::Forbidden => "Not allowed",
-            Self::NotFound => "Not found",
-            Self::MethodNotAllowed => "Method not allowed",
-            Self::Conflict => "Conflict",
-            Self::PreconditionFailed => "Precondition failed",
-            Self::PayloadTooLarge => "Payload too large",
-            Self::UnsupportedMediaType => "Unsupported media type",
-            Self::Validation => "Invalid input",
-            Self::TooManyRequests => "Too many requests",
-            Self::Unavailable => "Service unavailable",
-            Self::HeaderFieldsTooLarge => "Request header fields too large",
-            Self::RequestTimeout => "Request timeout",
-            Self::TooManyConnections => "Too many connections",
-            Self::Internal => "Internal error",
-            Self::VaultUnavailable => "Vault unavailable",
-        }
-    }
-}
-
-/// "1 second", "30 seconds".
-fn seconds(count: i64) -> String {
-    if count == 1 {
-        "1 second".to_owned()
-    } else {
-        format!("{count} seconds")
+    /// The problem's title in `lang` (`problem-{slug}-title` in the catalogue).
+    pub fn title(self, lang: Language) -> String {
+        clientdesk_domain::i18n::text(lang, &format!("problem-{}-title", self.slug()), &[])
     }
 }
 
@@ -373,6 +441,8 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json")));
+        // English until `crate::language::localise` writes the answer in the caller's language.
+        response.insert_header((header::CONTENT_LANGUAGE, HeaderValue::from_static("en")));
         if let Self::Unauthorized(_) = self {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
         }
@@ -408,7 +478,7 @@ impl From<clientdesk_persistence::Error> for ApiError {
         use clientdesk_persistence::Error as E;
         match err {
             E::NotFound => Self::NotFound,
-            E::Conflict(_) => Self::Conflict("The change conflicts with the current state of the resource.".into()),
+            E::Conflict(_) => Self::Conflict(Message::new("problem-conflict-detail").into()),
             E::Unavailable(cause) => Self::Unavailable(cause),
             E::Other(cause) => Self::Internal(cause),
         }
@@ -423,7 +493,7 @@ impl From<DomainError> for ApiError {
 
 impl From<Denied> for ApiError {
     fn from(denied: Denied) -> Self {
-        Self::Forbidden(denied.0)
+        Self::Forbidden(denied.0.into())
     }
 }
 
@@ -449,11 +519,8 @@ fn collect(errors: &validator::ValidationErrors, prefix: &str, into: &mut Vec<Fi
     for (field, kind) in named {
         let pointer = format!("{prefix}/{field}");
         match kind {
-            K::Field(errs) => into.extend(errs.iter().map(|e| FieldError {
-                pointer: Some(pointer.clone()),
-                parameter: None,
-                header: None,
-                code: match e.code.as_ref() {
+            K::Field(errs) => into.extend(errs.iter().map(|e| {
+                let code = match e.code.as_ref() {
                     "length" => FieldCode::Length,
                     "range" => FieldCode::Range,
                     "required" => FieldCode::Required,
@@ -461,8 +528,14 @@ fn collect(errors: &validator::ValidationErrors, prefix: &str, into: &mut Vec<Fi
                         FieldCode::Format
                     }
                     _ => FieldCode::InvalidValue,
-                },
-                detail: e.message.as_ref().map_or_else(|| format!("is invalid ({})", e.code), |m| m.to_string()),
+                };
+                FieldError {
+                    pointer: Some(pointer.clone()),
+                    parameter: None,
+                    header: None,
+                    code,
+                    detail: detail_of(code, e),
+                }
             })),
             K::Struct(inner) => collect(inner, &pointer, into),
             K::List(items) => {
@@ -474,17 +547,44 @@ fn collect(errors: &validator::ValidationErrors, prefix: &str, into: &mut Vec<Fi
     }
 }
 
+/// The catalogue's detail of a field code, with the rule's bounds as arguments; a message written
+/// on the rule itself is sent as written.
+fn detail_of(code: FieldCode, error: &validator::ValidationError) -> Detail {
+    if let Some(message) = &error.message {
+        return message.to_string().into();
+    }
+    let bound = |name| error.params.get(name).and_then(serde_json::Value::as_i64);
+    let bounded = |between, min_only, max_only| match (bound("min"), bound("max")) {
+        (Some(min), Some(max)) => Message::new(between).arg("min", min).arg("max", max),
+        (Some(min), None) => Message::new(min_only).arg("min", min),
+        (None, Some(max)) => Message::new(max_only).arg("max", max),
+        (None, None) => Message::new("field-invalid-value"),
+    };
+    match code {
+        FieldCode::Length => bounded("field-length-between", "field-length-min", "field-length-max"),
+        FieldCode::Range => bounded("field-range-between", "field-range-min", "field-range-max"),
+        FieldCode::Required => Message::new("field-required"),
+        FieldCode::Format => Message::new("field-format"),
+        FieldCode::UnknownField | FieldCode::InvalidType | FieldCode::InvalidValue => {
+            Message::new("field-invalid-value")
+        }
+    }
+    .into()
+}
+
 /// Turns actix's JSON extraction errors into problems: a body over the limit is 413, a wrong
 /// content type 415, broken syntax 400. (Shape and type errors are read by `crate::json`.)
 pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as J;
     let api = match &err {
         J::OverflowKnownLength { limit, .. } | J::Overflow { limit } => {
-            ApiError::PayloadTooLarge(format!("The JSON body is larger than the limit of {limit} bytes."))
+            ApiError::PayloadTooLarge(Message::new("problem-json-too-large-detail").arg("limit", count(*limit)).into())
         }
-        J::ContentType => ApiError::UnsupportedMediaType("Send the body as application/json.".into()),
-        J::Deserialize(e) => ApiError::BadRequest(format!("The body is not valid JSON: {e}")),
-        other => ApiError::BadRequest(other.to_string()),
+        J::ContentType => ApiError::UnsupportedMediaType(Message::new("problem-json-media-type-detail").into()),
+        J::Deserialize(e) => {
+            ApiError::BadRequest(Message::new("problem-json-syntax-detail").arg("reason", e.to_string()).into())
+        }
+        other => ApiError::BadRequest(other.to_string().into()),
     };
     api.into()
 }
@@ -527,5 +627,48 @@ mod tests {
         assert_eq!(detail(1), "Too many failed attempts. Try again in 1 second.");
         assert_eq!(detail(30), "Too many failed attempts. Try again in 30 seconds.");
         assert_eq!(ApiError::RequestTimeout(1).problem().detail, "The whole request must arrive within 1 second.");
+    }
+
+    #[test]
+    fn only_the_texts_change_with_the_language() {
+        let error = ApiError::Invalid(vec![
+            FieldError::body("title", FieldCode::Required, Message::new("field-required")),
+            FieldError::body("name", FieldCode::InvalidValue, "must be unique"),
+            FieldError::body("rows[0]", FieldCode::Required, Message::new("field-required")),
+        ])
+        .about("row 7");
+        let (en, fr) = (error.problem(), error.problem_in(Language::Fr));
+        assert_eq!((&fr.kind, fr.code, fr.status), (&en.kind, en.code, en.status));
+        assert_eq!(
+            (fr.title.as_str(), fr.detail.as_str()),
+            ("Saisie invalide", "Un ou plusieurs champs sont invalides.")
+        );
+        let details = |p: &Problem| p.errors.iter().flatten().map(|e| e.detail.to_string()).collect::<Vec<_>>();
+        assert_eq!(details(&en), ["row 7: is required", "row 7: must be unique", "row 7: is required"]);
+        // A text not in the catalogue is sent as written.
+        assert_eq!(details(&fr), ["row 7: est obligatoire", "row 7: must be unique", "row 7: est obligatoire"]);
+        let pointers = |p: &Problem| p.errors.iter().flatten().map(|e| e.pointer.clone()).collect::<Vec<_>>();
+        assert_eq!(pointers(&en), pointers(&fr));
+    }
+
+    #[test]
+    fn validator_bounds_are_arguments_of_the_field_details() {
+        #[derive(validator::Validate)]
+        struct Input {
+            #[validate(length(min = 1, max = 20))]
+            name: String,
+            #[validate(range(min = 1, max = 365))]
+            days: i64,
+        }
+        let errors = validator::Validate::validate(&Input { name: String::new(), days: 0 }).unwrap_err();
+        let problem = ApiError::from(errors).problem_in(Language::De);
+        let details = problem.errors.unwrap().into_iter().map(|e| (e.code, e.detail.to_string())).collect::<Vec<_>>();
+        assert_eq!(
+            details,
+            [
+                (FieldCode::Range, "muss zwischen 1 und 365 liegen".to_owned()),
+                (FieldCode::Length, "muss zwischen 1 und 20 Zeichen oder Elemente lang sein".to_owned())
+            ]
+        );
     }
 }

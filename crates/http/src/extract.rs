@@ -24,6 +24,7 @@ use clientdesk_persistence::session::{self, AccessVersion};
 use clientdesk_persistence::{accounts, rmm, tokens, DbConnection};
 
 use crate::errors::ApiError;
+use crate::language::UserLanguage;
 use crate::state::AppState;
 
 #[derive(Clone)]
@@ -97,24 +98,20 @@ pub struct Caller {
     agent_route: bool,
     catalogs: Arc<CatalogCache>,
     sessions: Arc<SessionCache>,
+    /// Where the authenticated user's language is left for the problem answers.
+    language: UserLanguage,
 }
 
 impl Caller {
     fn from_parts(req: &HttpRequest, state: &AppState) -> Result<Self, ApiError> {
-        let token =
-            bearer(req).ok_or(ApiError::Unauthorized("Send an access token as Authorization: Bearer <token>."))?;
+        let token = bearer(req).ok_or_else(|| ApiError::unauthorized("unauthorized-missing-token"))?;
         let credential = if token.starts_with(API_TOKEN_PREFIX) {
             Credential::ApiToken(fingerprint(&token), crate::origin::of(req))
         } else {
-            let claims = state
-                .keys
-                .verify_access(&token)
-                .map_err(|_| ApiError::Unauthorized("The access token is invalid or expired."))?;
-            let user = claims
-                .sub
-                .parse()
-                .map(UserId)
-                .map_err(|_| ApiError::Unauthorized("The access token is invalid or expired."))?;
+            let claims =
+                state.keys.verify_access(&token).map_err(|_| ApiError::unauthorized("unauthorized-invalid-token"))?;
+            let user =
+                claims.sub.parse().map(UserId).map_err(|_| ApiError::unauthorized("unauthorized-invalid-token"))?;
             let amr = claims.amr.iter().filter_map(|m| AuthMethod::parse(m)).collect();
             Credential::Access {
                 user,
@@ -137,6 +134,7 @@ impl Caller {
             agent_route,
             catalogs: state.catalogs.clone(),
             sessions: state.sessions.clone(),
+            language: UserLanguage::attach(req),
         })
     }
 
@@ -187,14 +185,12 @@ impl Caller {
 
     fn check(&self, conn: &mut DbConnection, check: Check) -> Result<Auth, ApiError> {
         let auth = load(conn, &self.credential, &self.sessions, self.catalogs.clone(), check)?;
+        self.language.set(auth.user.language);
         if auth.principal.read_only && self.writes {
-            return Err(ApiError::Forbidden("This API token is read-only."));
+            return Err(ApiError::forbidden("forbidden-read-only-token"));
         }
         if auth.principal.device.is_some() && !self.agent_route {
-            return Err(ApiError::Forbidden(
-                "This session was opened from your computer's agent menu: it opens and follows your tickets. \
-                 Sign in with your password to do more.",
-            ));
+            return Err(ApiError::forbidden("forbidden-agent-session"));
         }
         Ok(auth)
     }
@@ -233,7 +229,7 @@ fn load(
     check: Check,
 ) -> Result<Auth, ApiError> {
     let now = Utc::now();
-    let revoked = || ApiError::Unauthorized("The token is no longer valid. Sign in again.");
+    let revoked = || ApiError::unauthorized("unauthorized-revoked-token");
     let mut signin = None;
     let (user_id, amr, read_only, expected, device, sid) = match credential {
         Credential::Access { user, tenant, amr, ver, device, sid } => {
@@ -276,7 +272,7 @@ fn load(
         accounts::record_signin(conn, tenant, user, AuthMethod::ApiToken, true, ip, agent, now)?;
     }
     if session.user.disabled {
-        return Err(ApiError::Unauthorized("This account is disabled."));
+        return Err(ApiError::unauthorized("unauthorized-account-disabled"));
     }
     let kind = match session.user.staff_role {
         Some(role) => PrincipalKind::Staff(role),
@@ -287,7 +283,7 @@ fn load(
         companies = agent_scope(conn, &session.tenant, user_id, device, companies)?;
     }
     if kind == PrincipalKind::Portal && companies.is_empty() {
-        return Err(ApiError::Forbidden("The portal is disabled for every company you belong to."));
+        return Err(ApiError::forbidden("forbidden-portal-disabled"));
     }
     Ok(Auth {
         principal: Principal { user_id, tenant_id: session.tenant.id, kind, amr, read_only, device, session: sid },
@@ -308,7 +304,7 @@ fn agent_scope(
     device: i64,
     companies: Vec<MemberCompany>,
 ) -> Result<Vec<MemberCompany>, ApiError> {
-    let revoked = ApiError::Unauthorized("The agent session is no longer valid. Open the link again.");
+    let revoked = ApiError::Unauthorized("The agent session is no longer valid. Open the link again.".into());
     let enabled = rmm::integration_of(conn, tenant.id)?.is_some_and(|i| i.enabled);
     let device = match rmm::get_device(conn, tenant.id, device) {
         Err(clientdesk_persistence::Error::NotFound) => return Err(revoked),
@@ -330,9 +326,11 @@ pub async fn limited_body(mut payload: actix_web::web::Payload, limit: usize) ->
     use futures_util::StreamExt;
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("The body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("The body could not be read: {e}").into()))?;
         if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge(format!("The body is larger than the limit of {limit} bytes.")));
+            return Err(ApiError::PayloadTooLarge(
+                format!("The body is larger than the limit of {limit} bytes.").into(),
+            ));
         }
         body.extend_from_slice(&chunk);
     }

@@ -17,7 +17,9 @@ use futures_util::future::{FutureExt, LocalBoxFuture};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::errors::{token, ApiError, FieldCode, FieldError};
+use clientdesk_domain::i18n::Message;
+
+use crate::errors::{token, ApiError, Detail, FieldCode, FieldError};
 
 /// A JSON object body, deserialized into `T` (as `web::Json`, with its limit and error handling).
 #[derive(Debug)]
@@ -86,7 +88,8 @@ impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for LargeJso
 /// wrong type or shape, is a 422 whose field error points at the member (`/memberships/0/role`).
 pub fn from_value<T: DeserializeOwned>(body: Value) -> Result<T, ApiError> {
     if !body.is_object() {
-        return Err(ApiError::Invalid(vec![FieldError::body("", FieldCode::InvalidType, "must be a JSON object")]));
+        let detail = Message::new("field-not-an-object");
+        return Err(ApiError::Invalid(vec![FieldError::body("", FieldCode::InvalidType, detail)]));
     }
     serde_path_to_error::deserialize(body).map_err(|e| {
         let (pointer, code, detail) = refusal(e.path(), &e.inner().to_string());
@@ -96,7 +99,7 @@ pub fn from_value<T: DeserializeOwned>(body: Value) -> Result<T, ApiError> {
 
 /// Where a serde refusal points (the path to the value, and the member a missing or unknown field
 /// names), what kind it is and what to tell the caller.
-pub(crate) fn refusal(path: &serde_path_to_error::Path, message: &str) -> (String, FieldCode, String) {
+pub(crate) fn refusal(path: &serde_path_to_error::Path, message: &str) -> (String, FieldCode, Detail) {
     use serde_path_to_error::Segment;
     let mut pointer = String::new();
     for segment in path.iter() {
@@ -109,13 +112,26 @@ pub(crate) fn refusal(path: &serde_path_to_error::Path, message: &str) -> (Strin
     let named = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split_once('`')).map(|(f, _)| f);
     if let Some(field) = named("missing field `") {
         pointer.push_str(&token(field));
-        return (pointer, FieldCode::Required, "is required".to_owned());
+        return (pointer, FieldCode::Required, Message::new("field-required").into());
     }
     if let Some(field) = named("unknown field `") {
         if !pointer.ends_with(&token(field)) {
             pointer.push_str(&token(field));
         }
-        return (pointer, FieldCode::UnknownField, message.to_owned());
+        // serde names what it expected by the type's field names, which no language changes.
+        let rest = message.split_once("`, ").map_or("", |(_, rest)| rest);
+        let detail = match rest.strip_prefix("expected ") {
+            Some(expected) => {
+                Message::new("field-unknown").arg("field", field.to_owned()).arg("expected", expected.to_owned())
+            }
+            None => Message::new("field-unknown-none").arg("field", field.to_owned()),
+        };
+        return (pointer, FieldCode::UnknownField, detail.into());
+    }
+    if let Some((found, expected)) = message.strip_prefix("invalid type: ").and_then(|m| m.rsplit_once(", expected ")) {
+        let detail =
+            Message::new("field-invalid-type").arg("found", found.to_owned()).arg("expected", expected.to_owned());
+        return (pointer, FieldCode::InvalidType, detail.into());
     }
     let code = if message.starts_with("invalid type") {
         FieldCode::InvalidType
@@ -124,14 +140,15 @@ pub(crate) fn refusal(path: &serde_path_to_error::Path, message: &str) -> (Strin
     } else {
         FieldCode::InvalidValue
     };
-    (pointer, code, message.to_owned())
+    (pointer, code, message.to_owned().into())
 }
 
 /// Reads a raw JSON body that must be an object: broken JSON is a 400, anything else that is not
 /// `T` a 422 pointing at the member (see [`from_value`]).
 pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("The body is not valid JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::BadRequest(Message::new("problem-json-syntax-detail").arg("reason", e.to_string()).into())
+    })?;
     from_value(value)
 }
 

@@ -5,6 +5,7 @@ pub mod errors;
 pub mod extract;
 pub mod idempotency;
 pub mod json;
+pub mod language;
 pub mod metrics;
 pub mod openapi;
 pub mod origin;
@@ -114,7 +115,7 @@ pub fn cors(settings: &HttpSettings) -> Cors {
 /// methods (known from the OpenAPI document, so the two cannot disagree), 404 otherwise.
 pub async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
     method_not_allowed(req.path(), false)
-        .unwrap_or_else(|| actix_web::ResponseError::error_response(&errors::ApiError::NotFound))
+        .unwrap_or_else(|| actix_web::HttpResponse::from_error(errors::ApiError::NotFound))
 }
 
 /// 405 with `Allow` when `path` is a path of the document (`literal`: one without parameters,
@@ -145,7 +146,8 @@ pub(crate) fn method_not_allowed(path: &str, literal: bool) -> Option<actix_web:
         template.len() == segments.len()
             && template.iter().zip(&segments).all(|(t, s)| t == s || (!literal && t.starts_with('{') && !s.is_empty()))
     })?;
-    let mut res = actix_web::ResponseError::error_response(&errors::ApiError::MethodNotAllowed);
+    // The error rides along, so that `language::localise` writes it in the caller's language.
+    let mut res = actix_web::HttpResponse::from_error(errors::ApiError::MethodNotAllowed);
     if let Ok(value) = HeaderValue::from_str(&methods.join(", ")) {
         res.headers_mut().insert(actix_web::http::header::ALLOW, value);
     }

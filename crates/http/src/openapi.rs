@@ -25,7 +25,15 @@ use utoipa_actix_web::AppExt;
             holds two signatures, space-separated (new secret, then previous): accept a delivery when one matches. \
             Refuse timestamps far from now to stop replays, and deduplicate by `webhook-id`: delivery is at least \
             once. A 2xx answer delivers; 429, 5xx and timeouts are retried with backoff for about a day; other \
-            answers are not retried; redirects are not followed. Events of one ticket arrive in order."
+            answers are not retried; redirects are not followed. Events of one ticket arrive in order. \
+            \n\n\
+            **Languages.** Problem documents are written in the caller's language, one of `en`, `fr`, `de`, `es`, \
+            `it`: the signed-in user's language (`PATCH /api/v1/me` sets it), otherwise the best match of the \
+            request's `Accept-Language` (weights honoured: `de-CH, fr;q=0.8` answers in German), otherwise English. \
+            Their answers carry `Content-Language`. Only `title` and the `detail`s (the problem's and each field \
+            error's) change with the language; `type`, `code`, `status` and the `pointer`/`parameter`/`header` of \
+            field errors never do, so programs match on those. A detail not yet in the translation catalogue is \
+            sent in English. E-mails, SMS and the decision-link page are written in the recipient's language."
     ),
     components(schemas(
         crate::routes::webhooks::WebhookEvent,
@@ -359,7 +367,7 @@ impl Modify for TransportResponses {
                 "401",
                 problem(
                     "Missing, invalid or expired credentials (with `WWW-Authenticate: Bearer`)",
-                    ApiError::Unauthorized("The access token is invalid or expired."),
+                    ApiError::Unauthorized("The access token is invalid or expired.".into()),
                 ),
             ),
             (
@@ -375,10 +383,9 @@ impl Modify for TransportResponses {
                 "413",
                 problem(
                     "The body is larger than the JSON limit (64 KiB by default)",
-                    ApiError::PayloadTooLarge(format!(
-                        "The JSON body is larger than the limit of {} bytes.",
-                        settings.json_limit
-                    )),
+                    ApiError::PayloadTooLarge(
+                        format!("The JSON body is larger than the limit of {} bytes.", settings.json_limit).into(),
+                    ),
                 ),
             ),
             (

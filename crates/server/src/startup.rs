@@ -119,6 +119,8 @@ impl Application {
         let counted = connections.clone();
         let mut server = HttpServer::new(move || {
             App::new()
+                // Innermost: problems are written in the caller's language before compression.
+                .wrap_fn(clientdesk_http::language::localise)
                 // No answer may be sniffed into another type than the one it declares.
                 .wrap(middleware::DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
                 .wrap(clientdesk_http::cors(&app_state.settings))

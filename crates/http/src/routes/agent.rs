@@ -102,7 +102,7 @@ pub struct Prefill {
 struct Refused(&'static str, Option<TenantId>);
 
 fn refused() -> ApiError {
-    ApiError::Unauthorized("The agent link is not valid.")
+    ApiError::Unauthorized("The agent link is not valid.".into())
 }
 
 fn audit_refusal(conn: &mut DbConnection, client: &Origin, refusal: &Refused) -> ApiResult<()> {
@@ -374,7 +374,7 @@ pub async fn exchange_code(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let now = Utc::now();
-                let invalid = || ApiError::Unauthorized("The code is invalid, expired or used.");
+                let invalid = || ApiError::Unauthorized("The code is invalid, expired or used.".into());
                 let found = store::code_by_hash(conn, LOGIN_CODE, &fingerprint(&code)).map_err(|_| invalid())?;
                 if found.expires_at <= now || !store::use_code(conn, found.id, now)? {
                     return Err(invalid());
@@ -474,7 +474,8 @@ fn count_registration(
 /// The registration a token opened, still usable: not spent, not expired, its device still
 /// without a user.
 fn registration(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> ApiResult<(Code, Tenant, Device)> {
-    let invalid = || ApiError::Unauthorized("The registration token is invalid or expired. Open the link again.");
+    let invalid =
+        || ApiError::Unauthorized("The registration token is invalid or expired. Open the link again.".into());
     let code = store::code_by_hash(conn, REGISTRATION, &fingerprint(token)).map_err(|_| invalid())?;
     if code.used_at.is_some() || code.expires_at <= now {
         return Err(invalid());

@@ -95,7 +95,7 @@ fn multipart_error(err: MultipartError) -> ApiError {
         | MultipartError::ContentTypeIncompatible => {
             ApiError::UnsupportedMediaType("Send the files as multipart/form-data.".into())
         }
-        other => ApiError::BadRequest(format!("The multipart body cannot be read: {other}")),
+        other => ApiError::BadRequest(format!("The multipart body cannot be read: {other}").into()),
     }
 }
 
@@ -173,10 +173,10 @@ pub(crate) async fn stream_form(
                         size += chunk.len();
                         received += chunk.len() as i64;
                         if size > room.per_file {
-                            return Err(ApiError::PayloadTooLarge(format!(
-                                "{file_name} is larger than the limit of {} bytes per file.",
-                                room.per_file
-                            )));
+                            return Err(ApiError::PayloadTooLarge(
+                                format!("{file_name} is larger than the limit of {} bytes per file.", room.per_file)
+                                    .into(),
+                            ));
                         }
                         if received > room.left {
                             return Err(too_much_for_ticket());

@@ -387,7 +387,9 @@ pub async fn decide_change_request(
             write_tx(conn, |conn| {
                 let change = load(conn, &auth, id)?;
                 if !approves(&auth, change.company_id) {
-                    return Err(ApiError::Forbidden("Your roles in this company do not include approving changes."));
+                    return Err(ApiError::Forbidden(
+                        "Your roles in this company do not include approving changes.".into(),
+                    ));
                 }
                 let status = if rejecting { ChangeStatus::Rejected } else { ChangeStatus::Approved };
                 let now = Utc::now();

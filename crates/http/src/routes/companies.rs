@@ -505,10 +505,9 @@ pub async fn add_domain(
                 // Checked before inserting: a refused insert would end a PostgreSQL transaction.
                 if let Some(owner) = accounts::company_of_domain(conn, tenant, &domain)? {
                     let owner = companies::get(conn, tenant, owner)?;
-                    return Err(ApiError::Conflict(format!(
-                        "The domain {domain} is registered on {} (company {}).",
-                        owner.name, owner.id.0
-                    )));
+                    return Err(ApiError::Conflict(
+                        format!("The domain {domain} is registered on {} (company {}).", owner.name, owner.id.0).into(),
+                    ));
                 }
                 let now = Utc::now();
                 let domain_id = accounts::add_domain(conn, tenant, id, &domain, now).map_err(|e| match e {

@@ -347,7 +347,8 @@ pub async fn sync_devices(
     req: HttpRequest,
     body: LargeJson<SyncRequest, SYNC_BODY_LIMIT>,
 ) -> ApiResult<HttpResponse> {
-    let unknown = ApiError::Unauthorized("Send the integration's sync credential as Authorization: Bearer cdr_...");
+    let unknown =
+        ApiError::Unauthorized("Send the integration's sync credential as Authorization: Bearer cdr_...".into());
     let token = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
@@ -355,7 +356,9 @@ pub async fn sync_devices(
         .and_then(|v| v.strip_prefix("Bearer "))
         .filter(|t| t.starts_with(SYNC_TOKEN_PREFIX) && t.len() < 200)
         .map(|t| fingerprint(t.trim()))
-        .ok_or(ApiError::Unauthorized("Send the integration's sync credential as Authorization: Bearer cdr_..."))?;
+        .ok_or(ApiError::Unauthorized(
+            "Send the integration's sync credential as Authorization: Bearer cdr_...".into(),
+        ))?;
     let devices = body.into_inner().devices;
     let client = origin::of(&req);
     if devices.is_empty() || devices.len() > MAX_SYNC {

@@ -595,7 +595,7 @@ async fn read_pdf(req: &HttpRequest, mut payload: web::Payload, limit: usize) ->
             "Send the PDF as the body, with Content-Type: application/pdf.".into(),
         ));
     }
-    let too_large = || ApiError::PayloadTooLarge(format!("A PDF may take {limit} bytes at most."));
+    let too_large = || ApiError::PayloadTooLarge(format!("A PDF may take {limit} bytes at most.").into());
     let length =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if length.is_some_and(|l| l > limit) {
@@ -603,7 +603,7 @@ async fn read_pdf(req: &HttpRequest, mut payload: web::Payload, limit: usize) ->
     }
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("The body cannot be read: {e}")))?;
+        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("The body cannot be read: {e}").into()))?;
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }

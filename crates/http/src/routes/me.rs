@@ -225,7 +225,7 @@ pub async fn change_password(
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     if auth.principal.amr.contains(&AuthMethod::ApiToken) {
-        return Err(ApiError::Forbidden("An API token cannot change the password."));
+        return Err(ApiError::Forbidden("An API token cannot change the password.".into()));
     }
     auth.principal.require_writable()?;
     let body = body.into_inner();
@@ -233,7 +233,7 @@ pub async fn change_password(
     NewPassword::parse(&body.new_password, email.as_ref()).map_err(|e| ApiError::invalid("new_password", e.message))?;
     let client = origin::of(&req);
     if !signin::check_current_password(&state, &auth, &client, body.current_password).await? {
-        return Err(ApiError::Forbidden("The current password is wrong."));
+        return Err(ApiError::Forbidden("The current password is wrong.".into()));
     }
     let new_password = body.new_password;
     let hash = state
@@ -346,10 +346,13 @@ pub async fn create_api_token(
             let now = Utc::now();
             write_tx(conn, |conn| {
                 if tokens::live_api_tokens(conn, user, now)? >= tokens::LIVE_API_TOKENS {
-                    return Err(ApiError::Conflict(format!(
-                        "You hold {} live API tokens, the most allowed; revoke one first.",
-                        tokens::LIVE_API_TOKENS
-                    )));
+                    return Err(ApiError::Conflict(
+                        format!(
+                            "You hold {} live API tokens, the most allowed; revoke one first.",
+                            tokens::LIVE_API_TOKENS
+                        )
+                        .into(),
+                    ));
                 }
                 let t = tokens::insert_api_token(
                     conn,
@@ -431,7 +434,7 @@ pub async fn start_reenrolment(
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     if auth.principal.amr.contains(&AuthMethod::ApiToken) {
-        return Err(ApiError::Forbidden("An API token cannot change the second factor."));
+        return Err(ApiError::Forbidden("An API token cannot change the second factor.".into()));
     }
     let (client, st, user) = (origin::of(&req), state.clone(), auth.user.id);
     let start = state
@@ -442,7 +445,7 @@ pub async fn start_reenrolment(
                 let code = body
                     .code
                     .as_deref()
-                    .ok_or(ApiError::Forbidden("Send a current code of your authenticator app."))?;
+                    .ok_or(ApiError::Forbidden("Send a current code of your authenticator app.".into()))?;
                 signin::check_fresh_code(&st, conn, &session, &client, code, now)?;
             }
             signin::begin_enrolment(&st, conn, &session)
@@ -512,7 +515,7 @@ pub async fn disable_two_factor(
             let now = Utc::now();
             let session = session::load(conn, user)?;
             if signin::two_factor_required(&session) {
-                return Err(ApiError::Forbidden("Your company requires two-factor sign-in."));
+                return Err(ApiError::Forbidden("Your company requires two-factor sign-in.".into()));
             }
             signin::check_fresh_code(&st, conn, &session, &client, &body.code, now)?;
             write_tx(conn, |conn| {

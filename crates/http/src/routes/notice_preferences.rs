@@ -97,7 +97,7 @@ pub async fn update_notification_preferences(
                 parameter: None,
                 header: None,
                 code: FieldCode::InvalidValue,
-                detail: "is not a kind of e-mail written for you".to_owned(),
+                detail: "is not a kind of e-mail written for you".into(),
             }),
         }
     }

@@ -146,7 +146,7 @@ pub async fn retry_message(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let message = outbox::retry(conn, auth.tenant.id, id, Utc::now()).map_err(|err| match err {
-                    clientdesk_persistence::Error::Conflict(why) => ApiError::Conflict(why),
+                    clientdesk_persistence::Error::Conflict(why) => ApiError::Conflict(why.into()),
                     other => other.into(),
                 })?;
                 client.record_change(conn, &auth, "outbox_retried", format!("outbox:{id}"), None)?;

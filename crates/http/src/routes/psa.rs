@@ -80,15 +80,17 @@ pub(crate) fn sync_credential(req: &HttpRequest) -> ApiResult<String> {
         .map(str::trim)
         .filter(|t| t.starts_with(SYNC_TOKEN_PREFIX) && t.len() < 200)
         .map(fingerprint)
-        .ok_or(ApiError::Unauthorized("Send the PSA integration's sync credential as Authorization: Bearer cdp_..."))
+        .ok_or(ApiError::Unauthorized(
+            "Send the PSA integration's sync credential as Authorization: Bearer cdp_...".into(),
+        ))
 }
 
 /// The tenant whose PSA credential this is (call inside the request's database step).
 pub(crate) fn sync_tenant(conn: &mut clientdesk_persistence::DbConnection, fingerprint: &str) -> ApiResult<TenantId> {
     match psa::tenant_by_sync_token(conn, fingerprint) {
-        Err(clientdesk_persistence::Error::NotFound) => {
-            Err(ApiError::Unauthorized("Send the PSA integration's sync credential as Authorization: Bearer cdp_..."))
-        }
+        Err(clientdesk_persistence::Error::NotFound) => Err(ApiError::Unauthorized(
+            "Send the PSA integration's sync credential as Authorization: Bearer cdp_...".into(),
+        )),
         other => Ok(other?),
     }
 }

@@ -141,7 +141,9 @@ pub async fn create_role_request(
 ) -> ApiResult<HttpResponse> {
     let company_id = CompanyId(path.into_inner());
     let Standing::Member(current) = standing(&auth, company_id)? else {
-        return Err(ApiError::Forbidden("Staff hold no roles in a company: a provider admin sets roles directly."));
+        return Err(ApiError::Forbidden(
+            "Staff hold no roles in a company: a provider admin sets roles directly.".into(),
+        ));
     };
     body.validate()?;
     let roles = RoleSet::parse_all(&body.roles)?;
@@ -295,7 +297,7 @@ pub async fn decide_role_request(
                 let (request, standing) = visible(conn, &auth, id)?;
                 let Standing::Member(roles) = standing else {
                     return Err(ApiError::Forbidden(
-                        "Role changes are decided by the company's customer approvers and portal admins.",
+                        "Role changes are decided by the company's customer approvers and portal admins.".into(),
                     ));
                 };
                 let policy = accounts::policy(conn, auth.tenant.id)?;
@@ -376,7 +378,7 @@ pub async fn withdraw_role_request(
             write_tx(conn, |conn| {
                 let (request, _) = visible(conn, &auth, id)?;
                 if request.user_id != auth.user.id {
-                    return Err(ApiError::Forbidden("Only the requester withdraws a request."));
+                    return Err(ApiError::Forbidden("Only the requester withdraws a request.".into()));
                 }
                 let now = Utc::now();
                 if request.status != RequestStatus::Pending

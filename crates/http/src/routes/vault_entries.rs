@@ -51,7 +51,8 @@ fn vault_off(state: &AppState) -> Option<HttpResponse> {
     let problem = Problem {
         kind: format!("https://clientdesk.dev/problems/{}", code.slug()),
         code,
-        title: code.title().into(),
+        // Operators read this one, in the contract's language.
+        title: code.title(clientdesk_domain::user::Language::En),
         status: 503,
         detail: "The documentation vault is off: this server was started without a master key \
                  (CLIENTDESK_MASTER_KEY). Everything else is served."

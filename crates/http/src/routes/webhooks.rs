@@ -488,7 +488,7 @@ pub async fn redeliver_webhook(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 store::redeliver(conn, auth.tenant.id, webhook, id, Utc::now()).map_err(|err| match err {
-                    clientdesk_persistence::Error::Conflict(why) => ApiError::Conflict(why),
+                    clientdesk_persistence::Error::Conflict(why) => ApiError::Conflict(why.into()),
                     other => other.into(),
                 })?;
                 client.record_change(conn, &auth, "webhook.redelivered", format!("webhook_delivery:{id}"), None)?;

@@ -128,9 +128,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Logi
                 record_signin_failure(conn, event, user.as_ref().map(|u| (u, AuthMethod::Pwd)), &client, now)?;
                 st.metrics.record_signin(SigninOutcome::Failed);
                 // While the account is held back, a wrong password looks like a right one.
-                return Err(hold
-                    .refusal()
-                    .unwrap_or(ApiError::Unauthorized("The e-mail address or the password is wrong.")));
+                return Err(hold.refusal().unwrap_or(ApiError::unauthorized("unauthorized-wrong-credentials")));
             };
             write_tx(conn, |conn| {
                 forgive_attempt(conn, &keys, hold.0.is_none())?;

@@ -83,8 +83,10 @@ pub async fn verify_mfa(
             let user = &session.user;
             let (accepted, method, factor) = match (&body.code, &body.recovery_code) {
                 (Some(code), None) => {
-                    let secret =
-                        user.totp_secret.as_deref().ok_or(ApiError::Unauthorized("No second factor is set up."))?;
+                    let secret = user
+                        .totp_secret
+                        .as_deref()
+                        .ok_or(ApiError::Unauthorized("No second factor is set up.".into()))?;
                     let step = totp::matching_step(secret, code, unix_now(now));
                     let claimed = match step {
                         Some(step) => users::claim_totp_step(conn, user.id, step)?,
@@ -103,7 +105,7 @@ pub async fn verify_mfa(
                 event.factor = Some(factor);
                 record_signin_failure(conn, event, Some((user, method)), &client, now)?;
                 st.metrics.record_signin(SigninOutcome::Failed);
-                return Err(ApiError::Unauthorized("The code is wrong, expired or already used."));
+                return Err(ApiError::Unauthorized("The code is wrong, expired or already used.".into()));
             }
             write_tx(conn, |conn| forgive_attempt(conn, &keys, false))?;
             signed_in(&st, conn, &session, &client, &[AuthMethod::Pwd, method], factor, now)
@@ -135,7 +137,7 @@ pub fn check_fresh_code(
         event.factor = Some("otp");
         // A code confirming a change is no sign-in: audited, kept out of the sign-in log.
         record_failure(conn, event, now)?;
-        return Err(ApiError::Forbidden("The code is wrong, expired or already used."));
+        return Err(ApiError::Forbidden("The code is wrong, expired or already used.".into()));
     }
     write_tx(conn, |conn| {
         forgive_attempt(conn, &keys, false)?;

@@ -57,12 +57,12 @@ pub fn two_factor_required(session: &Session) -> bool {
 /// Refuses users who may not sign in at all: disabled, or portal users with no enabled portal.
 pub fn ensure_may_sign_in(session: &Session) -> ApiResult<()> {
     if session.user.disabled {
-        return Err(ApiError::Forbidden("This account is disabled."));
+        return Err(ApiError::Forbidden("This account is disabled.".into()));
     }
     if session.user.staff_role.is_none()
         && !session.memberships.iter().any(|(company, _)| company.settings_in_force(&session.tenant).portal_enabled)
     {
-        return Err(ApiError::Forbidden("The portal is disabled for every company you belong to."));
+        return Err(ApiError::Forbidden("The portal is disabled for every company you belong to.".into()));
     }
     Ok(())
 }
@@ -70,7 +70,7 @@ pub fn ensure_may_sign_in(session: &Session) -> ApiResult<()> {
 /// Checks an MFA token and loads its user; the token must be of `purpose` and still match the
 /// user's auth version.
 fn mfa_session(state: &AppState, conn: &mut DbConnection, token: &str, purpose: MfaPurpose) -> ApiResult<Session> {
-    let invalid = || ApiError::Unauthorized("The MFA token is invalid or expired. Sign in again.");
+    let invalid = || ApiError::unauthorized("unauthorized-mfa-token");
     let claims = state.keys.verify_mfa(token).map_err(|_| invalid())?;
     let user_id = claims.sub.parse().map(UserId).map_err(|_| invalid())?;
     let session = session::load(conn, user_id).map_err(|_| invalid())?;

@@ -148,7 +148,7 @@ pub async fn refresh(
     let pair = Unauthenticated(&state)
         .run(move |conn| {
             let now = Utc::now();
-            let invalid = || ApiError::Unauthorized("The refresh token is invalid. Sign in again.");
+            let invalid = || ApiError::unauthorized("unauthorized-refresh-token");
             let token =
                 tokens::find_refresh(conn, &secrets::fingerprint(&body.refresh_token)).map_err(|_| invalid())?;
             if token.revoked || token.expires_at <= now {
@@ -170,7 +170,7 @@ pub async fn refresh(
             // Past its maximum age, a sign-in ends however often it was refreshed.
             let signin = tokens::find_signin(conn, &token.family).map_err(|_| invalid())?;
             if signin.ended || signin.started_at + st.settings.session_max_age <= now {
-                return Err(ApiError::Unauthorized("The sign-in has expired. Sign in again."));
+                return Err(ApiError::Unauthorized("The sign-in has expired. Sign in again.".into()));
             }
             let session = session::load(conn, token.user_id)?;
             ensure_may_sign_in(&session)?;

@@ -211,7 +211,7 @@ pub async fn action_result(
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let body = crate::extract::limited_body(payload, state.settings.json_limit).await?;
-    let refused = || ApiError::Unauthorized("The callback is not signed by the integration.");
+    let refused = || ApiError::Unauthorized("The callback is not signed by the integration.".into());
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let ts: i64 = header(TIMESTAMP_HEADER).and_then(|t| t.parse().ok()).ok_or_else(refused)?;
     let signature =
@@ -248,10 +248,9 @@ pub async fn action_result(
                 } else {
                     let current = store::get_action(conn, action.tenant_id, action.id)?;
                     if current.status(now) != result.status {
-                        return Err(ApiError::Conflict(format!(
-                            "The action is {} already.",
-                            current.status(now).as_str()
-                        )));
+                        return Err(ApiError::Conflict(
+                            format!("The action is {} already.", current.status(now).as_str()).into(),
+                        ));
                     }
                 }
                 let event = audit::NewAuditEvent {

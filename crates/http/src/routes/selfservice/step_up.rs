@@ -40,7 +40,7 @@ pub struct StepUpView {
 /// where it has a stronger one or changed its phone within a day.
 fn accept_factor(factors: &Factors, factor: Factor) -> ApiResult<()> {
     factors.accepts(factor, Utc::now()).map_err(|denied| match (factor, factors.required()) {
-        (Factor::Otp, _) | (Factor::Sms, None) => ApiError::Conflict(format!("{}.", capitalised(denied.0))),
+        (Factor::Otp, _) | (Factor::Sms, None) => ApiError::Conflict(format!("{}.", capitalised(denied.0)).into()),
         _ => ApiError::from(denied),
     })
 }
@@ -129,7 +129,7 @@ pub async fn step_up(
         .await?;
     match outcome {
         Proof::Proven => Ok(HttpResponse::Ok().json_body(StepUpView { valid_until: now + STEP_UP_TTL })),
-        Proof::Wrong => Err(ApiError::Unauthorized("The code is wrong or was used already.")),
+        Proof::Wrong => Err(ApiError::unauthorized("unauthorized-wrong-code")),
         Proof::Stale => Err(no_valid_code()),
         Proof::Blocked(until) => {
             Err(ApiError::TooManyRequests { retry_after_secs: (until - now).num_seconds().max(1), policy })

@@ -51,7 +51,7 @@ fn name_of(name: &str) -> ApiResult<String> {
 fn in_use(err: clientdesk_persistence::Error) -> ApiError {
     match err {
         clientdesk_persistence::Error::Conflict(why) if why.contains("used by") || why.contains("given to") => {
-            ApiError::Conflict(format!("Cannot delete: {why}."))
+            ApiError::Conflict(format!("Cannot delete: {why}.").into())
         }
         clientdesk_persistence::Error::Conflict(_) => ApiError::Conflict("That name is already in use.".into()),
         other => other.into(),

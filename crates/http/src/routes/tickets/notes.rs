@@ -2,8 +2,8 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use clientdesk_app::ticket_notices::{self, Happened};
 use clientdesk_app::events::{self, Event};
+use clientdesk_app::ticket_notices::{self, Happened};
 use clientdesk_domain::ids::UserId;
 use clientdesk_domain::tickets as rules;
 use clientdesk_persistence::tickets as store;

@@ -132,14 +132,16 @@ pub async fn decide_validation(
                 let user = auth.principal.user_id;
                 if auth.principal.is_staff() {
                     return Err(ApiError::Forbidden(
-                        "Validations are decided by the customer's approvers, not by staff.",
+                        "Validations are decided by the customer's approvers, not by staff.".into(),
                     ));
                 }
                 if !holds_validate(&auth, validation.company_id) {
-                    return Err(ApiError::Forbidden("Your roles in this company do not include validating tickets."));
+                    return Err(ApiError::Forbidden(
+                        "Your roles in this company do not include validating tickets.".into(),
+                    ));
                 }
                 if access.ticket.requester_id == user {
-                    return Err(ApiError::Forbidden("The requester of a ticket cannot validate it."));
+                    return Err(ApiError::Forbidden("The requester of a ticket cannot validate it.".into()));
                 }
                 let decider = (user, auth.user.name.as_str());
                 match decide(

@@ -1,13 +1,13 @@
 //! Decision links: preview and confirm a decision from the link sent by e-mail.
 
 use actix_web::http::header;
-use actix_web::ResponseError;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::crypto::secrets::fingerprint;
 use clientdesk_domain::approvals::{self, Decision, DecisionLink, Validation, ValidationStatus};
 use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::tickets::Ticket;
+use clientdesk_domain::user::Language;
 use clientdesk_persistence::approvals as store;
 use clientdesk_persistence::tickets as tickets_store;
 use clientdesk_persistence::{tenants, write_tx, DbConnection};
@@ -17,10 +17,10 @@ use utoipa::ToSchema;
 use super::decide::{decide, expired, Outcome};
 use super::{approvers, DecidedFrom, TicketSummary};
 use crate::errors::{ApiError, ApiResult, Problem};
-use crate::origin;
 use crate::respond::JsonBody;
 use crate::routes::decision_page;
 use crate::state::AppState;
+use crate::{language, origin};
 
 /// The comment confirming a decision link (required for a reject link).
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -55,6 +55,8 @@ struct LinkTarget {
     validation: Validation,
     ticket: Ticket,
     approver: String,
+    /// The approver's language, for the page.
+    language: Language,
 }
 
 /// Checks a link still works: not used or expired, the validation still pending, and its
@@ -75,7 +77,7 @@ fn link_target(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> ApiR
         ValidationStatus::Pending => {}
         ValidationStatus::Expired => return Err(expired()),
         status => {
-            return Err(ApiError::Conflict(format!("This validation is {} already.", status.as_str())));
+            return Err(ApiError::Conflict(format!("This validation is {} already.", status.as_str()).into()));
         }
     }
     let tenant = tenants::get(conn, link.tenant_id)?;
@@ -83,8 +85,8 @@ fn link_target(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> ApiR
     let approver = approvers(conn, &ticket)?
         .into_iter()
         .find(|a| a.id == link.user_id)
-        .ok_or(ApiError::Forbidden("You are no longer an approver of this company."))?;
-    Ok(LinkTarget { link, tenant, validation, ticket, approver: approver.name })
+        .ok_or(ApiError::Forbidden("You are no longer an approver of this company.".into()))?;
+    Ok(LinkTarget { link, tenant, validation, ticket, approver: approver.name, language: approver.language })
 }
 
 /// Preview a decision link from an e-mail: what confirming it will decide. Changes nothing, so
@@ -108,7 +110,7 @@ pub async fn preview_decision_link(
     let view = state
         .run(move |conn| {
             let target = link_target(conn, &token, Utc::now())?;
-            Ok(DecisionLinkView {
+            let view = DecisionLinkView {
                 decision: target.link.decision,
                 approver: target.approver,
                 ticket: TicketSummary {
@@ -120,22 +122,26 @@ pub async fn preview_decision_link(
                 deadline: target.validation.deadline,
                 comment_required: target.link.decision == Decision::Reject,
                 link_expires_at: target.link.expires_at,
-            })
+            };
+            Ok((view, target.language))
         })
         .await;
     match (view, decision_page::wants_html(&req)) {
-        (Ok(view), true) => decision_page::preview(&decision_page::Preview {
-            decision: view.decision,
-            approver: &view.approver,
-            ticket_number: view.ticket.number,
-            ticket_title: &view.ticket.title,
-            question: &view.question,
-            deadline: view.deadline,
-            comment_required: view.comment_required,
-        }),
-        (Ok(view), false) => decision_page::private(HttpResponse::Ok().json_body(view)),
-        (Err(err), true) => decision_page::refusal(&err),
-        (Err(err), false) => decision_page::private(err.error_response()),
+        (Ok((view, lang)), true) => decision_page::preview(
+            &decision_page::Preview {
+                decision: view.decision,
+                approver: &view.approver,
+                ticket_number: view.ticket.number,
+                ticket_title: &view.ticket.title,
+                question: &view.question,
+                deadline: view.deadline,
+                comment_required: view.comment_required,
+            },
+            lang,
+        ),
+        (Ok((view, _)), false) => decision_page::private(HttpResponse::Ok().json_body(view)),
+        (Err(err), true) => decision_page::refusal(&err, language::of(&req)),
+        (Err(err), false) => decision_page::private(HttpResponse::from_error(err)),
     }
 }
 
@@ -206,7 +212,9 @@ pub async fn confirm_decision_link(
                             DecidedFrom { client: &client, via: "link" },
                         )?;
                         Ok(match outcome {
-                            Outcome::Decided(v) => Some(DecisionLinkOutcome { decision, status: v.status(now) }),
+                            Outcome::Decided(v) => {
+                                Some((DecisionLinkOutcome { decision, status: v.status(now) }, target.language))
+                            }
                             Outcome::Expired => None,
                         })
                     })
@@ -215,10 +223,10 @@ pub async fn confirm_decision_link(
         }
     };
     match (outcome.and_then(|o| o.ok_or_else(expired)), html) {
-        (Ok(o), true) => decision_page::outcome(o.decision, o.status),
-        (Ok(o), false) => decision_page::private(HttpResponse::Ok().json_body(o)),
-        (Err(err), true) => decision_page::refusal(&err),
-        (Err(err), false) => decision_page::private(err.error_response()),
+        (Ok((o, lang)), true) => decision_page::outcome(o.decision, o.status, lang),
+        (Ok((o, _)), false) => decision_page::private(HttpResponse::Ok().json_body(o)),
+        (Err(err), true) => decision_page::refusal(&err, language::of(&req)),
+        (Err(err), false) => decision_page::private(HttpResponse::from_error(err)),
     }
 }
 

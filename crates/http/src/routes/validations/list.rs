@@ -134,7 +134,9 @@ pub async fn list_company_validations(
                 match clientdesk_domain::ticket_access::read_scope(&member.roles) {
                     Some(Scope::All) => {}
                     Some(Scope::Own) => filter.concerning = Some(auth.principal.user_id),
-                    None => return Err(ApiError::Forbidden("Your roles in this company do not include tickets.")),
+                    None => {
+                        return Err(ApiError::Forbidden("Your roles in this company do not include tickets.".into()))
+                    }
                 }
             }
             list(conn, &auth, &filter)

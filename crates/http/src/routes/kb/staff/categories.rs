@@ -218,7 +218,7 @@ pub async fn delete_category(
                 if children > 0 || articles > 0 {
                     return Err(ApiError::Conflict(format!(
                         "The category holds {children} subcategories and {articles} articles; move or delete them first."
-                    )));
+                    ).into()));
                 }
                 kb::delete_category(conn, auth.tenant.id, id)?;
                 client.record_change(conn, &auth, "kb_category_deleted", format!("kb_category:{id}"), None)?;
