@@ -245,3 +245,36 @@ fn pat_pc_with(rmm: &Rmm, entitlements: Value) -> Value {
     d["entitlements"] = entitlements;
     d
 }
+
+/// Runs the worker's expiry announcement once, as of now.
+async fn announce(app: &TestApp) -> usize {
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let now = Utc::now();
+        clientdesk_app::system_info::announce_expiries(&mut db.conn().unwrap(), now.date_naive(), now).unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+on_both!(approvers_are_told_once_of_what_ends_within_thirty_days, |app: TestApp| async move {
+    let staff = app.token("admin@demo.example").await;
+    let (contoso, _, _) = crate::tickets::companies(&app, &staff).await;
+    for (product, expires) in [("ESET Protect", 10), ("Veeam Backup", 40), ("Old Office", -1)] {
+        let licence = json!({"company_id": contoso, "kind": "licence", "product": product, "expires_on": day(expires)});
+        ok(app.post("/api/v1/entitlements", Some(&staff), licence).await).await;
+    }
+    assert_eq!(announce(&app).await, 1, "only the licence ending within 30 days");
+    let told: Vec<(String, String, String)> =
+        crate::approvals::mails(&app).await.into_iter().filter(|(_, subject, _)| subject.contains("ESET")).collect();
+    let recipients: Vec<&str> = told.iter().map(|(to, ..)| to.as_str()).collect();
+    assert!(recipients.contains(&"ann.approver@demo.example"), "{recipients:?}");
+    assert!(!recipients.contains(&"pat.user@demo.example"), "a portal user approves nothing: {recipients:?}");
+    assert!(!recipients.iter().any(|to| to.contains("fabrikam")), "{recipients:?}");
+    let (_, subject, body) = told.iter().find(|(to, ..)| to == "ann.approver@demo.example").unwrap();
+    assert!(subject.contains(&day(10)) && body.contains("ESET Protect"), "{subject}\n{body}");
+    // Once only.
+    assert_eq!(announce(&app).await, 0);
+    let again = crate::approvals::mails(&app).await.into_iter().filter(|(_, s, _)| s.contains("ESET")).count();
+    assert_eq!(again, told.len());
+});

@@ -13,6 +13,7 @@ pub mod origin;
 pub mod selfservice;
 pub mod sla;
 pub mod storage;
+pub mod system_info;
 pub mod ticket_notices;
 pub mod tickets;
 pub mod vault_entries;

@@ -141,6 +141,16 @@ pub enum Notice<'a> {
         due: Option<DateTime<Utc>>,
         ticket_url: &'a str,
     },
+    /// To each approver of the company: a warranty or licence ends within 30 days (sent once).
+    EntitlementExpiring {
+        recipient: &'a str,
+        company: &'a str,
+        licence: bool,
+        product: &'a str,
+        /// The device it covers, if any.
+        asset: Option<&'a str>,
+        expires_on: chrono::NaiveDate,
+    },
     /// Several messages about one ticket to one recipient, folded into one (each part as it
     /// would have been sent alone).
     TicketUpdates { number: i64, title: &'a str, parts: &'a [Rendered] },
@@ -443,6 +453,18 @@ impl Notice<'_> {
                 let body =
                     format!("{}\n\n{}\n", text("ticket-updates-intro", &args), bodies.join("\n\n----------\n\n"));
                 Rendered { subject: text("ticket-updates-subject", &args), body }
+            }
+            Self::EntitlementExpiring { recipient, company, licence, product, asset, expires_on } => {
+                let kind = text(if *licence { "entitlement-licence" } else { "entitlement-warranty" }, &[]);
+                let args = [
+                    ("name", Arg::from(*recipient)),
+                    ("company", (*company).into()),
+                    ("kind", kind.into()),
+                    ("product", (*product).into()),
+                    ("asset", asset.unwrap_or("—").into()),
+                    ("expires_on", expires_on.format("%Y-%m-%d").to_string().into()),
+                ];
+                mail("entitlement-expiring-subject", "entitlement-expiring-body", &args)
             }
             Self::WebhookDisabled { url, description, since, last_error } => {
                 let args = [
@@ -841,6 +863,17 @@ mod template_snapshots {
                     description: "PSA ticket sync",
                     since: at(9),
                     last_error: "the webhook answered 503 Service Unavailable",
+                },
+            ),
+            (
+                "entitlement_expiring",
+                Notice::EntitlementExpiring {
+                    recipient: "Ann Approver",
+                    company: "Contoso Ltd",
+                    licence: true,
+                    product: "ESET Protect",
+                    asset: Some("pc-pat.contoso.local"),
+                    expires_on: chrono::NaiveDate::from_ymd_opt(2027, 1, 6).unwrap(),
                 },
             ),
         ]

@@ -147,6 +147,9 @@ impl Worker {
                 if let Err(err) = self.sweep().await {
                     tracing::error!(error = format!("{err:#}"), "outbox worker: sweeping expired rows failed");
                 }
+                if let Err(err) = self.announce_expiries().await {
+                    tracing::error!(error = format!("{err:#}"), "outbox worker: announcing expiries failed");
+                }
             }
             if let Err(err) = self.expire_actions().await {
                 tracing::error!(error = format!("{err:#}"), "outbox worker: expiring actions failed");
@@ -188,6 +191,22 @@ impl Worker {
             tracing::info!(?swept, "expired rows swept");
         }
         Ok(swept)
+    }
+
+    /// Tells companies' approvers of warranties and licences about to end (once each).
+    pub async fn announce_expiries(&self) -> anyhow::Result<usize> {
+        let db = self.db.clone();
+        let announced = tokio::task::spawn_blocking(move || {
+            let now = Utc::now();
+            clientdesk_app::system_info::announce_expiries(&mut db.conn()?, now.date_naive(), now)
+                .map_err(|e| anyhow::anyhow!("{e:?}"))
+        })
+        .await
+        .context("the expiry announcement task")??;
+        if announced > 0 {
+            tracing::info!(announced, "warranty and licence expiries announced");
+        }
+        Ok(announced)
     }
 
     /// Stores `expired` on self-service actions whose time ran out; returns how many.

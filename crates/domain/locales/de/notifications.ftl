@@ -225,3 +225,14 @@ webhook-disabled-body =
     Der Webhook an { $url } ({ $description }) wurde deaktiviert: Jede Zustellung seit { $since } ist fehlgeschlagen. Letzter Fehler: { $error }
 
     Solange er deaktiviert ist, wird kein Ereignis gesendet; wartende Zustellungen werden fortgesetzt, sobald Sie ihn wieder einschalten.
+entitlement-expiring-subject = { $company }: { $kind } „{ $product }“ endet am { $expires_on }
+entitlement-expiring-body =
+    Hallo { $name },
+
+    { $kind } „{ $product }“ von { $company } endet am { $expires_on }.
+
+    Gerät: { $asset }
+
+    Fragen Sie Ihren Dienstleister, ob sie verlängert werden soll.
+entitlement-warranty = Die Garantie
+entitlement-licence = Die Lizenz

@@ -225,3 +225,14 @@ webhook-disabled-body =
     The webhook to { $url } ({ $description }) was disabled: every delivery since { $since } failed. The last error: { $error }
 
     No event is sent while it is off; deliveries already waiting resume when you switch it on again.
+entitlement-expiring-subject = { $company }: { $kind } "{ $product }" ends on { $expires_on }
+entitlement-expiring-body =
+    Hello { $name },
+
+    The { $kind } "{ $product }" of { $company } ends on { $expires_on }.
+
+    Device: { $asset }
+
+    Ask your service provider if it should be renewed.
+entitlement-warranty = warranty
+entitlement-licence = licence

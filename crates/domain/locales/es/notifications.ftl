@@ -225,3 +225,14 @@ webhook-disabled-body =
     El webhook a { $url } ({ $description }) se ha desactivado: todas las entregas desde el { $since } fallaron. Último error: { $error }
 
     No se envía ningún evento mientras esté desactivado; las entregas pendientes se reanudan al volver a activarlo.
+entitlement-expiring-subject = { $company }: { $kind } «{ $product }» termina el { $expires_on }
+entitlement-expiring-body =
+    Hola { $name }:
+
+    Para { $company }, { $kind } «{ $product }» termina el { $expires_on }.
+
+    Equipo: { $asset }
+
+    Pregunte a su proveedor si debe renovarse.
+entitlement-warranty = la garantía
+entitlement-licence = la licencia

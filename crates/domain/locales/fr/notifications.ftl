@@ -225,3 +225,14 @@ webhook-disabled-body =
     Le webhook vers { $url } ({ $description }) a été désactivé : toutes les livraisons ont échoué depuis le { $since }. Dernière erreur : { $error }
 
     Aucun événement n'est envoyé tant qu'il est désactivé ; les livraisons en attente reprennent quand vous le réactivez.
+entitlement-expiring-subject = { $company } : { $kind } « { $product } » se termine le { $expires_on }
+entitlement-expiring-body =
+    Bonjour { $name },
+
+    Pour { $company }, { $kind } « { $product } » se termine le { $expires_on }.
+
+    Appareil : { $asset }
+
+    Demandez à votre prestataire s'il faut la renouveler.
+entitlement-warranty = la garantie
+entitlement-licence = la licence

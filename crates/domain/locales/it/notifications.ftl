@@ -225,3 +225,14 @@ webhook-disabled-body =
     Il webhook verso { $url } ({ $description }) è stato disattivato: ogni consegna dal { $since } è fallita. Ultimo errore: { $error }
 
     Nessun evento viene inviato finché è disattivato; le consegne in attesa riprendono quando lo riattiva.
+entitlement-expiring-subject = { $company }: { $kind } «{ $product }» scade il { $expires_on }
+entitlement-expiring-body =
+    Buongiorno { $name },
+
+    Per { $company }, { $kind } «{ $product }» scade il { $expires_on }.
+
+    Dispositivo: { $asset }
+
+    Chieda al suo fornitore se va rinnovata.
+entitlement-warranty = la garanzia
+entitlement-licence = la licenza
