@@ -5,7 +5,9 @@
 #  - rmm_push_devices.py syncs devices, and its signed link answers a browser with a redirect to
 #    the front end carrying a one-time code, once (the nonce is then spent);
 #  - report_updated_tickets.py, paging two tickets at a time, lists a ticket made here and every
-#    ticket once.
+#    ticket once;
+#  - webhook_receiver.py, subscribed to new tickets, verifies the signature of the delivery of a
+#    ticket opened here.
 # Uses the contract checks' venv when it exists (target/contract/venv), else makes one with httpx.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,5 +88,36 @@ rows=$(($(wc -l < "$work/report.csv") - 1))
 [ "$rows" -ge 3 ] || fail "the report pages through several tickets ($rows)"
 [ "$(cut -d, -f2 "$work/report.csv" | sort | uniq -d)" = "" ] || fail "the report lists each ticket once"
 [ "$(tail -n 1 "$work/report.csv" | cut -d, -f1)" = "$number" ] || fail "the newest change comes last"
+
+echo "== webhook_receiver.py"
+# The tenant lets webhooks reach its own network (the receiver is on loopback); an admin
+# subscribes it to new tickets; a customer opens one; the receiver verifies the delivery.
+hook_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sleep $((31 - $(date +%s) % 30))
+secret=$(HOOK_URL="http://127.0.0.1:$hook_port/hooks" PYTHONPATH=examples "$py" - <<'PY'
+import os, httpx
+from report_updated_tickets import sign_in
+with httpx.Client(base_url=os.environ["CLIENTDESK_URL"], timeout=30) as api:
+    api.headers["Authorization"] = "Bearer " + sign_in(api)
+    api.put("/api/v1/rmm/integration", json={"enabled": True, "allow_private_targets": True}).raise_for_status()
+    hook = api.post("/api/v1/webhooks", json={"url": os.environ["HOOK_URL"], "event_types": ["ticket.created"],
+                                              "description": "examples"})
+    print(hook.raise_for_status().json()["secret"])
+PY
+)
+WEBHOOK_SECRET="$secret" PORT=$hook_port MAX_EVENTS=1 timeout 60 "$py" examples/webhook_receiver.py > "$work/hook.txt" 2>&1 &
+receiver=$!
+sleep 1
+hook_title="Webhook check ($RANDOM)" "$py" - <<'PY'
+import os, httpx
+with httpx.Client(base_url=os.environ["CLIENTDESK_URL"], timeout=30) as api:
+    body = {"tenant": "demo", "email": "fred.fabrikam@demo.example", "password": os.environ["CLIENTDESK_PASSWORD"]}
+    api.headers["Authorization"] = "Bearer " + api.post("/api/v1/auth/login", json=body).raise_for_status().json()["access_token"]
+    company = api.get("/api/v1/me").raise_for_status().json()["companies"][0]["id"]
+    api.post(f"/api/v1/companies/{company}/tickets", json={"title": os.environ["hook_title"], "description": "Hook."}).raise_for_status()
+PY
+wait $receiver || fail "the receiver got no verified delivery: $(cat "$work/hook.txt")"
+cat "$work/hook.txt"
+grep -q '^verified ticket.created ' "$work/hook.txt" || fail "the receiver verifies the ticket.created delivery"
 
 echo "examples passed ($rows tickets reported) in $((SECONDS - started)) s"
