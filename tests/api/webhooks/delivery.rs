@@ -244,3 +244,49 @@ on_both!(validations_and_logins_are_told_to_their_subscribers_only, |app: TestAp
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(receiver.received().len(), 4);
 });
+
+on_both!(attachments_and_change_decisions_are_told_to_their_subscribers, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    allow_own_network(&app, &admin).await;
+    let receiver = Receiver::start(&[]).await;
+    let (_, secret) =
+        subscribe(&app, &admin, &receiver.url("/psa"), &["ticket.attachment_added", "change_request.decided"], false)
+            .await;
+
+    let ticket = open_ticket(&app, "Scanner driver").await;
+    let pat = app.token("pat.user@demo.example").await;
+    let file =
+        reqwest::multipart::Part::bytes(b"driver log".to_vec()).file_name("scan.log").mime_str("text/plain").unwrap();
+    let upload = app
+        .request(Method::POST, &format!("/api/v1/tickets/{ticket}/attachments"), Some(&pat))
+        .multipart(reqwest::multipart::Form::new().part("file", file))
+        .send()
+        .await
+        .unwrap();
+    let attachment = status(upload, 201).await[0]["id"].as_i64().unwrap();
+
+    let contoso = company_id(&app, &pat, "Contoso Ltd").await;
+    let change =
+        json!({"title": "Replace the firewall", "description": "FG-60E", "reason": "End of support", "risk": "low"});
+    let path = format!("/api/v1/companies/{contoso}/change-requests");
+    let id = status(app.post(&path, Some(&admin), change).await, 201).await["id"].as_i64().unwrap();
+    let max = app.token("max.changes@demo.example").await;
+    let decide = format!("/api/v1/change-requests/{id}/decision");
+    ok(app.post(&decide, Some(&max), json!({"decision": "approve"})).await).await;
+
+    receiver.until(2).await;
+    let events = events_at(&receiver, "/psa");
+    let data = |kind: &str| {
+        events.iter().find(|(t, _)| t == kind).unwrap_or_else(|| panic!("{kind}: {events:?}")).1["data"].clone()
+    };
+    let added = data("ticket.attachment_added");
+    assert_eq!((added["ticket_id"].as_i64(), added["attachment_id"].as_i64()), (Some(ticket), Some(attachment)));
+    assert_eq!((added["file_name"].as_str(), added["internal"].as_bool()), (Some("scan.log"), Some(false)));
+    assert_eq!(
+        data("change_request.decided"),
+        json!({"change_request_id": id, "company_id": contoso, "status": "approved"})
+    );
+    for hook in receiver.received() {
+        assert_signed(&hook, &secret);
+    }
+});
