@@ -106,6 +106,9 @@ on_both!(bad_calendars_and_plans_are_refused_and_change_nothing, |app: TestApp| 
     assert!(fault(&problem(plan(with(fine.clone(), json!(["closed"]))).await, 422).await, "/pause_statuses").is_some());
     let zero = json!({"normal": {"resolution_minutes": 0}});
     assert!(fault(&problem(plan(with(zero, json!([]))).await, 422).await, "/targets").is_some());
+    // A count no duration holds is refused like any other out-of-range target.
+    let huge = json!({"urgent": {"first_response_minutes": 60, "resolution_minutes": i64::MAX - 1}});
+    assert!(fault(&problem(plan(with(huge, json!([]))).await, 422).await, "/targets").is_some());
     let mut unknown = with(fine.clone(), json!([]));
     unknown["calendar_id"] = json!(999_999);
     assert!(fault(&problem(plan(unknown).await, 422).await, "/calendar_id").is_some());

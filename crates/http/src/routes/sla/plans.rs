@@ -29,8 +29,10 @@ use crate::state::AppState;
 #[schema(example = json!({"first_response_minutes": 60, "resolution_minutes": 480}))]
 pub struct TargetMinutes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 527_040)]
     pub first_response_minutes: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 527_040)]
     pub resolution_minutes: Option<i64>,
 }
 
@@ -80,9 +82,12 @@ impl PriorityTargets {
             .into_iter()
             .filter_map(|(p, t)| {
                 let t = t?;
+                // A count beyond what a duration holds becomes the longest one, which the domain's
+                // bounds then refuse with a 422.
+                let minutes = |m: i64| Duration::try_minutes(m).unwrap_or(Duration::MAX);
                 let targets = Targets {
-                    first_response: t.first_response_minutes.map(Duration::minutes),
-                    resolution: t.resolution_minutes.map(Duration::minutes),
+                    first_response: t.first_response_minutes.map(minutes),
+                    resolution: t.resolution_minutes.map(minutes),
                 };
                 Some((p, targets))
             })
