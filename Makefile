@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: run test lint openapi contract bench bench-me bench-tickets bench-kb bench-outbox bench-agent bench-auth bench-psa
+.PHONY: run test lint openapi contract bench bench-me bench-tickets bench-kb bench-outbox bench-agent bench-auth bench-psa bench-sla
 
 run:
 	cargo run --release -p clientdesk-server --bin clientdesk -- serve --demo
@@ -22,7 +22,7 @@ openapi:
 	cargo run -p clientdesk-server --bin clientdesk -- openapi > openapi/openapi.json.tmp
 	mv openapi/openapi.json.tmp openapi/openapi.json
 
-bench: bench-me bench-tickets bench-kb bench-outbox bench-agent bench-auth bench-psa
+bench: bench-me bench-tickets bench-kb bench-outbox bench-agent bench-auth bench-psa bench-sla
 
 bench-me:
 	bash bench/me.sh
@@ -44,3 +44,6 @@ bench-auth:
 
 bench-psa:
 	bash bench/psa.sh
+
+bench-sla:
+	bash bench/sla.sh

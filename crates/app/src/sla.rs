@@ -4,19 +4,24 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
-use clientdesk_domain::business_hours::Calendar;
+use chrono::{DateTime, Duration, Utc};
+use clientdesk_domain::business_hours::Timeline;
 use clientdesk_domain::ids::{CompanyId, TenantId};
 use clientdesk_domain::sla::{self, Compliance, History, SlaState, Target, TargetState};
+use clientdesk_domain::sla_trail;
 use clientdesk_domain::tickets::Ticket;
 use clientdesk_persistence::sla::{self as store, StoredPlan};
 use clientdesk_persistence::{DbConnection, Result};
+
+/// How far back and ahead of the day it is loaded a setup's business time is worked out in advance.
+const TIMELINE_PAST_DAYS: i64 = 2 * 366;
+const TIMELINE_AHEAD_DAYS: i64 = 366;
 
 /// The tenant's SLA setup: plans with their calendars, the default plan and the plan of each
 /// company that has its own.
 #[derive(Debug, Default)]
 pub struct SlaSetup {
-    plans: HashMap<i64, (StoredPlan, Calendar)>,
+    plans: HashMap<i64, (StoredPlan, Timeline)>,
     default_plan: Option<i64>,
     companies: HashMap<CompanyId, i64>,
 }
@@ -27,8 +32,14 @@ impl SlaSetup {
         if plans.is_empty() {
             return Ok(Self::default());
         }
-        let calendars: HashMap<i64, Calendar> =
-            store::calendars(conn, tenant)?.into_iter().map(|c| (c.id, c.calendar)).collect();
+        // Business time is looked up from two years back to a year ahead without time-zone
+        // arithmetic (see `Timeline`); the setup is reloaded with the catalogue.
+        let today = Utc::now().date_naive();
+        let (first, last) = (today - Duration::days(TIMELINE_PAST_DAYS), today + Duration::days(TIMELINE_AHEAD_DAYS));
+        let calendars: HashMap<i64, Timeline> = store::calendars(conn, tenant)?
+            .into_iter()
+            .map(|c| (c.id, Timeline::new(c.calendar, first, last)))
+            .collect();
         let default_plan = plans.iter().find(|p| p.is_default).map(|p| p.id);
         let plans = plans
             .into_iter()
@@ -40,23 +51,18 @@ impl SlaSetup {
     }
 
     /// The plan a company's tickets follow: its own, or the tenant's default.
-    pub fn plan_of(&self, company: CompanyId) -> Option<&(StoredPlan, Calendar)> {
+    pub fn plan_of(&self, company: CompanyId) -> Option<&(StoredPlan, Timeline)> {
         self.companies.get(&company).or(self.default_plan.as_ref()).and_then(|id| self.plans.get(id))
     }
 }
 
 /// The SLA state of a ticket at `now`, where a plan applies to its company.
-pub fn ticket_state(
-    conn: &mut DbConnection,
-    setup: &SlaSetup,
-    ticket: &Ticket,
-    now: DateTime<Utc>,
-) -> Result<Option<SlaState>> {
-    let Some((plan, calendar)) = setup.plan_of(ticket.company_id) else { return Ok(None) };
-    let lines = store::ticket_lines(conn, ticket.tenant_id, ticket.id)?;
+pub fn ticket_state(setup: &SlaSetup, ticket: &Ticket, now: DateTime<Utc>) -> Option<SlaState> {
+    let (plan, calendar) = setup.plan_of(ticket.company_id)?;
+    let lines = sla_trail::read(&ticket.sla_trail);
     let now_as = (ticket.status, ticket.priority, ticket.provider_priority);
     let history = History::from_record(ticket.created_at, now_as, &lines);
-    Ok(Some(sla::evaluate(&plan.plan, calendar, &history, now)))
+    Some(sla::evaluate(&plan.plan, calendar, &history, now))
 }
 
 /// A missed target of a ticket in a report.

@@ -220,7 +220,8 @@ pub fn change(
         let now = store::ticket_time(Utc::now());
         ticket.updated_at = now;
         if store::save(conn, &ticket, version)? {
-            store::record_events(conn, &ticket, Some(user), &changes, now)?;
+            let appended = store::record_events(conn, &ticket, Some(user), &changes, now)?;
+            ticket.sla_trail.push_str(&appended);
             events::emit(conn, ticket.tenant_id, Event::TicketChanged(&ticket, &changes))?;
             ticket.version = version + 1;
             return Ok(Changed { ticket, previous_status, people, reading });

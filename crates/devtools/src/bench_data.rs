@@ -110,3 +110,82 @@ struct Count {
 fn count(conn: &mut DbConnection, sql: &str) -> anyhow::Result<i64> {
     Ok(diesel::sql_query(sql).get_result::<Count>(conn)?.n)
 }
+
+/// Adds `tickets` tickets to pat.plus's first company, opened evenly over the 30 days from
+/// `month_start` (`YYYY-MM-01`), each with the history an SLA report reads: taken in progress,
+/// answered publicly by staff, resolved, at delays that vary so that some targets are missed.
+/// Returns the company's id.
+pub fn sla_history(db: &Db, tickets: u64, month_start: &str) -> anyhow::Result<i64> {
+    let mut conn = db.conn()?;
+    let postgres = matches!(&*conn, DbConnection::Pg(_));
+    let tenant = tenants::find_by_slug(&mut conn, DEMO_TENANT).context("load the demo tenant first")?;
+    let requester = users::find_by_email(&mut conn, tenant.id, "pat.plus@demo.example")?;
+    let staff = users::find_by_email(&mut conn, tenant.id, "admin@demo.example")?;
+    let company = users::memberships_of(&mut conn, requester.id)?
+        .first()
+        .map(|m| m.company_id)
+        .context("pat.plus has no company")?;
+    let (t, who, tech) = (tenant.id.0, requester.id.0, staff.id.0);
+    let spacing = (30 * 24 * 3600 / tickets.max(1)).max(1);
+    let at = |base: &str, seconds: &str| {
+        if postgres {
+            format!("({base} + ({seconds}) * INTERVAL '1 second')")
+        } else {
+            format!("datetime({base}, '+' || ({seconds}) || ' seconds')")
+        }
+    };
+    let start_at = if postgres { format!("TIMESTAMP '{month_start} 00:00:00'") } else { format!("'{month_start} 00:00:00'") };
+    let base = chrono::NaiveDate::parse_from_str(month_start, "%Y-%m-%d")?
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc()
+        .timestamp_micros();
+    write_tx(&mut conn, |conn| -> anyhow::Result<()> {
+        let first: i64 = count(conn, &format!("SELECT COALESCE(MAX(number), 0) AS n FROM tickets WHERE tenant_id = {t}"))?;
+        let created = at(&start_at, &format!("(n - 1) * {spacing}"));
+        // The trail the history lines below leave (see `sla_trail`), written with the ticket.
+        let micros = |minutes: &str| format!("({base} + (n - 1) * {spacing} * 1000000 + ({minutes}) * 60000000)");
+        let trail = format!(
+            "{} || ':s:new:in_progress;' || {} || ':n::;' || {} || ':s:in_progress:resolved;'",
+            micros(&format!("5 + ({first} + n) % 60")),
+            micros(&format!("10 + ({first} + n) % 240")),
+            micros(&format!("60 + ({first} + n) % 3000")),
+        );
+        execute(
+            conn,
+            &format!(
+                "{series}INSERT INTO tickets (tenant_id, company_id, number, title, description, status, priority, \
+                 requester_id, custom_values, created_at, updated_at, sla_trail) \
+                 SELECT {t}, {company}, {first} + n, 'SLA ticket ' || n, 'Opened for the SLA report benchmark.', \
+                 'resolved', 1 + n % 4, {who}, '{{}}', {created}, {created}, {trail} FROM s",
+                series = series(tickets),
+                company = company.0,
+            ),
+        )?;
+        // Each ticket's lines, minutes after it opened: in progress after 5-64, a public staff
+        // answer after 10-249, resolved after 60-3,059.
+        let events = [
+            ("updated", "'status'", "'new'", "'in_progress'", "5 + number % 60"),
+            ("note", "NULL", "NULL", "'0'", "10 + number % 240"),
+            ("updated", "'status'", "'in_progress'", "'resolved'", "60 + number % 3000"),
+        ];
+        for (kind, field, old, new, minutes) in events {
+            execute(
+                conn,
+                &format!(
+                    "INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, field, old_value, new_value, \
+                     internal, created_at) \
+                     SELECT {t}, id, {tech}, '{kind}', {field}, {old}, {new}, {no}, {when} FROM tickets \
+                     WHERE tenant_id = {t} AND number > {first}",
+                    no = if postgres { "FALSE" } else { "0" },
+                    when = at("created_at", &format!("60 * ({minutes})")),
+                ),
+            )?;
+        }
+        let last = first + tickets as i64;
+        execute(conn, &format!("DELETE FROM ticket_counters WHERE tenant_id = {t}"))?;
+        execute(conn, &format!("INSERT INTO ticket_counters (tenant_id, next_number) VALUES ({t}, {})", last + 1))?;
+        Ok(())
+    })?;
+    execute(&mut conn, if postgres { "VACUUM (ANALYZE)" } else { "ANALYZE" })?;
+    Ok(company.0)
+}

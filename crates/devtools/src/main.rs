@@ -26,6 +26,14 @@ enum Command {
         #[arg(long)]
         tickets: u64,
     },
+    /// SLA report benchmark: tickets with their history in pat.plus's first company, opened over
+    /// the 30 days from `--month-start`; prints the company's id (see bench/sla.sh).
+    BenchSla {
+        #[arg(long, default_value_t = 100_000)]
+        tickets: u64,
+        #[arg(long, default_value = "2026-11-01")]
+        month_start: String,
+    },
     /// Add generated knowledge-base articles to the demo tenant (for benchmarks).
     DemoKb {
         #[arg(long, default_value_t = 100_000)]
@@ -80,6 +88,16 @@ fn main() -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let total = bench_data::tickets(&state.db, companies, tickets)?;
             eprintln!("{total} tickets in the demo tenant ({:.1} s)", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Command::BenchSla { tickets, month_start } => {
+            chrono::NaiveDate::parse_from_str(&month_start, "%Y-%m-%d").context("--month-start is YYYY-MM-DD")?;
+            let config = Config::load()?;
+            let state = startup::state(&config)?;
+            let started = std::time::Instant::now();
+            let company = bench_data::sla_history(&state.db, tickets, &month_start)?;
+            eprintln!("{tickets} tickets with history in company {company} ({:.1} s)", started.elapsed().as_secs_f64());
+            println!("{company}");
             Ok(())
         }
         Command::DemoKb { articles, seed, queries, drafts, specific } => {

@@ -103,9 +103,21 @@ impl Calendar {
     fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
         at.with_timezone(&self.zone).date_naive()
     }
+}
 
+/// Business time over a calendar: how much passed between two instants, and when an amount of it
+/// has passed after one.
+pub trait BusinessTime {
     /// The open time between two instants (zero when `to` is not after `from`).
-    pub fn open_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
+    fn open_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration;
+
+    /// The instant at which `open` time has passed after `from`; `None` when the calendar stays
+    /// closed past the horizon.
+    fn after_open(&self, from: DateTime<Utc>, open: Duration) -> Option<DateTime<Utc>>;
+}
+
+impl BusinessTime for Calendar {
+    fn open_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
         let mut total = Duration::zero();
         if to <= from {
             return total;
@@ -124,9 +136,7 @@ impl Calendar {
         total
     }
 
-    /// The instant at which `open` time has passed after `from`; `None` when the calendar stays
-    /// closed past the horizon.
-    pub fn after_open(&self, from: DateTime<Utc>, open: Duration) -> Option<DateTime<Utc>> {
+    fn after_open(&self, from: DateTime<Utc>, open: Duration) -> Option<DateTime<Utc>> {
         let mut left = open;
         let first = self.local_date(from);
         for offset in 0..HORIZON_DAYS {
@@ -142,6 +152,86 @@ impl Calendar {
             }
         }
         None
+    }
+}
+
+/// An open span of a timeline, with the open time of the timeline before it.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    before: Duration,
+}
+
+/// A calendar's open spans over a stretch of dates, worked out once: business time within the
+/// stretch is then a binary search instead of time-zone arithmetic per day, which is what a
+/// month's SLA report over thousands of tickets costs. Outside the stretch it asks the calendar,
+/// so both always answer the same.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    calendar: Calendar,
+    /// The instants the spans cover: local midnight of the first date to that after the last.
+    covers: (DateTime<Utc>, DateTime<Utc>),
+    spans: Vec<Span>,
+}
+
+impl Timeline {
+    pub fn new(calendar: Calendar, first: NaiveDate, last: NaiveDate) -> Self {
+        let mut spans = Vec::new();
+        let mut before = Duration::zero();
+        let mut date = first;
+        while date <= last {
+            for (start, end) in calendar.spans(date) {
+                spans.push(Span { start, end, before });
+                before += end - start;
+            }
+            date += Duration::days(1);
+        }
+        let covers = (calendar.instant(first, 0), calendar.instant(last, DAY_MINUTES));
+        Self { calendar, covers, spans }
+    }
+
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    fn covered(&self, at: DateTime<Utc>) -> bool {
+        self.covers.0 <= at && at <= self.covers.1
+    }
+
+    /// The open time from the start of the timeline to `at` (within it).
+    fn open_until(&self, at: DateTime<Utc>) -> Duration {
+        let i = self.spans.partition_point(|s| s.end <= at);
+        match self.spans.get(i) {
+            Some(s) => s.before + (at - s.start).max(Duration::zero()),
+            None => self.spans.last().map_or(Duration::zero(), |s| s.before + (s.end - s.start)),
+        }
+    }
+}
+
+impl BusinessTime for Timeline {
+    fn open_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
+        if to <= from {
+            return Duration::zero();
+        }
+        if !(self.covered(from) && self.covered(to)) {
+            return self.calendar.open_between(from, to);
+        }
+        self.open_until(to) - self.open_until(from)
+    }
+
+    fn after_open(&self, from: DateTime<Utc>, open: Duration) -> Option<DateTime<Utc>> {
+        if !self.covered(from) {
+            return self.calendar.after_open(from, open);
+        }
+        let target = self.open_until(from) + open;
+        // The first span that ends after `from` and by whose end the target is reached.
+        let i = self.spans.partition_point(|s| s.end <= from || s.before + (s.end - s.start) < target);
+        match self.spans.get(i) {
+            Some(s) if s.start - from <= Duration::days(HORIZON_DAYS - 2) => Some(s.start + (target - s.before)),
+            // Past the stretch, or far enough to meet the calendar's horizon: as the calendar says.
+            _ => self.calendar.after_open(from, open),
+        }
     }
 }
 
@@ -251,5 +341,40 @@ mod tests {
             (0..60).map(|w| NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Duration::weeks(w)).collect();
         let cal = Calendar::new(Tz::UTC, week, every_monday).unwrap();
         assert_eq!(cal.after_open(at("2026-01-01T00:00:00Z"), Duration::minutes(1)), None);
+    }
+
+    #[test]
+    fn a_timeline_answers_as_its_calendar_inside_its_stretch_and_beyond() {
+        // Paris office hours over the spring and autumn changes with a holiday, a calendar
+        // open around the clock in New York, and one open on Sundays only.
+        let sundays = Calendar::new(
+            chrono_tz::Europe::Paris,
+            [vec![], vec![], vec![], vec![], vec![], vec![], vec![hours(10, 12)]],
+            BTreeSet::new(),
+        )
+        .unwrap();
+        let around_the_clock = Calendar::new(
+            chrono_tz::America::New_York,
+            std::array::from_fn(|_| vec![Opening { start: 0, end: DAY_MINUTES }]),
+            BTreeSet::new(),
+        )
+        .unwrap();
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        for calendar in [paris(&["2026-04-06", "2026-10-26"]), around_the_clock, sundays] {
+            let timeline = Timeline::new(calendar.clone(), day("2026-03-20"), day("2026-11-05"));
+            let opens = [0, 1, 59, 60, 61, 600, 4 * 24 * 60, 40 * 24 * 60].map(Duration::minutes);
+            // Instants every 7 h 13 min from before the stretch to after it.
+            let mut from = at("2026-03-10T00:00:00Z");
+            while from < at("2026-11-20T00:00:00Z") {
+                for open in opens {
+                    assert_eq!(timeline.after_open(from, open), calendar.after_open(from, open), "{from} + {open}");
+                }
+                for hours_later in [0, 1, 5, 30, 200, 2000] {
+                    let to = from + Duration::hours(hours_later) + Duration::minutes(17);
+                    assert_eq!(timeline.open_between(from, to), calendar.open_between(from, to), "{from} to {to}");
+                }
+                from += Duration::minutes(7 * 60 + 13);
+            }
+        }
     }
 }

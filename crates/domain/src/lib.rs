@@ -26,6 +26,7 @@ pub mod roles;
 pub mod selfservice;
 pub mod settings;
 pub mod sla;
+pub mod sla_trail;
 pub mod sms;
 pub mod step_up;
 pub mod targets;

@@ -16,7 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::business_hours::Calendar;
+use crate::business_hours::BusinessTime;
 use crate::tickets::{Priority, Status};
 use crate::DomainError;
 
@@ -214,13 +214,13 @@ struct Segment {
 }
 
 /// One clock's walk over the segments.
-struct Walk<'a> {
-    calendar: &'a Calendar,
+struct Walk<'a, C> {
+    calendar: &'a C,
     segments: &'a [Segment],
     now: DateTime<Utc>,
 }
 
-impl Walk<'_> {
+impl<C: BusinessTime> Walk<'_, C> {
     fn running(segment: &Segment, first: bool) -> bool {
         if first {
             segment.first_running
@@ -282,7 +282,7 @@ impl Walk<'_> {
 }
 
 /// The SLA state of a ticket at `now`.
-pub fn evaluate(plan: &Plan, calendar: &Calendar, history: &History, now: DateTime<Utc>) -> SlaState {
+pub fn evaluate(plan: &Plan, calendar: &impl BusinessTime, history: &History, now: DateTime<Utc>) -> SlaState {
     let (mut status, mut priority) = (history.status, history.priority);
     let mut responded: Option<(DateTime<Utc>, Priority)> = None;
     // The resolution's completion: when and under which priority; cleared by a reopen.
@@ -382,7 +382,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::business_hours::Opening;
+    use crate::business_hours::{Calendar, Opening};
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

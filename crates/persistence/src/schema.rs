@@ -287,6 +287,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         closed_at -> Nullable<Timestamp>,
+        sla_trail -> Text,
     }
 }
 

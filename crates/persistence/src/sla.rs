@@ -9,10 +9,11 @@ use chrono_tz::Tz;
 use clientdesk_domain::business_hours::{Calendar, Opening};
 use clientdesk_domain::ids::{CompanyId, TenantId};
 use clientdesk_domain::sla::{Plan, Recorded, Targets};
+use clientdesk_domain::sla_trail;
 use clientdesk_domain::tickets::{Priority, Status};
 use diesel::prelude::*;
 
-use crate::schema::{company_sla_plans, sla_calendars, sla_plans, ticket_events, tickets, users};
+use crate::schema::{company_sla_plans, sla_calendars, sla_plans, tickets};
 use crate::tenants::bump_catalog_version;
 use crate::{utc, DbConnection, Error, Result};
 
@@ -325,65 +326,9 @@ pub struct SlaTicket {
     pub lines: Vec<(DateTime<Utc>, Recorded)>,
 }
 
-type LineRow = (i64, String, Option<String>, Option<String>, Option<String>, NaiveDateTime);
+type TicketRow = (i64, i64, NaiveDateTime, String, i32, Option<i32>, String);
 
-/// A history line the SLA reads; `None` for a value it cannot read (a status renamed since).
-fn recorded(kind: &str, field: Option<&str>, old: Option<&str>, new: Option<&str>) -> Option<Recorded> {
-    let priority = |v: Option<&str>| v.and_then(Priority::parse);
-    Some(match (kind, field) {
-        ("note", _) => Recorded::PublicNote { by_staff: true },
-        (_, Some("status")) => Recorded::Status { old: Status::parse(old?)?, new: Status::parse(new?)? },
-        (_, Some("priority")) => Recorded::Priority { old: priority(old)?, new: priority(new)? },
-        (_, Some("provider_priority")) => Recorded::ProviderPriority { old: priority(old), new: priority(new) },
-        _ => return None,
-    })
-}
-
-type Backend = <DbConnection as diesel::Connection>::Backend;
-
-/// The lines of the tickets `chosen` picks that move SLA clocks: changes of status and
-/// priorities, and public notes by staff, by ticket and oldest first.
-fn lines(
-    conn: &mut DbConnection,
-    tenant: TenantId,
-    chosen: ticket_events::BoxedQuery<'_, Backend>,
-) -> Result<Vec<(i64, DateTime<Utc>, Recorded)>> {
-    let staff = users::table.filter(users::tenant_id.eq(tenant.0)).filter(users::staff_role.is_not_null());
-    let rows: Vec<LineRow> = chosen
-        .filter(
-            ticket_events::field.eq_any(["status", "priority", "provider_priority"]).or(ticket_events::kind
-                .eq("note")
-                .and(ticket_events::internal.eq(false))
-                .and(ticket_events::actor_id.eq_any(staff.select(users::id.nullable())))),
-        )
-        .order((ticket_events::ticket_id, ticket_events::id))
-        .select((
-            ticket_events::ticket_id,
-            ticket_events::kind,
-            ticket_events::field,
-            ticket_events::old_value,
-            ticket_events::new_value,
-            ticket_events::created_at,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(ticket, kind, field, old, new, at)| {
-            let line = recorded(&kind, field.as_deref(), old.as_deref(), new.as_deref())?;
-            Some((ticket, utc(at), line))
-        })
-        .collect())
-}
-
-/// The SLA lines of one ticket.
-pub fn ticket_lines(conn: &mut DbConnection, tenant: TenantId, ticket: i64) -> Result<Vec<(DateTime<Utc>, Recorded)>> {
-    let chosen = ticket_events::table.filter(ticket_events::ticket_id.eq(ticket)).into_boxed();
-    Ok(lines(conn, tenant, chosen)?.into_iter().map(|(_, at, line)| (at, line)).collect())
-}
-
-type TicketRow = (i64, i64, NaiveDateTime, String, i32, Option<i32>);
-
-/// The tickets a company opened in `[from, to)`, with their SLA lines, by number.
+/// The tickets a company opened in `[from, to)`, with their SLA trails read, by number.
 pub fn opened_between(
     conn: &mut DbConnection,
     tenant: TenantId,
@@ -405,27 +350,16 @@ pub fn opened_between(
             tickets::status,
             tickets::priority,
             tickets::provider_priority,
+            tickets::sla_trail,
         ))
         .load(conn)?;
-    let of_chosen =
-        ticket_events::table.filter(ticket_events::ticket_id.eq_any(chosen.select(tickets::id))).into_boxed();
-    let mut all_lines = lines(conn, tenant, of_chosen)?.into_iter().peekable();
-    let mut by_id: Vec<SlaTicket> = rows
-        .into_iter()
-        .map(|(id, number, opened_at, status, priority, provider)| {
+    rows.into_iter()
+        .map(|(id, number, opened_at, status, priority, provider, trail)| {
             let status = Status::parse(&status).ok_or_else(|| bad("ticket", id))?;
             let priority = Priority::from_rank(priority).ok_or_else(|| bad("ticket", id))?;
             let provider = provider.and_then(Priority::from_rank);
-            Ok(SlaTicket { id, number, opened_at: utc(opened_at), now_as: (status, priority, provider), lines: vec![] })
+            let lines = sla_trail::read(&trail);
+            Ok(SlaTicket { id, number, opened_at: utc(opened_at), now_as: (status, priority, provider), lines })
         })
-        .collect::<Result<_>>()?;
-    // Lines come by ticket id; hand them out in one pass over the tickets in id order.
-    by_id.sort_by_key(|t| t.id);
-    for ticket in &mut by_id {
-        while let Some((_, at, line)) = all_lines.next_if(|(id, ..)| *id == ticket.id) {
-            ticket.lines.push((at, line));
-        }
-    }
-    by_id.sort_by_key(|t| t.number);
-    Ok(by_id)
+        .collect()
 }

@@ -33,7 +33,22 @@ pub fn at(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
 }
 
-/// Moves a ticket's opening to `opened` and its later history lines, in order, to `times`.
+/// Rebuilds every ticket's SLA trail from its history with the statement the migration that
+/// introduced trails ran on existing tickets.
+pub fn rebuild_trails(conn: &mut clientdesk_persistence::DbConnection) {
+    use diesel::RunQueryDsl;
+    let backend = match conn {
+        clientdesk_persistence::DbConnection::Sqlite(_) => "sqlite",
+        clientdesk_persistence::DbConnection::Pg(_) => "postgres",
+    };
+    let path = format!("{}/migrations/{backend}/2026-12-07-000034_sla_trail/up.sql", env!("CARGO_MANIFEST_DIR"));
+    let up = std::fs::read_to_string(path).unwrap();
+    let update = &up[up.find("UPDATE tickets").expect("the migration fills the trails")..];
+    diesel::sql_query(update).execute(conn).unwrap();
+}
+
+/// Moves a ticket's opening to `opened` and its later history lines, in order, to `times` (the
+/// ticket's SLA trail follows).
 pub async fn backdate(app: &TestApp, ticket: i64, opened: NaiveDateTime, times: Vec<NaiveDateTime>) {
     let db = app.state.db.clone();
     tokio::task::spawn_blocking(move || {
@@ -57,6 +72,7 @@ pub async fn backdate(app: &TestApp, ticket: i64, opened: NaiveDateTime, times: 
                 .execute(&mut *conn)
                 .unwrap();
         }
+        rebuild_trails(&mut conn);
     })
     .await
     .unwrap();

@@ -121,3 +121,39 @@ on_both!(a_plan_or_priority_change_moves_the_targets, |app: TestApp| async move 
     assert_eq!(lowered["first_response"]["target_minutes"], 60);
     assert!(lowered["resolution"].is_null());
 });
+
+on_both!(the_trail_kept_with_a_ticket_is_the_one_its_history_rebuilds, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    let tech = app.token("tech@demo.example").await;
+    let customer = app.token("pat.plus@demo.example").await;
+    let (contoso, ..) = companies(&app, &admin).await;
+    let id = create(&app, &customer, contoso, json!({"title": "Disk", "description": "Full", "priority": "low"}))
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    ok(patch(&app, &tech, id, json!({"status": "in_progress", "provider_priority": "high"})).await).await;
+    note(&app, &customer, id, false).await;
+    note(&app, &tech, id, true).await;
+    note(&app, &tech, id, false).await;
+    ok(patch(&app, &customer, id, json!({"priority": "urgent"})).await).await;
+    ok(patch(&app, &tech, id, json!({"status": "resolved"})).await).await;
+
+    let db = app.state.db.clone();
+    let (kept, rebuilt) = tokio::task::spawn_blocking(move || {
+        use clientdesk_persistence::schema::tickets;
+        use diesel::prelude::*;
+        let mut conn = db.conn().unwrap();
+        let trail = tickets::table.filter(tickets::id.eq(id)).select(tickets::sla_trail);
+        let kept: String = trail.first(&mut *conn).unwrap();
+        crate::sla::rebuild_trails(&mut conn);
+        (kept, trail.first::<String>(&mut *conn).unwrap())
+    })
+    .await
+    .unwrap();
+    // Status, provider priority, the public staff note, priority, status: five lines, the
+    // customer's and the internal note leave none.
+    let mut tags: Vec<&str> = kept.split_terminator(';').map(|line| line.split(':').nth(1).unwrap()).collect();
+    tags.sort();
+    assert_eq!(tags, ["n", "p", "s", "s", "v"], "{kept}");
+    assert_eq!(kept, rebuilt);
+});

@@ -124,6 +124,8 @@ pub struct Ticket {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The lines of its history that move its SLA clocks (see `sla_trail`).
+    pub sla_trail: String,
 }
 
 impl Ticket {
@@ -220,6 +222,7 @@ pub(crate) mod samples {
             created_at: now,
             updated_at: now,
             closed_at: None,
+            sla_trail: String::new(),
         }
     }
 }

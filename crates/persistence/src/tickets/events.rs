@@ -2,20 +2,33 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use clientdesk_domain::ids::UserId;
+use clientdesk_domain::sla_trail;
 use clientdesk_domain::tickets::{Change, Ticket, TicketEvent};
 use diesel::prelude::*;
 
 use crate::db::{per_backend, Prepared};
-use crate::schema::ticket_events;
+use crate::schema::{ticket_events, tickets, users};
 use crate::{utc, DbConnection, Result};
 
+/// Writes history lines of a ticket, and appends those the SLA reads to its trail (see
+/// `sla_trail`) in the same transaction; returns what it appended.
 pub fn record_events(
     conn: &mut DbConnection,
     ticket: &Ticket,
     actor: Option<UserId>,
     changes: &[Change],
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<String> {
+    let by_staff = match actor {
+        Some(actor) if changes.iter().any(sla_trail::needs_author) => is_staff(conn, actor)?,
+        _ => false,
+    };
+    let trail: String = changes.iter().filter_map(|c| sla_trail::entry(c, by_staff, now)).collect();
+    if !trail.is_empty() {
+        diesel::update(tickets::table.filter(tickets::id.eq(ticket.id)))
+            .set(tickets::sla_trail.eq(tickets::sla_trail.concat(&trail)))
+            .execute(conn)?;
+    }
     for change in changes {
         per_backend!(conn, |c| Prepared(diesel::insert_into(ticket_events::table).values((
             ticket_events::tenant_id.eq(ticket.tenant_id.0),
@@ -30,7 +43,13 @@ pub fn record_events(
         )))
         .execute(c))?;
     }
-    Ok(())
+    Ok(trail)
+}
+
+fn is_staff(conn: &mut DbConnection, user: UserId) -> Result<bool> {
+    let role: Option<Option<String>> =
+        users::table.filter(users::id.eq(user.0)).select(users::staff_role).first(conn).optional()?;
+    Ok(matches!(role, Some(Some(_))))
 }
 
 type EventRow = (i64, Option<i64>, String, Option<String>, Option<String>, Option<String>, bool, NaiveDateTime);

@@ -45,6 +45,7 @@ pub(super) struct TicketRow {
     created_at: Stamp,
     pub(super) updated_at: Stamp,
     closed_at: Option<Stamp>,
+    sla_trail: String,
 }
 
 impl TryFrom<TicketRow> for Ticket {
@@ -76,6 +77,7 @@ impl TryFrom<TicketRow> for Ticket {
             created_at: utc(row.created_at.0),
             updated_at: utc(row.updated_at.0),
             closed_at: row.closed_at.map(|s| utc(s.0)),
+            sla_trail: row.sla_trail,
         })
     }
 }

@@ -188,6 +188,7 @@ pub fn create(conn: &mut DbConnection, new: NewTicket, actor: Option<UserId>, no
         created_at: now,
         updated_at: now,
         closed_at: None,
+        sla_trail: String::new(),
     };
     if let DbConnection::Sqlite(_) = conn {
         record_events(conn, &ticket, actor, &[created], now)?;

@@ -64,7 +64,7 @@ fn render(conn: &mut DbConnection, auth: &Auth, access: &TicketAccess) -> ApiRes
         _ => true,
     };
     if shown {
-        view.sla = clientdesk_app::sla::ticket_state(conn, &access.catalog.sla, &access.ticket, chrono::Utc::now())?;
+        view.sla = clientdesk_app::sla::ticket_state(&access.catalog.sla, &access.ticket, chrono::Utc::now());
     }
     let body = respond::to_json(view)?;
     Ok(Rendered { version: access.ticket.version, body })

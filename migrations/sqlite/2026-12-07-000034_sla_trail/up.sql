@@ -1,0 +1,26 @@
+-- Each ticket keeps the lines of its history that move its SLA clocks (see domain::sla_trail):
+-- `micros:tag:old:new;` per line, appended as the history is written. Existing tickets get theirs
+-- from their history: status and priority changes, and public notes by staff.
+
+ALTER TABLE tickets ADD COLUMN sla_trail TEXT NOT NULL DEFAULT '';
+
+UPDATE tickets SET sla_trail = t.trail
+FROM (
+    SELECT e.ticket_id,
+        group_concat(
+            (CAST(strftime('%s', e.created_at) AS INTEGER) * 1000000
+                + CAST(substr(e.created_at || '000000', 21, 6) AS INTEGER))
+            || ':' || CASE WHEN e.kind = 'note' THEN 'n'
+                           WHEN e.field = 'status' THEN 's'
+                           WHEN e.field = 'priority' THEN 'p'
+                           ELSE 'v' END
+            || ':' || CASE WHEN e.kind = 'note' THEN '' ELSE COALESCE(e.old_value, '') END
+            || ':' || CASE WHEN e.kind = 'note' THEN '' ELSE COALESCE(e.new_value, '') END
+            || ';', '' ORDER BY e.id) AS trail
+    FROM ticket_events e
+    WHERE e.field IN ('status', 'priority', 'provider_priority')
+        OR (e.kind = 'note' AND e.internal = 0
+            AND e.actor_id IN (SELECT id FROM users WHERE staff_role IS NOT NULL))
+    GROUP BY e.ticket_id
+) t
+WHERE tickets.id = t.ticket_id;
