@@ -121,5 +121,6 @@ pub fn report(
         states.push(state);
     }
     let (first_response, resolution) = sla::compliance(&states);
+    breaches.sort_by_key(|b| (b.number, b.target));
     Ok(Report { plan_id: Some(plan.id), tickets: tickets.len() as u64, first_response, resolution, breaches })
 }

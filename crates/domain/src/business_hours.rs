@@ -155,12 +155,13 @@ impl BusinessTime for Calendar {
     }
 }
 
-/// An open span of a timeline, with the open time of the timeline before it.
+/// An open span of a timeline and the open time of the timeline before it, in microseconds
+/// (since 1970 for the instants): a search compares plain integers.
 #[derive(Debug, Clone, Copy)]
 struct Span {
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    before: Duration,
+    start: i64,
+    end: i64,
+    before: i64,
 }
 
 /// A calendar's open spans over a stretch of dates, worked out once: business time within the
@@ -171,40 +172,55 @@ struct Span {
 pub struct Timeline {
     calendar: Calendar,
     /// The instants the spans cover: local midnight of the first date to that after the last.
-    covers: (DateTime<Utc>, DateTime<Utc>),
+    covers: (i64, i64),
     spans: Vec<Span>,
+    /// For each 24 hours from the start of `covers`, the first span that ends after it begins:
+    /// a lookup starts there and steps over a day's few spans.
+    daily: Vec<usize>,
 }
+
+const DAY_MICROS: i64 = 24 * 3600 * 1_000_000;
 
 impl Timeline {
     pub fn new(calendar: Calendar, first: NaiveDate, last: NaiveDate) -> Self {
         let mut spans = Vec::new();
-        let mut before = Duration::zero();
+        let mut before = 0;
         let mut date = first;
         while date <= last {
             for (start, end) in calendar.spans(date) {
+                let (start, end) = (start.timestamp_micros(), end.timestamp_micros());
                 spans.push(Span { start, end, before });
                 before += end - start;
             }
             date += Duration::days(1);
         }
-        let covers = (calendar.instant(first, 0), calendar.instant(last, DAY_MINUTES));
-        Self { calendar, covers, spans }
+        let covers =
+            (calendar.instant(first, 0).timestamp_micros(), calendar.instant(last, DAY_MINUTES).timestamp_micros());
+        let days = (covers.1 - covers.0) / DAY_MICROS + 1;
+        let daily =
+            (0..=days).map(|d| spans.partition_point(|s: &Span| s.end <= covers.0 + d * DAY_MICROS)).collect();
+        Self { calendar, covers, spans, daily }
     }
 
     pub fn calendar(&self) -> &Calendar {
         &self.calendar
     }
 
-    fn covered(&self, at: DateTime<Utc>) -> bool {
-        self.covers.0 <= at && at <= self.covers.1
+    /// The instant in microseconds, if the spans cover it.
+    fn covered(&self, at: DateTime<Utc>) -> Option<i64> {
+        let at = at.timestamp_micros();
+        (self.covers.0 <= at && at <= self.covers.1).then_some(at)
     }
 
     /// The open time from the start of the timeline to `at` (within it).
-    fn open_until(&self, at: DateTime<Utc>) -> Duration {
-        let i = self.spans.partition_point(|s| s.end <= at);
+    fn open_until(&self, at: i64) -> i64 {
+        let mut i = self.daily[((at - self.covers.0) / DAY_MICROS) as usize];
+        while self.spans.get(i).is_some_and(|s| s.end <= at) {
+            i += 1;
+        }
         match self.spans.get(i) {
-            Some(s) => s.before + (at - s.start).max(Duration::zero()),
-            None => self.spans.last().map_or(Duration::zero(), |s| s.before + (s.end - s.start)),
+            Some(s) => s.before + (at - s.start).max(0),
+            None => self.spans.last().map_or(0, |s| s.before + (s.end - s.start)),
         }
     }
 }
@@ -214,21 +230,22 @@ impl BusinessTime for Timeline {
         if to <= from {
             return Duration::zero();
         }
-        if !(self.covered(from) && self.covered(to)) {
-            return self.calendar.open_between(from, to);
+        match (self.covered(from), self.covered(to)) {
+            (Some(from), Some(to)) => Duration::microseconds(self.open_until(to) - self.open_until(from)),
+            _ => self.calendar.open_between(from, to),
         }
-        self.open_until(to) - self.open_until(from)
     }
 
     fn after_open(&self, from: DateTime<Utc>, open: Duration) -> Option<DateTime<Utc>> {
-        if !self.covered(from) {
+        let (Some(at), Some(open_us)) = (self.covered(from), open.num_microseconds()) else {
             return self.calendar.after_open(from, open);
-        }
-        let target = self.open_until(from) + open;
+        };
+        let target = self.open_until(at) + open_us;
         // The first span that ends after `from` and by whose end the target is reached.
-        let i = self.spans.partition_point(|s| s.end <= from || s.before + (s.end - s.start) < target);
+        let i = self.spans.partition_point(|s| s.end <= at || s.before + (s.end - s.start) < target);
+        let horizon = Duration::days(HORIZON_DAYS - 2).num_microseconds().unwrap_or(i64::MAX);
         match self.spans.get(i) {
-            Some(s) if s.start - from <= Duration::days(HORIZON_DAYS - 2) => Some(s.start + (target - s.before)),
+            Some(s) if s.start - at <= horizon => DateTime::from_timestamp_micros(s.start + (target - s.before)),
             // Past the stretch, or far enough to meet the calendar's horizon: as the calendar says.
             _ => self.calendar.after_open(from, open),
         }

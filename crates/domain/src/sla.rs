@@ -187,7 +187,7 @@ pub struct SlaState {
 }
 
 /// Which of a ticket's two targets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     FirstResponse,

@@ -328,7 +328,8 @@ pub struct SlaTicket {
 
 type TicketRow = (i64, i64, NaiveDateTime, String, i32, Option<i32>, String);
 
-/// The tickets a company opened in `[from, to)`, with their SLA trails read, by number.
+/// The tickets a company opened in `[from, to)`, with their SLA trails read, in the order they
+/// were opened (the order of the index that finds them).
 pub fn opened_between(
     conn: &mut DbConnection,
     tenant: TenantId,
@@ -342,7 +343,7 @@ pub fn opened_between(
         .filter(tickets::created_at.ge(from.naive_utc()))
         .filter(tickets::created_at.lt(to.naive_utc()));
     let rows: Vec<TicketRow> = chosen
-        .order(tickets::number)
+        .order(tickets::created_at)
         .select((
             tickets::id,
             tickets::number,
