@@ -143,7 +143,7 @@ pub fn sla_history(db: &Db, tickets: u64, month_start: &str) -> anyhow::Result<i
         let first: i64 = count(conn, &format!("SELECT COALESCE(MAX(number), 0) AS n FROM tickets WHERE tenant_id = {t}"))?;
         let created = at(&start_at, &format!("(n - 1) * {spacing}"));
         // The trail the history lines below leave (see `sla_trail`), written with the ticket.
-        let micros = |minutes: &str| format!("({base} + (n - 1) * {spacing} * 1000000 + ({minutes}) * 60000000)");
+        let micros = |minutes: &str| format!("({base} + CAST(n - 1 AS BIGINT) * {spacing} * 1000000 + CAST({minutes} AS BIGINT) * 60000000)");
         let trail = format!(
             "{} || ':s:new:in_progress;' || {} || ':n::;' || {} || ':s:in_progress:resolved;'",
             micros(&format!("5 + ({first} + n) % 60")),

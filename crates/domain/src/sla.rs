@@ -211,6 +211,9 @@ struct Segment {
     end: Option<DateTime<Utc>>,
     first_running: bool,
     resolution_running: bool,
+    /// The business time from start to end, worked out once for a segment that has ended and in
+    /// which a clock runs (both clocks' walks read it).
+    open: Option<Duration>,
 }
 
 /// One clock's walk over the segments.
@@ -234,7 +237,10 @@ impl<C: BusinessTime> Walk<'_, C> {
         self.segments
             .iter()
             .filter(|s| Self::running(s, first))
-            .map(|s| self.calendar.open_between(s.start, s.end.unwrap_or(until).min(until)))
+            .map(|s| match (s.end, s.open) {
+                (Some(end), Some(open)) if end <= until => open,
+                _ => self.calendar.open_between(s.start, s.end.unwrap_or(until).min(until)),
+            })
             .sum()
     }
 
@@ -247,7 +253,7 @@ impl<C: BusinessTime> Walk<'_, C> {
             let left = target - so_far;
             match segment.end {
                 Some(end) => {
-                    let open = self.calendar.open_between(segment.start, end);
+                    let open = segment.open.unwrap_or_else(|| self.calendar.open_between(segment.start, end));
                     if open >= left {
                         return self.calendar.after_open(segment.start, left);
                     }
@@ -294,11 +300,13 @@ pub fn evaluate(plan: &Plan, calendar: &impl BusinessTime, history: &History, no
 
     for event in history.events.iter().filter(|e| e.at <= now) {
         let at = event.at.max(start);
+        let (first, resolution) = (first_running(&responded), resolution_running(status));
         segments.push(Segment {
             start,
             end: Some(at),
-            first_running: first_running(&responded),
-            resolution_running: resolution_running(status),
+            first_running: first,
+            resolution_running: resolution,
+            open: (first || resolution).then(|| calendar.open_between(start, at)),
         });
         start = at;
         match event.change {
@@ -322,6 +330,7 @@ pub fn evaluate(plan: &Plan, calendar: &impl BusinessTime, history: &History, no
         end: None,
         first_running: first_running(&responded),
         resolution_running: resolution_running(status),
+        open: None,
     });
 
     let walk = Walk { calendar, segments: &segments, now };
