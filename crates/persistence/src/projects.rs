@@ -355,7 +355,12 @@ pub fn notes(conn: &mut DbConnection, project: i64) -> Result<Vec<Note>> {
 }
 
 /// Places a note written in the portal, or a file attached, in the sequence the PSA reads back.
-fn record_change(conn: &mut DbConnection, tenant: TenantId, project: i64, what: (Option<i64>, Option<i64>)) -> Result<()> {
+fn record_change(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    project: i64,
+    what: (Option<i64>, Option<i64>),
+) -> Result<()> {
     diesel::insert_into(psa_changes::table)
         .values((
             psa_changes::tenant_id.eq(tenant.0),
@@ -473,7 +478,12 @@ pub fn attachments_of(conn: &mut DbConnection, project: i64) -> Result<Vec<Proje
 }
 
 /// A file of the tenant's projects (of `project` when one is named); any other is `NotFound`.
-pub fn attachment(conn: &mut DbConnection, tenant: TenantId, project: Option<i64>, id: i64) -> Result<ProjectAttachment> {
+pub fn attachment(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    project: Option<i64>,
+    id: i64,
+) -> Result<ProjectAttachment> {
     let mut query = project_attachments::table
         .filter(project_attachments::id.eq(id))
         .filter(project_attachments::tenant_id.eq(tenant.0))
@@ -487,7 +497,12 @@ pub fn attachment(conn: &mut DbConnection, tenant: TenantId, project: Option<i64
 
 /// Removes a file's record (and its place in the PSA's sequence, if not read yet); returns it,
 /// for its contents to be removed after the commit.
-pub fn delete_attachment(conn: &mut DbConnection, tenant: TenantId, project: i64, id: i64) -> Result<ProjectAttachment> {
+pub fn delete_attachment(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    project: i64,
+    id: i64,
+) -> Result<ProjectAttachment> {
     let found = attachment(conn, tenant, Some(project), id)?;
     diesel::delete(psa_changes::table.filter(psa_changes::attachment_id.eq(id))).execute(conn)?;
     diesel::delete(project_attachments::table.filter(project_attachments::id.eq(id))).execute(conn)?;

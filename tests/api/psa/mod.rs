@@ -142,8 +142,15 @@ on_both!(psa_records_send_an_etag_and_staff_writes_honour_if_match, |app: TestAp
     let mut resync = invoice("INV-E", psa.contoso, 10);
     resync["paid_minor"] = json!(7_700);
     let sync_body = json!({"upsert": [resync]});
-    if_match_guards(&app, &psa, &controller, &format!("/api/v1/invoices/{inv}"), ("/api/v1/psa/invoices", sync_body), edit)
-        .await;
+    if_match_guards(
+        &app,
+        &psa,
+        &controller,
+        &format!("/api/v1/invoices/{inv}"),
+        ("/api/v1/psa/invoices", sync_body),
+        edit,
+    )
+    .await;
 
     let contract = |name: &str| {
         json!({"psa_id": "AGR-E", "company_id": psa.contoso, "name": name, "kind": "hours",
@@ -168,7 +175,8 @@ on_both!(psa_records_send_an_etag_and_staff_writes_honour_if_match, |app: TestAp
     )
     .await;
 
-    let project = |name: &str| json!({"psa_id": "PRJ-E", "company_id": psa.contoso, "name": name, "status": "in_progress"});
+    let project =
+        |name: &str| json!({"psa_id": "PRJ-E", "company_id": psa.contoso, "name": name, "status": "in_progress"});
     let synced = ok(app
         .request(Method::PUT, "/api/v1/psa/projects", Some(&psa.sync))
         .json(&json!({"upsert": [project("Rollout")]}))

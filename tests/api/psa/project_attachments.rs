@@ -38,12 +38,8 @@ async fn listed(app: &TestApp, token: &str, project: i64) -> Vec<String> {
 /// The files in the attachment storage.
 fn stored_files(app: &TestApp) -> usize {
     fn count(dir: &std::path::Path) -> usize {
-        std::fs::read_dir(dir).map_or(0, |entries| {
-            entries
-                .flatten()
-                .map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 })
-                .sum()
-        })
+        std::fs::read_dir(dir)
+            .map_or(0, |entries| entries.flatten().map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 }).sum())
     }
     count(app.attachments_dir())
 }
@@ -142,7 +138,10 @@ on_both!(project_readers_attach_and_download_files_and_no_one_else, |app: TestAp
 
     // Removing the project removes its files, in the database and in storage.
     let before = stored_files(&app);
-    assert_eq!(app.send(Method::DELETE, &format!("/api/v1/projects/{on_team}"), &tech, json!(null)).await.status(), 204);
+    assert_eq!(
+        app.send(Method::DELETE, &format!("/api/v1/projects/{on_team}"), &tech, json!(null)).await.status(),
+        204
+    );
     assert_eq!(stored_files(&app), before - 1);
 });
 
@@ -194,11 +193,17 @@ on_both!(the_psa_reads_project_files_through_its_cursor_and_downloads_them, |app
     let (project, other, _) = projects(&app, &psa).await;
     let pat = app.token("pat.user@demo.example").await;
     let tech = app.token("tech@demo.example").await;
-    status(app.post(&format!("/api/v1/projects/{project}/notes"), Some(&pat), json!({"body": "Plan attached."})).await, 201)
-        .await;
+    status(
+        app.post(&format!("/api/v1/projects/{project}/notes"), Some(&pat), json!({"body": "Plan attached."})).await,
+        201,
+    )
+    .await;
     let file = status(upload(&app, &pat, project, pdf("plan.pdf")).await, 201).await[0]["id"].as_i64().unwrap();
-    status(app.post(&format!("/api/v1/projects/{project}/notes"), Some(&pat), json!({"body": "See above."})).await, 201)
-        .await;
+    status(
+        app.post(&format!("/api/v1/projects/{project}/notes"), Some(&pat), json!({"body": "See above."})).await,
+        201,
+    )
+    .await;
 
     let page = changes(&app, &psa, 0).await;
     let items = page["items"].as_array().unwrap();
@@ -207,8 +212,14 @@ on_both!(the_psa_reads_project_files_through_its_cursor_and_downloads_them, |app
     let listed = &items[1];
     assert_eq!(listed["attachment_id"], file);
     assert_eq!(listed["project_psa_id"], "F-PAT");
-    assert_eq!((listed["file_name"].as_str(), listed["size_bytes"].as_u64()), (Some("plan.pdf"), Some(PDF.len() as u64)));
-    assert_eq!((listed["author_name"].as_str(), listed["author_email"].as_str()), (Some("Pat User"), Some("pat.user@demo.example")));
+    assert_eq!(
+        (listed["file_name"].as_str(), listed["size_bytes"].as_u64()),
+        (Some("plan.pdf"), Some(PDF.len() as u64))
+    );
+    assert_eq!(
+        (listed["author_name"].as_str(), listed["author_email"].as_str()),
+        (Some("Pat User"), Some("pat.user@demo.example"))
+    );
     assert!(listed.get("body").is_none() && items[0].get("attachment_id").is_none());
     assert_eq!(page["cursor"], items[2]["change_id"]);
 
@@ -221,11 +232,11 @@ on_both!(the_psa_reads_project_files_through_its_cursor_and_downloads_them, |app
     problem(app.request(Method::GET, &download, None).send().await.unwrap(), 401).await;
     problem(app.request(Method::GET, &download, Some(&tech)).send().await.unwrap(), 401).await;
     let other_tenant = app.other_tenant_admin().await;
-    let other_sync =
-        ok(app.post("/api/v1/psa/integration/sync-token", Some(&other_tenant), json!({})).await).await["secret"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+    let other_sync = ok(app.post("/api/v1/psa/integration/sync-token", Some(&other_tenant), json!({})).await).await
+        ["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     problem(app.request(Method::GET, &download, Some(&other_sync)).send().await.unwrap(), 404).await;
     let theirs = ok(app.request(Method::GET, "/api/v1/psa/changes", Some(&other_sync)).send().await.unwrap()).await;
     assert!(theirs["items"].as_array().unwrap().is_empty(), "{theirs}");
@@ -236,7 +247,10 @@ on_both!(the_psa_reads_project_files_through_its_cursor_and_downloads_them, |app
     let later = status(upload(&app, &tech, other, pdf("later.pdf")).await, 201).await[0]["id"].as_i64().unwrap();
     let next = changes(&app, &psa, cursor).await;
     assert_eq!(next["items"].as_array().unwrap().len(), 1, "{next}");
-    assert_eq!((next["items"][0]["attachment_id"].as_i64(), next["items"][0]["author_name"].as_str()), (Some(later), Some("Tom Tech")));
+    assert_eq!(
+        (next["items"][0]["attachment_id"].as_i64(), next["items"][0]["author_name"].as_str()),
+        (Some(later), Some("Tom Tech"))
+    );
     // A file removed before the PSA read it is not listed, and its download is gone.
     let path = format!("/api/v1/projects/{other}/attachments/{later}");
     assert_eq!(app.send(Method::DELETE, &path, &tech, json!(null)).await.status(), 204);

@@ -119,10 +119,7 @@ impl Room {
     /// The room of a ticket, an article or a project that holds `stored` bytes already: the
     /// tickets' limits serve them all.
     pub(crate) fn after(stored: i64, settings: &HttpSettings) -> Self {
-        Self {
-            per_file: settings.attachment_max_bytes,
-            left: room_left(stored, settings.ticket_attachments_max_bytes),
-        }
+        Self { per_file: settings.attachment_max_bytes, left: room_left(stored, settings.ticket_attachments_max_bytes) }
     }
 }
 

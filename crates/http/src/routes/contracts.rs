@@ -23,9 +23,8 @@ use crate::preconditions::{if_match, tagged};
 use crate::respond::JsonBody;
 use crate::routes::company_records::{company_in_path, require_reader};
 use crate::routes::psa::{
-    hold_for_change,
-    batch_size, psa_id, read_batch, require_known_companies, sync_credential, sync_tenant, unique_ids, SyncAnswer,
-    SyncedRow, MAX_SYNC,
+    batch_size, hold_for_change, psa_id, read_batch, require_known_companies, sync_credential, sync_tenant, unique_ids,
+    SyncAnswer, SyncedRow, MAX_SYNC,
 };
 use crate::state::AppState;
 
@@ -249,7 +248,8 @@ fn readable(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<Contract
 #[get("/api/v1/contracts/{contract_id}")]
 pub async fn get_contract(state: web::Data<AppState>, caller: Caller, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let contract = state.run(move |conn| caller.read_with(conn, |conn, auth| Ok((readable(conn, auth, id)?, None)))).await?;
+    let contract =
+        state.run(move |conn| caller.read_with(conn, |conn, auth| Ok((readable(conn, auth, id)?, None)))).await?;
     Ok(tagged(StatusCode::OK, contract.version).json_body(ContractView::from(contract)))
 }
 

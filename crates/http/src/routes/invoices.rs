@@ -29,8 +29,8 @@ use crate::respond::JsonBody;
 use crate::routes::attachments::Binary;
 use crate::routes::company_records::{company_in_path, require_reader, today};
 use crate::routes::psa::{
-    hold_for_change,
-    batch_size, read_batch, require_known_companies, sync_credential, sync_tenant, SyncAnswer, SyncedRow, MAX_SYNC,
+    batch_size, hold_for_change, read_batch, require_known_companies, sync_credential, sync_tenant, SyncAnswer,
+    SyncedRow, MAX_SYNC,
 };
 use crate::state::AppState;
 
@@ -427,7 +427,8 @@ pub async fn company_balance(
 #[get("/api/v1/invoices/{invoice_id}")]
 pub async fn get_invoice(state: web::Data<AppState>, caller: Caller, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let invoice = state.run(move |conn| caller.read_with(conn, |conn, auth| Ok((readable(conn, auth, id)?, None)))).await?;
+    let invoice =
+        state.run(move |conn| caller.read_with(conn, |conn, auth| Ok((readable(conn, auth, id)?, None)))).await?;
     Ok(tagged(StatusCode::OK, invoice.version).json_body(InvoiceView::of(invoice, today(), true)))
 }
 

@@ -6,13 +6,13 @@
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
+use clientdesk_domain::entities::User;
 use clientdesk_domain::ids::{CompanyId, TenantId};
 use clientdesk_domain::invoices::{calendar_date, currency};
 use clientdesk_domain::outbox::Channel;
 use clientdesk_domain::projects::{
     self as rules, Changed, Note, Phase, PortalChange, Project, ProjectFields, Step, TeamMember, WorkStatus,
 };
-use clientdesk_domain::entities::User;
 use clientdesk_domain::settings::PortalSettings;
 use clientdesk_persistence::outbox::{self, NewMessage};
 use clientdesk_persistence::psa::Versioned;
@@ -25,12 +25,12 @@ use crate::extract::{Auth, Caller};
 use crate::json::{Json, LargeJson};
 use crate::origin;
 use crate::paging::{self, PageQuery, Paged, UpdatedFrom};
-use crate::respond::JsonBody;
 use crate::preconditions::{if_match, tagged};
+use crate::respond::JsonBody;
 use crate::routes::invoices::remove_objects;
 use crate::routes::psa::{
-    batch_size, hold_for_change, psa_id, read_batch, require_known_companies, sync_credential, sync_tenant,
-    SyncAnswer, SyncedRow, MAX_SYNC,
+    batch_size, hold_for_change, psa_id, read_batch, require_known_companies, sync_credential, sync_tenant, SyncAnswer,
+    SyncedRow, MAX_SYNC,
 };
 use crate::state::AppState;
 

@@ -11,10 +11,10 @@ use clientdesk_persistence::{psa, write_tx};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::preconditions::check_if_match;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::origin;
+use crate::preconditions::check_if_match;
 use crate::respond::JsonBody;
 use crate::routes::devices::SecretView;
 use crate::state::AppState;
