@@ -197,7 +197,7 @@ on_both!(psa_records_send_an_etag_and_staff_writes_honour_if_match, |app: TestAp
     .await;
 });
 
-on_both!(a_note_or_a_file_leaves_the_project_etag_alone, |app: TestApp| async move {
+on_both!(a_note_leaves_the_project_etag_alone, |app: TestApp| async move {
     let psa = setup(&app).await;
     let project = json!({"psa_id": "PRJ-N", "company_id": psa.contoso, "name": "Rollout", "status": "in_progress"});
     let res = app.request(Method::PUT, "/api/v1/psa/projects", Some(&psa.sync)).json(&json!({"upsert": [project]}));
