@@ -40,6 +40,8 @@ pub struct Contract {
     pub psa_id: Option<String>,
     pub fields: ContractFields,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Rises with every write; sent as the ETag and checked against If-Match.
+    pub version: i64,
 }
 
 /// What the PSA or staff set on a contract. `purchased` and `used` are minutes for a block of

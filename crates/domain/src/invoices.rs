@@ -133,6 +133,8 @@ pub struct Invoice {
     pub pdf: Option<Pdf>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Rises with every write; sent as the ETag and checked against If-Match.
+    pub version: i64,
 }
 
 /// What the PSA or staff set on an invoice.

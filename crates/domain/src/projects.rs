@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::principal::Denied;
+use crate::principal::{Denied, Principal};
 use crate::roles::RoleSet;
 use crate::settings::{PortalSettings, NEUTRAL_STAFF_NAME};
 use crate::ticket_access::read_scope;
@@ -51,6 +51,8 @@ pub struct Project {
     pub psa_id: Option<String>,
     pub fields: ProjectFields,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Rises with every write; sent as the ETag and checked against If-Match.
+    pub version: i64,
 }
 
 /// What the PSA or staff set on a project. Lists leave `phases` and `team` empty.
@@ -104,6 +106,51 @@ pub struct Note {
     /// Written in the portal (the PSA reads these back), rather than synced from the PSA.
     pub from_portal: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A file attached to a project; the contents live in the attachment storage under
+/// `storage_key`, as a ticket's do, and are read by whoever reads the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectAttachment {
+    pub id: i64,
+    pub tenant_id: crate::ids::TenantId,
+    pub project_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub uploaded_by: crate::ids::UserId,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Something written in the portal that the PSA reads back, in the order of its `id` (the
+/// PSA's cursor).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalChange {
+    pub id: i64,
+    /// The PSA's id of the project, for projects it synced.
+    pub project_psa_id: Option<String>,
+    pub what: Changed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    Note(Note),
+    Attachment(ProjectAttachment),
+}
+
+/// Who may add files to a project: staff, and the customers who read it (checked by loading the
+/// project as theirs), with a token that may write.
+pub fn may_attach(principal: &Principal) -> Result<(), Denied> {
+    principal.require_writable()
+}
+
+/// Who may remove a file from a project: staff only, with a token that may write. Customers add
+/// files but do not take them back: the PSA may have fetched them already.
+pub fn may_remove_attachment(principal: &Principal) -> Result<(), Denied> {
+    principal.require_staff()?;
+    principal.require_writable()
 }
 
 /// Which of a company's projects a member sees.
@@ -187,6 +234,33 @@ mod tests {
         assert!(sees(ProjectScope::All, false));
         assert!(sees(ProjectScope::TeamMember, true));
         assert!(!sees(ProjectScope::TeamMember, false));
+    }
+
+    #[test]
+    fn staff_and_readers_attach_files_only_staff_remove_them_never_with_a_read_only_token() {
+        use crate::ids::{TenantId, UserId};
+        use crate::principal::PrincipalKind;
+        use crate::user::StaffRole;
+        let principal = |staff: bool, read_only: bool| Principal {
+            user_id: UserId(1),
+            tenant_id: TenantId(1),
+            kind: if staff { PrincipalKind::Staff(StaffRole::Technician) } else { PrincipalKind::Portal },
+            amr: Vec::new(),
+            read_only,
+            device: None,
+            session: None,
+        };
+        for staff in [false, true] {
+            for read_only in [false, true] {
+                let p = principal(staff, read_only);
+                assert_eq!(may_attach(&p).is_ok(), !read_only, "attach staff={staff} read_only={read_only}");
+                assert_eq!(
+                    may_remove_attachment(&p).is_ok(),
+                    staff && !read_only,
+                    "remove staff={staff} read_only={read_only}"
+                );
+            }
+        }
     }
 
     #[test]

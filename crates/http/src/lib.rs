@@ -93,6 +93,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(routes::invoices::routes)
         .configure(routes::contracts::routes)
         .configure(routes::projects::routes)
+        .configure(routes::project_attachments::routes)
         .configure(routes::vault_entries::routes)
         .configure(routes::webhooks::routes)
         .configure(routes::sla::routes)

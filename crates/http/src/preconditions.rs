@@ -1,13 +1,20 @@
 //! Entity tags and `If-Match` (RFC 9110), for resources that carry a version: the ETag is the
 //! quoted version, and a change sent with `If-Match` applies only while that version is current.
 
-use actix_web::http::header;
-use actix_web::HttpRequest;
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 
 use crate::errors::{ApiError, ApiResult};
 
 pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
+}
+
+/// An answer carrying `version` as its ETag: tickets, articles and PSA records answer so.
+pub fn tagged(status: StatusCode, version: i64) -> HttpResponseBuilder {
+    let mut answer = HttpResponse::build(status);
+    answer.insert_header((header::ETAG, etag(version)));
+    answer
 }
 
 /// The request's `If-Match`, if it sent one.

@@ -26,6 +26,7 @@ struct ContractRow {
     purchased: i64,
     used: i64,
     updated_at: NaiveDateTime,
+    version: i64,
 }
 
 impl TryFrom<ContractRow> for Contract {
@@ -46,6 +47,7 @@ impl TryFrom<ContractRow> for Contract {
                 used: r.used,
             },
             updated_at: utc(r.updated_at),
+            version: r.version,
         })
     }
 }
@@ -120,7 +122,7 @@ pub fn update_contract(
     now: DateTime<Utc>,
 ) -> Result<()> {
     diesel::update(contracts::table.filter(contracts::id.eq(id)))
-        .set(contract_values(company, f, now))
+        .set((contract_values(company, f, now), contracts::version.eq(contracts::version + 1)))
         .execute(conn)?;
     Ok(())
 }

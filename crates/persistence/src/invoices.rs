@@ -42,6 +42,7 @@ struct InvoiceRow {
     pdf_sha256: Option<String>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    version: i64,
 }
 
 impl TryFrom<InvoiceRow> for Invoice {
@@ -73,6 +74,7 @@ impl TryFrom<InvoiceRow> for Invoice {
             pdf,
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
+            version: r.version,
         })
     }
 }
@@ -152,7 +154,9 @@ pub fn update(
     f: &InvoiceFields,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    diesel::update(invoices::table.filter(invoices::id.eq(id))).set(field_values(company, f, now)).execute(conn)?;
+    diesel::update(invoices::table.filter(invoices::id.eq(id)))
+        .set((field_values(company, f, now), invoices::version.eq(invoices::version + 1)))
+        .execute(conn)?;
     diesel::delete(invoice_lines::table.filter(invoice_lines::invoice_id.eq(id))).execute(conn)?;
     insert_lines(conn, id, &f.lines)
 }
@@ -209,7 +213,9 @@ pub fn get(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<Invoice
 
 /// Links an invoice entered by hand to the PSA's record of it.
 pub fn set_psa_id(conn: &mut DbConnection, id: i64, psa_id: &str) -> Result<()> {
-    diesel::update(invoices::table.filter(invoices::id.eq(id))).set(invoices::psa_id.eq(psa_id)).execute(conn)?;
+    diesel::update(invoices::table.filter(invoices::id.eq(id)))
+        .set((invoices::psa_id.eq(psa_id), invoices::version.eq(invoices::version + 1)))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -232,6 +238,7 @@ pub fn set_pdf(conn: &mut DbConnection, id: i64, pdf: Option<&Pdf>, now: DateTim
             invoices::pdf_size.eq(pdf.map(|p| p.size_bytes)),
             invoices::pdf_sha256.eq(pdf.map(|p| p.sha256.clone())),
             invoices::updated_at.eq(now.naive_utc()),
+            invoices::version.eq(invoices::version + 1),
         ))
         .execute(conn)?;
     Ok(previous)

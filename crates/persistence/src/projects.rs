@@ -1,16 +1,19 @@
 //! Projects with their plan (phases and tasks), team and notes. The PSA upserts a project whole
-//! (its plan and team are replaced); notes written in the portal are read back by the PSA in id
-//! order, the id being the cursor.
+//! (its plan and team are replaced); notes written in the portal and files attached to a project
+//! are read back by the PSA in the order of their place in `psa_changes`, that place being its
+//! cursor.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
-use clientdesk_domain::projects::{Note, Phase, Project, ProjectFields, Step, TeamMember, WorkStatus};
+use clientdesk_domain::projects::{
+    Changed, Note, Phase, PortalChange, Project, ProjectAttachment, ProjectFields, Step, TeamMember, WorkStatus,
+};
 use diesel::prelude::*;
 
 use crate::invoices::{date_text, parse_date};
-use crate::schema::{project_members, project_notes, project_tasks, projects};
+use crate::schema::{project_attachments, project_members, project_notes, project_tasks, projects, psa_changes};
 use crate::{utc, DbConnection, Error, Page, Result};
 
 #[derive(Queryable, Selectable)]
@@ -28,6 +31,7 @@ struct ProjectRow {
     currency: Option<String>,
     charges_minor: i64,
     updated_at: NaiveDateTime,
+    version: i64,
 }
 
 fn status(what: &str, s: &str) -> Result<WorkStatus> {
@@ -55,6 +59,7 @@ impl TryFrom<ProjectRow> for Project {
                 team: Vec::new(),
             },
             updated_at: utc(r.updated_at),
+            version: r.version,
         })
     }
 }
@@ -112,7 +117,9 @@ pub fn save(
 ) -> Result<i64> {
     let id = match id {
         Some(id) => {
-            diesel::update(projects::table.filter(projects::id.eq(id))).set(values(company, f, now)).execute(conn)?;
+            diesel::update(projects::table.filter(projects::id.eq(id)))
+                .set((values(company, f, now), projects::version.eq(projects::version + 1)))
+                .execute(conn)?;
             diesel::delete(project_tasks::table.filter(project_tasks::project_id.eq(id))).execute(conn)?;
             diesel::delete(project_members::table.filter(project_members::project_id.eq(id))).execute(conn)?;
             id
@@ -173,12 +180,20 @@ pub fn save(
     Ok(id)
 }
 
-pub fn delete(conn: &mut DbConnection, ids: &[i64]) -> Result<()> {
+/// Removes projects with their plan, team, notes and files; returns the storage keys of the
+/// files, to remove once the transaction has committed.
+pub fn delete(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<String>> {
+    let keys: Vec<String> = project_attachments::table
+        .filter(project_attachments::project_id.eq_any(ids))
+        .select(project_attachments::storage_key)
+        .load(conn)?;
+    diesel::delete(psa_changes::table.filter(psa_changes::project_id.eq_any(ids))).execute(conn)?;
+    diesel::delete(project_attachments::table.filter(project_attachments::project_id.eq_any(ids))).execute(conn)?;
     diesel::delete(project_notes::table.filter(project_notes::project_id.eq_any(ids))).execute(conn)?;
     diesel::delete(project_tasks::table.filter(project_tasks::project_id.eq_any(ids))).execute(conn)?;
     diesel::delete(project_members::table.filter(project_members::project_id.eq_any(ids))).execute(conn)?;
     diesel::delete(projects::table.filter(projects::id.eq_any(ids))).execute(conn)?;
-    Ok(())
+    Ok(keys)
 }
 
 /// A project with its plan and team.
@@ -317,6 +332,9 @@ pub fn add_note(conn: &mut DbConnection, tenant: TenantId, note: &Note) -> Resul
         ))
         .returning(project_notes::id)
         .get_result(conn)?;
+    if note.from_portal {
+        record_change(conn, tenant, note.project_id, (Some(id), None))?;
+    }
     Ok(project_notes::table
         .filter(project_notes::id.eq(id))
         .select(NoteRow::as_select())
@@ -336,22 +354,166 @@ pub fn notes(conn: &mut DbConnection, project: i64) -> Result<Vec<Note>> {
         .collect())
 }
 
-/// The notes written in the portal after `after` (a note id), oldest first, with their
-/// project's PSA id.
-pub fn portal_notes_after(
+/// Places a note written in the portal, or a file attached, in the sequence the PSA reads back.
+fn record_change(
     conn: &mut DbConnection,
     tenant: TenantId,
-    after: i64,
-    limit: i64,
-) -> Result<Vec<(Note, Option<String>)>> {
-    let rows: Vec<(NoteRow, Option<String>)> = project_notes::table
+    project: i64,
+    what: (Option<i64>, Option<i64>),
+) -> Result<()> {
+    diesel::insert_into(psa_changes::table)
+        .values((
+            psa_changes::tenant_id.eq(tenant.0),
+            psa_changes::project_id.eq(project),
+            psa_changes::note_id.eq(what.0),
+            psa_changes::attachment_id.eq(what.1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What the portal changed after `after` (a change id), oldest first: the notes written in the
+/// portal and the files attached, with their project's PSA id.
+pub fn changes_after(conn: &mut DbConnection, tenant: TenantId, after: i64, limit: i64) -> Result<Vec<PortalChange>> {
+    let rows: Vec<(i64, Option<i64>, Option<i64>, Option<String>)> = psa_changes::table
         .inner_join(projects::table)
-        .filter(project_notes::tenant_id.eq(tenant.0))
-        .filter(project_notes::from_portal.eq(true))
-        .filter(project_notes::id.gt(after))
-        .order(project_notes::id)
+        .filter(psa_changes::tenant_id.eq(tenant.0))
+        .filter(psa_changes::id.gt(after))
+        .order(psa_changes::id)
         .limit(limit)
-        .select((NoteRow::as_select(), projects::psa_id))
+        .select((psa_changes::id, psa_changes::note_id, psa_changes::attachment_id, projects::psa_id))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(n, psa)| (n.into(), psa)).collect())
+    let note_ids: Vec<i64> = rows.iter().filter_map(|r| r.1).collect();
+    let file_ids: Vec<i64> = rows.iter().filter_map(|r| r.2).collect();
+    let mut notes: HashMap<i64, Note> = project_notes::table
+        .filter(project_notes::id.eq_any(&note_ids))
+        .select(NoteRow::as_select())
+        .load::<NoteRow>(conn)?
+        .into_iter()
+        .map(|n| (n.id, n.into()))
+        .collect();
+    let mut files: HashMap<i64, ProjectAttachment> = project_attachments::table
+        .filter(project_attachments::id.eq_any(&file_ids))
+        .select(AttachmentRow::as_select())
+        .load::<AttachmentRow>(conn)?
+        .into_iter()
+        .map(|a| (a.id, a.into()))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, note, file, project_psa_id)| {
+            let what = match (note, file) {
+                (Some(note), _) => Changed::Note(notes.remove(&note)?),
+                (None, Some(file)) => Changed::Attachment(files.remove(&file)?),
+                (None, None) => return None,
+            };
+            Some(PortalChange { id, project_psa_id, what })
+        })
+        .collect())
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = project_attachments)]
+struct AttachmentRow {
+    id: i64,
+    tenant_id: i64,
+    project_id: i64,
+    file_name: String,
+    content_type: String,
+    size_bytes: i64,
+    sha256: String,
+    storage_key: String,
+    uploaded_by: i64,
+    created_at: NaiveDateTime,
+}
+
+impl From<AttachmentRow> for ProjectAttachment {
+    fn from(r: AttachmentRow) -> Self {
+        Self {
+            id: r.id,
+            tenant_id: TenantId(r.tenant_id),
+            project_id: r.project_id,
+            file_name: r.file_name,
+            content_type: r.content_type,
+            size_bytes: r.size_bytes,
+            sha256: r.sha256,
+            storage_key: r.storage_key,
+            uploaded_by: UserId(r.uploaded_by),
+            created_at: utc(r.created_at),
+        }
+    }
+}
+
+/// Records a file attached to a project (its `id` is ignored) and places it in the sequence the
+/// PSA reads back; returns it with its id.
+pub fn insert_attachment(conn: &mut DbConnection, a: &ProjectAttachment) -> Result<ProjectAttachment> {
+    let id: i64 = diesel::insert_into(project_attachments::table)
+        .values((
+            project_attachments::tenant_id.eq(a.tenant_id.0),
+            project_attachments::project_id.eq(a.project_id),
+            project_attachments::file_name.eq(&a.file_name),
+            project_attachments::content_type.eq(&a.content_type),
+            project_attachments::size_bytes.eq(a.size_bytes),
+            project_attachments::sha256.eq(&a.sha256),
+            project_attachments::storage_key.eq(&a.storage_key),
+            project_attachments::uploaded_by.eq(a.uploaded_by.0),
+            project_attachments::created_at.eq(a.created_at.naive_utc()),
+        ))
+        .returning(project_attachments::id)
+        .get_result(conn)?;
+    record_change(conn, a.tenant_id, a.project_id, (None, Some(id)))?;
+    Ok(ProjectAttachment { id, ..a.clone() })
+}
+
+/// A project's files, oldest first.
+pub fn attachments_of(conn: &mut DbConnection, project: i64) -> Result<Vec<ProjectAttachment>> {
+    Ok(project_attachments::table
+        .filter(project_attachments::project_id.eq(project))
+        .order(project_attachments::id)
+        .select(AttachmentRow::as_select())
+        .load::<AttachmentRow>(conn)?
+        .into_iter()
+        .map(ProjectAttachment::from)
+        .collect())
+}
+
+/// A file of the tenant's projects (of `project` when one is named); any other is `NotFound`.
+pub fn attachment(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    project: Option<i64>,
+    id: i64,
+) -> Result<ProjectAttachment> {
+    let mut query = project_attachments::table
+        .filter(project_attachments::id.eq(id))
+        .filter(project_attachments::tenant_id.eq(tenant.0))
+        .select(AttachmentRow::as_select())
+        .into_boxed();
+    if let Some(project) = project {
+        query = query.filter(project_attachments::project_id.eq(project));
+    }
+    Ok(query.first::<AttachmentRow>(conn)?.into())
+}
+
+/// Removes a file's record (and its place in the PSA's sequence, if not read yet); returns it,
+/// for its contents to be removed after the commit.
+pub fn delete_attachment(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    project: i64,
+    id: i64,
+) -> Result<ProjectAttachment> {
+    let found = attachment(conn, tenant, Some(project), id)?;
+    diesel::delete(psa_changes::table.filter(psa_changes::attachment_id.eq(id))).execute(conn)?;
+    diesel::delete(project_attachments::table.filter(project_attachments::id.eq(id))).execute(conn)?;
+    Ok(found)
+}
+
+/// The bytes already attached to a project.
+pub fn attached_bytes(conn: &mut DbConnection, project: i64) -> Result<i64> {
+    let sizes: Vec<i64> = project_attachments::table
+        .filter(project_attachments::project_id.eq(project))
+        .select(project_attachments::size_bytes)
+        .load(conn)?;
+    Ok(sizes.iter().sum())
 }

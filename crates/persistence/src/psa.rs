@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use clientdesk_domain::ids::TenantId;
 use diesel::prelude::*;
 
-use crate::schema::{companies, psa_integrations};
+use crate::schema::{companies, contracts, invoices, projects, psa_integrations};
 use crate::{DbConnection, Result};
 
 /// Inserts several rows in one statement: diesel's multi-row insert needs the concrete
@@ -70,4 +70,43 @@ pub fn companies_of_tenant(conn: &mut DbConnection, tenant: TenantId, ids: &[i64
         .load::<i64>(conn)?
         .into_iter()
         .collect())
+}
+
+/// The records staff may also write by hand, whose version is their ETag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Versioned {
+    Invoice,
+    Contract,
+    Project,
+}
+
+/// Holds a record of the tenant for a change based on `version` (the one its writer read, sent
+/// as `If-Match`): false when the record is at another version. The update changes nothing but
+/// takes the row's lock, so that on PostgreSQL a writer who committed meanwhile makes it match
+/// nothing rather than be overwritten. Call inside the write transaction of the change.
+pub fn hold_at_version(
+    conn: &mut DbConnection,
+    record: Versioned,
+    tenant: TenantId,
+    id: i64,
+    version: i64,
+) -> Result<bool> {
+    macro_rules! hold {
+        ($table:ident) => {
+            diesel::update(
+                $table::table
+                    .filter($table::id.eq(id))
+                    .filter($table::tenant_id.eq(tenant.0))
+                    .filter($table::version.eq(version)),
+            )
+            .set($table::version.eq($table::version))
+            .execute(conn)?
+        };
+    }
+    let held = match record {
+        Versioned::Invoice => hold!(invoices),
+        Versioned::Contract => hold!(contracts),
+        Versioned::Project => hold!(projects),
+    };
+    Ok(held == 1)
 }

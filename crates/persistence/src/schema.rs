@@ -778,6 +778,7 @@ diesel::table! {
         pdf_sha256 -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -808,6 +809,7 @@ diesel::table! {
         used -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -846,6 +848,7 @@ diesel::table! {
         charges_minor -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -906,10 +909,37 @@ diesel::joinable!(invoices -> companies (company_id));
 diesel::joinable!(invoice_lines -> invoices (invoice_id));
 diesel::joinable!(contracts -> companies (company_id));
 diesel::joinable!(time_entries -> contracts (contract_id));
+diesel::table! {
+    project_attachments (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        project_id -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    psa_changes (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        project_id -> BigInt,
+        note_id -> Nullable<BigInt>,
+        attachment_id -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(projects -> companies (company_id));
 diesel::joinable!(project_tasks -> projects (project_id));
 diesel::joinable!(project_members -> projects (project_id));
 diesel::joinable!(project_notes -> projects (project_id));
+diesel::joinable!(project_attachments -> projects (project_id));
+diesel::joinable!(psa_changes -> projects (project_id));
 diesel::table! {
     vault_keys (tenant_id, version) {
         tenant_id -> BigInt,
@@ -1066,6 +1096,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     project_tasks,
     project_members,
     project_notes,
+    project_attachments,
+    psa_changes,
     vault_keys,
     vault_entries,
     vault_reveals,

@@ -15,7 +15,7 @@ use clientdesk_domain::tickets::Change;
 use clientdesk_domain::webhook_payloads::TicketAttachmentAddedData;
 use clientdesk_persistence::attachments;
 use clientdesk_persistence::tickets as store;
-use clientdesk_persistence::write_tx;
+use clientdesk_persistence::{write_tx, DbConnection};
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -26,7 +26,7 @@ use crate::extract::Auth;
 use crate::paging::Paged;
 use crate::respond::JsonBody;
 use crate::routes::tickets::access::{self, TicketAccess};
-use crate::state::AppState;
+use crate::state::{AppState, HttpSettings};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(upload_attachments).service(list_attachments).service(download_attachment);
@@ -100,6 +100,7 @@ fn multipart_error(err: MultipartError) -> ApiError {
 }
 
 /// A file written to storage, not yet recorded.
+#[derive(Clone)]
 pub(crate) struct Stored {
     pub(crate) file_name: String,
     pub(crate) content_type: String,
@@ -114,16 +115,130 @@ pub(crate) struct Room {
     pub(crate) left: i64,
 }
 
+impl Room {
+    /// The room of a ticket, an article or a project that holds `stored` bytes already: the
+    /// tickets' limits serve them all.
+    pub(crate) fn after(stored: i64, settings: &HttpSettings) -> Self {
+        Self { per_file: settings.attachment_max_bytes, left: room_left(stored, settings.ticket_attachments_max_bytes) }
+    }
+}
+
+/// Receives an upload into `room`: refuses a body that declares more (413, before reading it),
+/// then streams the form's files to storage under `key_prefix`. On any refusal the files already
+/// stored are removed. Returns them, and the note the form names if any.
+pub(crate) async fn receive(
+    state: &AppState,
+    req: &HttpRequest,
+    payload: web::Payload,
+    key_prefix: &str,
+    room: &Room,
+    too_much: fn() -> ApiError,
+) -> ApiResult<(Vec<Stored>, Option<i64>)> {
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<i64>().ok());
+    if declared.is_some_and(|length| length > room.left.saturating_add(FORM_OVERHEAD)) {
+        return Err(too_much());
+    }
+    let mut files = Vec::new();
+    let form = Multipart::new(req.headers(), payload);
+    match stream_form(form, &state.storage, key_prefix, room, &mut files, too_much).await {
+        Ok(note_id) => Ok((files, note_id)),
+        Err(err) => {
+            remove(&state.storage, &files).await;
+            Err(err)
+        }
+    }
+}
+
+/// [`receive`] for what has no notes (articles, projects): a `note_id` part is refused (422).
+pub(crate) async fn receive_without_note(
+    state: &AppState,
+    req: &HttpRequest,
+    payload: web::Payload,
+    key_prefix: &str,
+    room: &Room,
+    too_much: fn() -> ApiError,
+) -> ApiResult<Vec<Stored>> {
+    match receive(state, req, payload, key_prefix, room, too_much).await? {
+        (files, None) => Ok(files),
+        (files, Some(_)) => {
+            remove(&state.storage, &files).await;
+            Err(ApiError::invalid("note_id", "these attachments belong to no note"))
+        }
+    }
+}
+
+/// An upload to what has no notes (an article, a project) whose attachments hold `stored_bytes`
+/// already: receives it into the room left, then has `record` record the files in one write
+/// transaction (see [`check_total`]); if anything is refused, the stored objects are removed
+/// again. Answers 201 with what `record` returns.
+pub(crate) async fn store_and_record<T: Serialize + Send + 'static>(
+    state: &AppState,
+    req: &HttpRequest,
+    payload: web::Payload,
+    key_prefix: &str,
+    stored_bytes: i64,
+    too_much: fn() -> ApiError,
+    record: impl FnOnce(&mut DbConnection, Vec<Stored>) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<HttpResponse> {
+    let room = Room::after(stored_bytes, &state.settings);
+    let files = receive_without_note(state, req, payload, key_prefix, &room, too_much).await?;
+    let recorded = files.clone();
+    match state.run(move |conn| write_tx(conn, |conn| record(conn, recorded))).await {
+        Ok(saved) => Ok(HttpResponse::Created().json_body(saved)),
+        Err(err) => {
+            // Nothing refers to the stored objects: remove them again.
+            remove(&state.storage, &files).await;
+            Err(err)
+        }
+    }
+}
+
+/// Checked again as an upload is recorded, since parallel uploads may have taken the room: the
+/// bytes stored now and those of `files` within `limit`.
+pub(crate) fn check_total(stored_now: i64, files: &[Stored], limit: i64, too_much: fn() -> ApiError) -> ApiResult<()> {
+    let added: i64 = files.iter().map(|f| f.size).sum();
+    if stored_now + added > limit {
+        return Err(too_much());
+    }
+    Ok(())
+}
+
+/// A stored file, as every attachment is sent: its stored type, named, never sniffed or cached.
+pub(crate) async fn file_answer(
+    state: &AppState,
+    storage_key: &str,
+    file_name: String,
+    content_type: String,
+) -> ApiResult<HttpResponse> {
+    let contents = state.storage.get(storage_key).await?;
+    let disposition = header::ContentDisposition {
+        disposition: header::DispositionType::Attachment,
+        parameters: vec![header::DispositionParam::FilenameExt(header::ExtendedValue {
+            charset: header::Charset::Ext("UTF-8".into()),
+            language_tag: None,
+            value: file_name.into_bytes(),
+        })],
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header(disposition)
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(contents))
+}
+
 /// Reads the form and streams each file to storage as it arrives, holding only a part in memory.
-/// A file over the per-file limit, or files over what is left of the ticket's total, are refused
-/// as soon as the bytes past the limit arrive. On an error the files already stored are returned
-/// with it, for the caller to remove.
-pub(crate) async fn stream_form(
+/// A file over the per-file limit, or files over what is left of the total (`too_much`), are
+/// refused as soon as the bytes past the limit arrive. On an error the files already stored are
+/// left in `files`, for the caller to remove.
+async fn stream_form(
     mut form: Multipart,
     storage: &Storage,
     key_prefix: &str,
     room: &Room,
     files: &mut Vec<Stored>,
+    too_much: fn() -> ApiError,
 ) -> ApiResult<Option<i64>> {
     let mut note_id = None;
     let mut received: i64 = 0;
@@ -179,7 +294,7 @@ pub(crate) async fn stream_form(
                             ));
                         }
                         if received > room.left {
-                            return Err(too_much_for_ticket());
+                            return Err(too_much());
                         }
                         hasher.update(&chunk);
                         writer.write(&chunk);
@@ -236,7 +351,7 @@ const HEAD_BYTES: usize = 16;
 
 /// What a multipart body may carry besides the files themselves (boundaries, part headers, a
 /// note id), when its declared length is compared with the room left.
-pub(crate) const FORM_OVERHEAD: i64 = 16 * 1024;
+const FORM_OVERHEAD: i64 = 16 * 1024;
 
 fn too_much_for_ticket() -> ApiError {
     ApiError::PayloadTooLarge("The ticket's attachments would exceed their total limit.".into())
@@ -323,42 +438,20 @@ pub async fn upload_attachments(
             Ok(attachments::total_bytes(conn, id)?)
         })
         .await?;
-    let room = Room {
-        per_file: limits.attachment_max_bytes,
-        left: room_left(stored_bytes, limits.ticket_attachments_max_bytes),
-    };
-    let declared =
-        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<i64>().ok());
-    if declared.is_some_and(|length| length > room.left.saturating_add(FORM_OVERHEAD)) {
-        return Err(too_much_for_ticket());
-    }
+    let room = Room::after(stored_bytes, &limits);
     let prefix = format!("tenant-{}/ticket-{id}", auth.tenant.id.0);
-    let mut files = Vec::new();
-    let form = Multipart::new(req.headers(), payload);
-    let note_id = match stream_form(form, &state.storage, &prefix, &room, &mut files).await {
-        Ok(note_id) => note_id,
-        Err(err) => {
-            remove(&state.storage, &files).await;
-            return Err(err);
-        }
-    };
-    let recorded: Vec<(String, String, i64, String, String)> = files
-        .iter()
-        .map(|f| (f.file_name.clone(), f.content_type.clone(), f.size, f.sha256.clone(), f.key.clone()))
-        .collect();
+    let (files, note_id) = receive(&state, &req, payload, &prefix, &room, too_much_for_ticket).await?;
+    let recorded = files.clone();
     let saved = state
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let access = access::load(conn, &auth, id)?;
                 let internal = check_upload(&access, conn, note_id)?;
-                // Checked again as it is recorded: parallel uploads may have taken the room.
-                let added: i64 = recorded.iter().map(|f| f.2).sum();
-                if attachments::total_bytes(conn, id)? + added > limits.ticket_attachments_max_bytes {
-                    return Err(too_much_for_ticket());
-                }
+                let limit = limits.ticket_attachments_max_bytes;
+                check_total(attachments::total_bytes(conn, id)?, &recorded, limit, too_much_for_ticket)?;
                 let now = store::ticket_time(Utc::now());
                 let mut saved = Vec::new();
-                for (file_name, content_type, size_bytes, sha256, storage_key) in recorded {
+                for file in recorded {
                     let attachment = attachments::insert(
                         conn,
                         &Attachment {
@@ -366,11 +459,11 @@ pub async fn upload_attachments(
                             tenant_id: auth.tenant.id,
                             ticket_id: id,
                             note_id,
-                            sha256,
-                            size_bytes,
-                            file_name,
-                            content_type,
-                            storage_key,
+                            sha256: file.sha256,
+                            size_bytes: file.size,
+                            file_name: file.file_name,
+                            content_type: file.content_type,
+                            storage_key: file.key,
                             uploaded_by: auth.principal.user_id,
                             created_at: now,
                         },
@@ -459,21 +552,7 @@ pub async fn download_attachment(
             Ok(attachment)
         })
         .await?;
-    let contents = state.storage.get(&attachment.storage_key).await?;
-    let disposition = header::ContentDisposition {
-        disposition: header::DispositionType::Attachment,
-        parameters: vec![header::DispositionParam::FilenameExt(header::ExtendedValue {
-            charset: header::Charset::Ext("UTF-8".into()),
-            language_tag: None,
-            value: attachment.file_name.into_bytes(),
-        })],
-    };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, attachment.content_type))
-        .insert_header(disposition)
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(contents))
+    file_answer(&state, &attachment.storage_key, attachment.file_name, attachment.content_type).await
 }
 
 /// What `ticket.attachment_added` tells integrators of an attachment.

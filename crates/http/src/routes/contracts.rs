@@ -3,11 +3,13 @@
 //! reports), written by staff or synced from the PSA (`PUT /api/v1/psa/contracts`,
 //! `PUT /api/v1/psa/time-entries`).
 
+use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use clientdesk_domain::contracts::{self as rules, Contract, ContractFields, ContractKind, TimeEntry};
 use clientdesk_domain::ids::{CompanyId, TenantId};
 use clientdesk_domain::invoices::{self, calendar_date, currency};
+use clientdesk_persistence::psa::Versioned;
 use clientdesk_persistence::{audit, contracts as store, psa, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -17,11 +19,12 @@ use crate::extract::{Auth, Caller};
 use crate::json::{Json, LargeJson};
 use crate::origin;
 use crate::paging::{self, PageQuery, Paged, UpdatedFrom};
+use crate::preconditions::{if_match, tagged};
 use crate::respond::JsonBody;
 use crate::routes::company_records::{company_in_path, require_reader};
 use crate::routes::psa::{
-    batch_size, psa_id, read_batch, require_known_companies, sync_credential, sync_tenant, unique_ids, SyncAnswer,
-    SyncedRow, MAX_SYNC,
+    batch_size, hold_for_change, psa_id, read_batch, require_known_companies, sync_credential, sync_tenant, unique_ids,
+    SyncAnswer, SyncedRow, MAX_SYNC,
 };
 use crate::state::AppState;
 
@@ -237,16 +240,17 @@ fn readable(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<Contract
 #[utoipa::path(tag = "contracts", operation_id = "getContract", security(("bearer" = [])),
     params(("contract_id" = i64, Path)),
     responses(
-        (status = 200, description = "The contract", body = ContractView),
+        (status = 200, description = "The contract", body = ContractView,
+            headers(("ETag" = String, description = "The contract's version, for If-Match"))),
+        (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Your roles in its company do not include invoices", body = Problem),
         (status = 404, description = "No such contract, or not of one of your companies", body = Problem)))]
 #[get("/api/v1/contracts/{contract_id}")]
 pub async fn get_contract(state: web::Data<AppState>, caller: Caller, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let view = state
-        .run(move |conn| caller.read_with(conn, |conn, auth| Ok((ContractView::from(readable(conn, auth, id)?), None))))
-        .await?;
-    Ok(HttpResponse::Ok().json_body(view))
+    let contract =
+        state.run(move |conn| caller.read_with(conn, |conn, auth| Ok((readable(conn, auth, id)?, None)))).await?;
+    Ok(tagged(StatusCode::OK, contract.version).json_body(ContractView::from(contract)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -401,13 +405,18 @@ pub async fn create_contract(
     Ok(HttpResponse::Created().json_body(view))
 }
 
-/// Replace a contract (staff).
+/// Replace a contract (staff). Send `If-Match` with the ETag you read to refuse a change made
+/// meanwhile, by the PSA's sync or by someone else (412).
 #[utoipa::path(tag = "contracts", operation_id = "replaceContract", security(("bearer" = [])),
-    params(("contract_id" = i64, Path)), request_body = ContractInput,
+    params(("contract_id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
+    request_body = ContractInput,
     responses(
-        (status = 200, description = "The contract", body = ContractView),
+        (status = 200, description = "The contract", body = ContractView,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Not staff, or a read-only token", body = Problem),
         (status = 404, description = "No such contract", body = Problem),
+        (status = 412, description = "The contract changed since you read it; nothing was changed", body = Problem),
         (status = 422, description = "Invalid contract or unknown company", body = Problem)))]
 #[put("/api/v1/contracts/{contract_id}")]
 pub async fn replace_contract(
@@ -422,28 +431,33 @@ pub async fn replace_contract(
     let mut input = body.into_inner();
     input.psa_id = None;
     let (company, fields) = parse_contract("", input)?;
-    let client = origin::of(&req);
-    let view = state
+    let (client, if_match) = (origin::of(&req), if_match(&req));
+    let contract = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                store::get_contract(conn, auth.tenant.id, id)?;
-                crate::routes::company_records::require_company(conn, auth.tenant.id, company)?;
+                let tenant = auth.tenant.id;
+                let current = store::get_contract(conn, tenant, id)?;
+                hold_for_change(conn, tenant, Versioned::Contract, id, current.version, if_match.as_deref())?;
+                crate::routes::company_records::require_company(conn, tenant, company)?;
                 store::update_contract(conn, id, company, &fields, Utc::now())?;
                 client.record_change(conn, &auth, "contract.updated", format!("contract:{id}"), None)?;
-                Ok(ContractView::from(store::get_contract(conn, auth.tenant.id, id)?))
+                Ok(store::get_contract(conn, tenant, id)?)
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(view))
+    Ok(tagged(StatusCode::OK, contract.version).json_body(ContractView::from(contract)))
 }
 
-/// Remove a contract (staff); its time entries stay, without a contract.
+/// Remove a contract (staff); its time entries stay, without a contract. Send `If-Match` with
+/// the ETag you read to refuse the removal if the contract changed meanwhile (412).
 #[utoipa::path(tag = "contracts", operation_id = "deleteContract", security(("bearer" = [])),
-    params(("contract_id" = i64, Path)),
+    params(("contract_id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
     responses(
         (status = 204, description = "Removed"),
+        (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Not staff, or a read-only token", body = Problem),
-        (status = 404, description = "No such contract", body = Problem)))]
+        (status = 404, description = "No such contract", body = Problem),
+        (status = 412, description = "The contract changed since you read it; nothing was removed", body = Problem)))]
 #[delete("/api/v1/contracts/{contract_id}")]
 pub async fn delete_contract(
     state: web::Data<AppState>,
@@ -453,11 +467,12 @@ pub async fn delete_contract(
 ) -> ApiResult<HttpResponse> {
     require_writer(&auth)?;
     let id = path.into_inner();
-    let client = origin::of(&req);
+    let (client, if_match) = (origin::of(&req), if_match(&req));
     state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                store::get_contract(conn, auth.tenant.id, id)?;
+                let current = store::get_contract(conn, auth.tenant.id, id)?;
+                hold_for_change(conn, auth.tenant.id, Versioned::Contract, id, current.version, if_match.as_deref())?;
                 store::delete_contracts(conn, &[id])?;
                 client.record_change(conn, &auth, "contract.deleted", format!("contract:{id}"), None)?;
                 Ok(())

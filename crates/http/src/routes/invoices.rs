@@ -3,7 +3,7 @@
 //! sync (`sync_invoices`, with the credential and batch rules of `routes::psa`), with an optional PDF in the attachment storage that only readers of the
 //! invoice download, and a company's open balance.
 
-use actix_web::http::header;
+use actix_web::http::{header, StatusCode};
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use clientdesk_domain::attachments::check_content;
@@ -12,6 +12,7 @@ use clientdesk_domain::invoices::{
     self as rules, Amounts, Invoice, InvoiceFields, InvoiceLine, InvoiceStatus, Pdf, ShownStatus,
 };
 use clientdesk_persistence::invoices::{self as store, InvoiceFilter};
+use clientdesk_persistence::psa::Versioned;
 use clientdesk_persistence::{audit, write_tx};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -23,11 +24,13 @@ use crate::extract::{Auth, Caller};
 use crate::json::{Json, LargeJson};
 use crate::origin;
 use crate::paging::{self, PageQuery, Paged};
+use crate::preconditions::{if_match, tagged};
 use crate::respond::JsonBody;
 use crate::routes::attachments::Binary;
 use crate::routes::company_records::{company_in_path, require_reader, today};
 use crate::routes::psa::{
-    batch_size, read_batch, require_known_companies, sync_credential, sync_tenant, SyncAnswer, SyncedRow, MAX_SYNC,
+    batch_size, hold_for_change, read_batch, require_known_companies, sync_credential, sync_tenant, SyncAnswer,
+    SyncedRow, MAX_SYNC,
 };
 use crate::state::AppState;
 
@@ -416,18 +419,17 @@ pub async fn company_balance(
 #[utoipa::path(tag = "invoices", operation_id = "getInvoice", security(("bearer" = [])),
     params(("invoice_id" = i64, Path)),
     responses(
-        (status = 200, description = "The invoice", body = InvoiceView),
+        (status = 200, description = "The invoice", body = InvoiceView,
+            headers(("ETag" = String, description = "The invoice's version, for If-Match"))),
+        (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Your roles in its company do not include invoices", body = Problem),
         (status = 404, description = "No such invoice, or not of one of your companies", body = Problem)))]
 #[get("/api/v1/invoices/{invoice_id}")]
 pub async fn get_invoice(state: web::Data<AppState>, caller: Caller, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let view = state
-        .run(move |conn| {
-            caller.read_with(conn, |conn, auth| Ok((InvoiceView::of(readable(conn, auth, id)?, today(), true), None)))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json_body(view))
+    let invoice =
+        state.run(move |conn| caller.read_with(conn, |conn, auth| Ok((readable(conn, auth, id)?, None)))).await?;
+    Ok(tagged(StatusCode::OK, invoice.version).json_body(InvoiceView::of(invoice, today(), true)))
 }
 
 fn require_writer(auth: &Auth) -> ApiResult<()> {
@@ -478,14 +480,19 @@ fn psa_id_taken(err: clientdesk_persistence::Error) -> ApiError {
 }
 
 /// Replace an invoice's fields and lines (staff). A `psa_id` links it to the PSA's record; none
-/// keeps the one it has.
+/// keeps the one it has. Send `If-Match` with the ETag you read to refuse a change made
+/// meanwhile, by the PSA's sync or by someone else (412).
 #[utoipa::path(tag = "invoices", operation_id = "replaceInvoice", security(("bearer" = [])),
-    params(("invoice_id" = i64, Path)), request_body = InvoiceInput,
+    params(("invoice_id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
+    request_body = InvoiceInput,
     responses(
-        (status = 200, description = "The invoice", body = InvoiceView),
+        (status = 200, description = "The invoice", body = InvoiceView,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Not staff, or a read-only token", body = Problem),
         (status = 404, description = "No such invoice", body = Problem),
         (status = 409, description = "Another invoice has this psa_id", body = Problem),
+        (status = 412, description = "The invoice changed since you read it; nothing was changed", body = Problem),
         (status = 422, description = "Invalid invoice or unknown company", body = Problem)))]
 #[put("/api/v1/invoices/{invoice_id}")]
 pub async fn replace_invoice(
@@ -500,11 +507,12 @@ pub async fn replace_invoice(
     let mut input = body.into_inner();
     let psa_id = input.psa_id.take().map(|p| crate::routes::psa::psa_id("psa_id", &p)).transpose()?;
     let (company, fields) = parse("", input)?;
-    let client = origin::of(&req);
-    let view = state
+    let (client, if_match) = (origin::of(&req), if_match(&req));
+    let invoice = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                store::get(conn, auth.tenant.id, id)?;
+                let current = store::get(conn, auth.tenant.id, id)?;
+                hold_for_change(conn, auth.tenant.id, Versioned::Invoice, id, current.version, if_match.as_deref())?;
                 crate::routes::company_records::require_company(conn, auth.tenant.id, company)?;
                 let now = Utc::now();
                 store::update(conn, id, company, &fields, now)?;
@@ -512,20 +520,23 @@ pub async fn replace_invoice(
                     store::set_psa_id(conn, id, psa_id).map_err(psa_id_taken)?;
                 }
                 client.record_change(conn, &auth, "invoice.updated", format!("invoice:{id}"), None)?;
-                Ok(InvoiceView::of(store::get(conn, auth.tenant.id, id)?, today(), true))
+                Ok(store::get(conn, auth.tenant.id, id)?)
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(view))
+    Ok(tagged(StatusCode::OK, invoice.version).json_body(InvoiceView::of(invoice, today(), true)))
 }
 
-/// Remove an invoice and its PDF (staff).
+/// Remove an invoice and its PDF (staff). Send `If-Match` with the ETag you read to refuse the
+/// removal if the invoice changed meanwhile (412).
 #[utoipa::path(tag = "invoices", operation_id = "deleteInvoice", security(("bearer" = [])),
-    params(("invoice_id" = i64, Path)),
+    params(("invoice_id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
     responses(
         (status = 204, description = "Removed"),
+        (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Not staff, or a read-only token", body = Problem),
-        (status = 404, description = "No such invoice", body = Problem)))]
+        (status = 404, description = "No such invoice", body = Problem),
+        (status = 412, description = "The invoice changed since you read it; nothing was removed", body = Problem)))]
 #[delete("/api/v1/invoices/{invoice_id}")]
 pub async fn delete_invoice(
     state: web::Data<AppState>,
@@ -535,11 +546,12 @@ pub async fn delete_invoice(
 ) -> ApiResult<HttpResponse> {
     require_writer(&auth)?;
     let id = path.into_inner();
-    let client = origin::of(&req);
+    let (client, if_match) = (origin::of(&req), if_match(&req));
     let keys = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                store::get(conn, auth.tenant.id, id)?;
+                let current = store::get(conn, auth.tenant.id, id)?;
+                hold_for_change(conn, auth.tenant.id, Versioned::Invoice, id, current.version, if_match.as_deref())?;
                 let keys = store::delete(conn, &[id])?;
                 client.record_change(conn, &auth, "invoice.deleted", format!("invoice:{id}"), None)?;
                 Ok(keys)
@@ -550,11 +562,12 @@ pub async fn delete_invoice(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Removes stored objects no row refers to any more (after the transaction that dropped them).
+/// Removes stored objects no row refers to any more (after the transaction that dropped them):
+/// invoice PDFs, project files.
 pub(crate) async fn remove_objects(state: &AppState, keys: &[String]) {
     for key in keys {
         if let Err(e) = state.storage.delete(key).await {
-            tracing::warn!(%key, error = %e, "could not remove an invoice PDF");
+            tracing::warn!(%key, error = %e, "could not remove a stored file no record refers to");
         }
     }
 }
@@ -657,7 +670,8 @@ async fn store_pdf(
     params(("invoice_id" = i64, Path)),
     request_body(content = Binary, content_type = "application/pdf"),
     responses(
-        (status = 200, description = "The invoice", body = InvoiceView),
+        (status = 200, description = "The invoice", body = InvoiceView,
+            headers(("ETag" = String, description = "The new version"))),
         (status = 403, description = "Not staff, or a read-only token", body = Problem),
         (status = 404, description = "No such invoice", body = Problem),
         (status = 413, description = "Over the attachment size limit", body = Problem),
@@ -682,7 +696,7 @@ pub async fn upload_pdf(
         Ok(client.record_change(conn, &auth, "invoice.pdf", format!("invoice:{id}"), None)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json_body(InvoiceView::of(invoice, today(), true)))
+    Ok(tagged(StatusCode::OK, invoice.version).json_body(InvoiceView::of(invoice, today(), true)))
 }
 
 /// Remove an invoice's PDF (staff).

@@ -17,6 +17,7 @@ pub mod kb;
 pub mod me;
 pub mod notice_preferences;
 pub mod outbox;
+pub mod project_attachments;
 pub mod projects;
 pub mod psa;
 pub mod role_requests;

@@ -3,14 +3,19 @@
 //! notes customers add and the PSA reads back (`GET /api/v1/psa/changes`), and a message to the
 //! project team through the outbox. Written by staff or synced from the PSA.
 
+use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
+use clientdesk_domain::entities::User;
 use clientdesk_domain::ids::{CompanyId, TenantId};
 use clientdesk_domain::invoices::{calendar_date, currency};
 use clientdesk_domain::outbox::Channel;
-use clientdesk_domain::projects::{self as rules, Note, Phase, Project, ProjectFields, Step, TeamMember, WorkStatus};
+use clientdesk_domain::projects::{
+    self as rules, Changed, Note, Phase, PortalChange, Project, ProjectFields, Step, TeamMember, WorkStatus,
+};
 use clientdesk_domain::settings::PortalSettings;
 use clientdesk_persistence::outbox::{self, NewMessage};
+use clientdesk_persistence::psa::Versioned;
 use clientdesk_persistence::{audit, projects as store, users, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -20,10 +25,12 @@ use crate::extract::{Auth, Caller};
 use crate::json::{Json, LargeJson};
 use crate::origin;
 use crate::paging::{self, PageQuery, Paged, UpdatedFrom};
+use crate::preconditions::{if_match, tagged};
 use crate::respond::JsonBody;
+use crate::routes::invoices::remove_objects;
 use crate::routes::psa::{
-    batch_size, psa_id, read_batch, require_known_companies, sync_credential, sync_tenant, SyncAnswer, SyncedRow,
-    MAX_SYNC,
+    batch_size, hold_for_change, psa_id, read_batch, require_known_companies, sync_credential, sync_tenant, SyncAnswer,
+    SyncedRow, MAX_SYNC,
 };
 use crate::state::AppState;
 
@@ -366,7 +373,7 @@ fn reader(auth: &Auth, company: CompanyId) -> ApiResult<Option<(PortalSettings, 
 }
 
 /// A project the caller sees (a basic user's project whose team it is not on answers 404).
-fn readable(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<(Project, Option<PortalSettings>)> {
+pub(crate) fn readable(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<(Project, Option<PortalSettings>)> {
     let project = store::get(conn, auth.tenant.id, id)?;
     let Some((settings, scope)) = reader(auth, project.company_id).map_err(|e| match e {
         // A member without projects does not learn which projects exist.
@@ -433,20 +440,22 @@ pub async fn list_projects(
 #[utoipa::path(tag = "projects", operation_id = "getProject", security(("bearer" = [])),
     params(("project_id" = i64, Path)),
     responses(
-        (status = 200, description = "The project", body = ProjectView),
+        (status = 200, description = "The project", body = ProjectView,
+            headers(("ETag" = String, description = "The project's version, for If-Match"))),
+        (status = 401, description = "Not signed in", body = Problem),
         (status = 404, description = "No such project, or not one you see", body = Problem)))]
 #[get("/api/v1/projects/{project_id}")]
 pub async fn get_project(state: web::Data<AppState>, caller: Caller, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let view = state
+    let (version, view) = state
         .run(move |conn| {
             caller.read_with(conn, |conn, auth| {
                 let (project, settings) = readable(conn, auth, id)?;
-                Ok((ProjectView::of(project, settings.as_ref(), true), None))
+                Ok(((project.version, ProjectView::of(project, settings.as_ref(), true)), None))
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(view))
+    Ok(tagged(StatusCode::OK, version).json_body(view))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -682,13 +691,18 @@ pub async fn create_project(
     Ok(HttpResponse::Created().json_body(view))
 }
 
-/// Replace a project, its plan and team (staff).
+/// Replace a project, its plan and team (staff). Send `If-Match` with the ETag you read to refuse
+/// a change made meanwhile, by the PSA's sync or by someone else (412).
 #[utoipa::path(tag = "projects", operation_id = "replaceProject", security(("bearer" = [])),
-    params(("project_id" = i64, Path)), request_body = ProjectInput,
+    params(("project_id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
+    request_body = ProjectInput,
     responses(
-        (status = 200, description = "The project", body = ProjectView),
+        (status = 200, description = "The project", body = ProjectView,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Not staff, or a read-only token", body = Problem),
         (status = 404, description = "No such project", body = Problem),
+        (status = 412, description = "The project changed since you read it; nothing was changed", body = Problem),
         (status = 422, description = "Invalid project or unknown company", body = Problem)))]
 #[put("/api/v1/projects/{project_id}")]
 pub async fn replace_project(
@@ -703,30 +717,35 @@ pub async fn replace_project(
     let mut input = body.into_inner();
     input.psa_id = None;
     let (company, mut fields) = parse_project("", input)?;
-    let client = origin::of(&req);
-    let view = state
+    let (client, if_match) = (origin::of(&req), if_match(&req));
+    let (version, view) = state
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let tenant = auth.tenant.id;
-                store::get(conn, tenant, id)?;
+                let current = store::get(conn, tenant, id)?;
+                hold_for_change(conn, tenant, Versioned::Project, id, current.version, if_match.as_deref())?;
                 crate::routes::company_records::require_company(conn, tenant, company)?;
                 link_team(conn, tenant, company, &mut fields.team)?;
                 store::save(conn, tenant, Some(id), company, None, &fields, Utc::now())?;
                 client.record_change(conn, &auth, "project.updated", format!("project:{id}"), None)?;
-                Ok(ProjectView::of(store::get(conn, tenant, id)?, None, true))
+                let project = store::get(conn, tenant, id)?;
+                Ok((project.version, ProjectView::of(project, None, true)))
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json_body(view))
+    Ok(tagged(StatusCode::OK, version).json_body(view))
 }
 
-/// Remove a project with its plan, team and notes (staff).
+/// Remove a project with its plan, team, notes and files (staff). Send `If-Match` with the ETag
+/// you read to refuse the removal if the project changed meanwhile (412).
 #[utoipa::path(tag = "projects", operation_id = "deleteProject", security(("bearer" = [])),
-    params(("project_id" = i64, Path)),
+    params(("project_id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
     responses(
         (status = 204, description = "Removed"),
+        (status = 401, description = "Not signed in", body = Problem),
         (status = 403, description = "Not staff, or a read-only token", body = Problem),
-        (status = 404, description = "No such project", body = Problem)))]
+        (status = 404, description = "No such project", body = Problem),
+        (status = 412, description = "The project changed since you read it; nothing was removed", body = Problem)))]
 #[delete("/api/v1/projects/{project_id}")]
 pub async fn delete_project(
     state: web::Data<AppState>,
@@ -736,17 +755,19 @@ pub async fn delete_project(
 ) -> ApiResult<HttpResponse> {
     require_writer(&auth)?;
     let id = path.into_inner();
-    let client = origin::of(&req);
-    state
+    let (client, if_match) = (origin::of(&req), if_match(&req));
+    let keys = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                store::get(conn, auth.tenant.id, id)?;
-                store::delete(conn, &[id])?;
+                let current = store::get(conn, auth.tenant.id, id)?;
+                hold_for_change(conn, auth.tenant.id, Versioned::Project, id, current.version, if_match.as_deref())?;
+                let keys = store::delete(conn, &[id])?;
                 client.record_change(conn, &auth, "project.deleted", format!("project:{id}"), None)?;
-                Ok(())
+                Ok(keys)
             })
         })
         .await?;
+    remove_objects(&state, &keys).await;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -799,14 +820,16 @@ pub async fn sync_projects(
                     upserted.push(SyncedRow { psa_id, id, created: previous.is_none() });
                 }
                 let gone: Vec<i64> = deletes.iter().filter_map(|d| existing.get(d).copied()).collect();
-                store::delete(conn, &gone)?;
+                let removed_files = store::delete(conn, &gone)?;
                 let mut event = client.event(Some(tenant), None, "psa.projects_synced");
                 event.detail = Some(format!("upserted={} deleted={}", upserted.len(), gone.len()));
                 audit::record(conn, &event, now)?;
-                Ok(SyncAnswer { upserted, deleted: gone.len() })
+                Ok((SyncAnswer { upserted, deleted: gone.len() }, removed_files))
             })
         })
         .await?;
+    let (answer, removed_files) = answer;
+    remove_objects(&state, &removed_files).await;
     Ok(HttpResponse::Ok().json_body(answer))
 }
 
@@ -821,28 +844,104 @@ pub struct ChangesQuery {
     pub limit: Option<i64>,
 }
 
+/// One change the portal made: a note (`project_note`: `note_id`, `author_*`, `body`) or a file
+/// (`project_attachment`: `attachment_id`, `author_*` for its uploader, `file_name`,
+/// `content_type`, `size_bytes`, `sha256`, and `download_path` to fetch it with the sync
+/// credential).
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"kind": "project_note", "note_id": 12, "project_id": 8, "project_psa_id": "PRJ-31",
-    "author_name": "Pat User", "author_email": "pat.user@demo.example", "body": "The shared mailbox can move on Friday.",
-    "created_at": "2026-11-23T09:20:00Z"}))]
+#[schema(example = json!({"kind": "project_attachment", "change_id": 13, "attachment_id": 5, "project_id": 8,
+    "project_psa_id": "PRJ-31", "author_name": "Pat User", "author_email": "pat.user@demo.example",
+    "file_name": "floor-plan.pdf", "content_type": "application/pdf", "size_bytes": 48213,
+    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "download_path": "/api/v1/psa/project-attachments/5", "created_at": "2026-11-23T09:21:00Z"}))]
 pub struct PsaChangeView {
-    /// What changed: `project_note`, a note written in the portal.
+    /// What changed: `project_note`, a note written in the portal; `project_attachment`, a file
+    /// attached to a project.
     pub kind: String,
-    pub note_id: i64,
+    /// The change's place in the sequence, the cursor that passes it.
+    pub change_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_id: Option<i64>,
     pub project_id: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_psa_id: Option<String>,
     pub author_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author_email: Option<String>,
-    pub body: String,
+    /// A note's text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_bytes: Option<i64>,
+    /// SHA-256 of a file's contents, hex.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Where the PSA downloads a file (`GET`, with its sync credential).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_path: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
+impl PsaChangeView {
+    /// `author`: the note's author or the file's uploader, if the login still exists.
+    fn of(change: PortalChange, author: Option<User>) -> Self {
+        let author_email = author.as_ref().map(|u| u.email.clone());
+        let (kind, project_id, author_name, created_at) = match &change.what {
+            Changed::Note(n) => ("project_note", n.project_id, n.author_name.clone(), n.created_at),
+            Changed::Attachment(a) => {
+                ("project_attachment", a.project_id, author.map(|u| u.name).unwrap_or_default(), a.created_at)
+            }
+        };
+        let mut view = Self {
+            kind: kind.into(),
+            change_id: change.id,
+            note_id: None,
+            attachment_id: None,
+            project_id,
+            project_psa_id: change.project_psa_id,
+            author_name,
+            author_email,
+            body: None,
+            file_name: None,
+            content_type: None,
+            size_bytes: None,
+            sha256: None,
+            download_path: None,
+            created_at,
+        };
+        match change.what {
+            Changed::Note(note) => {
+                view.note_id = Some(note.id);
+                view.body = Some(note.body);
+            }
+            Changed::Attachment(file) => {
+                view.attachment_id = Some(file.id);
+                view.download_path = Some(format!("/api/v1/psa/project-attachments/{}", file.id));
+                view.file_name = Some(file.file_name);
+                view.content_type = Some(file.content_type);
+                view.size_bytes = Some(file.size_bytes);
+                view.sha256 = Some(file.sha256);
+            }
+        }
+        view
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"items": [{"kind": "project_note", "note_id": 12, "project_id": 8, "project_psa_id": "PRJ-31",
-    "author_name": "Pat User", "body": "The shared mailbox can move on Friday.", "created_at": "2026-11-23T09:20:00Z"}],
-    "cursor": 12}))]
+#[schema(example = json!({"items": [{"kind": "project_note", "change_id": 12, "note_id": 12, "project_id": 8,
+    "project_psa_id": "PRJ-31", "author_name": "Pat User", "body": "The shared mailbox can move on Friday.",
+    "created_at": "2026-11-23T09:20:00Z"}, {"kind": "project_attachment", "change_id": 13, "attachment_id": 5,
+    "project_id": 8, "project_psa_id": "PRJ-31", "author_name": "Pat User", "file_name": "floor-plan.pdf",
+    "content_type": "application/pdf", "size_bytes": 48213,
+    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "download_path": "/api/v1/psa/project-attachments/5", "created_at": "2026-11-23T09:21:00Z"}],
+    "cursor": 13}))]
 pub struct ChangesPage {
     /// Oldest first.
     pub items: Vec<PsaChangeView>,
@@ -850,9 +949,10 @@ pub struct ChangesPage {
     pub cursor: i64,
 }
 
-/// What the portal changed since the PSA last asked (its sync credential): the notes customers
-/// wrote on projects, oldest first. Keep the answer's `cursor` and send it next time; a change is
-/// never listed after the cursor that passed it.
+/// What the portal changed since the PSA last asked (its sync credential): the notes written on
+/// projects and the files attached to them, oldest first. Keep the answer's `cursor` and send it
+/// next time; a change is never listed after the cursor that passed it. A file removed before the
+/// PSA read it is not listed.
 #[utoipa::path(tag = "psa", operation_id = "psaChanges", security(("psa_sync" = [])),
     params(ChangesQuery),
     responses(
@@ -878,24 +978,16 @@ pub async fn psa_changes(
     let page = state
         .run(move |conn| {
             let tenant = sync_tenant(conn, &token)?;
-            let notes = store::portal_notes_after(conn, tenant, after, limit)?;
-            let cursor = notes.last().map_or(after, |(n, _)| n.id);
-            let mut items = Vec::with_capacity(notes.len());
-            for (note, project_psa_id) in notes {
-                let author_email = match note.author_user_id {
-                    Some(user) => users::get(conn, tenant, user).ok().map(|u| u.email),
-                    None => None,
+            let changes = store::changes_after(conn, tenant, after, limit)?;
+            let cursor = changes.last().map_or(after, |c| c.id);
+            let mut items = Vec::with_capacity(changes.len());
+            for change in changes {
+                let author = match &change.what {
+                    Changed::Note(note) => note.author_user_id,
+                    Changed::Attachment(file) => Some(file.uploaded_by),
                 };
-                items.push(PsaChangeView {
-                    kind: "project_note".into(),
-                    note_id: note.id,
-                    project_id: note.project_id,
-                    project_psa_id,
-                    author_name: note.author_name,
-                    author_email,
-                    body: note.body,
-                    created_at: note.created_at,
-                });
+                let author = author.and_then(|user| users::get(conn, tenant, user).ok());
+                items.push(PsaChangeView::of(change, author));
             }
             Ok(ChangesPage { items, cursor })
         })

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::origin;
+use crate::preconditions::check_if_match;
 use crate::respond::JsonBody;
 use crate::routes::devices::SecretView;
 use crate::state::AppState;
@@ -176,4 +177,26 @@ pub struct SyncAnswer {
     pub upserted: Vec<SyncedRow>,
     /// How many of the ids to delete were known and removed.
     pub deleted: usize,
+}
+
+/// Before a change by hand of a PSA record read at `version` in this transaction: with
+/// `If-Match`, refuses (412) unless it names that version, and holds the record at it so that a
+/// write committed meanwhile refuses this one rather than being overwritten. Without it, the
+/// change applies to the current record.
+pub(crate) fn hold_for_change(
+    conn: &mut clientdesk_persistence::DbConnection,
+    tenant: TenantId,
+    record: psa::Versioned,
+    id: i64,
+    version: i64,
+    if_match: Option<&str>,
+) -> ApiResult<()> {
+    if if_match.is_none() {
+        return Ok(());
+    }
+    check_if_match(if_match, version)?;
+    if !psa::hold_at_version(conn, record, tenant, id, version)? {
+        return Err(ApiError::PreconditionFailed);
+    }
+    Ok(())
 }

@@ -16,7 +16,6 @@ pub use self::history::HistoryEntry;
 pub use self::list::TicketQuery;
 pub use self::notes::NoteView;
 
-use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{get, web, HttpResponse};
@@ -26,7 +25,7 @@ use self::access::{TicketAccess, Viewer};
 use self::view::{Context, TicketView};
 use crate::errors::{ApiResult, Problem};
 use crate::extract::{Auth, Caller};
-use crate::preconditions::etag;
+use crate::preconditions::tagged;
 use crate::respond::{self, JsonBody};
 use crate::state::AppState;
 
@@ -52,7 +51,7 @@ struct Rendered {
 
 /// The answer to a read or change of one ticket, with its version as the ETag.
 fn ticket_response(status: StatusCode, ticket: Rendered) -> HttpResponse {
-    HttpResponse::build(status).insert_header((header::ETAG, etag(ticket.version))).json_bytes(ticket.body)
+    tagged(status, ticket.version).json_bytes(ticket.body)
 }
 
 fn render(conn: &mut DbConnection, auth: &Auth, access: &TicketAccess) -> ApiResult<Rendered> {

@@ -16,7 +16,6 @@ pub use self::categories::{
 pub use self::list::{staff_list_articles, staff_search, StaffArticleSummaryView, StaffFilterQuery, StaffSearchQuery};
 pub use self::revisions::{get_revision, list_revisions, RevisionSummaryView, RevisionView};
 
-use actix_web::http::header;
 use actix_web::HttpResponse;
 use chrono::Utc;
 use clientdesk_domain::kb::Article;
@@ -27,7 +26,7 @@ use utoipa::ToSchema;
 
 use super::AudienceInput;
 use crate::errors::ApiResult;
-use crate::preconditions::etag;
+use crate::preconditions::tagged;
 use crate::respond::JsonBody;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -101,5 +100,5 @@ fn staff_view(conn: &mut DbConnection, article: Article) -> ApiResult<StaffArtic
 
 /// The answer for one article to staff: its view, with its revision as the ETag.
 fn staff_answer(status: actix_web::http::StatusCode, view: StaffArticleView) -> HttpResponse {
-    HttpResponse::build(status).insert_header((header::ETAG, etag(view.revision))).json_body(view)
+    tagged(status, view.revision).json_body(view)
 }
