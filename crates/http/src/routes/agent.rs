@@ -482,7 +482,7 @@ fn registration(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> Api
     }
     let (tenant, device) = code_device(conn, &code)?;
     if device.user_id.is_some() {
-        return Err(ApiError::Conflict("This computer has a portal user already.".into()));
+        return Err(ApiError::conflict("conflict-device-has-user"));
     }
     Ok((code, tenant, device))
 }
@@ -499,7 +499,7 @@ fn finish(
 ) -> ApiResult<AgentSessionView> {
     let now = Utc::now();
     if !store::use_code(conn, registration.id, now)? || !store::set_device_user(conn, device.id, user, now)? {
-        return Err(ApiError::Conflict("This registration was completed already.".into()));
+        return Err(ApiError::conflict("conflict-registration-done"));
     }
     if !users::is_member(conn, user, device.company_id)? {
         let roles = RoleSet::from_stored(Role::PortalUser.as_str());
@@ -513,7 +513,7 @@ fn finish(
         AgentLoginAnswer::AgentSession { access_token, token_type, expires_in, device_id } => {
             Ok(AgentSessionView { access_token, token_type, expires_in, device_id })
         }
-        _ => Err(ApiError::Conflict("Sign in with your password and code to continue.".into())),
+        _ => Err(ApiError::conflict("conflict-sign-in-to-continue")),
     }
 }
 
@@ -558,11 +558,7 @@ pub async fn register(
                 let (code, tenant, device) = registration(conn, &body.registration_token, now)?;
                 match users::find_by_email(conn, tenant.id, email.as_str()) {
                     Ok(existing) if existing.password_hash.is_some() || existing.staff_role.is_some() => {
-                        Err(ApiError::Conflict(
-                            "A portal user with this e-mail address exists already. Ask your provider to link this \
-                             computer to it."
-                                .into(),
-                        ))
+                        Err(ApiError::conflict("conflict-agent-user-exists"))
                     }
                     Ok(existing) => {
                         // An existing contact: prove the address before it becomes a portal login.
@@ -574,11 +570,7 @@ pub async fn register(
                         });
                         if let Some(live) = live {
                             if live.user_id != Some(existing.id) {
-                                return Err(ApiError::Conflict(
-                                    "A code was sent to another contact for this computer; confirm it or wait \
-                                     until it expires."
-                                        .into(),
-                                ));
+                                return Err(ApiError::conflict("conflict-agent-code-other-contact"));
                             }
                             let expires_in = (live.expires_at - now).num_seconds().max(1);
                             return Ok((202, RegistrationAnswer::ConfirmationRequired { expires_in }));
@@ -685,7 +677,7 @@ pub async fn confirm_registration(
             write_tx(conn, |conn| {
                 let now = Utc::now();
                 let (registration, tenant, device) = registration(conn, &body.registration_token, now)?;
-                let stale = || ApiError::Conflict("No valid code: register again to receive a new one.".into());
+                let stale = || ApiError::conflict("conflict-no-valid-code-register");
                 let sent = store::latest_code_of(conn, &activation_purpose(device.id))?.ok_or_else(stale)?;
                 // The try is counted before the code is checked, so parallel guesses get no more.
                 if sent.used_at.is_some()

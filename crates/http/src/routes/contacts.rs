@@ -242,9 +242,7 @@ pub async fn invite_contact(
                 let user = match use_cases::invite(conn, mailer, inviter, auth.tenant.id, &invitee, &memberships, now)?
                 {
                     Invited::Created(user) => user,
-                    Invited::AlreadyExists(_) => {
-                        return Err(ApiError::Conflict("A user with this e-mail address exists already.".into()))
-                    }
+                    Invited::AlreadyExists(_) => return Err(ApiError::conflict("conflict-user-exists")),
                 };
                 client.record_change(
                     conn,

@@ -9,6 +9,7 @@ use actix_web::http::header;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_domain::attachments::room_left;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::ArticleId;
 use clientdesk_persistence::kb::{self, ArticleAttachment};
 use clientdesk_persistence::write_tx;
@@ -65,7 +66,7 @@ pub struct ArticleUploadForm {
 }
 
 fn too_much_for_article() -> ApiError {
-    ApiError::PayloadTooLarge("The article's attachments would exceed their total limit.".into())
+    ApiError::PayloadTooLarge(Message::new("upload-article-limit").into())
 }
 
 /// Attach files to an article (multipart/form-data, `file` parts). Staff only.
@@ -98,7 +99,7 @@ pub async fn upload_kb_attachments(
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_kb_author()?;
     let id = ArticleId(path.into_inner());
-    let Ok(_slot) = state.uploads.clone().try_acquire_owned() else { return Ok(uploads_busy()) };
+    let Ok(_slot) = state.uploads.clone().try_acquire_owned() else { return Err(uploads_busy()) };
     let limits = state.settings.clone();
     let tenant = auth.tenant.id;
     let stored_bytes = state
