@@ -12,6 +12,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use chrono::{DateTime, Duration, Utc};
 use clientdesk_app::crypto::jwt::ACCESS_TTL;
 use clientdesk_app::crypto::secrets::{fingerprint, hmac_matches, random_token};
+use clientdesk_app::events::{self, Event};
 use clientdesk_app::origin::Origin;
 use clientdesk_domain::accounts::{domain_of, may_register_address};
 use clientdesk_domain::devices::Device;
@@ -24,6 +25,7 @@ use clientdesk_domain::roles::{Permission, Role, RoleSet};
 use clientdesk_domain::throttle::ThrottlePolicy;
 use clientdesk_domain::user::{parse_name, parse_phone, Email, Language};
 use clientdesk_domain::verification::Code;
+use clientdesk_domain::webhook_payloads::UserData;
 use clientdesk_persistence::audit;
 use clientdesk_persistence::rmm::{self as store, NewCode};
 use clientdesk_persistence::{accounts, companies, session, tenants, throttle, users, write_tx, DbConnection};
@@ -631,6 +633,9 @@ pub async fn register(
                             now,
                         )?;
                         let session = finish(&st, conn, &client, &code, &tenant, &device, user.id)?;
+                        // A login made active by its registration, not by an invitation.
+                        let activated = UserData { user_id: user.id.0, company_id: Some(device.company_id.0) };
+                        events::emit(conn, tenant.id, Event::UserActivated(activated))?;
                         Ok((201u16, RegistrationAnswer::Registered(session)))
                     }
                     Err(e) => Err(e.into()),

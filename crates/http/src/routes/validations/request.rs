@@ -142,6 +142,7 @@ pub async fn cancel_validation(
                 history(conn, &access.ticket, auth.principal.user_id, "cancelled", now)?;
                 audit_event(conn, &auth.tenant, auth.principal.user_id, "validation.cancelled", &validation, None)?;
                 let validation = store::get_validation(conn, auth.tenant.id, id)?;
+                events::emit(conn, auth.tenant.id, Event::ValidationDecided(&validation, ValidationStatus::Cancelled))?;
                 one_view(conn, &auth, validation, &access.ticket)
             })
         })
