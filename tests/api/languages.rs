@@ -151,18 +151,22 @@ on_both!(rule_refusals_and_conflicts_follow_the_language, |app: TestApp| async m
     let user = app.token("pat.user@demo.example").await;
     let printer = ticket_id(&app, &admin, PRINTER).await;
     let notes = format!("/api/v1/tickets/{printer}/notes");
-    // (Accept-Language, a domain rule's 422, a policy's 403, a conflict's 409)
+    // Per language: a domain rule's 422, a policy's 403 and a conflict's 409, written in the
+    // signed-in users' language (which wins over the browser's).
     let mut all = Vec::new();
-    for accept in ["en", "de", "fr"] {
+    for lang in ["en", "de", "fr"] {
+        for token in [&admin, &user] {
+            ok(app.send(Method::PATCH, "/api/v1/me", token, json!({"language": lang})).await).await;
+        }
         let send = |path: &str, token: &str, body: Value| {
-            app.request(Method::POST, path, Some(token)).header("accept-language", accept).json(&body).send()
+            app.request(Method::POST, path, Some(token)).header("accept-language", "it").json(&body).send()
         };
         let rule = send(&notes, &user, json!({"body": "Psst", "internal": true})).await.unwrap();
         let denied = send("/api/v1/companies", &user, json!({"name": "Fabrikam"})).await.unwrap();
         let conflict = send("/api/v1/companies", &admin, json!({"name": "Northwind"})).await.unwrap();
         let problems = [problem_in(rule, 422).await, problem_in(denied, 403).await, problem_in(conflict, 409).await];
         for (content_language, problem) in &problems {
-            assert_eq!(content_language, accept, "{problem}");
+            assert_eq!(content_language, lang, "{problem}");
         }
         assert_eq!(problems[0].1["errors"][0]["pointer"], "/internal", "{}", problems[0].1);
         all.push(problems.into_iter().map(|(_, p)| p).collect::<Vec<_>>());
@@ -193,6 +197,26 @@ on_both!(rule_refusals_and_conflicts_follow_the_language, |app: TestApp| async m
             "Une entreprise de ce nom existe déjà."
         ]
     );
+});
+
+/// Before any sign-in, the transport limits answer in the language the request asks for.
+on_both!(a_transport_limit_answers_in_the_requested_language, |app: TestApp| async move {
+    // Past the 16 KiB limit of a request head, well within what the HTTP parser reads whole.
+    let huge = "x".repeat(20 * 1024);
+    let res = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("accept-language", "es")
+        .header("x-padding", huge)
+        .send()
+        .await
+        .unwrap();
+    let (lang, problem) = problem_in(res, 431).await;
+    assert_eq!(lang, "es");
+    assert_eq!(problem["code"], "header_fields_too_large");
+    assert!(problem["detail"].as_str().unwrap().contains("16384"), "{problem}");
+    assert_ne!(problem["title"], "Request header fields too large", "{problem}");
+    assert_ne!(problem["detail"], "The request line and headers may take 16384 bytes at most.", "{problem}");
 });
 
 on_both!(the_decision_page_and_the_mail_are_in_the_recipients_language, backend => |backend| async move {
