@@ -381,19 +381,20 @@ on_both!(a_finished_self_service_action_is_told, |app: TestApp| async move {
 on_both!(the_sweep_prunes_settled_deliveries_past_their_retention, |app: TestApp| async move {
     let admin = app.token("admin@demo.example").await;
     allow_own_network(&app, &admin).await;
-    let receiver = Receiver::start(&[]).await;
+    let (receiver, down) = (Receiver::start(&[]).await, Receiver::start(&[503; 50]).await);
     let (id, _) = subscribe(&app, &admin, &receiver.url("/psa"), &["ticket.created"], false).await;
+    let (failing, _) = subscribe(&app, &admin, &down.url("/down"), &["ticket.created"], false).await;
     open_ticket(&app, "Old news").await;
     open_ticket(&app, "Recent news").await;
     let settled = |d: &[Value]| d.len() == 2 && d.iter().all(|d| d["status"] == "delivered");
     let delivered = deliveries_until(&app, &admin, id, settled).await;
     let (recent, old) = (delivered[0]["id"].as_i64().unwrap(), delivered[1]["id"].as_i64().unwrap());
-    // A third delivery waits, its subscription switched off.
-    ok(app.send(Method::PATCH, &format!("/api/v1/webhooks/{id}"), &admin, json!({"enabled": false})).await).await;
-    open_ticket(&app, "Waiting news").await;
-    let waiting = deliveries_until(&app, &admin, id, |d| d.len() == 3).await[0]["id"].as_i64().unwrap();
+    // The failing endpoint's deliveries stay pending, to be retried.
+    let pending = deliveries_until(&app, &admin, failing, |d| d.len() == 2).await;
+    assert!(pending.iter().all(|d| d["status"] == "pending"), "{pending:?}");
+    let waiting = pending[1]["id"].as_i64().unwrap();
 
-    // The old one and the waiting one were created 31 days ago, the recent one 29 days ago.
+    // The old delivery and the waiting one were created 31 days ago, the recent one 29 days ago.
     let db = app.state.db.clone();
     let (swept, left, attempts_of_old) = tokio::task::spawn_blocking(move || {
         use clientdesk_persistence::schema::{webhook_attempts as a, webhook_deliveries as d};
@@ -406,7 +407,7 @@ on_both!(the_sweep_prunes_settled_deliveries_past_their_retention, |app: TestApp
         }
         let swept = clientdesk_persistence::sweep::expired(&mut conn, now).unwrap();
         let left: Vec<i64> =
-            d::table.filter(d::subscription_id.eq(id)).select(d::id).order(d::id).load(&mut *conn).unwrap();
+            d::table.filter(d::id.eq_any([old, recent, waiting])).select(d::id).order(d::id).load(&mut *conn).unwrap();
         let attempts: i64 = a::table.filter(a::delivery_id.eq(old)).count().get_result(&mut *conn).unwrap();
         (swept, left, attempts)
     })
