@@ -141,8 +141,8 @@ rule-comment-required-to-reject = ist bei einer Ablehnung erforderlich: Geben Si
 
 # Anhänge.
 rule-content-type = der Inhaltstyp { $type } wird nicht angenommen; senden Sie einen der folgenden: { $accepted }
-rule-content-mismatch = der Inhalt ist kein { $type }
-rule-content-binary = der Inhalt ist kein { $type } (Binärdaten)
+rule-content-mismatch = der Inhalt entspricht nicht dem Typ { $type }
+rule-content-binary = der Inhalt entspricht nicht dem Typ { $type } (Binärdaten)
 
 # Wissensdatenbank.
 rule-kb-audience-companies = muss 1 bis 100 Unternehmen nennen

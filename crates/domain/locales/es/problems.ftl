@@ -141,8 +141,8 @@ rule-comment-required-to-reject = es obligatorio al rechazar: explique por qué
 
 # Archivos adjuntos.
 rule-content-type = el tipo de contenido { $type } no se acepta; envíe uno de estos: { $accepted }
-rule-content-mismatch = el contenido no es { $type }
-rule-content-binary = el contenido no es { $type } (datos binarios)
+rule-content-mismatch = el contenido no corresponde al tipo { $type }
+rule-content-binary = el contenido no corresponde al tipo { $type } (datos binarios)
 
 # Base de conocimientos.
 rule-kb-audience-companies = debe indicar de 1 a 100 empresas

@@ -86,7 +86,7 @@ rule-not-before = ne doit pas être antérieur à { $other }
 rule-one-of = doit être l'une des valeurs suivantes : { $values }
 rule-either = doit être { $first } ou { $second }
 rule-date = doit être une date au format AAAA-MM-JJ
-rule-year-range = doit être comprise entre les années 1970 et 9999
+rule-year-range = doit se situer entre les années 1970 et 9999
 rule-tags-at-most = au plus { $max } mots-clés
 
 # Connexions, adresses et mots de passe.
@@ -141,8 +141,8 @@ rule-comment-required-to-reject = est obligatoire pour refuser : indiquez pourqu
 
 # Pièces jointes.
 rule-content-type = le type de contenu { $type } n'est pas accepté ; envoyez l'un des types suivants : { $accepted }
-rule-content-mismatch = le contenu n'est pas du { $type }
-rule-content-binary = le contenu n'est pas du { $type } (données binaires)
+rule-content-mismatch = le contenu ne correspond pas au type { $type }
+rule-content-binary = le contenu ne correspond pas au type { $type } (données binaires)
 
 # Base de connaissances.
 rule-kb-audience-companies = doit désigner de 1 à 100 entreprises

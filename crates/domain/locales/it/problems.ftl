@@ -141,8 +141,8 @@ rule-comment-required-to-reject = è obbligatorio per rifiutare: spieghi il moti
 
 # Allegati.
 rule-content-type = il tipo di contenuto { $type } non è accettato; invii uno dei seguenti: { $accepted }
-rule-content-mismatch = il contenuto non è { $type }
-rule-content-binary = il contenuto non è { $type } (dati binari)
+rule-content-mismatch = il contenuto non corrisponde al tipo { $type }
+rule-content-binary = il contenuto non corrisponde al tipo { $type } (dati binari)
 
 # Knowledge base.
 rule-kb-audience-companies = deve indicare da 1 a 100 aziende
