@@ -151,6 +151,7 @@ on_both!(rule_refusals_and_conflicts_follow_the_language, |app: TestApp| async m
     let user = app.token("pat.user@demo.example").await;
     let printer = ticket_id(&app, &admin, PRINTER).await;
     let notes = format!("/api/v1/tickets/{printer}/notes");
+    crate::tickets::status(app.post("/api/v1/companies", Some(&admin), json!({"name": "Northwind"})).await, 201).await;
     // Per language: a domain rule's 422, a policy's 403 and a conflict's 409, written in the
     // signed-in users' language (which wins over the browser's).
     let mut all = Vec::new();
@@ -199,7 +200,7 @@ on_both!(rule_refusals_and_conflicts_follow_the_language, |app: TestApp| async m
     );
 });
 
-/// Before any sign-in, the transport limits answer in the language the request asks for.
+// Before any sign-in, the transport limits answer in the language the request asks for.
 on_both!(a_transport_limit_answers_in_the_requested_language, |app: TestApp| async move {
     // Past the 16 KiB limit of a request head, well within what the HTTP parser reads whole.
     let huge = "x".repeat(20 * 1024);
