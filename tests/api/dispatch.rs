@@ -142,7 +142,7 @@ fn assert_signed(hook: &Received, secret: &str) {
 }
 
 /// The demo RMM set-up, its webhook pointed at `receiver`.
-async fn connected(app: &TestApp, receiver: &Receiver) -> Rmm {
+pub(crate) async fn connected(app: &TestApp, receiver: &Receiver) -> Rmm {
     let rmm = rmm::setup(app).await;
     // The receiver listens on 127.0.0.1: a private target, which the tenant must allow.
     let hook = json!({"enabled": true, "webhook_url": receiver.url("/rmm-hook"), "allow_private_targets": true});
@@ -151,7 +151,7 @@ async fn connected(app: &TestApp, receiver: &Receiver) -> Rmm {
 }
 
 /// Pat proves a second factor and asks to restart their Mac; returns Pat's token and the action.
-async fn restart_pats_mac(app: &TestApp, rmm: &Rmm) -> (String, i64) {
+pub(crate) async fn restart_pats_mac(app: &TestApp, rmm: &Rmm) -> (String, i64) {
     let pat = app.token("pat.user@demo.example").await;
     let code = app.code("pat.user@demo.example");
     ok(app.post("/api/v1/me/step-up", Some(&pat), json!({"code": code})).await).await;
@@ -179,7 +179,7 @@ async fn webhook_message(app: &TestApp, staff: &str) -> i64 {
 }
 
 /// A result posted to `url` as the RMM would, signed under `secret`.
-async fn report(app: &TestApp, url: &str, secret: &str, result: Value) -> reqwest::Response {
+pub(crate) async fn report(app: &TestApp, url: &str, secret: &str, result: Value) -> reqwest::Response {
     let body = result.to_string();
     let ts = Utc::now().timestamp();
     let signature = hmac_hex(secret.as_bytes(), format!("{ts}.{body}").as_bytes());

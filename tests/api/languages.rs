@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::approvals::{ask, mails, undelivered};
 use crate::harness::TestApp;
 use crate::on_both;
-use crate::tickets::{companies, create, ok};
+use crate::tickets::{companies, create, ok, ticket_id, PRINTER};
 
 /// Each language, an `Accept-Language` that picks it, and its titles of a 404, a 422, a 401, a 429.
 const LANGUAGES: [(&str, &str, [&str; 4]); 5] = [
@@ -144,6 +144,80 @@ on_both!(problems_follow_the_signed_in_users_language, |app: TestApp| async move
     same_machine_parts(&all);
     assert_eq!(all[1][2]["detail"], "Le code est incorrect ou a déjà été utilisé.");
     assert_eq!(all[4][1]["errors"][0]["detail"], "deve avere al massimo 200 caratteri o elementi");
+});
+
+on_both!(rule_refusals_and_conflicts_follow_the_language, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    let user = app.token("pat.user@demo.example").await;
+    let printer = ticket_id(&app, &admin, PRINTER).await;
+    let notes = format!("/api/v1/tickets/{printer}/notes");
+    crate::tickets::status(app.post("/api/v1/companies", Some(&admin), json!({"name": "Northwind"})).await, 201).await;
+    // Per language: a domain rule's 422, a policy's 403 and a conflict's 409, written in the
+    // signed-in users' language (which wins over the browser's).
+    let mut all = Vec::new();
+    for lang in ["en", "de", "fr"] {
+        for token in [&admin, &user] {
+            ok(app.send(Method::PATCH, "/api/v1/me", token, json!({"language": lang})).await).await;
+        }
+        let send = |path: &str, token: &str, body: Value| {
+            app.request(Method::POST, path, Some(token)).header("accept-language", "it").json(&body).send()
+        };
+        let rule = send(&notes, &user, json!({"body": "Psst", "internal": true})).await.unwrap();
+        let denied = send("/api/v1/companies", &user, json!({"name": "Fabrikam"})).await.unwrap();
+        let conflict = send("/api/v1/companies", &admin, json!({"name": "Northwind"})).await.unwrap();
+        let problems = [problem_in(rule, 422).await, problem_in(denied, 403).await, problem_in(conflict, 409).await];
+        for (content_language, problem) in &problems {
+            assert_eq!(content_language, lang, "{problem}");
+        }
+        assert_eq!(problems[0].1["errors"][0]["pointer"], "/internal", "{}", problems[0].1);
+        all.push(problems.into_iter().map(|(_, p)| p).collect::<Vec<_>>());
+    }
+    same_machine_parts(&all);
+    let detail = |lang: usize, problem: usize| {
+        let p = &all[lang][problem];
+        p["errors"][0]["detail"].as_str().or(p["detail"].as_str()).unwrap().to_owned()
+    };
+    // English as it always was; German and French from their catalogues.
+    assert_eq!(
+        [detail(0, 0), detail(0, 1), detail(0, 2)],
+        ["only staff add internal notes", "only a provider admin may do this", "A company of that name exists."]
+    );
+    assert_eq!(
+        [detail(1, 0), detail(1, 1), detail(1, 2)],
+        [
+            "nur Mitarbeitende fügen interne Notizen hinzu",
+            "nur ein Administrator des Dienstleisters darf das",
+            "Ein Unternehmen mit diesem Namen existiert bereits."
+        ]
+    );
+    assert_eq!(
+        [detail(2, 0), detail(2, 1), detail(2, 2)],
+        [
+            "seul le personnel ajoute des notes internes",
+            "seul un administrateur du prestataire peut faire cela",
+            "Une entreprise de ce nom existe déjà."
+        ]
+    );
+});
+
+// Before any sign-in, the transport limits answer in the language the request asks for.
+on_both!(a_transport_limit_answers_in_the_requested_language, |app: TestApp| async move {
+    // Past the 16 KiB limit of a request head, well within what the HTTP parser reads whole.
+    let huge = "x".repeat(20 * 1024);
+    let res = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("accept-language", "es")
+        .header("x-padding", huge)
+        .send()
+        .await
+        .unwrap();
+    let (lang, problem) = problem_in(res, 431).await;
+    assert_eq!(lang, "es");
+    assert_eq!(problem["code"], "header_fields_too_large");
+    assert!(problem["detail"].as_str().unwrap().contains("16384"), "{problem}");
+    assert_ne!(problem["title"], "Request header fields too large", "{problem}");
+    assert_ne!(problem["detail"], "The request line and headers may take 16384 bytes at most.", "{problem}");
 });
 
 on_both!(the_decision_page_and_the_mail_are_in_the_recipients_language, backend => |backend| async move {

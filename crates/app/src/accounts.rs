@@ -90,7 +90,7 @@ pub fn invite(
     let domain_company = accounts::company_of_domain(conn, tenant, domain_of(invitee.email.as_str()))?;
     if let (Inviter::Customer { company, .. }, Some(owner)) = (inviter, domain_company) {
         if owner != company.id {
-            return Err(DomainError::new("email", "the address belongs to another company's e-mail domain").into());
+            return Err(DomainError::new("email", "rule-email-other-company-domain").into());
         }
     }
     let memberships = match (memberships, domain_company) {
@@ -98,13 +98,7 @@ pub fn invite(
             let company = companies::get(conn, tenant, owner)?;
             vec![(company, RoleSet::parse_all(&[Role::PortalUser.as_str()])?)]
         }
-        ([], None) => {
-            return Err(DomainError::new(
-                "memberships",
-                "name a company: the address is in no company's registered e-mail domain",
-            )
-            .into())
-        }
+        ([], None) => return Err(DomainError::new("memberships", "rule-memberships-no-domain").into()),
         (named, _) => named.to_vec(),
     };
     let new = users::NewUser {
@@ -177,9 +171,9 @@ pub fn tell(conn: &mut DbConnection, user: &User, change: AccountChange<'_>, now
 impl From<Refusal> for Error {
     fn from(refusal: Refusal) -> Self {
         match refusal {
-            Refusal::NotAllowed(why) => Error::Denied(Denied(why)),
+            Refusal::NotAllowed(why) => Error::Denied(Denied::new(why)),
             Refusal::Roles(why) => Error::Invalid(DomainError::new("roles", why)),
-            Refusal::LastAdmin => Error::Conflict("the company would be left without a portal admin"),
+            Refusal::LastAdmin => Error::conflict("conflict-last-portal-admin"),
         }
     }
 }

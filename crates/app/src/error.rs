@@ -1,6 +1,7 @@
 //! Why a use case refused, or failed: one error for every use case, which the HTTP layer maps to
 //! a status once (`clientdesk_http::errors`).
 
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::principal::Denied;
 use clientdesk_domain::throttle::ThrottlePolicy;
 use clientdesk_domain::DomainError;
@@ -13,8 +14,9 @@ pub enum Error {
     Denied(Denied),
     /// Invalid input, or an input the caller may not set (422).
     Invalid(DomainError),
-    /// The state of things does not allow it, or something it needs is missing (409).
-    Conflict(&'static str),
+    /// The state of things does not allow it, or something it needs is missing (409); why, as a
+    /// message of the catalogue (`conflict-*`).
+    Conflict(Message),
     /// What the caller read has changed since (412).
     PreconditionFailed,
     /// Past a limit (429).
@@ -26,6 +28,13 @@ pub enum Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// A conflict with the state of things, said by the catalogue message `id`.
+    pub const fn conflict(id: &'static str) -> Self {
+        Self::Conflict(Message::new(id))
+    }
+}
 
 impl From<Denied> for Error {
     fn from(denied: Denied) -> Self {

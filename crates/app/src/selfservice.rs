@@ -35,7 +35,7 @@ impl From<Refused> for Error {
             Refused::Denied(denied) => Self::Denied(denied),
             Refused::Invalid(invalid) => Self::Invalid(invalid),
             Refused::TooMany => Self::TooMany { retry_after_secs: 600, policy: ThrottlePolicy::ACTIONS },
-            Refused::Missing(what) => Self::Conflict(what),
+            Refused::Missing(what) => Self::conflict(what),
         }
     }
 }
@@ -107,11 +107,7 @@ pub fn sms_allowed(
     let now = Utc::now();
     let prefixes = sms::allowed_prefixes(conn, tenant)?;
     if !destination_allowed(phone, prefixes.as_deref()) {
-        return Err(DomainError::new(
-            "phone",
-            "SMS cannot go to this country: give the number with a calling code your provider allows",
-        )
-        .into());
+        return Err(DomainError::new("phone", "rule-sms-country").into());
     }
     let mut scopes = vec![SmsScope::User(user.0), SmsScope::Tenant(tenant.0)];
     scopes.extend(companies.into_iter().map(|c| SmsScope::Company(c.0)));
@@ -163,7 +159,7 @@ pub fn request_action(
     let software = match (ask.kind, ask.software_id) {
         (ActionKind::InstallSoftware, Some(id)) => {
             let s = store::get_software(conn, tenant, id)
-                .map_err(|_| DomainError::new("software_id", "is not in the catalogue"))?;
+                .map_err(|_| DomainError::new("software_id", "rule-software-not-in-catalogue"))?;
             policy::require_offered(&offer(&s), device.platform, device.company_id)?;
             Some(s)
         }
@@ -173,7 +169,7 @@ pub fn request_action(
     let integration = rmm::integration_of(conn, tenant)?
         .filter(|i| i.enabled)
         .and_then(|i| i.webhook_url)
-        .ok_or(Error::Conflict("Self-service is not connected to the RMM yet."))?;
+        .ok_or(Error::conflict("conflict-self-service-not-connected"))?;
     // The password reset goes to the device user's verified phone.
     let reset_phone = if ask.kind == ActionKind::ResetPassword {
         let owner = device.user_id.map(|u| users::get(conn, tenant, u)).transpose()?;

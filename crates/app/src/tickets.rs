@@ -26,7 +26,7 @@ impl From<ChangeRefused> for Error {
     fn from(refused: ChangeRefused) -> Self {
         match refused {
             ChangeRefused::ReadOnly(denied) => Self::Denied(denied),
-            ChangeRefused::Billed => Self::Conflict("This ticket has been billed and can no longer be changed."),
+            ChangeRefused::Billed => Self::conflict("conflict-ticket-billed"),
         }
     }
 }
@@ -34,7 +34,7 @@ impl From<ChangeRefused> for Error {
 impl From<TransitionRefused> for Error {
     fn from(refused: TransitionRefused) -> Self {
         match refused {
-            TransitionRefused::NotClosed => Self::Conflict("The ticket is not closed."),
+            TransitionRefused::NotClosed => Self::conflict("conflict-ticket-not-closed"),
             TransitionRefused::Denied(denied) => Self::Denied(denied),
         }
     }
@@ -88,7 +88,8 @@ pub fn prepare_opening(
     let settings = catalogue.settings;
     let (viewer, requester) = if actor.principal.is_staff() {
         companies::get(conn, actor.tenant.id, company)?;
-        let requester = draft.requester_id.ok_or_else(|| DomainError::new("requester_id", "is required for staff"))?;
+        let requester =
+            draft.requester_id.ok_or_else(|| DomainError::new("requester_id", "rule-requester-required-for-staff"))?;
         (Viewer::Staff, member_of(conn, requester, company, Input::Requester)?)
     } else {
         let member = actor.membership(company).ok_or(Error::NotFound)?;
@@ -230,7 +231,7 @@ pub fn change(
             return Err(Error::PreconditionFailed);
         }
     }
-    Err(Error::Conflict("The ticket is being changed by others right now; try again."))
+    Err(Error::conflict("conflict-ticket-busy"))
 }
 
 /// Sets the status (`closed_at` in step, as stored); the history line it makes.
@@ -299,7 +300,7 @@ fn apply(
     if let Some(v) = changes.queue_id {
         may_set(Input::Queue)?;
         if v.is_some_and(|id| !active(catalogue.queues, id)) {
-            return Err(DomainError::new("queue_id", "is not an active queue").into());
+            return Err(DomainError::new("queue_id", "rule-queue-inactive").into());
         }
         if v != t.queue_id {
             lines.push(Change::field("queue", shown(t.queue_id), shown(v)));
@@ -396,7 +397,7 @@ fn check_request_type(
     if active && allowed {
         Ok(())
     } else {
-        Err(DomainError::new("request_type_id", "is not a request type this company may use").into())
+        Err(DomainError::new("request_type_id", "rule-request-type-not-allowed").into())
     }
 }
 
@@ -405,16 +406,16 @@ fn member_of(conn: &mut DbConnection, user: i64, company: CompanyId, input: Inpu
     if users::is_member(conn, UserId(user), company)? {
         Ok(UserId(user))
     } else {
-        Err(DomainError::new(input.name(), "must be a portal user of the ticket's company").into())
+        Err(DomainError::new(input.name(), "rule-not-company-user").into())
     }
 }
 
 /// The assignee named must be an active staff user of the tenant.
 fn assignee(conn: &mut DbConnection, actor: &Actor<'_>, id: i64) -> Result<UserId> {
     let user = users::get(conn, actor.tenant.id, UserId(id))
-        .map_err(|_| DomainError::new("assignee_id", "is not a staff user of this tenant"))?;
+        .map_err(|_| DomainError::new("assignee_id", "rule-assignee-not-staff"))?;
     if user.staff_role.is_none() || user.disabled {
-        return Err(DomainError::new("assignee_id", "is not an active staff user of this tenant").into());
+        return Err(DomainError::new("assignee_id", "rule-assignee-not-active-staff").into());
     }
     Ok(user.id)
 }

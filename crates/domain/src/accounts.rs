@@ -43,7 +43,7 @@ impl UserState {
         Self::ALL
             .into_iter()
             .find(|s| s.as_str() == input)
-            .ok_or_else(|| DomainError::new("state", "must be one of invited, active, disabled"))
+            .ok_or_else(|| DomainError::new("state", "rule-one-of").arg("values", "invited, active, disabled"))
     }
 }
 
@@ -122,10 +122,9 @@ impl RequestStatus {
     }
 
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.as_str() == input)
-            .ok_or_else(|| DomainError::new("status", "must be one of pending, granted, refused, withdrawn"))
+        Self::ALL.into_iter().find(|s| s.as_str() == input).ok_or_else(|| {
+            DomainError::new("status", "rule-one-of").arg("values", "pending, granted, refused, withdrawn")
+        })
     }
 }
 
@@ -168,9 +167,10 @@ pub enum Manager<'a> {
 /// Why a change to a login is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
-    /// The caller's roles do not allow it at all (403).
+    /// The caller's roles do not allow it at all (403); a `denied-*` message id.
     NotAllowed(&'static str),
-    /// Allowed in general, but not with these roles or this target (422 naming `roles`).
+    /// Allowed in general, but not with these roles or this target (422 naming `roles`); a
+    /// `rule-*` message id.
     Roles(&'static str),
     /// It would leave the company without a portal admin (409).
     LastAdmin,
@@ -182,11 +182,9 @@ pub fn may_manage_logins(manager: Manager<'_>) -> Result<(), Refusal> {
     match manager {
         Manager::ProviderAdmin => Ok(()),
         Manager::Customer { roles, .. } if !roles.grants(Permission::PortalLoginsManage) => {
-            Err(Refusal::NotAllowed("managing this company's logins needs the portal admin role"))
+            Err(Refusal::NotAllowed("denied-logins-portal-admin"))
         }
-        Manager::Customer { is_target: true, .. } => {
-            Err(Refusal::NotAllowed("you cannot change your own login or roles"))
-        }
+        Manager::Customer { is_target: true, .. } => Err(Refusal::NotAllowed("denied-own-login")),
         Manager::Customer { .. } => Ok(()),
     }
 }
@@ -206,7 +204,7 @@ pub fn may_set_roles(
     let Manager::Customer { .. } = manager else { return Ok(()) };
     let had_admin = before.is_some_and(|r| r.contains(Role::PortalAdmin));
     if granted.contains(Role::PortalAdmin) && !had_admin && !policy.customers_grant_portal_admin {
-        return Err(Refusal::Roles("only the provider grants portal_admin in this tenant"));
+        return Err(Refusal::Roles("rule-portal-admin-provider-only"));
     }
     if had_admin && !granted.contains(Role::PortalAdmin) && admins_after == 0 {
         return Err(Refusal::LastAdmin);
@@ -233,15 +231,15 @@ pub fn may_decide_role_change(
     policy: AccountPolicy,
 ) -> Result<(), Refusal> {
     if !(roles.contains(Role::CustomerApprover) || roles.contains(Role::PortalAdmin)) {
-        return Err(Refusal::NotAllowed("role changes are decided by a customer approver or portal admin"));
+        return Err(Refusal::NotAllowed("denied-role-change-decider"));
     }
     if own_request {
-        return Err(Refusal::NotAllowed("you cannot decide your own role change"));
+        return Err(Refusal::NotAllowed("denied-own-role-change"));
     }
     if requested.contains(Role::PortalAdmin)
         && !(roles.contains(Role::PortalAdmin) && policy.customers_grant_portal_admin)
     {
-        return Err(Refusal::Roles("portal_admin cannot be granted by a customer in this tenant"));
+        return Err(Refusal::Roles("rule-portal-admin-not-by-customer"));
     }
     Ok(())
 }
@@ -272,7 +270,7 @@ pub fn parse_domain(input: &str) -> Result<String, DomainError> {
     if value.len() <= 253 && value.contains('.') && value.split('.').all(label_ok) {
         Ok(value)
     } else {
-        Err(DomainError::new("domain", "must be a domain name such as contoso.example"))
+        Err(DomainError::new("domain", "rule-domain"))
     }
 }
 
@@ -324,10 +322,10 @@ pub fn may_register_address(
     owner: Option<CompanyId>,
 ) -> Result<(), DomainError> {
     if owner.is_some_and(|o| o != company) {
-        return Err(DomainError::new("email", "this address belongs to another company's e-mail domain"));
+        return Err(DomainError::new("email", "rule-email-other-company-domain"));
     }
     if !company_domains.is_empty() && !company_domains.iter().any(|d| d == domain) {
-        return Err(DomainError::new("email", "must be an address of one of the company's e-mail domains"));
+        return Err(DomainError::new("email", "rule-email-not-company-domain"));
     }
     Ok(())
 }
@@ -388,7 +386,7 @@ mod tests {
         let to_admin = roles(&["portal_admin"]);
         assert_eq!(
             may_set_roles(m, closed, Some(&user), &to_admin, 2),
-            Err(Refusal::Roles("only the provider grants portal_admin in this tenant"))
+            Err(Refusal::Roles("rule-portal-admin-provider-only"))
         );
         assert!(may_set_roles(m, open, Some(&user), &to_admin, 2).is_ok());
         assert!(may_set_roles(Manager::ProviderAdmin, closed, Some(&user), &to_admin, 2).is_ok());

@@ -165,12 +165,12 @@ pub fn awaiting(status: ValidationStatus, asked: &[UserId], decided: &[UserId]) 
 pub fn decision_comment(rejecting: bool, comment: Option<&str>) -> Result<Option<String>, DomainError> {
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     match comment {
-        None if rejecting => Err(DomainError::new("comment", "is required when rejecting: say why")),
+        None if rejecting => Err(DomainError::new("comment", "rule-comment-required-to-reject")),
         Some(c) if c.chars().count() > MAX_TEXT => {
-            Err(DomainError::new("comment", format!("must be at most {MAX_TEXT} characters")))
+            Err(DomainError::new("comment", "rule-max-chars").arg("max", MAX_TEXT))
         }
         Some(c) if c.chars().any(|ch| ch.is_control() && ch != '\n' && ch != '\r' && ch != '\t') => {
-            Err(DomainError::new("comment", "must not contain control characters"))
+            Err(DomainError::new("comment", "rule-no-control-chars"))
         }
         other => Ok(other.map(str::to_owned)),
     }
@@ -180,10 +180,10 @@ pub fn decision_comment(rejecting: bool, comment: Option<&str>) -> Result<Option
 pub fn required_text(field: &'static str, value: &str, max: usize) -> Result<String, DomainError> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(DomainError::new(field, "must not be empty"));
+        return Err(DomainError::new(field, "rule-not-empty"));
     }
     if value.chars().count() > max {
-        return Err(DomainError::new(field, format!("must be at most {max} characters")));
+        return Err(DomainError::new(field, "rule-max-chars").arg("max", max));
     }
     Ok(value.to_owned())
 }

@@ -94,16 +94,16 @@ impl Inventory {
     /// Checks the counts the inventory reports: no negative sizes, free space within the disk.
     pub fn check(&self) -> Result<(), DomainError> {
         if self.ip_addresses.len() > MAX_ADDRESSES {
-            return Err(DomainError::new("ip_addresses", format!("must hold at most {MAX_ADDRESSES} addresses")));
+            return Err(DomainError::new("ip_addresses", "rule-addresses-at-most").arg("max", MAX_ADDRESSES));
         }
         if self.disks.len() > MAX_DISKS {
-            return Err(DomainError::new("disks", format!("must hold at most {MAX_DISKS} disks")));
+            return Err(DomainError::new("disks", "rule-disks-at-most").arg("max", MAX_DISKS));
         }
         if self.disks.iter().any(|d| d.size_bytes < 0 || d.free_bytes < 0 || d.free_bytes > d.size_bytes) {
-            return Err(DomainError::new("disks", "sizes must be positive, with free_bytes at most size_bytes"));
+            return Err(DomainError::new("disks", "rule-disk-sizes"));
         }
         if self.software_count.is_some_and(|n| n < 0) {
-            return Err(DomainError::new("software_count", "must not be negative"));
+            return Err(DomainError::new("software_count", "rule-not-negative"));
         }
         Ok(())
     }
@@ -147,17 +147,17 @@ impl EntitlementFields {
     /// A warranty names its device; seats count licences only; a term ends after it starts.
     pub fn check(&self) -> Result<(), DomainError> {
         if self.kind == EntitlementKind::Warranty && self.device_id.is_none() {
-            return Err(DomainError::new("device_id", "a warranty covers a device: name it"));
+            return Err(DomainError::new("device_id", "rule-warranty-device"));
         }
         if self.seats.is_some() && self.kind == EntitlementKind::Warranty {
-            return Err(DomainError::new("seats", "only a licence has seats"));
+            return Err(DomainError::new("seats", "rule-seats-licence-only"));
         }
         if self.seats.is_some_and(|s| s < 1) {
-            return Err(DomainError::new("seats", "must be at least 1"));
+            return Err(DomainError::new("seats", "field-range-min").arg("min", 1));
         }
         if let (Some(start), Some(end)) = (self.starts_on, self.expires_on) {
             if end < start {
-                return Err(DomainError::new("expires_on", "must not be before starts_on"));
+                return Err(DomainError::new("expires_on", "rule-not-before").arg("other", "starts_on"));
             }
         }
         Ok(())
@@ -202,7 +202,9 @@ pub fn expiry_window(today: NaiveDate, within_days: i64) -> Result<NaiveDate, Do
         .ok()
         .filter(|d| *d <= MAX_EXPIRY_WINDOW_DAYS)
         .and_then(|d| today.checked_add_days(Days::new(d)))
-        .ok_or_else(|| DomainError::new("expiring_within_days", format!("must be 0 to {MAX_EXPIRY_WINDOW_DAYS}")))
+        .ok_or_else(|| {
+            DomainError::new("expiring_within_days", "rule-from-to").arg("min", 0).arg("max", MAX_EXPIRY_WINDOW_DAYS)
+        })
 }
 
 /// The latest expiry date whose approvers are told on `today` (a term that expired before today
@@ -216,7 +218,7 @@ pub fn may_read(roles: &RoleSet) -> Result<(), Denied> {
     if roles.grants(Permission::SystemInfoRead) {
         Ok(())
     } else {
-        Err(Denied("your roles in this company do not include system info"))
+        Err(Denied::new("denied-roles-system-info"))
     }
 }
 

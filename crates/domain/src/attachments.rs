@@ -57,17 +57,16 @@ pub fn accepted_types() -> Vec<&'static str> {
 pub fn check_content(declared: &str, head: &[u8]) -> Result<String, DomainError> {
     let essence = declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let Some((_, signature)) = ACCEPTED.iter().find(|(t, _)| *t == essence) else {
-        return Err(DomainError::new(
-            "file",
-            format!("content type {essence:?} is not accepted; send one of {}", accepted_types().join(", ")),
-        ));
+        return Err(DomainError::new("file", "rule-content-type")
+            .arg("type", format!("{essence:?}"))
+            .arg("accepted", accepted_types().join(", ")));
     };
     if let Some(signature) = signature {
         if !head.starts_with(signature) {
-            return Err(DomainError::new("file", format!("the contents are not {essence}")));
+            return Err(DomainError::new("file", "rule-content-mismatch").arg("type", essence.to_owned()));
         }
     } else if head.contains(&0) {
-        return Err(DomainError::new("file", format!("the contents are not {essence} (binary data)")));
+        return Err(DomainError::new("file", "rule-content-binary").arg("type", essence.to_owned()));
     }
     Ok(declared.trim().to_owned())
 }

@@ -41,14 +41,14 @@ impl Calendar {
         for day in &mut week {
             day.sort();
             if day.iter().any(|o| o.start >= o.end || o.end > DAY_MINUTES) {
-                return Err(DomainError::new("hours", "each interval starts before it ends, within the day"));
+                return Err(DomainError::new("hours", "rule-hours-interval"));
             }
             if day.windows(2).any(|pair| pair[0].end > pair[1].start) {
-                return Err(DomainError::new("hours", "the intervals of a day may not overlap"));
+                return Err(DomainError::new("hours", "rule-hours-overlap"));
             }
         }
         if week.iter().all(Vec::is_empty) {
-            return Err(DomainError::new("hours", "a calendar is open at least one hour a week"));
+            return Err(DomainError::new("hours", "rule-hours-empty-week"));
         }
         Ok(Self { zone, week, holidays })
     }

@@ -81,7 +81,7 @@ pub fn minutes(field: &'static str, hours: f64) -> Result<i64, DomainError> {
         || !(0.0..=10_000_000.0).contains(&hundredths)
         || (hundredths - hundredths.round()).abs() > 1e-6
     {
-        return Err(DomainError::new(field, "must be 0 to 100,000 hours with at most two decimals"));
+        return Err(DomainError::new(field, "rule-hours"));
     }
     Ok((hundredths.round() as i64 * 60 + 50) / 100)
 }
@@ -99,14 +99,14 @@ pub fn remaining(purchased: i64, used: i64) -> i64 {
 /// A contract's period: it ends on or after it starts.
 pub fn period(start: NaiveDate, end: Option<NaiveDate>) -> Result<(), DomainError> {
     match end {
-        Some(end) if end < start => Err(DomainError::new("period_end", "must not be before period_start")),
+        Some(end) if end < start => Err(DomainError::new("period_end", "rule-not-before").arg("other", "period_start")),
         _ => Ok(()),
     }
 }
 
 /// A month written YYYY-MM: its first day and the first day of the next.
 pub fn month(value: &str) -> Result<(NaiveDate, NaiveDate), DomainError> {
-    let refuse = || DomainError::new("month", "must be a month written YYYY-MM");
+    let refuse = || DomainError::new("month", "rule-month");
     let first = NaiveDate::parse_from_str(&format!("{}-01", value.trim()), "%Y-%m-%d").map_err(|_| refuse())?;
     let next = if first.month() == 12 {
         NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)

@@ -106,6 +106,30 @@ impl From<i64> for Arg<'_> {
     }
 }
 
+impl From<usize> for Arg<'_> {
+    fn from(value: usize) -> Self {
+        Self::Number(i64::try_from(value).unwrap_or(i64::MAX))
+    }
+}
+
+impl From<u64> for Arg<'_> {
+    fn from(value: u64) -> Self {
+        Self::Number(i64::try_from(value).unwrap_or(i64::MAX))
+    }
+}
+
+impl From<u32> for Arg<'_> {
+    fn from(value: u32) -> Self {
+        Self::Number(i64::from(value))
+    }
+}
+
+impl From<i32> for Arg<'_> {
+    fn from(value: i32) -> Self {
+        Self::Number(i64::from(value))
+    }
+}
+
 /// The message `id` in `lang` with its arguments. A message missing from a language (which the
 /// unit tests forbid) falls back to English, then to its id.
 pub fn text(lang: Language, id: &str, args: &[(&str, Arg<'_>)]) -> String {
@@ -135,7 +159,7 @@ pub struct Message {
 }
 
 impl Message {
-    pub fn new(id: &'static str) -> Self {
+    pub const fn new(id: &'static str) -> Self {
         Self { id, args: Vec::new() }
     }
 
@@ -146,6 +170,13 @@ impl Message {
 
     pub fn render(&self, lang: Language) -> String {
         text(lang, self.id, &self.args)
+    }
+}
+
+/// In English, the language every message has (logs, `Display` of the errors that carry one).
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Language::En))
     }
 }
 
@@ -261,6 +292,45 @@ mod tests {
                 assert!(english.contains_key(id), "{lang:?} has {id}, which English does not");
             }
         }
+    }
+
+    /// Every literal of the workspace's sources that looks like a problem message id
+    /// (`"rule-…"`, `"denied-…"`, `"conflict-…"`, `"forbidden-…"`, ...) names a message of English: an id mistyped, or an
+    /// English text left where an id belongs, would otherwise reach the reader as it is.
+    #[test]
+    fn every_message_id_in_the_code_exists() {
+        const PREFIXES: [&str; 7] =
+            ["rule-", "denied-", "conflict-", "forbidden-", "unauthorized-", "upload-", "problem-"];
+        let english = catalogue(FILES[0].1);
+        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut pending = vec![crates];
+        let (mut seen, mut missing) = (0, Vec::new());
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).expect("the sources are readable").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let source = std::fs::read_to_string(&path).expect("a source file is text");
+                for literal in source.split('"').skip(1).step_by(2) {
+                    let is_id = PREFIXES.iter().any(|p| literal.starts_with(p) && literal.len() > p.len())
+                        && !literal.ends_with('-')
+                        && literal.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                    if is_id {
+                        seen += 1;
+                        if !english.contains_key(literal) {
+                            missing.push(format!("{}: {literal}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen > 200, "the sources are read ({seen} ids)");
+        assert!(missing.is_empty(), "message ids without an English message: {missing:#?}");
     }
 
     #[test]

@@ -63,14 +63,13 @@ pub fn currency(code: &str) -> Result<String, DomainError> {
     if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
         Ok(code.to_owned())
     } else {
-        Err(DomainError::new("currency", "must be an ISO 4217 code of three capital letters, such as CHF"))
+        Err(DomainError::new("currency", "rule-currency"))
     }
 }
 
 /// A calendar date written YYYY-MM-DD.
 pub fn calendar_date(field: &'static str, value: &str) -> Result<NaiveDate, DomainError> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| DomainError::new(field, "must be a date written YYYY-MM-DD"))
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| DomainError::new(field, "rule-date"))
 }
 
 /// An invoice's amounts, in minor units of its currency.
@@ -91,14 +90,14 @@ impl Amounts {
     pub fn new(net: i64, tax: i64, total: i64, paid: i64) -> Result<Self, DomainError> {
         for (field, value) in [("net_minor", net), ("tax_minor", tax), ("total_minor", total), ("paid_minor", paid)] {
             if !(0..=MAX_MINOR).contains(&value) {
-                return Err(DomainError::new(field, format!("must be 0 to {MAX_MINOR} minor units")));
+                return Err(DomainError::new(field, "rule-minor-units").arg("max", MAX_MINOR));
             }
         }
         if net + tax != total {
-            return Err(DomainError::new("total_minor", "must be net_minor + tax_minor"));
+            return Err(DomainError::new("total_minor", "rule-invoice-total"));
         }
         if paid > total {
-            return Err(DomainError::new("paid_minor", "must not exceed total_minor"));
+            return Err(DomainError::new("paid_minor", "rule-invoice-paid"));
         }
         Ok(Self { net, tax, paid })
     }
@@ -171,7 +170,7 @@ pub struct Pdf {
 /// characters, of at most 2,000 characters. Customers follow it from the portal, so nothing else is
 /// accepted (no `http:`, no `javascript:`).
 pub fn payment_link(url: &str) -> Result<String, DomainError> {
-    let refuse = || DomainError::new("payment_url", "must be an https:// URL with a host, at most 2000 characters");
+    let refuse = || DomainError::new("payment_url", "rule-payment-url");
     let url = url.trim();
     let rest =
         url.get(..8).filter(|scheme| scheme.eq_ignore_ascii_case("https://")).map(|_| &url[8..]).ok_or_else(refuse)?;
@@ -191,7 +190,7 @@ pub fn may_read(roles: &RoleSet) -> Result<(), Denied> {
     if roles.grants(Permission::InvoicesRead) {
         Ok(())
     } else {
-        Err(Denied("your roles in this company do not include invoices"))
+        Err(Denied::new("denied-roles-invoices"))
     }
 }
 
@@ -240,7 +239,7 @@ pub fn summarize<'a>(invoices: impl IntoIterator<Item = Due<'a>>, today: NaiveDa
 pub fn quantity_milli(field: &'static str, quantity: f64) -> Result<i64, DomainError> {
     let milli = quantity * 1000.0;
     if !quantity.is_finite() || !(0.0..=1e12).contains(&milli) || (milli - milli.round()).abs() > 1e-6 {
-        return Err(DomainError::new(field, "must be a number from 0 to 1,000,000,000 with at most three decimals"));
+        return Err(DomainError::new(field, "rule-quantity"));
     }
     Ok(milli.round() as i64)
 }

@@ -41,7 +41,7 @@ impl ArticleStatus {
         match input {
             "draft" => Ok(Self::Draft),
             "published" => Ok(Self::Published),
-            _ => Err(DomainError::new("status", "must be draft or published")),
+            _ => Err(DomainError::new("status", "rule-either").arg("first", "draft").arg("second", "published")),
         }
     }
 }
@@ -138,7 +138,7 @@ impl Audience {
         let label = |field: &'static str| -> Result<String, DomainError> {
             let value = label.map(str::trim).unwrap_or_default();
             if value.is_empty() || value.chars().count() > 100 || value.chars().any(char::is_control) {
-                return Err(DomainError::new(field, "must be 1 to 100 characters"));
+                return Err(DomainError::new(field, "rule-chars-between").arg("min", 1).arg("max", 100));
             }
             Ok(value.to_owned())
         };
@@ -152,14 +152,11 @@ impl Audience {
                 ids.sort();
                 ids.dedup();
                 if ids.is_empty() || ids.len() > Self::MAX_COMPANIES {
-                    return Err(DomainError::new("audience.company_ids", "must name 1 to 100 companies"));
+                    return Err(DomainError::new("audience.company_ids", "rule-kb-audience-companies"));
                 }
                 Ok(Self::Companies(ids))
             }
-            _ => Err(DomainError::new(
-                "audience.kind",
-                "must be all_companies, companies, territory, classification or internal",
-            )),
+            _ => Err(DomainError::new("audience.kind", "rule-kb-audience-kind")),
         }
     }
 }
@@ -208,10 +205,10 @@ pub fn visible_to(status: ArticleStatus, audience: &Audience, reader: &Reader) -
 /// Whether a member with `roles` may read the knowledge base of a company with `settings`.
 pub fn can_read(roles: &RoleSet, settings: &PortalSettings) -> Result<(), Denied> {
     if !roles.grants(Permission::KnowledgeBaseRead) {
-        return Err(Denied("your roles in this company do not include the knowledge base"));
+        return Err(Denied::new("denied-roles-kb"));
     }
     if !settings.portal_enabled || !settings.knowledge_base_enabled {
-        return Err(Denied("the knowledge base is switched off for this company"));
+        return Err(Denied::new("denied-kb-off"));
     }
     Ok(())
 }
@@ -327,10 +324,10 @@ fn one_line(field: &'static str, input: &str, min: usize, max: usize) -> Result<
     let value = strip_markers(input.trim());
     let n = value.chars().count();
     if n < min || n > max {
-        return Err(DomainError::new(field, format!("must be {min} to {max} characters")));
+        return Err(DomainError::new(field, "rule-chars-between").arg("min", min).arg("max", max));
     }
     if value.chars().any(char::is_control) {
-        return Err(DomainError::new(field, "must be one line without control characters"));
+        return Err(DomainError::new(field, "rule-one-line"));
     }
     Ok(value)
 }
@@ -355,10 +352,10 @@ pub fn parse_body(input: &str) -> Result<String, DomainError> {
     let value = strip_markers(input.trim_end());
     let n = value.chars().count();
     if value.trim().is_empty() || n > MAX_BODY {
-        return Err(DomainError::new("body", format!("must be 1 to {MAX_BODY} characters")));
+        return Err(DomainError::new("body", "rule-chars-between").arg("min", 1).arg("max", MAX_BODY));
     }
     if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(DomainError::new("body", "must not contain control characters other than line breaks and tabs"));
+        return Err(DomainError::new("body", "rule-no-control-chars-but-breaks"));
     }
     Ok(value)
 }
@@ -371,17 +368,16 @@ fn tag_char(c: char) -> bool {
 /// dropped (the first spelling wins).
 pub fn parse_tags<S: AsRef<str>>(input: &[S]) -> Result<Vec<String>, DomainError> {
     if input.len() > MAX_TAGS {
-        return Err(DomainError::new("tags", format!("at most {MAX_TAGS} tags")));
+        return Err(DomainError::new("tags", "rule-tags-at-most").arg("max", MAX_TAGS));
     }
     let mut tags: Vec<String> = Vec::with_capacity(input.len());
     for raw in input {
         let tag = raw.as_ref().trim().to_lowercase();
         let n = tag.chars().count();
         if n == 0 || n > MAX_TAG || !tag.chars().all(tag_char) {
-            return Err(DomainError::new(
-                "tags",
-                format!("each tag is 1 to {MAX_TAG} letters, digits or - _ . + # (got {:?})", raw.as_ref()),
-            ));
+            return Err(DomainError::new("tags", "rule-kb-tag")
+                .arg("max", MAX_TAG)
+                .arg("value", format!("{:?}", raw.as_ref())));
         }
         if !tags.contains(&tag) {
             tags.push(tag);
@@ -392,7 +388,7 @@ pub fn parse_tags<S: AsRef<str>>(input: &[S]) -> Result<Vec<String>, DomainError
 
 /// A tag as given in a filter: the same rule as [`parse_tags`] for one tag.
 pub fn parse_tag(input: &str) -> Result<String, DomainError> {
-    parse_tags(&[input]).map(|mut tags| tags.remove(0)).map_err(|e| DomainError::new("tag", e.message))
+    parse_tags(&[input]).map(|mut tags| tags.remove(0)).map_err(|e| DomainError { field: "tag", ..e })
 }
 
 // Categories
@@ -420,13 +416,13 @@ pub fn check_category_parent(
     let mut depth = 0;
     while let Some(id) = cursor {
         if Some(id) == category {
-            return Err(DomainError::new("parent_id", "would make the category its own ancestor"));
+            return Err(DomainError::new("parent_id", "rule-kb-category-cycle"));
         }
         depth += 1;
         if depth >= MAX_CATEGORY_DEPTH {
-            return Err(DomainError::new("parent_id", format!("categories nest at most {MAX_CATEGORY_DEPTH} levels")));
+            return Err(DomainError::new("parent_id", "rule-kb-category-depth").arg("max", MAX_CATEGORY_DEPTH));
         }
-        cursor = parent_of(id).ok_or_else(|| DomainError::new("parent_id", "is not a category of this tenant"))?;
+        cursor = parent_of(id).ok_or_else(|| DomainError::new("parent_id", "rule-kb-category-unknown"))?;
     }
     Ok(())
 }
@@ -481,10 +477,10 @@ impl TextQuery {
     /// left.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         if input.trim().is_empty() {
-            return Err(DomainError::new("q", "must not be empty"));
+            return Err(DomainError::new("q", "rule-not-empty"));
         }
         if input.chars().count() > Self::MAX_CHARS {
-            return Err(DomainError::new("q", format!("must be at most {} characters", Self::MAX_CHARS)));
+            return Err(DomainError::new("q", "rule-max-chars").arg("max", Self::MAX_CHARS));
         }
         let mut tokens: Vec<(bool, Term)> = Vec::new();
         let mut or_marks: Vec<usize> = Vec::new();
@@ -548,7 +544,7 @@ impl TextQuery {
             groups = meaningful;
         }
         if groups.is_empty() {
-            return Err(DomainError::new("q", "must contain at least one word to look for"));
+            return Err(DomainError::new("q", "rule-kb-search-no-word"));
         }
         Ok(Self { groups, excluded })
     }
@@ -732,7 +728,7 @@ mod tests {
         assert!(can_read(&user, &settings).is_ok());
         assert!(can_read(&RoleSet::default(), &settings).is_err(), "no role, no permission");
         settings.knowledge_base_enabled = false;
-        assert_eq!(can_read(&user, &settings), Err(Denied("the knowledge base is switched off for this company")));
+        assert_eq!(can_read(&user, &settings), Err(Denied::new("denied-kb-off")));
         settings.knowledge_base_enabled = true;
         settings.portal_enabled = false;
         assert!(can_read(&user, &settings).is_err());

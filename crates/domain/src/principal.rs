@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Message;
 use crate::ids::{CompanyId, TenantId, UserId};
 use crate::roles::{Permission, RoleSet};
 use crate::user::StaffRole;
@@ -60,9 +61,16 @@ pub struct Principal {
     pub session: Option<String>,
 }
 
-/// Why a policy said no. The HTTP layer answers 403 with the reason.
+/// Why a policy said no, as a message of the catalogue (`denied-*`). The HTTP layer answers 403
+/// with the reason, in the caller's language.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Denied(pub &'static str);
+pub struct Denied(pub Message);
+
+impl Denied {
+    pub const fn new(id: &'static str) -> Self {
+        Self(Message::new(id))
+    }
+}
 
 impl Principal {
     pub fn is_staff(&self) -> bool {
@@ -79,7 +87,7 @@ impl Principal {
         if self.is_staff() {
             Ok(())
         } else {
-            Err(Denied("only the provider's staff may do this"))
+            Err(Denied::new("denied-staff-only"))
         }
     }
 
@@ -93,7 +101,7 @@ impl Principal {
     pub fn require_provider_admin_role(&self) -> Result<(), Denied> {
         match self.kind {
             PrincipalKind::Staff(StaffRole::ProviderAdmin) => Ok(()),
-            _ => Err(Denied("only a provider admin may do this")),
+            _ => Err(Denied::new("denied-provider-admin-only")),
         }
     }
 
@@ -106,7 +114,7 @@ impl Principal {
 
     pub fn require_writable(&self) -> Result<(), Denied> {
         if self.read_only {
-            Err(Denied("this API token is read-only"))
+            Err(Denied::new("denied-read-only-token"))
         } else {
             Ok(())
         }
@@ -116,9 +124,7 @@ impl Principal {
     /// session opened from an RMM agent link.
     pub fn require_full_session(&self) -> Result<(), Denied> {
         if self.device.is_some() {
-            return Err(Denied(
-                "this session was opened from your computer's agent menu; sign in with your password to do this",
-            ));
+            return Err(Denied::new("denied-agent-session"));
         }
         Ok(())
     }
@@ -127,10 +133,10 @@ impl Principal {
     /// and a token cannot mint further tokens.
     pub fn require_fresh_mfa_session(&self) -> Result<(), Denied> {
         if self.amr.contains(&AuthMethod::ApiToken) {
-            return Err(Denied("an API token cannot manage API tokens"));
+            return Err(Denied::new("denied-token-manages-tokens"));
         }
         if !self.has_second_factor() {
-            return Err(Denied("sign in with your password and an authenticator code first"));
+            return Err(Denied::new("denied-second-factor-first"));
         }
         Ok(())
     }
@@ -148,7 +154,7 @@ impl CompanyAccess {
         if self.roles.grants(permission) {
             Ok(())
         } else {
-            Err(Denied("your roles in this company do not allow this"))
+            Err(Denied::new("denied-roles"))
         }
     }
 }

@@ -168,7 +168,7 @@ pub fn scope(roles: &RoleSet) -> Result<ProjectScope, Denied> {
     match read_scope(roles) {
         Some(Scope::All) => Ok(ProjectScope::All),
         Some(Scope::Own) => Ok(ProjectScope::TeamMember),
-        None => Err(Denied("your roles in this company do not include projects")),
+        None => Err(Denied::new("denied-roles-projects")),
     }
 }
 
@@ -192,14 +192,14 @@ pub fn percent(field: &'static str, value: i32) -> Result<i32, DomainError> {
     if (0..=100).contains(&value) {
         Ok(value)
     } else {
-        Err(DomainError::new(field, "must be 0 to 100"))
+        Err(DomainError::new(field, "rule-from-to").arg("min", 0).arg("max", 100))
     }
 }
 
 /// Dates of a plan: the end on or after the start where both are known.
 pub fn dates(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<(), DomainError> {
     match (start, end) {
-        (Some(s), Some(e)) if e < s => Err(DomainError::new("ends_on", "must not be before starts_on")),
+        (Some(s), Some(e)) if e < s => Err(DomainError::new("ends_on", "rule-not-before").arg("other", "starts_on")),
         _ => Ok(()),
     }
 }
@@ -208,7 +208,7 @@ pub fn dates(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<(), Dom
 pub fn note_body(body: &str) -> Result<String, DomainError> {
     let body = body.trim();
     if body.is_empty() || body.chars().count() > 10_000 {
-        return Err(DomainError::new("body", "must be 1 to 10,000 characters"));
+        return Err(DomainError::new("body", "rule-note-body"));
     }
     Ok(body.to_owned())
 }

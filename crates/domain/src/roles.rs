@@ -57,16 +57,10 @@ impl Role {
     }
 
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        Self::ALL.into_iter().find(|r| r.as_str() == input).ok_or_else(|| {
-            DomainError::new(
-                "roles",
-                format!(
-                    "unknown role {input:?}; roles are portal_user, portal_user_plus, \
-                     customer_approver, change_manager, controller, portal_admin, vault_reader, \
-                     vault_editor"
-                ),
-            )
-        })
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == input)
+            .ok_or_else(|| DomainError::new("roles", "rule-role-unknown").arg("role", format!("{input:?}")))
     }
 
     /// What this role grants.
@@ -253,7 +247,7 @@ impl RoleSet {
     pub fn parse_all<S: AsRef<str>>(names: &[S]) -> Result<Self, DomainError> {
         let roles = names.iter().map(|n| Role::parse(n.as_ref())).collect::<Result<BTreeSet<_>, _>>()?;
         if roles.is_empty() {
-            return Err(DomainError::new("roles", "at least one role is required"));
+            return Err(DomainError::new("roles", "rule-roles-empty"));
         }
         Ok(Self(roles))
     }

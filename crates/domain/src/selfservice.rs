@@ -21,9 +21,9 @@ use crate::DomainError;
 pub fn person(principal: &Principal) -> Result<&str, Denied> {
     principal.require_full_session()?;
     if principal.amr.contains(&AuthMethod::ApiToken) {
-        return Err(Denied("An API token cannot manage phones or prove a second factor."));
+        return Err(Denied::new("denied-token-phones"));
     }
-    principal.session.as_deref().ok_or(Denied("This access token names no sign-in session: sign in again."))
+    principal.session.as_deref().ok_or(Denied::new("denied-no-session"))
 }
 
 /// Whether `principal` sees a device assigned to `device_user`: its user does, and staff; for
@@ -41,7 +41,7 @@ pub enum Refused {
     Invalid(DomainError),
     /// Past the hourly number of actions ([`ThrottlePolicy::ACTIONS`], 429).
     TooMany,
-    /// Something the action needs is missing (409).
+    /// Something the action needs is missing (409); a `conflict-*` message id.
     Missing(&'static str),
 }
 
@@ -84,19 +84,17 @@ pub fn may_request(asker: &Asker<'_>, platform: Platform, ask: Ask, now: DateTim
     if !asker.staff {
         let (roles, settings) = asker.membership.ok_or(Refused::NotFound)?;
         if !settings.self_service_enabled || !roles.grants(Permission::SelfService) {
-            return Err(Denied("Self-service actions are switched off for your company.").into());
+            return Err(Denied::new("denied-self-service-off").into());
         }
     }
     asker.factors.allows_action(asker.proof, now)?;
     if !ask.kind.allowed_on(platform) {
-        return Err(DomainError::new("kind", "software cannot be installed on Linux computers").into());
+        return Err(DomainError::new("kind", "rule-software-linux").into());
     }
     match (ask.kind, ask.software_id) {
-        (ActionKind::InstallSoftware, None) => {
-            Err(DomainError::new("software_id", "is required to install software").into())
-        }
+        (ActionKind::InstallSoftware, None) => Err(DomainError::new("software_id", "rule-software-required").into()),
         (ActionKind::InstallSoftware, Some(_)) | (_, None) => Ok(()),
-        (_, Some(_)) => Err(DomainError::new("software_id", "goes with install_software only").into()),
+        (_, Some(_)) => Err(DomainError::new("software_id", "rule-software-install-only").into()),
     }
 }
 
@@ -127,7 +125,7 @@ pub fn require_offered(offer: &Offer<'_>, platform: Platform, company: CompanyId
     if offered(offer, platform, company) {
         Ok(())
     } else {
-        Err(DomainError::new("software_id", "is not offered on this computer").into())
+        Err(DomainError::new("software_id", "rule-software-not-offered").into())
     }
 }
 
@@ -145,7 +143,7 @@ pub fn within_action_limit(recent: i64) -> Result<(), Refused> {
 pub fn reset_password_phone(phone: Option<&str>, verified_at: Option<DateTime<Utc>>) -> Result<&str, Refused> {
     match (phone, verified_at) {
         (Some(phone), Some(_)) => Ok(phone),
-        _ => Err(Refused::Missing("Reset password needs the user's verified phone.")),
+        _ => Err(Refused::Missing("conflict-reset-password-phone")),
     }
 }
 

@@ -182,7 +182,7 @@ impl PortalSettingsOverride {
         }
         if let Some(RequestTypes::Chosen(ids)) = &self.request_types {
             if ids.len() > 500 {
-                return Err(DomainError::new("request_types", "at most 500 request types"));
+                return Err(DomainError::new("request_types", "rule-request-types-at-most").arg("max", 500));
             }
         }
         Ok(())
@@ -215,9 +215,7 @@ impl PortalSettingsOverride {
 }
 
 pub fn validate_time_zone(name: &str) -> Result<(), DomainError> {
-    name.parse::<chrono_tz::Tz>()
-        .map(|_| ())
-        .map_err(|_| DomainError::new("time_zone", "must be an IANA time zone such as Europe/Zurich"))
+    name.parse::<chrono_tz::Tz>().map(|_| ()).map_err(|_| DomainError::new("time_zone", "rule-time-zone"))
 }
 
 /// The overrides over the defaults, field by field. Read a company's settings in force through

@@ -43,10 +43,10 @@ impl Plan {
     pub fn new(targets: BTreeMap<Priority, Targets>, mut pause_statuses: Vec<Status>) -> Result<Self, DomainError> {
         let sound = |t: Option<Duration>| t.is_none_or(|t| (1..=MAX_TARGET_MINUTES).contains(&t.num_minutes()));
         if !targets.values().all(|t| sound(t.first_response) && sound(t.resolution)) {
-            return Err(DomainError::new("targets", format!("targets are 1 to {MAX_TARGET_MINUTES} minutes")));
+            return Err(DomainError::new("targets", "rule-sla-targets").arg("max", MAX_TARGET_MINUTES));
         }
         if pause_statuses.iter().any(|s| s.is_closed()) {
-            return Err(DomainError::new("pause_statuses", "resolved and closed stop the clock; they cannot pause it"));
+            return Err(DomainError::new("pause_statuses", "rule-sla-pause-closed"));
         }
         pause_statuses.sort();
         pause_statuses.dedup();

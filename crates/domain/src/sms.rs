@@ -79,7 +79,7 @@ pub fn international(phone: &str) -> Option<String> {
 /// at most 100, duplicates dropped.
 pub fn parse_prefixes(input: &[String]) -> Result<Vec<String>, DomainError> {
     if input.len() > 100 {
-        return Err(DomainError::new("allowed_calling_codes", "holds at most 100 prefixes"));
+        return Err(DomainError::new("allowed_calling_codes", "rule-calling-codes-at-most").arg("max", 100));
     }
     let mut out: Vec<String> = Vec::with_capacity(input.len());
     for raw in input {
@@ -88,7 +88,9 @@ pub fn parse_prefixes(input: &[String]) -> Result<Vec<String>, DomainError> {
             .strip_prefix('+')
             .is_some_and(|d| (1..=6).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()));
         if !valid {
-            return Err(DomainError::new("allowed_calling_codes", format!("{value:?} is not a prefix such as +41")));
+            return Err(
+                DomainError::new("allowed_calling_codes", "rule-calling-code").arg("value", format!("{value:?}"))
+            );
         }
         if !out.iter().any(|p| p == value) {
             out.push(value.to_owned());

@@ -60,15 +60,13 @@ impl Factors {
     pub fn accepts(&self, factor: Factor, now: DateTime<Utc>) -> Result<(), Denied> {
         match (factor, self.required()) {
             (Factor::Otp, Some(Factor::Otp)) => Ok(()),
-            (Factor::Sms, Some(Factor::Otp)) => {
-                Err(Denied("you have an authenticator app: prove your second factor with its code"))
-            }
+            (Factor::Sms, Some(Factor::Otp)) => Err(Denied::new("denied-step-up-use-app")),
             (Factor::Sms, Some(Factor::Sms)) if self.phone_changed_recently(now) => {
-                Err(Denied("codes by SMS count again 24 hours after a phone change"))
+                Err(Denied::new("denied-step-up-phone-changed"))
             }
             (Factor::Sms, Some(Factor::Sms)) => Ok(()),
-            (Factor::Otp, _) => Err(Denied("no authenticator app is set up")),
-            (Factor::Sms, None) => Err(Denied("set and verify a phone first")),
+            (Factor::Otp, _) => Err(Denied::new("denied-step-up-no-app")),
+            (Factor::Sms, None) => Err(Denied::new("denied-step-up-no-phone")),
         }
     }
 
@@ -87,11 +85,9 @@ impl Factors {
         let Some(required) = self.required() else { return Ok(()) };
         match proof {
             Some((factor, at)) if factor == required && now - at <= STEP_UP_TTL => Ok(()),
-            _ => Err(Denied(match required {
-                Factor::Otp => "prove your authenticator code first (POST /api/v1/me/step-up); it counts for 5 minutes",
-                Factor::Sms => {
-                    "prove a code sent to your current phone first (POST /api/v1/me/step-up); it counts for 5 minutes"
-                }
+            _ => Err(Denied::new(match required {
+                Factor::Otp => "denied-step-up-app-first",
+                Factor::Sms => "denied-step-up-sms-first",
             })),
         }
     }
@@ -100,7 +96,7 @@ impl Factors {
     pub fn allows_action(&self, proof: Option<(Factor, DateTime<Utc>)>, now: DateTime<Utc>) -> Result<(), Denied> {
         match proof {
             Some((factor, at)) if now - at <= STEP_UP_TTL => self.accepts(factor, now),
-            _ => Err(Denied("prove a second factor first (POST /api/v1/me/step-up); it counts for 5 minutes")),
+            _ => Err(Denied::new("denied-step-up-first")),
         }
     }
 }

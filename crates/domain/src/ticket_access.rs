@@ -65,7 +65,7 @@ pub fn require_ticketing(settings: &PortalSettings) -> Result<(), Denied> {
     if settings.ticketing_enabled {
         Ok(())
     } else {
-        Err(Denied("Ticketing is switched off for this company."))
+        Err(Denied::new("denied-ticketing-off"))
     }
 }
 
@@ -95,7 +95,7 @@ pub struct ListScope {
 
 /// The tickets `user` lists through `member` (whose company has ticketing on).
 pub fn list_scope(user: UserId, member: Membership<'_>) -> Result<ListScope, Denied> {
-    let scope = read_scope(member.roles).ok_or(Denied("Your roles in this company do not include tickets."))?;
+    let scope = read_scope(member.roles).ok_or(Denied::new("denied-roles-tickets"))?;
     Ok(ListScope { companies: member.related.to_vec(), concerning: (scope == Scope::Own).then_some(user) })
 }
 
@@ -162,7 +162,7 @@ pub enum ChangeRefused {
 /// Whether the reader of `ticket` may change it (`may_update`: as [`reading`] found).
 pub fn may_change(viewer: &Viewer, may_update: bool, ticket: &Ticket) -> Result<(), ChangeRefused> {
     if !may_update {
-        return Err(ChangeRefused::ReadOnly(Denied("Your roles let you read this ticket, not change it.")));
+        return Err(ChangeRefused::ReadOnly(Denied::new("denied-ticket-read-only")));
     }
     if ticket.billed && !viewer.is_staff() {
         return Err(ChangeRefused::Billed);

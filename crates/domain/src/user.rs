@@ -13,9 +13,9 @@ impl Email {
 
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let value = input.trim().to_lowercase();
-        let invalid = || DomainError::new("email", "must be an e-mail address such as name@example.com");
+        let invalid = || DomainError::new("email", "rule-email");
         if value.len() > Self::MAX_LEN {
-            return Err(DomainError::new("email", "must be at most 254 characters"));
+            return Err(DomainError::new("email", "rule-max-chars").arg("max", 254));
         }
         let (local, domain) = value.split_once('@').ok_or_else(invalid)?;
         let well_formed = !local.is_empty()
@@ -70,7 +70,7 @@ impl Language {
         Self::ALL
             .into_iter()
             .find(|l| l.as_str() == input)
-            .ok_or_else(|| DomainError::new("language", "must be one of en, fr, de, es, it"))
+            .ok_or_else(|| DomainError::new("language", "rule-one-of").arg("values", "en, fr, de, es, it"))
     }
 }
 
@@ -78,10 +78,10 @@ impl Language {
 pub fn parse_name(field: &'static str, input: &str) -> Result<String, DomainError> {
     let value = input.trim();
     if value.is_empty() || value.chars().count() > 200 {
-        return Err(DomainError::new(field, "must be 1 to 200 characters"));
+        return Err(DomainError::new(field, "rule-chars-between").arg("min", 1).arg("max", 200));
     }
     if value.chars().any(char::is_control) {
-        return Err(DomainError::new(field, "must not contain control characters"));
+        return Err(DomainError::new(field, "rule-no-control-chars"));
     }
     Ok(value.to_owned())
 }
@@ -98,7 +98,7 @@ pub fn parse_phone(input: &str) -> Result<String, DomainError> {
     if allowed && (6..=20).contains(&digits) {
         Ok(value.to_owned())
     } else {
-        Err(DomainError::new("phone", "must be a phone number such as +41 44 123 45 67"))
+        Err(DomainError::new("phone", "rule-phone"))
     }
 }
 
@@ -114,17 +114,17 @@ impl NewPassword {
     pub fn parse(input: &str, email: Option<&Email>) -> Result<Self, DomainError> {
         let chars = input.chars().count();
         if chars < Self::MIN_CHARS {
-            return Err(DomainError::new("password", "must be at least 8 characters"));
+            return Err(DomainError::new("password", "rule-min-chars").arg("min", 8));
         }
         if chars > Self::MAX_CHARS {
-            return Err(DomainError::new("password", "must be at most 1024 characters"));
+            return Err(DomainError::new("password", "rule-max-chars").arg("max", 1024));
         }
         let lowered = input.to_lowercase();
         if is_common_password(&lowered) {
-            return Err(DomainError::new("password", "is one of the most common breached passwords; choose another"));
+            return Err(DomainError::new("password", "rule-password-common"));
         }
         if email.is_some_and(|e| e.as_str() == lowered || e.as_str().split('@').next() == Some(&lowered)) {
-            return Err(DomainError::new("password", "must not be your e-mail address"));
+            return Err(DomainError::new("password", "rule-password-is-email"));
         }
         Ok(Self(input.to_owned()))
     }
@@ -168,7 +168,9 @@ impl StaffRole {
         match input {
             "technician" => Ok(Self::Technician),
             "provider_admin" => Ok(Self::ProviderAdmin),
-            _ => Err(DomainError::new("staff_role", "must be technician or provider_admin")),
+            _ => Err(DomainError::new("staff_role", "rule-either")
+                .arg("first", "technician")
+                .arg("second", "provider_admin")),
         }
     }
 }

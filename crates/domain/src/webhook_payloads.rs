@@ -97,7 +97,8 @@ pub struct ChangeRequestDecidedData {
 }
 
 /// `user.invited`, `user.activated` and `user.disabled`: a portal login; `company_id` names the
-/// company it was invited to, when there is one.
+/// company it was invited to, the company whose agent menu registered it, or the company a
+/// suspension applies to; null when the event concerns the login as a whole.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({"user_id": 12, "company_id": 3}))]
 pub struct UserData {

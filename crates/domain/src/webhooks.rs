@@ -87,7 +87,7 @@ pub fn event_types(mut types: Vec<EventType>) -> Result<Vec<EventType>, DomainEr
     types.sort();
     types.dedup();
     if types.is_empty() {
-        return Err(DomainError::new("event_types", "must name at least one event type"));
+        return Err(DomainError::new("event_types", "rule-event-types-empty"));
     }
     Ok(types)
 }
@@ -96,10 +96,10 @@ pub fn event_types(mut types: Vec<EventType>) -> Result<Vec<EventType>, DomainEr
 pub fn description(text: &str) -> Result<String, DomainError> {
     let text = text.trim();
     if text.chars().count() > MAX_DESCRIPTION_CHARS {
-        return Err(DomainError::new("description", format!("must be at most {MAX_DESCRIPTION_CHARS} characters")));
+        return Err(DomainError::new("description", "rule-max-chars").arg("max", MAX_DESCRIPTION_CHARS));
     }
     if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(DomainError::new("description", "must not contain control characters"));
+        return Err(DomainError::new("description", "rule-no-control-chars"));
     }
     Ok(text.to_owned())
 }
@@ -193,6 +193,10 @@ pub fn disable_after_failure(failing_since: Option<DateTime<Utc>>, now: DateTime
 
 /// How long an endpoint may fail without a success before it is disabled.
 pub const DISABLE_AFTER_HOURS: i64 = 24;
+
+/// How long a settled delivery (delivered, or failed for good) is kept with its attempts, to be
+/// listed and redelivered; the sweep removes older ones. Pending deliveries are never removed.
+pub const DELIVERY_RETENTION_DAYS: i64 = 30;
 
 #[cfg(test)]
 mod tests {

@@ -10,8 +10,11 @@
 //!
 //! `title` and `detail` (and each field error's `detail`) are written in the caller's language
 //! (see `crate::language`); `type`, `code`, `status` and where an input is never change with it.
-//! A detail is a catalogue message ([`Detail::Message`], `locales/{lang}/problems.ftl`) or, where
-//! it has not been moved there or is genuinely dynamic, a text sent as written ([`Detail::Text`]).
+//! A detail is a catalogue message ([`Detail::Message`], `locales/{lang}/problems.ftl`): the API's
+//! own, and the domain's refusals, which carry one (`DomainError`, `Denied`, the use cases'
+//! conflicts). Where a text has not been moved there or is genuinely dynamic, it is sent as
+//! written ([`Detail::Text`]). Answers given outside the localising middleware are written with
+//! [`ApiError::response_in`].
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
@@ -229,6 +232,13 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: i64, policy: clientdesk_domain::throttle::ThrottlePolicy },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// Every slot of a bounded resource (uploads in flight) is taken for a moment: 503 with
+    /// `Retry-After: 1` and the detail given, nothing logged.
+    #[error("busy: {0}")]
+    Busy(Detail),
+    /// The documentation vault is off: the server was started without a master key.
+    #[error("vault unavailable")]
+    VaultOff,
     /// The request's head was larger than this many bytes.
     #[error("request header fields too large")]
     HeaderFieldsTooLarge(usize),
@@ -256,6 +266,11 @@ impl ApiError {
     /// A refused action, with a detail of the catalogue (`forbidden-*`).
     pub fn forbidden(id: &'static str) -> Self {
         Self::Forbidden(Message::new(id).into())
+    }
+
+    /// A conflict with the state of the resource, with a detail of the catalogue (`conflict-*`).
+    pub fn conflict(id: &'static str) -> Self {
+        Self::Conflict(Message::new(id).into())
     }
 
     /// A query parameter the operation does not accept.
@@ -313,7 +328,8 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => C::UnsupportedMediaType,
             Self::Invalid(_) => C::Validation,
             Self::TooManyRequests { .. } => C::TooManyRequests,
-            Self::Unavailable(_) => C::Unavailable,
+            Self::Unavailable(_) | Self::Busy(_) => C::Unavailable,
+            Self::VaultOff => C::VaultUnavailable,
             Self::HeaderFieldsTooLarge(_) => C::HeaderFieldsTooLarge,
             Self::RequestTimeout(_) => C::RequestTimeout,
             Self::TooManyConnections(_) => C::TooManyConnections,
@@ -329,7 +345,9 @@ impl ApiError {
             | Self::PayloadTooLarge(d)
             | Self::UnsupportedMediaType(d)
             | Self::Unauthorized(d)
+            | Self::Busy(d)
             | Self::Forbidden(d) => d.clone(),
+            Self::VaultOff => message("problem-vault-unavailable-detail"),
             Self::NotFound => message("problem-not-found-detail"),
             Self::MethodNotAllowed => message("problem-method-not-allowed-detail"),
             Self::PreconditionFailed => message("problem-precondition-failed-detail"),
@@ -349,6 +367,19 @@ impl ApiError {
             }
             Self::Internal(_) => message("problem-internal-detail"),
         }
+    }
+
+    /// The answer written in `lang`: for the answers given before the localising middleware
+    /// (`crate::language::localise`) runs or outside it, such as the transport limits.
+    pub fn response_in(&self, lang: Language) -> HttpResponse {
+        let response = self.error_response();
+        if lang == Language::En {
+            return response;
+        }
+        let body = serde_json::to_vec(&self.problem_in(lang)).unwrap_or_default();
+        let mut response = response.set_body(actix_web::body::BoxBody::new(body));
+        response.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.as_str()));
+        response
     }
 
     /// The problem document in English, the language of the contract's examples.
@@ -427,7 +458,7 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Busy(_) | Self::VaultOff => StatusCode::SERVICE_UNAVAILABLE,
             Self::HeaderFieldsTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::TooManyConnections(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -446,7 +477,7 @@ impl ResponseError for ApiError {
         if let Self::Unauthorized(_) = self {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
         }
-        if let Self::Unavailable(_) | Self::TooManyConnections(_) = self {
+        if let Self::Unavailable(_) | Self::Busy(_) | Self::TooManyConnections(_) = self {
             // What a database restart or a failover takes to be noticed and recovered from.
             response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
         }
@@ -649,6 +680,26 @@ mod tests {
         assert_eq!(details(&fr), ["row 7: est obligatoire", "row 7: must be unique", "row 7: est obligatoire"]);
         let pointers = |p: &Problem| p.errors.iter().flatten().map(|e| e.pointer.clone()).collect::<Vec<_>>();
         assert_eq!(pointers(&en), pointers(&fr));
+    }
+
+    #[test]
+    fn answers_outside_the_middleware_are_written_in_the_language_given() {
+        let res = ApiError::TooManyConnections(4).response_in(Language::De);
+        assert_eq!(res.headers().get(header::CONTENT_LANGUAGE).unwrap(), "de");
+        let body = actix_web::body::MessageBody::try_into_bytes(res.into_body()).unwrap();
+        let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!((problem["code"].as_str(), problem["status"].as_u64()), (Some("too_many_connections"), Some(429)));
+        assert_eq!(problem["title"], "Zu viele Verbindungen");
+        // English is the answer as written.
+        let res = ApiError::VaultOff.response_in(Language::En);
+        assert_eq!(res.headers().get(header::CONTENT_LANGUAGE).unwrap(), "en");
+        let vault = ApiError::VaultOff.problem_in(Language::Fr);
+        assert!(vault.detail.contains("CLIENTDESK_MASTER_KEY") && vault.detail.starts_with("Le coffre-fort"));
+        let busy = ApiError::Busy(Message::new("problem-uploads-busy-detail").into()).problem_in(Language::It);
+        assert_eq!(
+            (busy.status, busy.detail.as_str()),
+            (503, "Sono in corso troppi caricamenti. Riprovi tra un momento.")
+        );
     }
 
     #[test]

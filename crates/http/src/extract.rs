@@ -17,6 +17,7 @@ use clientdesk_app::cache::catalogue::CatalogCache;
 use clientdesk_app::cache::session::{Check, MemberCompany, SessionCache};
 use clientdesk_app::crypto::secrets::{fingerprint, API_TOKEN_PREFIX};
 use clientdesk_domain::entities::{Tenant, User};
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{CompanyId, TenantId, UserId};
 use clientdesk_domain::principal::{AuthMethod, CompanyAccess, Principal, PrincipalKind};
 use clientdesk_domain::roles::{Permission, Role, RoleSet};
@@ -326,10 +327,12 @@ pub async fn limited_body(mut payload: actix_web::web::Payload, limit: usize) ->
     use futures_util::StreamExt;
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("The body could not be read: {e}").into()))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::BadRequest(Message::new("problem-body-unreadable-detail").arg("reason", e.to_string()).into())
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::PayloadTooLarge(
-                format!("The body is larger than the limit of {limit} bytes.").into(),
+                Message::new("problem-body-too-large-detail").arg("limit", limit).into(),
             ));
         }
         body.extend_from_slice(&chunk);

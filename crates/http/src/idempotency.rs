@@ -84,9 +84,7 @@ where
                 .content_type("application/json")
                 .body(body));
         }
-        Claim::InProgress => {
-            return Err(ApiError::Conflict("A request with this Idempotency-Key is still being processed.".into()))
-        }
+        Claim::InProgress => return Err(ApiError::conflict("conflict-idempotency-in-progress")),
         Claim::Mismatch => {
             return Err(ApiError::invalid_header(HEADER, "was already used with a different request; use a new key"))
         }

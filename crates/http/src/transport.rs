@@ -23,7 +23,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::ConnectionType;
 use actix_web::middleware::Next;
 use actix_web::web::{Bytes, Data};
-use actix_web::{HttpMessage, ResponseError};
+use actix_web::HttpMessage;
 use futures_util::Stream;
 
 use crate::errors::ApiError;
@@ -114,7 +114,9 @@ pub async fn limits(
         _ => None,
     };
     if let Some(error) = refused {
-        let response = closing(error.error_response());
+        // Before any authentication: the language is the one the request asks for.
+        let lang = crate::language::requested(req.request()).unwrap_or_default();
+        let response = closing(error.response_in(lang));
         return Ok(req.into_response(response));
     }
 
@@ -131,7 +133,8 @@ pub async fn limits(
     let mut res = next.call(req).await?.map_into_boxed_body();
     if timed_out.load(Ordering::SeqCst) {
         let (req, _) = res.into_parts();
-        let response = closing(ApiError::RequestTimeout(settings.request_timeout.as_secs()).error_response());
+        let lang = crate::language::requested(&req).unwrap_or_default();
+        let response = closing(ApiError::RequestTimeout(settings.request_timeout.as_secs()).response_in(lang));
         return Ok(ServiceResponse::new(req, response));
     }
     if state.draining() {

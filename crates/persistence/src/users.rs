@@ -304,12 +304,13 @@ pub fn set_password_hash(
     Ok(())
 }
 
-/// Marks the user active from its first credential on; later calls change nothing.
-pub fn activate(conn: &mut DbConnection, user: UserId, now: DateTime<Utc>) -> Result<()> {
-    diesel::update(users::table.find(user.0).filter(users::activated_at.is_null()))
+/// Marks the user active from its first credential on; later calls change nothing. Whether this
+/// call activated it.
+pub fn activate(conn: &mut DbConnection, user: UserId, now: DateTime<Utc>) -> Result<bool> {
+    let activated = diesel::update(users::table.find(user.0).filter(users::activated_at.is_null()))
         .set(users::activated_at.eq(now.naive_utc()))
         .execute(conn)?;
-    Ok(())
+    Ok(activated > 0)
 }
 
 pub fn set_disabled(conn: &mut DbConnection, user: UserId, disabled: bool, now: DateTime<Utc>) -> Result<()> {

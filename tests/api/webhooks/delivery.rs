@@ -1,16 +1,17 @@
 //! Events delivered to a local receiver: signed, with the right body, internal notes to internal
 //! subscriptions only, retried after a 500, in order per ticket, redelivered on request, the
-//! endpoint disabled after a day of failures, and both secrets signing after a rotation.
+//! endpoint disabled after a day of failures, both secrets signing after a rotation, and the events
+//! of logins and self-service actions.
 
 use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::{allow_own_network, assert_signed, deliveries_until, events_at, subscribe, valid_signatures};
 use crate::dispatch::Receiver;
-use crate::harness::{problem, TestApp};
+use crate::harness::{problem, Backend, TestApp};
 use crate::on_both;
 use crate::outbox::eventually;
-use crate::tickets::{company_id, create, ok, patch, status};
+use crate::tickets::{company_id, create, my_id, ok, patch, status};
 
 const TICKET_EVENTS: [&str; 4] = ["ticket.created", "ticket.updated", "ticket.status_changed", "ticket.note_added"];
 
@@ -289,4 +290,133 @@ on_both!(attachments_and_change_decisions_are_told_to_their_subscribers, |app: T
     for hook in receiver.received() {
         assert_signed(&hook, &secret);
     }
+});
+
+/// The `data` of the one event of `kind` the receiver got at `/psa`.
+fn data_of(events: &[(String, Value)], kind: &str) -> Value {
+    events.iter().find(|(t, _)| t == kind).unwrap_or_else(|| panic!("{kind}: {events:?}")).1["data"].clone()
+}
+
+on_both!(a_cancelled_validation_and_a_suspended_contact_are_told, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    allow_own_network(&app, &admin).await;
+    let receiver = Receiver::start(&[]).await;
+    subscribe(&app, &admin, &receiver.url("/psa"), &["validation.decided", "user.disabled"], false).await;
+
+    let ticket = open_ticket(&app, "Disk swap on the file server").await;
+    let ask = format!("/api/v1/tickets/{ticket}/validations");
+    let asked = status(app.post(&ask, Some(&admin), json!({"question": "May we?"})).await, 201).await;
+    let validation = asked["id"].as_i64().unwrap();
+    ok(app.post(&format!("/api/v1/validations/{validation}/cancel"), Some(&admin), json!({})).await).await;
+    // Contoso's portal admin suspends Pat's access to Contoso.
+    let pat = app.token("pat.user@demo.example").await;
+    let (contoso, pat_id) = (company_id(&app, &pat, "Contoso Ltd").await, my_id(&app, &pat).await);
+    let paula = app.token("paula.admin@demo.example").await;
+    let suspend = format!("/api/v1/companies/{contoso}/contacts/{pat_id}/suspend");
+    ok(app.post(&suspend, Some(&paula), json!({})).await).await;
+
+    receiver.until(2).await;
+    let events = events_at(&receiver, "/psa");
+    let cancelled =
+        json!({"validation_id": validation, "ticket_id": ticket, "company_id": contoso, "status": "cancelled"});
+    assert_eq!(data_of(&events, "validation.decided"), cancelled);
+    assert_eq!(data_of(&events, "user.disabled"), json!({"user_id": pat_id, "company_id": contoso}));
+    // Suspending again changes nothing and tells nothing.
+    ok(app.post(&suspend, Some(&paula), json!({})).await).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(receiver.received().len(), 2);
+});
+
+on_both!(a_login_is_told_activated_once_by_its_first_password, backend => |backend: Backend| async move {
+    let (app, sink) = crate::accounts::with_mailbox(backend).await;
+    let admin = app.token("admin@demo.example").await;
+    allow_own_network(&app, &admin).await;
+    let receiver = Receiver::start(&[]).await;
+    let (_, secret) = subscribe(&app, &admin, &receiver.url("/psa"), &["user.activated"], false).await;
+
+    let pat = app.token("pat.user@demo.example").await;
+    let contoso = company_id(&app, &pat, "Contoso Ltd").await;
+    let rows = json!({"invitations": [{"email": "new.hire@contoso.example", "name": "New Hire", "memberships": [{"company_id": contoso}]}]});
+    let invited = ok(app.post("/api/v1/users/invitations", Some(&admin), rows).await).await;
+    let user = invited["results"][0]["user_id"].as_i64().unwrap_or_else(|| panic!("{invited}"));
+    let token = crate::accounts::link_token(&sink, "new.hire@contoso.example", "set-password", 0).await;
+    let set = |token: String| app.post("/api/v1/auth/password", None, json!({"token": token, "password": "a long passphrase"}));
+    assert_eq!(set(token).await.status(), 204);
+    // A reset of an active login activates nothing.
+    let reset = json!({"tenant": "demo", "email": "new.hire@contoso.example"});
+    assert_eq!(app.post("/api/v1/auth/password-reset", None, reset).await.status(), 202);
+    let token = crate::accounts::link_token(&sink, "new.hire@contoso.example", "reset-password", 0).await;
+    assert_eq!(set(token).await.status(), 204);
+
+    receiver.until(1).await;
+    let events = events_at(&receiver, "/psa");
+    assert_eq!(data_of(&events, "user.activated"), json!({"user_id": user, "company_id": null}));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(receiver.received().len(), 1, "one activation, one event");
+    assert_signed(&receiver.received()[0], &secret);
+});
+
+on_both!(a_finished_self_service_action_is_told, |app: TestApp| async move {
+    // The RMM's own webhook and the subscription share one local receiver, at two paths.
+    let receiver = Receiver::start(&[]).await;
+    let rmm = crate::dispatch::connected(&app, &receiver).await;
+    let admin = app.token("admin@demo.example").await;
+    let (_, secret) = subscribe(&app, &admin, &receiver.url("/psa"), &["action.completed"], false).await;
+    let (_, id) = crate::dispatch::restart_pats_mac(&app, &rmm).await;
+
+    let result = json!({"action_id": id, "status": "succeeded", "message": "Restarted"});
+    ok(crate::dispatch::report(&app, &app.url("/api/v1/rmm/action-results"), &rmm.secret, result).await).await;
+    let events = eventually("the action.completed event", || async {
+        let events = events_at(&receiver, "/psa");
+        (!events.is_empty()).then_some(events)
+    })
+    .await;
+    let device = rmm.device(crate::rmm::PAT_PC).0;
+    let completed = json!({"action_id": id, "device_id": device, "kind": "restart", "status": "succeeded"});
+    assert_eq!(data_of(&events, "action.completed"), completed);
+    let hook = receiver.received().into_iter().find(|r| r.path == "/psa").unwrap();
+    assert_signed(&hook, &secret);
+});
+
+on_both!(the_sweep_prunes_settled_deliveries_past_their_retention, |app: TestApp| async move {
+    let admin = app.token("admin@demo.example").await;
+    allow_own_network(&app, &admin).await;
+    let (receiver, down) = (Receiver::start(&[]).await, Receiver::start(&[503; 50]).await);
+    let (id, _) = subscribe(&app, &admin, &receiver.url("/psa"), &["ticket.created"], false).await;
+    let (failing, _) = subscribe(&app, &admin, &down.url("/down"), &["ticket.created"], false).await;
+    open_ticket(&app, "Old news").await;
+    open_ticket(&app, "Recent news").await;
+    let settled = |d: &[Value]| d.len() == 2 && d.iter().all(|d| d["status"] == "delivered");
+    let delivered = deliveries_until(&app, &admin, id, settled).await;
+    let (recent, old) = (delivered[0]["id"].as_i64().unwrap(), delivered[1]["id"].as_i64().unwrap());
+    // The failing endpoint's deliveries stay pending, to be retried.
+    let pending = deliveries_until(&app, &admin, failing, |d| d.len() == 2).await;
+    assert!(pending.iter().all(|d| d["status"] == "pending"), "{pending:?}");
+    let waiting = pending[1]["id"].as_i64().unwrap();
+
+    // The old delivery and the waiting one were created 31 days ago, the recent one 29 days ago.
+    let db = app.state.db.clone();
+    let (swept, left, attempts_of_old) = tokio::task::spawn_blocking(move || {
+        use clientdesk_persistence::schema::{webhook_attempts as a, webhook_deliveries as d};
+        use diesel::prelude::*;
+        let mut conn = db.conn().unwrap();
+        let now = chrono::Utc::now();
+        for (delivery, days) in [(old, 31), (waiting, 31), (recent, 29)] {
+            let at = (now - chrono::Duration::days(days)).naive_utc();
+            diesel::update(d::table.find(delivery)).set(d::created_at.eq(at)).execute(&mut *conn).unwrap();
+        }
+        let swept = clientdesk_persistence::sweep::expired(&mut conn, now).unwrap();
+        let left: Vec<i64> =
+            d::table.filter(d::id.eq_any([old, recent, waiting])).select(d::id).order(d::id).load(&mut *conn).unwrap();
+        let attempts: i64 = a::table.filter(a::delivery_id.eq(old)).count().get_result(&mut *conn).unwrap();
+        (swept, left, attempts)
+    })
+    .await
+    .unwrap();
+    assert_eq!(swept.webhook_deliveries, 1, "{swept:?}");
+    let mut kept = vec![recent, waiting];
+    kept.sort();
+    assert_eq!(left, kept, "the recent delivery and the pending one stay");
+    assert_eq!(attempts_of_old, 0, "its attempts went with it");
+    assert_eq!(clientdesk_domain::webhooks::DELIVERY_RETENTION_DAYS, 30);
 });

@@ -38,6 +38,8 @@ problem-internal-detail = Une erreur s'est produite de notre côté. Elle a ét�
 problem-conflict-detail = La modification est en conflit avec l'état actuel de la ressource.
 problem-json-too-large-detail = Le corps JSON dépasse la limite de { $limit } octets.
 problem-body-too-large-detail = Le corps dépasse la limite de { $limit } octets.
+problem-body-unreadable-detail = Le corps n'a pas pu être lu : { $reason }
+problem-pdf-too-large-detail = Un PDF peut occuper au plus { $limit } octets.
 problem-json-media-type-detail = Envoyez le corps en application/json.
 problem-json-syntax-detail = Le corps n'est pas du JSON valide : { $reason }
 
@@ -66,3 +68,246 @@ field-range-max = doit être au plus { $max }
 field-range-min = doit être au moins { $min }
 field-format = n'a pas la forme requise
 field-invalid-value = n'est pas une valeur acceptée
+
+## Règles du domaine : le détail d'une erreur de champ (422) quand une saisie enfreint une règle.
+
+# Communes à plusieurs saisies.
+rule-not-empty = ne doit pas être vide
+rule-max-chars = doit compter au plus { $max } caractères
+rule-min-chars = doit compter au moins { $min } caractères
+rule-chars-between = doit compter de { $min } à { $max } caractères
+rule-no-control-chars = ne doit pas contenir de caractères de contrôle
+rule-no-control-chars-but-breaks = ne doit pas contenir de caractères de contrôle autres que des sauts de ligne et des tabulations
+rule-one-line = doit tenir sur une ligne, sans caractères de contrôle
+rule-no-nul = ne doit pas contenir le caractère NUL
+rule-not-negative = ne doit pas être négatif
+rule-from-to = doit être compris entre { $min } et { $max }
+rule-not-before = ne doit pas être antérieur à { $other }
+rule-one-of = doit être l'une des valeurs suivantes : { $values }
+rule-either = doit être { $first } ou { $second }
+rule-date = doit être une date au format AAAA-MM-JJ
+rule-year-range = doit se situer entre les années 1970 et 9999
+rule-tags-at-most = au plus { $max } mots-clés
+
+# Connexions, adresses et mots de passe.
+rule-email = doit être une adresse e-mail telle que nom@example.com
+rule-email-other-company-domain = cette adresse appartient au domaine de messagerie d'une autre entreprise
+rule-email-not-company-domain = doit être une adresse de l'un des domaines de messagerie de l'entreprise
+rule-memberships-no-domain = indiquez une entreprise : l'adresse n'appartient au domaine de messagerie enregistré d'aucune entreprise
+rule-domain = doit être un nom de domaine tel que contoso.example
+rule-phone = doit être un numéro de téléphone tel que +41 44 123 45 67
+rule-password-common = fait partie des mots de passe divulgués les plus courants ; choisissez-en un autre
+rule-password-is-email = ne doit pas être votre adresse e-mail
+rule-role-unknown = rôle inconnu { $role } ; les rôles sont portal_user, portal_user_plus, customer_approver, change_manager, controller, portal_admin, vault_reader, vault_editor
+rule-roles-empty = au moins un rôle est requis
+rule-portal-admin-provider-only = seul le prestataire attribue le rôle portal_admin dans ce locataire
+rule-portal-admin-not-by-customer = un client ne peut pas attribuer le rôle portal_admin dans ce locataire
+
+# Paramètres, calendriers et SMS.
+rule-time-zone = doit être un fuseau horaire IANA tel que Europe/Zurich
+rule-request-types-at-most = au plus { $max } types de demande
+rule-hours-interval = chaque plage commence avant de finir, dans la journée
+rule-hours-overlap = les plages d'une même journée ne doivent pas se chevaucher
+rule-hours-empty-week = un calendrier est ouvert au moins une heure par semaine
+rule-sla-targets = les objectifs vont de 1 à { $max } minutes
+rule-sla-pause-closed = résolu et fermé arrêtent le décompte ; ils ne peuvent pas le suspendre
+rule-calling-codes-at-most = contient au plus { $max } préfixes
+rule-calling-code = { $value } n'est pas un préfixe tel que +41
+rule-sms-country = les SMS ne peuvent pas être envoyés vers ce pays : indiquez un numéro avec un indicatif autorisé par votre prestataire
+
+# Tickets.
+rule-requester-required-for-staff = est obligatoire pour le personnel
+rule-queue-inactive = n'est pas une file active
+rule-request-type-not-allowed = n'est pas un type de demande que cette entreprise peut utiliser
+rule-not-company-user = doit être un utilisateur du portail de l'entreprise du ticket
+rule-assignee-not-staff = n'est pas un membre du personnel de ce locataire
+rule-assignee-not-active-staff = n'est pas un membre actif du personnel de ce locataire
+rule-input-not-allowed = vos rôles ne vous permettent pas de le définir
+rule-input-not-editable = n'est pas modifiable par les clients
+rule-input-staff-only = est défini uniquement par le prestataire
+rule-internal-note-staff-only = seul le personnel ajoute des notes internes
+rule-custom-values-at-most = au plus { $max } valeurs
+rule-custom-field-unknown = { $key } : ce champ n'existe pas
+rule-custom-field-required = { $key } : est obligatoire
+rule-custom-field-expected-value = { $key } : une valeur est attendue (le champ est obligatoire)
+rule-custom-field-expected-text = { $key } : un texte d'au plus { $max } caractères est attendu
+rule-custom-field-expected-number = { $key } : un nombre est attendu
+rule-custom-field-expected-boolean = { $key } : true ou false est attendu
+rule-custom-field-expected-date = { $key } : une date au format AAAA-MM-JJ est attendue
+rule-custom-field-expected-option = { $key } : l'une des valeurs suivantes est attendue : { $options }
+rule-field-visibility-staff = { $field } est défini uniquement par le personnel : read_only ou hidden
+rule-field-hidden-filter = { $field } n'est pas affiché aux clients : les tickets ne peuvent donc pas être filtrés ni triés selon ce champ
+rule-comment-required-to-reject = est obligatoire pour refuser : indiquez pourquoi
+
+# Pièces jointes.
+rule-content-type = le type de contenu { $type } n'est pas accepté ; envoyez l'un des types suivants : { $accepted }
+rule-content-mismatch = le contenu ne correspond pas au type { $type }
+rule-content-binary = le contenu ne correspond pas au type { $type } (données binaires)
+
+# Base de connaissances.
+rule-kb-audience-companies = doit désigner de 1 à 100 entreprises
+rule-kb-audience-kind = doit être all_companies, companies, territory, classification ou internal
+rule-kb-tag = chaque mot-clé compte de 1 à { $max } lettres, chiffres ou - _ . + # (reçu : { $value })
+rule-kb-category-cycle = ferait de la catégorie son propre ancêtre
+rule-kb-category-depth = les catégories s'imbriquent sur au plus { $max } niveaux
+rule-kb-category-unknown = n'est pas une catégorie de ce locataire
+rule-kb-search-no-word = doit contenir au moins un mot à rechercher
+
+# Appareils, inventaire, garanties et licences.
+rule-addresses-at-most = doit contenir au plus { $max } adresses
+rule-disks-at-most = doit contenir au plus { $max } disques
+rule-disk-sizes = les tailles doivent être positives, avec free_bytes au plus égal à size_bytes
+rule-warranty-device = une garantie couvre un appareil : indiquez-le
+rule-seats-licence-only = seule une licence a des postes
+
+# Libre-service.
+rule-software-not-in-catalogue = ne figure pas dans le catalogue
+rule-software-linux = aucun logiciel ne peut être installé sur les ordinateurs Linux
+rule-software-required = est obligatoire pour installer un logiciel
+rule-software-install-only = ne s'utilise qu'avec install_software
+rule-software-not-offered = n'est pas proposé sur cet ordinateur
+
+# Coffre-fort.
+rule-vault-url = doit être une adresse avec un schéma (https://...)
+rule-vault-tag = un mot-clé est un seul mot de 1 à 40 caractères
+rule-vault-secret-empty = ne doit pas être vide (omettez-le pour conserver l'actuel)
+rule-vault-totp-seed = doit être une graine TOTP en base32 de 16 à 103 caractères
+
+# Contrats, projets et factures.
+rule-hours = doit être compris entre 0 et 100 000 heures, avec au plus deux décimales
+rule-month = doit être un mois au format AAAA-MM
+rule-note-body = doit compter de 1 à 10 000 caractères
+rule-currency = doit être un code ISO 4217 de trois lettres majuscules, tel que CHF
+rule-minor-units = doit être compris entre 0 et { $max } unités mineures
+rule-invoice-total = doit être égal à net_minor + tax_minor
+rule-invoice-paid = ne doit pas dépasser total_minor
+rule-payment-url = doit être une URL https:// avec un hôte, d'au plus 2000 caractères
+rule-quantity = doit être un nombre de 0 à 1 000 000 000, avec au plus trois décimales
+
+# Webhooks.
+rule-event-types-empty = doit désigner au moins un type d'événement
+
+## Refus d'autorisation (403) des politiques du domaine.
+denied-staff-only = seul le personnel du prestataire peut faire cela
+denied-provider-admin-only = seul un administrateur du prestataire peut faire cela
+denied-read-only-token = ce jeton d'API est en lecture seule
+denied-agent-session = cette session a été ouverte depuis le menu de l'agent de votre ordinateur ; connectez-vous avec votre mot de passe pour faire cela
+denied-token-manages-tokens = un jeton d'API ne peut pas gérer les jetons d'API
+denied-second-factor-first = connectez-vous d'abord avec votre mot de passe et un code d'authentification
+denied-roles = vos rôles dans cette entreprise ne le permettent pas
+denied-roles-system-info = vos rôles dans cette entreprise n'incluent pas les informations système
+denied-roles-kb = vos rôles dans cette entreprise n'incluent pas la base de connaissances
+denied-roles-projects = vos rôles dans cette entreprise n'incluent pas les projets
+denied-roles-invoices = vos rôles dans cette entreprise n'incluent pas les factures
+denied-roles-tickets = Vos rôles dans cette entreprise n'incluent pas les tickets.
+denied-roles-open-tickets = Vos rôles dans cette entreprise ne permettent pas d'ouvrir des tickets.
+denied-ticket-read-only = Vos rôles vous permettent de lire ce ticket, pas de le modifier.
+denied-ticketing-off = Les tickets sont désactivés pour cette entreprise.
+denied-reopen = Le prestataire ne permet pas de rouvrir les tickets.
+denied-kb-off = la base de connaissances est désactivée pour cette entreprise
+denied-self-service-off = Les actions en libre-service sont désactivées pour votre entreprise.
+denied-token-phones = Un jeton d'API ne peut pas gérer les téléphones ni prouver un second facteur.
+denied-no-session = Ce jeton d'accès ne désigne aucune session de connexion : reconnectez-vous.
+denied-vault-read = la lecture du coffre-fort nécessite le rôle vault_reader ou vault_editor
+denied-vault-write = la modification du coffre-fort nécessite le rôle vault_editor
+denied-vault-reveals = seul l'administrateur du portail de l'entreprise consulte l'historique des affichages du coffre-fort
+denied-vault-reveal-factor = afficher un secret nécessite un second facteur : configurez d'abord une application d'authentification ou un téléphone vérifié
+denied-step-up-use-app = vous avez une application d'authentification : prouvez votre second facteur avec son code
+denied-step-up-phone-changed = les codes par SMS sont de nouveau acceptés 24 heures après un changement de téléphone
+denied-step-up-no-app = aucune application d'authentification n'est configurée
+denied-step-up-no-phone = enregistrez et vérifiez d'abord un téléphone
+denied-step-up-app-first = prouvez d'abord votre code d'authentification (POST /api/v1/me/step-up) ; il reste valable 5 minutes
+denied-step-up-sms-first = prouvez d'abord un code envoyé à votre téléphone actuel (POST /api/v1/me/step-up) ; il reste valable 5 minutes
+denied-step-up-first = prouvez d'abord un second facteur (POST /api/v1/me/step-up) ; il reste valable 5 minutes
+denied-logins-portal-admin = la gestion des accès de cette entreprise nécessite le rôle d'administrateur du portail
+denied-own-login = vous ne pouvez pas modifier votre propre accès ni vos propres rôles
+denied-role-change-decider = les changements de rôle sont décidés par un approbateur client ou un administrateur du portail
+denied-own-role-change = vous ne pouvez pas décider de votre propre changement de rôle
+
+## Refus (403) écrits par l'API elle-même.
+forbidden-wrong-code = Le code est incorrect, a expiré ou a déjà été utilisé.
+forbidden-withdraw-not-requester = Seul le demandeur peut retirer une demande.
+forbidden-requester-validates = Le demandeur d'un ticket ne peut pas le valider.
+forbidden-not-approver = Vous n'êtes plus approbateur de cette entreprise.
+forbidden-token-password = Un jeton d'API ne peut pas changer le mot de passe.
+forbidden-wrong-password = Le mot de passe actuel est incorrect.
+forbidden-token-second-factor = Un jeton d'API ne peut pas changer le second facteur.
+forbidden-send-current-code = Envoyez un code actuel de votre application d'authentification.
+forbidden-two-factor-required = Votre entreprise exige la connexion à deux facteurs.
+forbidden-sign-in-log = Le journal des connexions est réservé aux administrateurs du portail de l'entreprise.
+forbidden-staff-directory = Le prestataire ne communique pas la liste de son personnel aux clients.
+forbidden-roles-changes = Vos rôles dans cette entreprise n'incluent pas l'approbation des changements.
+forbidden-staff-role-request = Le personnel n'a pas de rôle dans une entreprise : un administrateur du prestataire définit les rôles directement.
+forbidden-role-request-decider = Les changements de rôle sont décidés par les approbateurs clients et les administrateurs du portail de l'entreprise.
+forbidden-staff-validates = Les validations sont décidées par les approbateurs du client, pas par le personnel.
+forbidden-roles-validations = Vos rôles dans cette entreprise n'incluent pas la validation des tickets.
+
+## Conflits (409) avec l'état actuel.
+conflict-idempotency-in-progress = Une requête avec cette clé Idempotency-Key est encore en cours de traitement.
+conflict-company-name = Une entreprise de ce nom existe déjà.
+conflict-company-domain = Une entreprise de ce locataire a déjà ce domaine.
+conflict-domain-registered = Le domaine { $domain } est enregistré pour { $company } (entreprise { $company_id }).
+conflict-entry-synced = Cette entrée est synchronisée depuis le RMM avec son appareil : modifiez-la là-bas.
+conflict-enrolment-not-started = Commencez d'abord l'enrôlement.
+conflict-no-second-factor = Aucun second facteur n'est configuré.
+conflict-email-taken = Un autre utilisateur de ce locataire a déjà cette adresse e-mail.
+conflict-user-exists = Un utilisateur avec cette adresse e-mail existe déjà.
+conflict-user-email-exists = Un utilisateur avec cette adresse e-mail existe.
+conflict-user-disabled = L'utilisateur est désactivé : réactivez-le d'abord.
+conflict-last-portal-admin = l'entreprise se retrouverait sans administrateur du portail
+conflict-psa-id-record = Un autre enregistrement a déjà ce psa_id.
+conflict-psa-id-project = Un autre projet a déjà ce psa_id.
+conflict-psa-id-invoice = Une autre facture a déjà ce psa_id.
+conflict-name-taken = Ce nom est déjà utilisé.
+conflict-name-or-key-taken = Ce nom ou cette clé est déjà utilisé.
+conflict-calendar-in-use = Suppression impossible : le calendrier est utilisé par un contrat de niveau de service.
+conflict-plan-in-use = Suppression impossible : le contrat de niveau de service est attribué à une entreprise.
+conflict-category-name = Une catégorie de ce nom existe déjà à cet endroit.
+conflict-category-not-empty = La catégorie contient { $children } sous-catégories et { $articles } articles ; déplacez-les ou supprimez-les d'abord.
+conflict-step-up-no-app = Aucune application d'authentification n'est configurée.
+conflict-step-up-no-phone = Enregistrez et vérifiez d'abord un téléphone.
+conflict-phone-first = Enregistrez et vérifiez d'abord un téléphone (PUT /api/v1/me/phone).
+conflict-no-valid-code = Aucun code valide : demandez-en un nouveau.
+conflict-no-valid-code-register = Aucun code valide : inscrivez-vous de nouveau pour en recevoir un autre.
+conflict-api-tokens-limit = Vous détenez { $max } jetons d'API actifs, le maximum autorisé ; révoquez-en un d'abord.
+conflict-device-has-user = Cet ordinateur a déjà un utilisateur du portail.
+conflict-registration-done = Cette inscription a déjà été terminée.
+conflict-sign-in-to-continue = Connectez-vous avec votre mot de passe et votre code pour continuer.
+conflict-agent-user-exists = Un utilisateur du portail avec cette adresse e-mail existe déjà. Demandez à votre prestataire de lui associer cet ordinateur.
+conflict-agent-code-other-contact = Un code a été envoyé à un autre contact pour cet ordinateur ; confirmez-le ou attendez qu'il expire.
+conflict-role-request-settled = La demande a déjà été tranchée ou retirée.
+conflict-role-request-pending = Une demande de changement de rôle de votre part est en attente dans cette entreprise : retirez-la pour demander d'autres rôles.
+conflict-requester-left = Le demandeur n'est plus membre de l'entreprise.
+conflict-ticket-billed = Ce ticket a été facturé et ne peut plus être modifié.
+conflict-ticket-not-closed = Le ticket n'est pas fermé.
+conflict-ticket-busy = Le ticket est en cours de modification par d'autres personnes ; réessayez.
+conflict-validation-settled = Cette validation a déjà été tranchée ou annulée.
+conflict-validation-decided = Vous vous êtes déjà prononcé sur cette validation.
+conflict-validation-expired = L'échéance de cette validation est dépassée ; elle a expiré sans décision.
+conflict-validation-pending = Le ticket attend déjà une validation ; annulez-la d'abord.
+conflict-validation-not-pending = Seule une validation en attente peut être annulée.
+conflict-validation-ticket-closed = Le ticket est fermé ; rouvrez-le avant de demander une validation.
+conflict-validation-no-approver = L'entreprise du ticket n'a aucun approbateur (customer_approver ou change_manager) autre que le demandeur.
+conflict-validation-status = Cette validation est déjà { $status }.
+conflict-link-used = Ce lien a déjà été utilisé.
+conflict-link-expired = Ce lien a expiré.
+conflict-change-settled = Cette demande de changement a déjà été tranchée ou annulée.
+conflict-action-status = L'action est déjà { $status }.
+conflict-self-service-not-connected = Le libre-service n'est pas encore connecté au RMM.
+conflict-reset-password-phone = La réinitialisation du mot de passe nécessite le téléphone vérifié de l'utilisateur.
+conflict-delivery-pending = Cette livraison est encore en attente : elle est déjà en cours d'envoi.
+
+## Téléversements (pièces jointes des tickets et des articles) et coffre-fort.
+problem-uploads-busy-detail = Trop de téléversements sont en cours. Réessayez dans un instant.
+problem-vault-unavailable-detail = Le coffre-fort de documentation est désactivé : ce serveur a été démarré sans clé maîtresse (CLIENTDESK_MASTER_KEY). Tout le reste est servi.
+upload-media-type = Envoyez les fichiers en multipart/form-data.
+upload-unreadable = Le corps multipart est illisible : { $reason }
+upload-too-many-files = au plus { $max } fichiers par téléversement
+upload-file-empty = { $file } est vide
+upload-file-too-large = { $file } dépasse la limite de { $limit } octets par fichier.
+upload-ticket-limit = Les pièces jointes du ticket dépasseraient leur limite totale.
+upload-article-limit = Les pièces jointes de l'article dépasseraient leur limite totale.
+upload-note-id = doit être un identifiant de note
+upload-note-not-of-ticket = n'est pas une note de ce ticket
+upload-unknown-part = partie inconnue ; envoyez des parties `file` et un `note_id` facultatif
+upload-no-file = envoyez au moins une partie `file`, de type { $accepted }

@@ -22,7 +22,7 @@ pub const MAX_CUSTOM_VALUES: usize = 100;
 /// it is a refusal and not a storage failure.
 fn no_nul(field: &'static str, value: &str) -> Result<(), DomainError> {
     if value.contains('\0') {
-        return Err(DomainError::new(field, "must not contain the NUL character"));
+        return Err(DomainError::new(field, "rule-no-nul"));
     }
     Ok(())
 }
@@ -31,7 +31,7 @@ fn no_nul(field: &'static str, value: &str) -> Result<(), DomainError> {
 pub fn title(value: &str) -> Result<String, DomainError> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > MAX_TITLE {
-        return Err(DomainError::new("title", format!("must be 1 to {MAX_TITLE} characters")));
+        return Err(DomainError::new("title", "rule-chars-between").arg("min", 1).arg("max", MAX_TITLE));
     }
     no_nul("title", value)?;
     Ok(value.to_owned())
@@ -40,7 +40,7 @@ pub fn title(value: &str) -> Result<String, DomainError> {
 /// A description: at most [`MAX_TEXT`] characters.
 pub fn check_text(field: &'static str, value: &str) -> Result<(), DomainError> {
     if value.chars().count() > MAX_TEXT {
-        return Err(DomainError::new(field, format!("must be at most {MAX_TEXT} characters")));
+        return Err(DomainError::new(field, "rule-max-chars").arg("max", MAX_TEXT));
     }
     no_nul(field, value)
 }
@@ -49,7 +49,7 @@ pub fn check_text(field: &'static str, value: &str) -> Result<(), DomainError> {
 pub fn note_body(value: &str) -> Result<String, DomainError> {
     let body = value.trim();
     if body.is_empty() || body.chars().count() > MAX_TEXT {
-        return Err(DomainError::new("body", format!("must be 1 to {MAX_TEXT} characters")));
+        return Err(DomainError::new("body", "rule-chars-between").arg("min", 1).arg("max", MAX_TEXT));
     }
     no_nul("body", body)?;
     Ok(body.to_owned())
@@ -60,14 +60,14 @@ pub fn note_body(value: &str) -> Result<String, DomainError> {
 /// text, which only orders four-digit years.
 pub fn plausible_time(field: &'static str, at: DateTime<Utc>) -> Result<DateTime<Utc>, DomainError> {
     if !(1970..=9999).contains(&chrono::Datelike::year(&at)) {
-        return Err(DomainError::new(field, "must be between the years 1970 and 9999"));
+        return Err(DomainError::new(field, "rule-year-range"));
     }
     Ok(at)
 }
 
 fn check_custom_count(values: &BTreeMap<String, Value>) -> Result<(), DomainError> {
     if values.len() > MAX_CUSTOM_VALUES {
-        return Err(DomainError::new("custom_fields", format!("at most {MAX_CUSTOM_VALUES} values")));
+        return Err(DomainError::new("custom_fields", "rule-custom-values-at-most").arg("max", MAX_CUSTOM_VALUES));
     }
     Ok(())
 }
@@ -131,7 +131,7 @@ impl Changes {
         }
         for (name, v) in [("worked_minutes", self.worked_minutes), ("billed_minutes", self.billed_minutes)] {
             if v.is_some_and(|m| !(0..=MAX_MINUTES).contains(&m)) {
-                return Err(DomainError::new(name, format!("must be between 0 and {MAX_MINUTES}")));
+                return Err(DomainError::new(name, "field-range-between").arg("min", 0).arg("max", MAX_MINUTES));
             }
         }
         self.custom_fields.as_ref().map(check_custom_count).transpose()?;

@@ -90,15 +90,17 @@ impl CustomField {
         if ok {
             return Ok(());
         }
-        let expected = match self.kind {
-            _ if value.is_null() => "a value (the field is required)".to_owned(),
-            CustomFieldKind::Text => format!("a string of at most {MAX_CUSTOM_TEXT} characters"),
-            CustomFieldKind::Number => "a number".to_owned(),
-            CustomFieldKind::Boolean => "true or false".to_owned(),
-            CustomFieldKind::Date => "a date as YYYY-MM-DD".to_owned(),
-            CustomFieldKind::Select => format!("one of {}", self.options.join(", ")),
-        };
-        Err(DomainError::new("custom_fields", format!("{}: expected {expected}", self.key)))
+        let refuse = |id| DomainError::new("custom_fields", id).arg("key", self.key.clone());
+        Err(match self.kind {
+            _ if value.is_null() => refuse("rule-custom-field-expected-value"),
+            CustomFieldKind::Text => refuse("rule-custom-field-expected-text").arg("max", MAX_CUSTOM_TEXT),
+            CustomFieldKind::Number => refuse("rule-custom-field-expected-number"),
+            CustomFieldKind::Boolean => refuse("rule-custom-field-expected-boolean"),
+            CustomFieldKind::Date => refuse("rule-custom-field-expected-date"),
+            CustomFieldKind::Select => {
+                refuse("rule-custom-field-expected-option").arg("options", self.options.join(", "))
+            }
+        })
     }
 }
 
@@ -113,7 +115,7 @@ pub fn check_custom_values(
         let field = definitions
             .iter()
             .find(|f| f.active && &f.key == key && !(customer && f.customer_visibility == CustomVisibility::Hidden))
-            .ok_or_else(|| DomainError::new("custom_fields", format!("{key}: no such field")))?;
+            .ok_or_else(|| DomainError::new("custom_fields", "rule-custom-field-unknown").arg("key", key.clone()))?;
         field.check(value)?;
     }
     Ok(())

@@ -97,12 +97,10 @@ pub fn may_set(viewer: &Viewer, settings: &TicketSettings, input: Input, moment:
     match (input, moment, input.customer_field()) {
         (Input::Title | Input::Description, Moment::Opening, _) => Ok(()),
         (Input::ProviderPriority, Moment::Opening, _) if roles.grants(Permission::PrioritySet) => Ok(()),
-        (Input::ProviderPriority, Moment::Opening, _) => {
-            Err(DomainError::new(input.name(), "your roles do not allow setting it"))
-        }
+        (Input::ProviderPriority, Moment::Opening, _) => Err(DomainError::new(input.name(), "rule-input-not-allowed")),
         (_, _, Some(field)) if settings.visibility(field) == Visibility::Editable => Ok(()),
-        (_, _, Some(_)) => Err(DomainError::new(input.name(), "is not editable for customers")),
-        (_, _, None) => Err(DomainError::new(input.name(), "is set by the service provider only")),
+        (_, _, Some(_)) => Err(DomainError::new(input.name(), "rule-input-not-editable")),
+        (_, _, None) => Err(DomainError::new(input.name(), "rule-input-staff-only")),
     }
 }
 
@@ -110,7 +108,7 @@ pub fn may_set(viewer: &Viewer, settings: &TicketSettings, input: Input, moment:
 /// customers never see, are written by staff only.
 pub fn may_add_note(viewer: &Viewer, internal: bool) -> Result<(), DomainError> {
     if internal && !viewer.is_staff() {
-        return Err(DomainError::new("internal", "only staff add internal notes"));
+        return Err(DomainError::new("internal", "rule-internal-note-staff-only"));
     }
     Ok(())
 }
@@ -120,7 +118,7 @@ pub fn may_open(roles: &RoleSet) -> Result<(), Denied> {
     if roles.grants(Permission::TicketsCreate) {
         Ok(())
     } else {
-        Err(Denied("Your roles in this company do not allow opening tickets."))
+        Err(Denied::new("denied-roles-open-tickets"))
     }
 }
 
@@ -142,7 +140,7 @@ pub fn check_custom_input(
                 && values.get(&f.key).is_none_or(Value::is_null)
         });
         if let Some(f) = missing {
-            return Err(DomainError::new("custom_fields", format!("{}: is required", f.key)));
+            return Err(DomainError::new("custom_fields", "rule-custom-field-required").arg("key", f.key.clone()));
         }
     }
     Ok(())

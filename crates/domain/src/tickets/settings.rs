@@ -37,10 +37,9 @@ impl TicketSettings {
     pub fn validate(&self) -> Result<(), DomainError> {
         for (field, visibility) in &self.field_visibility {
             if field.staff_only() && *visibility == Visibility::Editable {
-                return Err(DomainError::new(
-                    "field_visibility",
-                    format!("{} is set by staff only: read_only or hidden", field.as_str()),
-                ));
+                return Err(
+                    DomainError::new("field_visibility", "rule-field-visibility-staff").arg("field", field.as_str())
+                );
             }
         }
         Ok(())
@@ -72,10 +71,9 @@ impl TicketSettings {
     /// the list filters or sorts by with the query parameter that asked for it.
     pub fn check_customer_query(&self, used: &[(Field, &'static str)]) -> Result<(), DomainError> {
         match used.iter().find(|(field, _)| !self.shows(*field)) {
-            Some((field, parameter)) => Err(DomainError::new(
-                parameter,
-                format!("{} is not shown to customers, so tickets cannot be filtered or sorted by it", field.as_str()),
-            )),
+            Some((field, parameter)) => {
+                Err(DomainError::new(parameter, "rule-field-hidden-filter").arg("field", field.as_str()))
+            }
             None => Ok(()),
         }
     }

@@ -53,7 +53,7 @@ pub fn transition(
         StatusRequest::Close => Ok(Some(Status::Closed)),
         StatusRequest::Reopen if !current.is_closed() => Err(TransitionRefused::NotClosed),
         StatusRequest::Reopen if !reopen_allowed(viewer.is_staff(), settings) => {
-            Err(TransitionRefused::Denied(Denied("The provider does not allow reopening tickets.")))
+            Err(TransitionRefused::Denied(Denied::new("denied-reopen")))
         }
         StatusRequest::Reopen => Ok(Some(Status::Open)),
     }

@@ -61,9 +61,9 @@ fn who_sets_which_input_when() {
     let outcome =
         |viewer: &Viewer, settings: &TicketSettings, input, moment| match may_set(viewer, settings, input, moment) {
             Ok(()) => "ok",
-            Err(e) if e.message == "is not editable for customers" => "edit",
-            Err(e) if e.message == "is set by the service provider only" => "staff",
-            Err(e) if e.message == "your roles do not allow setting it" => "roles",
+            Err(e) if e.message.id == "rule-input-not-editable" => "edit",
+            Err(e) if e.message.id == "rule-input-staff-only" => "staff",
+            Err(e) if e.message.id == "rule-input-not-allowed" => "roles",
             Err(e) => panic!("{e}"),
         };
     for (input, opening, opening_setter, changing) in table {
@@ -98,7 +98,7 @@ fn closing_and_reopening() {
     let closed_settings = TicketSettings { reopen_allowed: false, ..TicketSettings::default() };
     let customer = member(&["portal_user"]);
     use StatusRequest::*;
-    let denied = Err(TransitionRefused::Denied(Denied("The provider does not allow reopening tickets.")));
+    let denied = Err(TransitionRefused::Denied(Denied::new("denied-reopen")));
     // (viewer, reopening allowed, from, request, outcome)
     let table = [
         (&customer, &open_settings, Status::Open, Close, Ok(Some(Status::Closed))),

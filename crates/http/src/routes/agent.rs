@@ -12,6 +12,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use chrono::{DateTime, Duration, Utc};
 use clientdesk_app::crypto::jwt::ACCESS_TTL;
 use clientdesk_app::crypto::secrets::{fingerprint, hmac_matches, random_token};
+use clientdesk_app::events::{self, Event};
 use clientdesk_app::origin::Origin;
 use clientdesk_domain::accounts::{domain_of, may_register_address};
 use clientdesk_domain::devices::Device;
@@ -24,6 +25,7 @@ use clientdesk_domain::roles::{Permission, Role, RoleSet};
 use clientdesk_domain::throttle::ThrottlePolicy;
 use clientdesk_domain::user::{parse_name, parse_phone, Email, Language};
 use clientdesk_domain::verification::Code;
+use clientdesk_domain::webhook_payloads::UserData;
 use clientdesk_persistence::audit;
 use clientdesk_persistence::rmm::{self as store, NewCode};
 use clientdesk_persistence::{accounts, companies, session, tenants, throttle, users, write_tx, DbConnection};
@@ -482,7 +484,7 @@ fn registration(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> Api
     }
     let (tenant, device) = code_device(conn, &code)?;
     if device.user_id.is_some() {
-        return Err(ApiError::Conflict("This computer has a portal user already.".into()));
+        return Err(ApiError::conflict("conflict-device-has-user"));
     }
     Ok((code, tenant, device))
 }
@@ -499,7 +501,7 @@ fn finish(
 ) -> ApiResult<AgentSessionView> {
     let now = Utc::now();
     if !store::use_code(conn, registration.id, now)? || !store::set_device_user(conn, device.id, user, now)? {
-        return Err(ApiError::Conflict("This registration was completed already.".into()));
+        return Err(ApiError::conflict("conflict-registration-done"));
     }
     if !users::is_member(conn, user, device.company_id)? {
         let roles = RoleSet::from_stored(Role::PortalUser.as_str());
@@ -513,7 +515,7 @@ fn finish(
         AgentLoginAnswer::AgentSession { access_token, token_type, expires_in, device_id } => {
             Ok(AgentSessionView { access_token, token_type, expires_in, device_id })
         }
-        _ => Err(ApiError::Conflict("Sign in with your password and code to continue.".into())),
+        _ => Err(ApiError::conflict("conflict-sign-in-to-continue")),
     }
 }
 
@@ -558,11 +560,7 @@ pub async fn register(
                 let (code, tenant, device) = registration(conn, &body.registration_token, now)?;
                 match users::find_by_email(conn, tenant.id, email.as_str()) {
                     Ok(existing) if existing.password_hash.is_some() || existing.staff_role.is_some() => {
-                        Err(ApiError::Conflict(
-                            "A portal user with this e-mail address exists already. Ask your provider to link this \
-                             computer to it."
-                                .into(),
-                        ))
+                        Err(ApiError::conflict("conflict-agent-user-exists"))
                     }
                     Ok(existing) => {
                         // An existing contact: prove the address before it becomes a portal login.
@@ -574,11 +572,7 @@ pub async fn register(
                         });
                         if let Some(live) = live {
                             if live.user_id != Some(existing.id) {
-                                return Err(ApiError::Conflict(
-                                    "A code was sent to another contact for this computer; confirm it or wait \
-                                     until it expires."
-                                        .into(),
-                                ));
+                                return Err(ApiError::conflict("conflict-agent-code-other-contact"));
                             }
                             let expires_in = (live.expires_at - now).num_seconds().max(1);
                             return Ok((202, RegistrationAnswer::ConfirmationRequired { expires_in }));
@@ -639,6 +633,9 @@ pub async fn register(
                             now,
                         )?;
                         let session = finish(&st, conn, &client, &code, &tenant, &device, user.id)?;
+                        // A login made active by its registration, not by an invitation.
+                        let activated = UserData { user_id: user.id.0, company_id: Some(device.company_id.0) };
+                        events::emit(conn, tenant.id, Event::UserActivated(activated))?;
                         Ok((201u16, RegistrationAnswer::Registered(session)))
                     }
                     Err(e) => Err(e.into()),
@@ -685,7 +682,7 @@ pub async fn confirm_registration(
             write_tx(conn, |conn| {
                 let now = Utc::now();
                 let (registration, tenant, device) = registration(conn, &body.registration_token, now)?;
-                let stale = || ApiError::Conflict("No valid code: register again to receive a new one.".into());
+                let stale = || ApiError::conflict("conflict-no-valid-code-register");
                 let sent = store::latest_code_of(conn, &activation_purpose(device.id))?.ok_or_else(stale)?;
                 // The try is counted before the code is checked, so parallel guesses get no more.
                 if sent.used_at.is_some()

@@ -464,7 +464,7 @@ fn checked_input(
 fn staff_written(conn: &mut DbConnection, auth: &Auth, id: i64) -> ApiResult<Entitlement> {
     let entitlement = store::get_entitlement(conn, auth.tenant.id, id)?;
     if entitlement.from_rmm {
-        return Err(ApiError::Conflict("This entry is synced from the RMM with its device: change it there.".into()));
+        return Err(ApiError::conflict("conflict-entry-synced"));
     }
     Ok(entitlement)
 }

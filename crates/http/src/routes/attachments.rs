@@ -11,6 +11,7 @@ use clientdesk_app::ticket_notices::{self, Happened};
 
 use clientdesk_app::events::{self, Event};
 use clientdesk_domain::attachments::{accepted_types, check_content, clean_file_name, room_left, Attachment};
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::tickets::Change;
 use clientdesk_domain::webhook_payloads::TicketAttachmentAddedData;
 use clientdesk_persistence::attachments;
@@ -93,9 +94,9 @@ fn multipart_error(err: MultipartError) -> ApiError {
         MultipartError::ContentTypeMissing
         | MultipartError::ContentTypeParse
         | MultipartError::ContentTypeIncompatible => {
-            ApiError::UnsupportedMediaType("Send the files as multipart/form-data.".into())
+            ApiError::UnsupportedMediaType(Message::new("upload-media-type").into())
         }
-        other => ApiError::BadRequest(format!("The multipart body cannot be read: {other}").into()),
+        other => ApiError::BadRequest(Message::new("upload-unreadable").arg("reason", other.to_string()).into()),
     }
 }
 
@@ -246,7 +247,7 @@ async fn stream_form(
         match field.name() {
             Some("file") => {
                 if files.len() == MAX_FILES {
-                    return Err(ApiError::invalid("file", format!("at most {MAX_FILES} files per upload")));
+                    return Err(ApiError::invalid("file", Message::new("upload-too-many-files").arg("max", MAX_FILES)));
                 }
                 let file_name =
                     clean_file_name(field.content_disposition().and_then(|d| d.get_filename()).unwrap_or(""));
@@ -267,7 +268,7 @@ async fn stream_form(
                     }
                 }
                 if head.is_empty() {
-                    return Err(ApiError::invalid("file", format!("{file_name} is empty")));
+                    return Err(ApiError::invalid("file", Message::new("upload-file-empty").arg("file", file_name)));
                 }
                 let content_type = check_content(&declared, &head)?;
                 let key = format!("{key_prefix}/{}", uuid::Uuid::new_v4());
@@ -289,7 +290,9 @@ async fn stream_form(
                         received += chunk.len() as i64;
                         if size > room.per_file {
                             return Err(ApiError::PayloadTooLarge(
-                                format!("{file_name} is larger than the limit of {} bytes per file.", room.per_file)
+                                Message::new("upload-file-too-large")
+                                    .arg("file", file_name.clone())
+                                    .arg("limit", room.per_file)
                                     .into(),
                             ));
                         }
@@ -323,24 +326,19 @@ async fn stream_form(
                 while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
                     text.extend_from_slice(&chunk);
                     if text.len() > 20 {
-                        return Err(ApiError::invalid("note_id", "must be a note id"));
+                        return Err(ApiError::invalid("note_id", Message::new("upload-note-id")));
                     }
                 }
                 let id = std::str::from_utf8(&text).ok().and_then(|t| t.trim().parse().ok());
-                note_id = Some(id.ok_or_else(|| ApiError::invalid("note_id", "must be a note id"))?);
+                note_id = Some(id.ok_or_else(|| ApiError::invalid("note_id", Message::new("upload-note-id")))?);
             }
-            other => {
-                return Err(ApiError::invalid(
-                    other.unwrap_or("form"),
-                    "unknown part; send `file` parts and an optional `note_id`",
-                ))
-            }
+            other => return Err(ApiError::invalid(other.unwrap_or("form"), Message::new("upload-unknown-part"))),
         }
     }
     if files.is_empty() {
         return Err(ApiError::invalid(
             "file",
-            format!("send at least one `file` part, of type {}", accepted_types().join(", ")),
+            Message::new("upload-no-file").arg("accepted", accepted_types().join(", ")),
         ));
     }
     Ok(note_id)
@@ -354,7 +352,7 @@ const HEAD_BYTES: usize = 16;
 const FORM_OVERHEAD: i64 = 16 * 1024;
 
 fn too_much_for_ticket() -> ApiError {
-    ApiError::PayloadTooLarge("The ticket's attachments would exceed their total limit.".into())
+    ApiError::PayloadTooLarge(Message::new("upload-ticket-limit").into())
 }
 
 fn storage_error(err: object_store::Error) -> ApiError {
@@ -362,12 +360,8 @@ fn storage_error(err: object_store::Error) -> ApiError {
 }
 
 /// Every upload slot is taken: try again in a moment.
-pub(crate) fn uploads_busy() -> HttpResponse {
-    let problem = ApiError::Unavailable(String::new()).problem();
-    HttpResponse::ServiceUnavailable()
-        .insert_header((header::RETRY_AFTER, "1"))
-        .content_type("application/problem+json")
-        .json_body(Problem { detail: "Too many uploads are in progress. Try again in a moment.".into(), ..problem })
+pub(crate) fn uploads_busy() -> ApiError {
+    ApiError::Busy(Message::new("problem-uploads-busy-detail").into())
 }
 
 pub(crate) async fn remove(storage: &Storage, files: &[Stored]) {
@@ -388,9 +382,9 @@ fn check_upload(
     access.require_update()?;
     let Some(note) = note else { return Ok(false) };
     let internal = store::note_is_internal(conn, access.ticket.id, note)
-        .map_err(|_| ApiError::invalid("note_id", "is not a note of this ticket"))?;
+        .map_err(|_| ApiError::invalid("note_id", Message::new("upload-note-not-of-ticket")))?;
     if internal && !access.viewer.is_staff() {
-        return Err(ApiError::invalid("note_id", "is not a note of this ticket"));
+        return Err(ApiError::invalid("note_id", Message::new("upload-note-not-of-ticket")));
     }
     Ok(internal)
 }
@@ -426,7 +420,7 @@ pub async fn upload_attachments(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     // A bounded number of uploads at once per process: each holds a connection's worth of body.
-    let Ok(_slot) = state.uploads.clone().try_acquire_owned() else { return Ok(uploads_busy()) };
+    let Ok(_slot) = state.uploads.clone().try_acquire_owned() else { return Err(uploads_busy()) };
     let limits = state.settings.clone();
     // Refuse before reading a possibly large body: who may not change the ticket, and a body
     // that declares more than the ticket has room for.

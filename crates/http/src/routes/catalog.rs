@@ -73,7 +73,7 @@ fn entry_name(name: &str) -> ApiResult<String> {
 
 fn taken(err: clientdesk_persistence::Error) -> ApiError {
     match err {
-        clientdesk_persistence::Error::Conflict(_) => ApiError::Conflict("That name or key is already in use.".into()),
+        clientdesk_persistence::Error::Conflict(_) => ApiError::conflict("conflict-name-or-key-taken"),
         other => other.into(),
     }
 }

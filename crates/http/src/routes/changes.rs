@@ -387,16 +387,12 @@ pub async fn decide_change_request(
             write_tx(conn, |conn| {
                 let change = load(conn, &auth, id)?;
                 if !approves(&auth, change.company_id) {
-                    return Err(ApiError::Forbidden(
-                        "Your roles in this company do not include approving changes.".into(),
-                    ));
+                    return Err(ApiError::forbidden("forbidden-roles-changes"));
                 }
                 let status = if rejecting { ChangeStatus::Rejected } else { ChangeStatus::Approved };
                 let now = Utc::now();
                 if !store::settle_change(conn, id, status, auth.principal.user_id, comment.as_deref(), now)? {
-                    return Err(ApiError::Conflict(
-                        "This change request has already been decided or cancelled.".into(),
-                    ));
+                    return Err(ApiError::conflict("conflict-change-settled"));
                 }
                 let target = format!("change_request:{id}");
                 client.record_change(conn, &auth, "change_request.decided", target, Some(status.as_str().into()))?;
@@ -438,9 +434,7 @@ pub async fn cancel_change_request(
                 let now = Utc::now();
                 let user = auth.principal.user_id;
                 if !store::settle_change(conn, id, ChangeStatus::Cancelled, user, None, now)? {
-                    return Err(ApiError::Conflict(
-                        "This change request has already been decided or cancelled.".into(),
-                    ));
+                    return Err(ApiError::conflict("conflict-change-settled"));
                 }
                 client.record_change(conn, &auth, "change_request.cancelled", format!("change_request:{id}"), None)?;
                 let change = store::get_change(conn, auth.tenant.id, id)?;

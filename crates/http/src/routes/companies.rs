@@ -4,6 +4,7 @@ use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use clientdesk_domain::accounts::parse_domain;
 use clientdesk_domain::entities::Company;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::settings::{self, PortalSettings, PortalSettingsOverride};
 use clientdesk_domain::user::parse_name;
@@ -153,7 +154,7 @@ fn check_parent(
 /// A unique-name conflict is the only conflict creating or renaming a company can meet.
 fn name_taken(err: clientdesk_persistence::Error) -> ApiError {
     match err {
-        clientdesk_persistence::Error::Conflict(_) => ApiError::Conflict("A company of that name exists.".into()),
+        clientdesk_persistence::Error::Conflict(_) => ApiError::conflict("conflict-company-name"),
         other => other.into(),
     }
 }
@@ -506,14 +507,16 @@ pub async fn add_domain(
                 if let Some(owner) = accounts::company_of_domain(conn, tenant, &domain)? {
                     let owner = companies::get(conn, tenant, owner)?;
                     return Err(ApiError::Conflict(
-                        format!("The domain {domain} is registered on {} (company {}).", owner.name, owner.id.0).into(),
+                        Message::new("conflict-domain-registered")
+                            .arg("domain", domain.to_string())
+                            .arg("company", owner.name)
+                            .arg("company_id", owner.id.0)
+                            .into(),
                     ));
                 }
                 let now = Utc::now();
                 let domain_id = accounts::add_domain(conn, tenant, id, &domain, now).map_err(|e| match e {
-                    clientdesk_persistence::Error::Conflict(_) => {
-                        ApiError::Conflict("A company of this tenant has this domain.".into())
-                    }
+                    clientdesk_persistence::Error::Conflict(_) => ApiError::conflict("conflict-company-domain"),
                     other => other.into(),
                 })?;
                 client.record_change(

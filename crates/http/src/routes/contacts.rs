@@ -10,12 +10,14 @@
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use clientdesk_app::accounts::{self as use_cases, Invited, Invitee, Inviter, Mailer};
+use clientdesk_app::events::{self, Event};
 use clientdesk_domain::accounts::{
     default_roles, may_disable, may_manage_logins, may_set_roles, sees_all_contacts, Manager, Refusal, UserState,
 };
 use clientdesk_domain::entities::Company;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::{Role, RoleSet};
+use clientdesk_domain::webhook_payloads::UserData;
 use clientdesk_persistence::accounts::{self, Contact, ContactFilter};
 use clientdesk_persistence::{companies, users, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
@@ -242,9 +244,7 @@ pub async fn invite_contact(
                 let user = match use_cases::invite(conn, mailer, inviter, auth.tenant.id, &invitee, &memberships, now)?
                 {
                     Invited::Created(user) => user,
-                    Invited::AlreadyExists(_) => {
-                        return Err(ApiError::Conflict("A user with this e-mail address exists already.".into()))
-                    }
+                    Invited::AlreadyExists(_) => return Err(ApiError::conflict("conflict-user-exists")),
                 };
                 client.record_change(
                     conn,
@@ -350,6 +350,11 @@ async fn set_suspended(
                         format!("user:{user_id}"),
                         Some(format!("company:{company_id}")),
                     )?;
+                    // A suspension disables the login for this company: `user.disabled` with it.
+                    if suspended {
+                        let user = UserData { user_id: user_id.0, company_id: Some(company_id.0) };
+                        events::emit(conn, auth.tenant.id, Event::UserDisabled(user))?;
+                    }
                 }
                 Ok(contact_view(accounts::contact(conn, company_id, user_id)?, &company))
             })

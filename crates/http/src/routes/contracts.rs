@@ -366,7 +366,7 @@ fn require_writer(auth: &Auth) -> ApiResult<()> {
 
 fn taken(err: clientdesk_persistence::Error) -> ApiError {
     match err {
-        clientdesk_persistence::Error::Conflict(_) => ApiError::Conflict("Another record has this psa_id.".into()),
+        clientdesk_persistence::Error::Conflict(_) => ApiError::conflict("conflict-psa-id-record"),
         other => other.into(),
     }
 }

@@ -401,7 +401,8 @@ pub async fn sync_devices(
                         None => existing.as_ref().and_then(|e| e.user_id),
                         Some(None) => None,
                         Some(Some(email)) => {
-                            let email = Email::parse(&email).map_err(|e| refuse("user_email", &e.message))?;
+                            let email =
+                                Email::parse(&email).map_err(|e| refuse("user_email", &e.message.to_string()))?;
                             let user = users::find_by_email(conn, tenant, email.as_str())
                                 .map_err(|_| refuse("user_email", "is not a user of this tenant"))?;
                             Some(user.id)

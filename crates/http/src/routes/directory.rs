@@ -56,7 +56,7 @@ fn require_log_reader(conn: &mut clientdesk_persistence::DbConnection, auth: &Au
     if member.roles.grants(Permission::PortalLoginsManage) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden("The sign-in log is for the company's portal admins.".into()))
+        Err(ApiError::forbidden("forbidden-sign-in-log"))
     }
 }
 
@@ -143,7 +143,7 @@ pub async fn list_staff(state: web::Data<AppState>, auth: Auth) -> ApiResult<Htt
             let tenant = auth.tenant.id;
             let staff = auth.principal.is_staff();
             if !staff && !accounts::policy(conn, tenant)?.staff_names_for_customers {
-                return Err(ApiError::Forbidden("The provider does not list its staff to customers.".into()));
+                return Err(ApiError::forbidden("forbidden-staff-directory"));
             }
             let entries = accounts::staff_of(conn, tenant)?
                 .into_iter()

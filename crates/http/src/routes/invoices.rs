@@ -7,6 +7,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use clientdesk_domain::attachments::check_content;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::invoices::{
     self as rules, Amounts, Invoice, InvoiceFields, InvoiceLine, InvoiceStatus, Pdf, ShownStatus,
@@ -474,7 +475,7 @@ pub async fn create_invoice(
 
 fn psa_id_taken(err: clientdesk_persistence::Error) -> ApiError {
     match err {
-        clientdesk_persistence::Error::Conflict(_) => ApiError::Conflict("Another invoice has this psa_id.".into()),
+        clientdesk_persistence::Error::Conflict(_) => ApiError::conflict("conflict-psa-id-invoice"),
         other => other.into(),
     }
 }
@@ -608,7 +609,8 @@ async fn read_pdf(req: &HttpRequest, mut payload: web::Payload, limit: usize) ->
             "Send the PDF as the body, with Content-Type: application/pdf.".into(),
         ));
     }
-    let too_large = || ApiError::PayloadTooLarge(format!("A PDF may take {limit} bytes at most.").into());
+    let too_large =
+        || ApiError::PayloadTooLarge(Message::new("problem-pdf-too-large-detail").arg("limit", limit).into());
     let length =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if length.is_some_and(|l| l > limit) {
@@ -616,7 +618,9 @@ async fn read_pdf(req: &HttpRequest, mut payload: web::Payload, limit: usize) ->
     }
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("The body cannot be read: {e}").into()))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::BadRequest(Message::new("problem-body-unreadable-detail").arg("reason", e.to_string()).into())
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }

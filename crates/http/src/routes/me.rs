@@ -4,6 +4,7 @@
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
 use clientdesk_app::crypto::secrets;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::ApiTokenId;
 use clientdesk_domain::settings::sections;
 use clientdesk_domain::tokens::ApiToken;
@@ -225,7 +226,7 @@ pub async fn change_password(
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     if auth.principal.amr.contains(&AuthMethod::ApiToken) {
-        return Err(ApiError::Forbidden("An API token cannot change the password.".into()));
+        return Err(ApiError::forbidden("forbidden-token-password"));
     }
     auth.principal.require_writable()?;
     let body = body.into_inner();
@@ -233,7 +234,7 @@ pub async fn change_password(
     NewPassword::parse(&body.new_password, email.as_ref()).map_err(|e| ApiError::invalid("new_password", e.message))?;
     let client = origin::of(&req);
     if !signin::check_current_password(&state, &auth, &client, body.current_password).await? {
-        return Err(ApiError::Forbidden("The current password is wrong.".into()));
+        return Err(ApiError::forbidden("forbidden-wrong-password"));
     }
     let new_password = body.new_password;
     let hash = state
@@ -347,11 +348,7 @@ pub async fn create_api_token(
             write_tx(conn, |conn| {
                 if tokens::live_api_tokens(conn, user, now)? >= tokens::LIVE_API_TOKENS {
                     return Err(ApiError::Conflict(
-                        format!(
-                            "You hold {} live API tokens, the most allowed; revoke one first.",
-                            tokens::LIVE_API_TOKENS
-                        )
-                        .into(),
+                        Message::new("conflict-api-tokens-limit").arg("max", tokens::LIVE_API_TOKENS).into(),
                     ));
                 }
                 let t = tokens::insert_api_token(
@@ -434,7 +431,7 @@ pub async fn start_reenrolment(
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     if auth.principal.amr.contains(&AuthMethod::ApiToken) {
-        return Err(ApiError::Forbidden("An API token cannot change the second factor.".into()));
+        return Err(ApiError::forbidden("forbidden-token-second-factor"));
     }
     let (client, st, user) = (origin::of(&req), state.clone(), auth.user.id);
     let start = state
@@ -442,10 +439,7 @@ pub async fn start_reenrolment(
             let now = Utc::now();
             let session = session::load(conn, user)?;
             if session.user.has_totp() {
-                let code = body
-                    .code
-                    .as_deref()
-                    .ok_or(ApiError::Forbidden("Send a current code of your authenticator app.".into()))?;
+                let code = body.code.as_deref().ok_or(ApiError::forbidden("forbidden-send-current-code"))?;
                 signin::check_fresh_code(&st, conn, &session, &client, code, now)?;
             }
             signin::begin_enrolment(&st, conn, &session)
@@ -515,7 +509,7 @@ pub async fn disable_two_factor(
             let now = Utc::now();
             let session = session::load(conn, user)?;
             if signin::two_factor_required(&session) {
-                return Err(ApiError::Forbidden("Your company requires two-factor sign-in.".into()));
+                return Err(ApiError::forbidden("forbidden-two-factor-required"));
             }
             signin::check_fresh_code(&st, conn, &session, &client, &body.code, now)?;
             write_tx(conn, |conn| {

@@ -103,7 +103,7 @@ pub async fn upload_project_attachments(
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let Ok(_slot) = state.uploads.clone().try_acquire_owned() else { return Ok(uploads_busy()) };
+    let Ok(_slot) = state.uploads.clone().try_acquire_owned() else { return Err(uploads_busy()) };
     let limit = state.settings.ticket_attachments_max_bytes;
     // Refuse before reading a possibly large body: who may not read the project, a read-only
     // token, and a body that declares more than the project has room for.

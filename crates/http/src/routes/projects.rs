@@ -677,9 +677,7 @@ pub async fn create_project(
                 link_team(conn, tenant, company, &mut fields.team)?;
                 let id = store::save(conn, tenant, None, company, psa.as_deref(), &fields, Utc::now()).map_err(
                     |e| match e {
-                        clientdesk_persistence::Error::Conflict(_) => {
-                            ApiError::Conflict("Another project has this psa_id.".into())
-                        }
+                        clientdesk_persistence::Error::Conflict(_) => ApiError::conflict("conflict-psa-id-project"),
                         other => other.into(),
                     },
                 )?;

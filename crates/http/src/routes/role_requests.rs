@@ -141,9 +141,7 @@ pub async fn create_role_request(
 ) -> ApiResult<HttpResponse> {
     let company_id = CompanyId(path.into_inner());
     let Standing::Member(current) = standing(&auth, company_id)? else {
-        return Err(ApiError::Forbidden(
-            "Staff hold no roles in a company: a provider admin sets roles directly.".into(),
-        ));
+        return Err(ApiError::forbidden("forbidden-staff-role-request"));
     };
     body.validate()?;
     let roles = RoleSet::parse_all(&body.roles)?;
@@ -162,13 +160,11 @@ pub async fn create_role_request(
                 let company = company_of(conn, &auth, company_id)?;
                 let request =
                     accounts::create_role_request(conn, auth.tenant.id, company_id, auth.user.id, &roles, &reason, now)
-                        .map_err(|e| {
-                            match e {
-                    clientdesk_persistence::Error::Conflict(_) => ApiError::Conflict(
-                        "A role change of yours is pending in this company: withdraw it to ask for other roles.".into(),
-                    ),
-                    other => other.into(),
-                }
+                        .map_err(|e| match e {
+                            clientdesk_persistence::Error::Conflict(_) => {
+                                ApiError::conflict("conflict-role-request-pending")
+                            }
+                            other => other.into(),
                         })?;
                 let (url, asked) = (shared.settings.links.role_requests(), roles_text(&roles));
                 for decider in accounts::active_contacts(conn, company_id)? {
@@ -296,24 +292,20 @@ pub async fn decide_role_request(
                 let now = Utc::now();
                 let (request, standing) = visible(conn, &auth, id)?;
                 let Standing::Member(roles) = standing else {
-                    return Err(ApiError::Forbidden(
-                        "Role changes are decided by the company's customer approvers and portal admins.".into(),
-                    ));
+                    return Err(ApiError::forbidden("forbidden-role-request-decider"));
                 };
                 let policy = accounts::policy(conn, auth.tenant.id)?;
                 // Refusing hands out nothing: only granting is bound by the roles asked for.
                 let bound = if grant { request.roles.clone() } else { RoleSet::default() };
                 may_decide_role_change(&roles, request.user_id == auth.user.id, &bound, policy).map_err(refused)?;
-                let settled = || ApiError::Conflict("The request was decided or withdrawn already.".into());
+                let settled = || ApiError::conflict("conflict-role-request-settled");
                 if request.status != RequestStatus::Pending {
                     return Err(settled());
                 }
                 let company = company_of(conn, &auth, request.company_id)?;
                 let target = if grant {
                     let target = accounts::contact(conn, request.company_id, request.user_id).map_err(|e| match e {
-                        clientdesk_persistence::Error::NotFound => {
-                            ApiError::Conflict("The requester is no longer a member of the company.".into())
-                        }
+                        clientdesk_persistence::Error::NotFound => ApiError::conflict("conflict-requester-left"),
                         other => other.into(),
                     })?;
                     let counted = |r: &RoleSet| r.contains(Role::PortalAdmin) && !target.disabled && !target.suspended;
@@ -378,13 +370,13 @@ pub async fn withdraw_role_request(
             write_tx(conn, |conn| {
                 let (request, _) = visible(conn, &auth, id)?;
                 if request.user_id != auth.user.id {
-                    return Err(ApiError::Forbidden("Only the requester withdraws a request.".into()));
+                    return Err(ApiError::forbidden("forbidden-withdraw-not-requester"));
                 }
                 let now = Utc::now();
                 if request.status != RequestStatus::Pending
                     || !accounts::settle_role_request(conn, id, RequestStatus::Withdrawn, auth.user.id, None, now)?
                 {
-                    return Err(ApiError::Conflict("The request was decided or withdrawn already.".into()));
+                    return Err(ApiError::conflict("conflict-role-request-settled"));
                 }
                 client.record_change(
                     conn,

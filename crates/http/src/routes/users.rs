@@ -300,7 +300,7 @@ pub async fn create_user(
             let now = Utc::now();
             write_tx(conn, |conn| match invite_one(conn, mailer(&st), &auth, &client, &invitation, now)? {
                 Invited::Created(user) => view(conn, user),
-                Invited::AlreadyExists(_) => Err(ApiError::Conflict("A user with that e-mail exists.".into())),
+                Invited::AlreadyExists(_) => Err(ApiError::conflict("conflict-user-email-exists")),
             })
         })
         .await?;
@@ -547,7 +547,7 @@ fn start_email_change(
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     match users::find_by_email(conn, user.tenant_id, email.as_str()) {
-        Ok(_) => return Err(ApiError::Conflict("Another user of this tenant has that e-mail address.".into())),
+        Ok(_) => return Err(ApiError::conflict("conflict-email-taken")),
         Err(clientdesk_persistence::Error::NotFound) => {}
         Err(other) => return Err(other.into()),
     }
@@ -585,8 +585,8 @@ pub async fn send_password_link(
             let now = Utc::now();
             write_tx(conn, |conn| {
                 let user = portal_user(conn, &auth, id)?;
-                let purpose = reissued_link(user.state())
-                    .ok_or_else(|| ApiError::Conflict("The user is disabled: enable it first.".into()))?;
+                let purpose =
+                    reissued_link(user.state()).ok_or_else(|| ApiError::conflict("conflict-user-disabled"))?;
                 match purpose {
                     LinkPurpose::Invitation => {
                         let company = match users::memberships_of(conn, id)?.first() {

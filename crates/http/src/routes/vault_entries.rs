@@ -9,7 +9,6 @@
 //! rest. See docs/decisions/0046-documentation-vault.md.
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::vault_entries::{self as use_case, Caller};
@@ -24,7 +23,7 @@ use clientdesk_persistence::{companies, write_tx, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::errors::{ApiError, ApiResult, Problem, ProblemCode};
+use crate::errors::{ApiError, ApiResult, Problem};
 use crate::extract::Auth;
 use crate::json::Json;
 use crate::origin;
@@ -42,28 +41,9 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_reveals);
 }
 
-/// The answer of every vault route on a server without a configured master key.
-fn vault_off(state: &AppState) -> Option<HttpResponse> {
-    if state.settings.vault_enabled {
-        return None;
-    }
-    let code = ProblemCode::VaultUnavailable;
-    let problem = Problem {
-        kind: format!("https://clientdesk.dev/problems/{}", code.slug()),
-        code,
-        // Operators read this one, in the contract's language.
-        title: code.title(clientdesk_domain::user::Language::En),
-        status: 503,
-        detail: "The documentation vault is off: this server was started without a master key \
-                 (CLIENTDESK_MASTER_KEY). Everything else is served."
-            .into(),
-        errors: None,
-    };
-    Some(
-        HttpResponse::build(StatusCode::SERVICE_UNAVAILABLE)
-            .insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json")))
-            .json_body(problem),
-    )
+/// The refusal of every vault route on a server without a configured master key.
+fn vault_off(state: &AppState) -> Option<ApiError> {
+    (!state.settings.vault_enabled).then_some(ApiError::VaultOff)
 }
 
 fn caller(auth: &Auth) -> Caller<'_> {
@@ -269,7 +249,7 @@ pub async fn list_entries(
     since: crate::query::Query<UpdatedFrom>,
 ) -> ApiResult<HttpResponse> {
     if let Some(off) = vault_off(&state) {
-        return Ok(off);
+        return Err(off);
     }
     let company = CompanyId(path.into_inner());
     let (limit, after) = page.resolve()?;
@@ -321,7 +301,7 @@ pub async fn create_entry(
     body: Json<VaultEntryInput>,
 ) -> ApiResult<HttpResponse> {
     if let Some(off) = vault_off(&state) {
-        return Ok(off);
+        return Err(off);
     }
     let company = CompanyId(path.into_inner());
     let body = body.into_inner();
@@ -379,7 +359,7 @@ pub async fn get_entry(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     if let Some(off) = vault_off(&state) {
-        return Ok(off);
+        return Err(off);
     }
     let id = path.into_inner();
     let client = origin::of(&req);
@@ -415,7 +395,7 @@ pub async fn update_entry(
     body: Json<VaultEntryUpdate>,
 ) -> ApiResult<HttpResponse> {
     if let Some(off) = vault_off(&state) {
-        return Ok(off);
+        return Err(off);
     }
     let id = path.into_inner();
     let body = body.into_inner();
@@ -471,7 +451,7 @@ pub async fn delete_entry(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     if let Some(off) = vault_off(&state) {
-        return Ok(off);
+        return Err(off);
     }
     let id = path.into_inner();
     let client = origin::of(&req);
@@ -525,7 +505,7 @@ pub async fn reveal_entry(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     if let Some(off) = vault_off(&state) {
-        return Ok(off);
+        return Err(off);
     }
     let id = path.into_inner();
     let client = origin::of(&req);
@@ -569,7 +549,7 @@ pub async fn list_reveals(
     page: crate::query::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     if let Some(off) = vault_off(&state) {
-        return Ok(off);
+        return Err(off);
     }
     let company = CompanyId(path.into_inner());
     // Newest first: the cursor names the last reveal shown, the next page those before it.

@@ -488,7 +488,8 @@ pub async fn redeliver_webhook(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 store::redeliver(conn, auth.tenant.id, webhook, id, Utc::now()).map_err(|err| match err {
-                    clientdesk_persistence::Error::Conflict(why) => ApiError::Conflict(why.into()),
+                    // The one conflict of a redelivery: the delivery is still pending.
+                    clientdesk_persistence::Error::Conflict(_) => ApiError::conflict("conflict-delivery-pending"),
                     other => other.into(),
                 })?;
                 client.record_change(conn, &auth, "webhook.redelivered", format!("webhook_delivery:{id}"), None)?;

@@ -115,7 +115,7 @@ pub fn finish_enrolment(
 ) -> ApiResult<Vec<String>> {
     let user = &session.user;
     let pending =
-        user.totp_pending_secret.as_deref().ok_or_else(|| ApiError::Conflict("Start enrolment first.".into()))?;
+        user.totp_pending_secret.as_deref().ok_or_else(|| ApiError::conflict("conflict-enrolment-not-started"))?;
     let step = totp::matching_step(pending, code, unix_now(now)).ok_or_else(|| {
         ApiError::invalid("code", "does not match the new secret; check the app's clock and try the next code")
     })?;

@@ -125,8 +125,7 @@ pub fn check_fresh_code(
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let keys = SigninKeys::new(&session.tenant.slug, &session.user.email, client);
-    let secret =
-        session.user.totp_secret.as_deref().ok_or_else(|| ApiError::Conflict("No second factor is set up.".into()))?;
+    let secret = session.user.totp_secret.as_deref().ok_or_else(|| ApiError::conflict("conflict-no-second-factor"))?;
     count_attempt(conn, &keys, false, now).map_err(|e| throttled(state, conn, client, Some(session.tenant.id), e))?;
     let claimed = match totp::matching_step(secret, code, unix_now(now)) {
         Some(step) => users::claim_totp_step(conn, session.user.id, step)?,
@@ -137,7 +136,7 @@ pub fn check_fresh_code(
         event.factor = Some("otp");
         // A code confirming a change is no sign-in: audited, kept out of the sign-in log.
         record_failure(conn, event, now)?;
-        return Err(ApiError::Forbidden("The code is wrong, expired or already used.".into()));
+        return Err(ApiError::forbidden("forbidden-wrong-code"));
     }
     write_tx(conn, |conn| {
         forgive_attempt(conn, &keys, false)?;

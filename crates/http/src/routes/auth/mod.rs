@@ -57,12 +57,12 @@ pub fn two_factor_required(session: &Session) -> bool {
 /// Refuses users who may not sign in at all: disabled, or portal users with no enabled portal.
 pub fn ensure_may_sign_in(session: &Session) -> ApiResult<()> {
     if session.user.disabled {
-        return Err(ApiError::Forbidden("This account is disabled.".into()));
+        return Err(ApiError::forbidden("unauthorized-account-disabled"));
     }
     if session.user.staff_role.is_none()
         && !session.memberships.iter().any(|(company, _)| company.settings_in_force(&session.tenant).portal_enabled)
     {
-        return Err(ApiError::Forbidden("The portal is disabled for every company you belong to.".into()));
+        return Err(ApiError::forbidden("forbidden-portal-disabled"));
     }
     Ok(())
 }

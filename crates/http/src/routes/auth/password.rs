@@ -84,7 +84,7 @@ pub async fn set_password(
             let now = Utc::now();
             write_tx(conn, |conn| {
                 let (user, purpose) = tokens::spend_password_token(conn, &token, now)?.ok_or_else(invalid)?;
-                users::activate(conn, user, now)?;
+                let activated = users::activate(conn, user, now)?;
                 users::set_password_hash(conn, user, &hash, true, now)?;
                 tokens::revoke_all_refresh(conn, user, now)?;
                 let session = session::load(conn, user)?;
@@ -95,7 +95,10 @@ pub async fn set_password(
                 // A first password from an invitation changes nothing the user had.
                 if purpose == LinkPurpose::Reset {
                     accounts::tell(conn, &session.user, AccountChange::PasswordChanged, now)?;
-                } else {
+                }
+                // Whatever link gave the first password (an invitation, or a reset asked for
+                // before the invitation was used), the login is active from now on.
+                if activated {
                     let activated = UserData { user_id: user.0, company_id: None };
                     events::emit(conn, session.tenant.id, Event::UserActivated(activated))?;
                 }

@@ -167,9 +167,7 @@ pub async fn confirm_email(
                 let (user_id, new_email) = stored::spend_email_change(conn, &token, now)?.ok_or_else(invalid)?;
                 let before = session::load(conn, user_id)?;
                 match users::find_by_email(conn, before.tenant.id, &new_email) {
-                    Ok(other) if other.id != user_id => {
-                        return Err(ApiError::Conflict("Another user of this tenant has that e-mail address.".into()))
-                    }
+                    Ok(other) if other.id != user_id => return Err(ApiError::conflict("conflict-email-taken")),
                     Ok(_) | Err(clientdesk_persistence::Error::NotFound) => {}
                     Err(other) => return Err(other.into()),
                 }

@@ -62,7 +62,7 @@ pub struct ArticleUploadForm {
 }
 
 fn too_much_for_article() -> ApiError {
-    ApiError::PayloadTooLarge("The article's attachments would exceed their total limit.".into())
+    ApiError::PayloadTooLarge(Message::new("upload-article-limit").into())
 }
 
 /// Attach files to an article (multipart/form-data, `file` parts). Staff only.
@@ -95,7 +95,7 @@ pub async fn upload_kb_attachments(
 ) -> ApiResult<HttpResponse> {
     auth.principal.require_kb_author()?;
     let id = ArticleId(path.into_inner());
-    let Ok(_slot) = state.uploads.clone().try_acquire_owned() else { return Ok(uploads_busy()) };
+    let Ok(_slot) = state.uploads.clone().try_acquire_owned() else { return Err(uploads_busy()) };
     let limit = state.settings.ticket_attachments_max_bytes;
     let tenant = auth.tenant.id;
     let stored_bytes = state

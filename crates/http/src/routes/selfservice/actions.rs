@@ -7,6 +7,7 @@ use clientdesk_app::crypto::secrets::hmac_matches;
 use clientdesk_app::events::{self, Event};
 use clientdesk_app::selfservice::{self as use_case, ActionSettings, Requester};
 use clientdesk_domain::actions::Action;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::rmm::{ActionKind, ActionStatus, LINK_MAX_SKEW_SECONDS};
 use clientdesk_domain::selfservice::Ask;
 
@@ -249,7 +250,7 @@ pub async fn action_result(
                     let current = store::get_action(conn, action.tenant_id, action.id)?;
                     if current.status(now) != result.status {
                         return Err(ApiError::Conflict(
-                            format!("The action is {} already.", current.status(now).as_str()).into(),
+                            Message::new("conflict-action-status").arg("status", current.status(now).as_str()).into(),
                         ));
                     }
                 }

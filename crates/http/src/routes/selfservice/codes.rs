@@ -92,5 +92,5 @@ pub(super) fn check_code(conn: &mut DbConnection, purpose: &str, given: &str) ->
 }
 
 pub(super) fn no_valid_code() -> ApiError {
-    ApiError::Conflict("No valid code: ask for a new one.".into())
+    ApiError::conflict("conflict-no-valid-code")
 }

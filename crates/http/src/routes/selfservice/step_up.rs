@@ -40,14 +40,10 @@ pub struct StepUpView {
 /// where it has a stronger one or changed its phone within a day.
 fn accept_factor(factors: &Factors, factor: Factor) -> ApiResult<()> {
     factors.accepts(factor, Utc::now()).map_err(|denied| match (factor, factors.required()) {
-        (Factor::Otp, _) | (Factor::Sms, None) => ApiError::Conflict(format!("{}.", capitalised(denied.0)).into()),
+        (Factor::Otp, _) => ApiError::conflict("conflict-step-up-no-app"),
+        (Factor::Sms, None) => ApiError::conflict("conflict-step-up-no-phone"),
         _ => ApiError::from(denied),
     })
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// What a step-up attempt came to, decided inside its transaction so that its count commits.
@@ -165,6 +161,6 @@ pub async fn step_up_sms(state: web::Data<AppState>, auth: Auth) -> ApiResult<Ht
 fn verified_phone(auth: &Auth) -> ApiResult<&str> {
     match (&auth.user.phone, auth.user.phone_verified_at) {
         (Some(phone), Some(_)) => Ok(phone),
-        _ => Err(ApiError::Conflict("Set and verify a phone first (PUT /api/v1/me/phone).".into())),
+        _ => Err(ApiError::conflict("conflict-phone-first")),
     }
 }

@@ -50,10 +50,13 @@ fn name_of(name: &str) -> ApiResult<String> {
 /// A taken name, or a calendar or plan still in use.
 fn in_use(err: clientdesk_persistence::Error) -> ApiError {
     match err {
-        clientdesk_persistence::Error::Conflict(why) if why.contains("used by") || why.contains("given to") => {
-            ApiError::Conflict(format!("Cannot delete: {why}.").into())
+        clientdesk_persistence::Error::Conflict(why) if why.contains("used by") => {
+            ApiError::conflict("conflict-calendar-in-use")
         }
-        clientdesk_persistence::Error::Conflict(_) => ApiError::Conflict("That name is already in use.".into()),
+        clientdesk_persistence::Error::Conflict(why) if why.contains("given to") => {
+            ApiError::conflict("conflict-plan-in-use")
+        }
+        clientdesk_persistence::Error::Conflict(_) => ApiError::conflict("conflict-name-taken"),
         other => other.into(),
     }
 }

@@ -116,7 +116,7 @@ impl From<ChangeRefused> for ApiError {
     fn from(refused: ChangeRefused) -> Self {
         match refused {
             ChangeRefused::ReadOnly(denied) => denied.into(),
-            ChangeRefused::Billed => Self::Conflict("This ticket has been billed and can no longer be changed.".into()),
+            ChangeRefused::Billed => Self::conflict("conflict-ticket-billed"),
         }
     }
 }

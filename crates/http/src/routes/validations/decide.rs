@@ -63,12 +63,10 @@ pub(super) fn decide(
         return Ok(Outcome::Expired);
     }
     if !store::lock_pending(conn, validation.id)? {
-        return Err(ApiError::Conflict("This validation has already been settled or cancelled.".into()));
+        return Err(ApiError::conflict("conflict-validation-settled"));
     }
     match store::record_decision(conn, validation.id, user, decision, comment, now) {
-        Err(Error::Conflict(_)) => {
-            return Err(ApiError::Conflict("You have already decided on this validation.".into()))
-        }
+        Err(Error::Conflict(_)) => return Err(ApiError::conflict("conflict-validation-decided")),
         other => other?,
     }
     history(conn, ticket, user, decision.as_str(), now)?;
@@ -93,7 +91,7 @@ pub(super) fn decide(
 }
 
 pub(super) fn expired() -> ApiError {
-    ApiError::Conflict("The deadline of this validation has passed; it expired undecided.".into())
+    ApiError::conflict("conflict-validation-expired")
 }
 
 /// Accept or reject a validation.
@@ -131,17 +129,13 @@ pub async fn decide_validation(
                 let (validation, access) = load(conn, &auth, id)?;
                 let user = auth.principal.user_id;
                 if auth.principal.is_staff() {
-                    return Err(ApiError::Forbidden(
-                        "Validations are decided by the customer's approvers, not by staff.".into(),
-                    ));
+                    return Err(ApiError::forbidden("forbidden-staff-validates"));
                 }
                 if !holds_validate(&auth, validation.company_id) {
-                    return Err(ApiError::Forbidden(
-                        "Your roles in this company do not include validating tickets.".into(),
-                    ));
+                    return Err(ApiError::forbidden("forbidden-roles-validations"));
                 }
                 if access.ticket.requester_id == user {
-                    return Err(ApiError::Forbidden("The requester of a ticket cannot validate it.".into()));
+                    return Err(ApiError::forbidden("forbidden-requester-validates"));
                 }
                 let decider = (user, auth.user.name.as_str());
                 match decide(

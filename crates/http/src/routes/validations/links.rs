@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use clientdesk_app::crypto::secrets::fingerprint;
 use clientdesk_domain::approvals::{self, Decision, DecisionLink, Validation, ValidationStatus};
 use clientdesk_domain::entities::Tenant;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::tickets::Ticket;
 use clientdesk_domain::user::Language;
 use clientdesk_persistence::approvals as store;
@@ -67,17 +68,19 @@ fn link_target(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> ApiR
     }
     let link = store::find_link(conn, &fingerprint(token))?;
     if link.used_at.is_some() {
-        return Err(ApiError::Conflict("This link has been used already.".into()));
+        return Err(ApiError::conflict("conflict-link-used"));
     }
     if link.expires_at <= now {
-        return Err(ApiError::Conflict("This link has expired.".into()));
+        return Err(ApiError::conflict("conflict-link-expired"));
     }
     let validation = store::get_validation(conn, link.tenant_id, link.validation_id)?;
     match validation.status(now) {
         ValidationStatus::Pending => {}
         ValidationStatus::Expired => return Err(expired()),
         status => {
-            return Err(ApiError::Conflict(format!("This validation is {} already.", status.as_str()).into()));
+            return Err(ApiError::Conflict(
+                Message::new("conflict-validation-status").arg("status", status.as_str()).into(),
+            ));
         }
     }
     let tenant = tenants::get(conn, link.tenant_id)?;
@@ -85,7 +88,7 @@ fn link_target(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> ApiR
     let approver = approvers(conn, &ticket)?
         .into_iter()
         .find(|a| a.id == link.user_id)
-        .ok_or(ApiError::Forbidden("You are no longer an approver of this company.".into()))?;
+        .ok_or(ApiError::forbidden("forbidden-not-approver"))?;
     Ok(LinkTarget { link, tenant, validation, ticket, approver: approver.name, language: approver.language })
 }
 
@@ -197,7 +200,7 @@ pub async fn confirm_decision_link(
                         let decision = target.link.decision;
                         let comment = approvals::decision_comment(decision == Decision::Reject, comment.as_deref())?;
                         if !store::use_link(conn, target.link.id, now)? {
-                            return Err(ApiError::Conflict("This link has been used already.".into()));
+                            return Err(ApiError::conflict("conflict-link-used"));
                         }
                         let decider = (target.link.user_id, target.approver.as_str());
                         let outcome = decide(

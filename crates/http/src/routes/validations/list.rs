@@ -134,9 +134,7 @@ pub async fn list_company_validations(
                 match clientdesk_domain::ticket_access::read_scope(&member.roles) {
                     Some(Scope::All) => {}
                     Some(Scope::Own) => filter.concerning = Some(auth.principal.user_id),
-                    None => {
-                        return Err(ApiError::Forbidden("Your roles in this company do not include tickets.".into()))
-                    }
+                    None => return Err(ApiError::forbidden("denied-roles-tickets")),
                 }
             }
             list(conn, &auth, &filter)

@@ -82,16 +82,11 @@ pub async fn create_validation(
             let access = access::load(conn, &auth, ticket_id)?;
             let ticket = &access.ticket;
             if ticket.status == Status::Closed {
-                return Err(ApiError::Conflict(
-                    "The ticket is closed; reopen it before asking for a validation.".into(),
-                ));
+                return Err(ApiError::conflict("conflict-validation-ticket-closed"));
             }
             let approvers = approvers(conn, ticket)?;
             if approvers.is_empty() {
-                return Err(ApiError::Conflict(
-                "The ticket's company has no approver (customer_approver or change_manager) other than the requester."
-                    .into(),
-            ));
+                return Err(ApiError::conflict("conflict-validation-no-approver"));
             }
             let new = store::NewValidation {
                 tenant_id: auth.tenant.id,
@@ -103,9 +98,7 @@ pub async fn create_validation(
                 requested_by: auth.principal.user_id,
             };
             let validation = match store::create_validation(conn, &new, now) {
-                Err(Error::Conflict(_)) => {
-                    return Err(ApiError::Conflict("The ticket already awaits a validation; cancel it first.".into()))
-                }
+                Err(Error::Conflict(_)) => return Err(ApiError::conflict("conflict-validation-pending")),
                 other => other?,
             };
             history(conn, ticket, auth.principal.user_id, "requested", now)?;
@@ -144,11 +137,12 @@ pub async fn cancel_validation(
                 if validation.status(now) != ValidationStatus::Pending
                     || !store::settle_validation(conn, id, ValidationStatus::Cancelled, now)?
                 {
-                    return Err(ApiError::Conflict("Only a pending validation can be cancelled.".into()));
+                    return Err(ApiError::conflict("conflict-validation-not-pending"));
                 }
                 history(conn, &access.ticket, auth.principal.user_id, "cancelled", now)?;
                 audit_event(conn, &auth.tenant, auth.principal.user_id, "validation.cancelled", &validation, None)?;
                 let validation = store::get_validation(conn, auth.tenant.id, id)?;
+                events::emit(conn, auth.tenant.id, Event::ValidationDecided(&validation, ValidationStatus::Cancelled))?;
                 one_view(conn, &auth, validation, &access.ticket)
             })
         })

@@ -1,5 +1,6 @@
 //! The knowledge base's categories (staff): list, create, change and delete.
 
+use clientdesk_domain::i18n::Message;
 use std::collections::HashMap;
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
@@ -91,7 +92,7 @@ fn check_placement(
         .iter()
         .any(|c| c.parent_id == parent && Some(c.id) != category && c.name.to_lowercase() == name.to_lowercase());
     if taken {
-        return Err(ApiError::Conflict("A category of that name exists at that place.".into()));
+        return Err(ApiError::conflict("conflict-category-name"));
     }
     Ok(())
 }
@@ -216,9 +217,12 @@ pub async fn delete_category(
                 kb::category(conn, auth.tenant.id, id)?;
                 let (children, articles) = kb::category_contents(conn, id)?;
                 if children > 0 || articles > 0 {
-                    return Err(ApiError::Conflict(format!(
-                        "The category holds {children} subcategories and {articles} articles; move or delete them first."
-                    ).into()));
+                    return Err(ApiError::Conflict(
+                        Message::new("conflict-category-not-empty")
+                            .arg("children", children)
+                            .arg("articles", articles)
+                            .into(),
+                    ));
                 }
                 kb::delete_category(conn, auth.tenant.id, id)?;
                 client.record_change(conn, &auth, "kb_category_deleted", format!("kb_category:{id}"), None)?;
