@@ -6,6 +6,7 @@
 
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::ArticleId;
 use clientdesk_persistence::kb::{self, ArticleAttachment};
 use clientdesk_persistence::write_tx;
