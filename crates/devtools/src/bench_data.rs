@@ -134,16 +134,20 @@ pub fn sla_history(db: &Db, tickets: u64, month_start: &str) -> anyhow::Result<i
             format!("datetime({base}, '+' || ({seconds}) || ' seconds')")
         }
     };
-    let start_at = if postgres { format!("TIMESTAMP '{month_start} 00:00:00'") } else { format!("'{month_start} 00:00:00'") };
+    let start_at =
+        if postgres { format!("TIMESTAMP '{month_start} 00:00:00'") } else { format!("'{month_start} 00:00:00'") };
     let base = chrono::NaiveDate::parse_from_str(month_start, "%Y-%m-%d")?
         .and_time(chrono::NaiveTime::MIN)
         .and_utc()
         .timestamp_micros();
     write_tx(&mut conn, |conn| -> anyhow::Result<()> {
-        let first: i64 = count(conn, &format!("SELECT COALESCE(MAX(number), 0) AS n FROM tickets WHERE tenant_id = {t}"))?;
+        let first: i64 =
+            count(conn, &format!("SELECT COALESCE(MAX(number), 0) AS n FROM tickets WHERE tenant_id = {t}"))?;
         let created = at(&start_at, &format!("(n - 1) * {spacing}"));
         // The trail the history lines below leave (see `sla_trail`), written with the ticket.
-        let micros = |minutes: &str| format!("({base} + CAST(n - 1 AS BIGINT) * {spacing} * 1000000 + CAST({minutes} AS BIGINT) * 60000000)");
+        let micros = |minutes: &str| {
+            format!("({base} + CAST(n - 1 AS BIGINT) * {spacing} * 1000000 + CAST({minutes} AS BIGINT) * 60000000)")
+        };
         let trail = format!(
             "{} || ':s:new:in_progress;' || {} || ':n::;' || {} || ':s:in_progress:resolved;'",
             micros(&format!("5 + ({first} + n) % 60")),

@@ -197,8 +197,7 @@ impl Timeline {
         let covers =
             (calendar.instant(first, 0).timestamp_micros(), calendar.instant(last, DAY_MINUTES).timestamp_micros());
         let days = (covers.1 - covers.0) / DAY_MICROS + 1;
-        let daily =
-            (0..=days).map(|d| spans.partition_point(|s: &Span| s.end <= covers.0 + d * DAY_MICROS)).collect();
+        let daily = (0..=days).map(|d| spans.partition_point(|s: &Span| s.end <= covers.0 + d * DAY_MICROS)).collect();
         Self { calendar, covers, spans, daily }
     }
 

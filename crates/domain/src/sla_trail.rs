@@ -23,12 +23,7 @@ pub fn entry(change: &Change, by_staff: bool, at: DateTime<Utc>) -> Option<Strin
         _ => return None,
     };
     let value = |v: &Option<String>| v.clone().filter(|_| tag != 'n').unwrap_or_default();
-    Some(format!(
-        "{}:{tag}:{}:{};",
-        at.timestamp_micros(),
-        value(&change.old_value),
-        value(&change.new_value)
-    ))
+    Some(format!("{}:{tag}:{}:{};", at.timestamp_micros(), value(&change.old_value), value(&change.new_value)))
 }
 
 /// Whether a line needs to know if its author is staff to be read (see [`entry`]).

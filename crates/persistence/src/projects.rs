@@ -372,10 +372,13 @@ fn record_change(
     Ok(())
 }
 
+/// A change of the sequence: its id, the note or the file it names, its project's PSA id.
+type ChangeRow = (i64, Option<i64>, Option<i64>, Option<String>);
+
 /// What the portal changed after `after` (a change id), oldest first: the notes written in the
 /// portal and the files attached, with their project's PSA id.
 pub fn changes_after(conn: &mut DbConnection, tenant: TenantId, after: i64, limit: i64) -> Result<Vec<PortalChange>> {
-    let rows: Vec<(i64, Option<i64>, Option<i64>, Option<String>)> = psa_changes::table
+    let rows: Vec<ChangeRow> = psa_changes::table
         .inner_join(projects::table)
         .filter(psa_changes::tenant_id.eq(tenant.0))
         .filter(psa_changes::id.gt(after))

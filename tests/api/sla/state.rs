@@ -127,8 +127,8 @@ on_both!(the_trail_kept_with_a_ticket_is_the_one_its_history_rebuilds, |app: Tes
     let tech = app.token("tech@demo.example").await;
     let customer = app.token("pat.plus@demo.example").await;
     let (contoso, ..) = companies(&app, &admin).await;
-    let id = create(&app, &customer, contoso, json!({"title": "Disk", "description": "Full", "priority": "low"}))
-        .await["id"]
+    let id = create(&app, &customer, contoso, json!({"title": "Disk", "description": "Full", "priority": "low"})).await
+        ["id"]
         .as_i64()
         .unwrap();
     ok(patch(&app, &tech, id, json!({"status": "in_progress", "provider_priority": "high"})).await).await;
