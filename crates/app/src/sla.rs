@@ -86,6 +86,33 @@ pub struct Report {
     pub breaches: Vec<Breach>,
 }
 
+/// The most threads one report judges its tickets on, and the fewest tickets worth a thread.
+const REPORT_THREADS: usize = 4;
+const PER_THREAD_AT_LEAST: usize = 5_000;
+
+/// The SLA states of tickets, and their breaches.
+fn judge(
+    tickets: &[store::SlaTicket],
+    plan: &StoredPlan,
+    calendar: &Timeline,
+    now: DateTime<Utc>,
+) -> (Vec<SlaState>, Vec<Breach>) {
+    let mut states = Vec::with_capacity(tickets.len());
+    let mut breaches = Vec::new();
+    for t in tickets {
+        let history = History::from_record(t.opened_at, t.now_as, &t.lines);
+        let state = sla::evaluate(&plan.plan, calendar, &history, now);
+        breaches.extend(state.breaches().map(|(target, state)| Breach {
+            ticket_id: t.id,
+            number: t.number,
+            target,
+            state,
+        }));
+        states.push(state);
+    }
+    (states, breaches)
+}
+
 /// The report of the tickets `company` opened in `[from, to)`, judged at `now`.
 pub fn report(
     conn: &mut DbConnection,
@@ -107,19 +134,16 @@ pub fn report(
             breaches: vec![],
         });
     };
-    let mut states = Vec::with_capacity(tickets.len());
-    let mut breaches = Vec::new();
-    for t in &tickets {
-        let history = History::from_record(t.opened_at, t.now_as, &t.lines);
-        let state = sla::evaluate(&plan.plan, calendar, &history, now);
-        breaches.extend(state.breaches().map(|(target, state)| Breach {
-            ticket_id: t.id,
-            number: t.number,
-            target,
-            state,
-        }));
-        states.push(state);
-    }
+    // Each ticket is judged on its own: a large month is spread over the cores.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(REPORT_THREADS);
+    let part = tickets.len().div_ceil(threads).max(PER_THREAD_AT_LEAST);
+    let judged: Vec<(Vec<SlaState>, Vec<Breach>)> = std::thread::scope(|scope| {
+        let parts: Vec<_> =
+            tickets.chunks(part).map(|part| scope.spawn(move || judge(part, plan, calendar, now))).collect();
+        parts.into_iter().map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    let states: Vec<SlaState> = judged.iter().flat_map(|(states, _)| states.iter().copied()).collect();
+    let mut breaches: Vec<Breach> = judged.into_iter().flat_map(|(_, breaches)| breaches).collect();
     let (first_response, resolution) = sla::compliance(&states);
     breaches.sort_by_key(|b| (b.number, b.target));
     Ok(Report { plan_id: Some(plan.id), tickets: tickets.len() as u64, first_response, resolution, breaches })
