@@ -149,3 +149,18 @@ print_summary() {
     printf '%-34s %6s %12s %10s %10s\n' measurement conns requests/s p50 p99
     for line in "${SUMMARY[@]}"; do echo "$line"; done
 }
+
+# ticket_read_script TOKEN COMPANY: a wrk script reading random tickets among the first page of
+# 200 of the company's list; prints its path.
+ticket_read_script() {
+    local token=$1 company=$2 script=$WORK/get.lua
+    curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/companies/$company/tickets?limit=200" \
+        | python3 -c 'import json,sys; ids=[str(t["id"]) for t in json.load(sys.stdin)["items"]]; print("ids = {" + ",".join(ids) + "}")' \
+        >"$script"
+    cat >>"$script" <<'LUA'
+request = function()
+    return wrk.format("GET", "/api/v1/tickets/" .. ids[math.random(#ids)])
+end
+LUA
+    echo "$script"
+}

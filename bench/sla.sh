@@ -7,20 +7,6 @@
 source "$(dirname "$0")/lib.sh"
 TICKETS=${BENCH_TICKETS:-100000}
 
-# A wrk script reading random tickets among the company's newest 200.
-get_script() {
-    local token=$1 company=$2 script=$WORK/get.lua
-    curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/companies/$company/tickets?limit=200" \
-        | python3 -c 'import json,sys; ids=[str(t["id"]) for t in json.load(sys.stdin)["items"]]; print("ids = {" + ",".join(ids) + "}")' \
-        >"$script"
-    cat >>"$script" <<'LUA'
-request = function()
-    return wrk.format("GET", "/api/v1/tickets/" .. ids[math.random(#ids)])
-end
-LUA
-    echo "$script"
-}
-
 post() {
     curl -fsS -X POST -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$3" \
         "http://127.0.0.1:$PORT/api/v1$2"
@@ -33,7 +19,7 @@ bench_backend() {
     reader=$(token_for pat.plus@demo.example)
     company=$("$DEV" bench-sla --tickets "$TICKETS" --month-start 2026-11-01 | tail -n 1)
     base=http://127.0.0.1:$PORT/api/v1
-    script=$(get_script "$reader" "$company")
+    script=$(ticket_read_script "$reader" "$company")
     # The company shows due dates, so that its members' ticket reads carry the SLA state.
     curl -fsS -H "Authorization: Bearer $admin" "$base/companies/$company/settings" \
         | python3 -c 'import json,sys; o=json.load(sys.stdin)["overrides"]; o["due_dates_shown"]=True; print(json.dumps(o))' \

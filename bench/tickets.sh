@@ -13,20 +13,6 @@ company_of() {
         | python3 -c 'import json,sys; print(json.load(sys.stdin)["companies"][0]["id"])'
 }
 
-# A wrk script reading random tickets among the first page of 200 of the company's list.
-get_script() {
-    local token=$1 company=$2 script=$WORK/get.lua
-    curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/companies/$company/tickets?limit=200" \
-        | python3 -c 'import json,sys; ids=[str(t["id"]) for t in json.load(sys.stdin)["items"]]; print("ids = {" + ",".join(ids) + "}")' \
-        >"$script"
-    cat >>"$script" <<'LUA'
-request = function()
-    return wrk.format("GET", "/api/v1/tickets/" .. ids[math.random(#ids)])
-end
-LUA
-    echo "$script"
-}
-
 create_script() {
     local script=$WORK/create.lua
     cat >"$script" <<'LUA'
@@ -54,7 +40,7 @@ bench_backend() {
     # A BENCH_TICKETS of 10,000 or fewer (a quick check of the script) stops at the first size.
     if [ "$TICKETS" -gt 10000 ]; then "$DEV" bench-data --companies 1000 --tickets $((TICKETS - 10000)); fi
     for conns in 64 16; do measure "$name page@1M" "$conns" "$token" "$pages"; done
-    for conns in 64 16; do measure "$name GET ticket" "$conns" "$token" "$base/tickets/1" -s "$(get_script "$token" "$company")"; done
+    for conns in 64 16; do measure "$name GET ticket" "$conns" "$token" "$base/tickets/1" -s "$(ticket_read_script "$token" "$company")"; done
     for conns in 64 16; do measure "$name search 'printer jams'" "$conns" "$token" "$base/companies/$company/tickets?q=printer%20jams"; done
     for conns in 64 16; do measure "$name search 'printer jams*'" "$conns" "$token" "$base/companies/$company/tickets?q=printer%20jams*"; done
     for conns in 64 16; do measure "$name search 'host42'" "$conns" "$token" "$base/companies/$company/tickets?q=host42"; done
