@@ -459,21 +459,7 @@ pub async fn download_attachment(
             Ok(attachment)
         })
         .await?;
-    let contents = state.storage.get(&attachment.storage_key).await?;
-    let disposition = header::ContentDisposition {
-        disposition: header::DispositionType::Attachment,
-        parameters: vec![header::DispositionParam::FilenameExt(header::ExtendedValue {
-            charset: header::Charset::Ext("UTF-8".into()),
-            language_tag: None,
-            value: attachment.file_name.into_bytes(),
-        })],
-    };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, attachment.content_type))
-        .insert_header(disposition)
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(contents))
+    send_file(&state.storage, &attachment.storage_key, attachment.file_name, attachment.content_type).await
 }
 
 /// What `ticket.attachment_added` tells integrators of an attachment.
@@ -492,4 +478,29 @@ fn attachment_added(
         content_type: a.content_type.clone(),
         size_bytes: a.size_bytes,
     }
+}
+
+/// A stored file as every download answers it (tickets', articles' and documents'): its stored
+/// type, named, never sniffed or kept.
+pub(crate) async fn send_file(
+    storage: &Storage,
+    storage_key: &str,
+    file_name: String,
+    content_type: String,
+) -> ApiResult<HttpResponse> {
+    let contents = storage.get(storage_key).await?;
+    let disposition = header::ContentDisposition {
+        disposition: header::DispositionType::Attachment,
+        parameters: vec![header::DispositionParam::FilenameExt(header::ExtendedValue {
+            charset: header::Charset::Ext("UTF-8".into()),
+            language_tag: None,
+            value: file_name.into_bytes(),
+        })],
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header(disposition)
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(contents))
 }

@@ -4,11 +4,8 @@
 //! attachments` (anything else is 404, as the article is). Storage, accepted types and limits are
 //! the tickets' attachments' (per file, and in all per article).
 
-use actix_multipart::Multipart;
-use actix_web::http::header;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use clientdesk_domain::attachments::room_left;
 use clientdesk_domain::ids::ArticleId;
 use clientdesk_persistence::kb::{self, ArticleAttachment};
 use clientdesk_persistence::write_tx;
@@ -21,7 +18,8 @@ use crate::extract::Auth;
 use crate::origin;
 use crate::paging::Paged;
 use crate::respond::JsonBody;
-use crate::routes::attachments::{remove, stream_form, uploads_busy, Binary, Room, FORM_OVERHEAD};
+use crate::routes::attachments::{uploads_busy, Binary};
+use crate::routes::owned_files::{self, Upload};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -43,7 +41,7 @@ impl From<ArticleAttachment> for ArticleAttachmentView {
     fn from(a: ArticleAttachment) -> Self {
         Self {
             id: a.id,
-            article_id: a.article_id.0,
+            article_id: a.owner_id,
             file_name: a.file_name,
             content_type: a.content_type,
             size_bytes: a.size_bytes,
@@ -99,7 +97,6 @@ pub async fn upload_kb_attachments(
     auth.principal.require_kb_author()?;
     let id = ArticleId(path.into_inner());
     let Ok(_slot) = state.uploads.clone().try_acquire_owned() else { return Ok(uploads_busy()) };
-    let limits = state.settings.clone();
     let tenant = auth.tenant.id;
     let stored_bytes = state
         .run(move |conn| {
@@ -107,79 +104,35 @@ pub async fn upload_kb_attachments(
             Ok(kb::attached_bytes(conn, id)?)
         })
         .await?;
-    let room = Room {
-        per_file: limits.attachment_max_bytes,
-        left: room_left(stored_bytes, limits.ticket_attachments_max_bytes),
+    let upload = Upload {
+        tenant,
+        owner: id.0,
+        by: auth.principal.user_id,
+        prefix: format!("tenant-{}/kb-article-{}", tenant.0, id.0),
+        stored_bytes,
+        too_much: too_much_for_article,
     };
-    let declared =
-        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<i64>().ok());
-    if declared.is_some_and(|length| length > room.left.saturating_add(FORM_OVERHEAD)) {
-        return Err(too_much_for_article());
-    }
-    let prefix = format!("tenant-{}/kb-article-{}", tenant.0, id.0);
-    let mut files = Vec::new();
-    let form = Multipart::new(req.headers(), payload);
-    let streamed = match stream_form(form, &state.storage, &prefix, &room, &mut files).await {
-        Ok(None) => Ok(()),
-        Ok(Some(_)) => Err(ApiError::invalid("note_id", "an article's attachments belong to no note")),
-        Err(err) => Err(err),
-    };
-    if let Err(err) = streamed {
-        remove(&state.storage, &files).await;
-        return Err(err);
-    }
-    let recorded: Vec<(String, String, i64, String, String)> = files
-        .iter()
-        .map(|f| (f.file_name.clone(), f.content_type.clone(), f.size, f.sha256.clone(), f.key.clone()))
-        .collect();
-    let client = origin::of(&req);
-    let saved = state
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let article = kb::get_article(conn, tenant, id)?;
-                // Checked again as it is recorded: parallel uploads may have taken the room.
-                let added: i64 = recorded.iter().map(|f| f.2).sum();
-                if kb::attached_bytes(conn, id)? + added > limits.ticket_attachments_max_bytes {
-                    return Err(too_much_for_article());
-                }
-                let now = Utc::now();
-                let mut saved = Vec::new();
-                for (file_name, content_type, size_bytes, sha256, storage_key) in recorded {
-                    let attachment = kb::insert_attachment(
-                        conn,
-                        &ArticleAttachment {
-                            id: 0,
-                            tenant_id: tenant,
-                            article_id: id,
-                            file_name,
-                            content_type,
-                            size_bytes,
-                            sha256,
-                            storage_key,
-                            uploaded_by: auth.principal.user_id,
-                            created_at: now,
-                        },
-                    )?;
-                    client.record_change(
-                        conn,
-                        &auth,
-                        "kb_attachment_added",
-                        format!("kb_article:{}", id.0),
-                        Some(format!("{}: {}", article.title, attachment.file_name)),
-                    )?;
-                    saved.push(ArticleAttachmentView::from(attachment));
-                }
-                Ok(saved)
-            })
+    let (client, total) = (origin::of(&req), state.settings.ticket_attachments_max_bytes);
+    owned_files::upload(&state, &req, payload, upload, move |conn, upload, files| {
+        write_tx(conn, |conn| {
+            let article = kb::get_article(conn, tenant, id)?;
+            upload.check_room(total, kb::attached_bytes(conn, id)?, &files)?;
+            let mut saved = Vec::new();
+            for file in files {
+                let attachment = kb::insert_attachment(conn, &file)?;
+                client.record_change(
+                    conn,
+                    &auth,
+                    "kb_attachment_added",
+                    format!("kb_article:{}", id.0),
+                    Some(format!("{}: {}", article.title, attachment.file_name)),
+                )?;
+                saved.push(ArticleAttachmentView::from(attachment));
+            }
+            Ok(saved)
         })
-        .await;
-    match saved {
-        Ok(saved) => Ok(HttpResponse::Created().json_body(saved)),
-        Err(err) => {
-            remove(&state.storage, &files).await;
-            Err(err)
-        }
-    }
+    })
+    .await
 }
 
 /// List an article's attachments, oldest first. Staff only.
@@ -262,9 +215,7 @@ pub async fn delete_kb_attachment(
             })
         })
         .await?;
-    if let Err(e) = state.storage.delete(&removed.storage_key).await {
-        tracing::warn!(key = %removed.storage_key, error = %e, "could not remove a deleted article attachment");
-    }
+    owned_files::remove_contents(&state.storage, &[removed.storage_key]).await;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -326,21 +277,6 @@ pub async fn portal_download_kb_attachment(
     file_answer(&state, attachment).await
 }
 
-/// The file, as the tickets' attachments are sent: its stored type, named, never sniffed or kept.
-async fn file_answer(state: &AppState, attachment: ArticleAttachment) -> ApiResult<HttpResponse> {
-    let contents = state.storage.get(&attachment.storage_key).await?;
-    let disposition = header::ContentDisposition {
-        disposition: header::DispositionType::Attachment,
-        parameters: vec![header::DispositionParam::FilenameExt(header::ExtendedValue {
-            charset: header::Charset::Ext("UTF-8".into()),
-            language_tag: None,
-            value: attachment.file_name.into_bytes(),
-        })],
-    };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, attachment.content_type))
-        .insert_header(disposition)
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(contents))
+async fn file_answer(state: &AppState, a: ArticleAttachment) -> ApiResult<HttpResponse> {
+    owned_files::download(&state.storage, &a.storage_key, a.file_name, a.content_type).await
 }
