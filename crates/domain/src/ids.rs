@@ -16,4 +16,4 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(TenantId, CompanyId, UserId, ApiTokenId, ArticleId, CategoryId);
+id_type!(TenantId, CompanyId, UserId, ApiTokenId, ArticleId, CategoryId, DocumentId);

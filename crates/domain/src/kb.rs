@@ -132,6 +132,27 @@ impl Audience {
         }
     }
 
+    /// Whether the audience takes in `reader`'s company, whatever the status of what it is the
+    /// audience of (the knowledge base's articles and the vault's documents share this rule).
+    pub fn includes(&self, reader: &Reader) -> bool {
+        match self {
+            Self::AllCompanies => true,
+            Self::Companies(ids) => ids.contains(&reader.company),
+            Self::Territory(label) => reader.territory.as_deref() == Some(label_key(label).as_str()),
+            Self::Classification(label) => reader.classification.as_deref() == Some(label_key(label).as_str()),
+            Self::Internal => false,
+        }
+    }
+
+    /// The one company the audience names, when it names exactly one: the company a vault
+    /// document belongs to.
+    pub fn sole_company(&self) -> Option<CompanyId> {
+        match self {
+            Self::Companies(ids) if ids.len() == 1 => Some(ids[0]),
+            _ => None,
+        }
+    }
+
     /// Builds an audience from its parts, checking them: a label of 1 to 100 characters, 1 to
     /// 100 distinct companies.
     pub fn parse(kind: &str, label: Option<&str>, companies: &[CompanyId]) -> Result<Self, DomainError> {
@@ -190,16 +211,7 @@ impl Reader {
 /// and search articles spell this same rule in SQL (persistence `kb/visibility.rs`,
 /// `visible_sql`); the black-box tests hold the two together.
 pub fn visible_to(status: ArticleStatus, audience: &Audience, reader: &Reader) -> bool {
-    if status != ArticleStatus::Published {
-        return false;
-    }
-    match audience {
-        Audience::AllCompanies => true,
-        Audience::Companies(ids) => ids.contains(&reader.company),
-        Audience::Territory(label) => reader.territory.as_deref() == Some(label_key(label).as_str()),
-        Audience::Classification(label) => reader.classification.as_deref() == Some(label_key(label).as_str()),
-        Audience::Internal => false,
-    }
+    status == ArticleStatus::Published && audience.includes(reader)
 }
 
 /// Whether a member with `roles` may read the knowledge base of a company with `settings`.

@@ -36,6 +36,7 @@ pub mod ticket_notices;
 pub mod tickets;
 pub mod tokens;
 pub mod user;
+pub mod vault_documents;
 pub mod vault_entries;
 pub mod verification;
 pub mod webhook_payloads;

@@ -95,6 +95,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(routes::projects::routes)
         .configure(routes::project_attachments::routes)
         .configure(routes::vault_entries::routes)
+        .configure(routes::vault_documents::routes)
         .configure(routes::webhooks::routes)
         .configure(routes::sla::routes)
         .configure(routes::health::routes);

@@ -86,7 +86,8 @@ use utoipa_actix_web::AppExt;
             report per contract and month: read like invoices; written by staff or synced from the PSA"),
         (name = "projects", description = "A company's projects (plan, hours, charges, team), notes and messages to the \
             team: staff and manager-level members see all of a company's, basic users those whose team they are on"),
-        (name = "vault", description = "The documentation vault: each company's credentials, sealed at rest, \
+        (name = "vault", description = "The documentation vault: each company's documents (Markdown, attachments, \
+            revisions, for the knowledge base's audiences) and credentials, sealed at rest, \
             revealed one at a time with a fresh second factor and audited"),
         (name = "webhooks", description = "Webhook subscriptions for integrators (provider admins): events of \
             tickets, validations, change requests, users and self-service actions, signed as the Standard Webhooks \

@@ -971,6 +971,65 @@ diesel::table! {
 }
 
 diesel::table! {
+    vault_documents (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        title -> Text,
+        body -> Text,
+        status -> Text,
+        audience -> Text,
+        audience_label -> Nullable<Text>,
+        audience_key -> Nullable<Text>,
+        owner_company_id -> Nullable<BigInt>,
+        revision -> BigInt,
+        created_by -> BigInt,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vault_document_companies (document_id, company_id) {
+        document_id -> BigInt,
+        company_id -> BigInt,
+        tenant_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    vault_document_revisions (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        document_id -> BigInt,
+        revision -> BigInt,
+        title -> Text,
+        body -> Text,
+        status -> Text,
+        audience -> Text,
+        audience_label -> Nullable<Text>,
+        audience_companies -> Text,
+        edited_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vault_document_attachments (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        document_id -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     vault_reveals (id) {
         id -> BigInt,
         tenant_id -> BigInt,
@@ -1101,6 +1160,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     vault_keys,
     vault_entries,
     vault_reveals,
+    vault_documents,
+    vault_document_companies,
+    vault_document_revisions,
+    vault_document_attachments,
     webhook_subscriptions,
     webhook_deliveries,
     webhook_attempts,

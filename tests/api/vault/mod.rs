@@ -1,8 +1,10 @@
 //! The documentation vault: who reads, writes and reveals a company's entries, the step-up and
 //! audit of each reveal, the encryption of secrets at rest and its key rotations, a server
-//! without a master key, and that a secret appears nowhere but in its reveal.
+//! without a master key, and that a secret appears nowhere but in its reveal; and the documents
+//! with their audiences, drafts, revisions and attachments.
 
 mod access;
+mod documents;
 mod keys;
 mod leak;
 mod reveal;

@@ -172,6 +172,7 @@ rule-vault-url = muss eine Adresse mit Schema sein (https://...)
 rule-vault-tag = ein Schlagwort ist ein einzelnes Wort mit 1 bis 40 Zeichen
 rule-vault-secret-empty = darf nicht leer sein (lassen Sie es weg, um das aktuelle zu behalten)
 rule-vault-totp-seed = muss ein Base32-TOTP-Schlüssel mit 16 bis 103 Zeichen sein
+rule-title-search = darf höchstens 200 Zeichen lang und einzeilig sein
 
 # Verträge, Projekte und Rechnungen.
 rule-hours = muss zwischen 0 und 100 000 Stunden liegen, mit höchstens zwei Nachkommastellen
@@ -212,6 +213,8 @@ denied-vault-read = das Lesen des Tresors erfordert die Rolle vault_reader oder 
 denied-vault-write = das Ändern des Tresors erfordert die Rolle vault_editor
 denied-vault-reveals = nur der Portaladministrator des Unternehmens liest das Protokoll der Tresor-Einsichten
 denied-vault-reveal-factor = das Anzeigen eines Geheimnisses erfordert einen zweiten Faktor: Richten Sie zuerst eine Authenticator-App oder ein bestätigtes Telefon ein
+denied-vault-document-own-company = ein Tresor-Editor schreibt Dokumente nur für die eigene Firma (Zielgruppe: companies, nur diese Firma); weitere Zielgruppen sind Sache des Anbieters
+denied-vault-document-not-own = dieses Dokument gehört nicht Ihrer Firma: nur der Anbieter ändert es
 denied-step-up-use-app = Sie haben eine Authenticator-App: Weisen Sie Ihren zweiten Faktor mit deren Code nach
 denied-step-up-phone-changed = Codes per SMS gelten erst 24 Stunden nach einem Telefonwechsel wieder
 denied-step-up-no-app = es ist keine Authenticator-App eingerichtet

@@ -172,6 +172,7 @@ rule-vault-url = must be an address with a scheme (https://...)
 rule-vault-tag = a tag is one word of 1 to 40 characters
 rule-vault-secret-empty = must not be empty (leave it out to keep the current one)
 rule-vault-totp-seed = must be a base32 TOTP seed of 16 to 103 characters
+rule-title-search = must be at most 200 characters, one line
 
 # Contracts, projects and invoices.
 rule-hours = must be 0 to 100,000 hours with at most two decimals
@@ -212,6 +213,8 @@ denied-vault-read = reading the vault needs the vault_reader or vault_editor rol
 denied-vault-write = changing the vault needs the vault_editor role
 denied-vault-reveals = only the company's portal admin reads the vault's reveals
 denied-vault-reveal-factor = revealing a secret needs a second factor: set up an authenticator app or a verified phone first
+denied-vault-document-own-company = a vault editor writes documents for its own company only (audience: companies, naming that company alone); wider audiences are the provider's
+denied-vault-document-not-own = this document is not your company's own: only the provider changes it
 denied-step-up-use-app = you have an authenticator app: prove your second factor with its code
 denied-step-up-phone-changed = codes by SMS count again 24 hours after a phone change
 denied-step-up-no-app = no authenticator app is set up

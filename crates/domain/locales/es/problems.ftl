@@ -172,6 +172,7 @@ rule-vault-url = debe ser una dirección con esquema (https://...)
 rule-vault-tag = una etiqueta es una sola palabra de 1 a 40 caracteres
 rule-vault-secret-empty = no debe estar vacío (omítalo para conservar el actual)
 rule-vault-totp-seed = debe ser una semilla TOTP en base32 de 16 a 103 caracteres
+rule-title-search = debe tener como máximo 200 caracteres, en una línea
 
 # Contratos, proyectos y facturas.
 rule-hours = debe estar entre 0 y 100 000 horas, con dos decimales como máximo
@@ -212,6 +213,8 @@ denied-vault-read = leer la caja fuerte requiere el rol vault_reader o vault_edi
 denied-vault-write = modificar la caja fuerte requiere el rol vault_editor
 denied-vault-reveals = solo el administrador del portal de la empresa consulta el registro de revelaciones de la caja fuerte
 denied-vault-reveal-factor = revelar un secreto requiere un segundo factor: configure primero una aplicación de autenticación o un teléfono verificado
+denied-vault-document-own-company = un editor de la bóveda escribe documentos solo para su propia empresa (audiencia: companies, que nombre solo esa empresa); las audiencias más amplias son del proveedor
+denied-vault-document-not-own = este documento no es de su empresa: solo el proveedor lo cambia
 denied-step-up-use-app = tiene una aplicación de autenticación: demuestre su segundo factor con su código
 denied-step-up-phone-changed = los códigos por SMS vuelven a valer 24 horas después de un cambio de teléfono
 denied-step-up-no-app = no hay ninguna aplicación de autenticación configurada

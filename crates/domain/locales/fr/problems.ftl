@@ -172,6 +172,7 @@ rule-vault-url = doit être une adresse avec un schéma (https://...)
 rule-vault-tag = un mot-clé est un seul mot de 1 à 40 caractères
 rule-vault-secret-empty = ne doit pas être vide (omettez-le pour conserver l'actuel)
 rule-vault-totp-seed = doit être une graine TOTP en base32 de 16 à 103 caractères
+rule-title-search = doit tenir en 200 caractères au plus, sur une ligne
 
 # Contrats, projets et factures.
 rule-hours = doit être compris entre 0 et 100 000 heures, avec au plus deux décimales
@@ -212,6 +213,8 @@ denied-vault-read = la lecture du coffre-fort nécessite le rôle vault_reader o
 denied-vault-write = la modification du coffre-fort nécessite le rôle vault_editor
 denied-vault-reveals = seul l'administrateur du portail de l'entreprise consulte l'historique des affichages du coffre-fort
 denied-vault-reveal-factor = afficher un secret nécessite un second facteur : configurez d'abord une application d'authentification ou un téléphone vérifié
+denied-vault-document-own-company = un éditeur du coffre n'écrit des documents que pour sa propre société (audience : companies, nommant cette seule société) ; les audiences plus larges relèvent du prestataire
+denied-vault-document-not-own = ce document n'appartient pas à votre société : seul le prestataire le modifie
 denied-step-up-use-app = vous avez une application d'authentification : prouvez votre second facteur avec son code
 denied-step-up-phone-changed = les codes par SMS sont de nouveau acceptés 24 heures après un changement de téléphone
 denied-step-up-no-app = aucune application d'authentification n'est configurée

@@ -172,6 +172,7 @@ rule-vault-url = deve essere un indirizzo con schema (https://...)
 rule-vault-tag = un tag è una sola parola da 1 a 40 caratteri
 rule-vault-secret-empty = non deve essere vuoto (lo ometta per mantenere quello attuale)
 rule-vault-totp-seed = deve essere un seed TOTP in base32 da 16 a 103 caratteri
+rule-title-search = deve avere al massimo 200 caratteri, su una riga
 
 # Contratti, progetti e fatture.
 rule-hours = deve essere compreso tra 0 e 100 000 ore, con al massimo due decimali
@@ -212,6 +213,8 @@ denied-vault-read = la lettura della cassaforte richiede il ruolo vault_reader o
 denied-vault-write = la modifica della cassaforte richiede il ruolo vault_editor
 denied-vault-reveals = solo l'amministratore del portale dell'azienda legge il registro delle visualizzazioni della cassaforte
 denied-vault-reveal-factor = per mostrare un segreto serve un secondo fattore: configuri prima un'app di autenticazione o un telefono verificato
+denied-vault-document-own-company = un editor della cassaforte scrive documenti solo per la propria azienda (destinatari: companies, solo quell'azienda); destinatari più ampi spettano al fornitore
+denied-vault-document-not-own = questo documento non è della sua azienda: solo il fornitore lo modifica
 denied-step-up-use-app = ha un'app di autenticazione: dimostri il secondo fattore con il suo codice
 denied-step-up-phone-changed = i codici via SMS tornano validi 24 ore dopo un cambio di telefono
 denied-step-up-no-app = non è configurata alcuna app di autenticazione

@@ -12,9 +12,11 @@ use clientdesk_app::ticket_notices::{self, Happened};
 use clientdesk_app::events::{self, Event};
 use clientdesk_domain::attachments::{accepted_types, check_content, clean_file_name, room_left, Attachment};
 use clientdesk_domain::i18n::Message;
+use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::tickets::Change;
 use clientdesk_domain::webhook_payloads::TicketAttachmentAddedData;
 use clientdesk_persistence::attachments;
+use clientdesk_persistence::owned_files::OwnedFile;
 use clientdesk_persistence::tickets as store;
 use clientdesk_persistence::{write_tx, DbConnection};
 use futures_util::TryStreamExt;
@@ -108,6 +110,25 @@ pub(crate) struct Stored {
     pub(crate) size: i64,
     pub(crate) sha256: String,
     pub(crate) key: String,
+}
+
+impl Stored {
+    /// The record of the file attached to `owner` (an article, a document) by `by`, not yet
+    /// inserted (id 0).
+    pub(crate) fn owned_by(self, tenant: TenantId, owner: i64, by: UserId, at: DateTime<Utc>) -> OwnedFile {
+        OwnedFile {
+            id: 0,
+            tenant_id: tenant,
+            owner_id: owner,
+            file_name: self.file_name,
+            content_type: self.content_type,
+            size_bytes: self.size,
+            sha256: self.sha256,
+            storage_key: self.key,
+            uploaded_by: by,
+            created_at: at,
+        }
+    }
 }
 
 /// What an upload may take: per file, and in all (what is left of the ticket's total).
@@ -227,6 +248,18 @@ pub(crate) async fn file_answer(
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .body(contents))
+}
+
+/// Removes stored objects no row refers to any more (after the transaction that dropped them):
+/// invoice PDFs, and
+/// the files of deleted articles, documents and projects. A failure is only logged: the object is
+/// then an orphan no request reaches.
+pub(crate) async fn remove_objects(state: &AppState, keys: &[String]) {
+    for key in keys {
+        if let Err(e) = state.storage.delete(key).await {
+            tracing::warn!(%key, error = %e, "could not remove a stored file no record refers to");
+        }
+    }
 }
 
 /// Reads the form and streams each file to storage as it arrives, holding only a part in memory.

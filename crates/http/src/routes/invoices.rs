@@ -27,7 +27,7 @@ use crate::origin;
 use crate::paging::{self, PageQuery, Paged};
 use crate::preconditions::{if_match, tagged};
 use crate::respond::JsonBody;
-use crate::routes::attachments::Binary;
+use crate::routes::attachments::{remove_objects, Binary};
 use crate::routes::company_records::{company_in_path, require_reader, today};
 use crate::routes::psa::{
     batch_size, hold_for_change, read_batch, require_known_companies, sync_credential, sync_tenant, SyncAnswer,
@@ -561,16 +561,6 @@ pub async fn delete_invoice(
         .await?;
     remove_objects(&state, &keys).await;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// Removes stored objects no row refers to any more (after the transaction that dropped them):
-/// invoice PDFs, project files.
-pub(crate) async fn remove_objects(state: &AppState, keys: &[String]) {
-    for key in keys {
-        if let Err(e) = state.storage.delete(key).await {
-            tracing::warn!(%key, error = %e, "could not remove a stored file no record refers to");
-        }
-    }
 }
 
 /// Download an invoice's PDF: whoever may read the invoice.

@@ -26,5 +26,6 @@ pub mod sla;
 pub mod tickets;
 pub mod users;
 pub mod validations;
+pub mod vault_documents;
 pub mod vault_entries;
 pub mod webhooks;

@@ -16,7 +16,7 @@ use crate::extract::Auth;
 use crate::origin;
 use crate::paging::Paged;
 use crate::respond::JsonBody;
-use crate::routes::attachments::{check_total, file_answer, store_and_record, uploads_busy, Binary};
+use crate::routes::attachments::{check_total, file_answer, remove_objects, store_and_record, uploads_busy, Binary};
 use crate::routes::projects::readable;
 use crate::routes::psa::{sync_credential, sync_tenant};
 use crate::state::AppState;
@@ -229,9 +229,7 @@ pub async fn delete_project_attachment(
             })
         })
         .await?;
-    if let Err(e) = state.storage.delete(&removed.storage_key).await {
-        tracing::warn!(key = %removed.storage_key, error = %e, "could not remove a deleted project attachment");
-    }
+    remove_objects(&state, &[removed.storage_key]).await;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -27,7 +27,7 @@ use crate::origin;
 use crate::paging::{self, PageQuery, Paged, UpdatedFrom};
 use crate::preconditions::{if_match, tagged};
 use crate::respond::JsonBody;
-use crate::routes::invoices::remove_objects;
+use crate::routes::attachments::remove_objects;
 use crate::routes::psa::{
     batch_size, hold_for_change, psa_id, read_batch, require_known_companies, sync_credential, sync_tenant, SyncAnswer,
     SyncedRow, MAX_SYNC,

@@ -1,13 +1,16 @@
 //! Articles: their content, audience, tags and status, each change kept as a revision.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use clientdesk_domain::ids::{ArticleId, CategoryId, CompanyId, TenantId, UserId};
+use clientdesk_domain::ids::{ArticleId, CategoryId, TenantId, UserId};
 use clientdesk_domain::kb::{Article, ArticleStatus, Audience};
 use clientdesk_domain::user::Language;
 use diesel::prelude::*;
 
 use super::revisions::snapshot;
-use super::stored::{split_tags, stored_audience, stored_status};
+use super::stored::split_tags;
+use super::visibility::ARTICLES;
+use crate::audience::stored_status;
+use crate::audience::{load_audience, write_chosen};
 use crate::schema::{
     kb_article_attachments, kb_article_companies, kb_article_revisions, kb_article_tags, kb_article_views, kb_articles,
     kb_feedback,
@@ -67,23 +70,12 @@ pub fn get_article(conn: &mut DbConnection, tenant: TenantId, id: ArticleId) -> 
         .filter(kb_articles::tenant_id.eq(tenant.0))
         .select(ArticleRow::as_select())
         .first(conn)?;
-    let companies: Vec<CompanyId> = if row.audience == "companies" {
-        kb_article_companies::table
-            .filter(kb_article_companies::article_id.eq(row.id))
-            .order(kb_article_companies::company_id)
-            .select(kb_article_companies::company_id)
-            .load::<i64>(conn)?
-            .into_iter()
-            .map(CompanyId)
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let audience = load_audience(conn, &ARTICLES, row.id, &row.audience, row.audience_label.as_deref())?;
     Ok(Article {
         id: ArticleId(row.id),
         tenant_id: TenantId(row.tenant_id),
         category_id: row.category_id.map(CategoryId),
-        audience: stored_audience(row.id, &row.audience, row.audience_label.as_deref(), &companies)?,
+        audience,
         status: stored_status(row.id, &row.status)?,
         title: row.title,
         summary: row.summary,
@@ -100,17 +92,8 @@ pub fn get_article(conn: &mut DbConnection, tenant: TenantId, id: ArticleId) -> 
 /// The chosen companies and the tags of an article, replaced as a whole. One statement per row:
 /// MultiBackend has no batch insert.
 fn write_children(conn: &mut DbConnection, tenant: TenantId, id: i64, fields: &ArticleFields) -> Result<()> {
-    diesel::delete(kb_article_companies::table.filter(kb_article_companies::article_id.eq(id))).execute(conn)?;
+    write_chosen(conn, &ARTICLES, tenant, id, &fields.audience)?;
     diesel::delete(kb_article_tags::table.filter(kb_article_tags::article_id.eq(id))).execute(conn)?;
-    for company in fields.audience.companies() {
-        diesel::insert_into(kb_article_companies::table)
-            .values((
-                kb_article_companies::article_id.eq(id),
-                kb_article_companies::company_id.eq(company.0),
-                kb_article_companies::tenant_id.eq(tenant.0),
-            ))
-            .execute(conn)?;
-    }
     for tag in &fields.tags {
         diesel::insert_into(kb_article_tags::table)
             .values((

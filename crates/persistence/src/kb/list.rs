@@ -9,9 +9,10 @@ use clientdesk_domain::user::Language;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
-use super::raw_query::{backend_of, load_raw, RawQuery};
-use super::stored::{split_tags, stored_status};
+use super::stored::split_tags;
 use super::visibility::{where_sql, Filter, Scope, TenantIndex};
+use crate::audience::stored_status;
+use crate::raw_query::{backend_of, load_raw, RawQuery};
 use crate::{utc, DbConnection, Error, Page, Result};
 
 /// An article as lists and search results show it: no body.

@@ -16,16 +16,17 @@ mod attachments;
 mod categories;
 mod feedback;
 mod list;
-mod raw_query;
 mod revisions;
 mod search;
 mod stored;
 mod suggestions;
 mod visibility;
 
+pub use crate::owned_files::OwnedFile as ArticleAttachment;
 pub use articles::{create_article, delete_article, get_article, set_status, update_article, ArticleFields};
 pub use attachments::{
-    attached_bytes, attachment, attachments_of, delete_attachment, insert_attachment, ArticleAttachment,
+    delete_file as delete_attachment, file as attachment, file_bytes as attached_bytes, files_of as attachments_of,
+    insert_file as insert_attachment,
 };
 pub use categories::{categories, category, category_contents, create_category, delete_category, update_category};
 pub use feedback::{count_view, feedback_of, set_feedback, stats, ArticleStats};

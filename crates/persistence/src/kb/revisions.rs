@@ -1,12 +1,14 @@
 //! Revisions: every version of an article kept whole, with who made it and when.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use clientdesk_domain::ids::{ArticleId, CategoryId, CompanyId, TenantId, UserId};
+use clientdesk_domain::ids::{ArticleId, CategoryId, TenantId, UserId};
 use clientdesk_domain::kb::{Article, ArticleStatus, Audience};
 use clientdesk_domain::user::Language;
 use diesel::prelude::*;
 
-use super::stored::{split_tags, stored_audience, stored_status};
+use super::stored::split_tags;
+use crate::audience::stored_status;
+use crate::audience::{companies_of_text, companies_text, stored_audience};
 use crate::schema::kb_article_revisions;
 use crate::{utc, DbConnection, Page, Result};
 
@@ -17,7 +19,6 @@ pub(super) fn snapshot(
     editor: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let companies = article.audience.companies().iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ");
     diesel::insert_into(kb_article_revisions::table)
         .values((
             kb_article_revisions::tenant_id.eq(article.tenant_id.0),
@@ -32,7 +33,7 @@ pub(super) fn snapshot(
             kb_article_revisions::status.eq(article.status.as_str()),
             kb_article_revisions::audience.eq(article.audience.kind()),
             kb_article_revisions::audience_label.eq(article.audience.label()),
-            kb_article_revisions::audience_companies.eq(companies),
+            kb_article_revisions::audience_companies.eq(companies_text(&article.audience)),
             kb_article_revisions::edited_by.eq(editor.map(|u| u.0)),
             kb_article_revisions::created_at.eq(now.naive_utc()),
         ))
@@ -143,8 +144,7 @@ pub fn revision(conn: &mut DbConnection, tenant: TenantId, article: ArticleId, r
         .filter(kb_article_revisions::revision.eq(revision))
         .select(RevisionRow::as_select())
         .first(conn)?;
-    let companies: Vec<CompanyId> =
-        row.audience_companies.split_whitespace().filter_map(|c| c.parse().ok()).map(CompanyId).collect();
+    let companies = companies_of_text(&row.audience_companies);
     Ok(Revision {
         revision: row.revision,
         category_id: row.category_id.map(CategoryId),

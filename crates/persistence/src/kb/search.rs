@@ -10,8 +10,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Nullable, Text};
 
 use super::list::{ArticleListItem, ListRow, LIST_COLUMNS};
-use super::raw_query::{backend_of, load_raw, Arg, RawQuery};
 use super::visibility::{where_sql, Filter, Scope, TenantIndex};
+use crate::raw_query::{backend_of, load_raw, Arg, RawQuery};
 use crate::{Backend, DbConnection, Result};
 
 /// A search: what to look for, in which scope, narrowed how, which page.

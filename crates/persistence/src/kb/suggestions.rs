@@ -9,9 +9,9 @@ use clientdesk_domain::kb::{self as kb_rules, Term, TextQuery};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
-use super::raw_query::{backend_of, load_raw, RawQuery};
 use super::search::pg_query_sql;
 use super::visibility::{where_sql, Filter, Scope, TenantIndex};
+use crate::raw_query::{backend_of, load_raw, RawQuery};
 use crate::{Backend, DbConnection, Result};
 
 #[derive(QueryableByName)]

@@ -5,7 +5,11 @@ use clientdesk_domain::ids::{CategoryId, TenantId};
 use clientdesk_domain::kb::{ArticleStatus, Reader};
 use clientdesk_domain::user::Language;
 
-use super::raw_query::RawQuery;
+use crate::audience::{includes_sql, AudienceTables};
+use crate::raw_query::RawQuery;
+
+pub(super) const ARTICLES: AudienceTables =
+    AudienceTables { alias: "a", companies: "kb_article_companies", owner: "article_id" };
 
 /// Whose view of the knowledge base a query takes.
 #[derive(Debug, Clone, Copy)]
@@ -39,23 +43,14 @@ pub(super) enum TenantIndex {
 }
 
 /// The SQL spelling of `kb::visible_to` for the article aliased `a`: published, and for all
-/// companies, for this company, or for its territory or classification (compared by key).
+/// companies, for this company, or for its territory or classification (compared by key; the
+/// audience part is shared with the vault's documents).
 fn visible_sql(q: &mut RawQuery, reader: &Reader, index: TenantIndex) {
     q.sql(match index {
         TenantIndex::Use => " AND a.status = 'published'",
         TenantIndex::Avoid => " AND a.status || '' = 'published'",
     });
-    q.sql(" AND (a.audience = 'all_companies'");
-    q.sql(" OR (a.audience = 'companies' AND EXISTS (SELECT 1 FROM kb_article_companies c WHERE c.article_id = a.id AND c.company_id = ")
-        .int(reader.company.0)
-        .sql("))");
-    if let Some(territory) = &reader.territory {
-        q.sql(" OR (a.audience = 'territory' AND a.audience_key = ").text(territory.as_str()).sql(")");
-    }
-    if let Some(classification) = &reader.classification {
-        q.sql(" OR (a.audience = 'classification' AND a.audience_key = ").text(classification.as_str()).sql(")");
-    }
-    q.sql(")");
+    includes_sql(q, &ARTICLES, reader);
 }
 
 /// `a.tenant_id = ...`, the scope's visibility and the filter's conditions.

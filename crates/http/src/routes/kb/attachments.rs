@@ -19,7 +19,7 @@ use crate::extract::Auth;
 use crate::origin;
 use crate::paging::Paged;
 use crate::respond::JsonBody;
-use crate::routes::attachments::{check_total, file_answer, store_and_record, uploads_busy, Binary};
+use crate::routes::attachments::{check_total, file_answer, remove_objects, store_and_record, uploads_busy, Binary};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,7 +41,7 @@ impl From<ArticleAttachment> for ArticleAttachmentView {
     fn from(a: ArticleAttachment) -> Self {
         Self {
             id: a.id,
-            article_id: a.article_id.0,
+            article_id: a.owner_id,
             file_name: a.file_name,
             content_type: a.content_type,
             size_bytes: a.size_bytes,
@@ -113,21 +113,7 @@ pub async fn upload_kb_attachments(
         let now = Utc::now();
         let mut saved = Vec::with_capacity(files.len());
         for file in files {
-            let attachment = kb::insert_attachment(
-                conn,
-                &ArticleAttachment {
-                    id: 0,
-                    tenant_id: tenant,
-                    article_id: id,
-                    file_name: file.file_name,
-                    content_type: file.content_type,
-                    size_bytes: file.size,
-                    sha256: file.sha256,
-                    storage_key: file.key,
-                    uploaded_by: auth.principal.user_id,
-                    created_at: now,
-                },
-            )?;
+            let attachment = kb::insert_attachment(conn, &file.owned_by(tenant, id.0, auth.principal.user_id, now))?;
             let detail = format!("{}: {}", article.title, attachment.file_name);
             client.record_change(conn, &auth, "kb_attachment_added", format!("kb_article:{}", id.0), Some(detail))?;
             saved.push(ArticleAttachmentView::from(attachment));
@@ -217,9 +203,7 @@ pub async fn delete_kb_attachment(
             })
         })
         .await?;
-    if let Err(e) = state.storage.delete(&removed.storage_key).await {
-        tracing::warn!(key = %removed.storage_key, error = %e, "could not remove a deleted article attachment");
-    }
+    remove_objects(&state, &[removed.storage_key]).await;
     Ok(HttpResponse::NoContent().finish())
 }
 

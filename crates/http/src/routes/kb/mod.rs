@@ -16,7 +16,7 @@ pub mod staff;
 use std::collections::HashMap;
 
 use chrono::Utc;
-use clientdesk_domain::ids::{CategoryId, CompanyId};
+use clientdesk_domain::ids::{CategoryId, CompanyId, TenantId};
 use clientdesk_domain::kb::{self as rules, Audience, Category, TextQuery, Tier, MARK_END, MARK_START};
 use clientdesk_domain::user::Language;
 use clientdesk_persistence::kb::{SearchHit, SearchResults};
@@ -124,8 +124,28 @@ impl TryFrom<AudienceFields> for AudienceInput {
     }
 }
 
+/// Checks that the companies an audience names are the tenant's (422 naming the first that is
+/// not).
+pub(crate) fn check_audience_companies(
+    conn: &mut clientdesk_persistence::DbConnection,
+    tenant: TenantId,
+    audience: &Audience,
+) -> ApiResult<()> {
+    let ids = audience.companies();
+    if !ids.is_empty() {
+        let found = clientdesk_persistence::companies::get_many(conn, tenant, ids)?;
+        if let Some(missing) = ids.iter().find(|id| !found.iter().any(|c| c.id == **id)) {
+            return Err(ApiError::invalid(
+                "audience.company_ids",
+                format!("company {missing} is not a company of this tenant"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl AudienceInput {
-    fn parse(&self) -> ApiResult<Audience> {
+    pub(crate) fn parse(&self) -> ApiResult<Audience> {
         let (kind, label, ids): (&str, Option<&str>, Vec<CompanyId>) = match self {
             Self::AllCompanies => ("all_companies", None, Vec::new()),
             Self::Companies { company_ids } => {

@@ -5,7 +5,7 @@ use chrono::Utc;
 use clientdesk_domain::ids::{ArticleId, CategoryId};
 use clientdesk_domain::kb::{self as rules, ArticleStatus};
 use clientdesk_persistence::kb::{self, ArticleFields};
-use clientdesk_persistence::{companies, write_tx, DbConnection};
+use clientdesk_persistence::{write_tx, DbConnection};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -16,7 +16,7 @@ use crate::extract::Auth;
 use crate::json::Json;
 use crate::origin;
 use crate::preconditions::{check_if_match, if_match};
-use crate::routes::kb::{parse_language, AudienceInput};
+use crate::routes::kb::{check_audience_companies, parse_language, AudienceInput};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -91,17 +91,7 @@ fn check_references(conn: &mut DbConnection, auth: &Auth, fields: &ArticleFields
         kb::category(conn, auth.tenant.id, category)
             .map_err(|_| ApiError::invalid("category_id", "is not a category of this tenant"))?;
     }
-    let ids = fields.audience.companies();
-    if !ids.is_empty() {
-        let found = companies::get_many(conn, auth.tenant.id, ids)?;
-        if let Some(missing) = ids.iter().find(|id| !found.iter().any(|c| c.id == **id)) {
-            return Err(ApiError::invalid(
-                "audience.company_ids",
-                format!("company {missing} is not a company of this tenant"),
-            ));
-        }
-    }
-    Ok(())
+    check_audience_companies(conn, auth.tenant.id, &fields.audience)
 }
 
 /// Create a draft article (staff). Publish it to make it visible to its audience.
