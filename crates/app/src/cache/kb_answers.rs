@@ -15,6 +15,7 @@ use clientdesk_domain::entities::Tenant;
 use clientdesk_domain::ids::{CategoryId, TenantId};
 use clientdesk_domain::kb::{Reader, TextQuery};
 use clientdesk_domain::user::Language;
+use clientdesk_persistence::kb::Readable;
 use lru::LruCache;
 
 /// What was asked, beside who asked.
@@ -30,7 +31,8 @@ pub enum Asked {
     },
     /// A ticket draft, as the words `clientdesk_domain::kb::draft_words` reads from it.
     Suggestions { words: Vec<String>, limit: i64 },
-    /// How many articles the reader may read (what suggestions weigh words against).
+    /// What the reader may read (what searches check their matches against, and suggestions
+    /// weigh words against).
     Readable,
 }
 
@@ -51,28 +53,30 @@ impl Key {
 /// An LRU of answer bodies; with no room (`CLIENTDESK_KB_SEARCH_CACHE=0`) it keeps nothing.
 pub struct SearchCache {
     entries: Option<Mutex<LruCache<Key, Bytes>>>,
-    /// Per reader and KB version, how many articles it may read: kept even where answers are not
-    /// (a count of every readable article is the dear part of a new suggestion).
-    readable: Mutex<LruCache<Key, i64>>,
+    /// Per reader and KB version, what it may read: kept even where answers are not (reading
+    /// it takes about as long as a few searches, and every search and suggestion uses it).
+    readable: Mutex<LruCache<Key, Readable>>,
 }
 
-/// Readers whose readable-article count each process keeps.
-const READABLE_COUNTS: NonZeroUsize = NonZeroUsize::new(4096).expect("not zero");
+/// Readers whose readable articles each process keeps (about 12 kB each for 100,000 articles).
+const READABLE_SETS: NonZeroUsize = NonZeroUsize::new(1024).expect("not zero");
 
 impl SearchCache {
     pub fn new(entries: usize) -> Self {
         Self {
             entries: NonZeroUsize::new(entries).map(|n| Mutex::new(LruCache::new(n))),
-            readable: Mutex::new(LruCache::new(READABLE_COUNTS)),
+            readable: Mutex::new(LruCache::new(READABLE_SETS)),
         }
     }
 
-    pub fn readable(&self, key: &Key) -> Option<i64> {
-        self.readable.lock().unwrap_or_else(PoisonError::into_inner).get(key).copied()
-    }
-
-    pub fn put_readable(&self, key: Key, articles: i64) {
-        self.readable.lock().unwrap_or_else(PoisonError::into_inner).put(key, articles);
+    /// What the reader of `key` (`Asked::Readable`) may read: kept, or read with `read` and kept.
+    pub fn readable<E>(&self, key: Key, read: impl FnOnce() -> Result<Readable, E>) -> Result<Readable, E> {
+        if let Some(kept) = self.readable.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return Ok(kept.clone());
+        }
+        let readable = read()?;
+        self.readable.lock().unwrap_or_else(PoisonError::into_inner).put(key, readable.clone());
+        Ok(readable)
     }
 
     pub fn get(&self, key: &Key) -> Option<Bytes> {

@@ -104,6 +104,7 @@ impl Manager {
                     self.mmap_bytes
                 ))
                 .map_err(diesel::r2d2::Error::QueryError)?;
+                crate::kb::register_readable(&mut conn).map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }

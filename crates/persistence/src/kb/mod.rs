@@ -16,6 +16,7 @@ mod attachments;
 mod categories;
 mod feedback;
 mod list;
+mod readable;
 mod revisions;
 mod search;
 mod stored;
@@ -31,7 +32,8 @@ pub use attachments::{
 pub use categories::{categories, category, category_contents, create_category, delete_category, update_category};
 pub use feedback::{count_view, feedback_of, set_feedback, stats, ArticleStats};
 pub use list::{category_counts, list, ArticleListItem};
+pub use readable::{readable, register as register_readable, Readable};
 pub use revisions::{authors, revision, revisions, Revision, RevisionInfo};
 pub use search::{search, SearchHit, SearchRequest, SearchResults};
-pub use suggestions::{readable_articles, word_shares};
+pub use suggestions::word_shares;
 pub use visibility::{Filter, Scope};

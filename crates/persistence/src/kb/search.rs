@@ -10,7 +10,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Nullable, Text};
 
 use super::list::{ArticleListItem, ListRow, LIST_COLUMNS};
-use super::visibility::{where_sql, Filter, Scope, TenantIndex};
+use super::readable::Readable;
+use super::visibility::{filter_sql, where_sql, Filter, Scope, TenantIndex};
 use crate::raw_query::{backend_of, load_raw, Arg, RawQuery};
 use crate::{Backend, DbConnection, Result};
 
@@ -22,6 +23,12 @@ pub struct SearchRequest<'a> {
     pub filter: Filter<'a>,
     pub limit: i64,
     pub offset: i64,
+    /// What the scope may read, when the caller keeps it (a reader's searches and suggestions):
+    /// on SQLite the matches are then checked against it in memory.
+    pub readable: Option<&'a Readable>,
+    /// Whether the answer tells how many match (suggestions do not: when the head tier fills
+    /// the page, the body tier is then not counted either).
+    pub counted: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -148,6 +155,34 @@ fn fts5_excluded(query: &TextQuery) -> Option<String> {
     })
 }
 
+/// `FROM <fts> ... WHERE <fts> MATCH <expr> AND <the scope and filter>`: the index is the
+/// outer loop, each match checked in the reader's readable set where the caller has one (see
+/// `readable`), otherwise in the visibility index (id first, with the visibility and filter
+/// columns: not the article's row, which carries the body).
+pub(super) fn fts5_matches(
+    q: &mut RawQuery,
+    fts: &str,
+    expr: String,
+    tenant: TenantId,
+    scope: Scope<'_>,
+    filter: &Filter<'_>,
+    readable: Option<&Readable>,
+) {
+    let in_memory = readable.is_some_and(Readable::in_memory);
+    q.sql("FROM ").sql(fts);
+    if !in_memory || !filter.is_empty() {
+        q.sql(" CROSS JOIN kb_articles a INDEXED BY kb_articles_visibility_idx ON a.id = ").sql(fts).sql(".rowid");
+    }
+    q.sql(" WHERE ").sql(fts).sql(" MATCH ").text(expr);
+    if in_memory {
+        q.sql(" AND kb_readable(").sql(fts).sql(".rowid)");
+        filter_sql(q, tenant, filter);
+    } else {
+        q.sql(" AND ");
+        where_sql(q, tenant, scope, filter, TenantIndex::Use);
+    }
+}
+
 /// The end of a tier's statement, given the CTE `c` (id, score: lower is better) of its ranked
 /// candidates: the count and the page's rows, best first.
 fn page_sql(q: &mut RawQuery, ranked: &str, limit: i64, offset: i64) {
@@ -178,13 +213,17 @@ fn head_tier(
             // visibility index. bm25 weights: title 10, summary 4, tags 4.
             q.sql(
                 "WITH c AS MATERIALIZED (SELECT kb_articles_head_fts.rowid AS id, \
-                 bm25(kb_articles_head_fts, 10.0, 4.0, 4.0) AS score \
-                 FROM kb_articles_head_fts CROSS JOIN kb_articles a INDEXED BY kb_articles_visibility_idx \
-                 ON a.id = kb_articles_head_fts.rowid WHERE kb_articles_head_fts MATCH ",
-            )
-            .text(fts5_match(req.query))
-            .sql(" AND ");
-            where_sql(&mut q, tenant, req.scope, &req.filter, TenantIndex::Use);
+                 bm25(kb_articles_head_fts, 10.0, 4.0, 4.0) AS score ",
+            );
+            fts5_matches(
+                &mut q,
+                "kb_articles_head_fts",
+                fts5_match(req.query),
+                tenant,
+                req.scope,
+                &req.filter,
+                req.readable,
+            );
             if let Some(excluded) = fts5_excluded(req.query) {
                 q.sql(
                     " AND kb_articles_head_fts.rowid NOT IN \
@@ -223,18 +262,14 @@ fn body_candidates_sql(q: &mut RawQuery, tenant: TenantId, req: &SearchRequest<'
                 // bm25 weights: title 10, summary 4, body 1, tags 4.
                 q.sql(", bm25(kb_articles_fts, 10.0, 4.0, 1.0, 4.0) AS score");
             }
+            q.sql(" ");
+            fts5_matches(q, "kb_articles_fts", expr.clone(), tenant, req.scope, &req.filter, req.readable);
             q.sql(
-                " FROM kb_articles_fts CROSS JOIN kb_articles a INDEXED BY kb_articles_visibility_idx \
-                 ON a.id = kb_articles_fts.rowid WHERE kb_articles_fts MATCH ",
-            )
-            .text(expr.as_str())
-            .sql(
                 " AND kb_articles_fts.rowid NOT IN \
                  (SELECT rowid FROM kb_articles_head_fts WHERE kb_articles_head_fts MATCH ",
             )
             .text(expr)
-            .sql(") AND ");
-            where_sql(q, tenant, req.scope, &req.filter, TenantIndex::Use);
+            .sql(")");
             q.sql(" ORDER BY kb_articles_fts.rowid DESC LIMIT ").int(bound).sql(")");
         }
         Backend::Postgres => {
@@ -336,6 +371,13 @@ fn marked(conn: &mut DbConnection, req: &SearchRequest<'_>, ids: &[i64]) -> Resu
 /// scope and is a lower bound when that bound was passed. One function for both backends; only
 /// the statements that name the indexes differ.
 pub fn search(conn: &mut DbConnection, tenant: TenantId, req: &SearchRequest<'_>) -> Result<SearchResults> {
+    match req.readable {
+        Some(readable) => readable.checking(|| search_tiers(conn, tenant, req)),
+        None => search_tiers(conn, tenant, req),
+    }
+}
+
+fn search_tiers(conn: &mut DbConnection, tenant: TenantId, req: &SearchRequest<'_>) -> Result<SearchResults> {
     let head = head_tier(conn, tenant, req, req.limit, req.offset)?;
     let head_total = head.first().map_or(0, |r| r.n);
     let mut ranked: Vec<(i64, Tier, f64)> =
@@ -346,7 +388,8 @@ pub fn search(conn: &mut DbConnection, tenant: TenantId, req: &SearchRequest<'_>
             ranked.extend(body.iter().filter_map(|r| Some((r.id?, Tier::Body, r.score.unwrap_or(0.0)))));
             body.first().map_or(0, |r| r.n)
         }
-        None => body_tier_count(conn, tenant, req)?,
+        None if req.counted => body_tier_count(conn, tenant, req)?,
+        None => 0,
     };
     let (total, total_is_lower_bound) = kb_rules::tiered_total(head_total, body_counted);
     let ids: Vec<i64> = ranked.iter().map(|r| r.0).collect();

@@ -9,10 +9,14 @@ use clientdesk_domain::kb::{self as kb_rules, Term, TextQuery};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
-use super::search::pg_query_sql;
+use super::readable::Readable;
+use super::search::{fts5_matches, pg_query_sql};
 use super::visibility::{where_sql, Filter, Scope, TenantIndex};
 use crate::raw_query::{backend_of, load_raw, RawQuery};
 use crate::{Backend, DbConnection, Result};
+
+/// How far every word of a draft is counted at first (see [`word_shares`]).
+const FIRST_COUNT: i64 = 64;
 
 #[derive(QueryableByName)]
 struct IndexedCount {
@@ -22,22 +26,7 @@ struct IndexedCount {
     n: i64,
 }
 
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-/// How many articles the scope may read in the tenant: what a draft's words are weighed against
-/// (see [`word_shares`]). It changes only with the knowledge base, so callers keep it per version.
-pub fn readable_articles(conn: &mut DbConnection, tenant: TenantId, scope: Scope<'_>) -> Result<i64> {
-    let mut q = RawQuery::new(backend_of(conn));
-    q.sql("SELECT count(*) AS n FROM kb_articles a WHERE ");
-    where_sql(&mut q, tenant, scope, &Filter::default(), TenantIndex::Use);
-    Ok(load_raw!(conn, q, Count)?.first().map_or(0, |c| c.n))
-}
-
-/// The share of the scope's `articles` readable articles holding each word (see
+/// The share of the articles the scope may read (`readable`) holding each word (see
 /// `kb::WordShare`), for choosing the `keep` rarest significant words of a ticket draft. Counted
 /// over what the caller may read, never over other tenants' articles, drafts or articles for
 /// other audiences: which words a draft is searched by must not tell what those hold.
@@ -45,54 +34,66 @@ pub fn readable_articles(conn: &mut DbConnection, tenant: TenantId, scope: Scope
 /// Each word's readable matches are counted through the full-text index (stemmed as the articles
 /// were) with the scope's conditions, as a search checks them, and counting stops as soon as the
 /// number cannot matter: past the common share, or past the `keep`th rarest word counted so far
-/// (such a word gets an infinite share: it is left out). Words are counted rarest first in the
-/// whole index (SQLite; a cheap count that only orders the work), so the common words, the dear
-/// ones, are cut short. (One statement per word: measured, it beat two statements whose second
-/// had only the bound of the first.)
+/// (such a word gets an infinite share: it is left out). All words are first counted up to
+/// [`FIRST_COUNT`] together; only when fewer than `keep` end below it are the others counted
+/// further, one statement each, so that the common words, the dear ones, are cut short.
 pub fn word_shares(
     conn: &mut DbConnection,
     tenant: TenantId,
     scope: Scope<'_>,
-    articles: i64,
+    readable: &Readable,
     words: &[String],
     keep: usize,
 ) -> Result<HashMap<String, Option<f64>>> {
+    readable.checking(|| counted_shares(conn, tenant, scope, readable, words, keep))
+}
+
+fn counted_shares(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    scope: Scope<'_>,
+    readable: &Readable,
+    words: &[String],
+    keep: usize,
+) -> Result<HashMap<String, Option<f64>>> {
+    let articles = readable.count();
     let mut shares: HashMap<String, Option<f64>> = words.iter().map(|w| (w.clone(), Some(0.0))).collect();
     if words.is_empty() || articles == 0 {
         return Ok(shares);
     }
-    let backend = backend_of(conn);
     let common = (articles as f64 * kb_rules::COMMON_SHARE) as i64 + 1;
-    let mut order: Vec<(i64, usize)> = (0..words.len()).map(|i| (0, i)).collect();
-    if backend == Backend::Sqlite {
-        let mut q = RawQuery::new(backend);
-        for (i, word) in words.iter().enumerate() {
-            if i > 0 {
-                q.sql(" UNION ALL ");
-            }
-            let _ = write!(
-                q.sql,
-                "SELECT {i} AS i, count(*) AS n FROM (SELECT 1 FROM kb_articles_fts WHERE kb_articles_fts MATCH "
-            );
-            q.text(format!("\"{word}\"")).sql(" LIMIT ").int(common).sql(")");
-        }
-        for row in load_raw!(conn, q, IndexedCount)? {
-            if let Some(entry) = order.get_mut(row.i as usize) {
-                entry.0 = row.n;
-            }
-        }
-        order.sort();
-    }
+    // Every word counted up to FIRST_COUNT in one statement: most drafts hold a few rare words
+    // (a product, an error code), and once `keep` of them end below it no other can rank.
+    let first = FIRST_COUNT.min(common);
+    let all: Vec<(usize, i64)> = (0..words.len()).map(|i| (i, first)).collect();
+    let mut rest = Vec::new();
     // The rarest words counted so far, as (count, position in the draft), at most `keep`.
     let mut rarest: Vec<(i64, usize)> = Vec::new();
-    for (_, i) in order {
+    for (n, i) in readable_matches(conn, tenant, scope, readable, words, &all)? {
+        if n < first {
+            shares.insert(words[i].clone(), Some(n as f64 / articles as f64));
+            if n > 0 {
+                rarest.push((n, i));
+            }
+        } else {
+            rest.push(i);
+        }
+    }
+    rarest.sort();
+    rarest.truncate(keep);
+    rest.sort();
+    for i in rest {
         // A word ranks only if it is rarer than the `keep`th so far (or as rare and earlier).
         let bound = match rarest.get(keep.wrapping_sub(1)) {
             Some(&(n, at)) if keep > 0 => n + i64::from(i < at),
             _ => common,
         }
         .min(common);
-        let n = readable_matches(conn, tenant, scope, words, &[(i, bound)])?.first().map_or(0, |c| c.0);
+        let n = if bound <= first {
+            bound
+        } else {
+            readable_matches(conn, tenant, scope, readable, words, &[(i, bound)])?.first().map_or(0, |c| c.0)
+        };
         let share = if n >= bound && bound < common { f64::INFINITY } else { n as f64 / articles as f64 };
         shares.insert(words[i].clone(), Some(share));
         if n > 0 && n < bound {
@@ -110,6 +111,7 @@ fn readable_matches(
     conn: &mut DbConnection,
     tenant: TenantId,
     scope: Scope<'_>,
+    readable: &Readable,
     words: &[String],
     limits: &[(usize, i64)],
 ) -> Result<Vec<(i64, usize)>> {
@@ -123,24 +125,18 @@ fn readable_matches(
         if n > 0 {
             q.sql(" UNION ALL ");
         }
-        let _ = write!(q.sql, "SELECT CAST({i} AS BIGINT) AS i, count(*) AS n FROM (SELECT 1 AS one FROM ");
+        let _ = write!(q.sql, "SELECT CAST({i} AS BIGINT) AS i, count(*) AS n FROM (SELECT 1 AS one ");
         match backend {
             Backend::Sqlite => {
-                // As in `search`: the index is the outer loop, each match checked in the
-                // visibility index.
-                q.sql(
-                    "kb_articles_fts CROSS JOIN kb_articles a INDEXED BY kb_articles_visibility_idx \
-                     ON a.id = kb_articles_fts.rowid WHERE kb_articles_fts MATCH ",
-                )
-                .text(format!("\"{}\"", words[i]))
-                .sql(" AND ");
-                where_sql(&mut q, tenant, scope, &filter, TenantIndex::Use);
+                // As a search checks its matches.
+                let word = format!("\"{}\"", words[i]);
+                fts5_matches(&mut q, "kb_articles_fts", word, tenant, scope, &filter, Some(readable));
             }
             Backend::Postgres => {
                 let configs = ["english", "french", "german", "spanish", "italian"];
                 let one = TextQuery { groups: vec![vec![Term::Word(words[i].clone())]], excluded: Vec::new() };
                 let matches = pg_query_sql(&mut q, &one, &configs);
-                q.sql("kb_articles a WHERE a.search_vector @@ (").sql(&matches).sql(") AND ");
+                q.sql("FROM kb_articles a WHERE a.search_vector @@ (").sql(&matches).sql(") AND ");
                 where_sql(&mut q, tenant, scope, &filter, TenantIndex::Avoid);
             }
         }

@@ -279,10 +279,14 @@ pub async fn search(
         return Ok(json_body(body));
     }
     let tenant = auth.tenant.id;
+    let readable_key = Key::new(&auth.tenant, &reader, Asked::Readable);
+    let cache = state.kb_searches.clone();
     let results = state
         .run(move |conn| {
+            let scope = Scope::Reader(&reader);
+            let readable = cache.readable(readable_key, || kb::readable(conn, tenant, scope))?;
             let req = SearchRequest {
-                scope: Scope::Reader(&reader),
+                scope,
                 query: &input.query,
                 filter: Filter {
                     category: input.category,
@@ -292,6 +296,8 @@ pub async fn search(
                 },
                 limit,
                 offset,
+                readable: Some(&readable),
+                counted: true,
             };
             Ok(kb::search(conn, tenant, &req)?)
         })
@@ -375,24 +381,18 @@ pub async fn suggestions(
     let results = state
         .run(move |conn| {
             let scope = Scope::Reader(&reader);
-            // What the reader may read changes only with the knowledge base: counted once a version.
-            let articles = match cache.readable(&readable_key) {
-                Some(articles) => articles,
-                None => {
-                    let articles = kb::readable_articles(conn, tenant, scope)?;
-                    cache.put_readable(readable_key, articles);
-                    articles
-                }
-            };
-            let shares = kb::word_shares(conn, tenant, scope, articles, &candidates, SUGGESTION_WORDS)?;
-            let words = rules::significant_words(&candidates, articles, &shares, SUGGESTION_WORDS);
+            let readable = cache.readable(readable_key, || kb::readable(conn, tenant, scope))?;
+            let shares = kb::word_shares(conn, tenant, scope, &readable, &candidates, SUGGESTION_WORDS)?;
+            let words = rules::significant_words(&candidates, readable.count(), &shares, SUGGESTION_WORDS);
             let Some(query) = TextQuery::any_of(words) else { return Ok(None) };
             let req = SearchRequest {
-                scope: Scope::Reader(&reader),
+                scope,
                 query: &query,
                 filter: Filter::default(),
                 limit,
                 offset: 0,
+                readable: Some(&readable),
+                counted: false,
             };
             Ok(Some(kb::search(conn, tenant, &req)?))
         })

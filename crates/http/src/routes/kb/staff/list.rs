@@ -191,6 +191,8 @@ pub async fn staff_search(
                 },
                 limit,
                 offset,
+                readable: None,
+                counted: true,
             };
             Ok(kb::search(conn, tenant, &req)?)
         })
