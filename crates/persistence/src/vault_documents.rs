@@ -293,7 +293,7 @@ pub fn list(
     .int(tenant.0);
     if let Scope::Company { reader, drafts } = scope {
         q.sql(" AND ((d.status = 'published'");
-        includes_sql(&mut q, &DOCUMENTS, reader);
+        includes_sql(&mut q, &DOCUMENTS, reader, true);
         q.sql(")");
         if drafts {
             q.sql(" OR d.owner_company_id = ").int(reader.company.0);

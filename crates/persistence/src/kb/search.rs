@@ -209,8 +209,8 @@ fn head_tier(
     let mut q = RawQuery::new(backend);
     match backend {
         Backend::Sqlite => {
-            // As the body tier: the index is the outer loop, each match checked in the
-            // visibility index. bm25 weights: title 10, summary 4, tags 4.
+            // Matches read as the body tier's (`fts5_matches`). bm25 weights: title 10, summary
+            // 4, tags 4.
             q.sql(
                 "WITH c AS MATERIALIZED (SELECT kb_articles_head_fts.rowid AS id, \
                  bm25(kb_articles_head_fts, 10.0, 4.0, 4.0) AS score ",

@@ -58,7 +58,7 @@ fn visible_sql(q: &mut RawQuery, reader: &Reader, index: TenantIndex) {
         TenantIndex::Use => " AND a.status = 'published'",
         TenantIndex::Avoid => " AND a.status || '' = 'published'",
     });
-    includes_sql(q, &ARTICLES, reader);
+    includes_sql(q, &ARTICLES, reader, index == TenantIndex::Use);
 }
 
 /// `a.tenant_id = ...`, the scope's visibility and the filter's conditions.
