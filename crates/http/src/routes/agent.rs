@@ -660,9 +660,10 @@ pub struct RegistrationConfirmation {
     pub code: String,
 }
 
-/// Confirm a registration with the code e-mailed to the existing contact: the contact becomes a
-/// portal user of the device's company, linked to the device, and is signed in. Five wrong codes
-/// (with any registration token of the computer) spend the code: register again.
+/// Confirm a registration with the code e-mailed to the existing contact: the contact becomes an
+/// active portal user of the device's company (a first activation sends `user.activated`), linked
+/// to the device, and is signed in. Five wrong codes (with any registration token of the computer)
+/// spend the code: register again.
 #[utoipa::path(tag = "rmm", operation_id = "confirmAgentRegistration", security(()),
     request_body = RegistrationConfirmation,
     responses(
@@ -700,7 +701,14 @@ pub async fn confirm_registration(
                 }
                 store::use_code(conn, sent.id, now)?;
                 let user = sent.user_id.ok_or_else(|| ApiError::Internal("activation code without a user".into()))?;
+                // The contact proved its address: its login is active from now on, as after a
+                // first password; a contact active already (from another computer) is not told again.
+                let activated = users::activate(conn, user, now)?;
                 let session = finish(&st, conn, &client, &registration, &tenant, &device, user)?;
+                if activated {
+                    let activated = UserData { user_id: user.0, company_id: Some(device.company_id.0) };
+                    events::emit(conn, tenant.id, Event::UserActivated(activated))?;
+                }
                 Ok(Ok(RegistrationAnswer::Registered(session)))
             })
         })
