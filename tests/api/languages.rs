@@ -3,6 +3,7 @@
 //! decision page and the e-mails by the recipient's. What programs read (`type`, `code`, `status`,
 //! pointers) is the same in every language.
 
+use clientdesk_domain::outbox::Channel;
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
 
@@ -196,6 +197,89 @@ on_both!(rule_refusals_and_conflicts_follow_the_language, |app: TestApp| async m
             "seul le personnel ajoute des notes internes",
             "seul un administrateur du prestataire peut faire cela",
             "Une entreprise de ce nom existe déjà."
+        ]
+    );
+});
+
+// What handlers refuse themselves (a query parameter's form, a row of a sync batch, the credential
+// of a secondary flow, the retry of a message that is not dead) is written from the catalogue too.
+on_both!(handler_refusals_follow_the_language, backend => |backend| async move {
+    // Without a worker, a queued message stays pending: its retry is refused.
+    let app = TestApp::spawn_with(backend, |config| config.outbox_worker = false).await;
+    let psa = crate::psa::setup(&app).await;
+    let admin = &psa.staff;
+    let pending = crate::outbox::enqueue(&app.state.db, Channel::Email, 1).await[0];
+    let report = format!("/api/v1/companies/{}/sla-report?month=2026-13", psa.contoso);
+    let mut all = Vec::new();
+    for (lang, accept) in [("en", "ja, en-GB;q=0.5"), ("fr", "fr-CH, de;q=0.8"), ("de", "de-CH,fr;q=0.8")] {
+        ok(app.send(Method::PATCH, "/api/v1/me", admin, json!({"language": lang})).await).await;
+        let with = |method: Method, path: &str, token: Option<&str>| {
+            app.request(method, path, token).header("accept-language", accept)
+        };
+        // As the signed-in admin: a query parameter of the wrong form, a retry of a pending message.
+        let month = with(Method::GET, &report, Some(admin)).send().await.unwrap();
+        let retry = with(Method::POST, &format!("/api/v1/outbox/{pending}/retry"), Some(admin));
+        let retry = retry.json(&json!({})).send().await.unwrap();
+        // By the browser's language: a PSA batch whose row names a company the tenant lacks, and
+        // the 401s of a sync credential and a set-password token that are not valid.
+        let batch = |credential: &str, company: i64| {
+            let rows = json!({"upsert": [crate::psa::invoice("INV-7", company, 10)]});
+            with(Method::PUT, "/api/v1/psa/invoices", Some(credential)).json(&rows).send()
+        };
+        let row = batch(&psa.sync, 987_654).await.unwrap();
+        let credential = batch("cdp_not-the-credential", psa.contoso).await.unwrap();
+        let password = json!({"token": "not-a-token", "password": "a long passphrase"});
+        let password = with(Method::POST, "/api/v1/auth/password", None).json(&password).send().await.unwrap();
+        let problems = [
+            problem_in(month, 422).await,
+            problem_in(row, 422).await,
+            problem_in(credential, 401).await,
+            problem_in(password, 401).await,
+            problem_in(retry, 409).await,
+        ];
+        for (content_language, problem) in &problems {
+            assert_eq!(content_language, lang, "{problem}");
+        }
+        assert_eq!(problems[0].1["errors"][0]["parameter"], "month", "{}", problems[0].1);
+        assert_eq!(problems[1].1["errors"][0]["pointer"], "/upsert/0/company_id", "{}", problems[1].1);
+        all.push(problems.into_iter().map(|(_, p)| p).collect::<Vec<_>>());
+    }
+    same_machine_parts(&all);
+    let details = |lang: usize| -> Vec<String> {
+        all[lang]
+            .iter()
+            .map(|p| p["errors"][0]["detail"].as_str().or(p["detail"].as_str()).unwrap().to_owned())
+            .collect()
+    };
+    // English as it always was; French and German from their catalogues.
+    assert_eq!(
+        details(0),
+        [
+            "must be a month YYYY-MM",
+            "row INV-7: is not a company of this tenant",
+            "Send the PSA integration's sync credential as Authorization: Bearer cdp_...",
+            "The set-password token is invalid, used or expired.",
+            "Only a dead message can be retried; this one is pending.",
+        ]
+    );
+    assert_eq!(
+        details(1),
+        [
+            "doit être un mois AAAA-MM",
+            "ligne INV-7 : n'est pas une entreprise de ce locataire",
+            "Envoyez l'identifiant de synchronisation de l'intégration PSA dans Authorization: Bearer cdp_...",
+            "Le jeton de définition du mot de passe est invalide, déjà utilisé ou expiré.",
+            "Seul un message à l'état dead peut être renvoyé ; celui-ci est à l'état pending.",
+        ]
+    );
+    assert_eq!(
+        details(2),
+        [
+            "muss ein Monat JJJJ-MM sein",
+            "Zeile INV-7: ist kein Unternehmen dieses Mandanten",
+            "Senden Sie die Synchronisierungskennung der PSA-Integration als Authorization: Bearer cdp_...",
+            "Das Token zum Setzen des Passworts ist ungültig, bereits verwendet oder abgelaufen.",
+            "Nur eine Nachricht im Status dead kann erneut versucht werden; diese ist im Status pending.",
         ]
     );
 });

@@ -52,7 +52,7 @@ fn message(tenant: clientdesk_domain::ids::TenantId, channel: Channel, n: usize)
 
 /// Queues `count` messages of the demo tenant in one transaction, as the code that causes them
 /// does; returns their ids.
-async fn enqueue(db: &Db, channel: Channel, count: usize) -> Vec<i64> {
+pub async fn enqueue(db: &Db, channel: Channel, count: usize) -> Vec<i64> {
     enqueue_with(db, count, move |tenant, n| message(tenant, channel, n)).await
 }
 

@@ -7,6 +7,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::targets::is_public;
 use url::{Host, Url};
 
@@ -16,21 +17,23 @@ pub const MAX_URL_CHARS: usize = 2000;
 const LOOKUP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Parses a webhook URL: http(s), a host, no user name or password, at most `MAX_URL_CHARS`.
-/// Whether `http` and the host's addresses are allowed is `check`'s to say.
-pub fn parse(url: &str) -> Result<Url, String> {
+/// Whether `http` and the host's addresses are allowed is `check`'s to say. A refusal is a message
+/// of the catalogue (`rule-url-*`): it is shown to the staff who configure the URL, and logged in
+/// English when a delivery is refused.
+pub fn parse(url: &str) -> Result<Url, Message> {
     let url = url.trim();
     if url.len() > MAX_URL_CHARS {
-        return Err(format!("must be at most {MAX_URL_CHARS} characters"));
+        return Err(Message::new("rule-max-chars").arg("max", MAX_URL_CHARS));
     }
-    let parsed = Url::parse(url).map_err(|e| format!("is not a URL: {e}"))?;
+    let parsed = Url::parse(url).map_err(|e| Message::new("rule-url-unparsable").arg("reason", e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err("must be an https:// URL".into());
+        return Err(Message::new("rule-url-https"));
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err("must not carry a user name or password".into());
+        return Err(Message::new("rule-url-credentials"));
     }
     if parsed.host().is_none() {
-        return Err("must name a host".into());
+        return Err(Message::new("rule-url-host"));
     }
     Ok(parsed)
 }
@@ -46,22 +49,20 @@ pub fn literal_ip(url: &Url) -> Option<IpAddr> {
 
 /// Refuses a target the tenant may not reach, from its addresses: any non-public one (unless
 /// `allow_private`), and plain `http` to a public one.
-pub fn judge(url: &Url, addresses: &[IpAddr], allow_private: bool) -> Result<(), String> {
+pub fn judge(url: &Url, addresses: &[IpAddr], allow_private: bool) -> Result<(), Message> {
     let private = addresses.iter().any(|ip| !is_public(*ip));
     if private && !allow_private {
-        return Err("resolves to a private, loopback or link-local address; the tenant does not allow those \
-                    (allow_private_targets)"
-            .into());
+        return Err(Message::new("rule-url-private"));
     }
     if url.scheme() == "http" && !(private && addresses.iter().all(|ip| !is_public(*ip))) {
-        return Err("must be an https:// URL (http:// only for an allowed private address)".into());
+        return Err(Message::new("rule-url-https-or-private"));
     }
     Ok(())
 }
 
 /// Parses `url`, resolves its host and judges the addresses: the whole check made when the URL is
 /// configured. Returns the URL as it will be stored.
-pub async fn check(url: &str, allow_private: bool) -> Result<String, String> {
+pub async fn check(url: &str, allow_private: bool) -> Result<String, Message> {
     let parsed = parse(url)?;
     let addresses = match literal_ip(&parsed) {
         Some(ip) => vec![ip],
@@ -71,16 +72,17 @@ pub async fn check(url: &str, allow_private: bool) -> Result<String, String> {
     Ok(parsed.to_string())
 }
 
-async fn resolve(url: &Url) -> Result<Vec<IpAddr>, String> {
+async fn resolve(url: &Url) -> Result<Vec<IpAddr>, Message> {
     let host = url.host_str().unwrap_or_default().to_owned();
     let port = url.port_or_known_default().unwrap_or(443);
     let lookup = tokio::net::lookup_host((host.as_str(), port));
+    let unresolved = || Message::new("rule-url-unresolved").arg("host", host.clone());
     let found: Vec<SocketAddr> = match tokio::time::timeout(LOOKUP_TIMEOUT, lookup).await {
         Ok(Ok(found)) => found.collect(),
-        Ok(Err(_)) | Err(_) => return Err(format!("names a host that does not resolve ({host})")),
+        Ok(Err(_)) | Err(_) => return Err(unresolved()),
     };
     if found.is_empty() {
-        return Err(format!("names a host that does not resolve ({host})"));
+        return Err(unresolved());
     }
     Ok(found.into_iter().map(|a| a.ip()).collect())
 }
@@ -89,14 +91,14 @@ async fn resolve(url: &Url) -> Result<Vec<IpAddr>, String> {
 mod tests {
     use super::*;
 
-    fn judged(url: &str, ips: &[&str], allow: bool) -> Result<(), String> {
+    fn judged(url: &str, ips: &[&str], allow: bool) -> Result<(), Message> {
         let ips: Vec<IpAddr> = ips.iter().map(|s| s.parse().unwrap()).collect();
         judge(&parse(url)?, &ips, allow)
     }
 
     #[test]
     fn urls_name_one_host_without_credentials() {
-        assert!(parse("http://localhost:1@other-host/").unwrap_err().contains("user name"));
+        assert!(parse("http://localhost:1@other-host/").unwrap_err().to_string().contains("user name"));
         assert!(parse("https://user@rmm.example.com/").is_err());
         assert!(parse("ftp://rmm.example.com/").is_err());
         assert!(parse("rmm.example.com/hook").is_err());

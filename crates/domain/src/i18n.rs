@@ -295,12 +295,21 @@ mod tests {
     }
 
     /// Every literal of the workspace's sources that looks like a problem message id
-    /// (`"rule-…"`, `"denied-…"`, `"conflict-…"`, `"forbidden-…"`, ...) names a message of English: an id mistyped, or an
-    /// English text left where an id belongs, would otherwise reach the reader as it is.
+    /// (`"rule-…"`, `"field-…"`, `"denied-…"`, `"conflict-…"`, `"forbidden-…"`, ...) names a message
+    /// of English: a mistyped id would otherwise reach the reader as it is.
     #[test]
     fn every_message_id_in_the_code_exists() {
-        const PREFIXES: [&str; 7] =
-            ["rule-", "denied-", "conflict-", "forbidden-", "unauthorized-", "upload-", "problem-"];
+        const PREFIXES: [&str; 9] = [
+            "rule-",
+            "field-",
+            "detail-",
+            "denied-",
+            "conflict-",
+            "forbidden-",
+            "unauthorized-",
+            "upload-",
+            "problem-",
+        ];
         let english = catalogue(FILES[0].1);
         let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut pending = vec![crates];
@@ -316,6 +325,15 @@ mod tests {
                     continue;
                 }
                 let source = std::fs::read_to_string(&path).expect("a source file is text");
+                // Whatever is written as a message's id must be one, whatever its form: an English
+                // text written in its place would reach every reader as it is.
+                for written in source.split("Message::new(\"").skip(1) {
+                    let literal = written.split('"').next().unwrap_or_default();
+                    seen += 1;
+                    if !english.contains_key(literal) {
+                        missing.push(format!("{}: {literal}", path.display()));
+                    }
+                }
                 for literal in source.split('"').skip(1).step_by(2) {
                     let is_id = PREFIXES.iter().any(|p| literal.starts_with(p) && literal.len() > p.len())
                         && !literal.ends_with('-')

@@ -10,15 +10,15 @@
 //!
 //! `title` and `detail` (and each field error's `detail`) are written in the caller's language
 //! (see `crate::language`); `type`, `code`, `status` and where an input is never change with it.
-//! A detail is a catalogue message ([`Detail::Message`], `locales/{lang}/problems.ftl`): the API's
-//! own, and the domain's refusals, which carry one (`DomainError`, `Denied`, the use cases'
-//! conflicts). Where a text has not been moved there or is genuinely dynamic, it is sent as
-//! written ([`Detail::Text`]). Answers given outside the localising middleware are written with
-//! [`ApiError::response_in`].
+//! Every detail is a catalogue message ([`Detail`], `locales/{lang}/problems.ftl`): the API's own,
+//! the handlers' refusals of an input, and the domain's refusals, which carry one (`DomainError`,
+//! `Denied`, the use cases' conflicts). A detail cannot be made from a `&str` or a `String`, so no
+//! English text reaches a reader of another language; a parser's message (serde's, a multipart
+//! reader's) is an argument of a message. Answers given outside the localising middleware are
+//! written with [`ApiError::response_in`].
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use std::borrow::Cow;
 
 use actix_web::{HttpResponse, ResponseError};
 use clientdesk_domain::i18n::Message;
@@ -99,42 +99,44 @@ pub struct FieldError {
     pub detail: Detail,
 }
 
-/// A person-readable text of a problem.
+/// A person-readable text of a problem: a message of the catalogue, written in the reader's
+/// language. There is no way to make one from a `&str` or a `String`: an English text cannot be
+/// written where a reader of another language would read it. A parser's message (serde's, a
+/// multipart reader's) is an argument of a message (`upload-unreadable` with `reason`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Detail {
+pub struct Detail(Text);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Text {
     /// A message of the catalogue, written in the reader's language.
     Message(Message),
-    /// A text sent as written: in English, the one language every text has.
-    Text(Cow<'static, str>),
-    /// A detail about one item of a batch (`row INV-2: ...`).
-    About(String, Box<Detail>),
+    /// A detail about one item of a batch (`row INV-2: ...`): the item is a message too.
+    About(Message, Box<Detail>),
+    /// Written already, in the language of the problem document that holds it.
+    Written(String),
 }
 
 impl Detail {
     pub fn render(&self, lang: Language) -> String {
-        match self {
-            Self::Message(message) => message.render(lang),
-            Self::Text(text) => text.clone().into_owned(),
-            Self::About(subject, detail) => format!("{subject}: {}", detail.render(lang)),
+        match &self.0 {
+            Text::Message(message) => message.render(lang),
+            Text::About(subject, detail) => Message::new("detail-about")
+                .arg("subject", subject.render(lang))
+                .arg("detail", detail.render(lang))
+                .render(lang),
+            Text::Written(text) => text.clone(),
         }
     }
-}
 
-impl From<&'static str> for Detail {
-    fn from(text: &'static str) -> Self {
-        Self::Text(Cow::Borrowed(text))
-    }
-}
-
-impl From<String> for Detail {
-    fn from(text: String) -> Self {
-        Self::Text(Cow::Owned(text))
+    /// The detail about one item of a batch, named by `subject` (`detail-row` with `id`).
+    pub fn about(subject: Message, detail: Detail) -> Self {
+        Self(Text::About(subject, Box::new(detail)))
     }
 }
 
 impl From<Message> for Detail {
     fn from(message: Message) -> Self {
-        Self::Message(message)
+        Self(Text::Message(message))
     }
 }
 
@@ -301,13 +303,14 @@ impl ApiError {
     }
 
     /// The same refusal with its field errors' details saying which item they are about
-    /// (`row INV-2: ...`): for batches, whose pointers name an item by its position.
-    pub fn about(self, subject: &str) -> Self {
+    /// (`row INV-2: ...`, `subject` being `detail-row` with the row's `id`): for batches, whose
+    /// pointers name an item by its position.
+    pub fn about(self, subject: Message) -> Self {
         match self {
             Self::Invalid(errors) => Self::Invalid(
                 errors
                     .into_iter()
-                    .map(|e| FieldError { detail: Detail::About(subject.to_owned(), Box::new(e.detail)), ..e })
+                    .map(|e| FieldError { detail: Detail::about(subject.clone(), e.detail), ..e })
                     .collect(),
             ),
             other => other,
@@ -338,7 +341,7 @@ impl ApiError {
     }
 
     fn detail(&self) -> Detail {
-        let message = |id| Detail::Message(Message::new(id));
+        let message = |id| Detail::from(Message::new(id));
         match self {
             Self::BadRequest(d)
             | Self::Conflict(d)
@@ -400,7 +403,7 @@ impl ApiError {
                 Self::Invalid(errors) => Some(
                     errors
                         .iter()
-                        .map(|e| FieldError { detail: Detail::Text(e.detail.render(lang).into()), ..e.clone() })
+                        .map(|e| FieldError { detail: Detail(Text::Written(e.detail.render(lang))), ..e.clone() })
                         .collect(),
                 ),
                 _ => None,
@@ -578,12 +581,9 @@ fn collect(errors: &validator::ValidationErrors, prefix: &str, into: &mut Vec<Fi
     }
 }
 
-/// The catalogue's detail of a field code, with the rule's bounds as arguments; a message written
-/// on the rule itself is sent as written.
+/// The catalogue's detail of a field code, with the rule's bounds as arguments. (A `message`
+/// written on a validator rule is not used: it would be one language's text.)
 fn detail_of(code: FieldCode, error: &validator::ValidationError) -> Detail {
-    if let Some(message) = &error.message {
-        return message.to_string().into();
-    }
     let bound = |name| error.params.get(name).and_then(serde_json::Value::as_i64);
     let bounded = |between, min_only, max_only| match (bound("min"), bound("max")) {
         (Some(min), Some(max)) => Message::new(between).arg("min", min).arg("max", max),
@@ -615,7 +615,9 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::Htt
         J::Deserialize(e) => {
             ApiError::BadRequest(Message::new("problem-json-syntax-detail").arg("reason", e.to_string()).into())
         }
-        other => ApiError::BadRequest(other.to_string().into()),
+        other => {
+            ApiError::BadRequest(Message::new("problem-body-unreadable-detail").arg("reason", other.to_string()).into())
+        }
     };
     api.into()
 }
@@ -664,10 +666,10 @@ mod tests {
     fn only_the_texts_change_with_the_language() {
         let error = ApiError::Invalid(vec![
             FieldError::body("title", FieldCode::Required, Message::new("field-required")),
-            FieldError::body("name", FieldCode::InvalidValue, "must be unique"),
-            FieldError::body("rows[0]", FieldCode::Required, Message::new("field-required")),
+            FieldError::body("name", FieldCode::InvalidValue, Message::new("rule-company-unknown")),
+            FieldError::body("rows[0]", FieldCode::Required, Message::new("field-unreadable").arg("reason", "EOF")),
         ])
-        .about("row 7");
+        .about(Message::new("detail-row").arg("id", "INV-7"));
         let (en, fr) = (error.problem(), error.problem_in(Language::Fr));
         assert_eq!((&fr.kind, fr.code, fr.status), (&en.kind, en.code, en.status));
         assert_eq!(
@@ -675,9 +677,19 @@ mod tests {
             ("Saisie invalide", "Un ou plusieurs champs sont invalides.")
         );
         let details = |p: &Problem| p.errors.iter().flatten().map(|e| e.detail.to_string()).collect::<Vec<_>>();
-        assert_eq!(details(&en), ["row 7: is required", "row 7: must be unique", "row 7: is required"]);
-        // A text not in the catalogue is sent as written.
-        assert_eq!(details(&fr), ["row 7: est obligatoire", "row 7: must be unique", "row 7: est obligatoire"]);
+        assert_eq!(
+            details(&en),
+            ["row INV-7: is required", "row INV-7: is not a company of this tenant", "row INV-7: EOF"]
+        );
+        // A parser's message is an argument: it stays as written inside the translated message.
+        assert_eq!(
+            details(&fr),
+            [
+                "ligne INV-7 : est obligatoire",
+                "ligne INV-7 : n'est pas une entreprise de ce locataire",
+                "ligne INV-7 : valeur illisible : EOF"
+            ]
+        );
         let pointers = |p: &Problem| p.errors.iter().flatten().map(|e| e.pointer.clone()).collect::<Vec<_>>();
         assert_eq!(pointers(&en), pointers(&fr));
     }

@@ -305,7 +305,7 @@ fn agent_scope(
     device: i64,
     companies: Vec<MemberCompany>,
 ) -> Result<Vec<MemberCompany>, ApiError> {
-    let revoked = ApiError::Unauthorized("The agent session is no longer valid. Open the link again.".into());
+    let revoked = ApiError::unauthorized("unauthorized-agent-session");
     let enabled = rmm::integration_of(conn, tenant.id)?.is_some_and(|i| i.enabled);
     let device = match rmm::get_device(conn, tenant.id, device) {
         Err(clientdesk_persistence::Error::NotFound) => return Err(revoked),

@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::Utc;
+use clientdesk_domain::i18n::Message;
 use clientdesk_persistence::idempotency::{self, Claim};
 use clientdesk_persistence::{write_tx, DbConnection};
 use sha2::{Digest, Sha256};
@@ -26,7 +27,7 @@ pub fn key_of(req: &HttpRequest) -> ApiResult<Option<String>> {
     let key =
         value.to_str().ok().filter(|k| !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()));
     key.map(|k| Some(k.to_owned()))
-        .ok_or_else(|| ApiError::invalid_header(HEADER, "must be 1 to 255 visible ASCII characters"))
+        .ok_or_else(|| ApiError::invalid_header(HEADER, Message::new("rule-idempotency-key")))
 }
 
 /// Runs `prepare` and then `work` in a write transaction, once per key: `fingerprint` identifies
@@ -85,9 +86,7 @@ where
                 .body(body));
         }
         Claim::InProgress => return Err(ApiError::conflict("conflict-idempotency-in-progress")),
-        Claim::Mismatch => {
-            return Err(ApiError::invalid_header(HEADER, "was already used with a different request; use a new key"))
-        }
+        Claim::Mismatch => return Err(ApiError::invalid_header(HEADER, Message::new("rule-idempotency-key-reused"))),
     };
     // Dropped when this request ends, which stops the renewals.
     let (_running, ended) = tokio::sync::oneshot::channel::<()>();

@@ -140,7 +140,49 @@ pub(crate) fn refusal(path: &serde_path_to_error::Path, message: &str) -> (Strin
     } else {
         FieldCode::InvalidValue
     };
-    (pointer, code, message.to_owned().into())
+    (pointer, code, parser_detail(message))
+}
+
+/// A serde refusal's message as a detail of the catalogue, in the same English words: serde's own
+/// forms (an unknown variant, field or type, an invalid value or length, a missing or duplicate
+/// field) are messages with the names and values serde gives as arguments; any other message (a
+/// parser's, such as a date's or a number's) is the `reason` of `field-unreadable`.
+pub(crate) fn parser_detail(message: &str) -> Detail {
+    let text = |s: &str| s.to_owned();
+    let backticked = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.strip_suffix('`'));
+    let expecting = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.rsplit_once(", expected "));
+    let detail = if message == crate::NULL_REFUSED {
+        Message::new("field-null-keeps-value")
+    } else if let Some(field) = backticked("missing field `") {
+        Message::new("field-missing").arg("field", text(field))
+    } else if let Some(field) = backticked("duplicate field `") {
+        Message::new("field-duplicate").arg("field", text(field))
+    } else if let Some(field) =
+        message.strip_prefix("unknown field `").and_then(|rest| rest.strip_suffix("`, there are no fields"))
+    {
+        Message::new("field-unknown-none").arg("field", text(field))
+    } else if let Some((field, expected)) =
+        message.strip_prefix("unknown field `").and_then(|rest| rest.rsplit_once("`, expected "))
+    {
+        Message::new("field-unknown").arg("field", text(field)).arg("expected", text(expected))
+    } else if let Some(value) =
+        message.strip_prefix("unknown variant `").and_then(|rest| rest.strip_suffix("`, there are no variants"))
+    {
+        Message::new("field-unknown-variant-none").arg("value", text(value))
+    } else if let Some((value, expected)) =
+        message.strip_prefix("unknown variant `").and_then(|rest| rest.rsplit_once("`, expected "))
+    {
+        Message::new("field-unknown-variant").arg("value", text(value)).arg("expected", text(expected))
+    } else if let Some((found, expected)) = expecting("invalid type: ") {
+        Message::new("field-invalid-type").arg("found", text(found)).arg("expected", text(expected))
+    } else if let Some((found, expected)) = expecting("invalid value: ") {
+        Message::new("field-invalid-value-expected").arg("found", text(found)).arg("expected", text(expected))
+    } else if let Some((found, expected)) = expecting("invalid length ") {
+        Message::new("field-invalid-length").arg("found", text(found)).arg("expected", text(expected))
+    } else {
+        Message::new("field-unreadable").arg("reason", text(message))
+    };
+    detail.into()
 }
 
 /// Reads a raw JSON body that must be an object: broken JSON is a 400, anything else that is not
@@ -228,6 +270,37 @@ mod tests {
         assert_eq!(
             refusal(b"[1]"),
             (422, json!([{"pointer": "", "code": "invalid_type", "detail": "must be a JSON object"}]))
+        );
+    }
+
+    #[test]
+    fn serde_messages_keep_their_english_words_and_are_translated() {
+        use clientdesk_domain::user::Language;
+        let messages = [
+            "missing field `email`",
+            "duplicate field `title`",
+            "unknown field `colour`, expected `title` or `priority`",
+            "unknown field `colour`, there are no fields",
+            "unknown variant `urgent`, expected one of `low`, `normal`, `high`",
+            "unknown variant `sideways`, there are no variants",
+            "invalid type: string \"x, expected y\", expected i64",
+            "invalid value: integer `-1`, expected u32",
+            "invalid length 3, expected a tuple of size 2",
+            crate::NULL_REFUSED,
+            "input contains invalid characters",
+        ];
+        for message in messages {
+            let detail = parser_detail(message);
+            assert_eq!(detail.render(Language::En), message);
+            assert_ne!(detail.render(Language::De), message, "{message} is translated");
+        }
+        assert_eq!(
+            parser_detail("unknown variant `urgent`, expected one of `low`, `high`").render(Language::Fr),
+            "variante inconnue `urgent`, attendu : one of `low`, `high`"
+        );
+        assert_eq!(
+            parser_detail("premature end of input").render(Language::It),
+            "valore non leggibile: premature end of input"
         );
     }
 

@@ -38,6 +38,9 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// serde's message for a `null` where [`not_null`] refuses one (read back by `json::parser_detail`).
+pub(crate) const NULL_REFUSED: &str = "invalid type: null; leave the field out to keep its value";
+
 /// Reads a PATCH field that may be absent (`None`, left as it is) but never `null`: a field that
 /// cannot be cleared refuses `null` (422) rather than ignoring it.
 pub(crate) fn not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
@@ -47,7 +50,7 @@ where
 {
     match Option::<T>::deserialize(deserializer)? {
         Some(value) => Ok(Some(value)),
-        None => Err(serde::de::Error::custom("invalid type: null; leave the field out to keep its value")),
+        None => Err(serde::de::Error::custom(NULL_REFUSED)),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use clientdesk_domain::i18n::Message;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -368,7 +369,7 @@ impl Modify for TransportResponses {
                 "401",
                 problem(
                     "Missing, invalid or expired credentials (with `WWW-Authenticate: Bearer`)",
-                    ApiError::Unauthorized("The access token is invalid or expired.".into()),
+                    ApiError::unauthorized("unauthorized-invalid-token"),
                 ),
             ),
             (
@@ -376,7 +377,11 @@ impl Modify for TransportResponses {
                 "400",
                 problem(
                     "The body is not valid JSON (a syntax error); a valid body of the wrong shape or types is 422",
-                    ApiError::BadRequest("The body is not valid JSON: expected value at line 1 column 1".into()),
+                    ApiError::BadRequest(
+                        Message::new("problem-json-syntax-detail")
+                            .arg("reason", "expected value at line 1 column 1")
+                            .into(),
+                    ),
                 ),
             ),
             (
@@ -385,7 +390,7 @@ impl Modify for TransportResponses {
                 problem(
                     "The body is larger than the JSON limit (64 KiB by default)",
                     ApiError::PayloadTooLarge(
-                        format!("The JSON body is larger than the limit of {} bytes.", settings.json_limit).into(),
+                        Message::new("problem-json-too-large-detail").arg("limit", settings.json_limit).into(),
                     ),
                 ),
             ),
@@ -394,7 +399,7 @@ impl Modify for TransportResponses {
                 "415",
                 problem(
                     "The body is not sent as `application/json`",
-                    ApiError::UnsupportedMediaType("Send the body as application/json.".into()),
+                    ApiError::UnsupportedMediaType(Message::new("problem-json-media-type-detail").into()),
                 ),
             ),
             (
@@ -402,7 +407,10 @@ impl Modify for TransportResponses {
                 "422",
                 problem(
                     "A body or query of the wrong shape or types, or a value refused: `errors` names each field",
-                    ApiError::invalid_parameter("limit", "must be between 1 and 200"),
+                    ApiError::invalid_parameter(
+                        "limit",
+                        Message::new("field-range-between").arg("min", 1).arg("max", 200),
+                    ),
                 ),
             ),
             (

@@ -7,6 +7,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use clientdesk_persistence::tickets::Position;
 
+use clientdesk_domain::i18n::Message;
+
 use crate::errors::ApiError;
 
 /// An incremental sync's filter: only items changed at or after a time. Paged by id with the
@@ -36,7 +38,10 @@ impl PageQuery {
     pub fn resolve(&self) -> Result<(i64, Option<i64>), ApiError> {
         let limit = self.limit.unwrap_or(50);
         if !(1..=200).contains(&limit) {
-            return Err(ApiError::invalid_parameter("limit", "must be between 1 and 200"));
+            return Err(ApiError::invalid_parameter(
+                "limit",
+                Message::new("field-range-between").arg("min", 1).arg("max", 200),
+            ));
         }
         let after = match &self.cursor {
             None => None,
@@ -46,7 +51,7 @@ impl PageQuery {
                     .ok()
                     .and_then(|b| String::from_utf8(b).ok())
                     .and_then(|s| s.strip_prefix("id:").and_then(|n| n.parse().ok()))
-                    .ok_or_else(|| ApiError::invalid_parameter("cursor", "is not a cursor this API gave out"))?,
+                    .ok_or_else(|| ApiError::invalid_parameter("cursor", Message::new("rule-cursor")))?,
             ),
         };
         Ok((limit, after))
@@ -60,7 +65,10 @@ impl PageQuery {
     pub fn resolve_offset(&self, default: i64, max: i64) -> Result<(i64, i64), ApiError> {
         let limit = self.limit.unwrap_or(default);
         if !(1..=max).contains(&limit) {
-            return Err(ApiError::invalid_parameter("limit", format!("must be between 1 and {max}")));
+            return Err(ApiError::invalid_parameter(
+                "limit",
+                Message::new("field-range-between").arg("min", 1).arg("max", max),
+            ));
         }
         let offset = match &self.cursor {
             None => 0,
@@ -70,7 +78,7 @@ impl PageQuery {
                 .and_then(|b| String::from_utf8(b).ok())
                 .and_then(|s| s.strip_prefix("off:").and_then(|n| n.parse::<i64>().ok()))
                 .filter(|n| (0..=MAX_OFFSET).contains(n))
-                .ok_or_else(|| ApiError::invalid_parameter("cursor", "is not a cursor this API gave out"))?,
+                .ok_or_else(|| ApiError::invalid_parameter("cursor", Message::new("rule-cursor")))?,
         };
         Ok((limit, offset))
     }
@@ -105,7 +113,7 @@ pub fn decode_position(cursor: &str, sort: &str) -> Result<Position, ApiError> {
             let (key, id) = rest.split_once(':')?;
             Some(Position { key: key.parse().ok()?, id: id.parse().ok()? })
         })
-        .ok_or_else(|| ApiError::invalid_parameter("cursor", "is not a cursor this API gave out for this sort"))
+        .ok_or_else(|| ApiError::invalid_parameter("cursor", Message::new("rule-cursor-sort")))
 }
 
 /// A page of a list: every list of the API has this shape.

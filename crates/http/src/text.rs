@@ -1,11 +1,13 @@
 //! The rule for short free-text inputs (names, titles, products): trimmed, 1 to `max`
 //! characters, no control characters.
 
+use clientdesk_domain::i18n::Message;
+
 use crate::errors::{ApiError, ApiResult};
 
 /// The detail of a text input that breaks the rule.
-pub fn rule(max: usize) -> String {
-    format!("must be 1 to {max} characters, without control characters")
+pub fn rule(max: usize) -> Message {
+    Message::new("rule-plain-text").arg("max", max)
 }
 
 /// A required text input, trimmed.

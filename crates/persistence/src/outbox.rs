@@ -348,9 +348,24 @@ pub fn get(conn: &mut DbConnection, tenant: TenantId, id: i64) -> Result<Message
         .try_into()
 }
 
-/// Gives a dead message a fresh set of attempts, due at once; returns it. `Conflict` when it is
-/// not dead, `NotFound` when the tenant has no such message. Call inside a write transaction.
-pub fn retry(conn: &mut DbConnection, tenant: TenantId, id: i64, now: DateTime<Utc>) -> Result<Message> {
+/// Why a message cannot be retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotRetried {
+    /// Only a dead message is retried; this one is pending or sent.
+    NotDead(Delivery),
+    /// It held a secret (a code, a password) that was wiped when it died: sending it again would
+    /// deliver the placeholder.
+    SecretWiped,
+}
+
+/// Gives a dead message a fresh set of attempts, due at once; returns it, or why it cannot be
+/// retried. `NotFound` when the tenant has no such message. Call inside a write transaction.
+pub fn retry(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<Message, NotRetried>> {
     let revived = diesel::update(
         outbox::table
             .filter(outbox::tenant_id.eq(tenant.0))
@@ -366,16 +381,13 @@ pub fn retry(conn: &mut DbConnection, tenant: TenantId, id: i64, now: DateTime<U
     .execute(conn)?;
     let message = get(conn, tenant, id)?;
     if revived == 0 {
-        return Err(Error::Conflict(if message.status != Delivery::Dead {
-            format!("Only a dead message can be retried; this one is {}.", message.status.as_str())
+        return Ok(Err(if message.status != Delivery::Dead {
+            NotRetried::NotDead(message.status)
         } else {
-            // Sending it again would deliver the placeholder, not the code or password it held.
-            "This message held a secret that was wiped when it died, so it cannot be sent again; \
-             start what sent it again instead."
-                .into()
+            NotRetried::SecretWiped
         }));
     }
-    Ok(message)
+    Ok(Ok(message))
 }
 
 /// How many of the tenant's messages are in `status`.

@@ -1,7 +1,7 @@
 //! Events delivered to a local receiver: signed, with the right body, internal notes to internal
 //! subscriptions only, retried after a 500, in order per ticket, redelivered on request, the
 //! endpoint disabled after a day of failures, both secrets signing after a rotation, and the events
-//! of logins and self-service actions.
+//! of logins (activated by a first password or from their computer) and self-service actions.
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -354,6 +354,59 @@ on_both!(a_login_is_told_activated_once_by_its_first_password, backend => |backe
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(receiver.received().len(), 1, "one activation, one event");
     assert_signed(&receiver.received()[0], &secret);
+});
+
+on_both!(a_contact_confirmed_from_its_computer_is_told_activated_once, backend => |backend: Backend| async move {
+    use crate::rmm::{device, nonce, now, open, signed, sync};
+    let (app, sink) = crate::accounts::with_mailbox(backend).await;
+    let rmm = crate::rmm::setup(&app).await;
+    // The receiver listens on 127.0.0.1; the integration stays on for the agent links.
+    let own_network = json!({"enabled": true, "allow_private_targets": true});
+    ok(app.send(Method::PUT, "/api/v1/rmm/integration", &rmm.staff, own_network).await).await;
+    let receiver = Receiver::start(&[]).await;
+    let (_, secret) = subscribe(&app, &rmm.staff, &receiver.url("/psa"), &["user.activated"], false).await;
+
+    // A contact of Contoso without a password, invited but never active.
+    let contact = json!({"email": "carla@contoso.example", "name": "Carla Contact",
+        "memberships": [{"company_id": rmm.contoso, "roles": ["portal_user"]}]});
+    let carla = status(app.post("/api/v1/users", Some(&rmm.staff), contact).await, 201).await;
+    assert_eq!(carla["state"], "invited");
+    let carla = carla["id"].as_i64().unwrap();
+    // She registers from a computer of hers, and confirms with the code e-mailed to her.
+    let register = |guid: &'static str, nth: usize| {
+        let (app, rmm, sink) = (&app, &rmm, &sink);
+        async move {
+            ok(sync(app, &rmm.sync, json!([device(guid, rmm.contoso, "windows", None)])).await).await;
+            let link = ok(open(app, &signed(&rmm.secret, guid, now(), &nonce())).await).await;
+            let reg = link["registration_token"].as_str().unwrap_or_else(|| panic!("{link}")).to_owned();
+            let claim = json!({"registration_token": reg, "name": "Carla", "email": "carla@contoso.example"});
+            status(app.post("/api/v1/rmm/registrations", None, claim).await, 202).await;
+            let code = eventually("the activation code", || {
+                let mails = crate::accounts::inbox(sink, "carla@contoso.example");
+                let code = mails.into_iter().filter(|(subject, _)| subject.contains("activation code")).nth(nth);
+                let code = code.and_then(|(_, body)| {
+                    body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).map(str::to_owned)
+                });
+                async move { code }
+            })
+            .await;
+            let confirm = json!({"registration_token": reg, "code": code});
+            let done = ok(app.post("/api/v1/rmm/registrations/confirm", None, confirm).await).await;
+            assert_eq!(done["status"], "agent_session");
+        }
+    };
+    register("b1f0c4d2-0000-4000-8000-00000000c003", 0).await;
+    let user = ok(app.get(&format!("/api/v1/users/{carla}"), &rmm.staff).await).await;
+    assert_eq!(user["state"], "active", "{user}");
+    receiver.until(1).await;
+    let events = events_at(&receiver, "/psa");
+    assert_eq!(data_of(&events, "user.activated"), json!({"user_id": carla, "company_id": rmm.contoso}));
+    assert_signed(&receiver.received()[0], &secret);
+
+    // Confirmed again from a second computer: active already, nothing more to tell.
+    register("b1f0c4d2-0000-4000-8000-00000000c004", 1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(receiver.received().len(), 1, "one activation, one event");
 });
 
 on_both!(a_finished_self_service_action_is_told, |app: TestApp| async move {

@@ -42,6 +42,11 @@ problem-body-unreadable-detail = Der Inhalt konnte nicht gelesen werden: { $reas
 problem-pdf-too-large-detail = Ein PDF darf höchstens { $limit } Bytes groß sein.
 problem-json-media-type-detail = Senden Sie den Inhalt als application/json.
 problem-json-syntax-detail = Der Inhalt ist kein gültiges JSON: { $reason }
+problem-pdf-media-type-detail = Senden Sie das PDF als Inhalt, mit Content-Type: application/pdf.
+problem-confirmation-media-type-detail = Senden Sie die Bestätigung als application/json oder application/x-www-form-urlencoded.
+detail-about = { $subject }: { $detail }
+detail-row = Zeile { $id }
+detail-device = Gerät { $guid }
 
 unauthorized-missing-token = Senden Sie ein Zugriffstoken als Authorization: Bearer <Token>.
 unauthorized-invalid-token = Das Zugriffstoken ist ungültig oder abgelaufen.
@@ -51,6 +56,17 @@ unauthorized-wrong-credentials = Die E-Mail-Adresse oder das Passwort ist falsch
 unauthorized-wrong-code = Der Code ist falsch oder wurde bereits verwendet.
 unauthorized-refresh-token = Das Aktualisierungstoken ist ungültig. Melden Sie sich erneut an.
 unauthorized-mfa-token = Das MFA-Token ist ungültig oder abgelaufen. Melden Sie sich erneut an.
+unauthorized-sign-in-expired = Die Anmeldung ist abgelaufen. Melden Sie sich erneut an.
+unauthorized-set-password-token = Das Token zum Setzen des Passworts ist ungültig, bereits verwendet oder abgelaufen.
+unauthorized-confirmation-link = Der Bestätigungslink ist ungültig, bereits verwendet oder abgelaufen.
+unauthorized-agent-link = Der Agent-Link ist nicht gültig.
+unauthorized-agent-code = Der Code ist ungültig, abgelaufen oder bereits verwendet.
+unauthorized-agent-session = Die Agent-Sitzung ist nicht mehr gültig. Öffnen Sie den Link erneut.
+unauthorized-registration-token = Das Registrierungstoken ist ungültig oder abgelaufen. Öffnen Sie den Link erneut.
+unauthorized-rmm-sync-credential = Senden Sie die Synchronisierungskennung der Integration als Authorization: Bearer cdr_...
+unauthorized-psa-sync-credential = Senden Sie die Synchronisierungskennung der PSA-Integration als Authorization: Bearer cdp_...
+unauthorized-metrics-token = Senden Sie das Metrik-Token als Bearer-Token.
+unauthorized-callback-signature = Der Rückruf ist nicht von der Integration signiert.
 forbidden-read-only-token = Dieses API-Token darf nur lesen.
 forbidden-agent-session = Diese Sitzung wurde über das Agent-Menü Ihres Computers geöffnet: Sie kann Ihre Tickets eröffnen und verfolgen. Melden Sie sich mit Ihrem Passwort an, um mehr zu tun.
 forbidden-portal-disabled = Das Portal ist für alle Firmen deaktiviert, denen Sie angehören.
@@ -68,6 +84,17 @@ field-range-max = darf höchstens { $max } sein
 field-range-min = muss mindestens { $min } sein
 field-format = hat nicht die verlangte Form
 field-invalid-value = ist kein zulässiger Wert
+
+# Die Ablehnungen von serde, mit den Namen und Werten, die es nennt, als Argumente; die Meldung eines
+# Parsers in unbekannter Form ist das Argument von `field-unreadable`.
+field-missing = fehlendes Feld `{ $field }`
+field-duplicate = doppeltes Feld `{ $field }`
+field-unknown-variant = unbekannte Variante `{ $value }`, erwartet: { $expected }
+field-unknown-variant-none = unbekannte Variante `{ $value }`, es gibt keine Varianten
+field-invalid-value-expected = ungültiger Wert: { $found }, erwartet: { $expected }
+field-invalid-length = ungültige Länge { $found }, erwartet: { $expected }
+field-null-keeps-value = ungültiger Typ: null; lassen Sie das Feld weg, um seinen Wert zu behalten
+field-unreadable = Wert nicht lesbar: { $reason }
 
 ## Regeln der Domäne: das Detail eines Feldfehlers (422), wenn eine Eingabe gegen eine Regel verstößt.
 
@@ -88,6 +115,30 @@ rule-either = muss { $first } oder { $second } sein
 rule-date = muss ein Datum im Format JJJJ-MM-TT sein
 rule-year-range = muss zwischen den Jahren 1970 und 9999 liegen
 rule-tags-at-most = höchstens { $max } Schlagwörter
+rule-plain-text = muss 1 bis { $max } Zeichen lang sein, ohne Steuerzeichen
+rule-out-of-range = liegt außerhalb des zulässigen Bereichs
+rule-after = muss nach { $other } liegen
+rule-together = { $first } und { $second } gehören zusammen
+rule-date-yyyy-mm-dd = muss ein Datum JJJJ-MM-TT sein
+rule-month-yyyy-mm = muss ein Monat JJJJ-MM sein
+rule-time-of-day = muss eine Uhrzeit HH:MM von 00:00 bis 24:00 sein
+rule-status-unknown = unbekannter Status
+rule-status-unknown-named = unbekannter Status { $status }
+rule-given-by-path = wird hier durch den Pfad angegeben
+rule-company-in-path = das Unternehmen ist das im Pfad
+rule-company-unknown = ist kein Unternehmen dieses Mandanten
+rule-company-id-unknown = { $id } ist kein Unternehmen dieses Mandanten
+rule-company-named-unknown = Unternehmen { $id } ist kein Unternehmen dieses Mandanten
+rule-user-unknown = ist kein Benutzer dieses Mandanten
+rule-code-not-sent = ist nicht der Code, den wir gesendet haben
+
+# Abfrageparameter und Header.
+rule-cursor = ist kein Cursor, den diese API ausgegeben hat
+rule-cursor-sort = ist kein Cursor, den diese API für diese Sortierung ausgegeben hat
+rule-search-prefix = ein Präfix ({ $prefix }*) braucht mindestens { $min } Buchstaben oder Ziffern
+rule-search-word = muss ein Wort oder eine Zahl enthalten
+rule-idempotency-key = muss aus 1 bis 255 sichtbaren ASCII-Zeichen bestehen
+rule-idempotency-key-reused = wurde bereits mit einer anderen Anfrage verwendet; verwenden Sie einen neuen Schlüssel
 
 # Zugänge, Adressen und Passwörter.
 rule-email = muss eine E-Mail-Adresse wie name@example.com sein
@@ -102,6 +153,16 @@ rule-role-unknown = unbekannte Rolle { $role }; die Rollen sind portal_user, por
 rule-roles-empty = mindestens eine Rolle ist erforderlich
 rule-portal-admin-provider-only = in diesem Mandanten vergibt nur der Dienstleister die Rolle portal_admin
 rule-portal-admin-not-by-customer = in diesem Mandanten kann ein Kunde die Rolle portal_admin nicht vergeben
+rule-totp-enrolment-code = passt nicht zum neuen Geheimnis; prüfen Sie die Uhr der App und versuchen Sie den nächsten Code
+rule-code-or-recovery-code = senden Sie entweder code oder recovery_code
+rule-code-or-sms-code = geben Sie genau eines von code und sms_code an
+rule-phone-by-endpoint = ändern oder entfernen Sie Ihr Telefon mit PUT oder DELETE /api/v1/me/phone (dort wird Ihr zweiter Faktor verlangt)
+rule-roles-unchanged = sind bereits Ihre Rollen
+rule-reason-required = muss den Grund nennen
+rule-notice-kind = ist keine Art von E-Mail, die an Sie geschrieben wird
+rule-company-member = muss Mitglied des Unternehmens sein
+rule-company-cycle = würde das Unternehmen zu seinem eigenen Vorfahren machen
+rule-company-depth = die Kette übergeordneter Unternehmen ist zu tief
 
 # Einstellungen, Kalender und SMS.
 rule-time-zone = muss eine IANA-Zeitzone wie Europe/Zurich sein
@@ -114,6 +175,14 @@ rule-sla-pause-closed = Gelöst und Geschlossen halten die Uhr an; sie können s
 rule-calling-codes-at-most = enthält höchstens { $max } Vorwahlen
 rule-calling-code = { $value } ist keine Vorwahl wie +41
 rule-sms-country = SMS können nicht in dieses Land gesendet werden: Geben Sie die Nummer mit einer Landesvorwahl an, die Ihr Dienstleister zulässt
+rule-holidays-at-most = höchstens { $max } Feiertage
+rule-intervals-at-most = höchstens { $max } Intervalle pro Tag
+rule-calendar-unknown = diesen Kalender gibt es nicht
+rule-plan-unknown = diesen Plan gibt es nicht
+rule-field-key = muss aus 1 bis 40 Kleinbuchstaben, Ziffern oder _ bestehen und mit einem Buchstaben beginnen
+rule-select-options = ein Auswahlfeld braucht 1 bis 100 Optionen
+rule-options-select-only = nur Auswahlfelder haben Optionen
+rule-options-plain-text = jede Option muss 1 bis { $max } Zeichen lang sein, ohne Steuerzeichen
 
 # Tickets.
 rule-requester-required-for-staff = ist für Mitarbeitende erforderlich
@@ -138,6 +207,11 @@ rule-custom-field-expected-option = { $key }: erwartet wird einer der Werte { $o
 rule-field-visibility-staff = { $field } wird nur von Mitarbeitenden gesetzt: read_only oder hidden
 rule-field-hidden-filter = { $field } wird Kunden nicht angezeigt, daher können Tickets nicht danach gefiltert oder sortiert werden
 rule-comment-required-to-reject = ist bei einer Ablehnung erforderlich: Geben Sie den Grund an
+rule-ticket-sort = muss created, updated oder priority sein, wahlweise mit vorangestelltem -
+rule-staff-filters = assignee_id, queue_id und company_id filtern nur Listen für Mitarbeitende
+rule-planned-start = muss zwischen heute und zehn Jahren in der Zukunft liegen
+rule-iso-currency = muss ein ISO-4217-Code wie EUR oder USD sein
+rule-deadline = muss in der Zukunft liegen, höchstens ein Jahr voraus
 
 # Anhänge.
 rule-content-type = der Inhaltstyp { $type } wird nicht angenommen; senden Sie einen der folgenden: { $accepted }
@@ -159,6 +233,13 @@ rule-disks-at-most = darf höchstens { $max } Datenträger enthalten
 rule-disk-sizes = Größen müssen positiv sein, und free_bytes darf size_bytes nicht übersteigen
 rule-warranty-device = eine Garantie gilt für ein Gerät: Geben Sie es an
 rule-seats-licence-only = nur eine Lizenz hat Plätze
+rule-devices-count = muss 1 bis { $max } Geräte enthalten
+rule-entries-at-most = darf höchstens { $max } Einträge enthalten
+rule-device-own = ist der des Geräts: lassen Sie ihn weg
+rule-device-user = der Benutzer des Geräts muss ein Portalbenutzer des Unternehmens des Geräts sein
+rule-device-portal-user = muss ein Portalbenutzer des Unternehmens des Geräts sein
+rule-device-not-of-company = ist kein Gerät dieses Unternehmens
+rule-entry-stays-with-company = ein Eintrag bleibt bei seinem Unternehmen
 
 # Self-Service.
 rule-software-not-in-catalogue = ist nicht im Katalog
@@ -166,6 +247,9 @@ rule-software-linux = auf Linux-Computern kann keine Software installiert werden
 rule-software-required = ist für die Installation von Software erforderlich
 rule-software-install-only = gehört nur zu install_software
 rule-software-not-offered = wird auf diesem Computer nicht angeboten
+rule-package-id = muss eine Paketkennung sein (Buchstaben, Ziffern, . - _ @ / +)
+rule-homebrew-formula-or-cask = geben Sie eine Homebrew-Formel oder einen Cask an, nicht beides
+rule-package-required = geben Sie eine Chocolatey-ID, eine Homebrew-Formel oder einen Cask an
 
 # Tresor.
 rule-vault-url = muss eine Adresse mit Schema sein (https://...)
@@ -184,9 +268,30 @@ rule-invoice-total = muss net_minor + tax_minor sein
 rule-invoice-paid = darf total_minor nicht übersteigen
 rule-payment-url = muss eine https://-URL mit Host sein, höchstens 2000 Zeichen lang
 rule-quantity = muss eine Zahl von 0 bis 1 000 000 000 mit höchstens drei Nachkommastellen sein
+rule-contract-hours = ein Stundenkontingent hat Stunden, keine Währung und keine Beträge
+rule-contract-retainer = eine Pauschale hat eine Währung und Beträge, keine Stunden
+rule-contract-other-company = ist ein Vertrag eines anderen Unternehmens
+rule-contract-unknown = ist kein Vertrag dieses Mandanten
+rule-contract-by-psa-id = geben Sie den Vertrag mit contract_psa_id an
+rule-lines-at-most = höchstens { $max } Positionen
+rule-phases-at-most = höchstens { $phases } Phasen mit je { $tasks } Aufgaben
+rule-team-at-most = höchstens { $max } Mitglieder
+rule-currency-with-charges = ist bei Kosten erforderlich
+rule-team-no-email = kein Mitglied des Teams hat eine E-Mail-Adresse
+rule-rows-count = muss 1 bis { $max } Zeilen enthalten
+rule-sync-batch-size = senden Sie 1 bis { $max } Zeilen, Upserts und Löschungen zusammen
+rule-sync-named-twice = mehr als einmal in diesem Stapel genannt
 
 # Webhooks.
 rule-event-types-empty = muss mindestens eine Ereignisart nennen
+rule-event-types-at-most = darf höchstens { $max } Typen aufführen
+rule-url-unparsable = ist keine URL: { $reason }
+rule-url-https = muss eine https://-URL sein
+rule-url-credentials = darf weder Benutzernamen noch Passwort enthalten
+rule-url-host = muss einen Host nennen
+rule-url-private = löst zu einer privaten, Loopback- oder Link-Local-Adresse auf; der Mandant erlaubt diese nicht (allow_private_targets)
+rule-url-https-or-private = muss eine https://-URL sein (http:// nur für eine erlaubte private Adresse)
+rule-url-unresolved = nennt einen Host, der sich nicht auflösen lässt ({ $host })
 
 ## Verweigerungen (403) der Richtlinien der Domäne.
 denied-staff-only = nur Mitarbeitende des Dienstleisters dürfen das
@@ -299,6 +404,8 @@ conflict-action-status = Die Aktion ist bereits { $status }.
 conflict-self-service-not-connected = Self-Service ist noch nicht mit dem RMM verbunden.
 conflict-reset-password-phone = Das Zurücksetzen des Passworts erfordert das bestätigte Telefon des Benutzers.
 conflict-delivery-pending = Diese Zustellung ist noch offen: Sie wird bereits zugestellt.
+conflict-outbox-not-dead = Nur eine Nachricht im Status dead kann erneut versucht werden; diese ist im Status { $status }.
+conflict-outbox-secret-wiped = Diese Nachricht enthielt ein Geheimnis, das gelöscht wurde, als sie in den Status dead überging; sie kann daher nicht erneut gesendet werden. Starten Sie stattdessen erneut, was sie gesendet hat.
 
 ## Uploads (Anhänge von Tickets und Artikeln) und der Tresor.
 problem-uploads-busy-detail = Es laufen zu viele Uploads. Versuchen Sie es gleich noch einmal.
@@ -314,3 +421,6 @@ upload-note-id = muss die ID einer Notiz sein
 upload-note-not-of-ticket = ist keine Notiz dieses Tickets
 upload-unknown-part = unbekannter Teil; senden Sie `file`-Teile und optional eine `note_id`
 upload-no-file = senden Sie mindestens einen `file`-Teil vom Typ { $accepted }
+upload-no-note = diese Anhänge gehören zu keiner Notiz
+upload-project-limit = Die Anhänge des Projekts würden ihre Gesamtgrenze überschreiten.
+upload-document-limit = Die Anhänge des Dokuments würden ihre Gesamtgrenze überschreiten.

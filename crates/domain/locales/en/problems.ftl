@@ -42,6 +42,11 @@ problem-body-unreadable-detail = The body could not be read: { $reason }
 problem-pdf-too-large-detail = A PDF may take { $limit } bytes at most.
 problem-json-media-type-detail = Send the body as application/json.
 problem-json-syntax-detail = The body is not valid JSON: { $reason }
+problem-pdf-media-type-detail = Send the PDF as the body, with Content-Type: application/pdf.
+problem-confirmation-media-type-detail = Send the confirmation as application/json or application/x-www-form-urlencoded.
+detail-about = { $subject }: { $detail }
+detail-row = row { $id }
+detail-device = device { $guid }
 
 unauthorized-missing-token = Send an access token as Authorization: Bearer <token>.
 unauthorized-invalid-token = The access token is invalid or expired.
@@ -51,6 +56,17 @@ unauthorized-wrong-credentials = The e-mail address or the password is wrong.
 unauthorized-wrong-code = The code is wrong or was used already.
 unauthorized-refresh-token = The refresh token is invalid. Sign in again.
 unauthorized-mfa-token = The MFA token is invalid or expired. Sign in again.
+unauthorized-sign-in-expired = The sign-in has expired. Sign in again.
+unauthorized-set-password-token = The set-password token is invalid, used or expired.
+unauthorized-confirmation-link = The confirmation link is invalid, used or expired.
+unauthorized-agent-link = The agent link is not valid.
+unauthorized-agent-code = The code is invalid, expired or used.
+unauthorized-agent-session = The agent session is no longer valid. Open the link again.
+unauthorized-registration-token = The registration token is invalid or expired. Open the link again.
+unauthorized-rmm-sync-credential = Send the integration's sync credential as Authorization: Bearer cdr_...
+unauthorized-psa-sync-credential = Send the PSA integration's sync credential as Authorization: Bearer cdp_...
+unauthorized-metrics-token = Send the metrics token as a bearer token.
+unauthorized-callback-signature = The callback is not signed by the integration.
 forbidden-read-only-token = This API token is read-only.
 forbidden-agent-session = This session was opened from your computer's agent menu: it opens and follows your tickets. Sign in with your password to do more.
 forbidden-portal-disabled = The portal is disabled for every company you belong to.
@@ -68,6 +84,17 @@ field-range-max = must be at most { $max }
 field-range-min = must be at least { $min }
 field-format = does not have the required form
 field-invalid-value = is not an accepted value
+
+# serde's refusals, in its words, with the names and values it gives as arguments; a parser's
+# message of no known form is the argument of `field-unreadable`.
+field-missing = missing field `{ $field }`
+field-duplicate = duplicate field `{ $field }`
+field-unknown-variant = unknown variant `{ $value }`, expected { $expected }
+field-unknown-variant-none = unknown variant `{ $value }`, there are no variants
+field-invalid-value-expected = invalid value: { $found }, expected { $expected }
+field-invalid-length = invalid length { $found }, expected { $expected }
+field-null-keeps-value = invalid type: null; leave the field out to keep its value
+field-unreadable = { $reason }
 
 ## Domain rules: the detail of a field error (422) when an input breaks a rule of the domain.
 
@@ -88,6 +115,30 @@ rule-either = must be { $first } or { $second }
 rule-date = must be a date written YYYY-MM-DD
 rule-year-range = must be between the years 1970 and 9999
 rule-tags-at-most = at most { $max } tags
+rule-plain-text = must be 1 to { $max } characters, without control characters
+rule-out-of-range = is out of range
+rule-after = must be after { $other }
+rule-together = { $first } and { $second } go together
+rule-date-yyyy-mm-dd = must be a date YYYY-MM-DD
+rule-month-yyyy-mm = must be a month YYYY-MM
+rule-time-of-day = must be a time HH:MM from 00:00 to 24:00
+rule-status-unknown = unknown status
+rule-status-unknown-named = unknown status { $status }
+rule-given-by-path = is given by the path here
+rule-company-in-path = the company is the one in the path
+rule-company-unknown = is not a company of this tenant
+rule-company-id-unknown = { $id } is not a company of this tenant
+rule-company-named-unknown = company { $id } is not a company of this tenant
+rule-user-unknown = is not a user of this tenant
+rule-code-not-sent = is not the code we sent
+
+# Query parameters and headers.
+rule-cursor = is not a cursor this API gave out
+rule-cursor-sort = is not a cursor this API gave out for this sort
+rule-search-prefix = a prefix ({ $prefix }*) needs at least { $min } letters or digits
+rule-search-word = must contain a word or a number
+rule-idempotency-key = must be 1 to 255 visible ASCII characters
+rule-idempotency-key-reused = was already used with a different request; use a new key
 
 # Logins, addresses and passwords.
 rule-email = must be an e-mail address such as name@example.com
@@ -102,6 +153,16 @@ rule-role-unknown = unknown role { $role }; roles are portal_user, portal_user_p
 rule-roles-empty = at least one role is required
 rule-portal-admin-provider-only = only the provider grants portal_admin in this tenant
 rule-portal-admin-not-by-customer = portal_admin cannot be granted by a customer in this tenant
+rule-totp-enrolment-code = does not match the new secret; check the app's clock and try the next code
+rule-code-or-recovery-code = send either code or recovery_code
+rule-code-or-sms-code = give exactly one of code and sms_code
+rule-phone-by-endpoint = change or remove your phone with PUT or DELETE /api/v1/me/phone (it asks for your second factor)
+rule-roles-unchanged = are the roles you hold already
+rule-reason-required = must say why
+rule-notice-kind = is not a kind of e-mail written for you
+rule-company-member = must be a member of the company
+rule-company-cycle = would make the company its own ancestor
+rule-company-depth = the chain of parent companies is too deep
 
 # Settings, calendars and SMS.
 rule-time-zone = must be an IANA time zone such as Europe/Zurich
@@ -114,6 +175,14 @@ rule-sla-pause-closed = resolved and closed stop the clock; they cannot pause it
 rule-calling-codes-at-most = holds at most { $max } prefixes
 rule-calling-code = { $value } is not a prefix such as +41
 rule-sms-country = SMS cannot go to this country: give the number with a calling code your provider allows
+rule-holidays-at-most = at most { $max } holidays
+rule-intervals-at-most = at most { $max } intervals a day
+rule-calendar-unknown = no such calendar
+rule-plan-unknown = no such plan
+rule-field-key = must be 1 to 40 lowercase letters, digits or _, starting with a letter
+rule-select-options = a select field needs 1 to 100 options
+rule-options-select-only = only select fields have options
+rule-options-plain-text = each option must be 1 to { $max } characters, without control characters
 
 # Tickets.
 rule-requester-required-for-staff = is required for staff
@@ -138,6 +207,11 @@ rule-custom-field-expected-option = { $key }: expected one of { $options }
 rule-field-visibility-staff = { $field } is set by staff only: read_only or hidden
 rule-field-hidden-filter = { $field } is not shown to customers, so tickets cannot be filtered or sorted by it
 rule-comment-required-to-reject = is required when rejecting: say why
+rule-ticket-sort = must be created, updated or priority, optionally prefixed with -
+rule-staff-filters = assignee_id, queue_id and company_id filter staff lists only
+rule-planned-start = must be from today to ten years ahead
+rule-iso-currency = must be an ISO 4217 code such as EUR or USD
+rule-deadline = must be in the future, at most a year ahead
 
 # Attachments.
 rule-content-type = content type { $type } is not accepted; send one of { $accepted }
@@ -159,6 +233,13 @@ rule-disks-at-most = must hold at most { $max } disks
 rule-disk-sizes = sizes must be positive, with free_bytes at most size_bytes
 rule-warranty-device = a warranty covers a device: name it
 rule-seats-licence-only = only a licence has seats
+rule-devices-count = must hold 1 to { $max } devices
+rule-entries-at-most = must hold at most { $max } entries
+rule-device-own = is the device's own: leave it out
+rule-device-user = the device's user must be a portal user of the device's company
+rule-device-portal-user = must be a portal user of the device's company
+rule-device-not-of-company = is not a device of this company
+rule-entry-stays-with-company = an entry stays with its company
 
 # Self-service.
 rule-software-not-in-catalogue = is not in the catalogue
@@ -166,6 +247,9 @@ rule-software-linux = software cannot be installed on Linux computers
 rule-software-required = is required to install software
 rule-software-install-only = goes with install_software only
 rule-software-not-offered = is not offered on this computer
+rule-package-id = must be a package id (letters, digits, . - _ @ / +)
+rule-homebrew-formula-or-cask = give a Homebrew formula or a cask, not both
+rule-package-required = give a Chocolatey id, a Homebrew formula or a cask
 
 # Vault.
 rule-vault-url = must be an address with a scheme (https://...)
@@ -184,9 +268,30 @@ rule-invoice-total = must be net_minor + tax_minor
 rule-invoice-paid = must not exceed total_minor
 rule-payment-url = must be an https:// URL with a host, at most 2000 characters
 rule-quantity = must be a number from 0 to 1,000,000,000 with at most three decimals
+rule-contract-hours = a block of hours has hours, not a currency or amounts
+rule-contract-retainer = a retainer has a currency and amounts, not hours
+rule-contract-other-company = is a contract of another company
+rule-contract-unknown = is not a contract of this tenant
+rule-contract-by-psa-id = name the contract by contract_psa_id
+rule-lines-at-most = at most { $max } lines
+rule-phases-at-most = at most { $phases } phases of { $tasks } tasks
+rule-team-at-most = at most { $max } members
+rule-currency-with-charges = is required with charges
+rule-team-no-email = no member of the team has an e-mail address
+rule-rows-count = must hold 1 to { $max } rows
+rule-sync-batch-size = send 1 to { $max } rows, upserts and deletes together
+rule-sync-named-twice = named more than once in this batch
 
 # Webhooks.
 rule-event-types-empty = must name at least one event type
+rule-event-types-at-most = must list at most { $max } types
+rule-url-unparsable = is not a URL: { $reason }
+rule-url-https = must be an https:// URL
+rule-url-credentials = must not carry a user name or password
+rule-url-host = must name a host
+rule-url-private = resolves to a private, loopback or link-local address; the tenant does not allow those (allow_private_targets)
+rule-url-https-or-private = must be an https:// URL (http:// only for an allowed private address)
+rule-url-unresolved = names a host that does not resolve ({ $host })
 
 ## Permission refusals (403) of the domain's policies.
 denied-staff-only = only the provider's staff may do this
@@ -299,6 +404,8 @@ conflict-action-status = The action is { $status } already.
 conflict-self-service-not-connected = Self-service is not connected to the RMM yet.
 conflict-reset-password-phone = Reset password needs the user's verified phone.
 conflict-delivery-pending = This delivery is still pending: it is being delivered already.
+conflict-outbox-not-dead = Only a dead message can be retried; this one is { $status }.
+conflict-outbox-secret-wiped = This message held a secret that was wiped when it died, so it cannot be sent again; start what sent it again instead.
 
 ## Uploads (attachments of tickets and articles) and the vault.
 problem-uploads-busy-detail = Too many uploads are in progress. Try again in a moment.
@@ -314,3 +421,6 @@ upload-note-id = must be a note id
 upload-note-not-of-ticket = is not a note of this ticket
 upload-unknown-part = unknown part; send `file` parts and an optional `note_id`
 upload-no-file = send at least one `file` part, of type { $accepted }
+upload-no-note = these attachments belong to no note
+upload-project-limit = The project's attachments would exceed their total limit.
+upload-document-limit = The document's attachments would exceed their total limit.

@@ -42,6 +42,11 @@ problem-body-unreadable-detail = No se pudo leer el cuerpo: { $reason }
 problem-pdf-too-large-detail = Un PDF puede ocupar como máximo { $limit } bytes.
 problem-json-media-type-detail = Envíe el cuerpo como application/json.
 problem-json-syntax-detail = El cuerpo no es JSON válido: { $reason }
+problem-pdf-media-type-detail = Envíe el PDF como cuerpo, con Content-Type: application/pdf.
+problem-confirmation-media-type-detail = Envíe la confirmación como application/json o application/x-www-form-urlencoded.
+detail-about = { $subject }: { $detail }
+detail-row = fila { $id }
+detail-device = dispositivo { $guid }
 
 unauthorized-missing-token = Envíe un token de acceso como Authorization: Bearer <token>.
 unauthorized-invalid-token = El token de acceso no es válido o ha caducado.
@@ -51,6 +56,17 @@ unauthorized-wrong-credentials = La dirección de correo electrónico o la contr
 unauthorized-wrong-code = El código es incorrecto o ya se ha utilizado.
 unauthorized-refresh-token = El token de renovación no es válido. Vuelva a iniciar sesión.
 unauthorized-mfa-token = El token MFA no es válido o ha caducado. Vuelva a iniciar sesión.
+unauthorized-sign-in-expired = El inicio de sesión ha caducado. Vuelva a iniciar sesión.
+unauthorized-set-password-token = El token para establecer la contraseña no es válido, ya se ha usado o ha caducado.
+unauthorized-confirmation-link = El enlace de confirmación no es válido, ya se ha usado o ha caducado.
+unauthorized-agent-link = El enlace del agente no es válido.
+unauthorized-agent-code = El código no es válido, ha caducado o ya se ha usado.
+unauthorized-agent-session = La sesión del agente ya no es válida. Vuelva a abrir el enlace.
+unauthorized-registration-token = El token de registro no es válido o ha caducado. Vuelva a abrir el enlace.
+unauthorized-rmm-sync-credential = Envíe la credencial de sincronización de la integración como Authorization: Bearer cdr_...
+unauthorized-psa-sync-credential = Envíe la credencial de sincronización de la integración PSA como Authorization: Bearer cdp_...
+unauthorized-metrics-token = Envíe el token de métricas como token Bearer.
+unauthorized-callback-signature = La devolución de llamada no está firmada por la integración.
 forbidden-read-only-token = Este token de API es de solo lectura.
 forbidden-agent-session = Esta sesión se abrió desde el menú del agente de su equipo: permite abrir y seguir sus tickets. Inicie sesión con su contraseña para hacer más.
 forbidden-portal-disabled = El portal está desactivado para todas las empresas a las que pertenece.
@@ -68,6 +84,17 @@ field-range-max = debe ser como máximo { $max }
 field-range-min = debe ser como mínimo { $min }
 field-format = no tiene la forma requerida
 field-invalid-value = no es un valor aceptado
+
+# Los rechazos de serde, con los nombres y valores que da como argumentos; el mensaje de un analizador
+# de forma desconocida es el argumento de `field-unreadable`.
+field-missing = falta el campo `{ $field }`
+field-duplicate = campo duplicado `{ $field }`
+field-unknown-variant = variante desconocida `{ $value }`, se esperaba: { $expected }
+field-unknown-variant-none = variante desconocida `{ $value }`, no hay variantes
+field-invalid-value-expected = valor no válido: { $found }, se esperaba: { $expected }
+field-invalid-length = longitud no válida { $found }, se esperaba: { $expected }
+field-null-keeps-value = tipo no válido: null; omita el campo para conservar su valor
+field-unreadable = valor ilegible: { $reason }
 
 ## Reglas del dominio: el detalle de un error de campo (422) cuando una entrada incumple una regla.
 
@@ -88,6 +115,30 @@ rule-either = debe ser { $first } o { $second }
 rule-date = debe ser una fecha con el formato AAAA-MM-DD
 rule-year-range = debe estar entre los años 1970 y 9999
 rule-tags-at-most = como máximo { $max } etiquetas
+rule-plain-text = debe tener de 1 a { $max } caracteres, sin caracteres de control
+rule-out-of-range = está fuera del rango permitido
+rule-after = debe ser posterior a { $other }
+rule-together = { $first } y { $second } van juntos
+rule-date-yyyy-mm-dd = debe ser una fecha AAAA-MM-DD
+rule-month-yyyy-mm = debe ser un mes AAAA-MM
+rule-time-of-day = debe ser una hora HH:MM de 00:00 a 24:00
+rule-status-unknown = estado desconocido
+rule-status-unknown-named = estado desconocido { $status }
+rule-given-by-path = aquí lo indica la ruta
+rule-company-in-path = la empresa es la de la ruta
+rule-company-unknown = no es una empresa de este inquilino
+rule-company-id-unknown = { $id } no es una empresa de este inquilino
+rule-company-named-unknown = la empresa { $id } no es una empresa de este inquilino
+rule-user-unknown = no es un usuario de este inquilino
+rule-code-not-sent = no es el código que enviamos
+
+# Parámetros de consulta y cabeceras.
+rule-cursor = no es un cursor proporcionado por esta API
+rule-cursor-sort = no es un cursor proporcionado por esta API para esta ordenación
+rule-search-prefix = un prefijo ({ $prefix }*) necesita al menos { $min } letras o dígitos
+rule-search-word = debe contener una palabra o un número
+rule-idempotency-key = debe tener de 1 a 255 caracteres ASCII visibles
+rule-idempotency-key-reused = ya se usó con otra solicitud; use una clave nueva
 
 # Accesos, direcciones y contraseñas.
 rule-email = debe ser una dirección de correo electrónico como nombre@example.com
@@ -102,6 +153,16 @@ rule-role-unknown = rol desconocido { $role }; los roles son portal_user, portal
 rule-roles-empty = se requiere al menos un rol
 rule-portal-admin-provider-only = en este inquilino solo el proveedor concede el rol portal_admin
 rule-portal-admin-not-by-customer = en este inquilino un cliente no puede conceder el rol portal_admin
+rule-totp-enrolment-code = no coincide con el nuevo secreto; compruebe el reloj de la aplicación y pruebe el siguiente código
+rule-code-or-recovery-code = envíe o bien code o bien recovery_code
+rule-code-or-sms-code = indique exactamente uno de code y sms_code
+rule-phone-by-endpoint = cambie o elimine su teléfono con PUT o DELETE /api/v1/me/phone (allí se le pide su segundo factor)
+rule-roles-unchanged = ya son sus roles
+rule-reason-required = debe indicar el motivo
+rule-notice-kind = no es un tipo de correo electrónico dirigido a usted
+rule-company-member = debe ser miembro de la empresa
+rule-company-cycle = haría de la empresa su propia antecesora
+rule-company-depth = la cadena de empresas matrices es demasiado profunda
 
 # Ajustes, calendarios y SMS.
 rule-time-zone = debe ser una zona horaria IANA como Europe/Zurich
@@ -114,6 +175,14 @@ rule-sla-pause-closed = resuelto y cerrado detienen el reloj; no pueden pausarlo
 rule-calling-codes-at-most = contiene como máximo { $max } prefijos
 rule-calling-code = { $value } no es un prefijo como +41
 rule-sms-country = no se pueden enviar SMS a este país: indique el número con un prefijo que su proveedor permita
+rule-holidays-at-most = como máximo { $max } festivos
+rule-intervals-at-most = como máximo { $max } intervalos al día
+rule-calendar-unknown = no existe ese calendario
+rule-plan-unknown = no existe ese plan
+rule-field-key = debe tener de 1 a 40 letras minúsculas, dígitos o _, empezando por una letra
+rule-select-options = un campo de selección necesita de 1 a 100 opciones
+rule-options-select-only = solo los campos de selección tienen opciones
+rule-options-plain-text = cada opción debe tener de 1 a { $max } caracteres, sin caracteres de control
 
 # Tickets.
 rule-requester-required-for-staff = es obligatorio para el personal
@@ -138,6 +207,11 @@ rule-custom-field-expected-option = { $key }: se esperaba uno de estos valores: 
 rule-field-visibility-staff = { $field } solo lo establece el personal: read_only o hidden
 rule-field-hidden-filter = { $field } no se muestra a los clientes, así que los tickets no se pueden filtrar ni ordenar por él
 rule-comment-required-to-reject = es obligatorio al rechazar: explique por qué
+rule-ticket-sort = debe ser created, updated o priority, opcionalmente precedido de -
+rule-staff-filters = assignee_id, queue_id y company_id solo filtran las listas del personal
+rule-planned-start = debe estar entre hoy y dentro de diez años
+rule-iso-currency = debe ser un código ISO 4217 como EUR o USD
+rule-deadline = debe estar en el futuro, como máximo dentro de un año
 
 # Archivos adjuntos.
 rule-content-type = el tipo de contenido { $type } no se acepta; envíe uno de estos: { $accepted }
@@ -159,6 +233,13 @@ rule-disks-at-most = debe contener como máximo { $max } discos
 rule-disk-sizes = los tamaños deben ser positivos, con free_bytes como máximo igual a size_bytes
 rule-warranty-device = una garantía cubre un dispositivo: indíquelo
 rule-seats-licence-only = solo una licencia tiene puestos
+rule-devices-count = debe contener de 1 a { $max } dispositivos
+rule-entries-at-most = debe contener como máximo { $max } entradas
+rule-device-own = es el del dispositivo: omítalo
+rule-device-user = el usuario del dispositivo debe ser un usuario del portal de la empresa del dispositivo
+rule-device-portal-user = debe ser un usuario del portal de la empresa del dispositivo
+rule-device-not-of-company = no es un dispositivo de esta empresa
+rule-entry-stays-with-company = una entrada permanece en su empresa
 
 # Autoservicio.
 rule-software-not-in-catalogue = no está en el catálogo
@@ -166,6 +247,9 @@ rule-software-linux = no se puede instalar software en equipos Linux
 rule-software-required = es obligatorio para instalar software
 rule-software-install-only = solo se usa con install_software
 rule-software-not-offered = no se ofrece en este equipo
+rule-package-id = debe ser un identificador de paquete (letras, dígitos, . - _ @ / +)
+rule-homebrew-formula-or-cask = indique una fórmula de Homebrew o un cask, no ambos
+rule-package-required = indique un identificador de Chocolatey, una fórmula de Homebrew o un cask
 
 # Caja fuerte.
 rule-vault-url = debe ser una dirección con esquema (https://...)
@@ -184,9 +268,30 @@ rule-invoice-total = debe ser net_minor + tax_minor
 rule-invoice-paid = no debe superar total_minor
 rule-payment-url = debe ser una URL https:// con un host, de 2000 caracteres como máximo
 rule-quantity = debe ser un número de 0 a 1 000 000 000 con tres decimales como máximo
+rule-contract-hours = un bloque de horas tiene horas, no una moneda ni importes
+rule-contract-retainer = una iguala tiene una moneda e importes, no horas
+rule-contract-other-company = es un contrato de otra empresa
+rule-contract-unknown = no es un contrato de este inquilino
+rule-contract-by-psa-id = indique el contrato con contract_psa_id
+rule-lines-at-most = como máximo { $max } líneas
+rule-phases-at-most = como máximo { $phases } fases de { $tasks } tareas
+rule-team-at-most = como máximo { $max } miembros
+rule-currency-with-charges = es obligatorio si hay cargos
+rule-team-no-email = ningún miembro del equipo tiene dirección de correo electrónico
+rule-rows-count = debe contener de 1 a { $max } filas
+rule-sync-batch-size = envíe de 1 a { $max } filas, sumando upserts y borrados
+rule-sync-named-twice = nombrada más de una vez en este lote
 
 # Webhooks.
 rule-event-types-empty = debe indicar al menos un tipo de evento
+rule-event-types-at-most = debe enumerar como máximo { $max } tipos
+rule-url-unparsable = no es una URL: { $reason }
+rule-url-https = debe ser una URL https://
+rule-url-credentials = no debe llevar nombre de usuario ni contraseña
+rule-url-host = debe indicar un host
+rule-url-private = se resuelve en una dirección privada, de bucle invertido o de enlace local; el inquilino no las permite (allow_private_targets)
+rule-url-https-or-private = debe ser una URL https:// (http:// solo para una dirección privada permitida)
+rule-url-unresolved = indica un host que no se resuelve ({ $host })
 
 ## Denegaciones (403) de las políticas del dominio.
 denied-staff-only = solo el personal del proveedor puede hacer esto
@@ -299,6 +404,8 @@ conflict-action-status = La acción ya está { $status }.
 conflict-self-service-not-connected = El autoservicio aún no está conectado al RMM.
 conflict-reset-password-phone = Restablecer la contraseña requiere el teléfono verificado del usuario.
 conflict-delivery-pending = Esta entrega sigue pendiente: ya se está entregando.
+conflict-outbox-not-dead = Solo se puede reintentar un mensaje en estado dead; este está en estado { $status }.
+conflict-outbox-secret-wiped = Este mensaje contenía un secreto que se borró al pasar al estado dead, así que no puede volver a enviarse; inicie de nuevo lo que lo envió.
 
 ## Subidas (adjuntos de tickets y artículos) y la caja fuerte.
 problem-uploads-busy-detail = Hay demasiadas subidas en curso. Inténtelo de nuevo en un momento.
@@ -314,3 +421,6 @@ upload-note-id = debe ser el identificador de una nota
 upload-note-not-of-ticket = no es una nota de este ticket
 upload-unknown-part = parte desconocida; envíe partes `file` y un `note_id` opcional
 upload-no-file = envíe al menos una parte `file`, del tipo { $accepted }
+upload-no-note = estos adjuntos no pertenecen a ninguna nota
+upload-project-limit = Los adjuntos del proyecto superarían su límite total.
+upload-document-limit = Los adjuntos del documento superarían su límite total.

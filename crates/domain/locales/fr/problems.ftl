@@ -42,6 +42,11 @@ problem-body-unreadable-detail = Le corps n'a pas pu être lu : { $reason }
 problem-pdf-too-large-detail = Un PDF peut occuper au plus { $limit } octets.
 problem-json-media-type-detail = Envoyez le corps en application/json.
 problem-json-syntax-detail = Le corps n'est pas du JSON valide : { $reason }
+problem-pdf-media-type-detail = Envoyez le PDF comme corps, avec Content-Type: application/pdf.
+problem-confirmation-media-type-detail = Envoyez la confirmation en application/json ou en application/x-www-form-urlencoded.
+detail-about = { $subject } : { $detail }
+detail-row = ligne { $id }
+detail-device = appareil { $guid }
 
 unauthorized-missing-token = Envoyez un jeton d'accès dans Authorization: Bearer <jeton>.
 unauthorized-invalid-token = Le jeton d'accès est invalide ou a expiré.
@@ -51,6 +56,17 @@ unauthorized-wrong-credentials = L'adresse e-mail ou le mot de passe est incorre
 unauthorized-wrong-code = Le code est incorrect ou a déjà été utilisé.
 unauthorized-refresh-token = Le jeton de rafraîchissement est invalide. Reconnectez-vous.
 unauthorized-mfa-token = Le jeton MFA est invalide ou a expiré. Reconnectez-vous.
+unauthorized-sign-in-expired = La connexion a expiré. Reconnectez-vous.
+unauthorized-set-password-token = Le jeton de définition du mot de passe est invalide, déjà utilisé ou expiré.
+unauthorized-confirmation-link = Le lien de confirmation est invalide, déjà utilisé ou expiré.
+unauthorized-agent-link = Le lien de l'agent n'est pas valide.
+unauthorized-agent-code = Le code est invalide, expiré ou déjà utilisé.
+unauthorized-agent-session = La session de l'agent n'est plus valide. Ouvrez à nouveau le lien.
+unauthorized-registration-token = Le jeton d'inscription est invalide ou a expiré. Ouvrez à nouveau le lien.
+unauthorized-rmm-sync-credential = Envoyez l'identifiant de synchronisation de l'intégration dans Authorization: Bearer cdr_...
+unauthorized-psa-sync-credential = Envoyez l'identifiant de synchronisation de l'intégration PSA dans Authorization: Bearer cdp_...
+unauthorized-metrics-token = Envoyez le jeton des métriques comme jeton Bearer.
+unauthorized-callback-signature = Le rappel n'est pas signé par l'intégration.
 forbidden-read-only-token = Ce jeton d'API est en lecture seule.
 forbidden-agent-session = Cette session a été ouverte depuis le menu de l'agent de votre ordinateur : elle permet d'ouvrir et de suivre vos tickets. Connectez-vous avec votre mot de passe pour faire davantage.
 forbidden-portal-disabled = Le portail est désactivé pour toutes les entreprises dont vous faites partie.
@@ -68,6 +84,17 @@ field-range-max = doit être au plus { $max }
 field-range-min = doit être au moins { $min }
 field-format = n'a pas la forme requise
 field-invalid-value = n'est pas une valeur acceptée
+
+# Les refus de serde, avec les noms et valeurs qu'il donne en arguments ; le message d'un analyseur
+# de forme inconnue est l'argument de `field-unreadable`.
+field-missing = champ manquant `{ $field }`
+field-duplicate = champ en double `{ $field }`
+field-unknown-variant = variante inconnue `{ $value }`, attendu : { $expected }
+field-unknown-variant-none = variante inconnue `{ $value }`, aucune variante n'existe
+field-invalid-value-expected = valeur invalide : { $found }, attendu : { $expected }
+field-invalid-length = longueur invalide { $found }, attendu : { $expected }
+field-null-keeps-value = type invalide : null ; omettez le champ pour conserver sa valeur
+field-unreadable = valeur illisible : { $reason }
 
 ## Règles du domaine : le détail d'une erreur de champ (422) quand une saisie enfreint une règle.
 
@@ -88,6 +115,30 @@ rule-either = doit être { $first } ou { $second }
 rule-date = doit être une date au format AAAA-MM-JJ
 rule-year-range = doit se situer entre les années 1970 et 9999
 rule-tags-at-most = au plus { $max } mots-clés
+rule-plain-text = doit compter de 1 à { $max } caractères, sans caractères de contrôle
+rule-out-of-range = est hors des limites
+rule-after = doit être postérieur à { $other }
+rule-together = { $first } et { $second } vont ensemble
+rule-date-yyyy-mm-dd = doit être une date AAAA-MM-JJ
+rule-month-yyyy-mm = doit être un mois AAAA-MM
+rule-time-of-day = doit être une heure HH:MM de 00:00 à 24:00
+rule-status-unknown = statut inconnu
+rule-status-unknown-named = statut inconnu { $status }
+rule-given-by-path = est donné ici par le chemin
+rule-company-in-path = l'entreprise est celle du chemin
+rule-company-unknown = n'est pas une entreprise de ce locataire
+rule-company-id-unknown = { $id } n'est pas une entreprise de ce locataire
+rule-company-named-unknown = l'entreprise { $id } n'est pas une entreprise de ce locataire
+rule-user-unknown = n'est pas un utilisateur de ce locataire
+rule-code-not-sent = n'est pas le code que nous avons envoyé
+
+# Paramètres de requête et en-têtes.
+rule-cursor = n'est pas un curseur fourni par cette API
+rule-cursor-sort = n'est pas un curseur fourni par cette API pour ce tri
+rule-search-prefix = un préfixe ({ $prefix }*) demande au moins { $min } lettres ou chiffres
+rule-search-word = doit contenir un mot ou un nombre
+rule-idempotency-key = doit compter de 1 à 255 caractères ASCII visibles
+rule-idempotency-key-reused = a déjà servi pour une autre requête ; utilisez une nouvelle clé
 
 # Connexions, adresses et mots de passe.
 rule-email = doit être une adresse e-mail telle que nom@example.com
@@ -102,6 +153,16 @@ rule-role-unknown = rôle inconnu { $role } ; les rôles sont portal_user, porta
 rule-roles-empty = au moins un rôle est requis
 rule-portal-admin-provider-only = seul le prestataire attribue le rôle portal_admin dans ce locataire
 rule-portal-admin-not-by-customer = un client ne peut pas attribuer le rôle portal_admin dans ce locataire
+rule-totp-enrolment-code = ne correspond pas au nouveau secret ; vérifiez l'horloge de l'application et essayez le code suivant
+rule-code-or-recovery-code = envoyez soit code, soit recovery_code
+rule-code-or-sms-code = indiquez exactement un seul de code et sms_code
+rule-phone-by-endpoint = modifiez ou supprimez votre téléphone avec PUT ou DELETE /api/v1/me/phone (votre second facteur y est demandé)
+rule-roles-unchanged = sont déjà vos rôles
+rule-reason-required = doit indiquer pourquoi
+rule-notice-kind = n'est pas un type d'e-mail qui vous est destiné
+rule-company-member = doit être membre de l'entreprise
+rule-company-cycle = ferait de l'entreprise sa propre ascendante
+rule-company-depth = la chaîne des entreprises parentes est trop profonde
 
 # Paramètres, calendriers et SMS.
 rule-time-zone = doit être un fuseau horaire IANA tel que Europe/Zurich
@@ -114,6 +175,14 @@ rule-sla-pause-closed = résolu et fermé arrêtent le décompte ; ils ne peuven
 rule-calling-codes-at-most = contient au plus { $max } préfixes
 rule-calling-code = { $value } n'est pas un préfixe tel que +41
 rule-sms-country = les SMS ne peuvent pas être envoyés vers ce pays : indiquez un numéro avec un indicatif autorisé par votre prestataire
+rule-holidays-at-most = au plus { $max } jours fériés
+rule-intervals-at-most = au plus { $max } plages par jour
+rule-calendar-unknown = ce calendrier n'existe pas
+rule-plan-unknown = ce plan n'existe pas
+rule-field-key = doit compter de 1 à 40 lettres minuscules, chiffres ou _, et commencer par une lettre
+rule-select-options = un champ de sélection demande de 1 à 100 options
+rule-options-select-only = seuls les champs de sélection ont des options
+rule-options-plain-text = chaque option doit compter de 1 à { $max } caractères, sans caractères de contrôle
 
 # Tickets.
 rule-requester-required-for-staff = est obligatoire pour le personnel
@@ -138,6 +207,11 @@ rule-custom-field-expected-option = { $key } : l'une des valeurs suivantes est a
 rule-field-visibility-staff = { $field } est défini uniquement par le personnel : read_only ou hidden
 rule-field-hidden-filter = { $field } n'est pas affiché aux clients : les tickets ne peuvent donc pas être filtrés ni triés selon ce champ
 rule-comment-required-to-reject = est obligatoire pour refuser : indiquez pourquoi
+rule-ticket-sort = doit être created, updated ou priority, éventuellement précédé de -
+rule-staff-filters = assignee_id, queue_id et company_id ne filtrent que les listes du personnel
+rule-planned-start = doit se situer entre aujourd'hui et dans dix ans
+rule-iso-currency = doit être un code ISO 4217 tel que EUR ou USD
+rule-deadline = doit être dans le futur, au plus dans un an
 
 # Pièces jointes.
 rule-content-type = le type de contenu { $type } n'est pas accepté ; envoyez l'un des types suivants : { $accepted }
@@ -159,6 +233,13 @@ rule-disks-at-most = doit contenir au plus { $max } disques
 rule-disk-sizes = les tailles doivent être positives, avec free_bytes au plus égal à size_bytes
 rule-warranty-device = une garantie couvre un appareil : indiquez-le
 rule-seats-licence-only = seule une licence a des postes
+rule-devices-count = doit contenir de 1 à { $max } appareils
+rule-entries-at-most = doit contenir au plus { $max } entrées
+rule-device-own = est celui de l'appareil : omettez-le
+rule-device-user = l'utilisateur de l'appareil doit être un utilisateur du portail de l'entreprise de l'appareil
+rule-device-portal-user = doit être un utilisateur du portail de l'entreprise de l'appareil
+rule-device-not-of-company = n'est pas un appareil de cette entreprise
+rule-entry-stays-with-company = une entrée reste dans son entreprise
 
 # Libre-service.
 rule-software-not-in-catalogue = ne figure pas dans le catalogue
@@ -166,6 +247,9 @@ rule-software-linux = aucun logiciel ne peut être installé sur les ordinateurs
 rule-software-required = est obligatoire pour installer un logiciel
 rule-software-install-only = ne s'utilise qu'avec install_software
 rule-software-not-offered = n'est pas proposé sur cet ordinateur
+rule-package-id = doit être un identifiant de paquet (lettres, chiffres, . - _ @ / +)
+rule-homebrew-formula-or-cask = indiquez une formule Homebrew ou un cask, pas les deux
+rule-package-required = indiquez un identifiant Chocolatey, une formule Homebrew ou un cask
 
 # Coffre-fort.
 rule-vault-url = doit être une adresse avec un schéma (https://...)
@@ -184,9 +268,30 @@ rule-invoice-total = doit être égal à net_minor + tax_minor
 rule-invoice-paid = ne doit pas dépasser total_minor
 rule-payment-url = doit être une URL https:// avec un hôte, d'au plus 2000 caractères
 rule-quantity = doit être un nombre de 0 à 1 000 000 000, avec au plus trois décimales
+rule-contract-hours = un bloc d'heures a des heures, pas de devise ni de montants
+rule-contract-retainer = un forfait a une devise et des montants, pas d'heures
+rule-contract-other-company = est un contrat d'une autre entreprise
+rule-contract-unknown = n'est pas un contrat de ce locataire
+rule-contract-by-psa-id = désignez le contrat par contract_psa_id
+rule-lines-at-most = au plus { $max } lignes
+rule-phases-at-most = au plus { $phases } phases de { $tasks } tâches
+rule-team-at-most = au plus { $max } membres
+rule-currency-with-charges = est obligatoire avec des frais
+rule-team-no-email = aucun membre de l'équipe n'a d'adresse e-mail
+rule-rows-count = doit contenir de 1 à { $max } lignes
+rule-sync-batch-size = envoyez de 1 à { $max } lignes, mises à jour et suppressions comprises
+rule-sync-named-twice = nommée plus d'une fois dans ce lot
 
 # Webhooks.
 rule-event-types-empty = doit désigner au moins un type d'événement
+rule-event-types-at-most = doit énumérer au plus { $max } types
+rule-url-unparsable = n'est pas une URL : { $reason }
+rule-url-https = doit être une URL https://
+rule-url-credentials = ne doit contenir ni nom d'utilisateur ni mot de passe
+rule-url-host = doit nommer un hôte
+rule-url-private = pointe vers une adresse privée, de bouclage ou link-local ; le locataire ne les autorise pas (allow_private_targets)
+rule-url-https-or-private = doit être une URL https:// (http:// seulement pour une adresse privée autorisée)
+rule-url-unresolved = nomme un hôte qui ne se résout pas ({ $host })
 
 ## Refus d'autorisation (403) des politiques du domaine.
 denied-staff-only = seul le personnel du prestataire peut faire cela
@@ -299,6 +404,8 @@ conflict-action-status = L'action est déjà { $status }.
 conflict-self-service-not-connected = Le libre-service n'est pas encore connecté au RMM.
 conflict-reset-password-phone = La réinitialisation du mot de passe nécessite le téléphone vérifié de l'utilisateur.
 conflict-delivery-pending = Cette livraison est encore en attente : elle est déjà en cours d'envoi.
+conflict-outbox-not-dead = Seul un message à l'état dead peut être renvoyé ; celui-ci est à l'état { $status }.
+conflict-outbox-secret-wiped = Ce message contenait un secret effacé quand il est passé à l'état dead : il ne peut donc pas être renvoyé ; relancez plutôt ce qui l'a envoyé.
 
 ## Téléversements (pièces jointes des tickets et des articles) et coffre-fort.
 problem-uploads-busy-detail = Trop de téléversements sont en cours. Réessayez dans un instant.
@@ -314,3 +421,6 @@ upload-note-id = doit être un identifiant de note
 upload-note-not-of-ticket = n'est pas une note de ce ticket
 upload-unknown-part = partie inconnue ; envoyez des parties `file` et un `note_id` facultatif
 upload-no-file = envoyez au moins une partie `file`, de type { $accepted }
+upload-no-note = ces pièces jointes n'appartiennent à aucune note
+upload-project-limit = Les pièces jointes du projet dépasseraient leur limite totale.
+upload-document-limit = Les pièces jointes du document dépasseraient leur limite totale.

@@ -42,6 +42,11 @@ problem-body-unreadable-detail = Non è stato possibile leggere il corpo: { $rea
 problem-pdf-too-large-detail = Un PDF può occupare al massimo { $limit } byte.
 problem-json-media-type-detail = Invii il corpo come application/json.
 problem-json-syntax-detail = Il corpo non è JSON valido: { $reason }
+problem-pdf-media-type-detail = Invii il PDF come corpo, con Content-Type: application/pdf.
+problem-confirmation-media-type-detail = Invii la conferma come application/json o application/x-www-form-urlencoded.
+detail-about = { $subject }: { $detail }
+detail-row = riga { $id }
+detail-device = dispositivo { $guid }
 
 unauthorized-missing-token = Invii un token di accesso come Authorization: Bearer <token>.
 unauthorized-invalid-token = Il token di accesso non è valido o è scaduto.
@@ -51,6 +56,17 @@ unauthorized-wrong-credentials = L'indirizzo e-mail o la password sono errati.
 unauthorized-wrong-code = Il codice è errato o è già stato usato.
 unauthorized-refresh-token = Il token di aggiornamento non è valido. Acceda di nuovo.
 unauthorized-mfa-token = Il token MFA non è valido o è scaduto. Acceda di nuovo.
+unauthorized-sign-in-expired = L'accesso è scaduto. Acceda di nuovo.
+unauthorized-set-password-token = Il token per impostare la password non è valido, è già stato usato o è scaduto.
+unauthorized-confirmation-link = Il link di conferma non è valido, è già stato usato o è scaduto.
+unauthorized-agent-link = Il link dell'agente non è valido.
+unauthorized-agent-code = Il codice non è valido, è scaduto o è già stato usato.
+unauthorized-agent-session = La sessione dell'agente non è più valida. Apra di nuovo il link.
+unauthorized-registration-token = Il token di registrazione non è valido o è scaduto. Apra di nuovo il link.
+unauthorized-rmm-sync-credential = Invii la credenziale di sincronizzazione dell'integrazione come Authorization: Bearer cdr_...
+unauthorized-psa-sync-credential = Invii la credenziale di sincronizzazione dell'integrazione PSA come Authorization: Bearer cdp_...
+unauthorized-metrics-token = Invii il token delle metriche come token Bearer.
+unauthorized-callback-signature = Il callback non è firmato dall'integrazione.
 forbidden-read-only-token = Questo token API è di sola lettura.
 forbidden-agent-session = Questa sessione è stata aperta dal menu dell'agente del suo computer: permette di aprire e seguire i suoi ticket. Acceda con la sua password per fare di più.
 forbidden-portal-disabled = Il portale è disattivato per tutte le aziende di cui fa parte.
@@ -68,6 +84,17 @@ field-range-max = deve essere al massimo { $max }
 field-range-min = deve essere almeno { $min }
 field-format = non ha la forma richiesta
 field-invalid-value = non è un valore accettato
+
+# I rifiuti di serde, con i nomi e i valori che indica come argomenti; il messaggio di un parser
+# di forma sconosciuta è l'argomento di `field-unreadable`.
+field-missing = campo mancante `{ $field }`
+field-duplicate = campo duplicato `{ $field }`
+field-unknown-variant = variante sconosciuta `{ $value }`, previsto: { $expected }
+field-unknown-variant-none = variante sconosciuta `{ $value }`, non esistono varianti
+field-invalid-value-expected = valore non valido: { $found }, previsto: { $expected }
+field-invalid-length = lunghezza non valida { $found }, previsto: { $expected }
+field-null-keeps-value = tipo non valido: null; ometta il campo per mantenerne il valore
+field-unreadable = valore non leggibile: { $reason }
 
 ## Regole del dominio: il dettaglio di un errore di campo (422) quando un input viola una regola.
 
@@ -88,6 +115,30 @@ rule-either = deve essere { $first } o { $second }
 rule-date = deve essere una data nel formato AAAA-MM-GG
 rule-year-range = deve essere compreso tra gli anni 1970 e 9999
 rule-tags-at-most = al massimo { $max } tag
+rule-plain-text = deve avere da 1 a { $max } caratteri, senza caratteri di controllo
+rule-out-of-range = è fuori dall'intervallo consentito
+rule-after = deve essere successivo a { $other }
+rule-together = { $first } e { $second } vanno indicati insieme
+rule-date-yyyy-mm-dd = deve essere una data AAAA-MM-GG
+rule-month-yyyy-mm = deve essere un mese AAAA-MM
+rule-time-of-day = deve essere un orario HH:MM da 00:00 a 24:00
+rule-status-unknown = stato sconosciuto
+rule-status-unknown-named = stato sconosciuto { $status }
+rule-given-by-path = qui è indicato dal percorso
+rule-company-in-path = l'azienda è quella del percorso
+rule-company-unknown = non è un'azienda di questo tenant
+rule-company-id-unknown = { $id } non è un'azienda di questo tenant
+rule-company-named-unknown = l'azienda { $id } non è un'azienda di questo tenant
+rule-user-unknown = non è un utente di questo tenant
+rule-code-not-sent = non è il codice che abbiamo inviato
+
+# Parametri di query e intestazioni.
+rule-cursor = non è un cursore fornito da questa API
+rule-cursor-sort = non è un cursore fornito da questa API per questo ordinamento
+rule-search-prefix = un prefisso ({ $prefix }*) richiede almeno { $min } lettere o cifre
+rule-search-word = deve contenere una parola o un numero
+rule-idempotency-key = deve avere da 1 a 255 caratteri ASCII visibili
+rule-idempotency-key-reused = è già stata usata con un'altra richiesta; usi una nuova chiave
 
 # Accessi, indirizzi e password.
 rule-email = deve essere un indirizzo e-mail come nome@example.com
@@ -102,6 +153,16 @@ rule-role-unknown = ruolo sconosciuto { $role }; i ruoli sono portal_user, porta
 rule-roles-empty = è richiesto almeno un ruolo
 rule-portal-admin-provider-only = in questo tenant solo il fornitore assegna il ruolo portal_admin
 rule-portal-admin-not-by-customer = in questo tenant un cliente non può assegnare il ruolo portal_admin
+rule-totp-enrolment-code = non corrisponde al nuovo segreto; controlli l'orologio dell'app e provi il codice successivo
+rule-code-or-recovery-code = invii code oppure recovery_code
+rule-code-or-sms-code = indichi esattamente uno tra code e sms_code
+rule-phone-by-endpoint = modifichi o rimuova il suo telefono con PUT o DELETE /api/v1/me/phone (lì le viene chiesto il secondo fattore)
+rule-roles-unchanged = sono già i suoi ruoli
+rule-reason-required = deve indicare il motivo
+rule-notice-kind = non è un tipo di e-mail a lei destinato
+rule-company-member = deve essere membro dell'azienda
+rule-company-cycle = renderebbe l'azienda antenata di se stessa
+rule-company-depth = la catena delle aziende madri è troppo profonda
 
 # Impostazioni, calendari e SMS.
 rule-time-zone = deve essere un fuso orario IANA come Europe/Zurich
@@ -114,6 +175,14 @@ rule-sla-pause-closed = risolto e chiuso fermano il conteggio; non possono sospe
 rule-calling-codes-at-most = contiene al massimo { $max } prefissi
 rule-calling-code = { $value } non è un prefisso come +41
 rule-sms-country = gli SMS non possono essere inviati in questo paese: indichi il numero con un prefisso consentito dal suo fornitore
+rule-holidays-at-most = al massimo { $max } festività
+rule-intervals-at-most = al massimo { $max } intervalli al giorno
+rule-calendar-unknown = questo calendario non esiste
+rule-plan-unknown = questo piano non esiste
+rule-field-key = deve avere da 1 a 40 lettere minuscole, cifre o _, iniziando con una lettera
+rule-select-options = un campo di selezione richiede da 1 a 100 opzioni
+rule-options-select-only = solo i campi di selezione hanno opzioni
+rule-options-plain-text = ogni opzione deve avere da 1 a { $max } caratteri, senza caratteri di controllo
 
 # Ticket.
 rule-requester-required-for-staff = è obbligatorio per il personale
@@ -138,6 +207,11 @@ rule-custom-field-expected-option = { $key }: è previsto uno dei valori { $opti
 rule-field-visibility-staff = { $field } è impostato solo dal personale: read_only o hidden
 rule-field-hidden-filter = { $field } non è mostrato ai clienti, quindi i ticket non possono essere filtrati né ordinati in base a esso
 rule-comment-required-to-reject = è obbligatorio per rifiutare: spieghi il motivo
+rule-ticket-sort = deve essere created, updated o priority, eventualmente preceduto da -
+rule-staff-filters = assignee_id, queue_id e company_id filtrano solo gli elenchi del personale
+rule-planned-start = deve essere compreso tra oggi e fra dieci anni
+rule-iso-currency = deve essere un codice ISO 4217 come EUR o USD
+rule-deadline = deve essere nel futuro, al massimo fra un anno
 
 # Allegati.
 rule-content-type = il tipo di contenuto { $type } non è accettato; invii uno dei seguenti: { $accepted }
@@ -159,6 +233,13 @@ rule-disks-at-most = deve contenere al massimo { $max } dischi
 rule-disk-sizes = le dimensioni devono essere positive, con free_bytes non superiore a size_bytes
 rule-warranty-device = una garanzia copre un dispositivo: lo indichi
 rule-seats-licence-only = solo una licenza ha postazioni
+rule-devices-count = deve contenere da 1 a { $max } dispositivi
+rule-entries-at-most = deve contenere al massimo { $max } voci
+rule-device-own = è quello del dispositivo: lo ometta
+rule-device-user = l'utente del dispositivo deve essere un utente del portale dell'azienda del dispositivo
+rule-device-portal-user = deve essere un utente del portale dell'azienda del dispositivo
+rule-device-not-of-company = non è un dispositivo di questa azienda
+rule-entry-stays-with-company = una voce resta nella sua azienda
 
 # Self-service.
 rule-software-not-in-catalogue = non è nel catalogo
@@ -166,6 +247,9 @@ rule-software-linux = non è possibile installare software sui computer Linux
 rule-software-required = è obbligatorio per installare software
 rule-software-install-only = si usa solo con install_software
 rule-software-not-offered = non è offerto su questo computer
+rule-package-id = deve essere un identificativo di pacchetto (lettere, cifre, . - _ @ / +)
+rule-homebrew-formula-or-cask = indichi una formula Homebrew o un cask, non entrambi
+rule-package-required = indichi un id Chocolatey, una formula Homebrew o un cask
 
 # Cassaforte.
 rule-vault-url = deve essere un indirizzo con schema (https://...)
@@ -184,9 +268,30 @@ rule-invoice-total = deve essere net_minor + tax_minor
 rule-invoice-paid = non deve superare total_minor
 rule-payment-url = deve essere un URL https:// con un host, di al massimo 2000 caratteri
 rule-quantity = deve essere un numero da 0 a 1 000 000 000 con al massimo tre decimali
+rule-contract-hours = un pacchetto di ore ha ore, non una valuta né importi
+rule-contract-retainer = un forfait ha una valuta e degli importi, non ore
+rule-contract-other-company = è un contratto di un'altra azienda
+rule-contract-unknown = non è un contratto di questo tenant
+rule-contract-by-psa-id = indichi il contratto con contract_psa_id
+rule-lines-at-most = al massimo { $max } righe
+rule-phases-at-most = al massimo { $phases } fasi di { $tasks } attività
+rule-team-at-most = al massimo { $max } membri
+rule-currency-with-charges = è obbligatorio in presenza di addebiti
+rule-team-no-email = nessun membro del team ha un indirizzo e-mail
+rule-rows-count = deve contenere da 1 a { $max } righe
+rule-sync-batch-size = invii da 1 a { $max } righe, upsert e cancellazioni insieme
+rule-sync-named-twice = indicata più di una volta in questo lotto
 
 # Webhook.
 rule-event-types-empty = deve indicare almeno un tipo di evento
+rule-event-types-at-most = deve elencare al massimo { $max } tipi
+rule-url-unparsable = non è un URL: { $reason }
+rule-url-https = deve essere un URL https://
+rule-url-credentials = non deve contenere nome utente né password
+rule-url-host = deve indicare un host
+rule-url-private = si risolve in un indirizzo privato, di loopback o link-local; il tenant non li consente (allow_private_targets)
+rule-url-https-or-private = deve essere un URL https:// (http:// solo per un indirizzo privato consentito)
+rule-url-unresolved = indica un host che non si risolve ({ $host })
 
 ## Rifiuti (403) delle regole di accesso del dominio.
 denied-staff-only = solo il personale del fornitore può farlo
@@ -299,6 +404,8 @@ conflict-action-status = L'azione è già { $status }.
 conflict-self-service-not-connected = Il self-service non è ancora collegato all'RMM.
 conflict-reset-password-phone = Il ripristino della password richiede il telefono verificato dell'utente.
 conflict-delivery-pending = Questa consegna è ancora in sospeso: è già in corso di consegna.
+conflict-outbox-not-dead = Solo un messaggio nello stato dead può essere ritentato; questo è nello stato { $status }.
+conflict-outbox-secret-wiped = Questo messaggio conteneva un segreto cancellato al passaggio allo stato dead, quindi non può essere inviato di nuovo; riavvii piuttosto ciò che lo ha inviato.
 
 ## Caricamenti (allegati di ticket e articoli) e la cassaforte.
 problem-uploads-busy-detail = Sono in corso troppi caricamenti. Riprovi tra un momento.
@@ -314,3 +421,6 @@ upload-note-id = deve essere l'id di una nota
 upload-note-not-of-ticket = non è una nota di questo ticket
 upload-unknown-part = parte sconosciuta; invii parti `file` e un `note_id` facoltativo
 upload-no-file = invii almeno una parte `file`, di tipo { $accepted }
+upload-no-note = questi allegati non appartengono ad alcuna nota
+upload-project-limit = Gli allegati del progetto supererebbero il loro limite complessivo.
+upload-document-limit = Gli allegati del documento supererebbero il loro limite complessivo.

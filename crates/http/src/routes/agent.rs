@@ -17,6 +17,7 @@ use clientdesk_app::origin::Origin;
 use clientdesk_domain::accounts::{domain_of, may_register_address};
 use clientdesk_domain::devices::Device;
 use clientdesk_domain::entities::Tenant;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{TenantId, UserId};
 use clientdesk_domain::notifications::Notice;
 use clientdesk_domain::principal::AuthMethod;
@@ -104,7 +105,7 @@ pub struct Prefill {
 struct Refused(&'static str, Option<TenantId>);
 
 fn refused() -> ApiError {
-    ApiError::Unauthorized("The agent link is not valid.".into())
+    ApiError::unauthorized("unauthorized-agent-link")
 }
 
 fn audit_refusal(conn: &mut DbConnection, client: &Origin, refusal: &Refused) -> ApiResult<()> {
@@ -312,7 +313,10 @@ pub async fn agent_login(state: web::Data<AppState>, req: HttpRequest) -> HttpRe
     let link = match serde_urlencoded::from_str::<AgentLink>(req.query_string()) {
         Ok(link) => link,
         Err(_) if !json => return redirect("error=invalid_link".into()),
-        Err(e) => return private(ApiError::invalid("query", e.to_string()).error_response()),
+        Err(e) => {
+            let refused = ApiError::invalid("query", crate::json::parser_detail(&e.to_string()));
+            return private(refused.response_in(crate::language::of(&req)));
+        }
     };
     let st = state.clone();
     let step = state
@@ -376,7 +380,7 @@ pub async fn exchange_code(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let now = Utc::now();
-                let invalid = || ApiError::Unauthorized("The code is invalid, expired or used.".into());
+                let invalid = || ApiError::unauthorized("unauthorized-agent-code");
                 let found = store::code_by_hash(conn, LOGIN_CODE, &fingerprint(&code)).map_err(|_| invalid())?;
                 if found.expires_at <= now || !store::use_code(conn, found.id, now)? {
                     return Err(invalid());
@@ -476,8 +480,7 @@ fn count_registration(
 /// The registration a token opened, still usable: not spent, not expired, its device still
 /// without a user.
 fn registration(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> ApiResult<(Code, Tenant, Device)> {
-    let invalid =
-        || ApiError::Unauthorized("The registration token is invalid or expired. Open the link again.".into());
+    let invalid = || ApiError::unauthorized("unauthorized-registration-token");
     let code = store::code_by_hash(conn, REGISTRATION, &fingerprint(token)).map_err(|_| invalid())?;
     if code.used_at.is_some() || code.expires_at <= now {
         return Err(invalid());
@@ -657,9 +660,10 @@ pub struct RegistrationConfirmation {
     pub code: String,
 }
 
-/// Confirm a registration with the code e-mailed to the existing contact: the contact becomes a
-/// portal user of the device's company, linked to the device, and is signed in. Five wrong codes
-/// (with any registration token of the computer) spend the code: register again.
+/// Confirm a registration with the code e-mailed to the existing contact: the contact becomes an
+/// active portal user of the device's company (a first activation sends `user.activated`), linked
+/// to the device, and is signed in. Five wrong codes (with any registration token of the computer)
+/// spend the code: register again.
 #[utoipa::path(tag = "rmm", operation_id = "confirmAgentRegistration", security(()),
     request_body = RegistrationConfirmation,
     responses(
@@ -693,11 +697,18 @@ pub async fn confirm_registration(
                 }
                 let given = activation_hash(device.id, body.code.trim());
                 if !clientdesk_app::crypto::secrets::constant_time_eq(&given, &sent.code_hash) {
-                    return Ok(Err(ApiError::invalid("code", "is not the code we sent")));
+                    return Ok(Err(ApiError::invalid("code", Message::new("rule-code-not-sent"))));
                 }
                 store::use_code(conn, sent.id, now)?;
                 let user = sent.user_id.ok_or_else(|| ApiError::Internal("activation code without a user".into()))?;
+                // The contact proved its address: its login is active from now on, as after a
+                // first password; a contact active already (from another computer) is not told again.
+                let activated = users::activate(conn, user, now)?;
                 let session = finish(&st, conn, &client, &registration, &tenant, &device, user)?;
+                if activated {
+                    let activated = UserData { user_id: user.0, company_id: Some(device.company_id.0) };
+                    events::emit(conn, tenant.id, Event::UserActivated(activated))?;
+                }
                 Ok(Ok(RegistrationAnswer::Registered(session)))
             })
         })

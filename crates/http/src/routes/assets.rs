@@ -11,6 +11,7 @@ use clientdesk_domain::assets::{
     self as rules, AssetKind, Disk, Entitlement, EntitlementFields, EntitlementKind, Inventory, TermState,
 };
 use clientdesk_domain::devices::Device;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::invoices::calendar_date;
 use clientdesk_domain::rmm::Platform;
@@ -155,7 +156,7 @@ impl EntitlementInput {
             notes: self.notes.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
         };
         if fields.notes.as_ref().is_some_and(|n| n.chars().count() > 2000) {
-            return Err(ApiError::invalid(&name("notes"), "must be at most 2000 characters"));
+            return Err(ApiError::invalid(&name("notes"), Message::new("rule-max-chars").arg("max", 2000)));
         }
         fields.check().map_err(|e| ApiError::invalid(&name(e.field), e.message))?;
         Ok(fields)
@@ -302,7 +303,7 @@ pub async fn list_assets(
     let (limit, after) = PageQuery { limit: query.limit, cursor: query.cursor }.resolve()?;
     let text = query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
     if text.as_ref().is_some_and(|q| q.chars().count() > 100) {
-        return Err(ApiError::invalid_parameter("q", "must be at most 100 characters"));
+        return Err(ApiError::invalid_parameter("q", Message::new("rule-max-chars").arg("max", 100)));
     }
     let (kind, since) = (query.kind, query.updated_from);
     let page = state
@@ -448,12 +449,13 @@ fn checked_input(
     auth: &Auth,
     input: EntitlementInput,
 ) -> ApiResult<(CompanyId, EntitlementFields)> {
-    let company = CompanyId(input.company_id.ok_or_else(|| ApiError::invalid("company_id", "is required"))?);
+    let company =
+        CompanyId(input.company_id.ok_or_else(|| ApiError::invalid("company_id", Message::new("field-required")))?);
     crate::routes::company_records::require_company(conn, auth.tenant.id, company)?;
     if let Some(device) = input.device_id {
         match rmm::get_device(conn, auth.tenant.id, device) {
             Ok(d) if d.company_id == company => {}
-            _ => return Err(ApiError::invalid("device_id", "is not a device of this company")),
+            _ => return Err(ApiError::invalid("device_id", Message::new("rule-device-not-of-company"))),
         }
     }
     let device = input.device_id;
@@ -533,7 +535,7 @@ pub async fn replace_entitlement(
                 let existing = staff_written(conn, &auth, id)?;
                 let (company, fields) = checked_input(conn, &auth, input)?;
                 if company.0 != existing.company_id {
-                    return Err(ApiError::invalid("company_id", "an entry stays with its company"));
+                    return Err(ApiError::invalid("company_id", Message::new("rule-entry-stays-with-company")));
                 }
                 store::update_entitlement(conn, id, &fields, Utc::now())?;
                 client.record_change(conn, &auth, "entitlement.updated", format!("entitlement:{id}"), None)?;

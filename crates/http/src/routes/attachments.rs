@@ -185,7 +185,7 @@ pub(crate) async fn receive_without_note(
         (files, None) => Ok(files),
         (files, Some(_)) => {
             remove(&state.storage, &files).await;
-            Err(ApiError::invalid("note_id", "these attachments belong to no note"))
+            Err(ApiError::invalid("note_id", Message::new("upload-no-note")))
         }
     }
 }

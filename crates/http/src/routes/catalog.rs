@@ -3,6 +3,7 @@
 
 use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::tickets::{CustomField, CustomFieldKind, CustomVisibility, TicketSettings};
 use clientdesk_persistence::catalog::{self, Catalogue, Entry};
 use clientdesk_persistence::{tickets, write_tx};
@@ -66,7 +67,7 @@ fn plain(value: &str) -> bool {
 fn entry_name(name: &str) -> ApiResult<String> {
     let name = name.trim();
     if !plain(name) {
-        return Err(ApiError::invalid("name", "must be 1 to 100 characters, without control characters"));
+        return Err(ApiError::invalid("name", crate::text::rule(100)));
     }
     Ok(name.to_owned())
 }
@@ -311,23 +312,20 @@ fn check_field(f: &CustomField) -> ApiResult<()> {
         && f.key.starts_with(|c: char| c.is_ascii_lowercase())
         && f.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !key_ok {
-        return Err(ApiError::invalid("key", "must be 1 to 40 lowercase letters, digits or _, starting with a letter"));
+        return Err(ApiError::invalid("key", Message::new("rule-field-key")));
     }
     if !plain(&f.label) {
-        return Err(ApiError::invalid("label", "must be 1 to 100 characters, without control characters"));
+        return Err(ApiError::invalid("label", crate::text::rule(100)));
     }
     let select = f.kind == CustomFieldKind::Select;
     if select && !(1..=100).contains(&f.options.len()) {
-        return Err(ApiError::invalid("options", "a select field needs 1 to 100 options"));
+        return Err(ApiError::invalid("options", Message::new("rule-select-options")));
     }
     if !select && !f.options.is_empty() {
-        return Err(ApiError::invalid("options", "only select fields have options"));
+        return Err(ApiError::invalid("options", Message::new("rule-options-select-only")));
     }
     if f.options.iter().any(|o| !plain(o)) {
-        return Err(ApiError::invalid(
-            "options",
-            "each option must be 1 to 100 characters, without control characters",
-        ));
+        return Err(ApiError::invalid("options", Message::new("rule-options-plain-text").arg("max", 100)));
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use clientdesk_app::events::{self, Event};
 use clientdesk_app::notify;
 use clientdesk_domain::approvals::{self, ChangeDecision, ChangeRequest, ChangeStatus, Risk};
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::Permission;
 use clientdesk_persistence::approvals as store;
@@ -122,32 +123,43 @@ impl NewChangeInput {
         let title = approvals::required_text("title", &self.title, 200)?;
         let description = self.description.trim().to_owned();
         if description.chars().count() > approvals::MAX_TEXT {
-            return Err(ApiError::invalid("description", "must be at most 4000 characters"));
+            return Err(ApiError::invalid("description", Message::new("rule-max-chars").arg("max", 4000)));
         }
         let reason = approvals::required_text("reason", &self.reason, approvals::MAX_TEXT)?;
         match (self.planned_start, self.planned_end) {
             (Some(start), Some(end)) if start >= end => {
-                return Err(ApiError::invalid("planned_end", "must be after planned_start"))
+                return Err(ApiError::invalid("planned_end", Message::new("rule-after").arg("other", "planned_start")))
             }
             (Some(start), Some(_)) if start < now - Duration::days(1) || start > now + Duration::days(3660) => {
-                return Err(ApiError::invalid("planned_start", "must be from today to ten years ahead"))
+                return Err(ApiError::invalid("planned_start", Message::new("rule-planned-start")))
             }
             (Some(_), None) | (None, Some(_)) => {
-                return Err(ApiError::invalid("planned_end", "planned_start and planned_end go together"))
+                return Err(ApiError::invalid(
+                    "planned_end",
+                    Message::new("rule-together").arg("first", "planned_start").arg("second", "planned_end"),
+                ))
             }
             _ => {}
         }
         match (self.estimated_cost_cents, self.currency.as_deref()) {
             (Some(cents), Some(currency)) => {
                 if !(0..=1_000_000_000_000).contains(&cents) {
-                    return Err(ApiError::invalid("estimated_cost_cents", "must be between 0 and 10^12"));
+                    return Err(ApiError::invalid(
+                        "estimated_cost_cents",
+                        Message::new("field-range-between").arg("min", 0).arg("max", "10^12"),
+                    ));
                 }
                 if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
-                    return Err(ApiError::invalid("currency", "must be an ISO 4217 code such as EUR or USD"));
+                    return Err(ApiError::invalid("currency", Message::new("rule-iso-currency")));
                 }
             }
             (None, None) => {}
-            _ => return Err(ApiError::invalid("currency", "estimated_cost_cents and currency go together")),
+            _ => {
+                return Err(ApiError::invalid(
+                    "currency",
+                    Message::new("rule-together").arg("first", "estimated_cost_cents").arg("second", "currency"),
+                ))
+            }
         }
         Ok(ChangeRequest {
             id: 0,
@@ -309,7 +321,10 @@ pub async fn list_change_requests(
         .as_deref()
         .map(|s| {
             ChangeStatus::parse(s).ok_or_else(|| {
-                ApiError::invalid_parameter("status", "must be pending, approved, rejected or cancelled")
+                ApiError::invalid_parameter(
+                    "status",
+                    Message::new("rule-either").arg("first", "pending, approved, rejected").arg("second", "cancelled"),
+                )
             })
         })
         .transpose()?;

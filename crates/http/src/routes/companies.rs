@@ -126,7 +126,7 @@ fn contact(
         None => Ok(current),
         Some(None) => Ok(None),
         Some(Some(id)) if users::is_member(conn, UserId(id), company)? => Ok(Some(UserId(id))),
-        Some(Some(_)) => Err(ApiError::invalid(field, "must be a member of the company")),
+        Some(Some(_)) => Err(ApiError::invalid(field, Message::new("rule-company-member"))),
     }
 }
 
@@ -139,16 +139,16 @@ fn check_parent(
     parent: Option<i64>,
 ) -> ApiResult<Option<CompanyId>> {
     let Some(parent) = parent.map(CompanyId) else { return Ok(None) };
-    let unknown = || ApiError::invalid("parent_company_id", "is not a company of this tenant");
+    let unknown = || ApiError::invalid("parent_company_id", Message::new("rule-company-unknown"));
     let mut cursor = Some(parent);
     for _ in 0..32 {
         let Some(id) = cursor else { return Ok(Some(parent)) };
         if Some(id) == company {
-            return Err(ApiError::invalid("parent_company_id", "would make the company its own ancestor"));
+            return Err(ApiError::invalid("parent_company_id", Message::new("rule-company-cycle")));
         }
         cursor = companies::get(conn, auth.tenant.id, id).map_err(|_| unknown())?.parent_company_id;
     }
-    Err(ApiError::invalid("parent_company_id", "the chain of parent companies is too deep"))
+    Err(ApiError::invalid("parent_company_id", Message::new("rule-company-depth")))
 }
 
 /// A unique-name conflict is the only conflict creating or renaming a company can meet.
@@ -184,7 +184,7 @@ pub async fn list_companies(
     let tenant = auth.tenant.id;
     let text = q.into_inner().q.filter(|s| !s.trim().is_empty());
     if text.as_ref().is_some_and(|t| t.len() > 200) {
-        return Err(ApiError::invalid_parameter("q", "must be at most 200 characters"));
+        return Err(ApiError::invalid_parameter("q", Message::new("rule-max-chars").arg("max", 200)));
     }
     let page = state.run(move |conn| Ok(companies::list(conn, tenant, text.as_deref(), since, after, limit)?)).await?;
     Ok(HttpResponse::Ok().json_body(Paged {

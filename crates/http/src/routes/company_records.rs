@@ -3,6 +3,7 @@
 //! permission (403 without it), and another company answers 404 as if it did not exist.
 
 use chrono::{NaiveDate, Utc};
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{CompanyId, TenantId};
 use clientdesk_domain::principal::Denied;
 use clientdesk_domain::roles::RoleSet;
@@ -41,7 +42,7 @@ pub(crate) fn company_in_path(
 /// A company named in a record's body (by staff or a sync): 422 when it is not the tenant's.
 pub(crate) fn require_company(conn: &mut DbConnection, tenant: TenantId, company: CompanyId) -> ApiResult<()> {
     if psa::companies_of_tenant(conn, tenant, &[company.0])?.is_empty() {
-        return Err(ApiError::invalid("company_id", "is not a company of this tenant"));
+        return Err(ApiError::invalid("company_id", Message::new("rule-company-unknown")));
     }
     Ok(())
 }

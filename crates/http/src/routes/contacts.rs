@@ -15,6 +15,7 @@ use clientdesk_domain::accounts::{
     default_roles, may_disable, may_manage_logins, may_set_roles, sees_all_contacts, Manager, Refusal, UserState,
 };
 use clientdesk_domain::entities::Company;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::roles::{Role, RoleSet};
 use clientdesk_domain::webhook_payloads::UserData;
@@ -156,7 +157,7 @@ pub async fn list_contacts(
     let wanted = query.state.as_deref().map(UserState::parse).transpose()?;
     let text = query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
     if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
-        return Err(ApiError::invalid_parameter("q", "must be at most 200 characters"));
+        return Err(ApiError::invalid_parameter("q", Message::new("rule-max-chars").arg("max", 200)));
     }
     let only = match standing(&auth, company_id)? {
         Standing::Staff => None,

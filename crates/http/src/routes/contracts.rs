@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use clientdesk_domain::contracts::{self as rules, Contract, ContractFields, ContractKind, TimeEntry};
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{CompanyId, TenantId};
 use clientdesk_domain::invoices::{self, calendar_date, currency};
 use clientdesk_persistence::psa::Versioned;
@@ -90,10 +91,11 @@ fn parse_contract(at: &str, c: ContractInput) -> ApiResult<(CompanyId, ContractF
     let (currency, purchased, used) = match c.kind {
         ContractKind::Hours => {
             if c.currency.is_some() || c.amount_purchased_minor.is_some() || c.amount_used_minor.is_some() {
-                return Err(ApiError::invalid(&name("kind"), "a block of hours has hours, not a currency or amounts"));
+                return Err(ApiError::invalid(&name("kind"), Message::new("rule-contract-hours")));
             }
-            let purchased =
-                c.hours_purchased.ok_or_else(|| ApiError::invalid(&name("hours_purchased"), "is required"))?;
+            let purchased = c
+                .hours_purchased
+                .ok_or_else(|| ApiError::invalid(&name("hours_purchased"), Message::new("field-required")))?;
             (
                 None,
                 rules::minutes("hours_purchased", purchased).map_err(|e| domain("hours_purchased", e))?,
@@ -102,16 +104,19 @@ fn parse_contract(at: &str, c: ContractInput) -> ApiResult<(CompanyId, ContractF
         }
         ContractKind::Retainer => {
             if c.hours_purchased.is_some() || c.hours_used.is_some() {
-                return Err(ApiError::invalid(&name("kind"), "a retainer has a currency and amounts, not hours"));
+                return Err(ApiError::invalid(&name("kind"), Message::new("rule-contract-retainer")));
             }
-            let code = c.currency.as_deref().ok_or_else(|| ApiError::invalid(&name("currency"), "is required"))?;
+            let code = c
+                .currency
+                .as_deref()
+                .ok_or_else(|| ApiError::invalid(&name("currency"), Message::new("field-required")))?;
             let amount = |f: &str, v: Option<i64>| match v.unwrap_or(0) {
                 v if (0..=clientdesk_domain::invoices::MAX_MINOR).contains(&v) => Ok(v),
-                _ => Err(ApiError::invalid(&name(f), "is out of range")),
+                _ => Err(ApiError::invalid(&name(f), Message::new("rule-out-of-range"))),
             };
             let purchased = c
                 .amount_purchased_minor
-                .ok_or_else(|| ApiError::invalid(&name("amount_purchased_minor"), "is required"))?;
+                .ok_or_else(|| ApiError::invalid(&name("amount_purchased_minor"), Message::new("field-required")))?;
             (
                 Some(currency(code).map_err(|e| domain("currency", e))?),
                 amount("amount_purchased_minor", Some(purchased))?,
@@ -517,9 +522,9 @@ fn parse_entry(
     let company = CompanyId(e.company_id);
     let contract_id = match contract(e.contract_psa_id.as_deref(), e.contract_id)? {
         Some((id, owner)) if owner == company.0 => Some(id),
-        Some(_) => return Err(ApiError::invalid(&name("contract"), "is a contract of another company")),
+        Some(_) => return Err(ApiError::invalid(&name("contract"), Message::new("rule-contract-other-company"))),
         None if e.contract_psa_id.is_some() || e.contract_id.is_some() => {
-            return Err(ApiError::invalid(&name("contract"), "is not a contract of this tenant"))
+            return Err(ApiError::invalid(&name("contract"), Message::new("rule-contract-unknown")))
         }
         None => None,
     };
@@ -748,17 +753,17 @@ pub async fn sync_time_entries(
                 let mut upserted = Vec::with_capacity(ids.len());
                 for (i, (id, mut input)) in ids.iter().zip(upsert).enumerate() {
                     let at = format!("upsert[{i}]");
-                    let row = |e: ApiError| e.about(&format!("row {id}"));
+                    let row = |e: ApiError| e.about(crate::routes::psa::row(id));
                     if !known.contains(&input.company_id) {
                         return Err(row(ApiError::invalid(
                             &format!("{at}.company_id"),
-                            "is not a company of this tenant",
+                            Message::new("rule-company-unknown"),
                         )));
                     }
                     if input.contract_id.is_some() {
                         return Err(row(ApiError::invalid(
                             &format!("{at}.contract_id"),
-                            "name the contract by contract_psa_id",
+                            Message::new("rule-contract-by-psa-id"),
                         )));
                     }
                     input.psa_id = Some(id.clone());

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use clientdesk_app::crypto::secrets::{fingerprint, random_token};
 use clientdesk_domain::assets::EntitlementFields;
 use clientdesk_domain::devices::Device;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::rmm::{ActionKind, AgentIds, Integration, Platform};
 use clientdesk_domain::user::Email;
@@ -347,8 +348,7 @@ pub async fn sync_devices(
     req: HttpRequest,
     body: LargeJson<SyncRequest, SYNC_BODY_LIMIT>,
 ) -> ApiResult<HttpResponse> {
-    let unknown =
-        ApiError::Unauthorized("Send the integration's sync credential as Authorization: Bearer cdr_...".into());
+    let unknown = ApiError::unauthorized("unauthorized-rmm-sync-credential");
     let token = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
@@ -356,13 +356,11 @@ pub async fn sync_devices(
         .and_then(|v| v.strip_prefix("Bearer "))
         .filter(|t| t.starts_with(SYNC_TOKEN_PREFIX) && t.len() < 200)
         .map(|t| fingerprint(t.trim()))
-        .ok_or(ApiError::Unauthorized(
-            "Send the integration's sync credential as Authorization: Bearer cdr_...".into(),
-        ))?;
+        .ok_or(ApiError::unauthorized("unauthorized-rmm-sync-credential"))?;
     let devices = body.into_inner().devices;
     let client = origin::of(&req);
     if devices.is_empty() || devices.len() > MAX_SYNC {
-        return Err(ApiError::invalid("devices", format!("must hold 1 to {MAX_SYNC} devices")));
+        return Err(ApiError::invalid("devices", Message::new("rule-devices-count").arg("max", MAX_SYNC)));
     }
     let answer = state
         .run(move |conn| {
@@ -378,11 +376,12 @@ pub async fn sync_devices(
                     let agent_guid = crate::text::required(&format!("devices[{i}].agent_guid"), &d.agent_guid, 100)?;
                     // A refused device is pointed at by position and named by the agent GUID the
                     // RMM knows it by.
-                    let refuse = |f: &str, why: &str| {
-                        ApiError::invalid(&format!("devices[{i}].{f}"), format!("device {agent_guid}: {why}"))
+                    let about = Message::new("detail-device").arg("guid", agent_guid.clone());
+                    let refuse = |f: &str, why: Message| {
+                        ApiError::invalid(&format!("devices[{i}].{f}"), why).about(about.clone())
                     };
                     let checked = |f: &str, value: &str, max: usize| {
-                        crate::text::required(f, value, max).map_err(|_| refuse(f, &crate::text::rule(max)))
+                        crate::text::required(f, value, max).map_err(|_| refuse(f, crate::text::rule(max)))
                     };
                     let optional_checked = |f: &str, value: Option<&str>, max: usize| {
                         value.map(str::trim).filter(|v| !v.is_empty()).map(|v| checked(f, v, max)).transpose()
@@ -394,39 +393,34 @@ pub async fn sync_devices(
                     };
                     let company = CompanyId(d.company_id);
                     if companies::get(conn, tenant, company).is_err() {
-                        return Err(refuse("company_id", "is not a company of this tenant"));
+                        return Err(refuse("company_id", Message::new("rule-company-unknown")));
                     }
                     let existing = store::device_by_guid(conn, tenant, &ids.agent_guid)?;
                     let user = match d.user_email {
                         None => existing.as_ref().and_then(|e| e.user_id),
                         Some(None) => None,
                         Some(Some(email)) => {
-                            let email =
-                                Email::parse(&email).map_err(|e| refuse("user_email", &e.message.to_string()))?;
+                            let email = Email::parse(&email).map_err(|e| refuse("user_email", e.message))?;
                             let user = users::find_by_email(conn, tenant, email.as_str())
-                                .map_err(|_| refuse("user_email", "is not a user of this tenant"))?;
+                                .map_err(|_| refuse("user_email", Message::new("rule-user-unknown")))?;
                             Some(user.id)
                         }
                     };
                     if let Some(user) = user {
                         if !owner(conn, tenant, user, company)? {
-                            return Err(refuse(
-                                "user_email",
-                                "the device's user must be a portal user of the device's company",
-                            ));
+                            return Err(refuse("user_email", Message::new("rule-device-user")));
                         }
                     }
-                    let about = format!("device {agent_guid}");
                     let inventory = d
                         .inventory
                         .map(|inv| inv.parse(&format!("devices[{i}].inventory")))
                         .transpose()
-                        .map_err(|e| e.about(&about))?;
+                        .map_err(|e| e.about(about.clone()))?;
                     let entitlements = d
                         .entitlements
                         .map(|list| synced_entitlements(i, list))
                         .transpose()
-                        .map_err(|e| e.about(&about))?;
+                        .map_err(|e| e.about(about.clone()))?;
                     let contact = d.contact.unwrap_or_default();
                     let fields = DeviceFields {
                         company_id: company,
@@ -487,7 +481,10 @@ pub async fn sync_devices(
 fn synced_entitlements(device: usize, list: Vec<EntitlementInput>) -> ApiResult<Vec<EntitlementFields>> {
     if list.len() > MAX_SYNCED_ENTITLEMENTS {
         let field = format!("devices[{device}].entitlements");
-        return Err(ApiError::invalid(&field, format!("must hold at most {MAX_SYNCED_ENTITLEMENTS} entries")));
+        return Err(ApiError::invalid(
+            &field,
+            Message::new("rule-entries-at-most").arg("max", MAX_SYNCED_ENTITLEMENTS),
+        ));
     }
     list.into_iter()
         .enumerate()
@@ -495,7 +492,7 @@ fn synced_entitlements(device: usize, list: Vec<EntitlementInput>) -> ApiResult<
             let at = format!("devices[{device}].entitlements[{n}]");
             if e.company_id.is_some() || e.device_id.is_some() {
                 let field = format!("{at}.{}", if e.company_id.is_some() { "company_id" } else { "device_id" });
-                return Err(ApiError::invalid(&field, "is the device's own: leave it out"));
+                return Err(ApiError::invalid(&field, Message::new("rule-device-own")));
             }
             // Checked as covering a device; the store writes the device's id.
             e.parse(&at, Some(0))
@@ -641,7 +638,7 @@ pub async fn update_device(
                 let device = store::get_device(conn, auth.tenant.id, id)?;
                 let company = patch.company_id.map(CompanyId).unwrap_or(device.company_id);
                 if companies::get(conn, auth.tenant.id, company).is_err() {
-                    return Err(ApiError::invalid("company_id", "is not a company of this tenant"));
+                    return Err(ApiError::invalid("company_id", Message::new("rule-company-unknown")));
                 }
                 let user = match patch.user_id {
                     None => device.user_id,
@@ -649,7 +646,7 @@ pub async fn update_device(
                 };
                 if let Some(user) = user {
                     if !owner(conn, auth.tenant.id, user, company)? {
-                        return Err(ApiError::invalid("user_id", "must be a portal user of the device's company"));
+                        return Err(ApiError::invalid("user_id", Message::new("rule-device-portal-user")));
                     }
                 }
                 let fields = DeviceFields {

@@ -72,7 +72,7 @@ pub async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
     if !constant_time_eq(&fingerprint(presented), &fingerprint(expected)) {
-        return Err(ApiError::Unauthorized("Send the metrics token as a bearer token.".into()));
+        return Err(ApiError::unauthorized("unauthorized-metrics-token"));
     }
     Ok(render(&state.metrics))
 }

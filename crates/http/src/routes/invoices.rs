@@ -108,7 +108,7 @@ pub(crate) fn parse(at: &str, input: InvoiceInput) -> ApiResult<(CompanyId, Invo
     let name = |f: &str| if at.is_empty() { f.to_owned() } else { format!("{at}.{f}") };
     let domain = |f: &str, e: clientdesk_domain::DomainError| ApiError::invalid(&name(f), e.message);
     if input.lines.len() > MAX_LINES {
-        return Err(ApiError::invalid(&name("lines"), format!("at most {MAX_LINES} lines")));
+        return Err(ApiError::invalid(&name("lines"), Message::new("rule-lines-at-most").arg("max", MAX_LINES)));
     }
     let lines = input
         .lines
@@ -120,7 +120,7 @@ pub(crate) fn parse(at: &str, input: InvoiceInput) -> ApiResult<(CompanyId, Invo
                 if (-rules::MAX_MINOR..=rules::MAX_MINOR).contains(&v) {
                     Ok(v)
                 } else {
-                    Err(ApiError::invalid(&field(f), "is out of range"))
+                    Err(ApiError::invalid(&field(f), Message::new("rule-out-of-range")))
                 }
             };
             Ok(InvoiceLine {
@@ -137,7 +137,7 @@ pub(crate) fn parse(at: &str, input: InvoiceInput) -> ApiResult<(CompanyId, Invo
     let issued_on = rules::calendar_date("issued_on", &input.issued_on).map_err(|e| domain("issued_on", e))?;
     let due_on = rules::calendar_date("due_on", &input.due_on).map_err(|e| domain("due_on", e))?;
     if due_on < issued_on {
-        return Err(ApiError::invalid(&name("due_on"), "must not be before issued_on"));
+        return Err(ApiError::invalid(&name("due_on"), Message::new("rule-not-before").arg("other", "issued_on")));
     }
     let fields = InvoiceFields {
         number: crate::text::required(&name("number"), &input.number, 50)?,
@@ -288,7 +288,7 @@ pub async fn list_company_invoices(
     let company = CompanyId(path.into_inner());
     let query = query.into_inner();
     if query.company_id.is_some() {
-        return Err(ApiError::invalid("company_id", "the company is the one in the path"));
+        return Err(ApiError::invalid("company_id", Message::new("rule-company-in-path")));
     }
     let (limit, before) = PageQuery { limit: query.limit, cursor: query.cursor }.resolve()?;
     let (status, since) = (query.status, query.updated_from);
@@ -595,9 +595,7 @@ pub async fn download_pdf(state: web::Data<AppState>, caller: Caller, path: web:
 async fn read_pdf(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> ApiResult<Vec<u8>> {
     let declared = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !declared.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/pdf") {
-        return Err(ApiError::UnsupportedMediaType(
-            "Send the PDF as the body, with Content-Type: application/pdf.".into(),
-        ));
+        return Err(ApiError::UnsupportedMediaType(Message::new("problem-pdf-media-type-detail").into()));
     }
     let too_large =
         || ApiError::PayloadTooLarge(Message::new("problem-pdf-too-large-detail").arg("limit", limit).into());

@@ -170,10 +170,7 @@ pub async fn update_me(state: web::Data<AppState>, mut auth: Auth, body: Json<Up
     // The phone proves a second factor: it changes only through `PUT /api/v1/me/phone`, which
     // asks for the current one.
     if phone != auth.user.phone {
-        return Err(ApiError::invalid(
-            "phone",
-            "change or remove your phone with PUT or DELETE /api/v1/me/phone (it asks for your second factor)",
-        ));
+        return Err(ApiError::invalid("phone", Message::new("rule-phone-by-endpoint")));
     }
     let language = match &body.language {
         Some(l) => Language::parse(l)?,

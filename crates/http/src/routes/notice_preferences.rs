@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{get, put, web, HttpResponse};
 use chrono::Utc;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ticket_notices::{Audience, NoticeKind};
 use clientdesk_persistence::{notices, write_tx};
 use serde::{Deserialize, Serialize};
@@ -97,7 +98,7 @@ pub async fn update_notification_preferences(
                 parameter: None,
                 header: None,
                 code: FieldCode::InvalidValue,
-                detail: "is not a kind of e-mail written for you".into(),
+                detail: Message::new("rule-notice-kind").into(),
             }),
         }
     }

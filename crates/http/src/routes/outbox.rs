@@ -4,7 +4,9 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::crypto::seal::Sealer;
+use clientdesk_domain::i18n;
 use clientdesk_domain::outbox::{Channel, Delivery, Message, REDACTED};
+use clientdesk_persistence::outbox::NotRetried;
 use clientdesk_persistence::{outbox, write_tx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -106,14 +108,24 @@ pub async fn list_outbox(
         .status
         .as_deref()
         .map(|s| {
-            Delivery::parse(s).ok_or_else(|| ApiError::invalid_parameter("status", "must be pending, sent or dead"))
+            Delivery::parse(s).ok_or_else(|| {
+                ApiError::invalid_parameter(
+                    "status",
+                    i18n::Message::new("rule-either").arg("first", "pending, sent").arg("second", "dead"),
+                )
+            })
         })
         .transpose()?;
     let channel = filter
         .channel
         .as_deref()
         .map(|c| {
-            Channel::parse(c).ok_or_else(|| ApiError::invalid_parameter("channel", "must be email, sms or webhook"))
+            Channel::parse(c).ok_or_else(|| {
+                ApiError::invalid_parameter(
+                    "channel",
+                    i18n::Message::new("rule-either").arg("first", "email, sms").arg("second", "webhook"),
+                )
+            })
         })
         .transpose()?;
     let tenant = auth.tenant.id;
@@ -145,9 +157,16 @@ pub async fn retry_message(
     let message = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let message = outbox::retry(conn, auth.tenant.id, id, Utc::now()).map_err(|err| match err {
-                    clientdesk_persistence::Error::Conflict(why) => ApiError::Conflict(why.into()),
-                    other => other.into(),
+                let message = outbox::retry(conn, auth.tenant.id, id, Utc::now())?.map_err(|why| {
+                    ApiError::Conflict(
+                        match why {
+                            NotRetried::NotDead(status) => {
+                                i18n::Message::new("conflict-outbox-not-dead").arg("status", status.as_str())
+                            }
+                            NotRetried::SecretWiped => i18n::Message::new("conflict-outbox-secret-wiped"),
+                        }
+                        .into(),
+                    )
                 })?;
                 client.record_change(conn, &auth, "outbox_retried", format!("outbox:{id}"), None)?;
                 Ok(message)

@@ -6,6 +6,7 @@
 
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::projects::{self as rules, ProjectAttachment};
 use clientdesk_persistence::{projects as store, write_tx};
 use serde::Serialize;
@@ -70,7 +71,7 @@ pub struct ProjectUploadForm {
 }
 
 fn too_much_for_project() -> ApiError {
-    ApiError::PayloadTooLarge("The project's attachments would exceed their total limit.".into())
+    ApiError::PayloadTooLarge(Message::new("upload-project-limit").into())
 }
 
 /// Attach files to a project (multipart/form-data, `file` parts): staff, and the customers who

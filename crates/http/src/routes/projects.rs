@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use clientdesk_domain::entities::User;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{CompanyId, TenantId};
 use clientdesk_domain::invoices::{calendar_date, currency};
 use clientdesk_domain::outbox::Channel;
@@ -168,10 +169,13 @@ fn step(
 fn parse_project(at: &str, p: ProjectInput) -> ApiResult<(CompanyId, ProjectFields)> {
     let name = |f: &str| named(at, f);
     if p.phases.len() > MAX_PHASES || p.phases.iter().any(|ph| ph.tasks.len() > MAX_TASKS) {
-        return Err(ApiError::invalid(&name("phases"), format!("at most {MAX_PHASES} phases of {MAX_TASKS} tasks")));
+        return Err(ApiError::invalid(
+            &name("phases"),
+            Message::new("rule-phases-at-most").arg("phases", MAX_PHASES).arg("tasks", MAX_TASKS),
+        ));
     }
     if p.team.len() > MAX_TEAM {
-        return Err(ApiError::invalid(&name("team"), format!("at most {MAX_TEAM} members")));
+        return Err(ApiError::invalid(&name("team"), Message::new("rule-team-at-most").arg("max", MAX_TEAM)));
     }
     let head = step(at, p.name, p.status, p.starts_on, p.ends_on, 0)?;
     let mut phases = Vec::with_capacity(p.phases.len());
@@ -208,12 +212,12 @@ fn parse_project(at: &str, p: ProjectInput) -> ApiResult<(CompanyId, ProjectFiel
         clientdesk_domain::contracts::minutes(f, h).map_err(|e| ApiError::invalid(&name(f), e.message))
     };
     if !(0..=clientdesk_domain::invoices::MAX_MINOR).contains(&p.charges_minor) {
-        return Err(ApiError::invalid(&name("charges_minor"), "is out of range"));
+        return Err(ApiError::invalid(&name("charges_minor"), Message::new("rule-out-of-range")));
     }
     let currency =
         p.currency.as_deref().map(currency).transpose().map_err(|e| ApiError::invalid(&name("currency"), e.message))?;
     if p.charges_minor != 0 && currency.is_none() {
-        return Err(ApiError::invalid(&name("currency"), "is required with charges"));
+        return Err(ApiError::invalid(&name("currency"), Message::new("rule-currency-with-charges")));
     }
     let fields = ProjectFields {
         name: head.name,
@@ -611,7 +615,7 @@ pub async fn message_team(
                 to.sort();
                 to.dedup();
                 if to.is_empty() {
-                    return Err(ApiError::invalid("project", "no member of the team has an e-mail address"));
+                    return Err(ApiError::invalid("project", Message::new("rule-team-no-email")));
                 }
                 let body = format!(
                     "{} <{}> wrote about the project \"{}\":\n\n{}\n",
@@ -967,11 +971,14 @@ pub async fn psa_changes(
     let query = query.into_inner();
     let limit = query.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
-        return Err(ApiError::invalid_parameter("limit", "must be between 1 and 500"));
+        return Err(ApiError::invalid_parameter(
+            "limit",
+            Message::new("field-range-between").arg("min", 1).arg("max", 500),
+        ));
     }
     let after = query.cursor.unwrap_or(0);
     if after < 0 {
-        return Err(ApiError::invalid_parameter("cursor", "is not a cursor this API gave out"));
+        return Err(ApiError::invalid_parameter("cursor", Message::new("rule-cursor")));
     }
     let page = state
         .run(move |conn| {

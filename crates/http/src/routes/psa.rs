@@ -6,6 +6,7 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use clientdesk_app::crypto::secrets::{fingerprint, random_token};
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{CompanyId, TenantId};
 use clientdesk_persistence::{psa, write_tx};
 use serde::Serialize;
@@ -81,17 +82,13 @@ pub(crate) fn sync_credential(req: &HttpRequest) -> ApiResult<String> {
         .map(str::trim)
         .filter(|t| t.starts_with(SYNC_TOKEN_PREFIX) && t.len() < 200)
         .map(fingerprint)
-        .ok_or(ApiError::Unauthorized(
-            "Send the PSA integration's sync credential as Authorization: Bearer cdp_...".into(),
-        ))
+        .ok_or(ApiError::unauthorized("unauthorized-psa-sync-credential"))
 }
 
 /// The tenant whose PSA credential this is (call inside the request's database step).
 pub(crate) fn sync_tenant(conn: &mut clientdesk_persistence::DbConnection, fingerprint: &str) -> ApiResult<TenantId> {
     match psa::tenant_by_sync_token(conn, fingerprint) {
-        Err(clientdesk_persistence::Error::NotFound) => Err(ApiError::Unauthorized(
-            "Send the PSA integration's sync credential as Authorization: Bearer cdp_...".into(),
-        )),
+        Err(clientdesk_persistence::Error::NotFound) => Err(ApiError::unauthorized("unauthorized-psa-sync-credential")),
         other => Ok(other?),
     }
 }
@@ -100,9 +97,14 @@ pub(crate) fn sync_tenant(conn: &mut clientdesk_persistence::DbConnection, finge
 pub(crate) fn batch_size(upserts: usize, deletes: usize) -> ApiResult<()> {
     let rows = upserts + deletes;
     if rows == 0 || rows > MAX_SYNC {
-        return Err(ApiError::invalid("upsert", format!("send 1 to {MAX_SYNC} rows, upserts and deletes together")));
+        return Err(ApiError::invalid("upsert", Message::new("rule-sync-batch-size").arg("max", MAX_SYNC)));
     }
     Ok(())
+}
+
+/// The item a batch's refusal is about: `row INV-2`.
+pub(crate) fn row(psa_id: &str) -> Message {
+    Message::new("detail-row").arg("id", psa_id.to_owned())
 }
 
 /// Each PSA id once per batch (an upsert and a delete of one row would contradict each other).
@@ -110,7 +112,7 @@ pub(crate) fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>) -> ApiResult<()
     let mut seen = std::collections::HashSet::new();
     for id in ids {
         if !seen.insert(id) {
-            return Err(ApiError::invalid("upsert", format!("row {id}: named more than once in this batch")));
+            return Err(ApiError::invalid("upsert", Message::new("rule-sync-named-twice")).about(row(id)));
         }
     }
     Ok(())
@@ -129,7 +131,7 @@ pub(crate) fn read_batch<I, T>(
     let mut rows = Vec::with_capacity(upsert.len());
     for (i, input) in upsert.into_iter().enumerate() {
         let id = psa_id(&format!("upsert[{i}].psa_id"), id_of(&input).unwrap_or(""))?;
-        let (company, fields) = parse(&format!("upsert[{i}]"), input).map_err(|e| e.about(&format!("row {id}")))?;
+        let (company, fields) = parse(&format!("upsert[{i}]"), input).map_err(|e| e.about(row(&id)))?;
         rows.push((id, company, fields));
     }
     let deletes =
@@ -147,8 +149,8 @@ pub(crate) fn require_known_companies<T>(
     let known = psa::companies_of_tenant(conn, tenant, &rows.iter().map(|(_, c, _)| c.0).collect::<Vec<_>>())?;
     match rows.iter().enumerate().find(|(_, (_, c, _))| !known.contains(&c.0)) {
         Some((i, (id, ..))) => {
-            Err(ApiError::invalid(&format!("upsert[{i}].company_id"), "is not a company of this tenant")
-                .about(&format!("row {id}")))
+            Err(ApiError::invalid(&format!("upsert[{i}].company_id"), Message::new("rule-company-unknown"))
+                .about(row(id)))
         }
         None => Ok(()),
     }
@@ -158,7 +160,7 @@ pub(crate) fn require_known_companies<T>(
 pub(crate) fn psa_id(field: &str, value: &str) -> ApiResult<String> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > 100 || value.chars().any(char::is_control) {
-        return Err(ApiError::invalid(field, "must be 1 to 100 characters, without control characters"));
+        return Err(ApiError::invalid(field, crate::text::rule(100)));
     }
     Ok(value.to_owned())
 }

@@ -10,6 +10,7 @@ use clientdesk_app::notify;
 use clientdesk_domain::accounts::{
     decides_role_changes, keeps_a_portal_admin, may_decide_role_change, RequestStatus, RoleChangeRequest,
 };
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::notifications::Notice;
 use clientdesk_domain::roles::{Role, RoleSet};
@@ -146,11 +147,11 @@ pub async fn create_role_request(
     body.validate()?;
     let roles = RoleSet::parse_all(&body.roles)?;
     if roles == current {
-        return Err(ApiError::invalid("roles", "are the roles you hold already"));
+        return Err(ApiError::invalid("roles", Message::new("rule-roles-unchanged")));
     }
     let reason = body.reason.trim().to_owned();
     if reason.is_empty() {
-        return Err(ApiError::invalid("reason", "must say why"));
+        return Err(ApiError::invalid("reason", Message::new("rule-reason-required")));
     }
     let (client, shared) = (origin::of(&req), state.clone());
     let request = state

@@ -12,6 +12,7 @@ use clientdesk_domain::accounts::{
     default_roles, reissued_link, LinkPurpose, UserState, BULK_INVITATION_MAX, EMAIL_CONFIRMATION_LIFETIME,
 };
 use clientdesk_domain::entities::User;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::notifications::{AccountChange, Notice};
 use clientdesk_domain::roles::RoleSet;
@@ -246,7 +247,7 @@ fn invite_one(
     for (id, roles, _) in &invitation.memberships {
         let company = companies::get(conn, tenant, *id).map_err(|e| match e {
             clientdesk_persistence::Error::NotFound => {
-                ApiError::invalid("memberships", format!("company {id} is not a company of this tenant"))
+                ApiError::invalid("memberships", Message::new("rule-company-named-unknown").arg("id", id.to_string()))
             }
             other => other.into(),
         })?;
@@ -378,14 +379,14 @@ pub async fn invite_users(
     auth.principal.require_provider_admin()?;
     let rows = body.into_inner().invitations;
     if rows.is_empty() || rows.len() > BULK_INVITATION_MAX {
-        return Err(ApiError::invalid("invitations", format!("must hold 1 to {BULK_INVITATION_MAX} rows")));
+        return Err(ApiError::invalid("invitations", Message::new("rule-rows-count").arg("max", BULK_INVITATION_MAX)));
     }
     let checked = rows
         .into_iter()
         .map(|row| {
             let email = row.get("email").and_then(|e| e.as_str()).map(|e| e.trim().to_owned());
             let invitation = serde_json::from_value::<CreateUser>(row)
-                .map_err(|e| ApiError::invalid("invitation", e.to_string()))
+                .map_err(|e| ApiError::invalid("invitation", crate::json::parser_detail(&e.to_string())))
                 .and_then(check_invitation);
             (email, invitation)
         })

@@ -14,6 +14,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{CompanyId, DocumentId, TenantId};
 use clientdesk_domain::kb::{self as rules, ArticleStatus, Audience, Reader};
 use clientdesk_domain::principal::Principal;
@@ -597,7 +598,7 @@ pub struct VaultDocumentUploadForm {
 }
 
 fn too_much_for_document() -> ApiError {
-    ApiError::PayloadTooLarge("The document's attachments would exceed their total limit.".into())
+    ApiError::PayloadTooLarge(Message::new("upload-document-limit").into())
 }
 
 /// Attach files to a document (multipart/form-data, `file` parts): staff, or a vault editor of

@@ -12,6 +12,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::vault_entries::{self as use_case, Caller};
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::selfservice::person;
 use clientdesk_domain::vault_entries::{
@@ -258,7 +259,7 @@ pub async fn list_entries(
     let (folder, tag, text) = (trimmed(query.folder), trimmed(query.tag), trimmed(query.q));
     for (name, value) in [("folder", &folder), ("tag", &tag), ("q", &text)] {
         if value.as_ref().is_some_and(|v| v.chars().count() > 200) {
-            return Err(ApiError::invalid(name, "must be at most 200 characters"));
+            return Err(ApiError::invalid(name, Message::new("rule-max-chars").arg("max", 200)));
         }
     }
     policy::may_read(caller(&auth).standing(company)).map_err(clientdesk_app::Error::from)?;

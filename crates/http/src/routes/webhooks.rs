@@ -6,6 +6,7 @@
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::webhooks as use_case;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::TenantId;
 use clientdesk_domain::webhook_payloads::{
     ActionCompletedData, ChangeRequestDecidedData, TicketAttachmentAddedData, TicketCreatedData, TicketNoteAddedData,
@@ -146,7 +147,10 @@ pub struct WebhookPatch {
 /// The event types, at least one; a list longer than every type twice is refused unread.
 fn event_types(types: Vec<EventType>) -> ApiResult<Vec<EventType>> {
     if types.len() > 2 * rules::MAX_EVENT_TYPES {
-        return Err(ApiError::invalid("event_types", format!("must list at most {} types", rules::MAX_EVENT_TYPES)));
+        return Err(ApiError::invalid(
+            "event_types",
+            Message::new("rule-event-types-at-most").arg("max", rules::MAX_EVENT_TYPES),
+        ));
     }
     Ok(rules::event_types(types)?)
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use clientdesk_app::crypto::jwt::MfaPurpose;
 use clientdesk_app::crypto::{secrets, totp};
 use clientdesk_app::origin::Origin;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::principal::AuthMethod;
 use clientdesk_persistence::audit;
 use clientdesk_persistence::session::{self, Session};
@@ -116,9 +117,8 @@ pub fn finish_enrolment(
     let user = &session.user;
     let pending =
         user.totp_pending_secret.as_deref().ok_or_else(|| ApiError::conflict("conflict-enrolment-not-started"))?;
-    let step = totp::matching_step(pending, code, unix_now(now)).ok_or_else(|| {
-        ApiError::invalid("code", "does not match the new secret; check the app's clock and try the next code")
-    })?;
+    let step = totp::matching_step(pending, code, unix_now(now))
+        .ok_or_else(|| ApiError::invalid("code", Message::new("rule-totp-enrolment-code")))?;
     let codes = secrets::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| secrets::recovery_fingerprint(user.id.0, c)).collect();
     write_tx(conn, |conn| {

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use clientdesk_app::crypto::jwt::MfaPurpose;
 use clientdesk_app::crypto::{secrets, totp};
 use clientdesk_app::origin::Origin;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::principal::AuthMethod;
 use clientdesk_persistence::session::Session;
 use clientdesk_persistence::{throttle, users, write_tx, Conn};
@@ -73,7 +74,7 @@ pub async fn verify_mfa(
             let now = Utc::now();
             let session = mfa_session(&st, conn, &body.mfa_token, MfaPurpose::Verify)?;
             if body.code.is_some() == body.recovery_code.is_some() {
-                return Err(ApiError::invalid("code", "send either code or recovery_code"));
+                return Err(ApiError::invalid("code", Message::new("rule-code-or-recovery-code")));
             }
             let keys = SigninKeys::new(&session.tenant.slug, &session.user.email, &client);
             // The account-wide throttle does not hold codes back: a right password plus a second
@@ -83,10 +84,8 @@ pub async fn verify_mfa(
             let user = &session.user;
             let (accepted, method, factor) = match (&body.code, &body.recovery_code) {
                 (Some(code), None) => {
-                    let secret = user
-                        .totp_secret
-                        .as_deref()
-                        .ok_or(ApiError::Unauthorized("No second factor is set up.".into()))?;
+                    let secret =
+                        user.totp_secret.as_deref().ok_or(ApiError::unauthorized("conflict-no-second-factor"))?;
                     let step = totp::matching_step(secret, code, unix_now(now));
                     let claimed = match step {
                         Some(step) => users::claim_totp_step(conn, user.id, step)?,
@@ -98,14 +97,14 @@ pub async fn verify_mfa(
                     let hash = secrets::recovery_fingerprint(user.id.0, code);
                     (users::use_recovery_code(conn, user.id, &hash, now)?, AuthMethod::Recovery, "recovery")
                 }
-                _ => return Err(ApiError::invalid("code", "send either code or recovery_code")),
+                _ => return Err(ApiError::invalid("code", Message::new("rule-code-or-recovery-code"))),
             };
             if !accepted {
                 let mut event = client.event(Some(session.tenant.id), Some(user.id), "signin_failed");
                 event.factor = Some(factor);
                 record_signin_failure(conn, event, Some((user, method)), &client, now)?;
                 st.metrics.record_signin(SigninOutcome::Failed);
-                return Err(ApiError::Unauthorized("The code is wrong, expired or already used.".into()));
+                return Err(ApiError::unauthorized("forbidden-wrong-code"));
             }
             write_tx(conn, |conn| forgive_attempt(conn, &keys, false))?;
             signed_in(&st, conn, &session, &client, &[AuthMethod::Pwd, method], factor, now)

@@ -65,7 +65,7 @@ pub async fn set_password(
     body.validate()?;
     let body = body.into_inner();
     NewPassword::parse(&body.password, None)?;
-    let invalid = || ApiError::Unauthorized("The set-password token is invalid, used or expired.".into());
+    let invalid = || ApiError::unauthorized("unauthorized-set-password-token");
     // The token first: no hash is spent on a wrong one. It is spent only with the hash stored.
     let token = secrets::fingerprint(&body.token);
     let t = token.clone();

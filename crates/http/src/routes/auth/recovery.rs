@@ -163,7 +163,7 @@ pub async fn confirm_email(
         .run(move |conn| {
             let now = Utc::now();
             write_tx(conn, |conn| {
-                let invalid = || ApiError::Unauthorized("The confirmation link is invalid, used or expired.".into());
+                let invalid = || ApiError::unauthorized("unauthorized-confirmation-link");
                 let (user_id, new_email) = stored::spend_email_change(conn, &token, now)?.ok_or_else(invalid)?;
                 let before = session::load(conn, user_id)?;
                 match users::find_by_email(conn, before.tenant.id, &new_email) {

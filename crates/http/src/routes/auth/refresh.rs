@@ -170,7 +170,7 @@ pub async fn refresh(
             // Past its maximum age, a sign-in ends however often it was refreshed.
             let signin = tokens::find_signin(conn, &token.family).map_err(|_| invalid())?;
             if signin.ended || signin.started_at + st.settings.session_max_age <= now {
-                return Err(ApiError::Unauthorized("The sign-in has expired. Sign in again.".into()));
+                return Err(ApiError::unauthorized("unauthorized-sign-in-expired"));
             }
             let session = session::load(conn, token.user_id)?;
             ensure_may_sign_in(&session)?;

@@ -16,6 +16,7 @@ pub mod staff;
 use std::collections::HashMap;
 
 use chrono::Utc;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{CategoryId, CompanyId, TenantId};
 use clientdesk_domain::kb::{self as rules, Audience, Category, TextQuery, Tier, MARK_END, MARK_START};
 use clientdesk_domain::user::Language;
@@ -137,7 +138,7 @@ pub(crate) fn check_audience_companies(
         if let Some(missing) = ids.iter().find(|id| !found.iter().any(|c| c.id == **id)) {
             return Err(ApiError::invalid(
                 "audience.company_ids",
-                format!("company {missing} is not a company of this tenant"),
+                Message::new("rule-company-named-unknown").arg("id", missing.to_string()),
             ));
         }
     }
@@ -156,7 +157,7 @@ impl AudienceInput {
             Self::Internal => ("internal", None, Vec::new()),
         };
         if ids.len() > Audience::MAX_COMPANIES {
-            return Err(ApiError::invalid("audience.company_ids", "must name 1 to 100 companies"));
+            return Err(ApiError::invalid("audience.company_ids", Message::new("rule-kb-audience-companies")));
         }
         Ok(Audience::parse(kind, label, &ids)?)
     }

@@ -212,7 +212,7 @@ pub async fn action_result(
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let body = crate::extract::limited_body(payload, state.settings.json_limit).await?;
-    let refused = || ApiError::Unauthorized("The callback is not signed by the integration.".into());
+    let refused = || ApiError::unauthorized("unauthorized-callback-signature");
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let ts: i64 = header(TIMESTAMP_HEADER).and_then(|t| t.parse().ok()).ok_or_else(refused)?;
     let signature =
@@ -227,11 +227,14 @@ pub async fn action_result(
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(';').next().unwrap_or("").trim());
     if media.is_some_and(|media| !media.eq_ignore_ascii_case("application/json")) {
-        return Err(ApiError::UnsupportedMediaType("Send the body as application/json.".into()));
+        return Err(ApiError::UnsupportedMediaType(Message::new("problem-json-media-type-detail").into()));
     }
     let result: ActionResult = crate::json::from_slice(&body)?;
     if !matches!(result.status, ActionStatus::Succeeded | ActionStatus::Failed) {
-        return Err(ApiError::invalid("status", "must be succeeded or failed"));
+        return Err(ApiError::invalid(
+            "status",
+            Message::new("rule-either").arg("first", "succeeded").arg("second", "failed"),
+        ));
     }
     let message = result.message.as_deref().map(|m| m.chars().take(1000).collect::<String>());
     let view = state

@@ -3,6 +3,7 @@
 use actix_web::{delete, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use clientdesk_app::notify;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::notifications::Notice;
 use clientdesk_domain::user::parse_phone;
 
@@ -129,7 +130,7 @@ pub async fn confirm_phone(
         .await?;
     match checked {
         CodeCheck::Valid(phone) => Ok(HttpResponse::Ok().json_body(PhoneView { phone, verified: true })),
-        CodeCheck::Wrong => Err(ApiError::invalid("code", "is not the code we sent")),
+        CodeCheck::Wrong => Err(ApiError::invalid("code", Message::new("rule-code-not-sent"))),
         CodeCheck::Stale => Err(no_valid_code()),
     }
 }

@@ -4,6 +4,7 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::Utc;
 use clientdesk_app::selfservice as use_case;
 use clientdesk_domain::actions::Software;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::CompanyId;
 
 use clientdesk_persistence::actions as store;
@@ -81,7 +82,7 @@ fn package(field: &str, value: Option<Option<String>>, current: Option<String>) 
     let Some(value) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else { return Ok(None) };
     let valid = value.len() <= 100 && value.chars().all(|c| c.is_ascii_alphanumeric() || ".-_@/+".contains(c));
     if !valid {
-        return Err(ApiError::invalid(field, "must be a package id (letters, digits, . - _ @ / +)"));
+        return Err(ApiError::invalid(field, Message::new("rule-package-id")));
     }
     Ok(Some(value))
 }
@@ -92,22 +93,23 @@ impl SoftwareInput {
             s.name = clientdesk_domain::approvals::required_text("name", name, 200)?;
         }
         if s.name.is_empty() {
-            return Err(ApiError::invalid("name", "is required"));
+            return Err(ApiError::invalid("name", Message::new("field-required")));
         }
         s.chocolatey_id = package("chocolatey_id", self.chocolatey_id, s.chocolatey_id)?;
         s.homebrew_formula = package("homebrew_formula", self.homebrew_formula, s.homebrew_formula)?;
         s.homebrew_cask = package("homebrew_cask", self.homebrew_cask, s.homebrew_cask)?;
         if s.homebrew_formula.is_some() && s.homebrew_cask.is_some() {
-            return Err(ApiError::invalid("homebrew_cask", "give a Homebrew formula or a cask, not both"));
+            return Err(ApiError::invalid("homebrew_cask", Message::new("rule-homebrew-formula-or-cask")));
         }
         if s.chocolatey_id.is_none() && s.homebrew_formula.is_none() && s.homebrew_cask.is_none() {
-            return Err(ApiError::invalid("chocolatey_id", "give a Chocolatey id, a Homebrew formula or a cask"));
+            return Err(ApiError::invalid("chocolatey_id", Message::new("rule-package-required")));
         }
         s.all_companies = self.all_companies.unwrap_or(s.all_companies);
         if let Some(ids) = self.company_ids {
             for id in &ids {
-                clientdesk_persistence::companies::get(conn, auth.tenant.id, CompanyId(*id))
-                    .map_err(|_| ApiError::invalid("company_ids", format!("{id} is not a company of this tenant")))?;
+                clientdesk_persistence::companies::get(conn, auth.tenant.id, CompanyId(*id)).map_err(|_| {
+                    ApiError::invalid("company_ids", Message::new("rule-company-id-unknown").arg("id", id.to_string()))
+                })?;
             }
             s.companies = ids.into_iter().map(CompanyId).collect();
         }

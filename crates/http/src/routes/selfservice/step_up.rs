@@ -3,6 +3,7 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use clientdesk_app::crypto::totp;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::step_up::{Factor, Factors, STEP_UP_TTL};
 use clientdesk_domain::throttle::{Attempt, ThrottlePolicy};
 
@@ -83,7 +84,7 @@ pub async fn step_up(
     let (factor, code) = match (body.code, body.sms_code) {
         (Some(code), None) => (Factor::Otp, code),
         (None, Some(code)) => (Factor::Sms, code),
-        _ => return Err(ApiError::invalid("code", "give exactly one of code and sms_code")),
+        _ => return Err(ApiError::invalid("code", Message::new("rule-code-or-sms-code"))),
     };
     let client = origin::of(&req);
     let policy = ThrottlePolicy::STEP_UP;

@@ -6,6 +6,7 @@ use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use clientdesk_domain::business_hours::{Calendar, Opening, DAY_MINUTES};
+use clientdesk_domain::i18n::Message;
 use clientdesk_persistence::sla::{self as store, StoredCalendar};
 use clientdesk_persistence::write_tx;
 use serde::{Deserialize, Serialize};
@@ -81,16 +82,13 @@ impl WeekHours {
             if intervals.len() > MAX_INTERVALS {
                 return Err(ApiError::invalid(
                     &format!("hours.{day}"),
-                    format!("at most {MAX_INTERVALS} intervals a day"),
+                    Message::new("rule-intervals-at-most").arg("max", MAX_INTERVALS),
                 ));
             }
             for (i, interval) in intervals.iter().enumerate() {
                 let minute = |which: &str, value: &str| {
                     minute_of(value).ok_or_else(|| {
-                        ApiError::invalid(
-                            &format!("hours.{day}[{i}].{which}"),
-                            "must be a time HH:MM from 00:00 to 24:00",
-                        )
+                        ApiError::invalid(&format!("hours.{day}[{i}].{which}"), Message::new("rule-time-of-day"))
                     })
                 };
                 out.push(Opening { start: minute("start", &interval.start)?, end: minute("end", &interval.end)? });
@@ -177,19 +175,19 @@ pub struct CalendarPatch {
 }
 
 fn zone_of(name: &str) -> ApiResult<Tz> {
-    name.parse().map_err(|_| ApiError::invalid("time_zone", "must be an IANA time zone such as Europe/Zurich"))
+    name.parse().map_err(|_| ApiError::invalid("time_zone", Message::new("rule-time-zone")))
 }
 
 fn holidays_of(dates: &[String]) -> ApiResult<BTreeSet<NaiveDate>> {
     if dates.len() > MAX_HOLIDAYS {
-        return Err(ApiError::invalid("holidays", format!("at most {MAX_HOLIDAYS} holidays")));
+        return Err(ApiError::invalid("holidays", Message::new("rule-holidays-at-most").arg("max", MAX_HOLIDAYS)));
     }
     dates
         .iter()
         .enumerate()
         .map(|(i, d)| {
             NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| ApiError::invalid(&format!("holidays[{i}]"), "must be a date YYYY-MM-DD"))
+                .map_err(|_| ApiError::invalid(&format!("holidays[{i}]"), Message::new("rule-date-yyyy-mm-dd")))
         })
         .collect()
 }

@@ -42,7 +42,7 @@ fn require_writer(auth: &Auth) -> ApiResult<()> {
 fn name_of(name: &str) -> ApiResult<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::invalid("name", "must be 1 to 100 characters, without control characters"));
+        return Err(ApiError::invalid("name", crate::text::rule(100)));
     }
     Ok(name.to_owned())
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::ids::TenantId;
 use clientdesk_domain::sla::{Plan, Targets};
@@ -174,7 +175,8 @@ fn plan_of(targets: &PriorityTargets, pauses: &[String]) -> ApiResult<Plan> {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            Status::parse(s).ok_or_else(|| ApiError::invalid(&format!("pause_statuses[{i}]"), "unknown status"))
+            Status::parse(s)
+                .ok_or_else(|| ApiError::invalid(&format!("pause_statuses[{i}]"), Message::new("rule-status-unknown")))
         })
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(Plan::new(targets.targets(), pauses)?)
@@ -184,7 +186,9 @@ fn plan_of(targets: &PriorityTargets, pauses: &[String]) -> ApiResult<Plan> {
 fn known_calendar(conn: &mut DbConnection, tenant: TenantId, id: i64) -> ApiResult<()> {
     match store::calendar(conn, tenant, id) {
         Ok(_) => Ok(()),
-        Err(clientdesk_persistence::Error::NotFound) => Err(ApiError::invalid("calendar_id", "no such calendar")),
+        Err(clientdesk_persistence::Error::NotFound) => {
+            Err(ApiError::invalid("calendar_id", Message::new("rule-calendar-unknown")))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -411,7 +415,7 @@ pub async fn set_company_plan(
                 if let Some(plan) = plan {
                     match store::plan(conn, tenant, plan) {
                         Err(clientdesk_persistence::Error::NotFound) => {
-                            return Err(ApiError::invalid("plan_id", "no such plan"))
+                            return Err(ApiError::invalid("plan_id", Message::new("rule-plan-unknown")))
                         }
                         other => other.map(drop)?,
                     }

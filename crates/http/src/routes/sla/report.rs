@@ -3,6 +3,7 @@
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use clientdesk_app::sla;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::roles::Permission;
 use clientdesk_domain::sla::{Compliance, Target};
@@ -64,7 +65,7 @@ pub struct SlaReport {
 
 /// `YYYY-MM` as the first instants of that month and the next.
 fn month_of(month: &str) -> ApiResult<(DateTime<Utc>, DateTime<Utc>)> {
-    let bad = || ApiError::invalid_parameter("month", "must be a month YYYY-MM");
+    let bad = || ApiError::invalid_parameter("month", Message::new("rule-month-yyyy-mm"));
     if month.len() != 7 {
         return Err(bad());
     }

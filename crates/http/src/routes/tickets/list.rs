@@ -3,6 +3,7 @@
 use actix_web::web::Bytes;
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{CompanyId, UserId};
 use clientdesk_domain::ticket_access;
 use clientdesk_domain::tickets::{self as rules, Field, Priority, Status};
@@ -69,7 +70,7 @@ const MIN_PREFIX: usize = 3;
 /// a word followed by `*` is a prefix.
 fn search_words(q: &str) -> ApiResult<Vec<SearchWord>> {
     if q.chars().count() > 200 {
-        return Err(ApiError::invalid_parameter("q", "must be at most 200 characters"));
+        return Err(ApiError::invalid_parameter("q", Message::new("rule-max-chars").arg("max", 200)));
     }
     let mut words = Vec::new();
     let mut rest = q;
@@ -81,14 +82,14 @@ fn search_words(q: &str) -> ApiResult<Vec<SearchWord>> {
         if prefix && text.chars().count() < MIN_PREFIX {
             return Err(ApiError::invalid_parameter(
                 "q",
-                format!("a prefix ({text}*) needs at least {MIN_PREFIX} letters or digits"),
+                Message::new("rule-search-prefix").arg("prefix", text.to_owned()).arg("min", MIN_PREFIX),
             ));
         }
         words.push(SearchWord { text: text.to_lowercase(), prefix });
         rest = after;
     }
     if words.is_empty() {
-        return Err(ApiError::invalid_parameter("q", "must contain a word or a number"));
+        return Err(ApiError::invalid_parameter("q", Message::new("rule-search-word")));
     }
     words.truncate(MAX_SEARCH_WORDS);
     Ok(words)
@@ -104,20 +105,19 @@ impl TicketQuery {
             "-updated" => (SortKey::Updated, true, "-updated"),
             "priority" => (SortKey::Priority, false, "priority"),
             "-priority" => (SortKey::Priority, true, "-priority"),
-            _ => {
-                return Err(ApiError::invalid_parameter(
-                    "sort",
-                    "must be created, updated or priority, optionally prefixed with -",
-                ))
-            }
+            _ => return Err(ApiError::invalid_parameter("sort", Message::new("rule-ticket-sort"))),
         };
         let statuses = match self.status.as_deref() {
             None | Some("") => Vec::new(),
             Some(list) => list
                 .split(',')
                 .map(|s| {
-                    Status::parse(s.trim())
-                        .ok_or_else(|| ApiError::invalid_parameter("status", format!("unknown status {s:?}")))
+                    Status::parse(s.trim()).ok_or_else(|| {
+                        ApiError::invalid_parameter(
+                            "status",
+                            Message::new("rule-status-unknown-named").arg("status", format!("{s:?}")),
+                        )
+                    })
                 })
                 .collect::<ApiResult<_>>()?,
         };
@@ -130,7 +130,7 @@ impl TicketQuery {
                 } else {
                     "company_id"
                 },
-                "assignee_id, queue_id and company_id filter staff lists only",
+                Message::new("rule-staff-filters"),
             ));
         }
         Ok(TicketFilter {
@@ -237,7 +237,7 @@ pub async fn list_company_tickets(
     let company = CompanyId(path.into_inner());
     let query = query.into_inner();
     if query.company_id.is_some() {
-        return Err(ApiError::invalid_parameter("company_id", "is given by the path here"));
+        return Err(ApiError::invalid_parameter("company_id", Message::new("rule-given-by-path")));
     }
     let sort_name = query.sort_name().to_owned();
     let page = state

@@ -155,12 +155,9 @@ fn confirmation(req: &HttpRequest, body: &[u8]) -> ApiResult<LinkConfirmation> {
     match media {
         _ if body.is_empty() => Ok(LinkConfirmation::default()),
         "application/json" => crate::json::from_slice(body),
-        "application/x-www-form-urlencoded" => {
-            serde_urlencoded::from_bytes(body).map_err(|e| ApiError::invalid("", e.to_string()))
-        }
-        _ => Err(ApiError::UnsupportedMediaType(
-            "Send the confirmation as application/json or application/x-www-form-urlencoded.".into(),
-        )),
+        "application/x-www-form-urlencoded" => serde_urlencoded::from_bytes(body)
+            .map_err(|e| ApiError::invalid("", crate::json::parser_detail(&e.to_string()))),
+        _ => Err(ApiError::UnsupportedMediaType(Message::new("problem-confirmation-media-type-detail").into())),
     }
 }
 

@@ -3,6 +3,7 @@
 use actix_web::{get, web, HttpResponse};
 use chrono::Utc;
 use clientdesk_domain::approvals::ValidationStatus;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::CompanyId;
 use clientdesk_domain::tickets::Scope;
 use clientdesk_persistence::approvals::{self as store, ValidationFilter};
@@ -37,7 +38,12 @@ impl ValidationQuery {
             .as_deref()
             .map(|s| {
                 ValidationStatus::parse(s).ok_or_else(|| {
-                    ApiError::invalid_parameter("status", "must be pending, accepted, rejected, expired or cancelled")
+                    ApiError::invalid_parameter(
+                        "status",
+                        Message::new("rule-either")
+                            .arg("first", "pending, accepted, rejected, expired")
+                            .arg("second", "cancelled"),
+                    )
                 })
             })
             .transpose()

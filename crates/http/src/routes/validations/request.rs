@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use clientdesk_app::events::{self, Event};
 use clientdesk_app::notify;
 use clientdesk_domain::approvals::{self, DecisionRule, ValidationStatus};
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::tickets::Status;
 use clientdesk_persistence::approvals as store;
 use clientdesk_persistence::{write_tx, Error};
@@ -66,7 +67,7 @@ pub async fn create_validation(
     let question = approvals::required_text("question", &body.question, approvals::MAX_TEXT)?;
     if let Some(deadline) = body.deadline {
         if deadline <= now || deadline > now + Duration::days(366) {
-            return Err(ApiError::invalid("deadline", "must be in the future, at most a year ahead"));
+            return Err(ApiError::invalid("deadline", Message::new("rule-deadline")));
         }
     }
     let key = idempotency::key_of(&req)?;

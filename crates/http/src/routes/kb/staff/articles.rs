@@ -2,6 +2,7 @@
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{ArticleId, CategoryId};
 use clientdesk_domain::kb::{self as rules, ArticleStatus};
 use clientdesk_persistence::kb::{self, ArticleFields};
@@ -89,7 +90,7 @@ pub struct ArticlePatch {
 fn check_references(conn: &mut DbConnection, auth: &Auth, fields: &ArticleFields) -> ApiResult<()> {
     if let Some(category) = fields.category_id {
         kb::category(conn, auth.tenant.id, category)
-            .map_err(|_| ApiError::invalid("category_id", "is not a category of this tenant"))?;
+            .map_err(|_| ApiError::invalid("category_id", Message::new("rule-kb-category-unknown")))?;
     }
     check_audience_companies(conn, auth.tenant.id, &fields.audience)
 }

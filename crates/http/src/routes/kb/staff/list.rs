@@ -2,6 +2,7 @@
 
 use actix_web::{get, web, HttpResponse};
 use chrono::Utc;
+use clientdesk_domain::i18n::Message;
 use clientdesk_domain::ids::{ArticleId, CategoryId};
 use clientdesk_domain::kb::ArticleStatus;
 use clientdesk_domain::user::Language;
@@ -71,12 +72,12 @@ impl StaffFilter {
         const KINDS: [&str; 5] = ["all_companies", "companies", "territory", "classification", "internal"];
         let audience = match q.audience.as_deref() {
             None => None,
-            Some(kind) => Some(*KINDS.iter().find(|k| **k == kind).ok_or_else(|| {
-                ApiError::invalid_parameter(
-                    "audience",
-                    "must be all_companies, companies, territory, classification or internal",
-                )
-            })?),
+            Some(kind) => Some(
+                *KINDS
+                    .iter()
+                    .find(|k| **k == kind)
+                    .ok_or_else(|| ApiError::invalid_parameter("audience", Message::new("rule-kb-audience-kind")))?,
+            ),
         };
         Ok(Self {
             status: q.status.as_deref().map(ArticleStatus::parse).transpose()?,
