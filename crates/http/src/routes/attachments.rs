@@ -166,7 +166,7 @@ pub(crate) async fn receive(
     match stream_form(form, &state.storage, key_prefix, room, &mut files, too_much).await {
         Ok(note_id) => Ok((files, note_id)),
         Err(err) => {
-            remove(&state.storage, &files).await;
+            remove(state, &files).await;
             Err(err)
         }
     }
@@ -184,7 +184,7 @@ pub(crate) async fn receive_without_note(
     match receive(state, req, payload, key_prefix, room, too_much).await? {
         (files, None) => Ok(files),
         (files, Some(_)) => {
-            remove(&state.storage, &files).await;
+            remove(state, &files).await;
             Err(ApiError::invalid("note_id", Message::new("upload-no-note")))
         }
     }
@@ -210,7 +210,7 @@ pub(crate) async fn store_and_record<T: Serialize + Send + 'static>(
         Ok(saved) => Ok(HttpResponse::Created().json_body(saved)),
         Err(err) => {
             // Nothing refers to the stored objects: remove them again.
-            remove(&state.storage, &files).await;
+            remove(state, &files).await;
             Err(err)
         }
     }
@@ -397,12 +397,10 @@ pub(crate) fn uploads_busy() -> ApiError {
     ApiError::Busy(Message::new("problem-uploads-busy-detail").into())
 }
 
-pub(crate) async fn remove(storage: &Storage, files: &[Stored]) {
-    for file in files {
-        if let Err(e) = storage.delete(&file.key).await {
-            tracing::warn!(key = %file.key, error = %e, "could not remove an orphaned attachment");
-        }
-    }
+/// Removes the stored objects of files that will not be recorded (a refused or failed upload).
+async fn remove(state: &AppState, files: &[Stored]) {
+    let keys: Vec<String> = files.iter().map(|f| f.key.clone()).collect();
+    remove_objects(state, &keys).await;
 }
 
 /// The caller may change the ticket and, if it names a note, the note is one of the ticket's that
@@ -524,7 +522,7 @@ pub async fn upload_attachments(
         Ok(saved) => Ok(HttpResponse::Created().json_body(saved)),
         Err(err) => {
             // Nothing refers to the stored objects: remove them again.
-            remove(&state.storage, &files).await;
+            remove(&state, &files).await;
             Err(err)
         }
     }
