@@ -70,8 +70,12 @@ fn counted_shares(
         Backend::Sqlite => FIRST_COUNT.min(common),
         Backend::Postgres => 0,
     };
-    let all: Vec<(usize, i64)> = if first > 0 { (0..words.len()).map(|i| (i, first)).collect() } else { Vec::new() };
-    let mut rest = if first > 0 { Vec::new() } else { (0..words.len()).collect() };
+    // Counted at first (each up to `first`), and left for one statement each.
+    let (all, mut rest): (Vec<(usize, i64)>, Vec<usize>) = if first > 0 {
+        ((0..words.len()).map(|i| (i, first)).collect(), Vec::new())
+    } else {
+        (Vec::new(), (0..words.len()).collect())
+    };
     // The rarest words counted so far, as (count, position in the draft), at most `keep`.
     let mut rarest: Vec<(i64, usize)> = Vec::new();
     for (n, i) in readable_matches(conn, tenant, scope, readable, words, &all)? {
